@@ -1,0 +1,53 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let tools = ["ls", "route", "csv", "summary", "sql", "retry", "extract", "serve"]
+
+let package = Package(
+    name: "smole",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "SmoleCore", targets: ["SmoleCore"]),
+        .library(name: "SmoleEngine", targets: ["SmoleEngine"]),
+    ] + tools.map { .executable(name: "smole-\($0)", targets: ["smole-\($0)"]) },
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+    ],
+    targets: [
+        .target(
+            name: "SmoleCore",
+            dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(
+            name: "SmoleEngine",
+            dependencies: ["SmoleCore"],
+            resources: [.copy("Schemas")]
+        ),
+        .executableTarget(name: "smole-ls", dependencies: toolDeps()),
+        .executableTarget(name: "smole-route", dependencies: toolDeps(["SmoleEngine"])),
+        .executableTarget(name: "smole-csv", dependencies: toolDeps()),
+        .executableTarget(name: "smole-summary", dependencies: toolDeps()),
+        .executableTarget(name: "smole-sql", dependencies: toolDeps()),
+        .executableTarget(name: "smole-retry", dependencies: toolDeps()),
+        .executableTarget(name: "smole-extract", dependencies: toolDeps(["SmoleEngine"])),
+        .executableTarget(name: "smole-serve", dependencies: toolDeps(["SmoleEngine"])),
+        .target(
+            name: "_SmoleTestSupport",
+            dependencies: [
+                "SmoleCore",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ]
+        ),
+        .testTarget(name: "SmoleCoreTests", dependencies: ["SmoleCore", "_SmoleTestSupport"]),
+        .testTarget(name: "SmoleEngineTests", dependencies: ["SmoleEngine", "_SmoleTestSupport"]),
+        .testTarget(name: "ToolTests", dependencies: ["SmoleCore", "_SmoleTestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
+
+func toolDeps(_ extra: [Target.Dependency] = []) -> [Target.Dependency] {
+    ["SmoleCore", .product(name: "ArgumentParser", package: "swift-argument-parser")] + extra
+}

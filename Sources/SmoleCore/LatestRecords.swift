@@ -1,0 +1,78 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+
+/// Reads a results stream (files or stdin) so that each document counts once: the latest
+/// record for a `path` describes it. Lines are spooled to a private temporary file and
+/// only a 64-bit key hash per document stays in memory, so a million records fit in a
+/// few tens of MB. Records with no `path` (such as `bad_record`s) are always kept.
+public final class LatestRecords {
+    public private(set) var problems = InputProblems()
+    public private(set) var totalLines = 0
+    private var sources: [String] = []
+    private var origin: [(source: UInt32, line: UInt32)] = []
+    private var keep: [Bool] = []
+    private let spoolPath: String
+
+    /// Pass one. `observe` sees every item in input order (for example to gather columns).
+    public init(inputs: InputSet, observe: ((InputLine) -> Void)? = nil) throws {
+        let dir = FileManager.default.temporaryDirectory.path
+        var template = Array("\(dir)/smole-spool-XXXXXX".utf8CString)
+        let fd = mkstemp(&template)
+        guard fd >= 0 else { throw RecordError(.unreadable, "cannot create a temporary spool file in \(dir)") }
+        spoolPath = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        guard let out = fdopen(fd, "wb") else { throw RecordError(.unreadable, "cannot open the spool file") }
+        defer { fclose(out) }
+        var latest: [Int: Int] = [:]
+        var keyed: [Int?] = []
+        var sourceIndex: [String: UInt32] = [:]
+        problems = inputs.forEach { input in
+            let s: UInt32
+            if let known = sourceIndex[input.source] {
+                s = known
+            } else {
+                s = UInt32(sources.count)
+                sourceIndex[input.source] = s
+                sources.append(input.source)
+            }
+            let idx = origin.count
+            origin.append((s, UInt32(truncatingIfNeeded: input.line)))
+            var bytes: [UInt8]
+            switch input.item {
+            case .record(let r):
+                bytes = r.serializedLine()
+                if let k = r.key { latest[k.hashValue] = idx; keyed.append(k.hashValue) } else { keyed.append(nil) }
+            case .path(let p):
+                bytes = Array(p.utf8); bytes.append(0x0A)
+                latest[p.hashValue] = idx
+                keyed.append(p.hashValue)
+            case .bad(let r):
+                bytes = r.serializedLine()
+                keyed.append(nil)
+            }
+            _ = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, out) }
+            observe?(input)
+        }
+        totalLines = origin.count
+        keep = [Bool](repeating: false, count: origin.count)
+        for (i, k) in keyed.enumerated() {
+            if let k { keep[i] = latest[k] == i } else { keep[i] = true }
+        }
+    }
+
+    deinit { unlink(spoolPath) }
+
+    /// Pass two: the latest record per document, in the order those records appeared.
+    public func forEach(_ body: (InputLine) throws -> Void) rethrows {
+        guard let reader = try? LineReader(path: spoolPath) else { return }
+        var i = 0
+        while let bytes = reader.next() {
+            defer { i += 1 }
+            guard i < keep.count, keep[i] else { continue }
+            let (s, l) = origin[i]
+            guard let item = RecordParser.classify(bytes, source: sources[Int(s)], line: Int(l)) else { continue }
+            try body(InputLine(source: sources[Int(s)], line: Int(l), item: item))
+        }
+    }
+}

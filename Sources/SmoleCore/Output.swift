@@ -1,0 +1,143 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// Writes whole lines to a file descriptor, one `write(2)` per line under a lock, so
+/// concurrent writers never interleave and downstream sees each line at once.
+/// EPIPE means the reader is gone: the process ends quietly with status 0.
+public final class LineWriter: @unchecked Sendable {
+    public static let stdout = LineWriter(fd: 1)
+    public static let stderr = LineWriter(fd: 2, quietOnEPIPE: false)
+
+    private let fd: Int32
+    private let lock = NSLock()
+    private let quietOnEPIPE: Bool
+    private var pending: [UInt8] = []
+    /// When > 0, lines are gathered and written in chunks of about this many bytes (bulk tools).
+    public var bufferLimit = 0
+
+    public init(fd: Int32, quietOnEPIPE: Bool = true) {
+        self.fd = fd
+        self.quietOnEPIPE = quietOnEPIPE
+    }
+
+    public func write(record: Record) { writeLine(record.serializedLine()) }
+
+    public func write(_ value: JSONValue) {
+        var b = JSON.serializeBytes(value)
+        b.append(0x0A)
+        writeLine(b)
+    }
+
+    public func writeLine(_ s: String) {
+        var b = Array(s.utf8)
+        if b.last != 0x0A { b.append(0x0A) }
+        writeLine(b)
+    }
+
+    /// Writes the bytes as given (callers include the trailing newline).
+    public func writeLine(_ bytes: [UInt8]) {
+        lock.lock()
+        defer { lock.unlock() }
+        if bufferLimit > 0 {
+            pending.append(contentsOf: bytes)
+            if pending.count >= bufferLimit {
+                let p = pending
+                pending.removeAll(keepingCapacity: true)
+                writeAll(p)
+            }
+            return
+        }
+        writeAll(bytes)
+    }
+
+    public func flush() {
+        lock.lock()
+        defer { lock.unlock() }
+        if !pending.isEmpty {
+            let p = pending
+            pending.removeAll(keepingCapacity: true)
+            writeAll(p)
+        }
+    }
+
+    private func writeAll(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { raw in
+            var off = 0
+            while off < raw.count {
+                let n = Glibc.write(fd, raw.baseAddress! + off, raw.count - off)
+                if n < 0 {
+                    let e = errno
+                    if e == EINTR || e == EAGAIN { continue }
+                    if e == EPIPE, quietOnEPIPE { _exit(0) }
+                    if fd == 2 { return }
+                    Diagnostics.error("write failed: \(String(cString: strerror(e)))")
+                    _exit(ExitStatus.ioError.rawValue)
+                }
+                off += n
+            }
+        }
+    }
+}
+
+/// Messages on stderr: `smole-xx: error (at FILE:LINE): ...`.
+public enum Diagnostics {
+    nonisolated(unsafe) public static var tool = "smole"
+    nonisolated(unsafe) public static var quiet = false
+
+    public static func location(_ source: String?, _ line: Int?) -> String {
+        guard let source else { return "" }
+        if let line { return " (at \(source):\(line))" }
+        return " (at \(source))"
+    }
+
+    public static func error(_ message: String, source: String? = nil, line: Int? = nil) {
+        LineWriter.stderr.writeLine("\(tool): error\(location(source, line)): \(message)")
+    }
+
+    public static func warning(_ message: String, source: String? = nil, line: Int? = nil) {
+        if quiet { return }
+        LineWriter.stderr.writeLine("\(tool): warning\(location(source, line)): \(message)")
+    }
+
+    public static func note(_ message: String) {
+        if quiet { return }
+        LineWriter.stderr.writeLine("\(tool): \(message)")
+    }
+}
+
+public enum Terminal {
+    public static var stdinIsTTY: Bool { isatty(0) == 1 }
+    public static var stdoutIsTTY: Bool { isatty(1) == 1 }
+    public static var stderrIsTTY: Bool { isatty(2) == 1 }
+    /// Colour only on a terminal, and never under NO_COLOR or TERM=dumb.
+    public static var colorAllowed: Bool {
+        let env = ProcessInfo.processInfo.environment
+        if env["NO_COLOR"].map({ !$0.isEmpty }) == true { return false }
+        if env["TERM"] == "dumb" { return false }
+        return stderrIsTTY
+    }
+    public static var progressAllowed: Bool {
+        stderrIsTTY && ProcessInfo.processInfo.environment["TERM"] != "dumb"
+    }
+}
+
+public enum ToolRuntime {
+    /// Call first in every tool: names the tool in messages and ignores SIGPIPE, so a
+    /// closed pipe surfaces as EPIPE and ends the tool quietly.
+    public static func start(_ tool: String) {
+        Diagnostics.tool = tool
+        signal(SIGPIPE, SIG_IGN)
+    }
+
+    /// Ends the process with a status from the shared enum, after flushing stdout.
+    public static func exit(_ status: ExitStatus) -> Never {
+        LineWriter.stdout.flush()
+        Glibc.exit(status.rawValue)
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import Subprocess
+#if canImport(System)
+import System
+#else
+import SystemPackage
+#endif
+
+/// Runs the built tool binaries, which sit next to the test bundle.
+public enum Binaries {
+    /// The folder holding the built products (e.g. .build/debug).
+    public static var directory: URL {
+        if let d = ProcessInfo.processInfo.environment["SMOLE_BIN_DIR"] { return URL(fileURLWithPath: d) }
+        // The test runner binary lives in .build/<config>/<package>PackageTests.xctest (a file on Linux).
+        var url = Bundle.main.bundleURL
+        for _ in 0..<4 {
+            if FileManager.default.fileExists(atPath: url.appendingPathComponent("smole-ls").path) { return url }
+            url = url.deletingLastPathComponent()
+        }
+        let exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        return exe
+    }
+
+    public static func path(_ tool: String) -> String { directory.appendingPathComponent(tool).path }
+}
+
+public struct RunResult: Sendable {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
+    public var stdoutLines: [String] { stdout.split(separator: "\n", omittingEmptySubsequences: true).map(String.init) }
+}
+
+/// Runs a program with an argument array (never a shell), feeding `stdin` and collecting output.
+public func runTool(
+    _ tool: String, _ args: [String] = [], stdin: String? = nil, cwd: String? = nil,
+    env: [String: String] = [:]
+) async throws -> RunResult {
+    let exe = tool.contains("/") ? tool : (FileManager.default.fileExists(atPath: Binaries.path(tool)) ? Binaries.path(tool) : tool)
+    let executable: Executable = exe.contains("/") ? .path(FilePath(exe)) : .name(exe)
+    var environment = Environment.inherit
+    if !env.isEmpty {
+        var updates: [Environment.Key: String?] = [:]
+        for (k, v) in env { updates[Environment.Key(stringLiteral: k)] = v }
+        environment = environment.updating(updates)
+    }
+    let wd: FilePath? = cwd.map { FilePath($0) }
+    let limit = 256 * 1024 * 1024
+    let result = try await Subprocess.run(
+        executable, arguments: Arguments(args), environment: environment, workingDirectory: wd,
+        input: .string(stdin ?? ""), output: .string(limit: limit), error: .string(limit: limit))
+    let status: Int32
+    switch result.terminationStatus {
+    case .exited(let c): status = c
+    case .signaled(let s): status = 128 + s
+    }
+    return RunResult(status: status, stdout: result.standardOutput ?? "", stderr: result.standardError ?? "")
+}
+
+/// A fresh temporary directory, removed by the caller with `cleanup()`.
+public struct TempDir: Sendable {
+    public let path: String
+    public init(_ prefix: String = "smole-test") throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
+        path = base.path
+    }
+    public func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
+    @discardableResult
+    public func write(_ name: String, _ contents: String) throws -> String {
+        let p = file(name)
+        try FileManager.default.createDirectory(
+            atPath: (p as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try contents.write(toFile: p, atomically: true, encoding: .utf8)
+        return p
+    }
+    @discardableResult
+    public func write(_ name: String, bytes: [UInt8]) throws -> String {
+        let p = file(name)
+        try FileManager.default.createDirectory(
+            atPath: (p as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try Data(bytes).write(to: URL(fileURLWithPath: p))
+        return p
+    }
+    public func cleanup() { try? FileManager.default.removeItem(atPath: path) }
+}
