@@ -33,7 +33,9 @@ let package = Package(
         .executableTarget(name: "smole-sql", dependencies: toolDeps()),
         .executableTarget(name: "smole-retry", dependencies: toolDeps()),
         .executableTarget(name: "smole-extract", dependencies: toolDeps(["SmoleEngine"])),
-        .executableTarget(name: "smole-serve", dependencies: toolDeps(["SmoleEngine"])),
+        .target(name: "SmoleServer", dependencies: ["SmoleCore", "SmoleEngine"]),
+        .executableTarget(name: "smole-serve", dependencies: toolDeps(["SmoleEngine", "SmoleServer"])),
+        .executableTarget(name: "engine-bench", dependencies: ["SmoleCore", "SmoleEngine"], path: "Benchmarks/EngineBench"),
         .target(
             name: "_SmoleTestSupport",
             dependencies: [
@@ -44,6 +46,8 @@ let package = Package(
         .testTarget(name: "SmoleCoreTests", dependencies: ["SmoleCore", "_SmoleTestSupport"]),
         .testTarget(name: "SmoleEngineTests", dependencies: ["SmoleEngine", "_SmoleTestSupport"]),
         .testTarget(name: "ToolTests", dependencies: ["SmoleCore", "_SmoleTestSupport"]),
+        .testTarget(name: "ExtractTests", dependencies: ["SmoleCore", "SmoleEngine", "_SmoleTestSupport"]),
+        .testTarget(name: "ServeTests", dependencies: ["SmoleCore", "SmoleEngine", "SmoleServer", "_SmoleTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

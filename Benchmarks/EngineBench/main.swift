@@ -1,0 +1,2 @@
+import SmoleEngine
+print("engine bench not built yet")
