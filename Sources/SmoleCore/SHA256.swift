@@ -1,0 +1,142 @@
+// SHA-256 (FIPS 180-4) in plain Swift: there is no CryptoKit on Linux, and a streaming
+// digest over raw buffers is all smole-ls needs. Checked against the FIPS test vectors and
+// against sha256sum in the tests.
+
+public struct SHA256: Sendable {
+    private var h0: UInt32 = 0x6a09_e667, h1: UInt32 = 0xbb67_ae85, h2: UInt32 = 0x3c6e_f372, h3: UInt32 = 0xa54f_f53a
+    private var h4: UInt32 = 0x510e_527f, h5: UInt32 = 0x9b05_688c, h6: UInt32 = 0x1f83_d9ab, h7: UInt32 = 0x5be0_cd19
+    /// Bytes of a partial block waiting for more input.
+    private var tail: [UInt8] = []
+    private var total: UInt64 = 0
+
+    public init() {}
+
+    public mutating func update(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { update($0) }
+    }
+
+    public mutating func update(_ buf: UnsafeRawBufferPointer) {
+        guard var p = buf.baseAddress, buf.count > 0 else { return }
+        var n = buf.count
+        total &+= UInt64(n)
+        if !tail.isEmpty {
+            let take = min(64 - tail.count, n)
+            tail.append(contentsOf: UnsafeRawBufferPointer(start: p, count: take))
+            p += take
+            n -= take
+            if tail.count == 64 {
+                let t = tail
+                t.withUnsafeBytes { compress($0.baseAddress!, blocks: 1) }
+                tail.removeAll(keepingCapacity: true)
+            }
+        }
+        let blocks = n / 64
+        if blocks > 0 {
+            compress(p, blocks: blocks)
+            p += blocks * 64
+            n -= blocks * 64
+        }
+        if n > 0 { tail.append(contentsOf: UnsafeRawBufferPointer(start: p, count: n)) }
+    }
+
+    /// The digest of everything passed to `update`. The value is spent afterwards.
+    public mutating func finalize() -> [UInt8] {
+        let bits = total &* 8
+        var pad: [UInt8] = [0x80]
+        let used = Int(total % 64)
+        let zeros = (used < 56 ? 55 - used : 119 - used)
+        pad.append(contentsOf: repeatElement(0, count: zeros))
+        for i in (0..<8).reversed() { pad.append(UInt8(truncatingIfNeeded: bits >> (UInt64(i) * 8))) }
+        let saved = total
+        update(pad)
+        total = saved
+        var out = [UInt8]()
+        out.reserveCapacity(32)
+        for w in [h0, h1, h2, h3, h4, h5, h6, h7] {
+            out.append(UInt8(truncatingIfNeeded: w >> 24))
+            out.append(UInt8(truncatingIfNeeded: w >> 16))
+            out.append(UInt8(truncatingIfNeeded: w >> 8))
+            out.append(UInt8(truncatingIfNeeded: w))
+        }
+        return out
+    }
+
+    public mutating func finalizeHex() -> String { SHA256.hex(finalize()) }
+
+    public static func hash(_ bytes: [UInt8]) -> String {
+        var s = SHA256()
+        s.update(bytes)
+        return s.finalizeHex()
+    }
+
+    public static func hex(_ bytes: [UInt8]) -> String {
+        let digits: [UInt8] = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count * 2)
+        for b in bytes {
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 0x0f)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static let k: [UInt32] = [
+        0x428a_2f98, 0x7137_4491, 0xb5c0_fbcf, 0xe9b5_dba5, 0x3956_c25b, 0x59f1_11f1, 0x923f_82a4, 0xab1c_5ed5,
+        0xd807_aa98, 0x1283_5b01, 0x2431_85be, 0x550c_7dc3, 0x72be_5d74, 0x80de_b1fe, 0x9bdc_06a7, 0xc19b_f174,
+        0xe49b_69c1, 0xefbe_4786, 0x0fc1_9dc6, 0x240c_a1cc, 0x2de9_2c6f, 0x4a74_84aa, 0x5cb0_a9dc, 0x76f9_88da,
+        0x983e_5152, 0xa831_c66d, 0xb003_27c8, 0xbf59_7fc7, 0xc6e0_0bf3, 0xd5a7_9147, 0x06ca_6351, 0x1429_2967,
+        0x27b7_0a85, 0x2e1b_2138, 0x4d2c_6dfc, 0x5338_0d13, 0x650a_7354, 0x766a_0abb, 0x81c2_c92e, 0x9272_2c85,
+        0xa2bf_e8a1, 0xa81a_664b, 0xc24b_8b70, 0xc76c_51a3, 0xd192_e819, 0xd699_0624, 0xf40e_3585, 0x106a_a070,
+        0x19a4_c116, 0x1e37_6c08, 0x2748_774c, 0x34b0_bcb5, 0x391c_0cb3, 0x4ed8_aa4a, 0x5b9c_ca4f, 0x682e_6ff3,
+        0x748f_82ee, 0x78a5_636f, 0x84c8_7814, 0x8cc7_0208, 0x90be_fffa, 0xa450_6ceb, 0xbef9_a3f7, 0xc671_78f2,
+    ]
+
+    @inline(__always) private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 &- n)) }
+
+    private mutating func compress(_ data: UnsafeRawPointer, blocks: Int) {
+        var a0 = h0, b0 = h1, c0 = h2, d0 = h3, e0 = h4, f0 = h5, g0 = h6, hh0 = h7
+        SHA256.k.withUnsafeBufferPointer { kp in
+            let k = kp.baseAddress!
+            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { wbuf in
+                let w = wbuf.baseAddress!
+                var block = data
+                for _ in 0..<blocks {
+                    for i in 0..<16 {
+                        w[i] = UInt32(bigEndian: block.loadUnaligned(fromByteOffset: i &* 4, as: UInt32.self))
+                    }
+                    var i = 16
+                    while i < 64 {
+                        let x = w[i &- 15], y = w[i &- 2]
+                        let s0 = SHA256.rotr(x, 7) ^ SHA256.rotr(x, 18) ^ (x >> 3)
+                        let s1 = SHA256.rotr(y, 17) ^ SHA256.rotr(y, 19) ^ (y >> 10)
+                        w[i] = w[i &- 16] &+ s0 &+ w[i &- 7] &+ s1
+                        i &+= 1
+                    }
+                    var a = a0, b = b0, c = c0, d = d0, e = e0, f = f0, g = g0, h = hh0
+                    i = 0
+                    while i < 64 {
+                        let s1 = SHA256.rotr(e, 6) ^ SHA256.rotr(e, 11) ^ SHA256.rotr(e, 25)
+                        let ch = (e & f) ^ (~e & g)
+                        let t1 = h &+ s1 &+ ch &+ k[i] &+ w[i]
+                        let s0 = SHA256.rotr(a, 2) ^ SHA256.rotr(a, 13) ^ SHA256.rotr(a, 22)
+                        let maj = (a & b) ^ (a & c) ^ (b & c)
+                        let t2 = s0 &+ maj
+                        h = g
+                        g = f
+                        f = e
+                        e = d &+ t1
+                        d = c
+                        c = b
+                        b = a
+                        a = t1 &+ t2
+                        i &+= 1
+                    }
+                    a0 &+= a; b0 &+= b; c0 &+= c; d0 &+= d
+                    e0 &+= e; f0 &+= f; g0 &+= g; hh0 &+= h
+                    block += 64
+                }
+            }
+        }
+        h0 = a0; h1 = b0; h2 = c0; h3 = d0; h4 = e0; h5 = f0; h6 = g0; h7 = hh0
+    }
+}
