@@ -91,52 +91,106 @@ public struct SHA256: Sendable {
         0x748f_82ee, 0x78a5_636f, 0x84c8_7814, 0x8cc7_0208, 0x90be_fffa, 0xa450_6ceb, 0xbef9_a3f7, 0xc671_78f2,
     ]
 
-    @inline(__always) private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 &- n)) }
+    @inline(__always) private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x &>> n) | (x &<< (32 &- n)) }
 
+    // Generated: 64 unrolled rounds with the working variables renamed instead of moved.
     private mutating func compress(_ data: UnsafeRawPointer, blocks: Int) {
         var a0 = h0, b0 = h1, c0 = h2, d0 = h3, e0 = h4, f0 = h5, g0 = h6, hh0 = h7
-        SHA256.k.withUnsafeBufferPointer { kp in
-            let k = kp.baseAddress!
-            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { wbuf in
-                let w = wbuf.baseAddress!
-                var block = data
-                for _ in 0..<blocks {
-                    for i in 0..<16 {
-                        w[i] = UInt32(bigEndian: block.loadUnaligned(fromByteOffset: i &* 4, as: UInt32.self))
-                    }
-                    var i = 16
-                    while i < 64 {
-                        let x = w[i &- 15], y = w[i &- 2]
-                        let s0 = SHA256.rotr(x, 7) ^ SHA256.rotr(x, 18) ^ (x >> 3)
-                        let s1 = SHA256.rotr(y, 17) ^ SHA256.rotr(y, 19) ^ (y >> 10)
-                        w[i] = w[i &- 16] &+ s0 &+ w[i &- 7] &+ s1
-                        i &+= 1
-                    }
-                    var a = a0, b = b0, c = c0, d = d0, e = e0, f = f0, g = g0, h = hh0
-                    i = 0
-                    while i < 64 {
-                        let s1 = SHA256.rotr(e, 6) ^ SHA256.rotr(e, 11) ^ SHA256.rotr(e, 25)
-                        let ch = (e & f) ^ (~e & g)
-                        let t1 = h &+ s1 &+ ch &+ k[i] &+ w[i]
-                        let s0 = SHA256.rotr(a, 2) ^ SHA256.rotr(a, 13) ^ SHA256.rotr(a, 22)
-                        let maj = (a & b) ^ (a & c) ^ (b & c)
-                        let t2 = s0 &+ maj
-                        h = g
-                        g = f
-                        f = e
-                        e = d &+ t1
-                        d = c
-                        c = b
-                        b = a
-                        a = t1 &+ t2
-                        i &+= 1
-                    }
-                    a0 &+= a; b0 &+= b; c0 &+= c; d0 &+= d
-                    e0 &+= e; f0 &+= f; g0 &+= g; hh0 &+= h
-                    block += 64
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { wbuf in
+            let w = wbuf.baseAddress!
+            var block = data
+            for _ in 0..<blocks {
+                for i in 0..<16 {
+                    w[i] = UInt32(bigEndian: block.loadUnaligned(fromByteOffset: i &* 4, as: UInt32.self))
                 }
+                var i = 16
+                while i < 64 {
+                    let x = w[i &- 15], y = w[i &- 2]
+                    let s0 = SHA256.rotr(x, 7) ^ SHA256.rotr(x, 18) ^ (x >> 3)
+                    let s1 = SHA256.rotr(y, 17) ^ SHA256.rotr(y, 19) ^ (y >> 10)
+                    w[i] = w[i &- 16] &+ s0 &+ w[i &- 7] &+ s1
+                    i &+= 1
+                }
+                var a = a0, b = b0, c = c0, d = d0, e = e0, f = f0, g = g0, h = hh0
+                SHA256.round(a, b, c, &d, e, f, g, &h, 0x428a2f98, w[0])
+                SHA256.round(h, a, b, &c, d, e, f, &g, 0x71374491, w[1])
+                SHA256.round(g, h, a, &b, c, d, e, &f, 0xb5c0fbcf, w[2])
+                SHA256.round(f, g, h, &a, b, c, d, &e, 0xe9b5dba5, w[3])
+                SHA256.round(e, f, g, &h, a, b, c, &d, 0x3956c25b, w[4])
+                SHA256.round(d, e, f, &g, h, a, b, &c, 0x59f111f1, w[5])
+                SHA256.round(c, d, e, &f, g, h, a, &b, 0x923f82a4, w[6])
+                SHA256.round(b, c, d, &e, f, g, h, &a, 0xab1c5ed5, w[7])
+                SHA256.round(a, b, c, &d, e, f, g, &h, 0xd807aa98, w[8])
+                SHA256.round(h, a, b, &c, d, e, f, &g, 0x12835b01, w[9])
+                SHA256.round(g, h, a, &b, c, d, e, &f, 0x243185be, w[10])
+                SHA256.round(f, g, h, &a, b, c, d, &e, 0x550c7dc3, w[11])
+                SHA256.round(e, f, g, &h, a, b, c, &d, 0x72be5d74, w[12])
+                SHA256.round(d, e, f, &g, h, a, b, &c, 0x80deb1fe, w[13])
+                SHA256.round(c, d, e, &f, g, h, a, &b, 0x9bdc06a7, w[14])
+                SHA256.round(b, c, d, &e, f, g, h, &a, 0xc19bf174, w[15])
+                SHA256.round(a, b, c, &d, e, f, g, &h, 0xe49b69c1, w[16])
+                SHA256.round(h, a, b, &c, d, e, f, &g, 0xefbe4786, w[17])
+                SHA256.round(g, h, a, &b, c, d, e, &f, 0x0fc19dc6, w[18])
+                SHA256.round(f, g, h, &a, b, c, d, &e, 0x240ca1cc, w[19])
+                SHA256.round(e, f, g, &h, a, b, c, &d, 0x2de92c6f, w[20])
+                SHA256.round(d, e, f, &g, h, a, b, &c, 0x4a7484aa, w[21])
+                SHA256.round(c, d, e, &f, g, h, a, &b, 0x5cb0a9dc, w[22])
+                SHA256.round(b, c, d, &e, f, g, h, &a, 0x76f988da, w[23])
+                SHA256.round(a, b, c, &d, e, f, g, &h, 0x983e5152, w[24])
+                SHA256.round(h, a, b, &c, d, e, f, &g, 0xa831c66d, w[25])
+                SHA256.round(g, h, a, &b, c, d, e, &f, 0xb00327c8, w[26])
+                SHA256.round(f, g, h, &a, b, c, d, &e, 0xbf597fc7, w[27])
+                SHA256.round(e, f, g, &h, a, b, c, &d, 0xc6e00bf3, w[28])
+                SHA256.round(d, e, f, &g, h, a, b, &c, 0xd5a79147, w[29])
+                SHA256.round(c, d, e, &f, g, h, a, &b, 0x06ca6351, w[30])
+                SHA256.round(b, c, d, &e, f, g, h, &a, 0x14292967, w[31])
+                SHA256.round(a, b, c, &d, e, f, g, &h, 0x27b70a85, w[32])
+                SHA256.round(h, a, b, &c, d, e, f, &g, 0x2e1b2138, w[33])
+                SHA256.round(g, h, a, &b, c, d, e, &f, 0x4d2c6dfc, w[34])
+                SHA256.round(f, g, h, &a, b, c, d, &e, 0x53380d13, w[35])
+                SHA256.round(e, f, g, &h, a, b, c, &d, 0x650a7354, w[36])
+                SHA256.round(d, e, f, &g, h, a, b, &c, 0x766a0abb, w[37])
+                SHA256.round(c, d, e, &f, g, h, a, &b, 0x81c2c92e, w[38])
+                SHA256.round(b, c, d, &e, f, g, h, &a, 0x92722c85, w[39])
+                SHA256.round(a, b, c, &d, e, f, g, &h, 0xa2bfe8a1, w[40])
+                SHA256.round(h, a, b, &c, d, e, f, &g, 0xa81a664b, w[41])
+                SHA256.round(g, h, a, &b, c, d, e, &f, 0xc24b8b70, w[42])
+                SHA256.round(f, g, h, &a, b, c, d, &e, 0xc76c51a3, w[43])
+                SHA256.round(e, f, g, &h, a, b, c, &d, 0xd192e819, w[44])
+                SHA256.round(d, e, f, &g, h, a, b, &c, 0xd6990624, w[45])
+                SHA256.round(c, d, e, &f, g, h, a, &b, 0xf40e3585, w[46])
+                SHA256.round(b, c, d, &e, f, g, h, &a, 0x106aa070, w[47])
+                SHA256.round(a, b, c, &d, e, f, g, &h, 0x19a4c116, w[48])
+                SHA256.round(h, a, b, &c, d, e, f, &g, 0x1e376c08, w[49])
+                SHA256.round(g, h, a, &b, c, d, e, &f, 0x2748774c, w[50])
+                SHA256.round(f, g, h, &a, b, c, d, &e, 0x34b0bcb5, w[51])
+                SHA256.round(e, f, g, &h, a, b, c, &d, 0x391c0cb3, w[52])
+                SHA256.round(d, e, f, &g, h, a, b, &c, 0x4ed8aa4a, w[53])
+                SHA256.round(c, d, e, &f, g, h, a, &b, 0x5b9cca4f, w[54])
+                SHA256.round(b, c, d, &e, f, g, h, &a, 0x682e6ff3, w[55])
+                SHA256.round(a, b, c, &d, e, f, g, &h, 0x748f82ee, w[56])
+                SHA256.round(h, a, b, &c, d, e, f, &g, 0x78a5636f, w[57])
+                SHA256.round(g, h, a, &b, c, d, e, &f, 0x84c87814, w[58])
+                SHA256.round(f, g, h, &a, b, c, d, &e, 0x8cc70208, w[59])
+                SHA256.round(e, f, g, &h, a, b, c, &d, 0x90befffa, w[60])
+                SHA256.round(d, e, f, &g, h, a, b, &c, 0xa4506ceb, w[61])
+                SHA256.round(c, d, e, &f, g, h, a, &b, 0xbef9a3f7, w[62])
+                SHA256.round(b, c, d, &e, f, g, h, &a, 0xc67178f2, w[63])
+                a0 &+= a; b0 &+= b; c0 &+= c; d0 &+= d
+                e0 &+= e; f0 &+= f; g0 &+= g; hh0 &+= h
+                block += 64
             }
         }
         h0 = a0; h1 = b0; h2 = c0; h3 = d0; h4 = e0; h5 = f0; h6 = g0; h7 = hh0
+    }
+
+    @inline(__always)
+    private static func round(
+        _ a: UInt32, _ b: UInt32, _ c: UInt32, _ d: inout UInt32,
+        _ e: UInt32, _ f: UInt32, _ g: UInt32, _ h: inout UInt32, _ k: UInt32, _ w: UInt32
+    ) {
+        let t1 = h &+ (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) &+ (g ^ (e & (f ^ g))) &+ k &+ w
+        d &+= t1
+        h = t1 &+ (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) &+ ((a & b) | (c & (a | b)))
     }
 }
