@@ -68,10 +68,11 @@ public struct RouteRule: Sendable, Equatable {
     public static func parse(file text: String, name: String) throws(RouteRuleError) -> [RouteRule] {
         var rules: [RouteRule] = []
         var lineNo = 0
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // "\r\n" is one Character in Swift: split on both so CRLF files count lines right.
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             lineNo += 1
             let place = "\(name):\(lineNo)"
-            let words = try tokenize(String(line.hasSuffix("\r") ? line.dropLast() : line), place: place)
+            let words = try tokenize(String(line), place: place)
             if words.isEmpty { continue }
             guard words.count >= 2 else {
                 throw RouteRuleError("\(place): expected 'SCHEMA PATTERN...', found only '\(words[0])'")

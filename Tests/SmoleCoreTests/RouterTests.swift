@@ -102,6 +102,7 @@ import Testing
 
     @Test(arguments: [
         ("invoice\n", "rules.txt:1"), ("ok *.pdf\nbad 're:(('\n", "rules.txt:2"), ("a *.pdf\n\nb 'open\n", "rules.txt:3"),
+        ("a *.pdf\r\n# c\r\nb re:((\r\n", "rules.txt:3"),
     ])
     func rulesFileErrorsNameTheLine(_ text: String, _ place: String) {
         do {
