@@ -175,7 +175,8 @@ public final class Router {
     /// Routes one record. `place` names it in warnings (`<stdin>:3`).
     public func route(_ record: Record, source: String?, line: Int?) async -> (Record, Outcome) {
         if record.isError { return (record, .error) }
-        if !override, let s = record["schema"], !s.isNull { return (record, .kept) }
+        let hadSchema = record["schema"].map { !$0.isNull } ?? false
+        if !override, hadSchema { return (record, .kept) }
         var r = record
         let path = record.path
         if let path, let i = firstMatch(path: path) {
@@ -202,6 +203,8 @@ public final class Router {
             r["route"] = .string("default")
             return (r, .routed)
         }
+        // --override re-routes; a record nothing re-routes keeps the schema it came with.
+        if hadSchema { return (record, .kept) }
         r["schema"] = .null
         r["route"] = .null
         if let path {

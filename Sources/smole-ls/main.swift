@@ -13,7 +13,7 @@ struct SmoleLs: ParsableCommand {
 
             EXAMPLES:
               smole-ls docs
-              smole-ls --glob '*.pdf' --exclude 'drafts/' docs
+              smole-ls --glob '*.pdf' --exclude 'archive/' docs
               smole-ls --no-hash --max-depth 1 . | jq -r .path
               smole-ls docs | smole-route --rule 'receipt=*receipt*' --default invoice
             """,

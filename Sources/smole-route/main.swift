@@ -95,6 +95,13 @@ struct SmoleRoute: AsyncParsableCommand {
         let router = Router(rules: all, defaultSchema: `default`)
         router.override = override
         router.minConfidence = minConfidence
+        for dir in schemas {
+            var isDir: ObjCBool = false
+            if !FileManager.default.fileExists(atPath: dir, isDirectory: &isDir) || !isDir.boolValue {
+                Diagnostics.error("\(dir): no such schema folder")
+                ToolRuntime.exit(.noInput)
+            }
+        }
         if classify {
             var options = EngineOptions()
             options.schemaDirs = schemas

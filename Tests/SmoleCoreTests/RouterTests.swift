@@ -37,6 +37,19 @@ import Testing
         #expect(d.object.keys == ["path", "schema", "extra", "route"])
     }
 
+    @Test func overrideWithoutAMatchKeepsTheSchema() async throws {
+        let r = Router(rules: try rules("receipt=*receipt*"))
+        r.override = true
+        var pre = Record(path: "d/nda.pdf")
+        pre["schema"] = .string("contract")
+        pre["route"] = .string("rule 3: *nda*")
+        let (a, o) = await r.route(pre, source: nil, line: nil)
+        #expect(a == pre && o == .kept)
+        pre["path"] = .string("d/receipt.pdf")
+        let (b, _) = await r.route(pre, source: nil, line: nil)
+        #expect(b.schema == "receipt" && b["route"] == .string("rule 1: *receipt*"))
+    }
+
     @Test func unroutedGetsNulls() async throws {
         let r = Router(rules: try rules("receipt=*receipt*"))
         let (a, o) = await r.route(Record(path: "x.pdf"), source: "<stdin>", line: 3)

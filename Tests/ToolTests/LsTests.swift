@@ -179,12 +179,12 @@ import SmoleCore
     }
 
     @Test func manPageNamesEveryOption() async throws {
-        try await ManPages.check(tool: "smole-ls")
+        try await OptionPages.check(tool: "smole-ls")
     }
 }
 
 /// Checks a hand-written man page against the options `--help` lists.
-enum ManPages {
+enum OptionPages {
     static var root: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
@@ -192,7 +192,9 @@ enum ManPages {
     static func check(tool: String) async throws {
         let page = try String(contentsOf: root.appendingPathComponent("man/\(tool).1"), encoding: .utf8)
         let help = try await runTool(tool, ["--help"])
-        let options = Set(help.stdout.matches(of: /--[a-z][a-z-]+/).map { String($0.output) })
+        // Option lines of argument-parser's help: indented by exactly two spaces.
+        let optionLines = help.stdout.split(separator: "\n").filter { $0.hasPrefix("  -") && !$0.hasPrefix("   ") }
+        let options = Set(optionLines.compactMap { $0.firstMatch(of: /--[a-z][a-z-]+/).map { String($0.output) } })
             .subtracting(["--help", "--version"])
         #expect(!options.isEmpty)
         // mdoc writes `--glob` as `Fl \-glob` (or `Fl -glob`).

@@ -165,6 +165,6 @@ import SmoleCore
     }
 
     @Test func manPageNamesEveryOption() async throws {
-        try await ManPages.check(tool: "smole-route")
+        try await OptionPages.check(tool: "smole-route")
     }
 }
