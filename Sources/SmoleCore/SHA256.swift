@@ -1,3 +1,138 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// A SHA-256 digest over raw buffers for smole-ls. It uses the system's libcrypto (OpenSSL 3,
+/// which runs the CPU's SHA instructions where there are some: several times faster) when that
+/// library can be loaded and passes a self-test, and the portable Swift `SHA256` otherwise.
+/// `SMOLE_SHA256=portable` in the environment forces the Swift implementation.
+public final class Digest256 {
+    public enum Backend: String, Sendable { case libcrypto, portable }
+
+    /// The backend new digests use by default.
+    public static let defaultBackend: Backend = {
+        if ProcessInfo.processInfo.environment["SMOLE_SHA256"] == "portable" { return .portable }
+        return LibCrypto.shared != nil ? .libcrypto : .portable
+    }()
+
+    public let backend: Backend
+    private var portable = SHA256()
+    private var ctx: OpaquePointer? = nil
+    private let lib: LibCrypto?
+
+    public init(backend: Backend = Digest256.defaultBackend) {
+        if backend == .libcrypto, let lib = LibCrypto.shared, let c = lib.newContext() {
+            self.backend = .libcrypto
+            self.lib = lib
+            ctx = c
+            _ = lib.initDigest(c)
+        } else {
+            self.backend = .portable
+            self.lib = nil
+        }
+    }
+
+    deinit { if let ctx, let lib { lib.freeCtx(ctx) } }
+
+    public func update(_ buf: UnsafeRawBufferPointer) {
+        if let ctx, let lib {
+            _ = lib.update(ctx, buf.baseAddress, buf.count)
+        } else {
+            portable.update(buf)
+        }
+    }
+
+    /// Forgets everything passed to `update` so far.
+    public func reset() {
+        if let ctx, let lib {
+            _ = lib.initDigest(ctx)
+        } else {
+            portable = SHA256()
+        }
+    }
+
+    /// The hex digest of everything since creation or the last `reset`/`finalizeHex`.
+    public func finalizeHex() -> String {
+        defer { reset() }
+        if let ctx, let lib {
+            var out = [UInt8](repeating: 0, count: 32)
+            var n: UInt32 = 0
+            _ = lib.final(ctx, &out, &n)
+            return SHA256.hex(out)
+        }
+        return portable.finalizeHex()
+    }
+
+    public static func hash(_ bytes: [UInt8], backend: Backend = Digest256.defaultBackend) -> String {
+        let d = Digest256(backend: backend)
+        bytes.withUnsafeBytes { d.update($0) }
+        return d.finalizeHex()
+    }
+}
+
+/// OpenSSL's EVP digest functions, looked up at run time (no build-time dependency).
+struct LibCrypto: @unchecked Sendable {
+    typealias NewCtx = @convention(c) () -> OpaquePointer?
+    typealias FreeCtx = @convention(c) (OpaquePointer?) -> Void
+    typealias GetMD = @convention(c) () -> OpaquePointer?
+    typealias FetchMD = @convention(c) (OpaquePointer?, UnsafePointer<CChar>?, UnsafePointer<CChar>?) -> OpaquePointer?
+    typealias InitEx = @convention(c) (OpaquePointer?, OpaquePointer?, OpaquePointer?) -> Int32
+    typealias Update = @convention(c) (OpaquePointer?, UnsafeRawPointer?, Int) -> Int32
+    typealias Final = @convention(c) (OpaquePointer?, UnsafeMutablePointer<UInt8>?, UnsafeMutablePointer<UInt32>?) -> Int32
+
+    let newCtx: NewCtx
+    let freeCtx: FreeCtx
+    let md: OpaquePointer
+    let initEx: InitEx
+    let update: Update
+    let final: Final
+
+    func newContext() -> OpaquePointer? { newCtx() }
+    func initDigest(_ c: OpaquePointer) -> Bool { initEx(c, md, nil) == 1 }
+
+    static let shared: LibCrypto? = load()
+
+    static func load() -> LibCrypto? {
+        for name in ["libcrypto.so.3", "libcrypto.so"] {
+            guard let h = dlopen(name, RTLD_NOW | RTLD_LOCAL) else { continue }
+            func sym<T>(_ n: String, _: T.Type) -> T? {
+                guard let p = dlsym(h, n) else { return nil }
+                return unsafeBitCast(p, to: T.self)
+            }
+            guard let newCtx = sym("EVP_MD_CTX_new", NewCtx.self), let freeCtx = sym("EVP_MD_CTX_free", FreeCtx.self),
+                let initEx = sym("EVP_DigestInit_ex", InitEx.self), let update = sym("EVP_DigestUpdate", Update.self),
+                let final = sym("EVP_DigestFinal_ex", Final.self)
+            else { continue }
+            // An explicitly fetched digest avoids a provider lookup on every file.
+            var md: OpaquePointer? = nil
+            if let fetch = sym("EVP_MD_fetch", FetchMD.self) { md = fetch(nil, "SHA256", nil) }
+            if md == nil, let get = sym("EVP_sha256", GetMD.self) { md = get() }
+            guard let md else { continue }
+            let lib = LibCrypto(newCtx: newCtx, freeCtx: freeCtx, md: md, initEx: initEx, update: update, final: final)
+            if lib.selfTest() { return lib }
+        }
+        return nil
+    }
+
+    /// "abc" must hash to the FIPS 180-2 value, or the library is not used.
+    func selfTest() -> Bool {
+        guard let c = newCtx() else { return false }
+        defer { freeCtx(c) }
+        guard initDigest(c) else { return false }
+        let abc: [UInt8] = [0x61, 0x62, 0x63]
+        guard abc.withUnsafeBytes({ update(c, $0.baseAddress, 3) }) == 1 else { return false }
+        var out = [UInt8](repeating: 0, count: 32)
+        var n: UInt32 = 0
+        guard final(c, &out, &n) == 1, n == 32 else { return false }
+        return SHA256.hex(out) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    }
+}
+
 // SHA-256 (FIPS 180-4) in plain Swift: there is no CryptoKit on Linux, and a streaming
 // digest over raw buffers is all smole-ls needs. Checked against the FIPS test vectors and
 // against sha256sum in the tests.

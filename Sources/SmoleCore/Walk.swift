@@ -52,6 +52,7 @@ public final class Lister {
     private var batchBytes = 0
     private let workers: Int
     private let buffers: [UnsafeMutableRawPointer]
+    private let digests: [Digest256]
     public static let readSize = 1 << 20
 
     enum Item: Sendable {
@@ -70,6 +71,7 @@ public final class Lister {
         buffers = (0..<workers).map { _ in
             UnsafeMutableRawPointer.allocate(byteCount: Lister.readSize, alignment: 64)
         }
+        digests = (0..<workers).map { _ in Digest256() }
     }
 
     deinit { for b in buffers { b.deallocate() } }
@@ -224,9 +226,11 @@ public final class Lister {
         let lanes = min(workers, max(1, fileCount))
         let next = Counter()
         nonisolated(unsafe) let buffers = self.buffers
+        nonisolated(unsafe) let digests = self.digests
         nonisolated(unsafe) let out = results
         let work: @Sendable (Int) -> Void = { lane in
             let buf = buffers[lane]
+            let digest = digests[lane]
             while true {
                 let i = next.take()
                 if i >= items.count { break }
@@ -234,7 +238,7 @@ public final class Lister {
                 case .record(let r):
                     (out.baseAddress! + i).initialize(to: r)
                 case .file(let path, let name, _):
-                    (out.baseAddress! + i).initialize(to: Lister.describe(path: path, name: name, hash: hash, buffer: buf))
+                    (out.baseAddress! + i).initialize(to: Lister.describe(path: path, name: name, hash: hash ? digest : nil, buffer: buf))
                 }
             }
         }
@@ -271,7 +275,10 @@ public final class Lister {
 
     /// Reads the file at `path` once: sniffs its type from the first bytes and, when `hash`,
     /// digests all of it in `Lister.readSize` chunks. Failures become error records.
-    public static func describe(path: String, name: String, hash: Bool, buffer: UnsafeMutableRawPointer) -> Record {
+    public static func describe(path: String, name: String, hash digest: Digest256?, buffer: UnsafeMutableRawPointer) -> Record {
+        let hash = digest != nil
+        // A read error on an earlier file may have left bytes in the digest.
+        digest?.reset()
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         if fd < 0 {
             let e = errno
@@ -286,7 +293,6 @@ public final class Lister {
         if st.st_mode & S_IFMT != S_IFREG {
             return errorRecord(path: path, .unreadable, "\(path): not a regular file")
         }
-        var digest = SHA256()
         let want = hash ? readSize : Sniff.headSize
         // The head: at least `Sniff.headSize` bytes unless the file is shorter.
         var got = 0
@@ -308,7 +314,7 @@ public final class Lister {
         let type = Sniff.mediaType(head, complete: got <= Sniff.headSize && (eof || Int(st.st_size) <= got))
         var total = got
         if hash {
-            digest.update(UnsafeRawBufferPointer(start: buffer, count: got))
+            digest?.update(UnsafeRawBufferPointer(start: buffer, count: got))
             while !eof {
                 let n = read(fd, buffer, readSize)
                 if n < 0 {
@@ -318,7 +324,7 @@ public final class Lister {
                 }
                 if n == 0 { break }
                 total += n
-                digest.update(UnsafeRawBufferPointer(start: buffer, count: n))
+                digest?.update(UnsafeRawBufferPointer(start: buffer, count: n))
             }
         }
         var r = Record(path: path)
@@ -326,7 +332,7 @@ public final class Lister {
         r["size"] = .number(String(hash ? total : Int(st.st_size)))
         r["mtime"] = .string(rfc3339(seconds: Int(st.st_mtim.tv_sec)))
         r["type"] = .string(type)
-        if hash { r["sha256"] = .string(digest.finalizeHex()) }
+        if let digest { r["sha256"] = .string(digest.finalizeHex()) }
         return r
     }
 

@@ -45,6 +45,38 @@ import _SmoleTestSupport
     }
 }
 
+@Suite struct Digest256Tests {
+    @Test func libcryptoIsFoundOnThisSystem() {
+        // python3 (which scripts/setup installs) depends on libssl3, so libcrypto.so.3 is here.
+        #expect(LibCrypto.shared != nil)
+        #expect(Digest256(backend: .libcrypto).backend == .libcrypto)
+    }
+
+    @Test func backendsAgreeAcrossChunkingAndReset() {
+        var g = SystemRandomNumberGenerator()
+        for size in [0, 1, 63, 64, 65, 1000, 100_000] {
+            let bytes = (0..<size).map { _ in UInt8.random(in: 0...255, using: &g) }
+            let expected = SHA256.hash(bytes)
+            for backend in [Digest256.Backend.libcrypto, .portable] {
+                let d = Digest256(backend: backend)
+                d.update(UnsafeRawBufferPointer(start: [UInt8](repeating: 7, count: 10), count: 10))
+                d.reset()
+                bytes.withUnsafeBytes { raw in
+                    var off = 0
+                    while off < raw.count {
+                        let n = min(777, raw.count - off)
+                        d.update(UnsafeRawBufferPointer(rebasing: raw[off..<off + n]))
+                        off += n
+                    }
+                }
+                #expect(d.finalizeHex() == expected, "\(backend) \(size)")
+                // finalize starts afresh: the next digest is of the next bytes only.
+                #expect(Digest256.hash(bytes, backend: backend) == expected)
+            }
+        }
+    }
+}
+
 @Suite struct WalkTests {
     @Test func rfc3339() {
         #expect(Lister.rfc3339(seconds: 0) == "1970-01-01T00:00:00Z")

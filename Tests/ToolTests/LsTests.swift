@@ -57,6 +57,23 @@ import SmoleCore
         #expect(mtime == Lister.rfc3339(seconds: Int(date.timeIntervalSince1970)))
     }
 
+    @Test(arguments: ["default", "portable"])
+    func digestsMatchSha256sumOnEitherBackend(_ backend: String) async throws {
+        let d = try TempDir()
+        defer { d.cleanup() }
+        var g = SystemRandomNumberGenerator()
+        for (i, size) in [0, 1, 64, 1000, (1 << 20) - 1, 1 << 20, (1 << 20) + 1, 5_000_000].enumerated() {
+            try d.write("f\(i).bin", bytes: (0..<size).map { _ in UInt8.random(in: 0...255, using: &g) })
+        }
+        let r = try await runTool("smole-ls", ["."], cwd: d.path, env: ["SMOLE_SHA256": backend])
+        #expect(r.status == 0)
+        let recs = try parse(r)
+        #expect(recs.count == 8)
+        let sums = try await runTool("sha256sum", recs.map { $0["path"]!.stringValue! }, cwd: d.path)
+        #expect(sums.stdoutLines.map { String($0.prefix(64)) } == recs.map { $0["sha256"]?.stringValue })
+        #expect(recs.map { $0["size"]?.intValue } == [0, 1, 64, 1000, (1 << 20) - 1, 1 << 20, (1 << 20) + 1, 5_000_000])
+    }
+
     @Test func globsExcludesDepthHiddenAndCwdPaths() async throws {
         let d = try TempDir()
         defer { d.cleanup() }
