@@ -61,9 +61,8 @@ import SmoleCore
     func digestsMatchSha256sumOnEitherBackend(_ backend: String) async throws {
         let d = try TempDir()
         defer { d.cleanup() }
-        var g = SystemRandomNumberGenerator()
         for (i, size) in [0, 1, 64, 1000, (1 << 20) - 1, 1 << 20, (1 << 20) + 1, 5_000_000].enumerated() {
-            try d.write("f\(i).bin", bytes: (0..<size).map { _ in UInt8.random(in: 0...255, using: &g) })
+            try d.write("f\(i).bin", bytes: try randomBytes(size))
         }
         let r = try await runTool("smole-ls", ["."], cwd: d.path, env: ["SMOLE_SHA256": backend])
         #expect(r.status == 0)
@@ -198,6 +197,14 @@ import SmoleCore
     @Test func manPageNamesEveryOption() async throws {
         try await OptionPages.check(tool: "smole-ls")
     }
+}
+
+private func randomBytes(_ n: Int) throws -> [UInt8] {
+    let h = try FileHandle(forReadingFrom: URL(fileURLWithPath: "/dev/urandom"))
+    defer { try? h.close() }
+    var out: [UInt8] = []
+    while out.count < n { out += try h.read(upToCount: n - out.count) ?? Data() }
+    return out
 }
 
 /// Checks a hand-written man page against the options `--help` lists.
