@@ -1,17 +1,122 @@
 import ArgumentParser
+import Foundation
 import SmoleCore
+import SmoleEngine
 
 @main
-struct SmoleRoute: ParsableCommand {
+struct SmoleRoute: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "smole-route",
-        abstract: "Not built yet.",
+        abstract: "Assign a schema to each document record: rules, then content, then a default.",
+        discussion: """
+            Each DOCUMENT argument is a path; with none (or '-') records and bare path lines are \
+            read from stdin. Sets 'schema' and 'route'; every other field passes through. Rules \
+            are tried in order: --rule options first, then the lines of each --rules file; the \
+            first match wins, then --classify, then --default. Streams.
+
+            EXAMPLES:
+              smole-ls docs | smole-route --rule 'receipt=*receipt*' --rule 'contract=path:**/contracts/**' --default invoice
+              smole-route --rules rules.txt --default invoice docs/a.pdf docs/b.pdf
+              smole-ls docs | smole-route --classify --min-confidence 0.6 --default invoice
+              find docs -name '*.pdf' | smole-route --rule 'invoice=re:INV-[0-9]+' | jq -r .route
+            """,
         version: Smole.version
     )
 
-    func run() throws {
+    @Option(name: .long, help: ArgumentHelp(
+        "A rule SCHEMA=GLOB, SCHEMA=path:GLOB or SCHEMA=re:REGEX (repeatable; tried first, in order).",
+        valueName: "SCHEMA=PATTERN"))
+    var rule: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp(
+        "A rules file: one 'SCHEMA PATTERN...' a line, '#' comments (repeatable; after --rule).",
+        valueName: "FILE"))
+    var rules: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("The schema for records that nothing else routes.", valueName: "SCHEMA"))
+    var `default`: String?
+
+    @Flag(name: .long, help: "Replace a schema the record already has.")
+    var override = false
+
+    @Flag(name: .long, help: "When no rule matches, classify the document by its content (local engine).")
+    var classify = false
+
+    @Option(name: .long, help: ArgumentHelp(
+        "The lowest classification confidence accepted, 0 to 1 (default 0.5).", valueName: "X"))
+    var minConfidence: Double = 0.5
+
+    @Option(name: .long, help: ArgumentHelp("A folder of user schemas for --classify (repeatable).", valueName: "DIR"))
+    var schemas: [String] = []
+
+    @Argument(help: ArgumentHelp("Document paths to route; '-' or none reads records from stdin.", valueName: "DOCUMENT"))
+    var documents: [String] = []
+
+    func validate() throws {
+        if !(0...1).contains(minConfidence) { throw ValidationError("--min-confidence must be between 0 and 1") }
+        if let d = `default`, d.isEmpty || d.contains(where: { $0.isWhitespace }) {
+            throw ValidationError("--default needs a schema name without white space")
+        }
+    }
+
+    func run() async throws {
         ToolRuntime.start("smole-route")
-        Diagnostics.error("not implemented yet")
-        ToolRuntime.exit(.unavailable)
+        var all: [RouteRule] = []
+        do {
+            for r in rule { all.append(try RouteRule.parse(option: r)) }
+        } catch {
+            Diagnostics.error(error.message)
+            ToolRuntime.exit(.usage)
+        }
+        for file in rules {
+            let text: String
+            do {
+                text = try String(contentsOfFile: file, encoding: .utf8)
+            } catch {
+                let missing = !FileManager.default.fileExists(atPath: file)
+                Diagnostics.error(missing ? "\(file): no such rules file" : "\(file): cannot read the rules file (\(error.localizedDescription))")
+                ToolRuntime.exit(missing ? .noInput : .usage)
+            }
+            do {
+                all.append(contentsOf: try RouteRule.parse(file: text, name: file))
+            } catch {
+                Diagnostics.error(error.message)
+                ToolRuntime.exit(.usage)
+            }
+        }
+        if !schemas.isEmpty, !classify {
+            Diagnostics.warning("--schemas is only used with --classify")
+        }
+        if documents.isEmpty, Terminal.stdinIsTTY {
+            LineWriter.stderr.writeLine(SmoleRoute.helpMessage())
+            ToolRuntime.exit(.usage)
+        }
+
+        let router = Router(rules: all, defaultSchema: `default`)
+        router.override = override
+        router.minConfidence = minConfidence
+        for dir in schemas {
+            var isDir: ObjCBool = false
+            if !FileManager.default.fileExists(atPath: dir, isDirectory: &isDir) || !isDir.boolValue {
+                Diagnostics.error("\(dir): no such schema folder")
+                ToolRuntime.exit(.noInput)
+            }
+        }
+        if classify {
+            var options = EngineOptions()
+            options.schemaDirs = schemas
+            let engine: Engine
+            do {
+                engine = try Engine(options: options)
+            } catch {
+                Diagnostics.error("the local engine cannot classify: \(error.message)")
+                ToolRuntime.exit(error.code == .notFound ? .noInput : .usage)
+            }
+            router.classifier = { path in
+                try await engine.classify(path: path).map { (schema: $0.schema, confidence: $0.confidence) }
+            }
+        }
+        let summary = await router.run(documents: documents) { LineWriter.stdout.write(record: $0) }
+        ToolRuntime.exit(summary.exitStatus)
     }
 }

@@ -1,0 +1,282 @@
+import Foundation
+
+/// One routing rule: a schema and the pattern that selects it.
+///
+/// Patterns:
+/// - `GLOB` — matched case-insensitively against the base name of the record's `path`;
+///   a glob that contains `/` is matched against the whole path, as with `path:`;
+/// - `path:GLOB` — matched case-insensitively against the whole `path` (a leading `./` of
+///   the path is ignored), `*` staying within one folder and `**` crossing folders;
+/// - `re:REGEX` — a regular expression searched anywhere in the whole `path`
+///   (case-sensitive; write `(?i)` for case-insensitive).
+public struct RouteRule: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        case name(Glob)
+        case path(Glob)
+        case regex(String)
+    }
+
+    public var schema: String
+    /// The pattern as written, e.g. `*receipt*`, `path:inbox/**`, `re:^scans/`.
+    public var pattern: String
+    public var kind: Kind
+    /// Where the rule came from, for messages: `--rule 'invoice=*.pdf'` or `rules.txt:3`.
+    public var origin: String
+
+    /// Builds a rule; an empty pattern or an invalid regular expression throws a message.
+    public init(schema: String, pattern: String, origin: String) throws(RouteRuleError) {
+        self.schema = schema
+        self.pattern = pattern
+        self.origin = origin
+        if schema.isEmpty { throw RouteRuleError("\(origin): the schema is empty") }
+        if schema.contains(where: { $0.isWhitespace }) {
+            throw RouteRuleError("\(origin): the schema '\(schema)' contains white space")
+        }
+        if pattern.hasPrefix("re:") {
+            let re = String(pattern.dropFirst(3))
+            if re.isEmpty { throw RouteRuleError("\(origin): the regular expression is empty") }
+            do {
+                _ = try Regex(re)
+            } catch {
+                throw RouteRuleError("\(origin): invalid regular expression '\(re)': \(error)")
+            }
+            kind = .regex(re)
+        } else if pattern.hasPrefix("path:") {
+            let g = String(pattern.dropFirst(5))
+            if g.isEmpty { throw RouteRuleError("\(origin): the path glob is empty") }
+            kind = .path(Glob(RouteRule.stripDotSlash(g)))
+        } else {
+            if pattern.isEmpty { throw RouteRuleError("\(origin): the pattern is empty") }
+            let g = Glob(pattern)
+            kind = g.hasSlash ? .path(Glob(RouteRule.stripDotSlash(pattern))) : .name(g)
+        }
+    }
+
+    /// Parses a `--rule` value: `SCHEMA=PATTERN`.
+    public static func parse(option value: String) throws(RouteRuleError) -> RouteRule {
+        let origin = "--rule '\(value)'"
+        guard let eq = value.firstIndex(of: "=") else {
+            throw RouteRuleError("\(origin): expected SCHEMA=GLOB, SCHEMA=path:GLOB or SCHEMA=re:REGEX")
+        }
+        return try RouteRule(
+            schema: String(value[..<eq]), pattern: String(value[value.index(after: eq)...]), origin: origin)
+    }
+
+    /// Parses a rules file's text: one `SCHEMA PATTERN...` a line (each pattern is a rule of
+    /// its own, in order), `#` starting a comment, blank lines ignored. A pattern holding white
+    /// space is written in single or double quotes. Errors name `name:LINE`.
+    public static func parse(file text: String, name: String) throws(RouteRuleError) -> [RouteRule] {
+        var rules: [RouteRule] = []
+        var lineNo = 0
+        // "\r\n" is one Character in Swift: split on both so CRLF files count lines right.
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
+            lineNo += 1
+            let place = "\(name):\(lineNo)"
+            let words = try tokenize(String(line), place: place)
+            if words.isEmpty { continue }
+            guard words.count >= 2 else {
+                throw RouteRuleError("\(place): expected 'SCHEMA PATTERN...', found only '\(words[0])'")
+            }
+            for p in words.dropFirst() {
+                rules.append(try RouteRule(schema: words[0], pattern: p, origin: place))
+            }
+        }
+        return rules
+    }
+
+    /// Splits a rules-file line into words: white space separates, quotes group, `#` at the
+    /// start of a word begins a comment.
+    static func tokenize(_ line: String, place: String) throws(RouteRuleError) -> [String] {
+        var words: [String] = []
+        var cur = ""
+        var inWord = false
+        var quote: Character? = nil
+        for ch in line {
+            if let q = quote {
+                if ch == q { quote = nil } else { cur.append(ch) }
+                continue
+            }
+            if ch.isWhitespace {
+                if inWord { words.append(cur); cur = ""; inWord = false }
+                continue
+            }
+            if ch == "#", !inWord { break }
+            inWord = true
+            if ch == "\"" || ch == "'" { quote = ch } else { cur.append(ch) }
+        }
+        if quote != nil { throw RouteRuleError("\(place): unterminated quote") }
+        if inWord { words.append(cur) }
+        return words
+    }
+
+    static func stripDotSlash(_ s: String) -> String {
+        var s = Substring(s)
+        while s.hasPrefix("./") { s = s.dropFirst(2) }
+        return String(s)
+    }
+}
+
+public struct RouteRuleError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// Content classification for `--classify`: the best schema for the file and its confidence
+/// (0...1), or nil when nothing fits. Errors are reported and the record falls through.
+public typealias RouteClassifier = (_ path: String) async throws -> (schema: String, confidence: Double)?
+
+/// smole-route's decision procedure: a record that already has a `schema` keeps it (unless
+/// `override`); otherwise the first matching rule, then content classification, then the
+/// default; otherwise `schema` and `route` are null.
+public final class Router {
+    public var rules: [RouteRule]
+    public var defaultSchema: String?
+    public var override = false
+    public var classifier: RouteClassifier?
+    public var minConfidence = 0.5
+    private let regexes: [Regex<AnyRegexOutput>?]
+
+    public init(rules: [RouteRule], defaultSchema: String? = nil) {
+        self.rules = rules
+        self.defaultSchema = defaultSchema
+        regexes = rules.map { r in
+            if case .regex(let s) = r.kind { return try? Regex(s) }
+            return nil
+        }
+    }
+
+    /// The index (0-based) of the first rule matching `path`.
+    public func firstMatch(path: String) -> Int? {
+        let full = Array(RouteRule.stripDotSlash(path).lowercased().unicodeScalars)
+        var name: [Unicode.Scalar]? = nil
+        for (i, rule) in rules.enumerated() {
+            switch rule.kind {
+            case .name(let g):
+                if name == nil { name = Array(Lister.baseName(path).lowercased().unicodeScalars) }
+                if g.matches(scalars: name!) { return i }
+            case .path(let g):
+                if g.matches(scalars: full) { return i }
+            case .regex:
+                if let re = regexes[i], (try? re.firstMatch(in: path)) != nil { return i }
+            }
+        }
+        return nil
+    }
+
+    public enum Outcome: Sendable, Equatable {
+        /// Passed through untouched: an error record, or one that already has a schema.
+        case kept
+        case routed
+        case unrouted
+        case error
+    }
+
+    /// Routes one record. `place` names it in warnings (`<stdin>:3`).
+    public func route(_ record: Record, source: String?, line: Int?) async -> (Record, Outcome) {
+        if record.isError { return (record, .error) }
+        let hadSchema = record["schema"].map { !$0.isNull } ?? false
+        if !override, hadSchema { return (record, .kept) }
+        var r = record
+        let path = record.path
+        if let path, let i = firstMatch(path: path) {
+            r["schema"] = .string(rules[i].schema)
+            r["route"] = .string("rule \(i + 1): \(rules[i].pattern)")
+            return (r, .routed)
+        }
+        if let classifier {
+            if let path {
+                do {
+                    if let c = try await classifier(path), c.confidence >= minConfidence {
+                        r["schema"] = .string(c.schema)
+                        r["route"] = .string("content: \(c.schema) \(String(format: "%.2f", c.confidence))")
+                        return (r, .routed)
+                    }
+                } catch {
+                    let msg = (error as? RecordError)?.message ?? "\(error)"
+                    Diagnostics.warning("classification failed for \(path): \(msg)", source: source, line: line)
+                }
+            }
+        }
+        if let d = defaultSchema {
+            r["schema"] = .string(d)
+            r["route"] = .string("default")
+            return (r, .routed)
+        }
+        // --override re-routes; a record nothing re-routes keeps the schema it came with.
+        if hadSchema { return (record, .kept) }
+        r["schema"] = .null
+        r["route"] = .null
+        if let path {
+            Diagnostics.warning("no rule matched \(path) and there is no --default; schema is null", source: source, line: line)
+        } else {
+            Diagnostics.warning("the record has no path; schema is null", source: source, line: line)
+        }
+        return (r, .unrouted)
+    }
+}
+
+/// Counts of what smole-route wrote.
+public struct RouteSummary: Sendable {
+    public var routed = 0
+    public var kept = 0
+    public var unrouted = 0
+    public var errors = 0
+    public var missingInputs = 0
+
+    /// 1 when any record written is an error record (bad input lines included), else 0.
+    public var exitStatus: ExitStatus {
+        if errors > 0 { return .someErrors }
+        return .ok
+    }
+}
+
+extension Router {
+    /// Routes the records of smole-route's inputs in order: each argument is a document path,
+    /// except `-`, which reads records (or bare path lines) from stdin; no arguments read stdin.
+    public func run(documents: [String], emit: (Record) -> Void) async -> RouteSummary {
+        var summary = RouteSummary()
+        func count(_ o: Outcome) {
+            switch o {
+            case .kept: summary.kept += 1
+            case .routed: summary.routed += 1
+            case .unrouted: summary.unrouted += 1
+            case .error: summary.errors += 1
+            }
+        }
+        for doc in documents.isEmpty ? ["-"] : documents {
+            if doc != "-" {
+                let (r, o) = await route(Record(path: doc), source: doc, line: nil)
+                count(o)
+                emit(r)
+                continue
+            }
+            let reader: LineReader
+            do {
+                reader = try LineReader(path: "-")
+            } catch {
+                Diagnostics.error(error.message)
+                summary.missingInputs += 1
+                continue
+            }
+            while let bytes = reader.next() {
+                guard let item = RecordParser.classify(bytes, source: reader.name, line: reader.lineNumber) else {
+                    continue
+                }
+                if case .bad(let bad) = item {
+                    var msg = bad.error?.message ?? "bad record"
+                    let suffix = " (at \(reader.name):\(reader.lineNumber))"
+                    if msg.hasSuffix(suffix) { msg.removeLast(suffix.count) }
+                    Diagnostics.error(msg, source: reader.name, line: reader.lineNumber)
+                    summary.errors += 1
+                    emit(bad)
+                    continue
+                }
+                let (r, o) = await route(item.record, source: reader.name, line: reader.lineNumber)
+                count(o)
+                emit(r)
+            }
+        }
+        return summary
+    }
+}

@@ -1,0 +1,374 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// What smole-ls walks and how.
+public struct WalkOptions: Sendable {
+    /// Deepest level listed below a named folder (its own files are level 1); nil for no limit.
+    public var maxDepth: Int?
+    /// Follow symbolic links met during the walk (loops are detected and skipped).
+    public var follow = false
+    /// List entries whose name starts with `.` (and walk such folders).
+    public var hidden = false
+    /// Compute `sha256` (reads every byte of every file).
+    public var hash = true
+    public var filter = PathFilter()
+    /// Files read at once; 0 means one per processor.
+    public var jobs = 0
+
+    public init() {}
+}
+
+/// What a listing ran into.
+public struct WalkSummary: Sendable {
+    /// File records written.
+    public var files = 0
+    /// Error records written (`not_found`, `unreadable`).
+    public var errors = 0
+    /// Named paths that do not exist.
+    public var missing = 0
+
+    /// 66 when a named path is missing, 1 when any other error record was written, else 0.
+    public var exitStatus: ExitStatus {
+        if missing > 0 { return .noInput }
+        if errors > 0 { return .someErrors }
+        return .ok
+    }
+}
+
+/// smole-ls: walks the named paths in a stable sorted order and describes each regular file
+/// (path, name, size, mtime, type, sha256). Files are read in parallel in batches; records are
+/// written in walk order as each batch completes, so output streams and never reorders.
+public final class Lister {
+    public let options: WalkOptions
+    private let emit: (Record) -> Void
+    private var summary = WalkSummary()
+    private var batch: [Item] = []
+    private var batchBytes = 0
+    private let workers: Int
+    private let buffers: [UnsafeMutableRawPointer]
+    private let digests: [Digest256]
+    public static let readSize = 1 << 20
+
+    enum Item: Sendable {
+        case file(path: String, name: String, size: Int)
+        case record(Record)
+    }
+
+    struct DevIno: Hashable { var dev: UInt64; var ino: UInt64 }
+
+    /// `emit` receives each record in order, on the calling thread.
+    public init(options: WalkOptions, emit: @escaping (Record) -> Void) {
+        self.options = options
+        self.emit = emit
+        let cpus = ProcessInfo.processInfo.activeProcessorCount
+        workers = max(1, options.jobs > 0 ? options.jobs : min(cpus, 8))
+        buffers = (0..<workers).map { _ in
+            UnsafeMutableRawPointer.allocate(byteCount: Lister.readSize, alignment: 64)
+        }
+        digests = (0..<workers).map { _ in Digest256() }
+    }
+
+    deinit { for b in buffers { b.deallocate() } }
+
+    /// Lists every root in order ("." when none) and returns what happened.
+    public func run(_ roots: [String]) -> WalkSummary {
+        for root in roots.isEmpty ? ["."] : roots { list(root: root) }
+        flush()
+        return summary
+    }
+
+    // MARK: walking
+
+    private func list(root: String) {
+        var st = stat()
+        if root.isEmpty || stat(root, &st) != 0 {
+            let e = root.isEmpty ? ENOENT : errno
+            if e == ENOENT || e == ENOTDIR {
+                var lst = stat()
+                let dangling = !root.isEmpty && lstat(root, &lst) == 0
+                summary.missing += 1
+                add(.record(Lister.errorRecord(
+                    path: root, .notFound,
+                    dangling ? "\(root): broken symbolic link" : "\(root): no such file or folder")))
+            } else {
+                add(.record(Lister.errorRecord(path: root, .unreadable, "\(root): \(Lister.strerror(e))")))
+            }
+            return
+        }
+        let kind = st.st_mode & S_IFMT
+        if kind == S_IFDIR {
+            var prefix = root
+            if prefix == "." || prefix == "./" {
+                prefix = ""
+            } else {
+                while prefix.count > 1, prefix.hasSuffix("/") { prefix.removeLast() }
+                if prefix != "/" { prefix += "/" }
+            }
+            walk(dir: prefix, relative: "", depth: 0, ancestors: [DevIno(st)])
+        } else if kind == S_IFREG {
+            let name = Lister.baseName(root)
+            if options.filter.includes(file: PathFilter.normalize(root), name: name) {
+                add(.file(path: root, name: name, size: Int(st.st_size)))
+            }
+        } else {
+            add(.record(Lister.errorRecord(path: root, .unreadable, "\(root): not a regular file or folder")))
+        }
+    }
+
+    /// Walks the folder whose path (as reachable from the working directory) is `dir`
+    /// ("" for the working directory itself, otherwise ending in `/`).
+    private func walk(dir: String, relative: String, depth: Int, ancestors: Set<DevIno>) {
+        let shown = dir.isEmpty ? "." : String(dir.dropLast(dir == "/" ? 0 : 1))
+        guard let d = opendir(dir.isEmpty ? "." : dir) else {
+            let e = errno
+            add(.record(Lister.errorRecord(path: shown, .unreadable, "\(shown): \(Lister.strerror(e))")))
+            return
+        }
+        var names: [[UInt8]] = []
+        while true {
+            errno = 0
+            guard let ent = readdir(d) else {
+                if errno != 0 {
+                    let e = errno
+                    add(.record(Lister.errorRecord(path: shown, .unreadable, "\(shown): \(Lister.strerror(e))")))
+                }
+                break
+            }
+            let name: [UInt8] = withUnsafeBytes(of: ent.pointee.d_name) { raw in
+                let p = raw.bindMemory(to: UInt8.self)
+                let len = p.firstIndex(of: 0) ?? p.count
+                return Array(p[0..<len])
+            }
+            if name == [0x2E] || name == [0x2E, 0x2E] { continue }
+            names.append(name)
+        }
+        closedir(d)
+        names.sort { $0.lexicographicallyPrecedes($1) }
+
+        for raw in names {
+            if !options.hidden, raw.first == 0x2E { continue }
+            guard let name = String(validating: raw, as: UTF8.self) else {
+                let shownName = String(decoding: raw, as: UTF8.self)
+                add(.record(Lister.errorRecord(
+                    path: dir + shownName, .unreadable, "\(dir + shownName): the file name is not valid UTF-8")))
+                continue
+            }
+            let path = dir + name
+            let rel = relative.isEmpty ? name : relative + "/" + name
+            let level = depth + 1
+            var st = stat()
+            if lstat(path, &st) != 0 {
+                let e = errno
+                if options.filter.includes(file: rel, name: name) {
+                    add(.record(Lister.errorRecord(
+                        path: path, e == ENOENT ? .notFound : .unreadable, "\(path): \(Lister.strerror(e))")))
+                }
+                continue
+            }
+            var kind = st.st_mode & S_IFMT
+            if kind == S_IFLNK {
+                guard options.follow else { continue }
+                if stat(path, &st) != 0 {
+                    let e = errno
+                    if level <= (options.maxDepth ?? Int.max), options.filter.includes(file: rel, name: name) {
+                        let msg = e == ENOENT || e == ENOTDIR
+                            ? "\(path): broken symbolic link" : "\(path): \(Lister.strerror(e))"
+                        add(.record(Lister.errorRecord(path: path, e == ELOOP || e == EACCES ? .unreadable : .notFound, msg)))
+                    }
+                    continue
+                }
+                kind = st.st_mode & S_IFMT
+            }
+            if kind == S_IFDIR {
+                if options.filter.prunes(directory: rel, name: name) { continue }
+                if let m = options.maxDepth, level >= m { continue }
+                let id = DevIno(st)
+                if ancestors.contains(id) {
+                    Diagnostics.warning("\(path): symbolic link loop (it leads back to a folder above it); not followed")
+                    continue
+                }
+                var next = ancestors
+                next.insert(id)
+                walk(dir: path + "/", relative: rel, depth: level, ancestors: next)
+            } else if kind == S_IFREG {
+                if let m = options.maxDepth, level > m { continue }
+                if options.filter.includes(file: rel, name: name) {
+                    add(.file(path: path, name: name, size: Int(st.st_size)))
+                }
+            }
+            // FIFOs, sockets and devices are not documents: skipped, as `find -type f` does.
+        }
+    }
+
+    // MARK: batches
+
+    private func add(_ item: Item) {
+        batch.append(item)
+        if case .file(_, _, let size) = item { batchBytes += size }
+        if batch.count >= 512 || batchBytes >= 64 << 20 { flush() }
+    }
+
+    private func flush() {
+        if batch.isEmpty { return }
+        let items = batch
+        batch.removeAll(keepingCapacity: true)
+        batchBytes = 0
+        let results = UnsafeMutableBufferPointer<Record>.allocate(capacity: items.count)
+        defer { results.deallocate() }
+        let hash = options.hash
+        let fileCount = items.reduce(0) { n, i in if case .file = i { return n + 1 } else { return n } }
+        let lanes = min(workers, max(1, fileCount))
+        let next = Counter()
+        nonisolated(unsafe) let buffers = self.buffers
+        nonisolated(unsafe) let digests = self.digests
+        nonisolated(unsafe) let out = results
+        let work: @Sendable (Int) -> Void = { lane in
+            let buf = buffers[lane]
+            let digest = digests[lane]
+            while true {
+                let i = next.take()
+                if i >= items.count { break }
+                switch items[i] {
+                case .record(let r):
+                    (out.baseAddress! + i).initialize(to: r)
+                case .file(let path, let name, _):
+                    (out.baseAddress! + i).initialize(to: Lister.describe(path: path, name: name, hash: hash ? digest : nil, buffer: buf))
+                }
+            }
+        }
+        if lanes == 1 {
+            work(0)
+        } else {
+            DispatchQueue.concurrentPerform(iterations: lanes, execute: work)
+        }
+        for i in 0..<items.count {
+            let r = results[i]
+            if r.isError {
+                summary.errors += 1
+                Diagnostics.error(r.error?.message ?? "error")
+            } else {
+                summary.files += 1
+            }
+            emit(r)
+        }
+        _ = results.baseAddress.map { $0.deinitialize(count: items.count) }
+    }
+
+    final class Counter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = 0
+        func take() -> Int {
+            lock.lock()
+            defer { lock.unlock() }
+            value += 1
+            return value - 1
+        }
+    }
+
+    // MARK: one file
+
+    /// Reads the file at `path` once: sniffs its type from the first bytes and, when `hash`,
+    /// digests all of it in `Lister.readSize` chunks. Failures become error records.
+    public static func describe(path: String, name: String, hash digest: Digest256?, buffer: UnsafeMutableRawPointer) -> Record {
+        let hash = digest != nil
+        // A read error on an earlier file may have left bytes in the digest.
+        digest?.reset()
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        if fd < 0 {
+            let e = errno
+            return errorRecord(path: path, e == ENOENT ? .notFound : .unreadable, "\(path): \(strerror(e))")
+        }
+        defer { close(fd) }
+        var st = stat()
+        if fstat(fd, &st) != 0 {
+            let e = errno
+            return errorRecord(path: path, .unreadable, "\(path): \(strerror(e))")
+        }
+        if st.st_mode & S_IFMT != S_IFREG {
+            return errorRecord(path: path, .unreadable, "\(path): not a regular file")
+        }
+        let want = hash ? readSize : Sniff.headSize
+        // The head: at least `Sniff.headSize` bytes unless the file is shorter.
+        var got = 0
+        var eof = false
+        while got < Sniff.headSize {
+            let n = read(fd, buffer + got, want - got)
+            if n < 0 {
+                let e = errno
+                if e == EINTR { continue }
+                return errorRecord(path: path, .unreadable, "\(path): \(strerror(e))")
+            }
+            if n == 0 {
+                eof = true
+                break
+            }
+            got += n
+        }
+        let head = UnsafeRawBufferPointer(start: buffer, count: min(got, Sniff.headSize))
+        let type = Sniff.mediaType(head, complete: got <= Sniff.headSize && (eof || Int(st.st_size) <= got))
+        var total = got
+        if hash {
+            digest?.update(UnsafeRawBufferPointer(start: buffer, count: got))
+            while !eof {
+                let n = read(fd, buffer, readSize)
+                if n < 0 {
+                    let e = errno
+                    if e == EINTR { continue }
+                    return errorRecord(path: path, .unreadable, "\(path): \(strerror(e))")
+                }
+                if n == 0 { break }
+                total += n
+                digest?.update(UnsafeRawBufferPointer(start: buffer, count: n))
+            }
+        }
+        var r = Record(path: path)
+        r["name"] = .string(name)
+        r["size"] = .number(String(hash ? total : Int(st.st_size)))
+        r["mtime"] = .string(rfc3339(seconds: Int(st.st_mtim.tv_sec)))
+        r["type"] = .string(type)
+        if let digest { r["sha256"] = .string(digest.finalizeHex()) }
+        return r
+    }
+
+    public static func errorRecord(path: String, _ code: ErrorCode, _ message: String) -> Record {
+        var r = Record(path: path)
+        r["name"] = .string(baseName(path))
+        r.setError(RecordError(code, message))
+        return r
+    }
+
+    public static func baseName(_ path: String) -> String {
+        var p = Substring(path)
+        while p.count > 1, p.hasSuffix("/") { p = p.dropLast() }
+        if let i = p.lastIndex(of: "/"), p != "/" { return String(p[p.index(after: i)...]) }
+        return String(p)
+    }
+
+    /// `2026-01-31T09:05:00Z`
+    public static func rfc3339(seconds: Int) -> String {
+        var t = time_t(seconds)
+        var tm = tm()
+        gmtime_r(&t, &tm)
+        func pad(_ v: Int32, _ w: Int) -> String {
+            let s = String(v)
+            return s.count >= w ? s : String(repeating: "0", count: w - s.count) + s
+        }
+        return "\(pad(tm.tm_year + 1900, 4))-\(pad(tm.tm_mon + 1, 2))-\(pad(tm.tm_mday, 2))T"
+            + "\(pad(tm.tm_hour, 2)):\(pad(tm.tm_min, 2)):\(pad(tm.tm_sec, 2))Z"
+    }
+
+    static func strerror(_ e: Int32) -> String { String(cString: Glibc.strerror(e)) }
+}
+
+extension Lister.DevIno {
+    init(_ st: stat) {
+        dev = UInt64(st.st_dev)
+        ino = UInt64(st.st_ino)
+    }
+}
