@@ -1,3 +1,12 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
 // smole-sql: SQL text for sqlite3 or psql that creates a documents table if missing and
 // upserts the latest record of every document, all in one transaction.
 
@@ -243,6 +252,9 @@ public struct SQLOptions: Sendable {
     public var dialect = SQLDialect.sqlite
     public var table = "documents"
     public var rows: String?
+    /// SQLite only: the database file the SQL is for; its existing columns are read so that
+    /// ALTER TABLE ADD COLUMN is emitted for exactly the missing ones.
+    public var sqliteDB: String?
     public init() {}
 }
 
@@ -347,6 +359,7 @@ public final class SQLWriter {
         let childTable = options.rows.map { SQL.derivedTableName(table + "_" + $0) }
         let childCols = child.resolve(reserved: Set(SQLWriter.childFixed), table: childTable ?? "")
         let valueType = childScalars.type ?? .text
+        var childAlters = ""
 
         // Header: settings, transaction, tables.
         let qt = SQL.quoteIdentifier(table)
@@ -368,6 +381,26 @@ public final class SQLWriter {
                 head += "ALTER TABLE \(qt) ADD COLUMN IF NOT EXISTS \(SQL.quoteIdentifier(c.column)) \(c.type.name(d));\n"
             }
         }
+        // SQLite with --db: add the columns an existing table lacks.
+        if d == .sqlite, let db = options.sqliteDB {
+            let have = try SQLiteColumns.existing(db: db, table: table)
+            if !have.isEmpty {
+                let fixedTypes = ["TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT"]
+                let wanted = zip(SQLWriter.mainFixed.dropFirst(), fixedTypes).map { ($0, $1) } + mainCols.map { ($0.column, $0.type.name(d)) }
+                for (c, t) in wanted where !have.contains(SQLiteColumns.asciiLower(c)) {
+                    head += "ALTER TABLE \(qt) ADD COLUMN \(SQL.quoteIdentifier(c)) \(t);\n"
+                }
+            }
+            if let childTable {
+                let haveChild = try SQLiteColumns.existing(db: db, table: childTable)
+                if !haveChild.isEmpty {
+                    let wanted = [("item", "TEXT"), ("value", valueType.name(d))] + childCols.map { ($0.column, $0.type.name(d)) }
+                    for (c, t) in wanted where !haveChild.contains(SQLiteColumns.asciiLower(c)) {
+                        childAlters += "ALTER TABLE \(SQL.quoteIdentifier(childTable)) ADD COLUMN \(SQL.quoteIdentifier(c)) \(t);\n"
+                    }
+                }
+            }
+        }
         if let childTable {
             let qc = SQL.quoteIdentifier(childTable)
             var ccols = ["\"path\" TEXT NOT NULL", "\"idx\" INTEGER NOT NULL", "\"item\" \(json)", "\"value\" \(valueType.name(d))"]
@@ -379,6 +412,7 @@ public final class SQLWriter {
                     head += "ALTER TABLE \(qc) ADD COLUMN IF NOT EXISTS \(SQL.quoteIdentifier(c.column)) \(c.type.name(d));\n"
                 }
             }
+            head += childAlters
         }
         emit(Array(head.utf8))
 
@@ -511,5 +545,94 @@ public final class SQLWriter {
         default:
             appendText(v, &out)
         }
+    }
+}
+
+// MARK: - SQLite: the columns a table already has
+
+
+/// SQLite has no `ADD COLUMN IF NOT EXISTS`, and SQL text cannot ask the database which
+/// columns exist. With `--db FILE` smole-sql asks it itself, read-only, by running
+/// `sqlite3 -readonly FILE "SELECT hex(name) FROM pragma_table_info(...)"` (an argument array,
+/// no shell), and emits ALTER TABLE ADD COLUMN only for the columns the table lacks.
+public enum SQLiteColumns {
+    /// The lowercased column names of `table` in `db`; empty when the file or the table does not exist yet.
+    public static func existing(db: String, table: String) throws(RecordError) -> Set<String> {
+        var st = stat()
+        if stat(db, &st) != 0 { return [] }
+        let query = "SELECT hex(name) FROM pragma_table_info(\(SQL.literal(table)));"
+        let (status, out, err) = try run(["sqlite3", "-readonly", "-batch", "-noheader", "-list", "-bail", db, query])
+        guard status == 0 else {
+            throw RecordError(.unreadable, "sqlite3 could not read \(db): \(err.trimmingCharacters(in: .whitespacesAndNewlines))")
+        }
+        var names = Set<String>()
+        for line in out.split(separator: "\n") {
+            var bytes: [UInt8] = []
+            var it = line.utf8.makeIterator()
+            while let h = it.next(), let l = it.next() {
+                guard let hi = hexValue(h), let lo = hexValue(l) else { break }
+                bytes.append(hi << 4 | lo)
+            }
+            names.insert(asciiLower(String(decoding: bytes, as: UTF8.self)))
+        }
+        return names
+    }
+
+    static func hexValue(_ c: UInt8) -> UInt8? {
+        switch c {
+        case 0x30...0x39: c - 0x30
+        case 0x41...0x46: c - 0x41 + 10
+        case 0x61...0x66: c - 0x61 + 10
+        default: nil
+        }
+    }
+
+    /// SQLite compares identifiers case-insensitively for ASCII letters only.
+    public static func asciiLower(_ s: String) -> String {
+        String(decoding: s.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }, as: UTF8.self)
+    }
+
+    /// Runs a program found on PATH with posix_spawnp; returns (status, stdout, stderr).
+    static func run(_ argv: [String]) throws(RecordError) -> (Int32, String, String) {
+        var outPipe: [Int32] = [0, 0]
+        var errPipe: [Int32] = [0, 0]
+        guard pipe(&outPipe) == 0, pipe(&errPipe) == 0 else {
+            throw RecordError(.unreadable, "cannot create a pipe: \(String(cString: strerror(errno)))")
+        }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
+        for fd in outPipe + errPipe { posix_spawn_file_actions_addclose(&actions, fd) }
+        var cargs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
+        defer { for p in cargs { free(p) } }
+        var pid: pid_t = 0
+        let rc = posix_spawnp(&pid, argv[0], &actions, nil, &cargs, environ)
+        close(outPipe[1])
+        close(errPipe[1])
+        defer { close(outPipe[0]); close(errPipe[0]) }
+        guard rc == 0 else {
+            throw RecordError(.engineUnavailable, "cannot run \(argv[0]): \(String(cString: strerror(rc)))")
+        }
+        func readAll(_ fd: Int32) -> [UInt8] {
+            var data: [UInt8] = []
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { break }
+                data.append(contentsOf: chunk[0..<n])
+            }
+            return data
+        }
+        let out = readAll(outPipe[0])
+        let err = readAll(errPipe[0])
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let exited = (status & 0x7F) == 0
+        return (exited ? (status >> 8) & 0xFF : 128 + (status & 0x7F),
+                String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
     }
 }

@@ -18,6 +18,7 @@ struct SmoleSql: ParsableCommand {
             EXAMPLES
               smole-sql results.ndjson | sqlite3 docs.db
               smole-sql --rows line_items results.ndjson | sqlite3 docs.db
+              smole-sql --db docs.db results.ndjson | sqlite3 -bail docs.db
               smole-sql --dialect postgres --table invoices results.ndjson | psql -v ON_ERROR_STOP=1 "$DATABASE_URL"
             """,
         version: Smole.version
@@ -32,6 +33,9 @@ struct SmoleSql: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Also write this data array to a child table TABLE_FIELD (path, idx, item columns).", valueName: "FIELD"))
     var rows: String?
 
+    @Option(name: .long, help: ArgumentHelp("SQLite only: the database the SQL is for; its existing columns are read (read-only) so columns a table lacks are added with ALTER TABLE.", valueName: "FILE"))
+    var db: String?
+
     @Argument(help: ArgumentHelp("NDJSON result files (\"-\" is stdin; stdin when none).", valueName: "FILE"))
     var files: [String] = []
 
@@ -41,6 +45,11 @@ struct SmoleSql: ParsableCommand {
         options.dialect = dialect
         options.table = table
         options.rows = rows
+        options.sqliteDB = db
+        if db != nil && dialect != .sqlite {
+            Diagnostics.error("--db only applies to --dialect sqlite (PostgreSQL output uses ADD COLUMN IF NOT EXISTS)")
+            ToolRuntime.exit(.usage)
+        }
         if let problem = SQLWriter.validate(options) {
             Diagnostics.error(problem)
             ToolRuntime.exit(.usage)
@@ -53,7 +62,7 @@ struct SmoleSql: ParsableCommand {
             report = try writer.run(inputs)
         } catch let e as RecordError {
             Diagnostics.error(e.message)
-            ToolRuntime.exit(.ioError)
+            ToolRuntime.exit(e.code == .engineUnavailable ? .unavailable : .ioError)
         }
         LineWriter.stdout.flush()
         ToolRuntime.exit(report.exitStatus)
