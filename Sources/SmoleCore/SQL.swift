@@ -365,7 +365,7 @@ public final class SQLWriter {
         let qt = SQL.quoteIdentifier(table)
         var head = "-- smole-sql \(Smole.version): \(d.rawValue) statements for table \(table)\n"
         if d == .postgres {
-            head += "SET standard_conforming_strings = on;\nSET client_encoding = 'UTF8';\n"
+            head += "SET standard_conforming_strings = on;\nSET client_encoding = 'UTF8';\nSET client_min_messages = warning;\n"
         }
         head += "BEGIN;\n"
         let json = d == .postgres ? "JSONB" : "TEXT"

@@ -62,7 +62,10 @@ struct SmoleCsv: ParsableCommand {
         options.latest = latest
         options.fields = fields.map { $0.split(separator: ",", omittingEmptySubsequences: true).map(String.init) }
         let inputs = InputSet(args: files, usage: SmoleCsv.helpMessage())
-        LineWriter.stdout.bufferLimit = 1 << 16
+        // Bulk output goes out in 64 KiB writes; a streaming run fed by a pipe writes each row
+        // as soon as it is made, so `tail -f results.ndjson | smole-csv --fields ...` shows rows live.
+        let streamingFromPipe = options.fields != nil && !latest && inputs.paths.contains("-")
+        LineWriter.stdout.bufferLimit = streamingFromPipe ? 0 : 1 << 16
         let writer = CSVWriter(options: options) { LineWriter.stdout.writeLine($0) }
         let report: CSVReport
         do {
