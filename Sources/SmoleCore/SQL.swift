@@ -32,10 +32,26 @@ public enum SQL {
     }
 
     public static func appendLiteral(_ s: String, into out: inout [UInt8]) {
+        appendLiteral(s, dialect: .postgres, into: &out)
+    }
+
+    public static func literal(_ s: String, dialect: SQLDialect) -> String {
+        var out: [UInt8] = []
+        appendLiteral(s, dialect: dialect, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The sqlite3 shell drops a carriage return that ends an input line, even inside a string
+    /// literal, so for SQLite every CR is written as `char(13)` joined to the literal around it.
+    public static func appendLiteral(_ s: String, dialect: SQLDialect, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "'"))
         for c in s.utf8 {
             if c == UInt8(ascii: "'") { out.append(c) }
             if c == 0 { continue }  // NUL cannot be stored; callers warn before it gets here
+            if c == 0x0D && dialect == .sqlite {
+                out.append(contentsOf: Array("' || char(13) || '".utf8))
+                continue
+            }
             out.append(c)
         }
         out.append(UInt8(ascii: "'"))
@@ -338,12 +354,14 @@ public final class SQLWriter {
                     Diagnostics.error("record has no \"path\" (a string); it is left out", source: input.source, line: input.line)
                     return
                 }
-                if case .object(let o)? = r.data {
+                var data = r.data ?? .null
+                _ = SQL.stripNUL(&data)  // as pass two will store it
+                if case .object(let o) = data {
                     for m in o.members where !(options.rows == m.key && m.value.arrayValue != nil) {
                         main.add(m.key, m.value)
                     }
                 }
-                if let items = rowsValue(r.data) {
+                if let items = rowsValue(data) {
                     for item in items {
                         if case .object(let io) = item {
                             for m in io.members { child.add(m.key, m.value) }
@@ -460,7 +478,7 @@ public final class SQLWriter {
             appendText(r["sha256"], &out)
             out.append(contentsOf: Array(", ".utf8))
             if case .string(let f)? = r["finished_at"], d == .sqlite || SQL.isRFC3339(f) {
-                SQL.appendLiteral(f, into: &out)
+                SQL.appendLiteral(f, dialect: options.dialect, into: &out)
             } else {
                 if let f = r["finished_at"], !f.isNull {
                     Diagnostics.warning("finished_at \(JSON.serialize(f)) is not an RFC 3339 time; extracted_at is left NULL",
@@ -475,7 +493,7 @@ public final class SQLWriter {
             appendText(err?["message"], &out)
             out.append(contentsOf: Array(", ".utf8))
             if let data = r.data, !data.isNull {
-                SQL.appendLiteral(JSON.serialize(data), into: &out)
+                SQL.appendLiteral(JSON.serialize(data), dialect: options.dialect, into: &out)
                 if d == .postgres { out.append(contentsOf: Array("::jsonb".utf8)) }
             } else {
                 out.append(contentsOf: Array("NULL".utf8))
@@ -488,13 +506,13 @@ public final class SQLWriter {
             out.append(contentsOf: upsertTail)
             if let childDeleteHead, let childInsertHead {
                 out.append(contentsOf: childDeleteHead)
-                SQL.appendLiteral(path, into: &out)
+                SQL.appendLiteral(path, dialect: options.dialect, into: &out)
                 out.append(contentsOf: Array(";\n".utf8))
                 for (i, item) in (rowsValue(r.data) ?? []).enumerated() {
                     out.append(contentsOf: childInsertHead)
-                    SQL.appendLiteral(path, into: &out)
+                    SQL.appendLiteral(path, dialect: options.dialect, into: &out)
                     out.append(contentsOf: Array(", \(i), ".utf8))
-                    SQL.appendLiteral(JSON.serialize(item), into: &out)
+                    SQL.appendLiteral(JSON.serialize(item), dialect: options.dialect, into: &out)
                     if d == .postgres { out.append(contentsOf: Array("::jsonb".utf8)) }
                     out.append(contentsOf: Array(", ".utf8))
                     let io = item.objectValue
@@ -516,10 +534,10 @@ public final class SQLWriter {
     /// A text column: strings as literals, numbers and booleans as their text, NULL otherwise.
     private func appendText(_ v: JSONValue?, _ out: inout [UInt8]) {
         switch v {
-        case .string(let s)?: SQL.appendLiteral(s, into: &out)
-        case .number(let n)?: SQL.appendLiteral(n, into: &out)
-        case .bool(let b)?: SQL.appendLiteral(b ? "true" : "false", into: &out)
-        case .array?, .object?: SQL.appendLiteral(JSON.serialize(v!), into: &out)
+        case .string(let s)?: SQL.appendLiteral(s, dialect: options.dialect, into: &out)
+        case .number(let n)?: SQL.appendLiteral(n, dialect: options.dialect, into: &out)
+        case .bool(let b)?: SQL.appendLiteral(b ? "true" : "false", dialect: options.dialect, into: &out)
+        case .array?, .object?: SQL.appendLiteral(JSON.serialize(v!), dialect: options.dialect, into: &out)
         default: out.append(contentsOf: Array("NULL".utf8))
         }
     }
@@ -541,7 +559,7 @@ public final class SQLWriter {
             let s = options.dialect == .postgres ? (b ? "TRUE" : "FALSE") : (b ? "1" : "0")
             out.append(contentsOf: Array(s.utf8))
         case (.date, .string(let s)):
-            SQL.appendLiteral(s, into: &out)
+            SQL.appendLiteral(s, dialect: options.dialect, into: &out)
         default:
             appendText(v, &out)
         }

@@ -16,6 +16,13 @@ import Testing
         #expect(SQL.literal("") == "''")
     }
 
+    @Test func sqliteLiteralsSpellCarriageReturnsAsChar13() {
+        // The sqlite3 shell drops a CR that ends an input line, even inside a literal.
+        #expect(SQL.literal("a\r\nb", dialect: .sqlite) == "'a' || char(13) || '\nb'")
+        #expect(SQL.literal("a\r\nb", dialect: .postgres) == "'a\r\nb'")
+        #expect(SQL.literal("it's\r", dialect: .sqlite) == "'it''s' || char(13) || ''")
+    }
+
     @Test func literalsNeverCarryNUL() {
         #expect(SQL.literal("a\u{0}b") == "'ab'")
     }
