@@ -274,18 +274,24 @@ public final class CSVWriter {
         var slotSrc = [UInt8](repeating: 0, count: fields.count)  // 0 none, 1 doc, 2 item
         var line: [UInt8] = []
         report.problems = inputs.forEach { input in
-            guard encode(input) else { return }
-            report.documents += 1
-            if case .record(let r) = input.item, let p = r.path {
-                if !seen.insert(p.hashValue).inserted {
-                    report.duplicatePaths += 1
-                    if report.duplicatePaths == 1 {
-                        Diagnostics.warning(
-                            "\(p) appears again; with --fields rows are written as read, so an earlier record for it was already written (add --latest to keep only the latest record per path)",
-                            source: input.source, line: input.line)
-                    }
+            // A record for a path that already has rows out: the latest-wins rule cannot be kept.
+            var path: String? = nil
+            switch input.item {
+            case .record(let r): path = r.path
+            case .path(let p): path = p
+            case .bad: break
+            }
+            if let p = path, seen.contains(p.hashValue) {
+                report.duplicatePaths += 1
+                if report.duplicatePaths == 1 {
+                    Diagnostics.warning(
+                        "\(p) appears again; with --fields rows are written as read, so an earlier record for it was already written (add --latest to keep only the latest record per path)",
+                        source: input.source, line: input.line)
                 }
             }
+            guard encode(input) else { return }
+            report.documents += 1
+            if let p = path { seen.insert(p.hashValue) }
             forEachRow { doc, before, item, after in
                 for i in 0..<slotSrc.count { slotSrc[i] = 0 }
                 func place(_ cells: RowCells, _ range: Range<Int>, _ src: UInt8) {
