@@ -16,10 +16,10 @@ struct SmoleSql: ParsableCommand {
             one typed column per top-level scalar field of data.
 
             EXAMPLES
-              smole-sql results.ndjson | sqlite3 docs.db
-              smole-sql --rows line_items results.ndjson | sqlite3 docs.db
+              smole-sql results.ndjson | sqlite3 -bail docs.db
+              smole-sql --rows line_items results.ndjson | sqlite3 -bail docs.db
               smole-sql --db docs.db results.ndjson | sqlite3 -bail docs.db
-              smole-sql --dialect postgres --table invoices results.ndjson | psql -v ON_ERROR_STOP=1 "$DATABASE_URL"
+              smole-sql --dialect postgres results.ndjson | psql -v ON_ERROR_STOP=1 mydb
             """,
         version: Smole.version
     )
