@@ -5,7 +5,7 @@ import _SmoleTestSupport
 
 /// Parses CSV or TSV with Python's csv module (an independent RFC 4180 reader), so the tests
 /// check what a real consumer sees rather than our own idea of the format.
-func parseCSV(_ text: String, tsv: Bool = false) async throws -> [[String]] {
+fileprivate func parseCSV(_ text: String, tsv: Bool = false) async throws -> [[String]] {
     let script = """
         import csv, io, json, sys
         csv.field_size_limit(1 << 30)
@@ -23,13 +23,13 @@ func parseCSV(_ text: String, tsv: Bool = false) async throws -> [[String]] {
     return rows.map { ($0.arrayValue ?? []).map { $0.stringValue ?? "" } }
 }
 
-struct TestFailure: Error, CustomStringConvertible {
+fileprivate struct TestFailure: Error, CustomStringConvertible {
     var description: String
     init(_ d: String) { description = d }
 }
 
 /// Rows as dictionaries keyed by the header.
-func table(_ rows: [[String]]) -> [[String: String]] {
+fileprivate func table(_ rows: [[String]]) -> [[String: String]] {
     guard let header = rows.first else { return [] }
     return rows.dropFirst().map { row in
         var d: [String: String] = [:]
@@ -38,7 +38,7 @@ func table(_ rows: [[String]]) -> [[String: String]] {
     }
 }
 
-let sampleResults = [
+fileprivate let sampleResults = [
     #"{"path":"docs/a.pdf","schema":"invoice","status":"ok","data":{"vendor_name":"Old Name","total":1,"old_field":"gone"}}"#,
     #"{"path":"docs/b.pdf","schema":"receipt","status":"ok","data":{"merchant_name":"Café, \"Bar\"","total":-3.50,"line_items":[]}}"#,
     #"{"path":"docs/c.pdf","schema":"invoice","status":"ok","data":{"vendor_name":"Will fail later","total":9}}"#,

@@ -4,10 +4,10 @@ import Testing
 import _SmoleTestSupport
 
 /// The PostgreSQL server `scripts/test` starts (a psql conninfo string), if any.
-let testPG = ProcessInfo.processInfo.environment["SMOLE_TEST_PG"].flatMap { $0.isEmpty ? nil : $0 }
+fileprivate let testPG = ProcessInfo.processInfo.environment["SMOLE_TEST_PG"].flatMap { $0.isEmpty ? nil : $0 }
 
 /// Rows from `sqlite3 -json`, as objects.
-func sqliteRows(_ db: String, _ query: String) async throws -> [JSONObject] {
+fileprivate func sqliteRows(_ db: String, _ query: String) async throws -> [JSONObject] {
     let r = try await runTool("sqlite3", ["-json", "-bail", db, query])
     guard r.status == 0 else { throw TestFailure("sqlite3 failed: \(r.stderr)") }
     if r.stdout.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return [] }
@@ -15,29 +15,29 @@ func sqliteRows(_ db: String, _ query: String) async throws -> [JSONObject] {
 }
 
 /// Pipes smole-sql's output into sqlite3 (two real processes, no shell).
-func loadSQLite(_ db: String, _ args: [String], stdin: String? = nil, bail: Bool = true) async throws -> (RunResult, RunResult) {
+fileprivate func loadSQLite(_ db: String, _ args: [String], stdin: String? = nil, bail: Bool = true) async throws -> (RunResult, RunResult) {
     let gen = try await runTool("smole-sql", args, stdin: stdin)
     let load = try await runTool("sqlite3", (bail ? ["-bail"] : []) + [db], stdin: gen.stdout)
     return (gen, load)
 }
 
-func psql(_ args: [String], stdin: String? = nil) async throws -> RunResult {
+fileprivate func psql(_ args: [String], stdin: String? = nil) async throws -> RunResult {
     try await runTool("psql", [testPG ?? "", "-X", "-q", "-v", "ON_ERROR_STOP=1"] + args, stdin: stdin)
 }
 
 /// Rows of a PostgreSQL query as JSON objects.
-func pgRows(_ query: String) async throws -> [JSONObject] {
+fileprivate func pgRows(_ query: String) async throws -> [JSONObject] {
     let r = try await psql(["-At", "-c", "SELECT coalesce(json_agg(smole_q), '[]') FROM (\(query)) smole_q"])
     guard r.status == 0 else { throw TestFailure("psql failed: \(r.stderr)") }
     return (try JSON.parse(r.stdout).arrayValue ?? []).compactMap(\.objectValue)
 }
 
 /// A numeric cell as a Double (sqlite3 -json prints 99.0 as 98.999999999999999996).
-func num(_ v: JSONValue?) -> Double? { v?.doubleValue }
-func near(_ v: JSONValue?, _ x: Double) -> Bool { num(v).map { abs($0 - x) < 1e-9 } ?? false }
+fileprivate func num(_ v: JSONValue?) -> Double? { v?.doubleValue }
+fileprivate func near(_ v: JSONValue?, _ x: Double) -> Bool { num(v).map { abs($0 - x) < 1e-9 } ?? false }
 
 /// Sorts object keys recursively (PostgreSQL's jsonb does not keep key order).
-func normalized(_ v: JSONValue) -> JSONValue {
+fileprivate func normalized(_ v: JSONValue) -> JSONValue {
     switch v {
     case .object(let o):
         var seen: [String: JSONValue] = [:]
@@ -49,29 +49,29 @@ func normalized(_ v: JSONValue) -> JSONValue {
     }
 }
 
-let firstRun = [
+fileprivate let firstRun = [
     #"{"path":"docs/a.pdf","name":"a.pdf","sha256":"aa","schema":"invoice","status":"ok","finished_at":"2026-01-02T03:04:05Z","data":{"vendor_name":"ACME","total":120.5,"count":3,"date":"2024-03-01","paid":true,"line_items":[{"description":"Widget","quantity":2,"amount":100},{"description":"Gadget","quantity":1,"amount":20.5}]}}"#,
     #"{"path":"docs/b.pdf","name":"b.pdf","schema":"receipt","status":"ok","data":{"merchant_name":"Shop","total":3,"count":1,"line_items":[{"description":"Tea","quantity":1,"amount":3}]}}"#,
     #"{"path":"docs/c.pdf","name":"c.pdf","schema":"invoice","status":"error","error":{"code":"timeout","message":"deadline passed","retryable":true}}"#,
 ].joined(separator: "\n") + "\n"
 
-let secondRun = [
+fileprivate let secondRun = [
     #"{"path":"docs/a.pdf","name":"a.pdf","sha256":"aa","schema":"invoice","status":"ok","finished_at":"2026-01-03T00:00:00Z","data":{"vendor_name":"ACME Corp","total":99,"count":4,"date":"2024-03-02","paid":false,"line_items":[{"description":"Widget v2","quantity":1,"amount":99}]}}"#,
     #"{"path":"docs/b.pdf","name":"b.pdf","schema":"receipt","status":"error","error":{"code":"not_found","message":"gone","retryable":false}}"#,
     #"{"path":"docs/c.pdf","name":"c.pdf","schema":"invoice","status":"ok","data":{"vendor_name":"Late","total":7,"count":1,"line_items":[]}}"#,
 ].joined(separator: "\n") + "\n"
 
 /// Keys and values chosen to break naive SQL generation.
-let hostileKeys: [String] = [
+fileprivate let hostileKeys: [String] = [
     "quote'key", "dq\"key", "back\\slash", "nl\nkey", "semi; DROP TABLE documents; --", "Total", "total", "TOTAL",
     "path", "Path", String(repeating: "k", count: 70) + "a", String(repeating: "k", count: 70) + "b", "", "nul\u{0}key",
 ]
-let hostileValues: [String] = [
+fileprivate let hostileValues: [String] = [
     "it's \"quoted\"", "C:\\dir\\sub\\", "line1\nline2\r\nline3", "'); DROP TABLE documents; --",
     "\\q\n\\! echo hacked", "\n.shell echo hacked\n", "$$ dollar $$", "ünï ☃ 😀", "a\u{0}b", "E'\\x41'", "--", "",
 ]
 
-func hostileRecord(path: String) -> (line: String, data: JSONObject) {
+fileprivate func hostileRecord(path: String) -> (line: String, data: JSONObject) {
     var data = JSONObject()
     for (i, k) in hostileKeys.enumerated() { data[k] = .string(hostileValues[i % hostileValues.count]) }
     data["Total"] = .number("1")
@@ -87,10 +87,15 @@ func hostileRecord(path: String) -> (line: String, data: JSONObject) {
     return (JSON.serialize(.object(rec)), data)
 }
 
-func withoutNUL(_ o: JSONObject) -> JSONValue {
+fileprivate func withoutNUL(_ o: JSONObject) -> JSONValue {
     var v = JSONValue.object(o)
     _ = SQL.stripNUL(&v)
     return v
+}
+
+fileprivate struct TestFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ d: String) { description = d }
 }
 
 @Suite struct SQLiteToolTests {
