@@ -147,8 +147,13 @@ public final class CSVWriter {
     private var scratch: [UInt8] = []
 
     /// `emit` receives each finished line (with its line end).
+    /// Status and error cells are made with --all, or when --fields names them.
+    private let wantsStatus: Bool
+
     public init(options: CSVOptions, emit: @escaping ([UInt8]) -> Void) {
         self.options = options
+        let meta = Set([MetaColumn.status, .errorCode, .errorMessage].map(\.name))
+        self.wantsStatus = options.all || (options.fields ?? []).contains { meta.contains($0) }
         self.flattener = Flattener(tree: tree, rows: options.rows)
         self.emit = emit
     }
@@ -216,7 +221,7 @@ public final class CSVWriter {
         explodeAt = -1
         if let p = record["path"], !p.isNull { addCell(&doc, MetaColumn.path.rawValue, p) }
         if let s = record["schema"], !s.isNull { addCell(&doc, MetaColumn.schema.rawValue, s) }
-        if options.all {
+        if wantsStatus {
             if let s = record["status"], !s.isNull { addCell(&doc, MetaColumn.status.rawValue, s) }
             if case .object(let e)? = record["error"] {
                 if let c = e["code"] { addCell(&doc, MetaColumn.errorCode.rawValue, c) }

@@ -113,6 +113,12 @@ fileprivate let sampleResults = [
         #expect(r.stderr.contains("warning (at \(f):4): docs/a.pdf appears again"))
         #expect(r.stderr.contains("no record has a column named nope"))
 
+        let status = try await runTool("smole-csv", ["--fields", "path,status", "--all", "--latest", f])
+        #expect(try await parseCSV(status.stdout) == [["path", "status"], ["docs/b.pdf", "ok"], ["docs/a.pdf", "ok"],
+                                                      ["docs/c.pdf", "error"], ["docs/d.pdf", "error"]])
+        let okStatus = try await runTool("smole-csv", ["--fields", "status,path", "-"], stdin: sampleResults)
+        #expect(try await parseCSV(okStatus.stdout).dropFirst().allSatisfy { $0[0] == "ok" })
+
         let latest = try await runTool("smole-csv", ["--fields", "path,total", "--latest", f])
         #expect(try await parseCSV(latest.stdout) == [["path", "total"], ["docs/b.pdf", "-3.50"], ["docs/a.pdf", "120.50"]])
     }
