@@ -228,6 +228,22 @@ fileprivate struct TestFailure: Error, CustomStringConvertible {
         #expect(missing.status == 66)
     }
 
+    @Test(arguments: ["smole-sql", "smole-csv"])
+    func nothingIsLeftInTMPDIRWhenTheReaderStopsEarly(_ tool: String) async throws {
+        let dir = try TempDir()
+        defer { dir.cleanup() }
+        let tmp = dir.file("tmp")
+        try FileManager.default.createDirectory(atPath: tmp, withIntermediateDirectories: true)
+        var lines = ""
+        for i in 0..<4000 { lines += #"{"path":"f\#(i).pdf","status":"ok","data":{"n":\#(i),"s":"\#(String(repeating: "v", count: 400))"}}"# + "\n" }
+        try dir.write("r.ndjson", lines)
+        // head stops reading after 10 bytes; the tool's next write fails with EPIPE and it ends at once.
+        let r = try await runTool(
+            "bash", ["-c", #""$TOOL" r.ndjson | head -c 10 > /dev/null; echo "status ${PIPESTATUS[0]}"; ls -A "$TMPDIR""#],
+            cwd: dir.path, env: ["TOOL": Binaries.path(tool), "TMPDIR": tmp])
+        #expect(r.stdoutLines == ["status 0"], "spool files left behind: \(r.stdout)")
+    }
+
     @Test func aThousandDocumentsInOneTransaction() async throws {
         let dir = try TempDir()
         defer { dir.cleanup() }
