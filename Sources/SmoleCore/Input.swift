@@ -40,6 +40,14 @@ public final class LineReader {
         owns = true
     }
 
+    /// Reads from an open descriptor, which the reader takes over and closes (for example an
+    /// unlinked spool file, so nothing is left on disk however the process ends).
+    public init(fileDescriptor fd: Int32, name: String) {
+        self.name = name
+        file = fdopen(fd, "rb")!
+        owns = true
+    }
+
     deinit {
         free(buf)
         if owns { fclose(file) }

@@ -13,7 +13,9 @@ public final class LatestRecords {
     private var sources: [String] = []
     private var origin: [(source: UInt32, line: UInt32)] = []
     private var keep: [Bool] = []
-    private let spoolPath: String
+    /// The spool file, unlinked as soon as it is made: a tool that ends early (EPIPE ends it
+    /// with `_exit`, so no deinit runs) leaves nothing behind in the temporary folder.
+    private let spoolFD: Int32
 
     /// Pass one. `observe` sees every item in input order (for example to gather columns).
     public init(inputs: InputSet, observe: ((InputLine) -> Void)? = nil) throws {
@@ -21,7 +23,8 @@ public final class LatestRecords {
         var template = Array("\(dir)/smole-spool-XXXXXX".utf8CString)
         let fd = mkstemp(&template)
         guard fd >= 0 else { throw RecordError(.unreadable, "cannot create a temporary spool file in \(dir)") }
-        spoolPath = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        unlink(String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        spoolFD = dup(fd)
         guard let out = fdopen(fd, "wb") else { throw RecordError(.unreadable, "cannot open the spool file") }
         defer { fclose(out) }
         var latest: [Int: Int] = [:]
@@ -61,11 +64,13 @@ public final class LatestRecords {
         }
     }
 
-    deinit { unlink(spoolPath) }
+    deinit { close(spoolFD) }
 
     /// Pass two: the latest record per document, in the order those records appeared.
     public func forEach(_ body: (InputLine) throws -> Void) rethrows {
-        guard let reader = try? LineReader(path: spoolPath) else { return }
+        let fd = dup(spoolFD)
+        guard fd >= 0, lseek(fd, 0, SEEK_SET) == 0 else { return }
+        let reader = LineReader(fileDescriptor: fd, name: "<spool>")
         var i = 0
         while let bytes = reader.next() {
             defer { i += 1 }
