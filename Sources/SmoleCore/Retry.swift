@@ -150,7 +150,7 @@ public enum Retry {
                 switch item {
                 case .bad(let r):
                     if !complete {
-                        warnings.warn("incomplete last line (no newline) ignored", source: p, line: line)
+                        warnings.warn("incomplete last line (no newline) ignored; end the file with a newline (echo >> \(p)) before appending to it", source: p, line: line)
                         continue
                     }
                     counts.badLines += 1

@@ -33,7 +33,7 @@ public struct ResultInfo: Sendable, Equatable {
         outcome = .pending
         schema = r["schema"]?.stringValue
         retryable = false
-        let errorValue = r["error"].flatMap { $0.isNull ? nil : $0 }
+        let errorValue: JSONValue? = r["error"].flatMap { $0.isNull ? Optional<JSONValue>.none : $0 }
         switch r["status"] {
         case .string("ok"): outcome = .ok
         case .string("error"): outcome = .failed
