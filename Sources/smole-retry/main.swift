@@ -7,19 +7,21 @@ struct SmoleRetry: ParsableCommand {
         commandName: "smole-retry",
         abstract: "Emit, as input records, the documents of a results stream that are still to do.",
         discussion: """
-            Reads NDJSON result files (or stdin). For each document whose latest result is a retryable
-            error with attempts below --max-attempts, it writes the record with the result fields
-            removed (status, data, error, job, backend, started_at, finished_at, elapsed_ms, evidence);
-            attempts and every other field are kept. --all emits every error.
+            Reads NDJSON result files (or stdin). For each document whose latest result is a retryable \
+            error with attempts below --max-attempts, it writes the record with the result fields removed \
+            (status, data, error, job, backend, started_at, finished_at, elapsed_ms, evidence); attempts \
+            and every other field are kept. --all emits every error.
 
-            With --pending, input records come on stdin and the RESULTS files are only read: each
-            stdin record is emitted once if it has no result yet or its latest result is retryable.
-            The result files are read up to their size at start, so appending to them downstream is safe.
+            With --pending, input records come on stdin and the RESULTS files are only read: each stdin \
+            record is emitted once if its path has no result yet or its latest result would be retried. \
+            The result files are read up to their size at start, so appending to them downstream is safe. \
+            See smole-retry(1).
 
             EXAMPLES:
               smole-retry results.ndjson | smole-extract >> results.ndjson
-              smole-ls docs | smole-route --default invoice | smole-retry --pending results.ndjson | smole-extract >> results.ndjson
-              smole-retry --all --max-attempts 10 results.ndjson > todo.ndjson
+              smole-ls docs | smole-route --rules rules.txt \\
+                | smole-retry --pending results.ndjson | smole-extract >> results.ndjson
+              smole-retry --all results.ndjson > todo.ndjson
             """,
         version: Smole.version
     )
@@ -31,10 +33,12 @@ struct SmoleRetry: ParsableCommand {
     var all = false
 
     @Option(name: .customLong("max-attempts"),
-            help: "Skip documents with this many attempts or more (default: 3; none with --all).")
+            help: ArgumentHelp("Skip documents with n attempts or more (default: 3; no limit with --all alone).",
+                               valueName: "n"))
     var maxAttempts: Int?
 
-    @Argument(help: "NDJSON result files (default: stdin, without --pending; - is stdin).")
+    @Argument(help: ArgumentHelp("NDJSON result files (default: stdin, without --pending; - is stdin).",
+                                 valueName: "results"))
     var results: [String] = []
 
     func validate() throws {

@@ -8,15 +8,15 @@ struct SmoleSummary: ParsableCommand {
         commandName: "smole-summary",
         abstract: "Report counts, success rate, error tables, latency and failed files for a results stream.",
         discussion: """
-            Reads NDJSON result records from the FILEs, or from stdin when none is named (- is stdin).
-            The latest record for each path describes the document, so retries and re-runs count once.
-            The report goes to stdout; --json prints one JSON object instead. Bad input lines are
-            reported on stderr with their place, counted, and make the exit status 1.
+            Reads NDJSON result records from the FILEs, or from stdin when none is named (- is stdin). \
+            The latest record for each path describes the document, so retries and re-runs count once. \
+            The report goes to stdout; --json prints one JSON object instead. Bad input lines are \
+            reported on stderr with their place, counted, and make the exit status 1. See smole-summary(1).
 
             EXAMPLES:
               smole-summary results.ndjson
               smole-summary --json results.ndjson | jq .success_rate
-              smole-summary --fail-on-error results.ndjson    # 0 all ok, 75 only retryable failures, 1 final failures
+              smole-summary --fail-on-error results.ndjson   # 0 ok, 75 retryable, 1 final
             """,
         version: Smole.version
     )
@@ -29,10 +29,11 @@ struct SmoleSummary: ParsableCommand {
     var failOnError = false
 
     @Option(name: .customLong("max-attempts"),
-            help: "A retryable failure with this many attempts counts as final, as in smole-retry.")
+            help: ArgumentHelp("A retryable failure with n attempts or more counts as final, as in smole-retry.",
+                               valueName: "n"))
     var maxAttempts: Int = RetryPolicy.defaultMaxAttempts
 
-    @Argument(help: "NDJSON result files (default: stdin; - is stdin).")
+    @Argument(help: ArgumentHelp("NDJSON result files (default: stdin; - is stdin).", valueName: "file"))
     var files: [String] = []
 
     func validate() throws {
