@@ -73,30 +73,31 @@ public enum Retry {
 
     /// Emits an input record for every document whose latest result the policy retries,
     /// in the order those latest records appear. Returns the counts; bad lines are reported.
+    /// One pass: per path it keeps the latest verdict, and the (stripped) record only while
+    /// that verdict is "retry".
     public static func fromResults(
         _ inputs: InputSet, policy: RetryPolicy, emit: (Record) -> Void
     ) throws -> (RetryCounts, InputProblems) {
+        struct Latest {
+            var seq: Int
+            var verdict: RetryPolicy.Verdict
+            var record: Record?
+        }
         var counts = RetryCounts()
         var warnings = WarningBudget()
-        // Bad lines are reported in the first pass, where they are still told apart from
-        // pathless records that are results in their own right (passed-through bad records).
-        var badPlaces = Set<String>()
-        let latest = try LatestRecords(inputs: inputs) { input in
-            if case .bad(let r) = input.item {
-                counts.badLines += 1
-                badPlaces.insert("\(input.source):\(input.line)")
-                Diagnostics.error(Summary.withoutPlace(r.error?.message ?? "not a valid record"), source: input.source, line: input.line)
-            }
-        }
-        latest.forEach { input in
+        var latest: [String: Latest] = [:]
+        var seq = 0
+        let problems = inputs.forEach { input in
+            seq += 1
             switch input.item {
-            case .bad:
-                break
-            case .path:
-                counts.noResult += 1
+            case .bad(let r):
+                counts.badLines += 1
+                Diagnostics.error(Summary.withoutPlace(r.error?.message ?? "not a valid record"),
+                                  source: input.source, line: input.line)
+            case .path(let p):
+                latest[p] = Latest(seq: seq, verdict: .noResult, record: nil)
             case .record(let r):
                 guard let path = r["path"]?.stringValue, !path.isEmpty else {
-                    if badPlaces.contains("\(input.source):\(input.line)") { return }
                     counts.withoutPath += 1
                     warnings.warn("record has no path; it cannot be retried", source: input.source, line: input.line)
                     return
@@ -105,19 +106,27 @@ public enum Retry {
                 if !info.problems.isEmpty {
                     warnings.warn(info.problems.joined(separator: "; "), source: input.source, line: input.line)
                 }
-                switch policy.verdict(info) {
-                case .ok: counts.ok += 1
-                case .noResult: counts.noResult += 1
-                case .notRetryable: counts.notRetryable += 1
-                case .exhausted: counts.exhausted += 1
-                case .retry:
-                    counts.emitted += 1
-                    emit(inputRecord(from: r))
-                }
+                let v = policy.verdict(info)
+                latest[path] = Latest(seq: seq, verdict: v, record: v == .retry ? inputRecord(from: r) : nil)
             }
         }
+        var retry: [(Int, Record)] = []
+        for l in latest.values {
+            switch l.verdict {
+            case .ok: counts.ok += 1
+            case .noResult: counts.noResult += 1
+            case .notRetryable: counts.notRetryable += 1
+            case .exhausted: counts.exhausted += 1
+            case .retry:
+                counts.emitted += 1
+                if let r = l.record { retry.append((l.seq, r)) }
+            }
+        }
+        latest.removeAll()
+        retry.sort { $0.0 < $1.0 }
+        for (_, r) in retry { emit(r) }
         warnings.finish()
-        return (counts, latest.problems)
+        return (counts, problems)
     }
 
     // MARK: Pending mode: input records on stdin, result files as arguments
