@@ -81,7 +81,10 @@ import _SmoleTestSupport
         #expect(r.status == 0)
         #expect(r.stdoutLines == [#"{"path":"docs/x.pdf"}"#, #"{"path":"docs/y.pdf"}"#])
         #expect(r.stderr.contains("does not exist yet"))
-        let unreadable = try await runTool("smole-retry", ["--pending", dir.path], stdin: "docs/x.pdf\n")
+        // Input from a file, not a pipe: the tool stops before reading it.
+        let input = try dir.write("in.ndjson", "docs/x.pdf\n")
+        let unreadable = try await runTool("/bin/bash", ["-c", "\"$0\" --pending \"$1\" < \"$2\"",
+                                                         Binaries.path("smole-retry"), dir.path, input])
         #expect(unreadable.status == 74)
         #expect(unreadable.stdout.isEmpty, "nothing is submitted again when the results cannot be read")
     }
