@@ -31,11 +31,16 @@ public struct RunResult: Sendable {
     public var stdoutLines: [String] { stdout.split(separator: "\n", omittingEmptySubsequences: true).map(String.init) }
 }
 
+/// A child that exits before reading all of `stdin` must not kill the whole test process
+/// with SIGPIPE; with it ignored, the write fails with EPIPE instead.
+private let ignoreSIGPIPE: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
+
 /// Runs a program with an argument array (never a shell), feeding `stdin` and collecting output.
 public func runTool(
     _ tool: String, _ args: [String] = [], stdin: String? = nil, cwd: String? = nil,
     env: [String: String] = [:]
 ) async throws -> RunResult {
+    _ = ignoreSIGPIPE
     let exe = tool.contains("/") ? tool : (FileManager.default.fileExists(atPath: Binaries.path(tool)) ? Binaries.path(tool) : tool)
     let executable: Executable = exe.contains("/") ? .path(FilePath(exe)) : .name(exe)
     var environment = Environment.inherit

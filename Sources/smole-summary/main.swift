@@ -1,17 +1,67 @@
 import ArgumentParser
+import Foundation
 import SmoleCore
 
 @main
 struct SmoleSummary: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "smole-summary",
-        abstract: "Not built yet.",
+        abstract: "Report counts, success rate, error tables, latency and failed files for a results stream.",
+        discussion: """
+            Reads NDJSON result records from the FILEs, or from stdin when none is named (- is stdin). \
+            The latest record for each path describes the document, so retries and re-runs count once. \
+            The report goes to stdout; --json prints one JSON object instead. Bad input lines are \
+            reported on stderr with their place, counted, and make the exit status 1. See smole-summary(1).
+
+            EXAMPLES:
+              smole-summary results.ndjson
+              smole-summary --json results.ndjson | jq .success_rate
+              smole-summary --fail-on-error results.ndjson   # 0 ok, 75 retryable, 1 final
+            """,
         version: Smole.version
     )
 
+    @Flag(name: .long, help: "Print one JSON object (keys in smole-summary(1)) instead of the report.")
+    var json = false
+
+    @Flag(name: .customLong("fail-on-error"),
+          help: "Exit 1 if any document failed for good, 75 if every failure can still be retried.")
+    var failOnError = false
+
+    @Option(name: .customLong("max-attempts"),
+            help: ArgumentHelp("A retryable failure with n attempts or more counts as final, as in smole-retry.",
+                               valueName: "n"))
+    var maxAttempts: Int = RetryPolicy.defaultMaxAttempts
+
+    @Argument(help: ArgumentHelp("NDJSON result files (default: stdin; - is stdin).", valueName: "file"))
+    var files: [String] = []
+
+    func validate() throws {
+        if maxAttempts < 1 { throw ValidationError("--max-attempts must be at least 1") }
+    }
+
     func run() throws {
         ToolRuntime.start("smole-summary")
-        Diagnostics.error("not implemented yet")
-        ToolRuntime.exit(.unavailable)
+        let inputs = InputSet(args: files, usage: SmoleSummary.helpMessage())
+        var summary = Summary()
+        let problems = inputs.forEach { summary.add($0) }
+        summary.finishWarnings()
+        let stats = summary.stats(maxAttempts: maxAttempts)
+        if json {
+            LineWriter.stdout.write(stats.json)
+        } else {
+            LineWriter.stdout.writeLine(Array(stats.text(color: Terminal.stdoutColorAllowed).utf8))
+        }
+        ToolRuntime.exit(problems.exitStatus ?? stats.exitStatus(failOnError: failOnError))
+    }
+}
+
+extension Terminal {
+    /// Colour on stdout only when it is a terminal, and never under NO_COLOR or TERM=dumb.
+    static var stdoutColorAllowed: Bool {
+        guard stdoutIsTTY else { return false }
+        let env = ProcessInfo.processInfo.environment
+        if env["NO_COLOR"].map({ !$0.isEmpty }) == true { return false }
+        return env["TERM"] != "dumb"
     }
 }

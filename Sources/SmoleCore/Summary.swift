@@ -1,0 +1,503 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+
+/// What one result record says about its document, read leniently: odd fields never crash
+/// the reader, they are noted in `problems` so the tool can name the place.
+public struct ResultInfo: Sendable, Equatable {
+    public enum Outcome: Sendable, Equatable {
+        /// `status` is `ok`.
+        case ok
+        /// `status` is `error`, or `status` is absent and there is an `error` object.
+        case failed
+        /// No result yet: an input record (no `status`, no `error`), or a bare path line.
+        case pending
+    }
+
+    public var outcome: Outcome
+    public var schema: String?
+    /// The error code as written (`nil` when the error has none).
+    public var code: String?
+    public var message: String?
+    /// `error.retryable` when it is a boolean, else the code's default, else false.
+    public var retryable: Bool
+    /// A whole, non-negative `attempts`; nil when absent or not a count.
+    public var attempts: Int?
+    /// A non-negative `elapsed_ms`; nil when absent or not a number.
+    public var elapsedMs: Double?
+    /// Odd fields, worded for a warning.
+    public var problems: [String] = []
+
+    public init(_ r: Record) {
+        outcome = .pending
+        schema = r["schema"]?.stringValue
+        retryable = false
+        let errorValue: JSONValue? = r["error"].flatMap { $0.isNull ? Optional<JSONValue>.none : $0 }
+        switch r["status"] {
+        case .string("ok"): outcome = .ok
+        case .string("error"): outcome = .failed
+        case nil, .null?: outcome = errorValue == nil ? .pending : .failed
+        case .string(let s)?:
+            problems.append("unknown status \"\(s)\"; the document counts as having no result")
+            outcome = .pending
+        case let v?:
+            problems.append("status is not a string (\(JSON.serialize(v))); the document counts as having no result")
+            outcome = .pending
+        }
+        if outcome == .failed {
+            if let e = errorValue?.objectValue {
+                switch e["code"] {
+                case .string(let c)?:
+                    code = c
+                    if ErrorCode(rawValue: c) == nil { problems.append("unknown error code \"\(c)\"") }
+                case nil, .null?: problems.append("the error has no code")
+                case let v?: problems.append("error.code is not a string (\(JSON.serialize(v)))")
+                }
+                message = e["message"]?.stringValue
+                switch e["retryable"] {
+                case .bool(let b)?: retryable = b
+                case nil, .null?: retryable = code.flatMap(ErrorCode.init(rawValue:))?.defaultRetryable ?? false
+                case let v?:
+                    problems.append("error.retryable is not a boolean (\(JSON.serialize(v)))")
+                    retryable = code.flatMap(ErrorCode.init(rawValue:))?.defaultRetryable ?? false
+                }
+            } else if let v = errorValue {
+                problems.append("error is not an object (\(ResultInfo.clip(JSON.serialize(v), 60)))")
+                message = v.stringValue
+            } else {
+                problems.append("status is \"error\" but there is no error object")
+            }
+        }
+        switch r["attempts"] {
+        case nil, .null?: attempts = nil
+        case let v?:
+            if let n = v.intValue, n >= 0 { attempts = n } else {
+                problems.append("attempts is not a whole number (\(ResultInfo.clip(JSON.serialize(v), 40)))")
+            }
+        }
+        switch r["elapsed_ms"] {
+        case nil, .null?: elapsedMs = nil
+        case let v?:
+            if let d = v.doubleValue, d >= 0, d.isFinite { elapsedMs = d } else {
+                problems.append("elapsed_ms is not a non-negative number (\(ResultInfo.clip(JSON.serialize(v), 40))); ignored")
+            }
+        }
+    }
+
+    static func clip(_ s: String, _ n: Int) -> String {
+        s.count <= n ? s : String(s.prefix(n)) + "…"
+    }
+}
+
+/// Caps repeated warnings so a file full of odd records does not flood stderr.
+struct WarningBudget {
+    var left = 20
+    var suppressed = 0
+    mutating func warn(_ message: String, source: String, line: Int) {
+        if left > 0 {
+            left -= 1
+            Diagnostics.warning(message, source: source, line: line)
+        } else {
+            suppressed += 1
+        }
+    }
+    func finish() {
+        if suppressed > 0 { Diagnostics.warning("\(suppressed) more warnings not shown") }
+    }
+}
+
+/// Summary statistics over a results stream: the latest record per `path` counts.
+/// Memory holds one small entry per document (and the messages of failed ones).
+public struct Summary {
+    struct Doc {
+        var outcome: ResultInfo.Outcome
+        var schema: String?
+        var code: String?
+        var message: String?
+        var retryable: Bool
+        var attempts: Int?
+        var elapsedMs: Double?
+        var source: String
+        var line: Int
+    }
+
+    public struct Located: Sendable, Equatable {
+        public var source: String
+        public var line: Int
+        public var code: String?
+        public var message: String
+    }
+
+    private var index: [String: Int] = [:]
+    private var paths: [String] = []
+    private var docs: [Doc] = []
+    /// Lines of the input that were not valid records (malformed JSON, invalid UTF-8, not an object).
+    public private(set) var badLines: [Located] = []
+    /// JSON records with no `path` (for example `bad_record` results passed through by smole-extract).
+    public private(set) var withoutPath: [Located] = []
+    /// How many of `withoutPath` are error records.
+    public private(set) var withoutPathFailed = 0
+    /// Records with odd fields (the fields are named in warnings).
+    public private(set) var oddRecords = 0
+    var warnings = WarningBudget()
+    public var emitWarnings = true
+
+    public init() {}
+
+    /// Folds one input line in.
+    public mutating func add(_ input: InputLine) {
+        switch input.item {
+        case .bad(let r):
+            let msg = Summary.withoutPlace(r.error?.message ?? "not a valid record")
+            if emitWarnings { Diagnostics.error(msg, source: input.source, line: input.line) }
+            badLines.append(Located(source: input.source, line: input.line, code: ErrorCode.badRecord.rawValue, message: msg))
+        case .path(let p):
+            put(p, Doc(outcome: .pending, schema: nil, code: nil, message: nil, retryable: false, attempts: nil,
+                       elapsedMs: nil, source: input.source, line: input.line))
+        case .record(let r):
+            let info = ResultInfo(r)
+            guard let path = r["path"]?.stringValue, !path.isEmpty else {
+                if r["path"] != nil, r["path"] != .null {
+                    badLines.append(Located(source: input.source, line: input.line, code: ErrorCode.badRecord.rawValue,
+                                            message: "path is not a non-empty string"))
+                    return
+                }
+                let msg = info.message ?? (info.outcome == .failed ? "error record without a path" : "record without a path")
+                withoutPath.append(Located(source: input.source, line: input.line, code: info.code, message: msg))
+                if info.outcome == .failed { withoutPathFailed += 1 }
+                if emitWarnings, info.outcome != .failed {
+                    warnings.warn("record has no path; it is not counted as a document", source: input.source, line: input.line)
+                }
+                return
+            }
+            if !info.problems.isEmpty {
+                oddRecords += 1
+                if emitWarnings {
+                    warnings.warn(info.problems.joined(separator: "; "), source: input.source, line: input.line)
+                }
+            }
+            put(path, Doc(outcome: info.outcome, schema: info.schema, code: info.code, message: info.message,
+                          retryable: info.retryable, attempts: info.attempts, elapsedMs: info.elapsedMs,
+                          source: input.source, line: input.line))
+        }
+    }
+
+    /// A bad_record message without its trailing ` (at FILE:LINE)` (the place is shown apart).
+    static func withoutPlace(_ m: String) -> String {
+        guard m.hasSuffix(")"), let r = m.range(of: " (at ", options: .backwards) else { return m }
+        return String(m[..<r.lowerBound])
+    }
+
+    private mutating func put(_ path: String, _ d: Doc) {
+        if let i = index[path] {
+            docs[i] = d
+        } else {
+            index[path] = docs.count
+            paths.append(path)
+            docs.append(d)
+        }
+    }
+
+    public func finishWarnings() { warnings.finish() }
+
+    /// Computes the statistics. A retryable failure whose attempts reached `maxAttempts`
+    /// counts as exhausted: smole-retry would not emit it again.
+    public func stats(maxAttempts: Int) -> SummaryStats {
+        var s = SummaryStats()
+        s.maxAttempts = maxAttempts
+        s.documents = docs.count
+        var schemaRows: [String: SummaryStats.SchemaRow] = [:]
+        var errorRows: [String: SummaryStats.ErrorRow] = [:]
+        var latencies: [Double] = []
+        var attemptValues: [Int] = []
+        for (i, d) in docs.enumerated() {
+            let key = d.schema ?? SummaryStats.noSchema
+            var row = schemaRows[key] ?? SummaryStats.SchemaRow(schema: key)
+            row.documents += 1
+            switch d.outcome {
+            case .ok:
+                s.ok += 1; row.ok += 1
+            case .pending:
+                s.noResult += 1; row.noResult += 1
+            case .failed:
+                s.failed += 1; row.failed += 1
+                let code = d.code ?? SummaryStats.noCode
+                var e = errorRows[code] ?? SummaryStats.ErrorRow(code: code, count: 0, retryable: 0)
+                e.count += 1
+                let exhausted = d.retryable && (d.attempts ?? 0) >= maxAttempts
+                if d.retryable { e.retryable += 1 }
+                if d.retryable && !exhausted { s.retryable += 1 }
+                if exhausted { s.exhausted += 1 }
+                errorRows[code] = e
+                s.failures.append(SummaryStats.Failure(
+                    path: paths[i], schema: d.schema, code: d.code, message: d.message ?? "",
+                    retryable: d.retryable, exhausted: exhausted, attempts: d.attempts, source: d.source, line: d.line))
+            }
+            schemaRows[key] = row
+            if let e = d.elapsedMs { latencies.append(e) }
+            if let a = d.attempts { attemptValues.append(a) }
+        }
+        s.schemas = schemaRows.values.sorted { ($0.documents, $1.schema) > ($1.documents, $0.schema) }
+        s.errors = errorRows.values.sorted { ($0.count, $1.code) > ($1.count, $0.code) }
+        s.failures.sort { $0.path < $1.path }
+        latencies.sort()
+        s.latencyCount = latencies.count
+        s.p50 = SummaryStats.percentile(latencies, 0.50)
+        s.p95 = SummaryStats.percentile(latencies, 0.95)
+        s.latencyMax = latencies.last
+        s.attemptsCount = attemptValues.count
+        if !attemptValues.isEmpty {
+            s.attemptsMean = Double(attemptValues.reduce(0, +)) / Double(attemptValues.count)
+            s.attemptsMax = attemptValues.max()
+            s.attemptsMoreThanOne = attemptValues.filter { $0 > 1 }.count
+        }
+        s.badLines = badLines
+        s.withoutPath = withoutPath
+        s.failedWithoutPath = withoutPathFailed
+        s.oddRecords = oddRecords
+        return s
+    }
+}
+
+/// The numbers a summary reports, ready to render as text or JSON.
+public struct SummaryStats: Sendable {
+    public static let noSchema = "(none)"
+    public static let noCode = "(none)"
+
+    public struct SchemaRow: Sendable, Equatable {
+        public var schema: String
+        public var documents = 0, ok = 0, failed = 0, noResult = 0
+    }
+    public struct ErrorRow: Sendable, Equatable {
+        public var code: String
+        public var count: Int
+        public var retryable: Int
+    }
+    public struct Failure: Sendable, Equatable {
+        public var path: String
+        public var schema: String?
+        public var code: String?
+        public var message: String
+        public var retryable: Bool
+        public var exhausted: Bool
+        public var attempts: Int?
+        public var source: String
+        public var line: Int
+    }
+
+    public var maxAttempts = 3
+    public var documents = 0, ok = 0, failed = 0, noResult = 0
+    /// Failed documents smole-retry would emit again (retryable, attempts under the limit).
+    public var retryable = 0
+    /// Retryable failures that reached the attempt limit.
+    public var exhausted = 0
+    public var schemas: [SchemaRow] = []
+    public var errors: [ErrorRow] = []
+    public var failures: [Failure] = []
+    public var latencyCount = 0
+    public var p50: Double?, p95: Double?, latencyMax: Double?
+    public var attemptsCount = 0
+    public var attemptsMean: Double?
+    public var attemptsMax: Int?
+    public var attemptsMoreThanOne = 0
+    public var badLines: [Summary.Located] = []
+    public var withoutPath: [Summary.Located] = []
+    public var oddRecords = 0
+
+    /// ok / documents, or nil when there are no documents.
+    public var successRate: Double? { documents == 0 ? nil : Double(ok) / Double(documents) }
+
+    /// Error records without a path (such as passed-through bad records).
+    public var failedWithoutPath = 0
+
+    /// Nearest-rank percentile of sorted values.
+    public static func percentile(_ sorted: [Double], _ q: Double) -> Double? {
+        guard !sorted.isEmpty else { return nil }
+        let rank = Int((q * Double(sorted.count)).rounded(.up))
+        return sorted[min(max(rank, 1), sorted.count) - 1]
+    }
+
+    /// The exit status: 1 for bad input lines; with `failOnError`, 1 when a failure is final
+    /// (not retryable, or retryable but at the attempt limit), 75 when every failure is still
+    /// worth retrying, 0 otherwise.
+    public func exitStatus(failOnError: Bool) -> ExitStatus {
+        if !badLines.isEmpty { return .someErrors }
+        guard failOnError else { return .ok }
+        let finalFailures = (failed - retryable) + failedWithoutPath
+        if finalFailures > 0 { return .someErrors }
+        if retryable > 0 { return .retryable }
+        return .ok
+    }
+
+    // MARK: JSON
+
+    public var json: JSONValue {
+        var o = JSONObject()
+        o["documents"] = JSONValue(documents)
+        o["ok"] = JSONValue(ok)
+        o["failed"] = JSONValue(failed)
+        o["no_result"] = JSONValue(noResult)
+        o["success_rate"] = successRate.map { JSONValue.fromDouble(Self.round($0, 4)) } ?? .null
+        o["retryable"] = JSONValue(retryable)
+        o["exhausted"] = JSONValue(exhausted)
+        o["max_attempts"] = JSONValue(maxAttempts)
+        o["bad_lines"] = JSONValue(badLines.count)
+        o["records_without_path"] = JSONValue(withoutPath.count)
+        var bySchema = JSONObject()
+        for r in schemas {
+            bySchema[r.schema] = .object(JSONObject([
+                ("documents", JSONValue(r.documents)), ("ok", JSONValue(r.ok)),
+                ("failed", JSONValue(r.failed)), ("no_result", JSONValue(r.noResult)),
+            ]))
+        }
+        o["by_schema"] = .object(bySchema)
+        var byError = JSONObject()
+        for e in errors {
+            byError[e.code] = .object(JSONObject([("count", JSONValue(e.count)), ("retryable", JSONValue(e.retryable))]))
+        }
+        o["by_error"] = .object(byError)
+        o["latency_ms"] = .object(JSONObject([
+            ("count", JSONValue(latencyCount)),
+            ("p50", p50.map { JSONValue.fromDouble(Self.round($0, 3)) } ?? .null),
+            ("p95", p95.map { JSONValue.fromDouble(Self.round($0, 3)) } ?? .null),
+            ("max", latencyMax.map { JSONValue.fromDouble(Self.round($0, 3)) } ?? .null),
+        ]))
+        o["attempts"] = .object(JSONObject([
+            ("count", JSONValue(attemptsCount)),
+            ("mean", attemptsMean.map { JSONValue.fromDouble(Self.round($0, 3)) } ?? .null),
+            ("max", attemptsMax.map { JSONValue($0) } ?? .null),
+            ("more_than_one", JSONValue(attemptsMoreThanOne)),
+        ]))
+        o["failures"] = .array(failures.map { f in
+            .object(JSONObject([
+                ("path", .string(f.path)),
+                ("schema", f.schema.map(JSONValue.string) ?? .null),
+                ("code", f.code.map(JSONValue.string) ?? .null),
+                ("message", .string(f.message)),
+                ("retryable", .bool(f.retryable)),
+                ("exhausted", .bool(f.exhausted)),
+                ("attempts", f.attempts.map { JSONValue($0) } ?? .null),
+                ("source", .string(f.source)),
+                ("line", JSONValue(f.line)),
+            ]))
+        })
+        o["without_path"] = .array(withoutPath.map(Self.locatedJSON))
+        o["bad"] = .array(badLines.map(Self.locatedJSON))
+        return .object(o)
+    }
+
+    static func locatedJSON(_ l: Summary.Located) -> JSONValue {
+        .object(JSONObject([
+            ("source", .string(l.source)), ("line", JSONValue(l.line)),
+            ("code", l.code.map(JSONValue.string) ?? .null), ("message", .string(l.message)),
+        ]))
+    }
+
+    static func round(_ d: Double, _ places: Int) -> Double {
+        let f = pow(10.0, Double(places))
+        return (d * f).rounded() / f
+    }
+
+    // MARK: Text
+
+    static func num(_ d: Double) -> String {
+        if d == d.rounded(), abs(d) < 1e15 { return String(Int64(d)) }
+        return String(format: "%.1f", d)
+    }
+
+    static func oneLine(_ s: String, max: Int = 160) -> String {
+        var t = String(s.map { $0 == "\n" || $0 == "\r" || $0 == "\t" ? " " : $0 })
+        if t.count > max { t = String(t.prefix(max - 1)) + "…" }
+        return t
+    }
+
+    /// The human report: aligned plain text; `color` adds ANSI colour to the headline numbers.
+    public func text(color: Bool = false) -> String {
+        func paint(_ s: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
+        func head(_ s: String) -> String { paint(s, "1") }
+        var out: [String] = []
+        let rate = successRate.map { String(format: "%.1f%%", $0 * 100) } ?? "n/a"
+        out += table([
+            [head("documents"), String(documents), ""],
+            ["  ok", paint(String(ok), ok > 0 ? "32" : "0"), rate],
+            ["  failed", paint(String(failed), failed > 0 ? "31" : "0"),
+             failed > 0 ? "\(retryable) retryable, \(exhausted) at --max-attempts \(maxAttempts)" : ""],
+            ["  no result", String(noResult), ""],
+            [head("bad lines"), paint(String(badLines.count), badLines.isEmpty ? "0" : "31"), ""],
+            [head("records without path"), String(withoutPath.count), ""],
+        ], right: [false, true, false])
+        if !schemas.isEmpty {
+            out.append("")
+            out += table([[head("schema"), "documents", "ok", "failed", "no result"]] + schemas.map {
+                [$0.schema, String($0.documents), String($0.ok), String($0.failed), String($0.noResult)]
+            }, right: [false, true, true, true, true])
+        }
+        if !errors.isEmpty {
+            out.append("")
+            out += table([[head("error"), "count", "retryable"]] + errors.map {
+                [$0.code, String($0.count), String($0.retryable)]
+            }, right: [false, true, true])
+        }
+        out.append("")
+        if latencyCount > 0, let p50, let p95, let latencyMax {
+            out.append("\(head("latency")) (elapsed_ms, \(latencyCount) documents): p50 \(Self.num(p50)) ms, p95 \(Self.num(p95)) ms, max \(Self.num(latencyMax)) ms")
+        } else {
+            out.append("\(head("latency")): n/a (no elapsed_ms)")
+        }
+        if attemptsCount > 0, let attemptsMean, let attemptsMax {
+            out.append("\(head("attempts")) (\(attemptsCount) documents): mean \(String(format: "%.2f", attemptsMean)), max \(attemptsMax), more than one: \(attemptsMoreThanOne)")
+        } else {
+            out.append("\(head("attempts")): n/a (no attempts)")
+        }
+        if !failures.isEmpty {
+            out.append("")
+            out.append(head("failed documents"))
+            out += table([["path", "schema", "error", "retry", "attempts", "message"]] + failures.map { f in
+                [Self.oneLine(f.path, max: 80), f.schema ?? "-", f.code ?? Self.noCode,
+                 f.exhausted ? "exhausted" : (f.retryable ? "yes" : "no"),
+                 f.attempts.map(String.init) ?? "-", Self.oneLine(f.message)]
+            }, right: [false, false, false, false, true, false])
+        }
+        if !withoutPath.isEmpty {
+            out.append("")
+            out.append(head("records without path"))
+            out += table(withoutPath.map { ["\($0.source):\($0.line)", $0.code ?? "-", Self.oneLine($0.message)] },
+                         right: [false, false, false])
+        }
+        if !badLines.isEmpty {
+            out.append("")
+            out.append(head("bad input lines"))
+            out += table(badLines.map { ["\($0.source):\($0.line)", Self.oneLine($0.message)] }, right: [false, false])
+        }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    /// Aligns columns; widths ignore ANSI escapes. The last column is never padded.
+    func table(_ rows: [[String]], right: [Bool]) -> [String] {
+        func width(_ s: String) -> Int {
+            var n = 0, inEsc = false
+            for c in s.unicodeScalars {
+                if c == "\u{1B}" { inEsc = true; continue }
+                if inEsc { if c == "m" { inEsc = false }; continue }
+                n += 1
+            }
+            return n
+        }
+        let cols = rows.map(\.count).max() ?? 0
+        var widths = [Int](repeating: 0, count: cols)
+        for r in rows { for (i, c) in r.enumerated() { widths[i] = max(widths[i], width(c)) } }
+        return rows.map { r in
+            var parts: [String] = []
+            for (i, c) in r.enumerated() {
+                let pad = String(repeating: " ", count: widths[i] - width(c))
+                if i == r.count - 1 && !(i < right.count && right[i]) { parts.append(c) } else {
+                    parts.append(i < right.count && right[i] ? pad + c : c + pad)
+                }
+            }
+            var line = parts.joined(separator: "  ")
+            while line.hasSuffix(" ") { line.removeLast() }
+            return line
+        }
+    }
+}
