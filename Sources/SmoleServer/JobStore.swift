@@ -132,7 +132,7 @@ public actor JobStore {
         if hasIdleWorker {
             let w = waiters.removeFirst()
             w.resume(returning: start(id))
-            return (jobs[id]!.snap, true)
+            return (snap, true)  // the reply says "queued", as the wire contract has it
         }
         pending.append(id)
         return (snap, true)

@@ -6,6 +6,7 @@ import Musl
 import Darwin
 #endif
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
@@ -140,6 +141,7 @@ public final class SmoleServe: Sendable {
         let host = config.host
         let app = Application(
             router: makeRouter(),
+            server: .http1(additionalChannelHandlers: [ExpectContinueHandler()]),
             configuration: .init(address: .hostname(host, port: config.port), serverName: "smole-serve"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
@@ -198,6 +200,9 @@ public final class SmoleServe: Sendable {
         return router
     }
 
+    /// Room for boundaries, part headers and small fields on top of `--max-upload`.
+    static let multipartOverhead = 64 * 1024
+
     static let idempotencyHeader = HTTPField.Name("Idempotency-Key")!
 
     func jobHeaders(_ snap: JobSnapshot) async -> HTTPFields {
@@ -211,7 +216,7 @@ public final class SmoleServe: Sendable {
         guard let ct = request.headers[.contentType], let boundary = MultipartParser.boundary(contentType: ct) else {
             throw Problem(.unsupportedMediaType, .badRecord, "the body must be multipart/form-data with the parts \"file\" and \"schemaId\"")
         }
-        let overhead = 1024 * 1024
+        let overhead = Self.multipartOverhead
         if let cl = request.headers[.contentLength].flatMap({ Int($0) }), cl > config.maxUpload + overhead {
             throw Problem(.contentTooLarge, .tooLarge, "the upload is \(cl) bytes; this server takes files up to \(ByteSize.format(config.maxUpload))")
         }
@@ -283,7 +288,7 @@ public final class SmoleServe: Sendable {
         var up = Upload()
         var sink = PartSink(maxUpload: config.maxUpload, dir: uploadDir, backend: backend)
         var total = 0
-        let totalLimit = config.maxUpload + 1024 * 1024
+        let totalLimit = config.maxUpload + Self.multipartOverhead
         do {
             for try await chunk in body {
                 total += chunk.readableBytes

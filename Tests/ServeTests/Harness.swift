@@ -172,20 +172,21 @@ struct HTTPReply: Sendable {
 
 enum HTTP {
     static func send(
-        _ method: HTTPMethod, _ url: String, headers: [(String, String)] = [], body: HTTPClientRequest.Body? = nil
+        _ method: HTTPMethod, _ url: String, headers: [(String, String)] = [], body: HTTPClientRequest.Body? = nil,
+        timeout: TimeAmount = .seconds(60)
     ) async throws -> HTTPReply {
         var req = HTTPClientRequest(url: url)
         req.method = method
         for (k, v) in headers { req.headers.add(name: k, value: v) }
         if let body { req.body = body }
-        let resp = try await HTTPClient.shared.execute(req, timeout: .seconds(60))
+        let resp = try await HTTPClient.shared.execute(req, timeout: timeout)
         var buf = try await resp.body.collect(upTo: 64 * 1024 * 1024)
         let bytes = buf.readBytes(length: buf.readableBytes) ?? []
         return HTTPReply(status: Int(resp.status.code), headers: resp.headers, body: bytes)
     }
 
-    static func get(_ url: String, headers: [(String, String)] = []) async throws -> HTTPReply {
-        try await send(.GET, url, headers: headers)
+    static func get(_ url: String, headers: [(String, String)] = [], timeout: TimeAmount = .seconds(60)) async throws -> HTTPReply {
+        try await send(.GET, url, headers: headers, timeout: timeout)
     }
 
     /// POST {base}/api/pipeline/file with a multipart body built in memory.
@@ -233,7 +234,8 @@ func multipartBody(boundary: String, _ parts: [MultipartPart]) -> [UInt8] {
         case .field(let name, let value):
             add("Content-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n")
         case .file(let name, let fileName, let bytes):
-            add("Content-Disposition: form-data; name=\"\(name)\"; filename=\"\(fileName)\"\r\n")
+            let quoted = fileName.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            add("Content-Disposition: form-data; name=\"\(name)\"; filename=\"\(quoted)\"\r\n")
             add("Content-Type: application/octet-stream\r\n\r\n")
             b.append(contentsOf: bytes)
             add("\r\n")
