@@ -141,7 +141,7 @@ public final class SmoleServe: Sendable {
         let host = config.host
         let app = Application(
             router: makeRouter(),
-            server: .http1(additionalChannelHandlers: [ExpectContinueHandler()]),
+            server: .http1(configuration: .init(additionalChannelHandlers: [ExpectContinueHandler()])),
             configuration: .init(address: .hostname(host, port: config.port), serverName: "smole-serve"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
