@@ -382,6 +382,28 @@ struct InProcessServerTests {
         }
     }
 
+    @Test func curlMultipartWithExpectContinue() async throws {
+        // A third-party multipart encoder (curl -F), which also sends Expect: 100-continue
+        // for large bodies: the server answers 100 at once and stores the file intact.
+        let tmp = try TempDir("serve-curl")
+        defer { tmp.cleanup() }
+        let doc = noiseBytes(3 * 1024 * 1024, seed: 42)
+        let path = try tmp.write("scan 1.pdf", bytes: doc)
+        try await withServer { _, base in
+            let r = try await runTool(
+                "curl", ["-sS", "-v", "-H", "Expect: 100-continue", "-F", "file=@\(path)", "-F", "schemaId=receipt", base + "/api/pipeline/file"])
+            #expect(r.status == 0, "curl: \(r.stderr)")
+            #expect(r.stderr.contains("100 Continue"), "the server answered Expect: 100-continue")
+            let reply = try #require((try? JSON.parse(r.stdout))?.objectValue)
+            let id = try #require(reply["id"]?.stringValue)
+            let done = try await HTTP.waitForJob(base, id)
+            let data = try #require(done.json?["extraction"]?.objectValue?["data"]?.objectValue)
+            #expect(data["schema"]?.stringValue == "receipt")
+            #expect(data["size"]?.intValue == doc.count)
+            #expect(data["fnv"]?.stringValue == fnv1a(doc))
+        }
+    }
+
     @Test func schemasEndpoints() async throws {
         try await withServer { _, base in
             let list = try await HTTP.get(base + "/api/schemas")
