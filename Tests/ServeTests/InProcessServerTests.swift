@@ -404,6 +404,35 @@ struct InProcessServerTests {
         }
     }
 
+    @Test func apiOverheadUnderLoad() async throws {
+        // 400 jobs from 16 concurrent clients, each submit + poll to completion, with an
+        // instant runner: every job completes, none is lost or shed (queue 512), and the
+        // rate (the API's own overhead per document) is printed for the README.
+        let n = 400, clients = 16
+        try await withServer({ $0.workers = 4; $0.queueLimit = 512 }) { server, base in
+            let t0 = ContinuousClock.now
+            let completed = try await withThrowingTaskGroup(of: Int.self) { group in
+                for c in 0..<clients {
+                    group.addTask {
+                        var ok = 0
+                        for i in stride(from: c, to: n, by: clients) {
+                            let r = try await HTTP.submit(base, file: Array("doc \(i)\n".utf8), schemaId: "invoice")
+                            guard let id = r.json?["id"]?.stringValue else { continue }
+                            let done = try await HTTP.waitForJob(base, id)
+                            if done.json?["extraction"]?.objectValue?["data"]?.objectValue?["first_line"]?.stringValue == "doc \(i)" { ok += 1 }
+                        }
+                        return ok
+                    }
+                }
+                return try await group.reduce(0, +)
+            }
+            let secs = (ContinuousClock.now - t0) / .seconds(1)
+            #expect(completed == n)
+            #expect(uploadsLeft(server).isEmpty)
+            print("smole-serve API overhead: \(n) jobs (submit+poll), \(clients) clients, 4 workers: \(String(format: "%.2f", secs)) s, \(Int(Double(n) / secs)) jobs/s")
+        }
+    }
+
     @Test func schemasEndpoints() async throws {
         try await withServer { _, base in
             let list = try await HTTP.get(base + "/api/schemas")
