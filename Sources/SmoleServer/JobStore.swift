@@ -101,6 +101,11 @@ public actor JobStore {
         return clampHint(meanJobSeconds / 2)
     }
 
+    /// Seconds a refused client should wait: about the time the backlog takes to drain.
+    public func sheddingHint() -> Int {
+        clampHint(meanJobSeconds * Double(pending.count - pendingHead + running) / Double(workers))
+    }
+
     private func clampHint(_ s: Double) -> Int { Int(min(30, max(1, s.rounded(.up)))) }
 
     /// The live job an idempotency key names, if any. A cancelled job, or one that failed
@@ -121,8 +126,7 @@ public actor JobStore {
         if closed { throw .shuttingDown }
         let hasIdleWorker = !waiters.isEmpty
         if !hasIdleWorker, pending.count - pendingHead >= queueLimit {
-            let depth = Double(pending.count - pendingHead + running)
-            throw .queueFull(retryAfter: clampHint(meanJobSeconds * depth / Double(workers)))
+            throw .queueFull(retryAfter: sheddingHint())
         }
         let now = Date()
         let id = UUID().uuidString.lowercased()

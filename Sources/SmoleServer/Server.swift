@@ -227,7 +227,7 @@ public final class SmoleServe: Sendable {
         }
         let c = await store.counts
         if c.queued >= store.queueLimit, c.running >= store.workers {
-            throw Problem(.serviceUnavailable, .rateLimited, "the job queue is full (\(store.queueLimit) waiting); try again later", retryAfter: await store.pollHint(for: ""))
+            throw Problem(.serviceUnavailable, .rateLimited, "the job queue is full (\(store.queueLimit) waiting); try again later", retryAfter: await store.sheddingHint())
         }
         let upload = try await receiveUpload(request.body, boundary: boundary)
         do {
