@@ -13,6 +13,10 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .target(
@@ -33,7 +37,16 @@ let package = Package(
         .executableTarget(name: "smole-sql", dependencies: toolDeps()),
         .executableTarget(name: "smole-retry", dependencies: toolDeps()),
         .executableTarget(name: "smole-extract", dependencies: toolDeps(["SmoleEngine"])),
-        .target(name: "SmoleServer", dependencies: ["SmoleCore", "SmoleEngine"]),
+        .target(
+            name: "SmoleServer",
+            dependencies: [
+                "SmoleCore", "SmoleEngine",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(name: "smole-serve", dependencies: toolDeps(["SmoleEngine", "SmoleServer"])),
         .executableTarget(name: "engine-bench", dependencies: ["SmoleCore", "SmoleEngine"], path: "Benchmarks/EngineBench"),
         .target(
@@ -47,7 +60,13 @@ let package = Package(
         .testTarget(name: "SmoleEngineTests", dependencies: ["SmoleEngine", "_SmoleTestSupport"]),
         .testTarget(name: "ToolTests", dependencies: ["SmoleCore", "_SmoleTestSupport"]),
         .testTarget(name: "ExtractTests", dependencies: ["SmoleCore", "SmoleEngine", "_SmoleTestSupport"]),
-        .testTarget(name: "ServeTests", dependencies: ["SmoleCore", "SmoleEngine", "SmoleServer", "_SmoleTestSupport"]),
+        .testTarget(
+            name: "ServeTests",
+            dependencies: [
+                "SmoleCore", "SmoleEngine", "SmoleServer", "_SmoleTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,249 @@
+import Foundation
+import SmoleCore
+
+public enum JobStatus: String, Sendable {
+    case queued, running, completed, failed, cancelled
+    public var isTerminal: Bool { self == .completed || self == .failed || self == .cancelled }
+}
+
+/// A copy of a job's state, safe to render outside the store.
+public struct JobSnapshot: Sendable {
+    public var id: String
+    public var status: JobStatus
+    public var schemaId: String
+    public var fileName: String?
+    public var data: JSONValue?
+    public var error: RecordError?
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    /// The wire shape of `GET /api/pipeline/{id}`.
+    public var json: JSONValue {
+        var o = JSONObject()
+        o["id"] = .string(id)
+        o["status"] = .string(status.rawValue)
+        o["schemaId"] = .string(schemaId)
+        if let data {
+            var ex = JSONObject()
+            ex["data"] = data
+            o["extraction"] = .object(ex)
+        } else {
+            o["extraction"] = .null
+        }
+        o["error"] = error.map { .string($0.message) } ?? .null
+        o["errorCode"] = error.map { .string($0.code.rawValue) } ?? .null
+        o["retryable"] = error.map { .bool($0.retryable) } ?? .null
+        o["createdAt"] = .string(rfc3339(createdAt))
+        o["updatedAt"] = .string(rfc3339(updatedAt))
+        return .object(o)
+    }
+}
+
+/// The work a worker takes from the queue.
+public struct QueuedJob: Sendable {
+    public var id: String
+    public var path: String
+    public var schemaId: String
+}
+
+public enum SubmitRefusal: Error, Sendable {
+    /// The queue is at its limit; try again after this many seconds.
+    case queueFull(retryAfter: Int)
+    case shuttingDown
+}
+
+/// Jobs, their idempotency keys, and the bounded queue the workers draw from.
+public actor JobStore {
+    private struct Job {
+        var snap: JobSnapshot
+        var path: String
+        var idempotencyKey: String?
+        var finishedAt: ContinuousClock.Instant?
+        var cancelRunning: (@Sendable () -> Void)?
+    }
+
+    private var jobs: [String: Job] = [:]
+    private var byKey: [String: String] = [:]
+    private var pending: [String] = []
+    private var pendingHead = 0
+    private var waiters: [CheckedContinuation<QueuedJob?, Never>] = []
+    private var running = 0
+    /// Finished jobs in the order they finished, so eviction looks only at the oldest.
+    private var finishedOrder: [(ContinuousClock.Instant, String)] = []
+    private var finishedHead = 0
+    private(set) var closed = false
+    public let workers: Int
+    public let queueLimit: Int
+    public let keep: Duration
+    /// Exponentially weighted mean job duration in seconds, for Retry-After hints.
+    private var meanJobSeconds = 1.0
+    private let clock = ContinuousClock()
+
+    public init(workers: Int, queueLimit: Int, keep: Duration) {
+        self.workers = max(1, workers)
+        self.queueLimit = max(0, queueLimit)
+        self.keep = keep
+    }
+
+    public struct Counts: Sendable {
+        public var queued: Int, running: Int, jobs: Int
+    }
+
+    public var counts: Counts { Counts(queued: pending.count - pendingHead, running: running, jobs: jobs.count) }
+
+    /// Seconds a client should wait before asking again about a pending job.
+    public func pollHint(for id: String) -> Int {
+        guard let j = jobs[id] else { return 1 }
+        if j.snap.status == .queued {
+            let ahead = pending[pendingHead...].firstIndex(of: id).map { $0 - pendingHead } ?? 0
+            return clampHint(meanJobSeconds * Double(ahead / workers + 1))
+        }
+        return clampHint(meanJobSeconds / 2)
+    }
+
+    /// Seconds a refused client should wait: about the time the backlog takes to drain.
+    public func sheddingHint() -> Int {
+        clampHint(meanJobSeconds * Double(pending.count - pendingHead + running) / Double(workers))
+    }
+
+    private func clampHint(_ s: Double) -> Int { Int(min(30, max(1, s.rounded(.up)))) }
+
+    /// The live job an idempotency key names, if any. A cancelled job, or one that failed
+    /// in a way worth retrying, no longer holds its key.
+    public func job(forKey key: String) -> JobSnapshot? {
+        evictExpired()
+        guard let id = byKey[key], let j = jobs[id] else { return nil }
+        if j.snap.status == .cancelled || (j.snap.status == .failed && j.snap.error?.retryable == true) { return nil }
+        return j.snap
+    }
+
+    /// Queues a new job for the uploaded file, or returns the job that already holds the key
+    /// (`created` false). The caller deletes its upload when `created` is false.
+    public func submit(path: String, schemaId: String, fileName: String?, idempotencyKey: String?)
+        throws(SubmitRefusal) -> (JobSnapshot, created: Bool)
+    {
+        if let key = idempotencyKey, let existing = job(forKey: key) { return (existing, false) }
+        if closed { throw .shuttingDown }
+        let hasIdleWorker = !waiters.isEmpty
+        if !hasIdleWorker, pending.count - pendingHead >= queueLimit {
+            throw .queueFull(retryAfter: sheddingHint())
+        }
+        let now = Date()
+        let id = UUID().uuidString.lowercased()
+        let snap = JobSnapshot(id: id, status: .queued, schemaId: schemaId, fileName: fileName, data: nil, error: nil, createdAt: now, updatedAt: now)
+        jobs[id] = Job(snap: snap, path: path, idempotencyKey: idempotencyKey)
+        if let key = idempotencyKey { byKey[key] = id }
+        if hasIdleWorker {
+            let w = waiters.removeFirst()
+            w.resume(returning: start(id))
+            return (snap, true)  // the reply says "queued", as the wire contract has it
+        }
+        pending.append(id)
+        return (snap, true)
+    }
+
+    public func snapshot(_ id: String) -> JobSnapshot? {
+        evictExpired()
+        return jobs[id]?.snap
+    }
+
+    /// Cancels a queued or running job; a finished job is returned unchanged.
+    public func cancel(_ id: String) -> JobSnapshot? {
+        evictExpired()
+        guard var j = jobs[id] else { return nil }
+        switch j.snap.status {
+        case .queued:
+            if let i = pending[pendingHead...].firstIndex(of: id) { pending.remove(at: i) }
+            try? FileManager.default.removeItem(atPath: j.path)
+        case .running:
+            j.cancelRunning?()
+            j.cancelRunning = nil
+        case .completed, .failed, .cancelled:
+            return j.snap
+        }
+        j.snap.status = .cancelled
+        j.snap.error = RecordError(.cancelled, "the job was cancelled")
+        j.snap.updatedAt = Date()
+        j.finishedAt = clock.now
+        finishedOrder.append((j.finishedAt!, id))
+        jobs[id] = j
+        return j.snap
+    }
+
+    // MARK: workers
+
+    /// The next job to run, marked running; nil once the store is closed.
+    func nextJob() async -> QueuedJob? {
+        if closed { return nil }
+        if pendingHead < pending.count {
+            let id = pending[pendingHead]
+            pendingHead += 1
+            if pendingHead > 1024, pendingHead * 2 > pending.count {
+                pending.removeFirst(pendingHead)
+                pendingHead = 0
+            }
+            return start(id)
+        }
+        return await withCheckedContinuation { waiters.append($0) }
+    }
+
+    private func start(_ id: String) -> QueuedJob {
+        running += 1
+        jobs[id]!.snap.status = .running
+        jobs[id]!.snap.updatedAt = Date()
+        let j = jobs[id]!
+        return QueuedJob(id: id, path: j.path, schemaId: j.snap.schemaId)
+    }
+
+    func attachCancel(_ id: String, _ cancel: @escaping @Sendable () -> Void) {
+        if jobs[id]?.snap.status == .running { jobs[id]!.cancelRunning = cancel } else { cancel() }
+    }
+
+    func finish(_ id: String, _ result: Result<JSONValue, RecordError>, seconds: Double) {
+        running -= 1
+        meanJobSeconds = meanJobSeconds * 0.8 + seconds * 0.2
+        guard var j = jobs[id], j.snap.status == .running else { return }  // cancelled meanwhile
+        switch result {
+        case .success(let data):
+            j.snap.status = .completed
+            j.snap.data = data
+        case .failure(let e):
+            j.snap.status = e.code == .cancelled ? .cancelled : .failed
+            j.snap.error = e
+        }
+        j.snap.updatedAt = Date()
+        j.finishedAt = clock.now
+        finishedOrder.append((j.finishedAt!, id))
+        j.cancelRunning = nil
+        jobs[id] = j
+    }
+
+    /// Stops taking work: queued and running jobs become cancelled, idle workers are released.
+    func close() {
+        if closed { return }
+        closed = true
+        for id in pending[pendingHead...] { _ = cancel(id) }
+        pending.removeAll()
+        pendingHead = 0
+        for (id, j) in jobs where j.snap.status == .running { _ = cancel(id) }
+        for w in waiters { w.resume(returning: nil) }
+        waiters.removeAll()
+    }
+
+    /// Drops finished jobs older than `keep`.
+    public func evictExpired() {
+        let now = clock.now
+        while finishedHead < finishedOrder.count, now - finishedOrder[finishedHead].0 >= keep {
+            let id = finishedOrder[finishedHead].1
+            finishedHead += 1
+            if let j = jobs[id] {
+                jobs[id] = nil
+                if let k = j.idempotencyKey, byKey[k] == id { byKey[k] = nil }
+            }
+        }
+        if finishedHead > 1024, finishedHead * 2 > finishedOrder.count {
+            finishedOrder.removeFirst(finishedHead)
+            finishedHead = 0
+        }
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+import SmoleCore
+
+/// Everything `smole-serve` is told on its command line and in its environment.
+public struct ServeConfig: Sendable {
+    public var host = "127.0.0.1"
+    public var port = SmoleServerInfo.defaultPort
+    /// Jobs run at once.
+    public var workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// Jobs waiting for a worker at most; beyond it submissions get 503.
+    public var queueLimit = 64
+    /// Largest accepted `file` part, in bytes.
+    public var maxUpload = 100 * 1024 * 1024
+    /// Required bearer key, if any. Never logged.
+    public var apiKey: String?
+    /// How long finished jobs are kept before they are evicted (404 afterwards).
+    public var keep: Duration = .seconds(24 * 3600)
+    /// Folder under which the private upload folder is made (default: $TMPDIR or /tmp).
+    public var tempRoot: String?
+    /// No request log lines.
+    public var quiet = false
+    public init() {}
+}
+
+/// Sizes like `100MB`, `1KB`, `512k`, `2GiB` or plain bytes. Multiples are binary (1KB = 1024 bytes).
+public enum ByteSize {
+    public static func parse(_ text: String) -> Int? {
+        let s = text.smTrim(" \t").lowercased()
+        var digits = ""
+        var rest = Substring(s)
+        while let c = rest.first, c.isNumber || c == "." {
+            digits.append(c)
+            rest = rest.dropFirst()
+        }
+        guard let n = Double(digits), n >= 0 else { return nil }
+        let unit = rest.smTrim(" ")
+        let mult: Double
+        switch unit {
+        case "", "b": mult = 1
+        case "k", "kb", "kib": mult = 1024
+        case "m", "mb", "mib": mult = 1024 * 1024
+        case "g", "gb", "gib": mult = 1024 * 1024 * 1024
+        default: return nil
+        }
+        let v = n * mult
+        guard v < Double(Int.max / 2) else { return nil }
+        return Int(v.rounded(.down))
+    }
+
+    public static func format(_ bytes: Int) -> String {
+        if bytes >= 1024 * 1024 * 1024, bytes % (1024 * 1024 * 1024) == 0 { return "\(bytes / (1024 * 1024 * 1024))GB" }
+        if bytes >= 1024 * 1024, bytes % (1024 * 1024) == 0 { return "\(bytes / (1024 * 1024))MB" }
+        if bytes >= 1024, bytes % 1024 == 0 { return "\(bytes / 1024)KB" }
+        return "\(bytes) bytes"
+    }
+}
+
+/// Durations like `90s`, `30m`, `24h`, `7d`, `1h30m`, `500ms`, or plain seconds.
+public enum DurationText {
+    public static func parse(_ text: String) -> Duration? {
+        let s = text.smTrim(" \t").lowercased()
+        guard !s.isEmpty else { return nil }
+        if let secs = Double(s), secs >= 0 { return .milliseconds(Int64(secs * 1000)) }
+        var total: Double = 0
+        var rest = Substring(s)
+        while !rest.isEmpty {
+            var digits = ""
+            while let c = rest.first, c.isNumber || c == "." {
+                digits.append(c)
+                rest = rest.dropFirst()
+            }
+            var unit = ""
+            while let c = rest.first, c.isLetter {
+                unit.append(c)
+                rest = rest.dropFirst()
+            }
+            guard let n = Double(digits), n >= 0 else { return nil }
+            switch unit {
+            case "ms": total += n / 1000
+            case "s", "sec": total += n
+            case "m", "min": total += n * 60
+            case "h": total += n * 3600
+            case "d": total += n * 86400
+            default: return nil
+            }
+        }
+        return .milliseconds(Int64(total * 1000))
+    }
+}
+
+extension Duration {
+    var seconds: Double {
+        let c = components
+        return Double(c.seconds) + Double(c.attoseconds) / 1e18
+    }
+}
+
+/// Equal-length-independent, data-independent comparison of a presented key with the
+/// configured one: every byte of the longer input is visited whatever the contents.
+public func constantTimeEquals(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+    let n = max(a.count, b.count)
+    var diff = UInt(a.count ^ b.count)
+    for i in 0..<n {
+        let x = i < a.count ? a[i] : 0
+        let y = i < b.count ? b[i] : 0
+        diff |= UInt(x ^ y)
+    }
+    return diff == 0
+}
+
+/// RFC 3339 UTC with milliseconds, e.g. `2026-11-29T05:40:01.123Z`.
+func rfc3339(_ date: Date) -> String {
+    let t = date.timeIntervalSince1970
+    var secs = time_t(t.rounded(.down))
+    let ms = Int((t - Double(secs)) * 1000)
+    var tmv = tm()
+    gmtime_r(&secs, &tmv)
+    func p(_ v: Int32, _ w: Int) -> String {
+        let s = String(v)
+        return String(repeating: "0", count: max(0, w - s.count)) + s
+    }
+    return "\(p(tmv.tm_year + 1900, 4))-\(p(tmv.tm_mon + 1, 2))-\(p(tmv.tm_mday, 2))T\(p(tmv.tm_hour, 2)):\(p(tmv.tm_min, 2)):\(p(tmv.tm_sec, 2)).\(p(Int32(ms), 3))Z"
+}
+
+/// Where the server's API key comes from: `--api-key-file`, else `SMOLE_SERVE_API_KEY`.
+public enum ServeKey {
+    public struct Failure: Error, Sendable {
+        public var message: String
+        public var status: ExitStatus
+    }
+
+    /// The key (trailing whitespace and newline removed), nil when none is configured.
+    public static func load(file: String?, environment: [String: String]) -> Result<String?, Failure> {
+        if let file {
+            guard FileManager.default.fileExists(atPath: file) else {
+                return .failure(Failure(message: "the API key file \(file) does not exist", status: .noInput))
+            }
+            guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
+                return .failure(Failure(message: "cannot read the API key file \(file)", status: .ioError))
+            }
+            let key = text.smTrim(" \t\r\n")
+            guard !key.isEmpty else { return .failure(Failure(message: "the API key file \(file) is empty", status: .usage)) }
+            guard !key.contains(where: { $0.isWhitespace }) else {
+                return .failure(Failure(message: "the API key in \(file) must be one line with no spaces", status: .usage))
+            }
+            return .success(key)
+        }
+        if let env = environment["SMOLE_SERVE_API_KEY"] {
+            let key = env.smTrim(" \t\r\n")
+            return .success(key.isEmpty ? nil : key)
+        }
+        return .success(nil)
+    }
+}
