@@ -1,0 +1,123 @@
+import Foundation
+
+/// A run of text on a line separated from its neighbours by two or more spaces.
+struct Cell: Sendable {
+    var start: Int
+    var end: Int
+    var text: String
+    var center: Double { Double(start + end) / 2 }
+}
+
+/// One line of layout text.
+struct Line: Sendable {
+    var page: Int           // 1-based
+    var index: Int          // index in the document's line list
+    var text: String
+    var chars: [Character]
+    var lower: [Character]  // lowercased, same length as chars
+    var cells: [Cell]
+    var isBlank: Bool { cells.isEmpty }
+
+    init(page: Int, index: Int, text: String) {
+        var t = text.replacingOccurrences(of: "\t", with: "    ")
+        while t.hasSuffix(" ") || t.hasSuffix("\r") { t.removeLast() }
+        self.page = page
+        self.index = index
+        self.text = t
+        self.chars = Array(t)
+        self.lower = chars.map { c in
+            let l = c.lowercased()
+            return l.count == 1 ? Character(l) : c
+        }
+        var cells: [Cell] = []
+        var i = 0
+        let n = chars.count
+        while i < n {
+            while i < n, chars[i] == " " { i += 1 }
+            guard i < n else { break }
+            let s = i
+            var last = i
+            while i < n {
+                if chars[i] == " " {
+                    var j = i
+                    while j < n, chars[j] == " " { j += 1 }
+                    if j - i >= 2 || j == n { break }
+                    i = j
+                } else { last = i; i += 1 }
+            }
+            cells.append(Cell(start: s, end: last + 1, text: String(chars[s...last])))
+        }
+        self.cells = cells
+    }
+
+    func cell(at pos: Int) -> Cell? { cells.first { pos >= $0.start && pos < $0.end } }
+    func substring(_ from: Int, _ to: Int? = nil) -> String {
+        let e = min(to ?? chars.count, chars.count)
+        guard from < e else { return "" }
+        return String(chars[max(0, from)..<e])
+    }
+}
+
+/// Layout text split into lines, with document-wide cues (decimal mark, currency, date order).
+struct Layout: Sendable {
+    var lines: [Line]
+    var pageCount: Int
+
+    init(pages: [String]) {
+        var lines: [Line] = []
+        for (p, page) in pages.enumerated() {
+            for raw in page.split(separator: "\n", omittingEmptySubsequences: false) {
+                lines.append(Line(page: p + 1, index: lines.count, text: String(raw)))
+            }
+        }
+        self.lines = lines
+        self.pageCount = max(1, pages.count)
+    }
+
+    var nonBlank: [Line] { lines.filter { !$0.isBlank } }
+
+    func next(after i: Int, skippingBlank: Bool = true) -> Line? {
+        var j = i + 1
+        while j < lines.count {
+            if !skippingBlank || !lines[j].isBlank { return lines[j] }
+            j += 1
+        }
+        return nil
+    }
+}
+
+extension Character {
+    var isWordChar: Bool { isLetter || isNumber }
+}
+
+/// Case-insensitive search for a label at word boundaries.
+enum LabelMatch {
+    static func normalize(_ s: String) -> [Character] {
+        Array(s.lowercased().trimmingCharacters(in: .whitespaces))
+    }
+
+    /// Start offsets where `label` occurs in `line.lower` as a whole phrase.
+    static func find(_ label: [Character], in line: Line) -> [Int] {
+        let h = line.lower
+        guard !label.isEmpty, h.count >= label.count else { return [] }
+        var out: [Int] = []
+        let first = label[0]
+        var i = 0
+        while i <= h.count - label.count {
+            if h[i] == first {
+                var ok = true
+                var k = 1
+                while k < label.count { if h[i + k] != label[k] { ok = false; break }; k += 1 }
+                if ok {
+                    let beforeOK = i == 0 || !h[i - 1].isWordChar
+                    let e = i + label.count
+                    let lastIsWord = label.last!.isWordChar
+                    let afterOK = e >= h.count || !lastIsWord || !h[e].isWordChar
+                    if beforeOK && afterOK { out.append(i) }
+                }
+            }
+            i += 1
+        }
+        return out
+    }
+}
