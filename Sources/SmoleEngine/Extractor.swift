@@ -162,7 +162,7 @@ final class Extractor {
             return t.isEmpty ? nil : t
         }
         if !restText.isEmpty { return restText }
-        if let next = line.cells.first(where: { $0.start >= cell.end }), !isLabelCell(line, next) {
+        if let next = line.cells.first(where: { $0.start >= cell.end }), !isLabelCell(line, next), !next.text.hasSuffix(":") {
             return next.text
         }
         return nil
@@ -183,7 +183,7 @@ final class Extractor {
             seen += 1
             let overlapping = l.cells.filter { c in c.start < min(nextStart, cell.end + 40) && c.end > cell.start - 2 }
             guard let best = overlapping.min(by: { abs($0.start - cell.start) < abs($1.start - cell.start) }) else { continue }
-            if isLabelCell(l, best) { return nil }
+            if isLabelCell(l, best) || best.text.hasSuffix(":") { return nil }
             if tableLines.contains(l.index) { return nil }
             return (l, best)
         }

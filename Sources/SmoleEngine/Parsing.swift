@@ -52,9 +52,10 @@ enum Parse {
                 seps.append(s); groups.append(g); i = j
             }
             // A word glued after the digits (4x40, 10kg) is not an amount on its own.
-            if i < n, chars[i].isLetter, !(i + 1 < n && chars[i].isUppercase && chars[i+1].isUppercase) {
+            if i < n, chars[i].isLetter {
                 let glued = chars[i]
-                if glued != "x" && glued != "X" || groups.count > 1 {
+                let timesSign = (glued == "x" || glued == "X") && groups.count == 1 && (i + 1 == n || chars[i + 1] == " ")
+                if !timesSign {
                     while i < n, chars[i].isLetter || chars[i].isNumber { i += 1 }
                     continue
                 }

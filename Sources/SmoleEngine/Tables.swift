@@ -153,9 +153,15 @@ extension Extractor {
             // "3 x 23,13    69,39"  or  "2 @ 3.50"
             let lowerText = String(line.lower)
             let hasTimes = nums.count >= 2 && (lowerText.contains(" x ") || lowerText.contains("x ") || lowerText.contains(" @ ") || lowerText.contains("*"))
+            // The description is the leading cells that are not numbers ("AA BATTERIES 4PK", "Screws 4x40 (100)").
             let textPart: String = {
-                guard let first = nums.first else { return line.text.trimmingCharacters(in: .whitespaces) }
-                return line.substring(0, first.start).trimmingCharacters(in: .whitespaces)
+                var parts: [String] = []
+                for c in line.cells { if numericCell(c) != nil { break }; parts.append(c.text) }
+                if parts.count == line.cells.count, let last = money.last, parts.count == 1 {
+                    // one cell holding text and the amount, single-spaced (OCR)
+                    return line.substring(0, last.start).trimmingCharacters(in: .whitespaces)
+                }
+                return parts.joined(separator: " ")
             }()
             let hasText = textPart.contains { $0.isLetter }
             if money.isEmpty {
