@@ -180,8 +180,14 @@ extension Extractor {
             for lead in ["the state of ", "the commonwealth of ", "the province of ", "the republic of ", "the federal republic of ", "the kingdom of ", "the ", "state of "]
                 where rest.lowercased().hasPrefix(lead) { rest = String(rest.dropFirst(lead.count)); break }
             var end = rest.endIndex
-            for stop in [",", ".", ";", " without", " and ", " (", " applicable", " excluding", " as ", " in ", " that", " which"] {
-                if let r = rest.range(of: stop), r.lowerBound < end { end = r.lowerBound }
+            for stop in [",", ".", ";", " without", " (", " applicable", " excluding", " as ", " in ", " that", " which", " and "] {
+                var from = rest.startIndex
+                while let r = rest.range(of: stop, range: from..<rest.endIndex) {
+                    // "England and Wales" continues; "New York and the federal laws" stops
+                    if stop == " and ", let next = rest[r.upperBound...].first, next.isUppercase { from = r.upperBound; continue }
+                    if r.lowerBound < end { end = r.lowerBound }
+                    break
+                }
             }
             let law = rest[..<end].trimmingCharacters(in: .whitespaces)
             if !law.isEmpty, law.count < 50, law.first?.isUppercase == true {

@@ -64,7 +64,7 @@ final class Extractor {
                 let s = String(w)
                 if Parse.currencyCodes.contains(s) { votes[s, default: 0] += 1.5; if firstLineFor[s] == nil { firstLineFor[s] = line } }
             }
-            if line.text.lowercased().contains(" rs.") || line.text.contains("Rs.") { votes["INR", default: 0] += 1; if firstLineFor["INR"] == nil { firstLineFor["INR"] = line } }
+            if words.contains(where: { $0 == "Rs" || $0 == "INR" }) || line.text.contains("₹") { votes["INR", default: 0] += 1.5; if firstLineFor["INR"] == nil { firstLineFor["INR"] = line } }
         }
         decimalHint = comma > dot ? "," : (dot > comma ? "." : nil)
         if let best = votes.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }) {
@@ -143,10 +143,10 @@ final class Extractor {
         var rest = Array(line.chars[h.end..<cell.end])
         // "No.", "Nr", "Number" after the label word ("Invoice No.:")
         while let f = rest.first, Self.separators.contains(f) { rest.removeFirst() }
-        for w in ["no.", "no", "nr.", "nr", "n°", "number", "num"] {
+        for w in ["no.", "no", "nr.", "nr", "n°", "nº", "number", "num"] {
             let lw = Array(w)
             if rest.count >= lw.count, Array(String(rest.prefix(lw.count)).lowercased()) == lw,
-               rest.count == lw.count || !rest[lw.count].isWordChar {
+               rest.count == lw.count || !rest[lw.count].isLetter && (w.last == "°" || w.last == "º" || w.last == "." || !rest[lw.count].isNumber) {
                 rest.removeFirst(lw.count)
                 while let f = rest.first, Self.separators.contains(f) { rest.removeFirst() }
             }
@@ -168,12 +168,14 @@ final class Extractor {
         return nil
     }
 
-    /// The cell below a label (the header/value column pair), within a few lines.
+    /// The cell below a label (the header/value column pair), within a few lines. The label's column runs from the
+    /// end of the cell before it to the start of the cell after it; the value's centre must fall in that range.
     func belowCell(_ h: LabelHit) -> (Line, Cell)? {
         let line = layout.lines[h.line]
-        guard let cell = line.cell(at: h.start) else { return nil }
-        // The label's column runs to the next cell on its line.
-        let nextStart = line.cells.first(where: { $0.start > cell.start })?.start ?? Int.max
+        guard let ci = line.cells.firstIndex(where: { h.start >= $0.start && h.start < $0.end }) else { return nil }
+        let cell = line.cells[ci]
+        let lo = ci > 0 ? Double(line.cells[ci - 1].end) : -Double.infinity
+        let hi = ci + 1 < line.cells.count ? Double(line.cells[ci + 1].start) : Double.infinity
         var j = h.line + 1
         var seen = 0
         while j < layout.lines.count, seen < 2 {
@@ -181,8 +183,10 @@ final class Extractor {
             j += 1
             if l.isBlank { if l.page != line.page { return nil }; continue }
             seen += 1
-            let overlapping = l.cells.filter { c in c.start < min(nextStart, cell.end + 40) && c.end > cell.start - 2 }
-            guard let best = overlapping.min(by: { abs($0.start - cell.start) < abs($1.start - cell.start) }) else { continue }
+            let inColumn = l.cells.filter { c in
+                (c.center > lo && c.center < hi) || (c.start < cell.end && c.end > cell.start)
+            }
+            guard let best = inColumn.min(by: { abs($0.center - cell.center) < abs($1.center - cell.center) }) else { continue }
             if isLabelCell(l, best) || best.text.hasSuffix(":") { return nil }
             if tableLines.contains(l.index) { return nil }
             return (l, best)

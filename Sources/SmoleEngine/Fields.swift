@@ -90,7 +90,7 @@ extension Extractor {
             c = c.map { x in var y = x; if let t = firstTableLine, x.line.index > t { y.confidence += 0.02 }; return y }
         }
         if let b = best(c) { return b }
-        if f.name == "date", f.isDate {
+        if f.name == "date", f.isDate, !hits.values.contains(where: { $0.contains { $0.field == f.name } }) {
             // An unlabelled date near the top (receipts print the date without a label).
             for l in layout.lines.prefix(40) where !l.isBlank {
                 if let d = Parse.dates(in: l.text, dayFirst: dayFirst).first {
@@ -132,17 +132,36 @@ extension Extractor {
         })
         if let b = best(c) { return b }
         guard fallbackHeader else { return nil }
-        // The heading: the first line's first cell that is a name, not a title, address or label.
+        // The heading: the first cell near the top that is a name, not a title, address heading or label.
         for l in layout.lines.prefix(15) where !l.isBlank {
             if tableLines.contains(l.index) { break }
             for cell in l.cells {
-                if isLabelCell(l, cell) { continue }
-                let t = cleanName(cell.text)
+                if isLabelCell(l, cell) || cell.text.hasSuffix(":") { continue }
+                let t = headerName(cell.text)
+                if Self.addressHeadings.contains(t.lowercased()) { continue }
+                if Self.titleWords.contains(t.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: " .:#"))) { continue }
                 if looksLikeName(t) { return Found(value: .string(t), line: l, confidence: 0.7) }
-                break
             }
         }
         return nil
+    }
+
+    static let addressHeadings: Set<String> = ["ship to", "deliver to", "delivery address", "shipping address", "billing address", "lieferadresse",
+                                               "lieferanschrift", "rechnungsadresse", "afleveradres", "factuuradres", "adresse de livraison",
+                                               "adresse de facturation", "bezorgadres", "kopie factuur", "copy", "duplicate", "original"]
+
+    /// A heading cell as a name: "Amazon Web Services Invoice" → "Amazon Web Services";
+    /// "QualityHosting AG - Uferweg 40-42 - D-63571 Gelnhausen" → "QualityHosting AG".
+    func headerName(_ s: String) -> String {
+        var t = cleanName(s)
+        for sep in [" - ", " · ", " | ", " • ", ", "] {
+            if let r = t.range(of: sep), t[r.upperBound...].contains(where: \.isNumber) { t = String(t[..<r.lowerBound]) }
+        }
+        let lower = t.lowercased()
+        for w in Self.titleWords.sorted(by: { $0.count > $1.count }) where lower.hasSuffix(" " + w) {
+            t = String(t.dropLast(w.count + 1)); break
+        }
+        return cleanName(t)
     }
 
     func paymentMethod(_ f: Field) -> Found? {

@@ -286,7 +286,7 @@ enum Parse {
                 if let n1 = num(k), n1.count <= 2, let d = Int(n1) {
                     k += 1
                     if let s = word(k), ["st", "nd", "rd", "th"].contains(s) { k += 1 }
-                    if punct(k) == "," { k += 1 }
+                    if punct(k) == "," { k += 1 } else if isSpace(k), punct(k + 1) == "," { k += 2 }
                     k = skipSpace(k)
                     if let n3 = num(k), n3.count == 4, let y = year(n3), valid(y, m, d) {
                         out.append(DateToken(start: toks[t].1, end: toks[k].2, year: y, a: m, b: d, ambiguous: false, iso: iso(y, m, d), separator: nil))

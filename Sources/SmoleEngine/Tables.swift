@@ -204,7 +204,7 @@ extension Extractor {
             rows = r
             tableLines.formUnion(used)
             firstTableLine = h.index
-        } else if schema.id == "receipt" || schema.fields.contains(where: { $0.name == "merchant_name" }) || itemFields.contains(where: { $0.name == "quantity" }) {
+        } else if schema.id == "receipt" || schema.fields.contains(where: { $0.name == "merchant_name" }) {
             let (r, used) = receiptRows(itemFields: itemFields)
             rows = r
             tableLines.formUnion(used)
@@ -242,7 +242,12 @@ extension Extractor {
                     } else { o[f.name] = .null }
                 case .string:
                     if !f.isNumeric, f.name == itemFields.first(where: { if case .string = $0.kind { return true }; return false })?.name {
-                        let d = r.description.split(separator: " ").joined(separator: " ")
+                        var d = r.description.split(separator: " ").joined(separator: " ")
+                        // OCR splits a leading capital from its word ("S oftware") — join it back.
+                        let ch = Array(d)
+                        if ch.count > 3, ch[0].isUppercase, ch[1] == " ", ch[2].isLowercase, ch[3].isLowercase, ch[0] != "A" && ch[0] != "I" {
+                            d = String(ch[0]) + String(ch[2...])
+                        }
                         o[f.name] = .string(d)
                         e[f.name] = Found(value: o[f.name]!, line: r.line, confidence: r.confidence)
                     } else { o[f.name] = .null }
