@@ -170,9 +170,12 @@ final class Extractor {
 
     /// The cell below a label (the header/value column pair), within a few lines. The label's column runs from the
     /// end of the cell before it to the start of the cell after it; the value's centre must fall in that range.
-    func belowCell(_ h: LabelHit) -> (Line, Cell)? {
+    func belowCell(_ h: LabelHit) -> (Line, Cell)? { belowCells(h).first }
+
+    /// Cells below a label in its column, nearest first (a value that does not parse lets the next one try).
+    func belowCells(_ h: LabelHit) -> [(Line, Cell)] {
         let line = layout.lines[h.line]
-        guard let ci = line.cells.firstIndex(where: { h.start >= $0.start && h.start < $0.end }) else { return nil }
+        guard let ci = line.cells.firstIndex(where: { h.start >= $0.start && h.start < $0.end }) else { return [] }
         let cell = line.cells[ci]
         let lo = ci > 0 ? Double(line.cells[ci - 1].end) : -Double.infinity
         let hi = ci + 1 < line.cells.count ? Double(line.cells[ci + 1].start) : Double.infinity
@@ -181,17 +184,18 @@ final class Extractor {
         while j < layout.lines.count, seen < 2 {
             let l = layout.lines[j]
             j += 1
-            if l.isBlank { if l.page != line.page { return nil }; continue }
+            if l.isBlank { if l.page != line.page { return [] }; continue }
             seen += 1
             let inColumn = l.cells.filter { c in
                 (c.center > lo && c.center < hi) || (c.start < cell.end && c.end > cell.start)
             }
-            guard let best = inColumn.min(by: { abs($0.center - cell.center) < abs($1.center - cell.center) }) else { continue }
-            if isLabelCell(l, best) || best.text.hasSuffix(":") { return nil }
-            if tableLines.contains(l.index) { return nil }
-            return (l, best)
+            let ordered = inColumn.sorted { abs($0.center - cell.center) < abs($1.center - cell.center) }
+            guard let best = ordered.first else { continue }
+            if isLabelCell(l, best) || best.text.hasSuffix(":") { return [] }
+            if tableLines.contains(l.index) { return [] }
+            return ordered.filter { !isLabelCell(l, $0) && !$0.text.hasSuffix(":") }.map { (l, $0) }
         }
-        return nil
+        return []
     }
 
     /// Candidates for a field: each label hit, value to the right or below, parsed by `parse`.
@@ -208,8 +212,10 @@ final class Extractor {
                     if let v = parse(r) { out.append(Found(value: v, line: line, confidence: base)) }
                     continue
                 }
-                if below, let (l, c) = belowCell(h), let v = parse(c.text) {
-                    out.append(Found(value: v, line: l, confidence: base - 0.05))
+                if below {
+                    for (k, (l, c)) in belowCells(h).enumerated() {
+                        if let v = parse(c.text) { out.append(Found(value: v, line: l, confidence: base - 0.05 - Double(k) * 0.05)); break }
+                    }
                 }
             }
         }

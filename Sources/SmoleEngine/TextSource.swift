@@ -158,7 +158,19 @@ enum TextSource {
             let msg = r.stderr.split(separator: "\n").last.map(String.init) ?? "exit status \(r.status)"
             throw RecordError(.unreadable, "\(image): tesseract could not read the image (\(msg))")
         }
-        return r.text
+        return OCRText.normalize(r.text)
+    }
+}
+
+/// Repairs OCR slips that break dates: "J uly" → "July", "4) uly" / "24] uly" → "4 July".
+enum OCRText {
+    nonisolated(unsafe) static let splitMonth = try! NSRegularExpression(pattern: #"\b([JjFfMmAaSsOoNnDd]) (anuary|uly|une|ebruary|arch|pril|ugust|eptember|ctober|ovember|ecember|an|ul|un)\b"#)
+    nonisolated(unsafe) static let bracketJ = try! NSRegularExpression(pattern: #"(\d)\s?[\]\)\|}]\s?(anuary|uly|une|an|ul|un)\b"#)
+    static func normalize(_ s: String) -> String {
+        let ns = NSMutableString(string: s)
+        bracketJ.replaceMatches(in: ns, range: NSRange(location: 0, length: ns.length), withTemplate: "$1 J$2")
+        splitMonth.replaceMatches(in: ns, range: NSRange(location: 0, length: ns.length), withTemplate: "$1$2")
+        return String(ns)
     }
 }
 
