@@ -82,8 +82,8 @@ enum EInvoiceXML {
             }
             return false
         }
-        guard found, ExternalTool.locate("pdfdetach") != nil else { return nil }
-        let list = try await ExternalTool.run("pdfdetach", ["-list", "-enc", "UTF-8", pdfPath], timeout: options.timeout)
+        guard found, ExternalTool.locate("pdfdetach", path: options.toolSearchPath) != nil else { return nil }
+        let list = try await ExternalTool.run("pdfdetach", ["-list", "-enc", "UTF-8", pdfPath], options: options)
         guard list.status == 0 else { return nil }
         // "1: factur-x.xml"
         var candidates: [(Int, String)] = []
@@ -103,7 +103,7 @@ enum EInvoiceXML {
         defer { dir.remove() }
         for (n, _) in candidates {
             let out = dir.path + "/attachment-\(n).xml"
-            let r = try await ExternalTool.run("pdfdetach", ["-save", String(n), "-o", out, pdfPath], timeout: options.timeout)
+            let r = try await ExternalTool.run("pdfdetach", ["-save", String(n), "-o", out, pdfPath], options: options)
             guard r.status == 0, let d = FileManager.default.contents(atPath: out) else { continue }
             let bytes = [UInt8](d)
             if isEInvoice(bytes) { return bytes }

@@ -13,6 +13,8 @@ public struct EngineOptions: Sendable {
     public var schemaDirs: [String] = []
     /// Whether results carry evidence (page, line, confidence) per field.
     public var evidence: Bool = false
+    /// Folders searched for pdftotext, pdftoppm, pdfdetach and tesseract, colon-separated; nil means `$PATH`.
+    public var toolSearchPath: String? = nil
     public init() {}
 }
 

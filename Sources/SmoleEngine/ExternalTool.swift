@@ -46,9 +46,10 @@ enum ExternalTool {
 
     /// Runs `name` with `args`. Throws engine_unavailable when the program is missing,
     /// timeout when it runs past `timeout`.
-    static func run(_ name: String, _ args: [String], timeout: Duration,
+    static func run(_ name: String, _ args: [String], options: EngineOptions,
                     outputLimit: Int = 64 * 1024 * 1024) async throws(RecordError) -> ToolResult {
-        guard let exe = locate(name) else { throw unavailable(name) }
+        let timeout = options.timeout
+        guard let exe = locate(name, path: options.toolSearchPath) else { throw unavailable(name) }
         do {
             return try await withThrowingTaskGroup(of: ToolResult?.self) { group in
                 group.addTask {

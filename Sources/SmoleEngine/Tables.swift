@@ -242,12 +242,7 @@ extension Extractor {
                     } else { o[f.name] = .null }
                 case .string:
                     if !f.isNumeric, f.name == itemFields.first(where: { if case .string = $0.kind { return true }; return false })?.name {
-                        var d = r.description.split(separator: " ").joined(separator: " ")
-                        // OCR splits a leading capital from its word ("S oftware") — join it back.
-                        let ch = Array(d)
-                        if ch.count > 3, ch[0].isUppercase, ch[1] == " ", ch[2].isLowercase, ch[3].isLowercase, ch[0] != "A" && ch[0] != "I" {
-                            d = String(ch[0]) + String(ch[2...])
-                        }
+                        let d = r.description.split(separator: " ").joined(separator: " ")
                         o[f.name] = .string(d)
                         e[f.name] = Found(value: o[f.name]!, line: r.line, confidence: r.confidence)
                     } else { o[f.name] = .null }

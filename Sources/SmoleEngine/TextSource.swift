@@ -109,7 +109,7 @@ enum TextSource {
         if wantXML, let attachment = try await EInvoiceXML.embeddedXML(pdfPath: path, size: size, options: options) {
             xml = attachment
         }
-        let r = try await ExternalTool.run("pdftotext", ["-layout", "-enc", "UTF-8", "-l", String(pages), path, "-"], timeout: options.timeout)
+        let r = try await ExternalTool.run("pdftotext", ["-layout", "-enc", "UTF-8", "-l", String(pages), path, "-"], options: options)
         if r.status != 0 {
             let msg = r.stderr.split(separator: "\n").first.map(String.init) ?? "exit status \(r.status)"
             if r.status == 3 || msg.lowercased().contains("password") || msg.lowercased().contains("encrypt") {
@@ -132,11 +132,11 @@ enum TextSource {
     }
 
     static func ocrPDF(path: String, options: EngineOptions, pages: Int) async throws(RecordError) -> [String] {
-        guard ExternalTool.locate("tesseract") != nil else { throw ExternalTool.unavailable("tesseract") }
+        guard ExternalTool.locate("tesseract", path: options.toolSearchPath) != nil else { throw ExternalTool.unavailable("tesseract") }
         let dir = try PrivateTempDir()
         defer { dir.remove() }
         let prefix = dir.path + "/page"
-        let r = try await ExternalTool.run("pdftoppm", ["-r", "300", "-gray", "-png", "-l", String(pages), path, prefix], timeout: options.timeout)
+        let r = try await ExternalTool.run("pdftoppm", ["-r", "300", "-gray", "-png", "-l", String(pages), path, prefix], options: options)
         if r.status != 0 {
             throw RecordError(.unreadable, "\(path): pdftoppm could not render it (\(r.stderr.split(separator: "\n").first ?? ""))")
         }
@@ -153,7 +153,7 @@ enum TextSource {
     }
 
     static func tesseract(_ image: String, psm: String, options: EngineOptions) async throws(RecordError) -> String {
-        let r = try await ExternalTool.run("tesseract", [image, "-", "--psm", psm, "-c", "preserve_interword_spaces=1"], timeout: options.timeout)
+        let r = try await ExternalTool.run("tesseract", [image, "-", "--psm", psm, "-c", "preserve_interword_spaces=1"], options: options)
         if r.status != 0 {
             let msg = r.stderr.split(separator: "\n").last.map(String.init) ?? "exit status \(r.status)"
             throw RecordError(.unreadable, "\(image): tesseract could not read the image (\(msg))")
@@ -166,8 +166,11 @@ enum TextSource {
 enum OCRText {
     nonisolated(unsafe) static let splitMonth = try! NSRegularExpression(pattern: #"\b([JjFfMmAaSsOoNnDd]) (anuary|uly|une|ebruary|arch|pril|ugust|eptember|ctober|ovember|ecember|an|ul|un)\b"#)
     nonisolated(unsafe) static let bracketJ = try! NSRegularExpression(pattern: #"(\d)\s?[\]\)\|}]\s?(anuary|uly|une|an|ul|un)\b"#)
+    /// "S ubtotal", "S oftware": a capital split from the rest of its word (never "A" or "I", which are words).
+    nonisolated(unsafe) static let splitCapital = try! NSRegularExpression(pattern: #"(?<![\p{L}\p{N}])([B-HJ-Z]) ([a-z]{3,})"#)
     static func normalize(_ s: String) -> String {
         let ns = NSMutableString(string: s)
+        splitCapital.replaceMatches(in: ns, range: NSRange(location: 0, length: ns.length), withTemplate: "$1$2")
         bracketJ.replaceMatches(in: ns, range: NSRange(location: 0, length: ns.length), withTemplate: "$1 J$2")
         splitMonth.replaceMatches(in: ns, range: NSRange(location: 0, length: ns.length), withTemplate: "$1$2")
         return String(ns)
