@@ -66,7 +66,7 @@ extension Extractor {
         return nil
     }
 
-    static let abbreviations: Set<String> = ["co", "inc", "ltd", "corp", "llc", "l.l.c", "n.v", "b.v", "s.a", "plc", "gmbh", "ag", "mr", "mrs", "dr", "no", "st", "s.r.l", "s.a.s", "e.v", "bros"]
+    static let abbreviations: Set<String> = ["co", "inc", "ltd", "corp", "llc", "l.l.c", "n.v", "b.v", "s.a", "plc", "gmbh", "ag", "mr", "mrs", "dr", "no", "st", "s.r.l", "s.a.s", "e.v", "bros", "l.p", "l.l.p", "p.c", "s.p.a", "pty", "corp", "co", "n.a", "s.e", "ltda", "b.v.b.a"]
 
     func partyEnd(_ s: [Character], from: Int, stopAtAnd: Bool) -> Int {
         var i = from
@@ -89,8 +89,11 @@ extension Extractor {
                 var k = i - 1
                 while k >= from, s[k].isLetter || s[k] == "." { k -= 1 }
                 let word = String(s[(k + 1)..<i]).lowercased()
-                if !(Self.abbreviations.contains(word) || word.count == 1) { return i }
-                if i + 1 < s.count, i + 2 < s.count, s[i + 1] == " ", s[i + 2] == "(" { return i + 1 }
+                // "Partners L.P. ("Orion")": a period right before the defined name belongs to the party's name
+                if i + 2 < s.count, s[i + 1] == " ", s[i + 2] == "(" || s[i + 2] == "\"" || s[i + 2] == "“" {
+                    return Self.abbreviations.contains(word) || word.contains(".") || word.count <= 4 ? i + 1 : i
+                }
+                if !(Self.abbreviations.contains(word) || word.count == 1 || word.contains(".")) { return i }
             }
             if stopAtAnd, c == " " {
                 for conj in [" and ", " und ", " et ", " en "] where i + conj.count <= s.count && String(s[i..<(i + conj.count)]).lowercased() == conj {
@@ -155,7 +158,8 @@ extension Extractor {
         let p = prose()
         let t = p.text
         for cue in ["period of", "term of", "initial term", "continue for", "continues for", "remain in effect for", "remain in force for",
-                    "for a term", "duration of", "laufzeit", "durée", "looptijd", "term.", "term:"] {
+                    "for a term", "duration of", "laufzeit", "durée", "looptijd", "term.", "term:", "term ", "in effect", "in force",
+                    "terminat", "expire"] {
             var from = 0
             while let i = Self.find(cue, in: t, from: from) {
                 from = i + 1
@@ -192,6 +196,19 @@ extension Extractor {
             let law = rest[..<end].trimmingCharacters(in: .whitespaces)
             if !law.isEmpty, law.count < 50, law.first?.isUppercase == true {
                 return Found(value: .string(law), line: layout.lines[p.line(at: i)], confidence: 0.85)
+            }
+        }
+        // "governed by California law", "governed by German law"
+        if let i = Self.find("governed by ", in: t) {
+            let rest = String(t[(i + 12)..<min(t.count, i + 72)])
+            if let r = rest.range(of: " law") {
+                var law = String(rest[..<r.lowerBound])
+                for lead in ["the ", "and construed under "] where law.lowercased().hasPrefix(lead) { law = String(law.dropFirst(lead.count)) }
+                let demonyms = ["german": "Germany", "french": "France", "dutch": "Netherlands", "english": "England and Wales", "swiss": "Switzerland", "austrian": "Austria", "belgian": "Belgium"]
+                if let d = demonyms[law.lowercased()] { law = d }
+                if !law.isEmpty, law.count < 40, law.first?.isUppercase == true {
+                    return Found(value: .string(law), line: layout.lines[p.line(at: i)], confidence: 0.75)
+                }
             }
         }
         if let c = best(candidates(f.name, parse: parseString)) { return c }

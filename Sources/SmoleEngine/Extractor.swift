@@ -73,21 +73,32 @@ final class Extractor {
         } else {
             // No symbol or code: the tax wording and decimal mark are the document's own cues.
             outer: for line in layout.lines where !line.isBlank {
-                let l = String(line.lower)
                 for (word, code) in Self.taxCurrencyCues {
-                    if !LabelMatch.find(Array(word), in: line).isEmpty || (word == "mwst" && l.contains("mwst")) {
+                    if !LabelMatch.find(Array(word), in: line).isEmpty || (word == "mwst" && Self.bytesContain(Array(String(line.lower).utf8), Array("mwst".utf8))) {
                         currency = code; currencyLine = line; break outer
                     }
                 }
             }
             if currency == nil, comma > dot, comma > 0 { currency = "EUR" }
         }
-        let all = String(layout.lines.prefix(200).map(\.text).joined(separator: " ").lowercased())
-        let german = ["rechnung", "datum", "betrag", "mwst", "summe", "gesamt", "und"].filter { all.contains($0) }.count
-        let french = ["facture", "montant", "tva", "date d", "total ttc", " et "].filter { all.contains($0) }.count
-        let dutch = ["factuur", "bedrag", "btw", "totaal", " en "].filter { all.contains($0) }.count
+        let all = Array(layout.lines.prefix(200).map(\.text).joined(separator: " ").lowercased().utf8)
+        func has(_ w: String) -> Bool { Self.bytesContain(all, Array(w.utf8)) }
+        let german = ["rechnung", "datum", "betrag", "mwst", "summe", "gesamt", " und "].filter(has).count
+        let french = ["facture", "montant", "tva", "date d", "total ttc", " et "].filter(has).count
+        let dutch = ["factuur", "bedrag", "btw", "totaal", " en "].filter(has).count
         english = german < 2 && french < 2 && dutch < 2
         dayFirst = Parse.dayFirstCue(lines: layout.lines.map(\.text), currency: currency, english: english)
+    }
+
+    static func bytesContain(_ hay: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty, hay.count >= needle.count else { return false }
+        let n = needle.count
+        for i in 0...(hay.count - n) where hay[i] == needle[0] {
+            var k = 1
+            while k < n && hay[i + k] == needle[k] { k += 1 }
+            if k == n { return true }
+        }
+        return false
     }
 
     // MARK: label hits
@@ -102,13 +113,16 @@ final class Extractor {
 
     func computeHits() {
         let fields = allFieldsForHits()
-        let prepared: [(String, Int, [Character])] = fields.flatMap { f in
-            f.searchLabels.enumerated().map { (f.name, $0.offset, LabelMatch.normalize($0.element)) }
+        let prepared: [(String, Int, [UInt32], Bool)] = fields.flatMap { f in
+            f.searchLabels.enumerated().map { item -> (String, Int, [UInt32], Bool) in
+                let l = LabelMatch.normalize(item.element)
+                return (f.name, item.offset, LabelMatch.keys(l), l.last?.isWordChar ?? false)
+            }
         }
         for line in layout.lines where !line.isBlank {
             var lineHits: [LabelHit] = []
-            for (name, rank, label) in prepared {
-                for s in LabelMatch.find(label, in: line) {
+            for (name, rank, label, lastIsWord) in prepared {
+                for s in LabelMatch.find(label, lastIsWord: lastIsWord, in: line) {
                     lineHits.append(LabelHit(field: name, rank: rank, line: line.index, start: s, end: s + label.count))
                 }
             }

@@ -15,6 +15,7 @@ struct Line: Sendable {
     var text: String
     var chars: [Character]
     var lower: [Character]  // lowercased, same length as chars
+    var keys: [UInt32]      // first scalar of each lowercased character, for fast label search
     var cells: [Cell]
     var isBlank: Bool { cells.isEmpty }
 
@@ -25,10 +26,16 @@ struct Line: Sendable {
         self.index = index
         self.text = t
         self.chars = Array(t)
-        self.lower = chars.map { c in
-            let l = c.lowercased()
-            return l.count == 1 ? Character(l) : c
+        let whole = Array(t.lowercased())
+        if whole.count == chars.count {
+            self.lower = whole
+        } else {
+            self.lower = chars.map { c in
+                let l = c.lowercased()
+                return l.count == 1 ? Character(l) : c
+            }
         }
+        self.keys = lower.map { $0.unicodeScalars.first!.value }
         var cells: [Cell] = []
         var i = 0
         let n = chars.count
@@ -98,26 +105,36 @@ enum LabelMatch {
 
     /// Start offsets where `label` occurs in `line.lower` as a whole phrase.
     static func find(_ label: [Character], in line: Line) -> [Int] {
-        let h = line.lower
+        find(keys(label), lastIsWord: label.last?.isWordChar ?? false, in: line)
+    }
+
+    static func keys(_ label: [Character]) -> [UInt32] { label.map { $0.unicodeScalars.first!.value } }
+
+    static func find(_ label: [UInt32], lastIsWord: Bool, in line: Line) -> [Int] {
+        let h = line.keys
         guard !label.isEmpty, h.count >= label.count else { return [] }
         var out: [Int] = []
         let first = label[0]
-        var i = 0
-        while i <= h.count - label.count {
-            if h[i] == first {
-                var ok = true
-                var k = 1
-                while k < label.count { if h[i + k] != label[k] { ok = false; break }; k += 1 }
-                if ok {
-                    let beforeOK = i == 0 || !h[i - 1].isWordChar
-                    let e = i + label.count
-                    let lastIsWord = label.last!.isWordChar
-                    let afterOK = e >= h.count || !lastIsWord || !h[e].isWordChar
-                    if beforeOK && afterOK { out.append(i) }
+        let n = label.count
+        return h.withUnsafeBufferPointer { hb in
+            label.withUnsafeBufferPointer { lb in
+                var i = 0
+                let last = hb.count - n
+                while i <= last {
+                    if hb[i] == first {
+                        var k = 1
+                        while k < n && hb[i + k] == lb[k] { k += 1 }
+                        if k == n {
+                            let beforeOK = i == 0 || !line.lower[i - 1].isWordChar
+                            let e = i + n
+                            let afterOK = e >= hb.count || !lastIsWord || !line.lower[e].isWordChar
+                            if beforeOK && afterOK { out.append(i) }
+                        }
+                    }
+                    i += 1
                 }
+                return out
             }
-            i += 1
         }
-        return out
     }
 }

@@ -266,6 +266,7 @@ enum Parse {
                 if punct(k) == "." { k += 1 }
                 if let w = word(k), ["st", "nd", "rd", "th", "er", "e"].contains(w) { k += 1 }
                 k = skipSpace(k)
+                if word(k) == "day", word(skipSpace(k + 1)) == "of" { k = skipSpace(k + 1) }
                 if word(k) == "of" { k = skipSpace(k + 1) }
                 if let w = word(k), let m = month(w) {
                     k += 1

@@ -111,3 +111,9 @@ import Testing
         #expect(Parse.termMonths(in: "within 30 days") == nil)
     }
 }
+
+@Suite struct ContractDates {
+    @Test func dayOfMonthForm() {
+        #expect(Parse.date("entered into this 15th day of March, 2011", dayFirst: true) == "2011-03-15")
+    }
+}
