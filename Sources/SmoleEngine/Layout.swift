@@ -94,7 +94,7 @@ struct Layout: Sendable {
 }
 
 extension Character {
-    var isWordChar: Bool { isLetter || isNumber }
+    var isWordChar: Bool { isLetter || isNumber || self == "_" }
 }
 
 /// Case-insensitive search for a label at word boundaries.
