@@ -17,15 +17,20 @@ extension Extractor {
         var used = Set<String>()
         for cell in line.cells {
             let cl = cell.text.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: " :.#"))
+            guard cl.count <= 32 else { continue }
+            let cellLine = Line(page: line.page, index: line.index, text: cl)
             var match: Field? = nil
-            var bestRank = Int.max
+            var bestScore = Int.min
             for f in itemFields where !used.contains(f.name) {
                 for (r, lab) in f.searchLabels.enumerated() {
                     let ll = lab.lowercased()
-                    // The whole cell is the label, possibly with a unit or currency ("Amount (EUR)", "Price €").
-                    if cl == ll || (cl.hasPrefix(ll + " ") && cl.count <= ll.count + 8) || (cl.hasPrefix(ll + "(")) {
-                        if r < bestRank { bestRank = r; match = f }
-                    }
+                    // The whole cell is the label, possibly with a unit or currency ("Amount (EUR)", "Price €");
+                    // or the label is a phrase inside a short heading ("Item Description", "Rate/hr").
+                    var score = Int.min
+                    if cl == ll { score = 1000 - r }
+                    else if (cl.hasPrefix(ll + " ") && cl.count <= ll.count + 8) || cl.hasPrefix(ll + "(") || cl.hasPrefix(ll + "/") { score = 900 - r }
+                    else if !LabelMatch.find(Array(ll), in: cellLine).isEmpty { score = 500 + ll.count * 4 - r }
+                    if score > bestScore { bestScore = score; match = f }
                 }
             }
             if let m = match { used.insert(m.name); cols.append(Column(field: m, cell: cell)) }
@@ -124,6 +129,20 @@ extension Extractor {
                     if let col { taken.insert(col.field.name); assigned[col.field.name] = n.value }
                 }
             }
+            // qty × price = amount settles columns the header could not: the product is the amount,
+            // and of the two factors the quantity is the integral one.
+            let nums = values.map(\.1.value)
+            if nums.count == 3, let q = assigned["quantity"], let u = assigned["unit_price"], let a = assigned["amount"], abs(q * u - a) > 0.011 {
+                outer: for i in 0..<3 { for j in 0..<3 where j != i { for k in 0..<3 where k != i && k != j && i < j {
+                    if abs(nums[i] * nums[j] - nums[k]) < 0.011 {
+                        let (x, y) = (nums[i], nums[j])
+                        let xi = x == x.rounded(), yi = y == y.rounded()
+                        let (qq, uu) = xi && !yi ? (x, y) : (yi && !xi ? (y, x) : (q == x || q == y ? (q, u) : (x, y)))
+                        assigned["quantity"] = qq; assigned["unit_price"] = uu; assigned["amount"] = nums[k]
+                        break outer
+                    }
+                } } }
+            }
             rows.append(Row(description: description, numbers: assigned, line: line, confidence: 0.85))
             used.insert(line.index)
         }
@@ -172,8 +191,11 @@ extension Extractor {
                 let qty = nums[0].value
                 let unit = nums[1].value
                 let amount = nums.count >= 3 ? nums.last!.value : (qty * unit * 100).rounded() / 100
+                // text anywhere on the line that is not a number cell: "2 @ 1.99   Bananas   3.98"
+                let otherText = line.cells.filter { numericCell($0) == nil }.map(\.text).joined(separator: " ")
                 let desc: String
                 if hasText { desc = textPart.replacingOccurrences(of: " x", with: "").trimmingCharacters(in: .whitespaces) }
+                else if otherText.contains(where: \.isLetter) { desc = otherText }
                 else if let p = pending { desc = p.0 } else { continue }
                 rows.append(Row(description: desc, numbers: ["quantity": qty, "unit_price": unit, "amount": amount], line: line, confidence: 0.85))
                 used.insert(line.index)
