@@ -66,19 +66,23 @@ enum EInvoiceXML {
     /// pdfdetach only runs when the file mentions embedded files.
     static func embeddedXML(pdfPath: String, size: Int, options: EngineOptions) async throws(RecordError) -> [UInt8]? {
         guard size < 200 * 1024 * 1024, let data = FileManager.default.contents(atPath: pdfPath) else { return nil }
-        let marker = Array("EmbeddedFile".utf8)
+        // An embedded file's stream dictionary is never inside a compressed object stream, so its
+        // /Type /EmbeddedFile or its XML /Subtype shows in the raw bytes.
+        let markers = [Array("EmbeddedFile".utf8), Array("#2Fxml".utf8)]
         let found: Bool = data.withUnsafeBytes { raw -> Bool in
             let p = raw.bindMemory(to: UInt8.self)
-            guard p.count >= marker.count else { return false }
-            var i = 0
-            let last = p.count - marker.count
-            while i <= last {
-                if p[i] == marker[0] {
-                    var ok = true
-                    for k in 1..<marker.count where p[i + k] != marker[k] { ok = false; break }
-                    if ok { return true }
+            for marker in markers {
+                guard p.count >= marker.count else { continue }
+                var i = 0
+                let last = p.count - marker.count
+                while i <= last {
+                    if p[i] == marker[0] {
+                        var ok = true
+                        for k in 1..<marker.count where p[i + k] != marker[k] { ok = false; break }
+                        if ok { return true }
+                    }
+                    i += 1
                 }
-                i += 1
             }
             return false
         }

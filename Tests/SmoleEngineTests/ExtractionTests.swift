@@ -251,3 +251,50 @@ import _SmoleTestSupport
         #expect(o["currency"] == "EUR")
     }
 }
+
+@Suite struct TableVariants {
+    @Test func headingPhrasesAndArithmeticSettleTheColumns() async throws {
+        // "Item Description", "Hours", "Rate/hr", "Line Total": no heading is exactly a label, and only
+        // qty × price = amount tells which number is which.
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let path = try dir.write("v.txt", """
+        Item Description                          Hours      Rate/hr       Line Total
+        Social media campaign setup                 12        $95.00        $1,140.00
+        Monthly analytics report                     4       $120.00          $480.00
+          (February period)
+
+                                                 Subtotal                  $1,620.00
+        """)
+        let o = try await Fixture.extract(path, "invoice")
+        let items = try #require(o["line_items"]?.arrayValue)
+        #expect(items.count == 2)
+        #expect(items[0]["quantity"]?.doubleValue == 12)
+        #expect(items[0]["unit_price"]?.doubleValue == 95)
+        #expect(items[0]["amount"]?.doubleValue == 1140)
+        #expect(items[1]["description"] == "Monthly analytics report (February period)")
+    }
+
+    @Test func receiptQuantityFirstRows() async throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let path = try dir.write("r.txt", """
+        SUNRISE SUPERMARKET
+        Date: 12/28/2025   Time: 6:45 PM
+
+        2 @ 1.99   Bananas                3.98
+        Whole milk 1 gal                  4.29
+
+        Subtotal                          8.27
+        Total                             8.27
+        Paid by: Credit Card (Visa)
+        """)
+        let o = try await Fixture.extract(path, "receipt")
+        #expect(o["time"] == "18:45")
+        #expect(o["date"] == "2025-12-28")
+        #expect(o["payment_method"] == "VISA")
+        let items = try #require(o["line_items"]?.arrayValue)
+        #expect(items.count == 2)
+        #expect(items[0]["description"] == "Bananas")
+        #expect(items[0]["quantity"]?.doubleValue == 2)
+        #expect(items[1]["amount"]?.doubleValue == 4.29)
+    }
+}
