@@ -67,16 +67,20 @@ struct Line: Sendable {
 
 /// Layout text split into lines, with document-wide cues (decimal mark, currency, date order).
 struct Layout: Sendable {
+    static let maxLines = 20_000
     var lines: [Line]
     var pageCount: Int
 
     init(pages: [String]) {
         var lines: [Line] = []
-        for (p, page) in pages.enumerated() {
+        outer: for (p, page) in pages.enumerated() {
             for raw in page.split(separator: "\n", omittingEmptySubsequences: false) {
+                // A bound on work for huge text files: fields live in the first pages anyway.
+                if lines.count >= Self.maxLines { break outer }
                 lines.append(Line(page: p + 1, index: lines.count, text: String(raw)))
             }
         }
+        if lines.isEmpty { lines.append(Line(page: 1, index: 0, text: "")) }
         self.lines = lines
         self.pageCount = max(1, pages.count)
     }
