@@ -51,7 +51,8 @@ final class Extractor {
         var votes: [String: Double] = [:]
         var firstLineFor: [String: Line] = [:]
         for line in layout.lines where !line.isBlank {
-            for n in Parse.numbers(in: line.chars) {
+            let hasDigit = line.text.utf8.contains { $0 >= 0x30 && $0 <= 0x39 }
+            for n in hasDigit ? Parse.numbers(in: line.chars) : [] {
                 if n.decimals == 2, let r = n.raw.last(where: { $0 == "," || $0 == "." }) {
                     if r == "," { comma += 1 } else { dot += 1 }
                 }
@@ -112,13 +113,7 @@ final class Extractor {
     }
 
     func computeHits() {
-        let fields = allFieldsForHits()
-        let prepared: [(String, Int, [UInt32], Bool)] = fields.flatMap { f in
-            f.searchLabels.enumerated().map { item -> (String, Int, [UInt32], Bool) in
-                let l = LabelMatch.normalize(item.element)
-                return (f.name, item.offset, LabelMatch.keys(l), l.last?.isWordChar ?? false)
-            }
-        }
+        let prepared = schema.labelKeys.isEmpty ? Schema.prepareLabelKeys(schema.fields) : schema.labelKeys
         for line in layout.lines where !line.isBlank {
             var lineHits: [LabelHit] = []
             for (name, rank, label, lastIsWord) in prepared {

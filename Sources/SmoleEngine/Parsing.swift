@@ -312,7 +312,7 @@ enum Parse {
     /// month-first; otherwise the currency (USD → month-first) and language decide.
     static func dayFirstCue(lines: [String], currency: String?, english: Bool) -> Bool {
         var dayVotes = 0, monthVotes = 0
-        for line in lines {
+        for line in lines where line.utf8.contains(where: { $0 == 0x2F || $0 == 0x2D }) && line.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) {
             for d in dates(in: line, dayFirst: true) where d.separator == "/" || d.separator == "-" {
                 guard d.year > 0, d.iso.count == 10, d.a != d.year else { continue }
                 if d.a > 12 && d.b <= 12 { dayVotes += 1 }

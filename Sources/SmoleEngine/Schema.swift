@@ -36,6 +36,21 @@ struct Schema: Sendable {
     var fields: [Field]
     var keywords: [(String, Double)]
     var document: JSONValue
+    /// Label search keys of the top-level scalar fields, prepared once: (field, rank, keys, last char is a word char).
+    var labelKeys: [(String, Int, [UInt32], Bool)] = []
+
+    static func prepareLabelKeys(_ fields: [Field]) -> [(String, Int, [UInt32], Bool)] {
+        fields.filter { f in
+            if case .array = f.kind { return false }
+            if case .object = f.kind { return false }
+            return true
+        }.flatMap { f in
+            f.searchLabels.enumerated().map { item -> (String, Int, [UInt32], Bool) in
+                let l = LabelMatch.normalize(item.element)
+                return (f.name, item.offset, LabelMatch.keys(l), l.last?.isWordChar ?? false)
+            }
+        }
+    }
 
     func field(_ name: String) -> Field? { fields.first { $0.name == name } }
 
@@ -74,7 +89,7 @@ struct Schema: Sendable {
         default:
             throw invalid(source, "x-smole-keywords must be an array of words or an object of word: weight")
         }
-        return Schema(id: id, source: source, fields: fields, keywords: keywords, document: doc)
+        return Schema(id: id, source: source, fields: fields, keywords: keywords, document: doc, labelKeys: prepareLabelKeys(fields))
     }
 
     static func invalid(_ source: String, _ problem: String) -> RecordError {

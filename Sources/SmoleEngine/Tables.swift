@@ -13,11 +13,15 @@ extension Extractor {
 
     /// Item fields with a role: the text column and the numeric ones.
     func headerColumns(_ line: Line, itemFields: [Field]) -> [Column]? {
+        // Cheap rejection first: a header row has at least two short cells without digits.
+        var candidateCells = 0
+        for c in line.cells where c.end - c.start <= 32 && !c.text.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) { candidateCells += 1 }
+        guard candidateCells >= 2 else { return nil }
         var cols: [Column] = []
         var used = Set<String>()
         for cell in line.cells {
+            guard cell.end - cell.start <= 32, !cell.text.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) else { continue }
             let cl = cell.text.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: " :.#"))
-            guard cl.count <= 32 else { continue }
             let cellLine = Line(page: line.page, index: line.index, text: cl)
             var match: Field? = nil
             var bestScore = Int.min
