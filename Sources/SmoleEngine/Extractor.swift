@@ -171,6 +171,9 @@ final class Extractor {
             return t.isEmpty ? nil : t
         }
         if !restText.isEmpty { return restText }
+        // In a header row (several label cells side by side) a bare label's value is below it, not beside it.
+        let labelCells = line.cells.filter { isLabelCell(line, $0) }.count
+        if labelCells >= 3 { return nil }
         if let next = line.cells.first(where: { $0.start >= cell.end }), !isLabelCell(line, next), !next.text.hasSuffix(":") {
             return next.text
         }
@@ -217,10 +220,12 @@ final class Extractor {
                 guard leadsCell(h) != nil else { continue }
                 let line = layout.lines[idx]
                 let base = max(0.5, 0.95 - Double(h.rank) * 0.02)
-                if let r = rightText(h, wholeLine: wholeLine) {
-                    if let v = parse(r) { out.append(Found(value: v, line: line, confidence: base)) }
+                if let r = rightText(h, wholeLine: wholeLine), let v = parse(r) {
+                    out.append(Found(value: v, line: line, confidence: base))
                     continue
                 }
+                // Nothing usable beside a bare label: look below it. A label with its own text does not.
+                if let cell = line.cell(at: h.start), line.substring(h.end, cell.end).contains(where: \.isWordChar) { continue }
                 if below {
                     for (k, (l, c)) in belowCells(h).enumerated() {
                         if let v = parse(c.text) { out.append(Found(value: v, line: l, confidence: base - 0.05 - Double(k) * 0.05)); break }

@@ -116,6 +116,8 @@ extension Extractor {
         let lower = t.lowercased()
         for w in ["tel", "phone", "fax", "email", "e-mail", "www.", "http", "iban", "vat", "page "] where lower.hasPrefix(w) { return false }
         if t.contains("@") { return false }
+        // a customer or account number, not a name
+        if !t.contains(" "), t.filter(\.isNumber).count >= 3 { return false }
         return true
     }
 
@@ -125,21 +127,36 @@ extension Extractor {
         return t
     }
 
+    func parseName(_ s: String) -> JSONValue? {
+        let t = cleanName(s)
+        if Self.addressHeadings.contains(t.lowercased()) { return nil }
+        return looksLikeName(t) ? .string(t) : nil
+    }
+
     func partyName(_ f: Field, fallbackHeader: Bool) -> Found? {
-        let c = candidates(f.name, parse: { s in
-            let t = self.cleanName(s)
-            return self.looksLikeName(t) ? .string(t) : nil
-        })
+        let c = candidates(f.name, parse: parseName)
         if let b = best(c) { return b }
         guard fallbackHeader else { return nil }
+        // The buyer's block can sit at the top too: a heading cell that is the labelled customer is not the seller.
+        let customer = schema.fields.first { ["customer_name", "buyer_name", "client_name"].contains($0.name) }.flatMap { cf in
+            best(candidates(cf.name, parse: parseName))?.value.stringValue?.lowercased()
+        }
         // The heading: the first cell near the top that is a name, not a title, address heading or label.
+        // Cells under an address heading or a customer label belong to that block.
+        var blocked: [(Int, Int)] = []
+        let customerFields: Set<String> = ["customer_name", "buyer_name", "client_name"]
         for l in layout.lines.prefix(15) where !l.isBlank {
             if tableLines.contains(l.index) { break }
             for cell in l.cells {
+                if blocked.contains(where: { cell.start < $0.1 && cell.end > $0.0 }) { continue }
+                if (hits[l.index] ?? []).contains(where: { customerFields.contains($0.field) && $0.start >= cell.start && $0.start <= cell.start + 1 }) {
+                    blocked.append((cell.start - 2, cell.end + 8)); continue
+                }
                 if isLabelCell(l, cell) || cell.text.hasSuffix(":") { continue }
                 let t = headerName(cell.text)
-                if Self.addressHeadings.contains(t.lowercased()) { continue }
+                if Self.addressHeadings.contains(t.lowercased()) { blocked.append((cell.start - 2, cell.end + 8)); continue }
                 if Self.titleWords.contains(t.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: " .:#"))) { continue }
+                if let customer, t.lowercased() == customer { continue }
                 if looksLikeName(t) { return Found(value: .string(t), line: l, confidence: 0.7) }
             }
         }

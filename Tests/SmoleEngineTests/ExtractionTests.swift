@@ -298,3 +298,22 @@ import _SmoleTestSupport
         #expect(items[1]["amount"]?.doubleValue == 4.29)
     }
 }
+
+@Suite struct HeaderBlocks {
+    @Test func aBuyerBlockAtTheTopIsNotTheSellerAndHeaderRowsReadBelow() async throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let path = try dir.write("nl.txt", """
+                   Factuuradres                                          Afleveradres
+                   Strategic Corp                                        Depot Noord
+                   Fakestreet 46                                         Havenweg 2
+
+         Klant                        Order                    Factuur datum                 Factuur
+         SCONL0303006280999           SCONL000000444                8-9-2022         VF1005193039
+        """)
+        let o = try await Fixture.extract(path, "invoice")
+        #expect(o["customer_name"] == "Strategic Corp")
+        #expect(o["vendor_name"] == .null)          // not the buyer, not the delivery block
+        #expect(o["invoice_number"] == "VF1005193039")
+        #expect(o["date"] == "2022-09-08")
+    }
+}
