@@ -59,13 +59,30 @@ final class Extractor {
                 if let c = n.currency { votes[c, default: 0] += 2; if firstLineFor[c] == nil { firstLineFor[c] = line } }
             }
             // stand-alone codes and symbols ("Currency: EUR", "All amounts in USD", "TOTAL EUR")
-            for ch in line.chars { if let c = Parse.currencySymbols[ch] { votes[c, default: 0] += 1; if firstLineFor[c] == nil { firstLineFor[c] = line } } }
-            let words = line.text.split { !$0.isLetter }
-            for w in words where w.count == 3 && w.uppercased() == w {
-                let s = String(w)
-                if Parse.currencyCodes.contains(s) { votes[s, default: 0] += 1.5; if firstLineFor[s] == nil { firstLineFor[s] = line } }
+            let u8 = Array(line.text.utf8)
+            if u8.contains(where: { $0 == 0x24 || $0 >= 0xC2 }) {
+                for ch in line.chars where ch == "$" || !ch.isASCII {
+                    if let c = Parse.currencySymbols[ch] { votes[c, default: 0] += 1; if firstLineFor[c] == nil { firstLineFor[c] = line } }
+                }
             }
-            if words.contains(where: { $0 == "Rs" || $0 == "INR" }) || line.text.contains("₹") { votes["INR", default: 0] += 1.5; if firstLineFor["INR"] == nil { firstLineFor["INR"] = line } }
+            // ASCII words of letters only: three capitals are a currency code; "Rs" is rupees
+            var i = 0
+            while i < u8.count {
+                guard (u8[i] >= 0x41 && u8[i] <= 0x5A) || (u8[i] >= 0x61 && u8[i] <= 0x7A) else { i += 1; continue }
+                let s0 = i
+                while i < u8.count, (u8[i] >= 0x41 && u8[i] <= 0x5A) || (u8[i] >= 0x61 && u8[i] <= 0x7A) { i += 1 }
+                if s0 > 0, u8[s0 - 1] >= 0x80 { continue }
+                if i < u8.count, u8[i] >= 0x80 { continue }
+                let len = i - s0
+                if len == 3, u8[s0...].prefix(3).allSatisfy({ $0 >= 0x41 && $0 <= 0x5A }) {
+                    let w = String(decoding: u8[s0..<i], as: UTF8.self)
+                    if Parse.currencyCodes.contains(w) { votes[w, default: 0] += 1.5; if firstLineFor[w] == nil { firstLineFor[w] = line } }
+                    if w == "INR" { votes["INR", default: 0] += 1.5 }
+                } else if len == 2, u8[s0] == 0x52, u8[s0 + 1] == 0x73 {
+                    votes["INR", default: 0] += 1.5; if firstLineFor["INR"] == nil { firstLineFor["INR"] = line }
+                }
+            }
+            if Self.bytesContain(u8, Array("₹".utf8)) { votes["INR", default: 0] += 1.5; if firstLineFor["INR"] == nil { firstLineFor["INR"] = line } }
         }
         decimalHint = comma > dot ? "," : (dot > comma ? "." : nil)
         if let best = votes.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }) {
@@ -114,11 +131,29 @@ final class Extractor {
 
     func computeHits() {
         let prepared = schema.labelKeys.isEmpty ? Schema.prepareLabelKeys(schema.fields) : schema.labelKeys
+        // Labels grouped by their first character: each line position is compared only with labels that start there.
+        var byFirst: [UInt32: [Int]] = [:]
+        for (k, p) in prepared.enumerated() where !p.2.isEmpty { byFirst[p.2[0], default: []].append(k) }
         for line in layout.lines where !line.isBlank {
             var lineHits: [LabelHit] = []
-            for (name, rank, label, lastIsWord) in prepared {
-                for s in LabelMatch.find(label, lastIsWord: lastIsWord, in: line) {
-                    lineHits.append(LabelHit(field: name, rank: rank, line: line.index, start: s, end: s + label.count))
+            let keys = line.keys
+            let n = keys.count
+            for i in 0..<n {
+                guard let cands = byFirst[keys[i]] else { continue }
+                if i > 0 {
+                    let prev = keys[i - 1]
+                    let prevIsWord = prev < 0x80 ? ((prev >= 0x30 && prev <= 0x39) || (prev >= 0x61 && prev <= 0x7A) || (prev >= 0x41 && prev <= 0x5A) || prev == 0x5F) : line.lower[i - 1].isWordChar
+                    if prevIsWord { continue }
+                }
+                for k in cands {
+                    let (name, rank, label, lastIsWord) = prepared[k]
+                    let m = label.count
+                    guard i + m <= n else { continue }
+                    var j = 1
+                    while j < m && keys[i + j] == label[j] { j += 1 }
+                    guard j == m else { continue }
+                    if lastIsWord, i + m < n, line.lower[i + m].isWordChar { continue }
+                    lineHits.append(LabelHit(field: name, rank: rank, line: line.index, start: i, end: i + m))
                 }
             }
             guard !lineHits.isEmpty else { continue }
