@@ -27,7 +27,10 @@ let package = Package(
         ),
         .target(
             name: "SmoleEngine",
-            dependencies: ["SmoleCore"],
+            dependencies: [
+                "SmoleCore",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ],
             resources: [.copy("Schemas")]
         ),
         .executableTarget(name: "smole-ls", dependencies: toolDeps()),

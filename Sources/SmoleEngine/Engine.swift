@@ -1,7 +1,8 @@
+import Foundation
 import SmoleCore
 
 // The engine's public surface. smole-extract's local backend, smole-serve and
-// smole-route --classify call only this. (Placeholder bodies until the engine lands.)
+// smole-route --classify call only this.
 
 public struct EngineOptions: Sendable {
     /// Pages read per document at most (`--max-pages`).
@@ -12,6 +13,8 @@ public struct EngineOptions: Sendable {
     public var schemaDirs: [String] = []
     /// Whether results carry evidence (page, line, confidence) per field.
     public var evidence: Bool = false
+    /// Folders searched for pdftotext, pdftoppm, pdfdetach and tesseract, colon-separated; nil means `$PATH`.
+    public var toolSearchPath: String? = nil
     public init() {}
 }
 
@@ -38,27 +41,163 @@ public struct Classification: Sendable, Equatable {
 
 public final class Engine: Sendable {
     public let options: EngineOptions
+    let registry: SchemaRegistry
+    let fileSchemas = FileSchemaCache()
 
     /// Loads the built-in schemas and those in `options.schemaDirs`. An invalid schema throws once, clearly.
     public init(options: EngineOptions = EngineOptions()) throws(RecordError) {
         self.options = options
+        self.registry = try SchemaRegistry.load(dirs: options.schemaDirs)
     }
 
     /// Schema ids known to the engine (built-in and user), sorted.
-    public var schemaIDs: [String] { [] }
+    public var schemaIDs: [String] { registry.schemas.keys.sorted() }
 
     /// The schema document for an id or a path to a schema file, if it resolves.
-    public func schemaJSON(_ idOrPath: String) -> JSONValue? { nil }
+    public func schemaJSON(_ idOrPath: String) -> JSONValue? {
+        (try? resolve(idOrPath))?.document
+    }
+
+    /// Checks that a schema id or path resolves and is valid (for a tool to report a bad schema once, up front).
+    public func validateSchema(_ idOrPath: String) throws(RecordError) {
+        _ = try resolve(idOrPath)
+    }
+
+    func resolve(_ idOrPath: String) throws(RecordError) -> Schema {
+        if let s = registry.schemas[idOrPath] { return s }
+        let looksLikePath = idOrPath.contains("/") || idOrPath.hasSuffix(".json")
+        if looksLikePath || FileManager.default.fileExists(atPath: idOrPath) {
+            return try fileSchemas.get(idOrPath)
+        }
+        throw RecordError(.noSchema, "unknown schema \"\(idOrPath)\" (known: \(schemaIDs.joined(separator: ", ")); or give a path to a .json schema file)")
+    }
 
     /// Extracts `schema` (an id or a path to a schema file) from the document at `path`.
     /// Errors carry the record error codes: not_found, unreadable, unsupported_type,
     /// engine_unavailable, engine_failed, no_schema.
     public func extract(path: String, schema: String) async throws(RecordError) -> ExtractionOutput {
-        throw RecordError(.engineUnavailable, "the local engine is not built yet")
+        let s = try resolve(schema)
+        let wantsInvoice = s.fields.contains { $0.name == "invoice_number" } || s.id == "invoice"
+        let doc = try await TextSource.read(path: path, options: options, wantXML: wantsInvoice)
+        return extract(text: doc, schema: s)
+    }
+
+    /// Extraction from text already read (used by tests and by `extract(path:schema:)`).
+    func extract(text doc: DocumentText, schema s: Schema) -> ExtractionOutput {
+        if let xml = doc.xml, let mapped = EInvoiceXML.mapInvoice(xml) {
+            // The e-invoice XML is the exact source: map its fields onto the schema's.
+            var o = JSONObject(members: [])
+            var fromText: JSONObject? = nil
+            for f in s.fields {
+                if let v = mapped[f.name], !(v.isNull) { o.members.append(.init(key: f.name, value: v)); continue }
+                if mapped[f.name] == nil {
+                    if fromText == nil { fromText = Extractor(layout: Layout(pages: doc.pages), schema: s).run() }
+                    o.members.append(.init(key: f.name, value: fromText?[f.name] ?? .null))
+                } else {
+                    o.members.append(.init(key: f.name, value: .null))
+                }
+            }
+            var ev: JSONValue? = nil
+            if options.evidence {
+                var e = JSONObject()
+                for m in o where !m.value.isNull { e[m.key] = ["source": "embedded XML", "confidence": 1.0] }
+                ev = .object(e)
+            }
+            return ExtractionOutput(data: .object(o), evidence: ev)
+        }
+        let layout = Layout(pages: doc.pages)
+        let ex = Extractor(layout: layout, schema: s)
+        let data = ex.run()
+        var ev: JSONValue? = nil
+        if options.evidence {
+            var e = JSONObject()
+            for f in s.fields {
+                if let found = ex.evidence[f.name], !(data[f.name]?.isNull ?? true) {
+                    e[f.name] = Self.evidenceJSON(found, ocr: doc.ocr)
+                }
+                if f.name == "line_items" || (data[f.name]?.arrayValue != nil && ex.items != nil && ex.evidence[f.name] == nil), let items = ex.items {
+                    e[f.name] = .array(items.map { row in
+                        var r = JSONObject()
+                        for (k, v) in row.sorted(by: { $0.key < $1.key }) { r[k] = Self.evidenceJSON(v, ocr: doc.ocr) }
+                        return .object(r)
+                    })
+                }
+            }
+            ev = .object(e)
+        }
+        return ExtractionOutput(data: .object(data), evidence: ev)
+    }
+
+    static func evidenceJSON(_ f: Found, ocr: Bool) -> JSONValue {
+        let c = max(0, min(1, f.confidence * (ocr ? 0.85 : 1)))
+        return ["page": JSONValue(f.line.page), "line": .string(f.line.text.trimmingCharacters(in: .whitespaces)),
+                "confidence": JSONValue((c * 100).rounded() / 100)]
     }
 
     /// Scores each known schema's keywords against the first page's text; the best one, or nil.
     public func classify(path: String) async throws(RecordError) -> Classification? {
-        nil
+        let doc = try await TextSource.read(path: path, options: options, maxPages: 1, wantXML: true)
+        if doc.xml != nil, registry.schemas["invoice"] != nil { return Classification(schema: "invoice", confidence: 1) }
+        return Classifier.classify(text: doc.pages.first ?? "", schemas: Array(registry.schemas.values))
+    }
+}
+
+/// Schemas loaded from paths, validated once and kept.
+final class FileSchemaCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var cache: [String: Result<Schema, RecordError>] = [:]
+    func get(_ path: String) throws(RecordError) -> Schema {
+        lock.lock()
+        if let r = cache[path] { lock.unlock(); return try r.get() }
+        lock.unlock()
+        let r: Result<Schema, RecordError>
+        do { r = .success(try SchemaRegistry.loadFile(path)) } catch { r = .failure(error) }
+        lock.lock(); cache[path] = r; lock.unlock()
+        return try r.get()
+    }
+}
+
+/// Keyword scoring for routing by content.
+enum Classifier {
+    static func classify(text: String, schemas: [Schema]) -> Classification? {
+        let lower = " " + text.lowercased().split(whereSeparator: { $0.isWhitespace }).joined(separator: " ") + " "
+        let chars = Array(lower)
+        var scores: [(String, Double)] = []
+        for s in schemas where !s.keywords.isEmpty {
+            var score = 0.0
+            for (word, weight) in s.keywords {
+                let n = occurrences(of: Array(word), in: chars)
+                if n > 0 { score += weight * (1 + log2(Double(min(n, 8)))) * (n > 0 ? 1 : 0) / 1 }
+            }
+            scores.append((s.id, score))
+        }
+        scores.sort { $0.1 > $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }
+        guard let top = scores.first, top.1 > 0 else { return nil }
+        let second = scores.count > 1 ? scores[1].1 : 0
+        let margin = (top.1 - second) / top.1                  // 0 when tied, 1 when alone
+        let strength = 1 - exp(-top.1 / 6)                     // how much evidence there is at all
+        let confidence = max(0, min(1, 0.6 * margin + 0.4 * strength))
+        return Classification(schema: top.0, confidence: (confidence * 100).rounded() / 100)
+    }
+
+    static func occurrences(of word: [Character], in text: [Character]) -> Int {
+        guard !word.isEmpty, text.count >= word.count else { return 0 }
+        var n = 0
+        var i = 0
+        let wordEndsWithLetter = word.last!.isLetter
+        while i <= text.count - word.count {
+            if text[i] == word[0], i == 0 || !text[i - 1].isLetter {
+                var ok = true
+                for k in 1..<word.count where text[i + k] != word[k] { ok = false; break }
+                // prefix keywords ("indemnif") may continue; whole words must end
+                if ok {
+                    let e = i + word.count
+                    let ends = e >= text.count || !text[e].isLetter || !wordEndsWithLetter || word.count >= 7
+                    if ends { n += 1; i = e; continue }
+                }
+            }
+            i += 1
+        }
+        return n
     }
 }

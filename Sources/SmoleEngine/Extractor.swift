@@ -1,0 +1,345 @@
+import Foundation
+import SmoleCore
+
+/// A value chosen for a field, with where it came from.
+struct Found {
+    var value: JSONValue
+    var line: Line
+    var confidence: Double
+}
+
+/// A label of some field found on a line.
+struct LabelHit {
+    var field: String
+    var rank: Int       // position of the label in the field's list (0 = most specific)
+    var line: Int
+    var start: Int
+    var end: Int
+}
+
+/// Schema-driven extraction from layout text. One instance per document and schema.
+final class Extractor {
+    let layout: Layout
+    let schema: Schema
+    var decimalHint: Character? = nil
+    var currency: String? = nil
+    var currencyLine: Line? = nil
+    var dayFirst = true
+    var english = true
+    var hits: [Int: [LabelHit]] = [:]          // by line index
+    var tableLines: Set<Int> = []
+    var evidence: [String: Found] = [:]
+    var items: [[String: Found]]? = nil
+    var firstTableLine: Int? = nil
+
+    init(layout: Layout, schema: Schema) {
+        self.layout = layout
+        self.schema = schema
+        computeCues()
+        computeHits()
+    }
+
+    // MARK: cues
+
+    static let taxCurrencyCues: [(String, String)] = [
+        ("mwst", "EUR"), ("ust", "EUR"), ("tva", "EUR"), ("btw", "EUR"), ("iva", "EUR"), ("mehrwertsteuer", "EUR"),
+        ("umsatzsteuer", "EUR"), ("sales tax", "USD"), ("vat", "GBP"), ("gst", "INR"),
+    ]
+
+    func computeCues() {
+        var comma = 0, dot = 0
+        var votes: [String: Double] = [:]
+        var firstLineFor: [String: Line] = [:]
+        for line in layout.lines where !line.isBlank {
+            let hasDigit = line.text.utf8.contains { $0 >= 0x30 && $0 <= 0x39 }
+            for n in hasDigit ? Parse.numbers(in: line.chars) : [] {
+                if n.decimals == 2, let r = n.raw.last(where: { $0 == "," || $0 == "." }) {
+                    if r == "," { comma += 1 } else { dot += 1 }
+                }
+                if let c = n.currency { votes[c, default: 0] += 2; if firstLineFor[c] == nil { firstLineFor[c] = line } }
+            }
+            // stand-alone codes and symbols ("Currency: EUR", "All amounts in USD", "TOTAL EUR")
+            let u8 = Array(line.text.utf8)
+            if u8.contains(where: { $0 == 0x24 || $0 >= 0xC2 }) {
+                for ch in line.chars where ch == "$" || !ch.isASCII {
+                    if let c = Parse.currencySymbols[ch] { votes[c, default: 0] += 1; if firstLineFor[c] == nil { firstLineFor[c] = line } }
+                }
+            }
+            // ASCII words of letters only: three capitals are a currency code; "Rs" is rupees
+            var i = 0
+            while i < u8.count {
+                guard (u8[i] >= 0x41 && u8[i] <= 0x5A) || (u8[i] >= 0x61 && u8[i] <= 0x7A) else { i += 1; continue }
+                let s0 = i
+                while i < u8.count, (u8[i] >= 0x41 && u8[i] <= 0x5A) || (u8[i] >= 0x61 && u8[i] <= 0x7A) { i += 1 }
+                if s0 > 0, u8[s0 - 1] >= 0x80 { continue }
+                if i < u8.count, u8[i] >= 0x80 { continue }
+                let len = i - s0
+                if len == 3, u8[s0...].prefix(3).allSatisfy({ $0 >= 0x41 && $0 <= 0x5A }) {
+                    let w = String(decoding: u8[s0..<i], as: UTF8.self)
+                    if Parse.currencyCodes.contains(w) { votes[w, default: 0] += 1.5; if firstLineFor[w] == nil { firstLineFor[w] = line } }
+                    if w == "INR" { votes["INR", default: 0] += 1.5 }
+                } else if len == 2, u8[s0] == 0x52, u8[s0 + 1] == 0x73 {
+                    votes["INR", default: 0] += 1.5; if firstLineFor["INR"] == nil { firstLineFor["INR"] = line }
+                }
+            }
+            if Self.bytesContain(u8, Array("₹".utf8)) { votes["INR", default: 0] += 1.5; if firstLineFor["INR"] == nil { firstLineFor["INR"] = line } }
+        }
+        decimalHint = comma > dot ? "," : (dot > comma ? "." : nil)
+        if let best = votes.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }) {
+            currency = best.key
+            currencyLine = firstLineFor[best.key]
+        } else {
+            // No symbol or code: the tax wording and decimal mark are the document's own cues.
+            outer: for line in layout.lines where !line.isBlank {
+                for (word, code) in Self.taxCurrencyCues {
+                    if !LabelMatch.find(Array(word), in: line).isEmpty || (word == "mwst" && Self.bytesContain(Array(String(line.lower).utf8), Array("mwst".utf8))) {
+                        currency = code; currencyLine = line; break outer
+                    }
+                }
+            }
+            if currency == nil, comma > dot, comma > 0 { currency = "EUR" }
+        }
+        let all = Array(layout.lines.prefix(200).map(\.text).joined(separator: " ").lowercased().utf8)
+        func has(_ w: String) -> Bool { Self.bytesContain(all, Array(w.utf8)) }
+        let german = ["rechnung", "datum", "betrag", "mwst", "summe", "gesamt", " und "].filter(has).count
+        let french = ["facture", "montant", "tva", "date d", "total ttc", " et "].filter(has).count
+        let dutch = ["factuur", "bedrag", "btw", "totaal", " en "].filter(has).count
+        english = german < 2 && french < 2 && dutch < 2
+        dayFirst = Parse.dayFirstCue(lines: layout.lines.map(\.text), currency: currency, english: english)
+    }
+
+    static func bytesContain(_ hay: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty, hay.count >= needle.count else { return false }
+        let n = needle.count
+        for i in 0...(hay.count - n) where hay[i] == needle[0] {
+            var k = 1
+            while k < n && hay[i + k] == needle[k] { k += 1 }
+            if k == n { return true }
+        }
+        return false
+    }
+
+    // MARK: label hits
+
+    func allFieldsForHits() -> [Field] {
+        schema.fields.filter { f in
+            if case .array = f.kind { return false }
+            if case .object = f.kind { return false }
+            return true
+        }
+    }
+
+    func computeHits() {
+        let prepared = schema.labelKeys.isEmpty ? Schema.prepareLabelKeys(schema.fields) : schema.labelKeys
+        // Labels grouped by their first character: each line position is compared only with labels that start there.
+        var byFirst: [UInt32: [Int]] = [:]
+        for (k, p) in prepared.enumerated() where !p.2.isEmpty { byFirst[p.2[0], default: []].append(k) }
+        for line in layout.lines where !line.isBlank {
+            var lineHits: [LabelHit] = []
+            let keys = line.keys
+            let n = keys.count
+            for i in 0..<n {
+                guard let cands = byFirst[keys[i]] else { continue }
+                if i > 0 {
+                    let prev = keys[i - 1]
+                    let prevIsWord = prev < 0x80 ? ((prev >= 0x30 && prev <= 0x39) || (prev >= 0x61 && prev <= 0x7A) || (prev >= 0x41 && prev <= 0x5A) || prev == 0x5F) : line.lower[i - 1].isWordChar
+                    if prevIsWord { continue }
+                }
+                for k in cands {
+                    let (name, rank, label, lastIsWord) = prepared[k]
+                    let m = label.count
+                    guard i + m <= n else { continue }
+                    var j = 1
+                    while j < m && keys[i + j] == label[j] { j += 1 }
+                    guard j == m else { continue }
+                    if lastIsWord, i + m < n, line.lower[i + m].isWordChar { continue }
+                    lineHits.append(LabelHit(field: name, rank: rank, line: line.index, start: i, end: i + m))
+                }
+            }
+            guard !lineHits.isEmpty else { continue }
+            // A hit inside a longer hit is not a label ("Due" in "Balance Due", "Total" in "Sub-total").
+            lineHits = lineHits.filter { h in
+                !lineHits.contains { o in (o.end - o.start) > (h.end - h.start) && o.start <= h.start && o.end >= h.end }
+            }
+            hits[line.index] = lineHits
+        }
+    }
+
+    /// Whether a hit starts its cell (labels lead their cell; words inside prose are not labels).
+    func leadsCell(_ h: LabelHit) -> Cell? {
+        let line = layout.lines[h.line]
+        guard let cell = line.cell(at: h.start) else { return nil }
+        let before = line.substring(cell.start, h.start)
+        if before.allSatisfy({ !$0.isWordChar }) { return cell }
+        return nil
+    }
+
+    func isLabelCell(_ line: Line, _ cell: Cell) -> Bool {
+        (hits[line.index] ?? []).contains { $0.start >= cell.start && $0.start <= cell.start + 1 && $0.start < cell.end }
+    }
+
+    static let separators: Set<Character> = [":", "#", ".", "-", "–", " ", "/", "|", "*", "°", "º"]
+
+    /// Text to the right of a label, within its cell, or the next cell. Nil when the label stands alone.
+    func rightText(_ h: LabelHit, wholeLine: Bool = false) -> String? {
+        let line = layout.lines[h.line]
+        guard let cell = line.cell(at: h.start) else { return nil }
+        var rest = Array(line.chars[h.end..<cell.end])
+        // "No.", "Nr", "Number" after the label word ("Invoice No.:")
+        while let f = rest.first, Self.separators.contains(f) { rest.removeFirst() }
+        for w in ["no.", "no", "nr.", "nr", "n°", "nº", "number", "num"] {
+            let lw = Array(w)
+            if rest.count >= lw.count, Array(String(rest.prefix(lw.count)).lowercased()) == lw,
+               rest.count == lw.count || !rest[lw.count].isLetter && (w.last == "°" || w.last == "º" || w.last == "." || !rest[lw.count].isNumber) {
+                rest.removeFirst(lw.count)
+                while let f = rest.first, Self.separators.contains(f) { rest.removeFirst() }
+            }
+        }
+        let restText = String(rest).trimmingCharacters(in: .whitespaces)
+        if wholeLine {
+            var s = restText
+            for c in line.cells where c.start >= cell.end {
+                if isLabelCell(line, c) { break }
+                s += "  " + c.text
+            }
+            let t = s.trimmingCharacters(in: .whitespaces)
+            return t.isEmpty ? nil : t
+        }
+        if !restText.isEmpty { return restText }
+        // In a header row (several label cells side by side) a bare label's value is below it, not beside it.
+        let labelCells = line.cells.filter { isLabelCell(line, $0) }.count
+        if labelCells >= 3 { return nil }
+        if let next = line.cells.first(where: { $0.start >= cell.end }), !isLabelCell(line, next), !next.text.hasSuffix(":") {
+            return next.text
+        }
+        return nil
+    }
+
+    /// The cell below a label (the header/value column pair), within a few lines. The label's column runs from the
+    /// end of the cell before it to the start of the cell after it; the value's centre must fall in that range.
+    func belowCell(_ h: LabelHit) -> (Line, Cell)? { belowCells(h).first }
+
+    /// Cells below a label in its column, nearest first (a value that does not parse lets the next one try).
+    func belowCells(_ h: LabelHit) -> [(Line, Cell)] {
+        let line = layout.lines[h.line]
+        guard let ci = line.cells.firstIndex(where: { h.start >= $0.start && h.start < $0.end }) else { return [] }
+        let cell = line.cells[ci]
+        let lo = ci > 0 ? Double(line.cells[ci - 1].end) : -Double.infinity
+        let hi = ci + 1 < line.cells.count ? Double(line.cells[ci + 1].start) : Double.infinity
+        var j = h.line + 1
+        var seen = 0
+        while j < layout.lines.count, seen < 2 {
+            let l = layout.lines[j]
+            j += 1
+            if l.isBlank { if l.page != line.page { return [] }; continue }
+            seen += 1
+            let inColumn = l.cells.filter { c in
+                (c.center > lo && c.center < hi) || (c.start < cell.end && c.end > cell.start)
+            }
+            let ordered = inColumn.sorted { abs($0.center - cell.center) < abs($1.center - cell.center) }
+            guard let best = ordered.first else { continue }
+            if isLabelCell(l, best) || best.text.hasSuffix(":") { return [] }
+            if tableLines.contains(l.index) { return [] }
+            return ordered.filter { !isLabelCell(l, $0) && !$0.text.hasSuffix(":") }.map { (l, $0) }
+        }
+        return []
+    }
+
+    /// Candidates for a field: each label hit, value to the right or below, parsed by `parse`.
+    func candidates(_ field: String, wholeLine: Bool = false, below: Bool = true,
+                    parse: (String) -> JSONValue?) -> [Found] {
+        var out: [Found] = []
+        for idx in hits.keys.sorted() {
+            guard !tableLines.contains(idx) else { continue }
+            for h in hits[idx]! where h.field == field {
+                guard leadsCell(h) != nil else { continue }
+                let line = layout.lines[idx]
+                let base = max(0.5, 0.95 - Double(h.rank) * 0.02)
+                if let r = rightText(h, wholeLine: wholeLine), let v = parse(r) {
+                    out.append(Found(value: v, line: line, confidence: base))
+                    continue
+                }
+                // Nothing usable beside a bare label: look below it. A label with its own text does not.
+                if let cell = line.cell(at: h.start), line.substring(h.end, cell.end).contains(where: \.isWordChar) { continue }
+                if below {
+                    for (k, (l, c)) in belowCells(h).enumerated() {
+                        if let v = parse(c.text) { out.append(Found(value: v, line: l, confidence: base - 0.05 - Double(k) * 0.05)); break }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    func best(_ c: [Found]) -> Found? {
+        var bestF: Found? = nil
+        for f in c where bestF == nil || f.confidence > bestF!.confidence + 1e-9 { bestF = f }
+        return bestF
+    }
+
+    // MARK: typed parsers
+
+    func parseAmount(_ s: String) -> JSONValue? {
+        let nums = Parse.numbers(in: Array(s), decimalHint: decimalHint).filter { !$0.isPercent }
+        guard let n = nums.last else { return nil }
+        return JSONValue((n.value * 100).rounded() / 100)
+    }
+    func parseInteger(_ s: String) -> JSONValue? {
+        if let m = Parse.termMonths(in: s), schema.fields.contains(where: { $0.name.contains("month") }) { return JSONValue(m.0) }
+        let nums = Parse.numbers(in: Array(s), decimalHint: decimalHint).filter { !$0.isPercent }
+        guard let n = nums.first else { return nil }
+        return JSONValue(Int(n.value.rounded()))
+    }
+    func parseDate(_ s: String) -> JSONValue? {
+        Parse.dates(in: s, dayFirst: dayFirst).first.map { .string($0.iso) }
+    }
+    func parseString(_ s: String) -> JSONValue? {
+        var t = s.trimmingCharacters(in: CharacterSet(charactersIn: " :#.-–|*"))
+        t = t.split(whereSeparator: { $0 == " " }).joined(separator: " ")
+        guard t.contains(where: \.isWordChar) else { return nil }
+        return .string(t)
+    }
+    func parseIdentifier(_ s: String) -> JSONValue? {
+        // The first token with a digit (or the whole cell when it is one token): "A524/53", "#BLR_WFLD2015", "INV-2025-8314"
+        let tokens = s.split(whereSeparator: { $0 == " " }).map(String.init)
+        for t in tokens {
+            let clean = t.trimmingCharacters(in: CharacterSet(charactersIn: ":,;()"))
+            if clean.contains(where: { $0.isNumber }), clean.count >= 2 || tokens.count == 1 {
+                if Parse.dates(in: clean, dayFirst: true).first != nil && clean.count >= 8 { continue }
+                return .string(clean)
+            }
+        }
+        return nil
+    }
+    func parseBool(_ s: String) -> JSONValue? {
+        let l = s.lowercased().trimmingCharacters(in: .whitespaces)
+        let yes = ["yes", "true", "y", "x", "✓", "✔", "ja", "oui", "j", "[x]", "☑"]
+        let no = ["no", "false", "n", "nein", "non", "nee", "[ ]", "☐"]
+        if let w = l.split(separator: " ").first.map(String.init) {
+            if yes.contains(w) { return .bool(true) }
+            if no.contains(w) { return .bool(false) }
+        }
+        return nil
+    }
+
+    func parser(for field: Field) -> (String) -> JSONValue? {
+        switch field.kind {
+        case .number: return parseAmount
+        case .integer: return parseInteger
+        case .boolean: return parseBool
+        case .string(let format, let enums):
+            if format == "date" { return parseDate }
+            if let enums {
+                return { s in
+                    let l = s.lowercased()
+                    return enums.first { l.contains($0.lowercased()) }.map { .string($0) }
+                }
+            }
+            if field.name.hasSuffix("_number") || field.name.hasSuffix("_id") || field.name == "id" || field.name.hasSuffix("_no") {
+                return parseIdentifier
+            }
+            return parseString
+        default: return { _ in nil }
+        }
+    }
+}

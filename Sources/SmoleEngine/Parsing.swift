@@ -1,0 +1,391 @@
+import Foundation
+
+/// A number found in a line of text, with where it was.
+struct NumberToken: Sendable, Equatable {
+    var start: Int          // character offset in the line
+    var end: Int            // one past the last character
+    var value: Double
+    var decimals: Int       // digits after the decimal mark (0 when none)
+    var isPercent: Bool
+    var currency: String?   // ISO code when a symbol or code touches the number
+    var raw: String
+}
+
+enum Parse {
+    // MARK: numbers and amounts
+
+    static let currencySymbols: [Character: String] = ["€": "EUR", "$": "USD", "£": "GBP", "¥": "JPY", "₹": "INR", "₣": "CHF", "₽": "RUB", "₩": "KRW"]
+    static let currencyCodes: Set<String> = ["EUR", "USD", "GBP", "CHF", "JPY", "INR", "CAD", "AUD", "NZD", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF", "CNY", "HKD", "SGD", "ZAR", "BRL", "MXN", "RUB", "TRY", "KRW", "AED", "RON", "BGN"]
+
+    /// Finds every number in `chars`. `decimalHint` (',' or '.') settles "1.234" style ambiguity.
+    static func numbers(in chars: [Character], decimalHint: Character? = nil) -> [NumberToken] {
+        var out: [NumberToken] = []
+        var i = 0
+        let n = chars.count
+        while i < n {
+            let c = chars[i]
+            guard c.isASCII, c.isNumber else { i += 1; continue }
+            // A digit glued to a letter belongs to a word (M8, Cat6, A524, 4PK).
+            if i > 0, chars[i - 1].isLetter { while i < n, chars[i].isLetter || chars[i].isNumber { i += 1 }; continue }
+            let start = i
+            var groups: [String] = []
+            var seps: [Character] = []
+            var cur = ""
+            while i < n, chars[i].isASCII, chars[i].isNumber { cur.append(chars[i]); i += 1 }
+            groups.append(cur)
+            while i + 1 < n {
+                let s = chars[i]
+                if s == "." || s == "," || s == "'" || s == "’" {
+                    guard chars[i + 1].isASCII, chars[i + 1].isNumber else { break }
+                } else if s == " " || s == "\u{00A0}" || s == "\u{202F}" {
+                    // A thin thousands space: exactly three digits follow and then no digit.
+                    guard i + 3 < n + 0, i + 3 <= n - 1 || i + 3 == n else { break }
+                    var ok = true
+                    for k in 1...3 { if i + k >= n || !(chars[i + k].isASCII && chars[i + k].isNumber) { ok = false; break } }
+                    if ok, i + 4 < n, chars[i + 4].isASCII, chars[i + 4].isNumber { ok = false }
+                    if ok, groups.count == 1, groups[0].count > 3 { ok = false }
+                    if !ok { break }
+                } else { break }
+                var g = ""
+                var j = i + 1
+                while j < n, chars[j].isASCII, chars[j].isNumber { g.append(chars[j]); j += 1 }
+                seps.append(s); groups.append(g); i = j
+            }
+            // A word glued after the digits (4x40, 10kg) is not an amount on its own.
+            if i < n, chars[i].isLetter {
+                let glued = chars[i]
+                let timesSign = (glued == "x" || glued == "X") && groups.count == 1 && (i + 1 == n || chars[i + 1] == " ")
+                if !timesSign {
+                    while i < n, chars[i].isLetter || chars[i].isNumber { i += 1 }
+                    continue
+                }
+            }
+            guard let (value, decimals) = interpret(groups: groups, seps: seps, decimalHint: decimalHint) else { continue }
+            var end = i
+            var isPercent = false
+            if end < n, chars[end] == "%" { isPercent = true; end += 1 }
+            else if end + 1 < n, chars[end] == " ", chars[end + 1] == "%" { isPercent = true; end += 2 }
+            var sign = 1.0
+            var s0 = start
+            // sign or currency before
+            var currency: String? = nil
+            var k = start - 1
+            while k >= 0, chars[k] == " " { k -= 1 }
+            if k >= 0, chars[k] == "-" || chars[k] == "−" {
+                if k == 0 || !(chars[k - 1].isNumber) { sign = -1; s0 = k; k -= 1; while k >= 0, chars[k] == " " { k -= 1 } }
+            }
+            if k >= 0, let code = currencySymbols[chars[k]], start - k <= 2 { currency = code; s0 = min(s0, k) }
+            else if k >= 2 {
+                let code = String(chars[(k - 2)...k]).uppercased()
+                if currencyCodes.contains(code), k - 3 < 0 || !chars[k - 3].isLetter, start - k <= 2 { currency = code; s0 = min(s0, k - 2) }
+            }
+            if currency == nil {
+                var m = end
+                while m < n, chars[m] == " ", m - end < 2 { m += 1 }
+                if m < n, let code = currencySymbols[chars[m]] { currency = code; end = m + 1 }
+                else if m + 2 < n {
+                    let code = String(chars[m...(m + 2)]).uppercased()
+                    if currencyCodes.contains(code), m + 3 >= n || !chars[m + 3].isLetter { currency = code; end = m + 3 }
+                }
+            }
+            out.append(NumberToken(start: s0, end: end, value: sign * value, decimals: decimals, isPercent: isPercent,
+                                   currency: currency, raw: String(chars[s0..<end])))
+        }
+        return out
+    }
+
+    /// Reads digit groups and their separators as one number.
+    static func interpret(groups: [String], seps: [Character], decimalHint: Character?) -> (Double, Int)? {
+        if seps.isEmpty { return Double(groups[0]).map { ($0, 0) } }
+        let last = seps.last!
+        let lastGroup = groups.last!
+        var decimalMark: Character? = nil
+        let isDecimalCandidate = last == "." || last == ","
+        if isDecimalCandidate && lastGroup.count != 3 {
+            decimalMark = last
+        } else if isDecimalCandidate && lastGroup.count == 3 {
+            let sameBefore = seps.dropLast().contains(last)
+            let otherBefore = seps.dropLast().contains { $0 != last }
+            if sameBefore { decimalMark = nil }
+            else if otherBefore { decimalMark = last }
+            else if let h = decimalHint, h == last, groups[0] == "0" { decimalMark = last }
+            else { decimalMark = nil }
+        }
+        var intGroups = groups
+        var frac = ""
+        var intSeps = seps
+        if let _ = decimalMark {
+            frac = intGroups.removeLast(); intSeps.removeLast()
+            if frac.count > 4 { return nil }
+        }
+        // thousands groups must be three digits, all with one separator kind
+        if !intSeps.isEmpty {
+            if Set(intSeps).count > 1 { return nil }
+            if intSeps.contains(decimalMark ?? "#") { return nil }
+            if intGroups[0].count > 3 || intGroups[0].isEmpty { return nil }
+            for g in intGroups.dropFirst() where g.count != 3 { return nil }
+        }
+        let s = intGroups.joined() + (frac.isEmpty ? "" : "." + frac)
+        guard let v = Double(s) else { return nil }
+        return (v, frac.count)
+    }
+
+    /// The amount in a piece of text: the last non-percent number (amounts sit at the right).
+    static func amount(in text: String, decimalHint: Character? = nil) -> NumberToken? {
+        let nums = numbers(in: Array(text), decimalHint: decimalHint).filter { !$0.isPercent }
+        return nums.last
+    }
+
+    // MARK: currency
+
+    /// Currency ISO code for a token seen in text.
+    static func currencyCode(in text: String) -> String? {
+        for c in text { if let code = currencySymbols[c] { return code } }
+        let words = text.uppercased().split { !$0.isLetter }
+        for w in words where currencyCodes.contains(String(w)) { return String(w) }
+        return nil
+    }
+
+    // MARK: dates
+
+    static let months: [String: Int] = {
+        var m: [String: Int] = [:]
+        let names: [[String]] = [
+            ["january", "jan", "januar", "janvier", "januari", "jänner", "janv"],
+            ["february", "feb", "februar", "février", "fevrier", "februari", "févr", "fevr"],
+            ["march", "mar", "märz", "maerz", "mars", "maart", "mrz", "mär"],
+            ["april", "apr", "avril", "avr"],
+            ["may", "mai", "mei"],
+            ["june", "jun", "juni", "juin"],
+            ["july", "jul", "juli", "juillet", "juil"],
+            ["august", "aug", "août", "aout", "augustus"],
+            ["september", "sep", "sept", "septembre"],
+            ["october", "oct", "oktober", "octobre", "okt"],
+            ["november", "nov", "novembre"],
+            ["december", "dec", "dezember", "décembre", "decembre", "dez", "déc"],
+        ]
+        for (i, list) in names.enumerated() { for n in list { m[n] = i + 1 } }
+        return m
+    }()
+
+    struct DateToken: Sendable {
+        var start: Int
+        var end: Int
+        var year: Int
+        var a: Int          // first numeric part (day or month when ambiguous)
+        var b: Int
+        var ambiguous: Bool // a/b/yyyy with both ≤ 12
+        var iso: String     // resolved with the given cue
+        var separator: Character?
+    }
+
+    private enum Tok { case num(String), word(String), punct(Character), space }
+
+    /// Finds dates in a line. `dayFirst` resolves a/b/yyyy when both parts are ≤ 12.
+    static func dates(in line: String, dayFirst: Bool) -> [DateToken] {
+        let chars = Array(line)
+        // tokens with character offsets
+        var toks: [(Tok, Int, Int)] = []
+        var i = 0
+        while i < chars.count {
+            let c = chars[i]
+            if c.isASCII && c.isNumber {
+                let s = i; while i < chars.count, chars[i].isASCII, chars[i].isNumber { i += 1 }
+                toks.append((.num(String(chars[s..<i])), s, i))
+            } else if c.isLetter {
+                let s = i; while i < chars.count, chars[i].isLetter { i += 1 }
+                toks.append((.word(String(chars[s..<i]).lowercased()), s, i))
+            } else if c == " " || c == "\t" {
+                let s = i; while i < chars.count, chars[i] == " " || chars[i] == "\t" { i += 1 }
+                toks.append((.space, s, i))
+            } else { toks.append((.punct(c), i, i + 1)); i += 1 }
+        }
+        var out: [DateToken] = []
+        var t = 0
+        func num(_ k: Int) -> String? { if k < toks.count, case .num(let s) = toks[k].0 { return s }; return nil }
+        func word(_ k: Int) -> String? { if k < toks.count, case .word(let s) = toks[k].0 { return s }; return nil }
+        func punct(_ k: Int) -> Character? { if k < toks.count, case .punct(let c) = toks[k].0 { return c }; return nil }
+        func isSpace(_ k: Int) -> Bool { if k < toks.count, case .space = toks[k].0 { return true }; return false }
+        func skipSpace(_ k: Int) -> Int { isSpace(k) ? k + 1 : k }
+        func year(_ s: String) -> Int? {
+            guard let v = Int(s) else { return nil }
+            if s.count == 4, v >= 1900, v <= 2100 { return v }
+            if s.count == 2 { return 2000 + v }
+            return nil
+        }
+        func month(_ w: String) -> Int? { months[w] }
+        func valid(_ y: Int, _ m: Int, _ d: Int) -> Bool {
+            guard m >= 1, m <= 12, d >= 1 else { return false }
+            let dim = [31, (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+            return d <= dim[m - 1]
+        }
+        func iso(_ y: Int, _ m: Int, _ d: Int) -> String { String(format: "%04d-%02d-%02d", y, m, d) }
+        func notGluedBefore(_ k: Int) -> Bool {
+            guard k > 0 else { return true }
+            switch toks[k - 1].0 {
+            case .num: return false
+            case .word: return false
+            case .punct(let c): return !(c == "." || c == "/" || c == "-") || k < 2 || { if case .num = toks[k - 2].0 { return false }; return true }()
+            case .space: return true
+            }
+        }
+        while t < toks.count {
+            defer { t += 1 }
+            guard notGluedBefore(t) else { continue }
+            // numeric forms
+            if let n1 = num(t), let p1 = punct(t + 1), p1 == "." || p1 == "/" || p1 == "-" {
+                if let n2 = num(t + 2), let p2 = punct(t + 3), p2 == p1, let n3 = num(t + 4) {
+                    if t + 5 < toks.count, num(t + 5) != nil { continue }
+                    if p1 == "." || p1 == "-", t + 6 < toks.count, punct(t + 5) == p1, num(t + 6) != nil { continue }
+                    let endOff = toks[t + 4].2
+                    if n1.count == 4, let y = year(n1), let m = Int(n2), let d = Int(n3), valid(y, m, d) {
+                        out.append(DateToken(start: toks[t].1, end: endOff, year: y, a: m, b: d, ambiguous: false, iso: iso(y, m, d), separator: p1))
+                        t += 4; continue
+                    }
+                    if n1.count <= 2, n2.count <= 2, n3.count == 4 || n3.count == 2, let y = year(n3), let a = Int(n1), let b = Int(n2) {
+                        let ambiguous = a <= 12 && b <= 12 && a != b && p1 != "."
+                        var df = dayFirst
+                        if p1 == "." { df = true }
+                        if a > 12 { df = true } else if b > 12 { df = false }
+                        let (d, m) = df ? (a, b) : (b, a)
+                        if valid(y, m, d) {
+                            out.append(DateToken(start: toks[t].1, end: endOff, year: y, a: a, b: b, ambiguous: ambiguous, iso: iso(y, m, d), separator: p1))
+                            t += 4; continue
+                        }
+                    }
+                }
+                // 31-Oct-2026, 31.Oct.2026, 31/Oct/26
+                if let w = word(t + 2), let m = month(w), punct(t + 3) == p1, let n3 = num(t + 4), let y = year(n3), let d = Int(n1), valid(y, m, d) {
+                    out.append(DateToken(start: toks[t].1, end: toks[t + 4].2, year: y, a: d, b: m, ambiguous: false, iso: iso(y, m, d), separator: p1))
+                    t += 4; continue
+                }
+            }
+            // d[.][st] [of] Month[.][,] yyyy
+            if let n1 = num(t), n1.count <= 2, let d = Int(n1) {
+                var k = t + 1
+                if punct(k) == "." { k += 1 }
+                if let w = word(k), ["st", "nd", "rd", "th", "er", "e"].contains(w) { k += 1 }
+                k = skipSpace(k)
+                if word(k) == "day", word(skipSpace(k + 1)) == "of" { k = skipSpace(k + 1) }
+                if word(k) == "of" { k = skipSpace(k + 1) }
+                if let w = word(k), let m = month(w) {
+                    k += 1
+                    if punct(k) == "." { k += 1 }
+                    if punct(k) == "," { k += 1 }
+                    k = skipSpace(k)
+                    if let n3 = num(k), n3.count == 4, let y = year(n3), valid(y, m, d) {
+                        out.append(DateToken(start: toks[t].1, end: toks[k].2, year: y, a: d, b: m, ambiguous: false, iso: iso(y, m, d), separator: nil))
+                        t = k; continue
+                    }
+                }
+            }
+            // Month[.] d[st][,] yyyy
+            if let w = word(t), let m = month(w) {
+                var k = t + 1
+                if punct(k) == "." { k += 1 }
+                k = skipSpace(k)
+                if let n1 = num(k), n1.count <= 2, let d = Int(n1) {
+                    k += 1
+                    if let s = word(k), ["st", "nd", "rd", "th"].contains(s) { k += 1 }
+                    if punct(k) == "," { k += 1 } else if isSpace(k), punct(k + 1) == "," { k += 2 }
+                    k = skipSpace(k)
+                    if let n3 = num(k), n3.count == 4, let y = year(n3), valid(y, m, d) {
+                        out.append(DateToken(start: toks[t].1, end: toks[k].2, year: y, a: m, b: d, ambiguous: false, iso: iso(y, m, d), separator: nil))
+                        t = k; continue
+                    }
+                }
+            }
+            // yyyymmdd (CII format 102) standing alone
+            if let n1 = num(t), n1.count == 8, let y = Int(n1.prefix(4)), y >= 1900, y <= 2100,
+               let m = Int(n1.dropFirst(4).prefix(2)), let d = Int(n1.suffix(2)), valid(y, m, d),
+               toks.count == 1 || (t == 0 && toks.count <= 2) {
+                out.append(DateToken(start: toks[t].1, end: toks[t].2, year: y, a: m, b: d, ambiguous: false, iso: iso(y, m, d), separator: nil))
+            }
+        }
+        return out
+    }
+
+    /// A whole-value date parse (for a cell or an XML value).
+    static func date(_ s: String, dayFirst: Bool) -> String? { dates(in: s, dayFirst: dayFirst).first?.iso }
+
+    /// Cue for a/b/yyyy dates: a numeric date with a first part > 12 says day-first, a second part > 12 says
+    /// month-first; otherwise the currency (USD → month-first) and language decide.
+    static func dayFirstCue(lines: [String], currency: String?, english: Bool) -> Bool {
+        var dayVotes = 0, monthVotes = 0
+        for line in lines where line.utf8.contains(where: { $0 == 0x2F || $0 == 0x2D }) && line.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) {
+            for d in dates(in: line, dayFirst: true) where d.separator == "/" || d.separator == "-" {
+                guard d.year > 0, d.iso.count == 10, d.a != d.year else { continue }
+                if d.a > 12 && d.b <= 12 { dayVotes += 1 }
+                if d.b > 12 && d.a <= 12 { monthVotes += 1 }
+            }
+        }
+        if dayVotes != monthVotes { return dayVotes > monthVotes }
+        if currency == "USD" && english { return false }
+        return true
+    }
+
+    // MARK: time
+
+    /// "13:10", "1:10 PM", "13:10:22" → "13:10".
+    static func time(in line: String) -> (String, Int)? {
+        let c = Array(line)
+        var i = 0
+        while i < c.count {
+            if c[i].isASCII, c[i].isNumber, i == 0 || !(c[i - 1].isNumber || c[i - 1] == ":" || c[i - 1] == "." || c[i - 1] == "/") {
+                var j = i
+                while j < c.count, c[j].isASCII, c[j].isNumber { j += 1 }
+                let hs = String(c[i..<j])
+                if hs.count <= 2, j + 2 < c.count, c[j] == ":", c[j + 1].isNumber, c[j + 2].isNumber,
+                   j + 3 >= c.count || !c[j + 3].isNumber, var h = Int(hs), let m = Int(String(c[(j + 1)...(j + 2)])), h < 24, m < 60 {
+                    let rest = String(c[(j + 3)...].prefix(6)).lowercased().replacingOccurrences(of: ":", with: "")
+                    let tail = rest.drop { $0.isNumber }.trimmingCharacters(in: .whitespaces)
+                    if tail.hasPrefix("pm") || tail.hasPrefix("p.m"), h < 12 { h += 12 }
+                    if tail.hasPrefix("am") || tail.hasPrefix("a.m"), h == 12 { h = 0 }
+                    return (String(format: "%02d:%02d", h, m), i)
+                }
+                i = j
+            } else { i += 1 }
+        }
+        return nil
+    }
+
+    // MARK: terms
+
+    static let numberWords: [String: Int] = [
+        "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+        "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+        "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+        "a": 1, "an": 1,
+        "ein": 1, "eins": 1, "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6, "zwölf": 12, "zehn": 10,
+        "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "douze": 12, "six ": 6,
+        "een": 1, "twee": 2, "drie": 3, "vijf": 5, "twaalf": 12,
+    ]
+
+    /// Reads "twelve (12) months", "24 months", "3 years", "two (2) years" → months.
+    static func termMonths(in text: String) -> (Int, Int)? {
+        let lower = text.lowercased()
+        let words = lower.split { !($0.isLetter || $0.isNumber || $0 == "-") }.map(String.init)
+        for (i, w) in words.enumerated() {
+            var unit = 0
+            if ["month", "months", "monate", "monaten", "monat", "mois", "maanden", "maand"].contains(w) { unit = 1 }
+            else if ["year", "years", "jahre", "jahren", "jahr", "ans", "année", "années", "jaar", "jaren"].contains(w) { unit = 12 }
+            guard unit > 0, i > 0 else { continue }
+            let prev = words[i - 1]
+            var n: Int? = Int(prev)
+            if n == nil { n = wordNumber(prev) }
+            if n == nil, i > 1, Int(prev) == nil { n = wordNumber(words[i - 2] + "-" + prev) }
+            if let n, n > 0, n < 1200 {
+                let offset = lower.distance(from: lower.startIndex, to: lower.range(of: w)?.lowerBound ?? lower.startIndex)
+                return (n * unit, offset)
+            }
+        }
+        return nil
+    }
+
+    static func wordNumber(_ w: String) -> Int? {
+        if let v = numberWords[w] { return v }
+        let parts = w.split(separator: "-")
+        if parts.count == 2, let a = numberWords[String(parts[0])], let b = numberWords[String(parts[1])], a >= 20, b < 10 { return a + b }
+        return nil
+    }
+}

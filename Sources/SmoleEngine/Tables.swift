@@ -1,0 +1,293 @@
+import Foundation
+import SmoleCore
+
+/// Line items: a header row found by vocabulary, columns by alignment, rows until the totals.
+extension Extractor {
+    struct Column { var field: Field; var cell: Cell }
+    struct Row {
+        var description: String
+        var numbers: [String: Double]
+        var line: Line
+        var confidence: Double
+    }
+
+    /// Item fields with a role: the text column and the numeric ones.
+    func headerColumns(_ line: Line, itemFields: [Field]) -> [Column]? {
+        // Cheap rejection first: a header row has at least two short cells without digits.
+        var candidateCells = 0
+        for c in line.cells where c.end - c.start <= 32 && !c.text.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) { candidateCells += 1 }
+        guard candidateCells >= 2 else { return nil }
+        var cols: [Column] = []
+        var used = Set<String>()
+        for cell in line.cells {
+            guard cell.end - cell.start <= 32, !cell.text.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) else { continue }
+            let cl = cell.text.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: " :.#"))
+            let cellLine = Line(page: line.page, index: line.index, text: cl)
+            var match: Field? = nil
+            var bestScore = Int.min
+            for f in itemFields where !used.contains(f.name) {
+                for (r, lab) in f.searchLabels.enumerated() {
+                    let ll = lab.lowercased()
+                    // The whole cell is the label, possibly with a unit or currency ("Amount (EUR)", "Price €");
+                    // or the label is a phrase inside a short heading ("Item Description", "Rate/hr").
+                    var score = Int.min
+                    if cl == ll { score = 1000 - r }
+                    else if (cl.hasPrefix(ll + " ") && cl.count <= ll.count + 8) || cl.hasPrefix(ll + "(") || cl.hasPrefix(ll + "/") { score = 900 - r }
+                    else if !LabelMatch.find(Array(ll), in: cellLine).isEmpty { score = 500 + ll.count * 4 - r }
+                    if score > bestScore { bestScore = score; match = f }
+                }
+            }
+            if let m = match { used.insert(m.name); cols.append(Column(field: m, cell: cell)) }
+        }
+        let numeric = cols.filter { $0.field.isNumeric }.count
+        let text = cols.filter { !$0.field.isNumeric }.count
+        guard cols.count >= 2, numeric >= 1, text >= 1 || numeric >= 2 else { return nil }
+        return cols
+    }
+
+    func isTotalsLine(_ line: Line) -> Bool {
+        let totalsFields: Set<String> = ["subtotal", "tax", "total", "total_value"]
+        for h in hits[line.index] ?? [] where totalsFields.contains(h.field) || schema.field(h.field)?.isNumeric == true {
+            if leadsCell(h) != nil { return true }
+        }
+        return false
+    }
+
+    /// A cell that holds only a number (with currency, % or an "x").
+    func numericCell(_ cell: Cell) -> [NumberToken]? {
+        let chars = Array(cell.text)
+        let nums = Parse.numbers(in: chars, decimalHint: decimalHint)
+        guard !nums.isEmpty else { return nil }
+        var rest = chars
+        for n in nums.reversed() { rest.removeSubrange(n.start..<min(n.end, rest.count)) }
+        let leftover = String(rest).uppercased().split(whereSeparator: { !$0.isLetter }).filter { w in
+            !(Parse.currencyCodes.contains(String(w)) || w == "X" || w == "PCS" || w == "STK" || w == "H" || w == "HRS" || w == "EA" || w == "PC")
+        }
+        return leftover.isEmpty ? nums : nil
+    }
+
+    /// Parses the rows under a header.
+    func tableRows(header: Line, columns: [Column], itemFields: [Field]) -> ([Row], Set<Int>) {
+        var rows: [Row] = []
+        var used: Set<Int> = [header.index]
+        var pendingDescription: String? = nil
+        let textColumn = columns.first { !$0.field.isNumeric }
+        let numericColumns = columns.filter { $0.field.isNumeric }
+        let firstNumericStart = numericColumns.map(\.cell.start).min() ?? Int.max
+        var blankRun = 0
+        var j = header.index + 1
+        while j < layout.lines.count {
+            let line = layout.lines[j]
+            j += 1
+            if line.isBlank { blankRun += 1; if blankRun >= 3 && line.page == header.page { break }; continue }
+            if line.page != header.page { blankRun = 0 }
+            if isTotalsLine(line) { break }
+            if headerColumns(line, itemFields: itemFields) != nil { used.insert(line.index); continue } // repeated header on a new page
+            // split: leading text cells are the description, numeric cells are values
+            var desc: [String] = []
+            var values: [(Cell, NumberToken)] = []
+            for cell in line.cells {
+                if let nums = numericCell(cell), (cell.end > firstNumericStart - 6 || !desc.isEmpty || textColumn == nil) {
+                    // "3 x 12.50" in one cell: quantity and price
+                    for n in nums { values.append((Cell(start: cell.start + n.start, end: cell.start + n.end, text: n.raw), n)) }
+                } else if values.isEmpty {
+                    desc.append(cell.text)
+                } else {
+                    desc.append(cell.text)
+                }
+            }
+            let descText = desc.joined(separator: " ")
+            if values.isEmpty {
+                if blankRun >= 2 && !rows.isEmpty { break }
+                blankRun = 0
+                // A text-only line: continues the previous description, or starts one whose numbers follow.
+                let nextLine = layout.next(after: line.index)
+                let nextIsNumbersOnly = nextLine.map { nl in !nl.cells.isEmpty && nl.cells.allSatisfy { numericCell($0) != nil } } ?? false
+                if nextIsNumbersOnly || rows.isEmpty {
+                    pendingDescription = pendingDescription.map { $0 + " " + descText } ?? descText
+                } else if let startCol = textColumn?.cell.start, let first = line.cells.first, abs(first.start - startCol) <= 6 || first.start > startCol {
+                    rows[rows.count - 1].description += " " + descText
+                } else {
+                    break
+                }
+                used.insert(line.index)
+                continue
+            }
+            blankRun = 0
+            var description = descText
+            if let p = pendingDescription { description = description.isEmpty ? p : p + " " + description; pendingDescription = nil }
+            guard !description.isEmpty else { continue }
+            var assigned: [String: Double] = [:]
+            let fieldsByCol = numericColumns
+            if values.count == fieldsByCol.count {
+                for (k, col) in fieldsByCol.sorted(by: { $0.cell.start < $1.cell.start }).enumerated() {
+                    assigned[col.field.name] = values[k].1.value
+                }
+            } else {
+                // nearest column by right edge / centre
+                var taken = Set<String>()
+                for (cell, n) in values.sorted(by: { $0.0.end > $1.0.end }) {
+                    let col = fieldsByCol.filter { !taken.contains($0.field.name) }.min {
+                        min(abs($0.cell.end - cell.end), abs(Int($0.cell.center - cell.center))) < min(abs($1.cell.end - cell.end), abs(Int($1.cell.center - cell.center)))
+                    }
+                    if let col { taken.insert(col.field.name); assigned[col.field.name] = n.value }
+                }
+            }
+            // qty × price = amount settles columns the header could not: the product is the amount,
+            // and of the two factors the quantity is the integral one.
+            let nums = values.map(\.1.value)
+            if nums.count == 3, let q = assigned["quantity"], let u = assigned["unit_price"], let a = assigned["amount"], abs(q * u - a) > 0.011 {
+                outer: for i in 0..<3 { for j in 0..<3 where j != i { for k in 0..<3 where k != i && k != j && i < j {
+                    if abs(nums[i] * nums[j] - nums[k]) < 0.011 {
+                        let (x, y) = (nums[i], nums[j])
+                        let xi = x == x.rounded(), yi = y == y.rounded()
+                        let (qq, uu) = xi && !yi ? (x, y) : (yi && !xi ? (y, x) : (q == x || q == y ? (q, u) : (x, y)))
+                        assigned["quantity"] = qq; assigned["unit_price"] = uu; assigned["amount"] = nums[k]
+                        break outer
+                    }
+                } } }
+            }
+            rows.append(Row(description: description, numbers: assigned, line: line, confidence: 0.85))
+            used.insert(line.index)
+        }
+        return (rows, used)
+    }
+
+    /// Receipts have no header: rows between the heading block and the totals, "qty x price" lines included.
+    func receiptRows(itemFields: [Field]) -> ([Row], Set<Int>) {
+        var rows: [Row] = []
+        var used = Set<Int>()
+        // Start after the first line with a date or time (the heading ends there), else after the first two lines.
+        var startIdx = 0
+        let nb = layout.nonBlank
+        for l in nb.prefix(12) where Parse.time(in: l.text) != nil || !Parse.dates(in: l.text, dayFirst: dayFirst).isEmpty {
+            startIdx = l.index + 1; break
+        }
+        if startIdx == 0, nb.count > 2 { startIdx = nb[min(2, nb.count - 1)].index }
+        var pending: (String, Line)? = nil
+        var j = startIdx
+        while j < layout.lines.count {
+            let line = layout.lines[j]
+            j += 1
+            if line.isBlank { continue }
+            if isTotalsLine(line) { if !rows.isEmpty || pending != nil { break } else { continue } }
+            let nums = Parse.numbers(in: line.chars, decimalHint: decimalHint).filter { !$0.isPercent }
+            let money = nums.filter { $0.decimals == 2 }
+            // "3 x 23,13    69,39"  or  "2 @ 3.50"
+            let lowerText = String(line.lower)
+            let hasTimes = nums.count >= 2 && (lowerText.contains(" x ") || lowerText.contains("x ") || lowerText.contains(" @ ") || lowerText.contains("*"))
+            // The description is the leading cells that are not numbers ("AA BATTERIES 4PK", "Screws 4x40 (100)").
+            let textPart: String = {
+                var parts: [String] = []
+                for c in line.cells { if numericCell(c) != nil { break }; parts.append(c.text) }
+                if parts.count == line.cells.count, let last = money.last, parts.count == 1 {
+                    // one cell holding text and the amount, single-spaced (OCR)
+                    return line.substring(0, last.start).trimmingCharacters(in: .whitespaces)
+                }
+                return parts.joined(separator: " ")
+            }()
+            let hasText = textPart.contains { $0.isLetter }
+            if money.isEmpty {
+                if hasText, !line.text.contains("#"), !line.lower.contains(":") { pending = (textPart, line) } else { pending = nil }
+                continue
+            }
+            if hasTimes, nums.count >= 2 {
+                let qty = nums[0].value
+                let unit = nums[1].value
+                let amount = nums.count >= 3 ? nums.last!.value : (qty * unit * 100).rounded() / 100
+                // text anywhere on the line that is not a number cell: "2 @ 1.99   Bananas   3.98"
+                let otherText = line.cells.filter { numericCell($0) == nil }.map(\.text).joined(separator: " ")
+                let desc: String
+                if hasText { desc = textPart.replacingOccurrences(of: " x", with: "").trimmingCharacters(in: .whitespaces) }
+                else if otherText.contains(where: \.isLetter) { desc = otherText }
+                else if let p = pending { desc = p.0 } else { continue }
+                rows.append(Row(description: desc, numbers: ["quantity": qty, "unit_price": unit, "amount": amount], line: line, confidence: 0.85))
+                used.insert(line.index)
+                pending = nil
+                continue
+            }
+            if hasText, let amount = money.last {
+                rows.append(Row(description: textPart, numbers: ["quantity": 1, "unit_price": amount.value, "amount": amount.value], line: line, confidence: 0.8))
+                used.insert(line.index)
+                pending = nil
+                continue
+            }
+            pending = nil
+        }
+        return (rows, used)
+    }
+
+    /// Finds the item table for an array-of-objects field.
+    func extractItems(_ field: Field) -> [JSONValue]? {
+        guard case .array(let itemField) = field.kind, case .object(let itemFields) = itemField.kind else { return nil }
+        var headerFound: (Line, [Column])? = nil
+        for line in layout.lines where !line.isBlank {
+            if let cols = headerColumns(line, itemFields: itemFields) { headerFound = (line, cols); break }
+        }
+        var rows: [Row] = []
+        if let (h, cols) = headerFound {
+            let (r, used) = tableRows(header: h, columns: cols, itemFields: itemFields)
+            rows = r
+            tableLines.formUnion(used)
+            firstTableLine = h.index
+        } else if schema.id == "receipt" || schema.fields.contains(where: { $0.name == "merchant_name" }) {
+            let (r, used) = receiptRows(itemFields: itemFields)
+            rows = r
+            tableLines.formUnion(used)
+        }
+        guard !rows.isEmpty else { return [] }
+        // Arithmetic: qty × price = amount; fill a missing one from the other two.
+        for k in rows.indices {
+            let q = rows[k].numbers["quantity"], u = rows[k].numbers["unit_price"], a = rows[k].numbers["amount"]
+            if let q, let u, let a, abs(q * u - a) > 0.011 {
+                // OCR slip: keep the pair that agrees with the others' decimals; prefer q×u when a looks misread
+                rows[k].confidence = 0.5
+                if abs((a / max(q, 1e-9)) - u) < 0.011 { continue }
+                rows[k].numbers["amount_alt"] = (q * u * 100).rounded() / 100
+            } else if let q, let u, a == nil, itemFields.contains(where: { $0.name == "amount" }) {
+                rows[k].numbers["amount"] = (q * u * 100).rounded() / 100
+            } else if let q, let a, u == nil, q != 0, itemFields.contains(where: { $0.name == "unit_price" }) {
+                rows[k].numbers["unit_price"] = (a / q * 100).rounded() / 100
+            } else if q == nil, let u, let a, abs(u - a) < 0.005, itemFields.contains(where: { $0.name == "quantity" }) {
+                rows[k].numbers["quantity"] = 1
+            }
+        }
+        var out: [JSONValue] = []
+        var ev: [[String: Found]] = []
+        for r in rows {
+            var o = JSONObject()
+            var e: [String: Found] = [:]
+            for f in itemFields {
+                switch f.kind {
+                case .number, .integer:
+                    var v = r.numbers[f.name] ?? r.numbers[schemaAlias(f.name)]
+                    if f.name == "amount", let alt = r.numbers["amount_alt"] { v = alt }
+                    if let v {
+                        if case .integer = f.kind { o[f.name] = JSONValue(Int(v.rounded())) } else { o[f.name] = JSONValue((v * 10000).rounded() / 10000) }
+                        e[f.name] = Found(value: o[f.name]!, line: r.line, confidence: r.confidence)
+                    } else { o[f.name] = .null }
+                case .string:
+                    if !f.isNumeric, f.name == itemFields.first(where: { if case .string = $0.kind { return true }; return false })?.name {
+                        let d = r.description.split(separator: " ").joined(separator: " ")
+                        o[f.name] = .string(d)
+                        e[f.name] = Found(value: o[f.name]!, line: r.line, confidence: r.confidence)
+                    } else { o[f.name] = .null }
+                default: o[f.name] = .null
+                }
+            }
+            out.append(.object(o))
+            ev.append(e)
+        }
+        items = ev
+        return out
+    }
+
+    func schemaAlias(_ name: String) -> String {
+        switch name {
+        case "qty", "menge", "hours": return "quantity"
+        case "price", "rate": return "unit_price"
+        case "total", "line_total": return "amount"
+        default: return name
+        }
+    }
+}

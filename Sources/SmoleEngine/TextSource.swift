@@ -1,0 +1,254 @@
+import Foundation
+import SmoleCore
+
+/// What kind of file a document is, sniffed from its first bytes (and its name as a last resort).
+enum DocumentKind: String, Sendable {
+    case pdf, image, xml, html, text
+}
+
+/// The text of a document, one string per page, in layout form (columns kept as spaces).
+struct DocumentText: Sendable {
+    var pages: [String]
+    var kind: DocumentKind
+    var ocr: Bool = false
+    /// The embedded or standalone e-invoice XML (CII or UBL), when there is one.
+    var xml: [UInt8]? = nil
+}
+
+enum TextSource {
+    /// Reads the document at `path`. `maxPages` bounds the pages read; `firstPageOnly` is for classification.
+    static func read(path: String, options: EngineOptions, maxPages: Int? = nil, wantXML: Bool = true) async throws(RecordError) -> DocumentText {
+        let pagesLimit = max(1, maxPages ?? options.maxPages)
+        var st = stat()
+        guard stat(path, &st) == 0 else {
+            if errno == ENOENT || errno == ENOTDIR { throw RecordError(.notFound, "\(path): no such file") }
+            throw RecordError(.unreadable, "\(path): \(String(cString: strerror(errno)))")
+        }
+        if (st.st_mode & S_IFMT) == S_IFDIR { throw RecordError(.unreadable, "\(path) is a folder, not a document") }
+        guard let fh = FileHandle(forReadingAtPath: path) else {
+            throw RecordError(.unreadable, "\(path): permission denied or unreadable")
+        }
+        let head = [UInt8]((try? fh.read(upToCount: 4096)) ?? Data())
+        try? fh.close()
+        let kind = try sniff(head: head, path: path)
+        switch kind {
+        case .pdf:
+            return try await readPDF(path: path, size: Int(st.st_size), options: options, pages: pagesLimit, wantXML: wantXML)
+        case .image:
+            let text = try await ocrImage(path: path, options: options)
+            return DocumentText(pages: splitPages(text), kind: .image, ocr: true)
+        case .xml:
+            guard let data = FileManager.default.contents(atPath: path) else { throw RecordError(.unreadable, "\(path) cannot be read") }
+            let bytes = [UInt8](data)
+            if EInvoiceXML.isEInvoice(bytes) {
+                return DocumentText(pages: [HTMLText.strip(String(decoding: bytes, as: UTF8.self), xml: true)], kind: .xml, xml: bytes)
+            }
+            return DocumentText(pages: [HTMLText.strip(String(decoding: bytes, as: UTF8.self), xml: true)], kind: .xml)
+        case .html:
+            guard let data = FileManager.default.contents(atPath: path) else { throw RecordError(.unreadable, "\(path) cannot be read") }
+            return DocumentText(pages: [HTMLText.strip(String(decoding: data, as: UTF8.self), xml: false)], kind: .html)
+        case .text:
+            guard let data = FileManager.default.contents(atPath: path) else { throw RecordError(.unreadable, "\(path) cannot be read") }
+            let pages = Array(splitPages(String(decoding: data, as: UTF8.self)).prefix(pagesLimit))
+            return DocumentText(pages: pages, kind: .text)
+        }
+    }
+
+    static func sniff(head: [UInt8], path: String) throws(RecordError) -> DocumentKind {
+        func starts(_ sig: [UInt8], at off: Int = 0) -> Bool {
+            head.count >= off + sig.count && Array(head[off..<(off + sig.count)]) == sig
+        }
+        if let r = findSubsequence(Array("%PDF-".utf8), in: head.prefix(1024)), r >= 0 { return .pdf }
+        if starts([0x89, 0x50, 0x4E, 0x47]) || starts([0xFF, 0xD8, 0xFF]) || starts([0x49, 0x49, 0x2A, 0x00])
+            || starts([0x4D, 0x4D, 0x00, 0x2A]) || (starts(Array("RIFF".utf8)) && starts(Array("WEBP".utf8), at: 8))
+            || starts(Array("GIF8".utf8)) || starts([0x42, 0x4D]) && path.lowercased().hasSuffix(".bmp") {
+            return .image
+        }
+        if head.isEmpty { throw RecordError(.unsupportedType, "\(path) is empty") }
+        if head.contains(0) { throw RecordError(.unsupportedType, "\(path) is a binary file of a kind no text source reads (PDF, PNG, JPEG, TIFF, WebP, XML, HTML, text)") }
+        var text = String(decoding: head, as: UTF8.self)
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        let lower = text.lowercased().trimmingCharacters(in: .whitespacesAndNewlines)
+        if lower.hasPrefix("<!doctype html") || lower.hasPrefix("<html") || (lower.hasPrefix("<") && lower.contains("<body")) { return .html }
+        if lower.hasPrefix("<?xml") || lower.hasPrefix("<") && (lower.contains("crossindustryinvoice") || lower.contains("<invoice")) {
+            if lower.contains("<html") { return .html }
+            return .xml
+        }
+        // Valid UTF-8 text (Latin-1 is accepted too: decode replaces bad bytes).
+        let ext = (path as NSString).pathExtension.lowercased()
+        if ["htm", "html", "xhtml"].contains(ext) { return .html }
+        if ["xml"].contains(ext) { return .xml }
+        let controls = head.filter { $0 < 0x09 || ($0 > 0x0D && $0 < 0x20 && $0 != 0x1B) }.count
+        if controls * 20 > head.count { throw RecordError(.unsupportedType, "\(path) is not a document kind the engine reads") }
+        return .text
+    }
+
+    static func findSubsequence(_ needle: [UInt8], in hay: some Collection<UInt8>) -> Int? {
+        let h = Array(hay)
+        guard h.count >= needle.count else { return nil }
+        for i in 0...(h.count - needle.count) where h[i] == needle[0] {
+            if Array(h[i..<(i + needle.count)]) == needle { return i }
+        }
+        return nil
+    }
+
+    static func splitPages(_ text: String) -> [String] {
+        var pages = text.split(separator: "\u{0C}", omittingEmptySubsequences: false).map(String.init)
+        while pages.count > 1, pages.last!.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { pages.removeLast() }
+        return pages
+    }
+
+    static func meaningfulCharacters(_ s: String) -> Int {
+        s.unicodeScalars.reduce(0) { $0 + (CharacterSet.alphanumerics.contains($1) ? 1 : 0) }
+    }
+
+    // MARK: PDF
+
+    static func readPDF(path: String, size: Int, options: EngineOptions, pages: Int, wantXML: Bool) async throws(RecordError) -> DocumentText {
+        var xml: [UInt8]? = nil
+        if wantXML, let attachment = try await EInvoiceXML.embeddedXML(pdfPath: path, size: size, options: options) {
+            xml = attachment
+        }
+        let r = try await ExternalTool.run("pdftotext", ["-layout", "-enc", "UTF-8", "-l", String(pages), path, "-"], options: options)
+        if r.status != 0 {
+            let msg = r.stderr.split(separator: "\n").first.map(String.init) ?? "exit status \(r.status)"
+            if r.status == 3 || msg.lowercased().contains("password") || msg.lowercased().contains("encrypt") {
+                throw RecordError(.unreadable, "\(path) is an encrypted PDF: \(msg)")
+            }
+            throw RecordError(.unreadable, "\(path) is not a readable PDF (pdftotext: \(msg))")
+        }
+        let text = r.text
+        var pageTexts = splitPages(text)
+        let chars = meaningfulCharacters(text)
+        if chars < 40 * max(1, min(pageTexts.count, 3)) / 2 {
+            // No usable text layer: render and OCR.
+            let ocrPages = try await ocrPDF(path: path, options: options, pages: min(pages, max(1, pageTexts.count)))
+            if meaningfulCharacters(ocrPages.joined()) > chars {
+                return DocumentText(pages: ocrPages, kind: .pdf, ocr: true, xml: xml)
+            }
+        }
+        if pageTexts.isEmpty { pageTexts = [""] }
+        return DocumentText(pages: pageTexts, kind: .pdf, xml: xml)
+    }
+
+    static func ocrPDF(path: String, options: EngineOptions, pages: Int) async throws(RecordError) -> [String] {
+        guard ExternalTool.locate("tesseract", path: options.toolSearchPath) != nil else { throw ExternalTool.unavailable("tesseract") }
+        let dir = try PrivateTempDir()
+        defer { dir.remove() }
+        let prefix = dir.path + "/page"
+        let r = try await ExternalTool.run("pdftoppm", ["-r", "300", "-gray", "-png", "-l", String(pages), path, prefix], options: options)
+        if r.status != 0 {
+            throw RecordError(.unreadable, "\(path): pdftoppm could not render it (\(r.stderr.split(separator: "\n").first ?? ""))")
+        }
+        let images = ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { $0.hasSuffix(".png") }.sorted()
+        var out: [String] = []
+        for img in images {
+            out.append(try await tesseract(dir.path + "/" + img, psm: "6", options: options))
+        }
+        return out
+    }
+
+    static func ocrImage(path: String, options: EngineOptions) async throws(RecordError) -> String {
+        try await tesseract(path, psm: "6", options: options)
+    }
+
+    static func tesseract(_ image: String, psm: String, options: EngineOptions) async throws(RecordError) -> String {
+        let r = try await ExternalTool.run("tesseract", [image, "-", "--psm", psm, "-c", "preserve_interword_spaces=1"], options: options)
+        if r.status != 0 {
+            let msg = r.stderr.split(separator: "\n").last.map(String.init) ?? "exit status \(r.status)"
+            throw RecordError(.unreadable, "\(image): tesseract could not read the image (\(msg))")
+        }
+        return OCRText.normalize(r.text)
+    }
+}
+
+/// Repairs OCR slips that break dates: "J uly" → "July", "4) uly" / "24] uly" → "4 July".
+enum OCRText {
+    nonisolated(unsafe) static let splitMonth = try! NSRegularExpression(pattern: #"\b([JjFfMmAaSsOoNnDd]) (anuary|uly|une|ebruary|arch|pril|ugust|eptember|ctober|ovember|ecember|an|ul|un)\b"#)
+    nonisolated(unsafe) static let bracketJ = try! NSRegularExpression(pattern: #"(\d)\s?[\]\)\|}]\s?(anuary|uly|une|an|ul|un)\b"#)
+    /// "S ubtotal", "S oftware": a capital split from the rest of its word (never "A" or "I", which are words).
+    nonisolated(unsafe) static let splitCapital = try! NSRegularExpression(pattern: #"(?<![\p{L}\p{N}])([B-HJ-Z]) ([a-z]{3,})"#)
+    static func normalize(_ s: String) -> String {
+        let ns = NSMutableString(string: s)
+        splitCapital.replaceMatches(in: ns, range: NSRange(location: 0, length: ns.length), withTemplate: "$1$2")
+        bracketJ.replaceMatches(in: ns, range: NSRange(location: 0, length: ns.length), withTemplate: "$1 J$2")
+        splitMonth.replaceMatches(in: ns, range: NSRange(location: 0, length: ns.length), withTemplate: "$1$2")
+        return String(ns)
+    }
+}
+
+/// HTML and XML to plain text: tags dropped, block elements end lines, entities decoded.
+enum HTMLText {
+    static let blockTags: Set<String> = ["p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "thead",
+                                         "tbody", "section", "article", "header", "footer", "ul", "ol", "dt", "dd", "hr", "address", "pre", "blockquote"]
+    static func strip(_ html: String, xml: Bool) -> String {
+        var out = ""
+        var i = html.startIndex
+        var skipUntil: String? = nil
+        while i < html.endIndex {
+            let c = html[i]
+            if c == "<" {
+                guard let close = html[i...].firstIndex(of: ">") else { break }
+                let tag = html[html.index(after: i)..<close]
+                let name = tag.drop { $0 == "/" }.prefix { $0.isLetter || $0.isNumber || $0 == ":" }.lowercased()
+                let closing = tag.hasPrefix("/")
+                if let s = skipUntil {
+                    if closing && name == s { skipUntil = nil }
+                } else if !closing && (name == "script" || name == "style") && !tag.hasSuffix("/") {
+                    skipUntil = name
+                } else if xml {
+                    if closing { out.append("\n") } else { out.append(" ") }
+                } else if blockTags.contains(name) {
+                    out.append("\n")
+                } else if name == "td" || name == "th" {
+                    if !closing { out.append("    ") }
+                }
+                i = html.index(after: close)
+                continue
+            }
+            if skipUntil == nil {
+                if c == "&", let semi = html[i...].prefix(10).firstIndex(of: ";") {
+                    let ent = String(html[html.index(after: i)..<semi])
+                    if let d = decode(ent) { out.append(d); i = html.index(after: semi); continue }
+                }
+                out.append(c == "\n" || c == "\r\n" || c == "\t" ? " " : c)
+            }
+            i = html.index(after: i)
+        }
+        // tidy: collapse blank runs, trim line ends
+        let lines = out.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            var s = String(line)
+            while s.hasSuffix(" ") { s.removeLast() }
+            return s
+        }
+        var tidy: [String] = []
+        for l in lines {
+            if l.trimmingCharacters(in: .whitespaces).isEmpty {
+                if let last = tidy.last, last.isEmpty { continue }
+                tidy.append("")
+            } else {
+                var s = l
+                while s.hasPrefix(" ") && !xml { s.removeFirst() }
+                tidy.append(xml ? s.trimmingCharacters(in: .whitespaces) : s)
+            }
+        }
+        return tidy.joined(separator: "\n")
+    }
+
+    static func decode(_ ent: String) -> String? {
+        switch ent {
+        case "amp": return "&"
+        case "lt": return "<"
+        case "gt": return ">"
+        case "quot": return "\""
+        case "apos": return "'"
+        case "nbsp": return " "
+        case "euro": return "€"
+        case "pound": return "£"
+        default:
+            if ent.hasPrefix("#x") || ent.hasPrefix("#X"), let v = UInt32(ent.dropFirst(2), radix: 16), let u = Unicode.Scalar(v) { return String(u) }
+            if ent.hasPrefix("#"), let v = UInt32(ent.dropFirst()), let u = Unicode.Scalar(v) { return String(u) }
+            return nil
+        }
+    }
+}

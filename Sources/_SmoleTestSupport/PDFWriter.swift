@@ -1,0 +1,165 @@
+import Foundation
+
+/// A small PDF writer for test fixtures: Helvetica text at positions, several pages, grayscale image pages
+/// (a scan with no text layer), and embedded file attachments (Factur-X / ZUGFeRD XML).
+public struct PDFWriter {
+    public struct Text: Sendable {
+        public var x: Double
+        public var y: Double       // from the top of the page, in points
+        public var size: Double
+        public var string: String
+        public init(x: Double, y: Double, size: Double = 10, _ string: String) {
+            self.x = x; self.y = y; self.size = size; self.string = string
+        }
+    }
+
+    enum Page {
+        case text([Text])
+        case image(gray: [UInt8], width: Int, height: Int)
+    }
+
+    public var pageWidth: Double
+    public var pageHeight: Double
+    var pages: [Page] = []
+    var attachments: [(name: String, data: [UInt8], mime: String)] = []
+
+    public init(pageWidth: Double = 612, pageHeight: Double = 792) {
+        self.pageWidth = pageWidth
+        self.pageHeight = pageHeight
+    }
+
+    /// A page of text items at absolute positions.
+    public mutating func addPage(_ texts: [Text]) { pages.append(.text(texts)) }
+
+    /// A page of lines, top to bottom; each line is a list of (x, text) runs, so columns line up.
+    public mutating func addPage(lines: [[(Double, String)]], top: Double = 60, lineHeight: Double = 14, size: Double = 10) {
+        var texts: [Text] = []
+        for (i, runs) in lines.enumerated() {
+            for (x, s) in runs where !s.isEmpty { texts.append(Text(x: x, y: top + Double(i) * lineHeight, size: size, s)) }
+        }
+        pages.append(.text(texts))
+    }
+
+    /// A page that is only a grayscale image (8 bits per pixel, row by row): a scan without a text layer.
+    public mutating func addImagePage(gray: [UInt8], width: Int, height: Int) {
+        precondition(gray.count == width * height, "gray image size mismatch")
+        pages.append(.image(gray: gray, width: width, height: height))
+    }
+
+    /// A page from a binary PGM (P5) file, e.g. made by `pdftoppm -gray`.
+    public mutating func addImagePage(pgm: [UInt8]) throws {
+        var fields: [String] = []
+        var i = 0
+        while fields.count < 4, i < pgm.count {
+            while i < pgm.count, pgm[i] == 0x20 || pgm[i] == 0x0A || pgm[i] == 0x0D || pgm[i] == 0x09 { i += 1 }
+            if i < pgm.count, pgm[i] == UInt8(ascii: "#") { while i < pgm.count, pgm[i] != 0x0A { i += 1 }; continue }
+            var s = ""
+            while i < pgm.count, !(pgm[i] == 0x20 || pgm[i] == 0x0A || pgm[i] == 0x0D || pgm[i] == 0x09) { s.append(Character(UnicodeScalar(pgm[i]))); i += 1 }
+            fields.append(s)
+        }
+        i += 1
+        guard fields.count == 4, fields[0] == "P5", let w = Int(fields[1]), let h = Int(fields[2]), fields[3] == "255", pgm.count - i >= w * h else {
+            throw NSError(domain: "PDFWriter", code: 1, userInfo: [NSLocalizedDescriptionKey: "not an 8-bit binary PGM"])
+        }
+        addImagePage(gray: Array(pgm[i..<(i + w * h)]), width: w, height: h)
+    }
+
+    /// Embeds a file (listed in the document's EmbeddedFiles name tree and as an associated file).
+    public mutating func attach(name: String, data: [UInt8], mimeType: String = "text/xml") {
+        attachments.append((name, data, mimeType))
+    }
+
+    /// Helvetica with WinAnsiEncoding: Latin-1 plus the euro sign.
+    static func encode(_ s: String) -> [UInt8] {
+        var out: [UInt8] = []
+        for u in s.unicodeScalars {
+            var b: UInt8
+            switch u.value {
+            case 0x20AC: b = 0x80
+            case 0x2013: b = 0x96
+            case 0x2014: b = 0x97
+            case 0x2019: b = 0x92
+            case 0x201C: b = 0x93
+            case 0x201D: b = 0x94
+            case 0x2022: b = 0x95
+            case 0x20...0x7E, 0xA0...0xFF: b = UInt8(u.value)
+            default: b = UInt8(ascii: "?")
+            }
+            if b == UInt8(ascii: "(") || b == UInt8(ascii: ")") || b == UInt8(ascii: "\\") { out.append(UInt8(ascii: "\\")) }
+            out.append(b)
+        }
+        return out
+    }
+
+    public func data() -> [UInt8] {
+        var objects: [[UInt8]] = []   // object n is objects[n-1]
+        func add(_ body: [UInt8]) -> Int { objects.append(body); return objects.count }
+        func reserve() -> Int { objects.append([]); return objects.count }
+        func b(_ s: String) -> [UInt8] { Array(s.utf8) }
+        func stream(_ dict: String, _ content: [UInt8]) -> [UInt8] {
+            b("<< \(dict) /Length \(content.count) >>\nstream\n") + content + b("\nendstream")
+        }
+
+        let catalog = reserve()
+        let pagesObj = reserve()
+        let font = add(b("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"))
+        var pageRefs: [Int] = []
+        for page in pages {
+            switch page {
+            case .text(let texts):
+                var content: [UInt8] = []
+                for t in texts {
+                    let y = pageHeight - t.y
+                    content += b(String(format: "BT /F1 %.1f Tf %.2f %.2f Td (", t.size, t.x, y)) + Self.encode(t.string) + b(") Tj ET\n")
+                }
+                let c = add(stream("", content))
+                let p = add(b("<< /Type /Page /Parent \(pagesObj) 0 R /MediaBox [0 0 \(fmt(pageWidth)) \(fmt(pageHeight))] /Resources << /Font << /F1 \(font) 0 R >> >> /Contents \(c) 0 R >>"))
+                pageRefs.append(p)
+            case .image(let gray, let w, let h):
+                let img = add(stream("/Type /XObject /Subtype /Image /Width \(w) /Height \(h) /ColorSpace /DeviceGray /BitsPerComponent 8", gray))
+                // fit the image to the page width, keeping its aspect ratio
+                let scale = pageWidth / Double(w)
+                let drawH = Double(h) * scale
+                let content = b(String(format: "q %.2f 0 0 %.2f 0 %.2f cm /Im1 Do Q\n", pageWidth, drawH, pageHeight - drawH))
+                let c = add(stream("", content))
+                let p = add(b("<< /Type /Page /Parent \(pagesObj) 0 R /MediaBox [0 0 \(fmt(pageWidth)) \(fmt(pageHeight))] /Resources << /XObject << /Im1 \(img) 0 R >> >> /Contents \(c) 0 R >>"))
+                pageRefs.append(p)
+            }
+        }
+        objects[pagesObj - 1] = b("<< /Type /Pages /Kids [\(pageRefs.map { "\($0) 0 R" }.joined(separator: " "))] /Count \(pageRefs.count) >>")
+        var specs: [(String, Int)] = []
+        for a in attachments {
+            let subtype = a.mime.replacingOccurrences(of: "/", with: "#2F")
+            let ef = add(stream("/Type /EmbeddedFile /Subtype /\(subtype) /Params << /Size \(a.data.count) >>", a.data))
+            let name = String(decoding: Self.encode(a.name), as: UTF8.self)
+            let spec = add(b("<< /Type /Filespec /F (\(name)) /UF (\(name)) /AFRelationship /Data /EF << /F \(ef) 0 R /UF \(ef) 0 R >> >>"))
+            specs.append((name, spec))
+        }
+        var cat = "<< /Type /Catalog /Pages \(pagesObj) 0 R"
+        if !specs.isEmpty {
+            let sorted = specs.sorted { $0.0 < $1.0 }
+            let tree = add(b("<< /Names [\(sorted.map { "(\($0.0)) \($0.1) 0 R" }.joined(separator: " "))] >>"))
+            cat += " /Names << /EmbeddedFiles \(tree) 0 R >> /AF [\(specs.map { "\($0.1) 0 R" }.joined(separator: " "))]"
+        }
+        cat += " >>"
+        objects[catalog - 1] = b(cat)
+
+        var out = b("%PDF-1.7\n%\u{00E2}\u{00E3}\n")
+        var offsets: [Int] = []
+        for (i, body) in objects.enumerated() {
+            offsets.append(out.count)
+            out += b("\(i + 1) 0 obj\n") + body + b("\nendobj\n")
+        }
+        let xref = out.count
+        out += b("xref\n0 \(objects.count + 1)\n0000000000 65535 f \n")
+        for o in offsets { out += b(String(format: "%010d 00000 n \n", o)) }
+        out += b("trailer\n<< /Size \(objects.count + 1) /Root \(catalog) 0 R >>\nstartxref\n\(xref)\n%%EOF\n")
+        return out
+    }
+
+    public func write(to path: String) throws {
+        try Data(data()).write(to: URL(fileURLWithPath: path))
+    }
+
+    private func fmt(_ d: Double) -> String { d == d.rounded() ? String(Int(d)) : String(d) }
+}
