@@ -107,7 +107,7 @@ EN = {
 }
 DE = {
     "addr": "Hauptstrasse 5, 10115 Berlin", "title": "RECHNUNG", "number": "Rechnungsnummer:", "date": "Rechnungsdatum:",
-    "due": "Faellig am:", "bill_to": "Rechnungsempfaenger:", "desc": "Beschreibung", "qty": "Menge", "price": "Einzelpreis",
+    "due": "Fällig am:", "bill_to": "Rechnungsempfänger:", "desc": "Beschreibung", "qty": "Menge", "price": "Einzelpreis",
     "amount": "Betrag", "subtotal": "Zwischensumme", "tax": "MwSt. 19%", "total": "Gesamtbetrag",
     "fmt": lambda v: f"{v:,.2f}".replace(",", "X").replace(".", ",").replace("X", "."),
 }
