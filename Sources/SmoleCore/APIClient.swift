@@ -29,7 +29,7 @@ public final class APIBackend: ExtractionBackend {
         config.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(8, connections))
         config.httpVersion = .automatic
         // TLS: the default configuration verifies certificates and host names; nothing here turns that off.
-        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
+        client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: config)
     }
 
     /// Whether sending a key to this URL is allowed: https, or http to a loopback host.
@@ -158,6 +158,8 @@ public final class APIBackend: ExtractionBackend {
             return (Int(resp.status.code), resp.headers, bytes)
         } catch let e as UploadError {
             throw BackendError(RecordError(.unreadable, e.message))
+        } catch is NIOTooManyBytesError {
+            throw BackendError(RecordError(.badResponse, "\(what): the reply body is over 4 MiB"))
         } catch is CancellationError {
             throw BackendError(RecordError(.cancelled, "\(what) interrupted"))
         } catch {
@@ -166,9 +168,6 @@ public final class APIBackend: ExtractionBackend {
                 if h == .cancelled { throw BackendError(RecordError(.cancelled, "\(what) interrupted")) }
                 if h == .deadlineExceeded || h == .readTimeout || h == .connectTimeout {
                     throw BackendError(RecordError(.network, "\(what): the server did not answer in time (\(h))"))
-                }
-                if h == .responseBodyTooLong {
-                    throw BackendError(RecordError(.badResponse, "\(what): the reply body is over 4 MiB"))
                 }
             }
             throw BackendError(RecordError(.network, "\(what): \(Self.networkMessage(error))"))

@@ -19,7 +19,7 @@ public struct RetryDelays: Sequence, Sendable {
         let jitter: Bool
         var rng = SystemRandomNumberGenerator()
         public mutating func next() -> Duration? {
-            let ceiling = min(cap, base * pow2(n))
+            let ceiling = Swift.min(cap, base * pow2(n))
             n += 1
             let v = jitter ? Double.random(in: 0...ceiling, using: &rng) : ceiling
             return .seconds(v)
@@ -154,7 +154,7 @@ public enum HTTPDate {
 /// RFC 3339 timestamps: formatting (UTC, milliseconds) and parsing (any offset, optional fraction).
 public enum Timestamp {
     public static func format(_ epoch: Double) -> String {
-        let ms = Int((epoch * 1000).rounded(.down))
+        let ms = Int((epoch * 1000).rounded())
         let t = ms >= 0 ? ms / 1000 : (ms - 999) / 1000
         let frac = ms - t * 1000
         let days = t >= 0 ? t / 86400 : (t - 86399) / 86400

@@ -67,7 +67,7 @@ public struct MultipartFileBody: AsyncSequence, Sendable {
                 if fd < 0 { throw UploadError(message: "\(body.path): \(String(cString: strerror(errno)))") }
                 return allocator.buffer(bytes: body.head)
             case 1:
-                let want = Int(min(Int64(MultipartFileBody.chunk), body.fileSize - sent))
+                let want = Int(Swift.min(Int64(MultipartFileBody.chunk), body.fileSize - sent))
                 if want <= 0 {
                     var extra: UInt8 = 0
                     let more = read(fd, &extra, 1)
@@ -81,7 +81,7 @@ public struct MultipartFileBody: AsyncSequence, Sendable {
                 let n = buf.writeWithUnsafeMutableBytes(minimumWritableBytes: want) { p in
                     var r: Int
                     repeat { r = read(fd, p.baseAddress!, want) } while r < 0 && errno == EINTR
-                    return max(r, 0)
+                    return Swift.max(r, 0)
                 }
                 if n == 0 {
                     close(fd)

@@ -351,7 +351,7 @@ public final class Orchestrator: @unchecked Sendable {
                 try check(notBefore)
                 try await sleep(until: notBefore)
                 try await takeToken()
-                do {
+                do throws(BackendError) {
                     st.attempts += 1
                     let job = try await backend.submit(submission)
                     st.job = job.id

@@ -36,7 +36,7 @@ import _SmoleTestSupport
         #expect(text.isEmpty || text.hasSuffix("\n"))
         let first = records(tool.stdoutLines)
         #expect(first.count >= 50 && first.count < 200)
-        #expect(first.allSatisfy(\.isOK))
+        #expect(first.allSatisfy { $0.isOK })
         let journaled = Set(
             try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n").compactMap {
                 (try? JSON.parse(String($0)))?.objectValue?["path"]?.stringValue
@@ -51,7 +51,7 @@ import _SmoleTestSupport
         // Every document ends ok exactly once across both runs.
         #expect(all.count == 200)
         #expect(Set(all.compactMap(\.path)) == Set(d.docs))
-        #expect(all.allSatisfy(\.isOK))
+        #expect(all.allSatisfy { $0.isOK })
         // Documents the journal knew were polled, not uploaded again; the server made one job per document.
         let log = d.f.server.log
         let laterPosts = log.filter(\.isSubmit).dropFirst(d.postsBefore)
