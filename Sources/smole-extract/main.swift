@@ -8,13 +8,12 @@ struct SmoleExtract: AsyncParsableCommand {
         commandName: "smole-extract",
         abstract: "Extract schema-shaped JSON from documents, one result record per input.",
         discussion: """
-            Documents named as arguments are extracted with --schema. With no arguments, input
-            records (NDJSON with "path" and "schema", or bare path lines) are read from stdin.
-            The Smole API is used when SMOLE_API_KEY is set or --api is given; otherwise the
-            embedded local engine.
+            Documents named as arguments are extracted with --schema. With no arguments, input records (NDJSON with "path" and "schema", or bare path lines) are read from stdin. One result record is written per input line, as soon as it is known.
+
+            The Smole API is used when SMOLE_API_KEY is set or --api is given; otherwise the embedded local engine. See smole-extract(1).
 
             EXAMPLES:
-              smole-extract --schema invoice invoices/*.pdf > results.ndjson
+              smole-extract --schema invoice a.pdf b.pdf > results.ndjson
               smole-ls docs/ | smole-route --default invoice | smole-extract -j 8 > results.ndjson
               smole-retry results.ndjson | smole-extract --journal jobs.journal >> results.ndjson
             """,
