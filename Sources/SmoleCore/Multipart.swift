@@ -52,10 +52,20 @@ public struct MultipartFileBody: AsyncSequence, Sendable {
         return out
     }
 
+    /// Owns the open file so it is closed even when an upload is abandoned midway.
+    final class OpenFile: @unchecked Sendable {
+        var fd: Int32 = -1
+        deinit { if fd >= 0 { close(fd) } }
+    }
+
     public struct AsyncIterator: AsyncIteratorProtocol {
         let body: MultipartFileBody
         var stage = 0
-        var fd: Int32 = -1
+        let file = OpenFile()
+        var fd: Int32 {
+            get { file.fd }
+            nonmutating set { file.fd = newValue }
+        }
         var sent: Int64 = 0
         let allocator = ByteBufferAllocator()
 

@@ -353,7 +353,9 @@ public final class Orchestrator: @unchecked Sendable {
                 try await takeToken()
                 do throws(BackendError) {
                     st.attempts += 1
-                    let job = try await backend.submit(submission)
+                    let job = try await withDeadline(deadline) { [backend] () async throws(BackendError) in
+                        try await backend.submit(submission)
+                    }
                     st.job = job.id
                     failures = 0
                     firstPoll = true
@@ -392,7 +394,9 @@ public final class Orchestrator: @unchecked Sendable {
             try await sleep(until: notBefore)
             try await takeToken()
             do {
-                let state = try await backend.poll(job: job)
+                let state = try await withDeadline(deadline) { [backend] () async throws(BackendError) in
+                    try await backend.poll(job: job)
+                }
                 failures = 0
                 await window.succeeded()
                 switch state {
@@ -426,6 +430,32 @@ public final class Orchestrator: @unchecked Sendable {
                 throw RecordError(.badResponse, "\(error)")
             }
         }
+    }
+}
+
+/// Runs one backend call, giving up at the document's deadline (the call is cancelled; a
+/// `timeout` error results).
+func withDeadline<T: Sendable>(
+    _ deadline: ContinuousClock.Instant, _ op: @escaping @Sendable () async throws(BackendError) -> T
+) async throws(BackendError) -> T {
+    let first: Result<T, BackendError>? = await withTaskGroup(of: Result<T, BackendError>?.self) { g in
+        g.addTask {
+            do throws(BackendError) { return .success(try await op()) } catch { return .failure(error) }
+        }
+        g.addTask {
+            try? await Task.sleep(until: deadline, clock: .continuous)
+            return nil
+        }
+        let r = await g.next() ?? nil
+        g.cancelAll()
+        return r
+    }
+    switch first {
+    case .success(let v): return v
+    case .failure(let e): throw e
+    case nil:
+        if Task.isCancelled { throw BackendError(RecordError(.cancelled, "interrupted")) }
+        throw BackendError(RecordError(.timeout, "the document's deadline (--timeout) passed while waiting for the server"))
     }
 }
 

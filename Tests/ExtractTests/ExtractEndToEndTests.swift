@@ -180,6 +180,15 @@ import _SmoleTestSupport
         #expect(rec?.error?.httpStatus == 503)
         #expect(rec?.attempts == 3)
         #expect(f.server.log.forDocument("down-001.txt").count == 3)
+
+        // A server that answers too slowly still ends at the deadline.
+        let slow = try f.docs(1, prefix: "slow")
+        f.server.addFault(.init(.submit, document: "slow-001.txt", .slow(.seconds(6))))
+        let t0 = ContinuousClock.now
+        let r3 = try await f.run(["--schema", "invoice", "--timeout", "1"] + slow)
+        #expect(ContinuousClock.now - t0 < .seconds(4))
+        #expect(r3.status == 75)
+        #expect(records(r3).first?.error?.code == .timeout)
     }
 
     @Test func unauthorizedStopsSubmittingAtOnce() async throws {
