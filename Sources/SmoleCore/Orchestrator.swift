@@ -56,10 +56,10 @@ final class JobTiming: @unchecked Sendable {
         }
     }
 
-    /// The median of recent durations, once a few are known.
+    /// The median of recent durations (the latest 31), once one is known.
     var estimate: Duration? {
         lock.with {
-            guard recent.count >= 3 else { return nil }
+            guard !recent.isEmpty else { return nil }
             let sorted = recent.sorted()
             return .seconds(sorted[sorted.count / 2])
         }
@@ -383,7 +383,7 @@ public final class Orchestrator: @unchecked Sendable {
             } else if firstPoll {
                 delay = options.pollInitial
                 if let est = timing.estimate {
-                    delay = min(est * 1.05 + .milliseconds(10), options.pollMax)
+                    delay = min(est + .milliseconds(5), options.pollMax)
                 }
             } else {
                 delay = polls.next() ?? options.pollMax

@@ -355,6 +355,20 @@ import _SmoleTestSupport
         #expect(tool.stderr.contains("SIGTERM") || recs.first?.error?.message.contains("SIGTERM") == true)
     }
 
+    @Test func oneRequestBudgetCoversSubmitsAndPolls() async throws {
+        var c = FakeSmoleServer.Config()
+        c.jobDuration = .milliseconds(50)
+        let f = try await Fixture.make(c)
+        defer { Task { await f.close() } }
+        let docs = try f.docs(6)
+        let r = try await f.run(["--schema", "invoice", "-j", "6", "--rate", "4", "--poll-initial", "0.05"] + docs)
+        #expect(r.status == 0)
+        let times = f.server.log.map(\.received).sorted()
+        #expect(times.count >= 12)
+        // A bucket of 4 tokens refilled at 4/s: n requests need at least (n - 4) / 4 seconds.
+        #expect(times.last! - times.first! >= Double(times.count - 4) / 4 - 0.1)
+    }
+
     @Test func badOptionsAreUsageErrors() async throws {
         let f = try await Fixture.make()
         defer { Task { await f.close() } }
