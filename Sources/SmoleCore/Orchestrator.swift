@@ -56,6 +56,19 @@ final class JobTiming: @unchecked Sendable {
         }
     }
 
+    private var probing = false
+
+    /// Claims the one probe (fast polling while no job time is known); false if taken or not needed.
+    func claimProbe() -> Bool {
+        lock.with {
+            if !recent.isEmpty || probing { return false }
+            probing = true
+            return true
+        }
+    }
+
+    func releaseProbe() { lock.with { probing = false } }
+
     /// The median of recent durations (the latest 31), once one is known.
     var estimate: Duration? {
         lock.with {
@@ -324,6 +337,9 @@ public final class Orchestrator: @unchecked Sendable {
         var backoff = RetryDelays(base: options.backoffBase, cap: options.backoffCap).makeIterator()
         var polls = PollDelays(initial: options.pollInitial, max: options.pollMax).makeIterator()
         var firstPoll = true
+        var submittedAt = ContinuousClock.now
+        var isProbe = false
+        defer { if isProbe { timing.releaseProbe() } }
 
         func check(_ instant: ContinuousClock.Instant) throws(RecordError) {
             if instant > deadline || ContinuousClock.now >= deadline {
@@ -357,9 +373,10 @@ public final class Orchestrator: @unchecked Sendable {
                         try await backend.submit(submission)
                     }
                     st.job = job.id
+                    submittedAt = .now
                     failures = 0
                     firstPoll = true
-                    polls = PollDelays(initial: options.pollInitial, max: options.pollMax).makeIterator()
+                    if !isProbe { polls = PollDelays(initial: options.pollInitial, max: options.pollMax).makeIterator() }
                     notBefore = .now + (job.retryAfter ?? .zero)
                     if let journal, let sha {
                         journal.append(Journal.Entry(path: path, sha256: sha, schema: schema, job: job.id, attempts: st.attempts))
@@ -377,19 +394,30 @@ public final class Orchestrator: @unchecked Sendable {
             }
             guard let job = st.job else { continue }
             // Poll: never before the server's hint; the first poll lands at the learned job time.
-            var delay: Duration
+            // Until a job time is known, one document probes on a fast schedule; the others
+            // wait for poll-initial, or for the probe's answer if it comes sooner.
             if backend.pollBlocks {
-                delay = .zero
+                notBefore = max(notBefore, .now)
+            } else if firstPoll, let est = timing.estimate {
+                notBefore = max(notBefore, submittedAt + min(est + .milliseconds(5), options.pollMax))
+            } else if firstPoll, !isProbe, timing.claimProbe() {
+                isProbe = true
+                polls = PollDelays(initial: min(.milliseconds(50), options.pollInitial), max: options.pollMax, factor: 1.2).makeIterator()
+                notBefore = max(notBefore, .now + (polls.next() ?? options.pollInitial))
             } else if firstPoll {
-                delay = options.pollInitial
-                if let est = timing.estimate {
-                    delay = min(est + .milliseconds(5), options.pollMax)
+                var target = ContinuousClock.now + options.pollInitial
+                try check(target)
+                while ContinuousClock.now < target {
+                    try await sleep(until: min(target, .now + .milliseconds(25)))
+                    if let est = timing.estimate {
+                        target = min(target, submittedAt + est + .milliseconds(5))
+                    }
                 }
+                notBefore = max(notBefore, target)
             } else {
-                delay = polls.next() ?? options.pollMax
+                notBefore = max(notBefore, .now + (polls.next() ?? options.pollMax))
             }
             firstPoll = false
-            notBefore = max(notBefore, .now + delay)
             try check(notBefore)
             try await sleep(until: notBefore)
             try await takeToken()
