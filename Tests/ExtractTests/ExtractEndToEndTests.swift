@@ -172,7 +172,7 @@ import _SmoleTestSupport
 
         f.server.update { $0.jobDuration = .milliseconds(50) }
         let more = try f.docs(1, prefix: "down")
-        f.server.addFault(.init(.submit, times: 100, .unavailable(retryAfter: 0)))
+        f.server.addFault(.init(.submit, document: "down-001.txt", times: 100, .unavailable(retryAfter: 0)))
         let r2 = try await f.run(["--schema", "invoice", "--retries", "2"] + more)
         #expect(r2.status == 75)
         let rec = records(r2).first
