@@ -1,17 +1,158 @@
 import ArgumentParser
 import SmoleCore
+import SmoleEngine
 
 @main
-struct SmoleExtract: ParsableCommand {
+struct SmoleExtract: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "smole-extract",
-        abstract: "Not built yet.",
+        abstract: "Extract schema-shaped JSON from documents, one result record per input.",
+        discussion: """
+            Documents named as arguments are extracted with --schema. With no arguments, input records (NDJSON with "path" and "schema", or bare path lines) are read from stdin. One result record is written per input line, as soon as it is known.
+
+            The Smole API is used when SMOLE_API_KEY is set or --api is given; otherwise the embedded local engine. See smole-extract(1).
+
+            EXAMPLES:
+              smole-extract --schema invoice a.pdf b.pdf > results.ndjson
+              smole-ls docs/ | smole-route --default invoice | smole-extract -j 8 > results.ndjson
+              smole-retry results.ndjson | smole-extract --journal jobs.journal >> results.ndjson
+            """,
         version: Smole.version
     )
 
-    func run() throws {
+    @Argument(help: "Documents to extract (default: input records from stdin; - also means stdin).")
+    var documents: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Schema for documents whose record has none.", valueName: "ID"))
+    var schema: String?
+
+    @Option(name: [.short, .customLong("jobs")], help: "Documents in flight at once.")
+    var jobs: Int = 5
+
+    @Option(name: .long, help: ArgumentHelp("Requests per second, submits and polls together (default: no limit).", valueName: "R"))
+    var rate: Double?
+
+    @Option(name: .long, help: ArgumentHelp("Smole API base URL (default: SMOLE_API_URL, or https://api.smole.tech/api when a key is set).", valueName: "URL"))
+    var api: String?
+
+    @Option(name: .long, help: ArgumentHelp("Read the API key from FILE instead of SMOLE_API_KEY.", valueName: "FILE"))
+    var apiKeyFile: String?
+
+    @Flag(name: .long, help: "Allow sending the API key over plain http:// to a host that is not loopback.")
+    var allowInsecureHttp = false
+
+    @Option(name: .long, help: ArgumentHelp("First poll interval in seconds.", valueName: "SECONDS"))
+    var pollInitial: Double = 0.5
+
+    @Option(name: .long, help: ArgumentHelp("Longest poll interval in seconds.", valueName: "SECONDS"))
+    var pollMax: Double = 10
+
+    @Option(name: .long, help: ArgumentHelp("Deadline per document in seconds.", valueName: "SECONDS"))
+    var timeout: Double = 600
+
+    @Option(name: .long, help: "Tries after a transient failure (network, 408, 429, 5xx, bad body).")
+    var retries: Int = 3
+
+    @Option(name: .long, help: ArgumentHelp("Largest document to submit, in bytes (suffixes K, M, G).", valueName: "SIZE"))
+    var maxSize: String?
+
+    @Flag(name: .long, help: "Write results in input order instead of completion order.")
+    var keepOrder = false
+
+    @Option(name: .long, help: ArgumentHelp("Append each job id to FILE; a rerun polls those jobs instead of uploading again.", valueName: "FILE"))
+    var journal: String?
+
+    @Flag(name: .long, help: "Show progress on stderr even when it is not a terminal.")
+    var progress = false
+
+    @Option(name: .long, help: "Number of documents expected, for progress and ETA.")
+    var total: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Folder of extra schemas for the local engine (repeatable).", valueName: "DIR"))
+    var schemas: [String] = []
+
+    @Option(name: .long, help: "Pages read per document by the local engine.")
+    var maxPages: Int = 50
+
+    @Flag(name: .long, help: "Local engine: add per-field evidence (page, line, confidence) to results.")
+    var evidence = false
+
+    func validate() throws {
+        if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if let rate, !(rate > 0) { throw ValidationError("--rate must be above 0") }
+        if !(pollInitial > 0) || !(pollMax >= pollInitial) { throw ValidationError("need 0 < --poll-initial <= --poll-max") }
+        if !(timeout > 0) { throw ValidationError("--timeout must be above 0") }
+        if retries < 0 { throw ValidationError("--retries must be 0 or more") }
+        if let maxSize, ByteSize.parse(maxSize) == nil { throw ValidationError("--max-size: '\(maxSize)' is not a size (e.g. 20M)") }
+        if let total, total < 0 { throw ValidationError("--total must be 0 or more") }
+        if maxPages < 1 { throw ValidationError("--max-pages must be at least 1") }
+    }
+
+    func run() async throws {
         ToolRuntime.start("smole-extract")
-        Diagnostics.error("not implemented yet")
-        ToolRuntime.exit(.unavailable)
+        var opts = ExtractOptions()
+        opts.jobs = jobs
+        opts.rate = rate
+        opts.pollInitial = .seconds(pollInitial)
+        opts.pollMax = .seconds(pollMax)
+        opts.timeout = .seconds(timeout)
+        opts.retries = retries
+        opts.schema = schema
+        opts.maxSize = maxSize.flatMap(ByteSize.parse)
+        opts.keepOrder = keepOrder
+        opts.total = total
+        opts.progress = progress || Terminal.progressAllowed
+
+        let choice: BackendChoice
+        do throws(RecordError) {
+            choice = try BackendChoice.resolve(api: api, keyFile: apiKeyFile, allowInsecureHTTP: allowInsecureHttp)
+        } catch {
+            Diagnostics.error(error.message)
+            ToolRuntime.exit(error.code == .unreadable ? .noInput : .usage)
+        }
+        let backend: any ExtractionBackend
+        switch choice {
+        case .api(let url, let key):
+            backend = APIBackend(base: url, key: key, connections: jobs * 2 + 2)
+        case .local:
+            var eo = EngineOptions()
+            eo.maxPages = maxPages
+            eo.schemaDirs = schemas
+            eo.evidence = evidence
+            do throws(RecordError) {
+                backend = try LocalBackend(options: eo)
+            } catch {
+                Diagnostics.error("local engine: \(error.message)")
+                ToolRuntime.exit(.unavailable)
+            }
+        }
+        if let journal {
+            if backend.isRemote {
+                do throws(RecordError) {
+                    opts.journal = try Journal(path: journal)
+                } catch {
+                    Diagnostics.error("--journal: \(error.message)")
+                    ToolRuntime.exit(.ioError)
+                }
+            } else {
+                Diagnostics.warning("--journal applies to the API backend only; ignored for the local engine")
+            }
+        }
+
+        let feed: InputFeed
+        if documents.isEmpty || documents == ["-"] {
+            if documents.isEmpty && Terminal.stdinIsTTY {
+                LineWriter.stderr.writeLine(SmoleExtract.helpMessage())
+                ToolRuntime.exit(.usage)
+            }
+            feed = InputFeed(recordFiles: ["-"])
+        } else {
+            feed = InputFeed(documents: documents)
+        }
+        Diagnostics.note(backend.banner)
+        let orchestrator = Orchestrator(backend: backend, options: opts)
+        Signals.install { sig in orchestrator.stop(.signal(sig)) }
+        let status = await orchestrator.run(feed)
+        ToolRuntime.exit(status)
     }
 }
