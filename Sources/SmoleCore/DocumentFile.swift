@@ -36,7 +36,7 @@ public enum DocumentFile {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 { throw RecordError(.unreadable, "\(path): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
-        var hasher = SHA256()
+        var hasher = Crypto.SHA256()
         let cap = 256 * 1024
         let buf = UnsafeMutableRawBufferPointer.allocate(byteCount: cap, alignment: 16)
         defer { buf.deallocate() }

@@ -44,18 +44,3 @@ public enum BackendChoice: Sendable {
     }
 }
 
-/// Sizes like 1048576, 512K, 20M, 1G (powers of 1024).
-public enum ByteSize {
-    public static func parse(_ s: String) -> Int64? {
-        var t = s.trimmingCharacters(in: .whitespaces).uppercased()
-        if t.hasSuffix("B") { t.removeLast() }
-        if t.hasSuffix("I") { t.removeLast() }
-        var mult: Int64 = 1
-        if let last = t.last, let m = ["K": Int64(1) << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40][String(last)] {
-            mult = m
-            t.removeLast()
-        }
-        guard let n = Double(t), n >= 0, n.isFinite else { return nil }
-        return Int64(n * Double(mult))
-    }
-}

@@ -3,7 +3,7 @@ import SmoleEngine
 
 /// What the server runs jobs with: the local engine in production, a deterministic
 /// runner in tests.
-public protocol ExtractionBackend: Sendable {
+public protocol JobRunner: Sendable {
     /// Schema ids a submission may name.
     var schemaIDs: [String] { get }
     /// The schema document for an id in `schemaIDs`.
@@ -13,7 +13,7 @@ public protocol ExtractionBackend: Sendable {
 }
 
 /// The embedded engine behind the API.
-public struct EngineBackend: ExtractionBackend {
+public struct EngineBackend: JobRunner {
     public let engine: Engine
     public init(engine: Engine) { self.engine = engine }
     public var schemaIDs: [String] { engine.schemaIDs }
@@ -27,7 +27,7 @@ public struct EngineBackend: ExtractionBackend {
 }
 
 /// A backend from a closure and a fixed schema table (tests, demos).
-public struct ClosureBackend: ExtractionBackend {
+public struct ClosureBackend: JobRunner {
     public typealias Runner = @Sendable (_ path: String, _ schema: String) async throws(RecordError) -> JSONValue
     public let schemas: [String: JSONValue]
     public let runner: Runner

@@ -14,19 +14,19 @@ import ServiceLifecycle
 import SmoleCore
 import UnixSignals
 
-/// smole-serve: the local engine (or any `ExtractionBackend`) behind the Smole HTTP API.
+/// smole-serve: the local engine (or any `JobRunner`) behind the Smole HTTP API.
 ///
 /// Build one with a config and a backend, then either `run()` it as the process's main loop
 /// (signals, exit status) or `start()` it in-process (tests) and `shutdown()` it.
 public final class SmoleServe: Sendable {
     public let config: ServeConfig
-    public let backend: any ExtractionBackend
+    public let backend: any JobRunner
     public let store: JobStore
     /// The private folder uploads stream into (mode 0700, removed at shutdown).
     public let uploadDir: String
     let logger: Logger
 
-    public init(config: ServeConfig, backend: any ExtractionBackend) throws(Problem) {
+    public init(config: ServeConfig, backend: any JobRunner) throws(Problem) {
         self.config = config
         self.backend = backend
         self.store = JobStore(workers: config.workers, queueLimit: config.queueLimit, keep: config.keep)
@@ -317,7 +317,7 @@ public final class SmoleServe: Sendable {
 struct PartSink {
     let maxUpload: Int
     let dir: String
-    let backend: any ExtractionBackend
+    let backend: any JobRunner
     var filePath: String?
     var fileName: String?
     var schemaId: String?
@@ -326,7 +326,7 @@ struct PartSink {
     private var current: String?
     private var field: [UInt8] = []
 
-    init(maxUpload: Int, dir: String, backend: any ExtractionBackend) {
+    init(maxUpload: Int, dir: String, backend: any JobRunner) {
         self.maxUpload = maxUpload
         self.dir = dir
         self.backend = backend
@@ -405,7 +405,7 @@ struct PartSink {
 /// Runs queued jobs on `store.workers` workers until graceful shutdown, evicting old results.
 struct WorkerPool: Service {
     let store: JobStore
-    let backend: any ExtractionBackend
+    let backend: any JobRunner
     let uploadDir: String
     let logger: Logger
 

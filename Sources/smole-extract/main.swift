@@ -98,7 +98,7 @@ struct SmoleExtract: AsyncParsableCommand {
         opts.timeout = .seconds(timeout)
         opts.retries = retries
         opts.schema = schema
-        opts.maxSize = maxSize.flatMap(ByteSize.parse)
+        opts.maxSize = maxSize.flatMap(ByteSize.parse).map(Int64.init)
         opts.keepOrder = keepOrder
         opts.total = total
         opts.progress = progress || Terminal.progressAllowed

@@ -52,7 +52,7 @@ let testSchemas: [String: JSONValue] = [
 
 func withServer<R>(
     _ configure: (inout ServeConfig) -> Void = { _ in },
-    backend: any ExtractionBackend = ClosureBackend(schemas: testSchemas, runner: fingerprintRunner),
+    backend: any JobRunner = ClosureBackend(schemas: testSchemas, runner: fingerprintRunner),
     _ body: (SmoleServe, String) async throws -> R
 ) async throws -> R {
     var config = ServeConfig()

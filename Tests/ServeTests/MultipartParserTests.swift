@@ -1,3 +1,4 @@
+import SmoleCore
 import SmoleServer
 import Testing
 
