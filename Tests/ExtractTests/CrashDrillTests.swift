@@ -72,7 +72,7 @@ import _SmoleTestSupport
         checkResumed(d, second)
     }
 
-    @Test(.disabled("needs the real smole-retry --pending (issue for smole-retry); the lead enables this once it is merged"))
+    @Test
     func crashThenSmoleRetryPendingThenResume() async throws {
         let d = try await crashedRun()
         defer { Task { await d.f.close() } }

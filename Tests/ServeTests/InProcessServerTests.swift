@@ -256,12 +256,12 @@ struct InProcessServerTests {
     }
 
     @Test func finishedJobsAreEvictedAfterKeep() async throws {
-        try await withServer({ $0.keep = .milliseconds(1500) }) { _, base in
+        try await withServer({ $0.keep = .seconds(6) }) { _, base in
             let r = try await HTTP.submit(base, file: Array("short-lived\n".utf8), schemaId: "invoice", idempotencyKey: "evict-me")
             let id = try #require(r.json?["id"]?.stringValue)
             let done = try await HTTP.waitForJob(base, id)
             #expect(done.json?["status"]?.stringValue == "completed")
-            try await Task.sleep(for: .milliseconds(2500))
+            try await Task.sleep(for: .seconds(7))
             let gone = try await HTTP.get(base + "/api/pipeline/\(id)")
             #expect(gone.status == 404)
             #expect(gone.header("Content-Type") == "application/problem+json")
