@@ -38,15 +38,16 @@ private let ignoreSIGPIPE: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
 /// Runs a program with an argument array (never a shell), feeding `stdin` and collecting output.
 public func runTool(
     _ tool: String, _ args: [String] = [], stdin: String? = nil, cwd: String? = nil,
-    env: [String: String] = [:]
+    env: [String: String] = [:], unset: [String] = []
 ) async throws -> RunResult {
     _ = ignoreSIGPIPE
     let exe = tool.contains("/") ? tool : (FileManager.default.fileExists(atPath: Binaries.path(tool)) ? Binaries.path(tool) : tool)
     let executable: Executable = exe.contains("/") ? .path(FilePath(exe)) : .name(exe)
     var environment = Environment.inherit
-    if !env.isEmpty {
+    if !env.isEmpty || !unset.isEmpty {
         var updates: [Environment.Key: String?] = [:]
         for (k, v) in env { updates[Environment.Key(stringLiteral: k)] = v }
+        for k in unset { updates[Environment.Key(stringLiteral: k)] = .some(nil) }
         environment = environment.updating(updates)
     }
     let wd: FilePath? = cwd.map { FilePath($0) }
