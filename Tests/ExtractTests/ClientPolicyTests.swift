@@ -200,6 +200,8 @@ import _SmoleTestSupport
         let start = ContinuousClock.now
         for _ in 0..<11 { try await b.acquire() }
         let elapsed = (ContinuousClock.now - start).seconds
-        #expect(elapsed >= 0.45 && elapsed < 2)
+        // 11 tokens at 20/s with a burst of 1 need at least 0.5 s. No upper bound: under a
+        // loaded parallel test run the wake-ups can be late, which says nothing about pacing.
+        #expect(elapsed >= 0.45)
     }
 }
