@@ -165,6 +165,7 @@ extension Extractor {
         }
         if startIdx == 0, nb.count > 2 { startIdx = nb[min(2, nb.count - 1)].index }
         var pending: (String, Line)? = nil
+        var ambiguous: [Int] = []
         var j = startIdx
         while j < layout.lines.count {
             let line = layout.lines[j]
@@ -198,9 +199,15 @@ extension Extractor {
                 // text anywhere on the line that is not a number cell: "2 @ 1.99   Bananas   3.98"
                 let otherText = line.cells.filter { numericCell($0) == nil }.map(\.text).joined(separator: " ")
                 let desc: String
-                if hasText { desc = textPart.replacingOccurrences(of: " x", with: "").trimmingCharacters(in: .whitespaces) }
-                else if otherText.contains(where: \.isLetter) { desc = otherText }
+                if hasText { desc = Self.stripQuantityPrefix(textPart) }
+                else if otherText.contains(where: \.isLetter) { desc = Self.stripQuantityPrefix(otherText) }
                 else if let p = pending { desc = p.0 } else { continue }
+                // "2 x CAPPUCCINO   7.60": the quantity leads, text sits between, and one money value ends the line —
+                // it is either the unit price or the line total; the totals decide below.
+                if nums.count == 2, nums[0].decimals == 0, nums[0].end < nums[1].start,
+                   line.chars[nums[0].end..<nums[1].start].contains(where: \.isLetter) {
+                    ambiguous.append(rows.count)
+                }
                 rows.append(Row(description: desc, numbers: ["quantity": qty, "unit_price": unit, "amount": amount], line: line, confidence: 0.85))
                 used.insert(line.index)
                 pending = nil
@@ -214,7 +221,47 @@ extension Extractor {
             }
             pending = nil
         }
+        if !ambiguous.isEmpty { settleQuantityRows(&rows, ambiguous: ambiguous) }
         return (rows, used)
+    }
+
+    /// "2 x CAPPUCCINO" → "CAPPUCCINO": a leading quantity ("2 x", "2x", "2 @", "2 *") is never part of the description.
+    static func stripQuantityPrefix(_ s: String) -> String {
+        var t = Substring(s.trimmingCharacters(in: .whitespaces))
+        let digits = t.prefix(while: { $0.isNumber })
+        if !digits.isEmpty {
+            var rest = t.dropFirst(digits.count).drop(while: { $0 == " " })
+            if let f = rest.first, f == "x" || f == "X" || f == "×" || f == "@" || f == "*" {
+                rest = rest.dropFirst()
+                if rest.first == " " || rest.first == nil { t = rest.drop(while: { $0 == " " }) }
+            }
+        }
+        // "CAPPUCCINO x" left over when the quantity was split off elsewhere
+        var out = String(t).trimmingCharacters(in: .whitespaces)
+        for suffix in [" x", " X", " @", " ×"] where out.hasSuffix(suffix) { out = String(out.dropLast(suffix.count)) }
+        return out.isEmpty ? s.trimmingCharacters(in: .whitespaces) : out
+    }
+
+    /// Rows read as "quantity x description  money": the money is the unit price or the line total.
+    /// Σ amounts = subtotal (or total) decides; with no evidence the line total wins, since the right-hand
+    /// money column of a receipt is what the line costs.
+    func settleQuantityRows(_ rows: inout [Row], ambiguous: [Int]) {
+        var targets: [Double] = []
+        for name in ["subtotal", "total"] where schema.field(name)?.isNumeric == true {
+            targets += candidates(name, wholeLine: true, parse: parseAmount).compactMap { $0.value.doubleValue }
+        }
+        func sum(_ rs: [Row]) -> Double { rs.compactMap { $0.numbers["amount"] }.reduce(0, +) }
+        var asTotal = rows, asUnit = rows
+        for k in ambiguous {
+            let q = rows[k].numbers["quantity"] ?? 1
+            // the parser put the money in unit_price and q × money in amount
+            let money = rows[k].numbers["unit_price"] ?? 0
+            asTotal[k].numbers = ["quantity": q, "unit_price": q == 0 ? money : (money / q * 100).rounded() / 100, "amount": money]
+            asUnit[k].numbers = ["quantity": q, "unit_price": money, "amount": (q * money * 100).rounded() / 100]
+        }
+        let totalFits = targets.contains { abs($0 - sum(asTotal)) < 0.015 }
+        let unitFits = targets.contains { abs($0 - sum(asUnit)) < 0.015 }
+        rows = unitFits && !totalFits ? asUnit : asTotal
     }
 
     /// Finds the item table for an array-of-objects field.
