@@ -168,10 +168,12 @@ extension Extractor {
         var ambiguous: [Int] = []
         var j = startIdx
         while j < layout.lines.count {
-            let line = layout.lines[j]
+            var line = layout.lines[j]
             j += 1
             if line.isBlank { continue }
             if isTotalsLine(line) { if !rows.isEmpty || pending != nil { break } else { continue } }
+            // OCR glues "3 x 6,11" into "3x6,11": split a leading quantity from a money-shaped price.
+            if let fixed = Self.splitGluedQuantity(line.text) { line = Line(page: line.page, index: line.index, text: fixed) }
             let nums = Parse.numbers(in: line.chars, decimalHint: decimalHint).filter { !$0.isPercent }
             let money = nums.filter { $0.decimals == 2 }
             // "3 x 23,13    69,39"  or  "2 @ 3.50"
@@ -223,6 +225,28 @@ extension Extractor {
         }
         if !ambiguous.isEmpty { settleQuantityRows(&rows, ambiguous: ambiguous) }
         return (rows, used)
+    }
+
+    /// "   3x6,11      18,33" → "   3 x 6,11      18,33" (same columns after the price): a line-leading integer
+    /// quantity of up to three digits glued by "x" to a price with two decimals. "4x40" (no decimals) is left alone.
+    static func splitGluedQuantity(_ text: String) -> String? {
+        let c = Array(text)
+        var i = 0
+        while i < c.count, c[i] == " " { i += 1 }
+        let q0 = i
+        while i < c.count, c[i].isASCII, c[i].isNumber { i += 1 }
+        guard i > q0, i - q0 <= 3, i < c.count, c[i] == "x" || c[i] == "X" || c[i] == "×" else { return nil }
+        let xAt = i
+        i += 1
+        let p0 = i
+        while i < c.count, c[i].isASCII, c[i].isNumber { i += 1 }
+        guard i > p0, i + 2 < c.count, c[i] == "." || c[i] == ",", c[i + 1].isNumber, c[i + 2].isNumber,
+              i + 3 == c.count || !c[i + 3].isNumber else { return nil }
+        var out = Array(c[..<xAt]) + [" ", "x", " "] + Array(c[p0...])
+        // keep later columns where they were: take back two spaces from a wide gap after the price (cells stay apart)
+        let after = i + 3 + 2   // index in `out` just past the price
+        if after + 3 < out.count, out[after..<(after + 4)].allSatisfy({ $0 == " " }) { out.removeSubrange(after..<(after + 2)) }
+        return String(out)
     }
 
     /// "2 x CAPPUCCINO" → "CAPPUCCINO": a leading quantity ("2 x", "2x", "2 @", "2 *") is never part of the description.

@@ -70,6 +70,36 @@ import _SmoleTestSupport
         #expect(Extractor.stripQuantityPrefix("7UP 330ml") == "7UP 330ml")
     }
 
+    /// OCR glues the quantity to the price ("3x6,11"); a product size ("4x40") is not a quantity.
+    @Test func gluedQuantityAndPriceAreSplit() {
+        #expect(Extractor.splitGluedQuantity("3x6,11                     18,33") == "3 x 6,11                   18,33")
+        #expect(Extractor.splitGluedQuantity("  2X1.45   2.90") == "  2 x 1.45   2.90")
+        #expect(Extractor.splitGluedQuantity("Screws 4x40 (100)   6,66") == nil)
+        #expect(Extractor.splitGluedQuantity("4x40 screws") == nil)
+        #expect(Extractor.splitGluedQuantity("2 x 5,24      10,48") == nil)
+    }
+
+    /// The glued form in a receipt read through the engine: the row is kept with its pending description.
+    @Test func gluedQuantityRowsInAReceipt() async throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let path = try dir.write("ocr.txt", """
+        QuickStop Market
+        2025-11-25 11:11
+        Croissant
+        3x6,11                     18,33
+        Paper towels                0,66
+        SUBTOTAL                   18,99
+        TOTAL                      18,99
+        """)
+        let o = try await Fixture.extract(path, "receipt")
+        let items = try #require(o["line_items"]?.arrayValue)
+        #expect(items.count == 2)
+        #expect(items.first?["description"] == "Croissant")
+        #expect(items.first?["quantity"]?.doubleValue == 3)
+        #expect(items.first?["unit_price"]?.doubleValue == 6.11)
+        #expect(items.first?["amount"]?.doubleValue == 18.33)
+    }
+
     /// "... by and between Northwind Traders Ltd. and Contoso Analytics Inc." then a blank line and "1. Term.":
     /// the second party must not swallow the clause number.
     @Test func aPartyNameStopsBeforeTheNextClauseNumber() async throws {
