@@ -48,8 +48,8 @@ enum BuiltinSchemas {
           "items": {"type": "object", "properties": {
             "description": {"type": "string", "x-smole-labels": ["Description", "Item", "Service", "Product", "Article", "Details", "Designation", "Bezeichnung", "Beschreibung", "Artikel", "Leistung", "Position", "Désignation", "Libellé", "Produit", "Omschrijving", "Artikel", "Product"]},
             "quantity": {"type": "number", "x-smole-labels": ["Quantity", "Qty", "Hours", "Units", "Qté", "Quantité", "Menge", "Anzahl", "Stunden", "Aantal", "Uren", "Hrs"]},
-            "unit_price": {"type": "number", "x-smole-labels": ["Unit Price", "Price", "Rate", "Unit cost", "Unit Cost", "Cost", "Each", "Price/Unit", "Einzelpreis", "Preis", "Stückpreis", "Prix unitaire", "Prix", "Taux", "Prijs", "Stukprijs", "Tarief"]},
-            "amount": {"type": "number", "x-smole-labels": ["Amount", "Line Total", "Total", "Line amount", "Betrag", "Gesamt", "Summe", "Montant", "Total ligne", "Bedrag", "Totaal"]}
+            "unit_price": {"type": "number", "x-smole-labels": ["Unit Price", "Price", "Rate", "Unit cost", "Unit Cost", "Cost", "Each", "Price/Unit", "Einzelpreis", "Preis", "Stückpreis", "Prix unitaire", "Prix", "Taux", "Prijs", "Stukprijs", "Tarief", "P.U.", "P.U. HT", "PU HT", "Prix unitaire HT", "Prix HT", "E-Preis", "Einzelpr.", "Stückpr.", "Preis/Einheit", "Eenheidsprijs"]},
+            "amount": {"type": "number", "x-smole-labels": ["Amount", "Line Total", "Total", "Line amount", "Betrag", "Gesamt", "Summe", "Montant", "Total ligne", "Bedrag", "Totaal", "Total HT", "Montant HT", "Gesamtpreis", "Bedrag excl. BTW"]}
           }}}
       }
     }

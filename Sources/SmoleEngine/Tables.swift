@@ -87,6 +87,9 @@ extension Extractor {
             var desc: [String] = []
             var values: [(Cell, NumberToken)] = []
             for cell in line.cells {
+                // A position number ("1", "2.", "10") left of the description column is not part of the row.
+                if let tc = textColumn, desc.isEmpty, values.isEmpty, cell.end <= tc.cell.start, cell.text.count <= 4,
+                   cell.text.allSatisfy({ $0.isNumber || $0 == "." }), cell.text.first?.isNumber == true { continue }
                 if let nums = numericCell(cell), (cell.end > firstNumericStart - 6 || !desc.isEmpty || textColumn == nil) {
                     // "3 x 12.50" in one cell: quantity and price
                     for n in nums { values.append((Cell(start: cell.start + n.start, end: cell.start + n.end, text: n.raw), n)) }
@@ -136,12 +139,16 @@ extension Extractor {
             // qty × price = amount settles columns the header could not: the product is the amount,
             // and of the two factors the quantity is the integral one.
             let nums = values.map(\.1.value)
-            if nums.count == 3, let q = assigned["quantity"], let u = assigned["unit_price"], let a = assigned["amount"], abs(q * u - a) > 0.011 {
+            let q = assigned["quantity"], u = assigned["unit_price"], a = assigned["amount"]
+            let inconsistent = q != nil && u != nil && a != nil && abs(q! * u! - a!) > 0.011
+            // Three numbers but a column the header did not name ("P.U. HT"): the product settles them too.
+            let unnamed = (q == nil || u == nil || a == nil) && numericColumns.count < 3
+            if nums.count == 3, inconsistent || unnamed {
                 outer: for i in 0..<3 { for j in 0..<3 where j != i { for k in 0..<3 where k != i && k != j && i < j {
                     if abs(nums[i] * nums[j] - nums[k]) < 0.011 {
                         let (x, y) = (nums[i], nums[j])
                         let xi = x == x.rounded(), yi = y == y.rounded()
-                        let (qq, uu) = xi && !yi ? (x, y) : (yi && !xi ? (y, x) : (q == x || q == y ? (q, u) : (x, y)))
+                        let (qq, uu) = xi && !yi ? (x, y) : (yi && !xi ? (y, x) : (q == y || u == x ? (y, x) : (x, y)))
                         assigned["quantity"] = qq; assigned["unit_price"] = uu; assigned["amount"] = nums[k]
                         break outer
                     }

@@ -114,6 +114,70 @@ import _SmoleTestSupport
         #expect(o["currency"]?.stringValue == currency, "\(label)")
     }
 
+    /// German: a position column before the description, "zzgl. 19 % USt.", "Rechnungsbetrag".
+    @Test func germanPositionColumnAndRechnungsbetrag() async throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let path = try dir.write("de.txt", """
+        Fenwick Bau GmbH · Ringstraße 4 · 80331 München
+
+        Rechnung
+
+        Kunde                     Rechnungs-Nr.          Datum
+        Holzer & Söhne OHG        2026-118               07.04.2026
+
+        Pos.  Bezeichnung                    Menge   Einzelpreis      Gesamt
+        1     Gerüstmiete April                  1      1.250,00    1.250,00
+        2     Transport                          2        180,00      360,00
+
+        Nettobetrag                                                 1.610,00 €
+        zzgl. 19 % USt.                                               305,90 €
+        Rechnungsbetrag                                             1.915,90 €
+        """)
+        let o = try await Fixture.extract(path, "invoice")
+        #expect(o["invoice_number"] == "2026-118")
+        #expect(o["date"] == "2026-04-07")
+        #expect(o["subtotal"]?.doubleValue == 1610)
+        #expect(o["tax"]?.doubleValue == 305.9)
+        #expect(o["total"]?.doubleValue == 1915.9)
+        let items = try #require(o["line_items"]?.arrayValue)
+        #expect(items.count == 2)
+        #expect(items.first?["description"] == "Gerüstmiete April")
+        #expect(items.last?["description"] == "Transport")
+        #expect(items.last?["quantity"]?.doubleValue == 2)
+        #expect(items.last?["unit_price"]?.doubleValue == 180)
+    }
+
+    /// French: "Qté", "P.U. HT", "Total HT", "Montant TTC".
+    @Test func frenchHTColumnsAndMontantTTC() async throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let path = try dir.write("fr.txt", """
+        Boulangerie Martin SARL
+        12 rue des Lilas, 69002 Lyon
+
+        FACTURE N° F-2026-0311
+        Date : 14/05/2026
+        Client : Café du Parc
+
+        Désignation                 Qté     P.U. HT      Total HT
+        Baguettes                    40        1,10         44,00
+        Croissants                   60        1,30         78,00
+
+        Total HT                                          122,00 €
+        TVA 5,5 %                                           6,71 €
+        Montant TTC                                       128,71 €
+        """)
+        let o = try await Fixture.extract(path, "invoice")
+        #expect(o["vendor_name"] == "Boulangerie Martin SARL")
+        #expect(o["customer_name"] == "Café du Parc")
+        #expect(o["invoice_number"] == "F-2026-0311")
+        #expect(o["total"]?.doubleValue == 128.71)
+        let items = try #require(o["line_items"]?.arrayValue)
+        #expect(items.count == 2)
+        #expect(items.first?["quantity"]?.doubleValue == 40)
+        #expect(items.first?["unit_price"]?.doubleValue == 1.1)
+        #expect(items.first?["amount"]?.doubleValue == 44)
+    }
+
     @Test func ocrLanguagesAreTheInstalledOnesOfEnglishGermanFrenchDutch() async throws {
         #expect(OCRLanguages.choose(installed: ["eng", "deu", "osd"]) == "eng+deu")
         #expect(OCRLanguages.choose(installed: ["osd"]) == nil)

@@ -132,3 +132,42 @@ import _SmoleTestSupport
         #expect(o["parties"] == .array(["Alpine Data Co.", "Harbor Freight Partners Ltd."]))
     }
 }
+
+@Suite struct ArithmeticRepairs {
+    /// An OCR-garbled tax label ("MuSt.") still yields the tax: total − subtotal, printed on its own line.
+    @Test func taxFromTheDifferenceWhenItsLabelIsUnreadable() async throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let path = try dir.write("r.txt", """
+        HARDWARE DEPOT
+        2026-03-15 15:54
+
+        Green tea                         34,78
+        Orange juice                      38,28
+        SUBTOTAL                          73,06
+        MuSt. 20%                         14,61
+        TOTAL EUR                         87,67
+        """)
+        let o = try await Fixture.extract(path, "receipt")
+        #expect(o["subtotal"]?.doubleValue == 73.06)
+        #expect(o["total"]?.doubleValue == 87.67)
+        #expect(o["tax"]?.doubleValue == 14.61)
+    }
+
+    /// Without the difference printed anywhere, no tax is invented.
+    @Test func noTaxIsInventedWhenTheDifferenceIsNotPrinted() async throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let path = try dir.write("r.txt", """
+        HARDWARE DEPOT
+        2026-03-15 15:54
+
+        Green tea                         34,78
+        Orange juice                      38,28
+        SUBTOTAL                          73,06
+        Tip                                5,00
+        Rounding                           0,01
+        TOTAL EUR                         78,07
+        """)
+        let o = try await Fixture.extract(path, "receipt")
+        #expect(o["tax"] == .null)
+    }
+}
