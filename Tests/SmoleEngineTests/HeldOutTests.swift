@@ -171,3 +171,38 @@ import _SmoleTestSupport
         #expect(o["tax"] == .null)
     }
 }
+
+@Suite struct SubtotalWithoutALine {
+    /// Tax printed as zero, no subtotal line: the total before tax is the total.
+    @Test func zeroTaxMakesTheSubtotalTheTotal() async throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let path = try dir.write("z.txt", """
+        Northbeam Cloud Services
+        Invoice Number: 88120
+        Invoice Date: 2026-02-03
+
+        Charges                                   $12.40
+        Tax                                        $0.00
+        Total for this invoice                    $12.40
+        """)
+        let o = try await Fixture.extract(path, "invoice")
+        #expect(o["tax"]?.doubleValue == 0)
+        #expect(o["total"]?.doubleValue == 12.4)
+        #expect(o["subtotal"]?.doubleValue == 12.4)
+    }
+
+    /// A real tax and no subtotal line: no subtotal is made up from the total.
+    @Test func aNonZeroTaxLeavesTheSubtotalToTheArithmetic() async throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let path = try dir.write("t.txt", """
+        Northbeam Cloud Services
+        Invoice Number: 88121
+        Invoice Date: 2026-02-03
+
+        Tax                                        $2.00
+        Total                                     $12.40
+        """)
+        let o = try await Fixture.extract(path, "invoice")
+        #expect(o["subtotal"]?.doubleValue != 12.4)
+    }
+}
