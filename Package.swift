@@ -37,8 +37,7 @@ let package = Package(
             dependencies: [
                 "SmoleCore",
                 .product(name: "Subprocess", package: "swift-subprocess"),
-            ],
-            resources: [.copy("Schemas")]
+            ]
         ),
         .executableTarget(name: "smole-ls", dependencies: toolDeps()),
         .executableTarget(name: "smole-route", dependencies: toolDeps(["SmoleEngine"])),

@@ -7,18 +7,23 @@ extension Extractor {
     struct Prose {
         var text: [Character] = []
         var lineAt: [Int] = []   // line index per character
+        var paragraphStarts: Set<Int> = []   // offsets of the first character after a blank line
         var string: String { String(text) }
         func line(at offset: Int) -> Int { lineAt.isEmpty ? 0 : lineAt[max(0, min(offset, lineAt.count - 1))] }
     }
 
     func prose() -> Prose {
         var p = Prose()
-        for l in layout.lines where !l.isBlank {
+        var afterBlank = false
+        for l in layout.lines {
+            if l.isBlank { afterBlank = true; continue }
+            defer { afterBlank = false }
             let t = l.text.trimmingCharacters(in: .whitespaces).split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
             // a word hyphenated across lines joins without a space
             if let last = p.text.last, last == "-", p.text.count > 1, p.text[p.text.count - 2].isLetter, t.first?.isLowercase == true {
                 p.text.removeLast(); p.lineAt.removeLast()
             } else if !p.text.isEmpty { p.text.append(" "); p.lineAt.append(l.index) }
+            if afterBlank, !p.text.isEmpty { p.paragraphStarts.insert(p.text.count) }
             for c in t { p.text.append(c); p.lineAt.append(l.index) }
         }
         return p
@@ -68,11 +73,20 @@ extension Extractor {
 
     static let abbreviations: Set<String> = ["co", "inc", "ltd", "corp", "llc", "l.l.c", "n.v", "b.v", "s.a", "plc", "gmbh", "ag", "mr", "mrs", "dr", "no", "st", "s.r.l", "s.a.s", "e.v", "bros", "l.p", "l.l.p", "p.c", "s.p.a", "pty", "corp", "co", "n.a", "s.e", "ltda", "b.v.b.a"]
 
-    func partyEnd(_ s: [Character], from: Int, stopAtAnd: Bool) -> Int {
+    func partyEnd(_ s: [Character], from: Int, stopAtAnd: Bool, paragraphStarts: Set<Int> = []) -> Int {
         var i = from
         var depth = 0
         while i < s.count {
             let c = s[i]
+            // A party name never runs into the next paragraph ("… Contoso Analytics Inc." ⏎⏎ "1. Term.").
+            if i > from, paragraphStarts.contains(i) { return i }
+            // nor into a clause number: "Inc. 1. Term", "Ltd. 2) Scope"
+            if c == " ", i > from, s[i - 1] == ".", i + 1 < s.count, s[i + 1].isNumber {
+                var k = i + 1
+                while k < s.count, s[k].isNumber || s[k] == "." { k += 1 }
+                if k < s.count, s[k - 1] == "." || s[k] == ")" { return i }
+                if k >= s.count { return i }
+            }
             if c == "(" || c == "“" || c == "\"" && depth == 0 && i > from + 1 && s[i - 1] == " " { return i }
             if c == "," {
                 let rest = String(s[(i + 1)...].prefix(14)).lowercased()
@@ -114,14 +128,14 @@ extension Extractor {
             guard let k = Self.find(key, in: t), k < max(2000, t.count / 3) else { continue }
             var start = k + key.count
             while start < t.count, t[start] == " " || t[start] == ":" { start += 1 }
-            let e1 = partyEnd(t, from: start, stopAtAnd: true)
+            let e1 = partyEnd(t, from: start, stopAtAnd: true, paragraphStarts: p.paragraphStarts)
             let first = cleanParty(String(t[start..<e1]))
             // the second party follows the next "and"
             guard let a = [" and ", " und ", " et ", " en "].compactMap({ Self.find($0, in: t, from: e1) }).min(), a - e1 < 300 else { continue }
             var s2 = a + 5
             if String(t[a..<min(t.count, a + 4)]).lowercased() == " et " || String(t[a..<min(t.count, a + 4)]).lowercased() == " en " { s2 = a + 4 }
             while s2 < t.count, t[s2] == " " { s2 += 1 }
-            let e2 = partyEnd(t, from: s2, stopAtAnd: false)
+            let e2 = partyEnd(t, from: s2, stopAtAnd: false, paragraphStarts: p.paragraphStarts)
             let second = cleanParty(String(t[s2..<e2]))
             let parties = [first, second].filter { !$0.isEmpty && $0.count < 120 }
             if parties.count == 2 {

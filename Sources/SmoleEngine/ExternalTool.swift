@@ -44,12 +44,24 @@ enum ExternalTool {
                     "\(name) is not installed or not on PATH; install the Debian package \(package(of: name)) (apt-get install \(package(of: name)))")
     }
 
+    /// The runner: the direct posix_spawn one (Spawn.swift), or swift-subprocess when
+    /// SMOLE_ENGINE_RUNNER=subprocess (kept for side-by-side benchmarks).
+    static let useSubprocess = ProcessInfo.processInfo.environment["SMOLE_ENGINE_RUNNER"] == "subprocess"
+
     /// Runs `name` with `args`. Throws engine_unavailable when the program is missing,
     /// timeout when it runs past `timeout`.
     static func run(_ name: String, _ args: [String], options: EngineOptions,
                     outputLimit: Int = 64 * 1024 * 1024) async throws(RecordError) -> ToolResult {
         let timeout = options.timeout
         guard let exe = locate(name, path: options.toolSearchPath) else { throw unavailable(name) }
+        if !useSubprocess {
+            switch await Spawn.run(exe, args, timeout: timeout, outputLimit: outputLimit) {
+            case .finished(let r): return r
+            case .timedOut: throw RecordError(.timeout, "\(name) ran longer than \(timeout) and was stopped")
+            case .cancelled: throw RecordError(.cancelled, "\(name) was cancelled")
+            case .failed(let why): throw RecordError(.engineFailed, "could not run \(name): \(why)")
+            }
+        }
         do {
             return try await withThrowingTaskGroup(of: ToolResult?.self) { group in
                 group.addTask {

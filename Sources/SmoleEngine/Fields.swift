@@ -220,9 +220,30 @@ extension Extractor {
         for sv in s { for tv in t { for gv in g where abs(sv + tv - gv) < 0.015 {
             out["subtotal"] = JSONValue(sv); out["tax"] = JSONValue(tv); out["total"] = JSONValue(gv); return
         } } }
+        // A tax printed as zero and no subtotal line: the total is the total before tax.
+        if schema.field("subtotal")?.isNumeric == true, out["subtotal"] == nil || out["subtotal"] == .null, s.isEmpty,
+           out["tax"]?.doubleValue == 0, let gv = out["total"]?.doubleValue {
+            out["subtotal"] = JSONValue(gv)
+        }
+        // No tax label read (an OCR slip: "MuSt." for "MwSt."), but subtotal and total are known: the tax is their
+        // difference when that amount is printed on a line of its own below the items.
+        if schema.field("tax")?.isNumeric == true, out["tax"] == nil || out["tax"] == .null,
+           let sv = out["subtotal"]?.doubleValue, let gv = out["total"]?.doubleValue, gv - sv > 0.004 {
+            let diff = ((gv - sv) * 100).rounded() / 100
+            let printed = layout.lines.contains { l in
+                !l.isBlank && !tableLines.contains(l.index)
+                    && Parse.numbers(in: l.chars, decimalHint: decimalHint).contains { !$0.isPercent && $0.decimals == 2 && abs($0.value - diff) < 0.005 }
+            }
+            if printed { out["tax"] = JSONValue(diff) }
+        }
         // Σ line amounts = subtotal
         if let items = out["line_items"]?.arrayValue, !items.isEmpty {
             let sum = items.compactMap { $0["amount"]?.doubleValue }.reduce(0, +)
+            // No subtotal line and no tax: the items add up to the total, so the total before tax is the total.
+            if schema.field("subtotal")?.isNumeric == true, out["subtotal"] == nil || out["subtotal"] == .null, s.isEmpty,
+               (out["tax"]?.doubleValue ?? 0) == 0, let gv = out["total"]?.doubleValue, abs(sum - gv) < 0.015 {
+                out["subtotal"] = JSONValue(gv)
+            }
             if out["subtotal"] == nil || out["subtotal"] == .null, s.isEmpty, let tv = out["tax"]?.doubleValue, let gv = out["total"]?.doubleValue,
                abs(sum + tv - gv) < 0.015, schema.field("subtotal") != nil {
                 out["subtotal"] = JSONValue((sum * 100).rounded() / 100)

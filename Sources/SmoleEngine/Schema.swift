@@ -170,7 +170,7 @@ struct SchemaRegistry: Sendable {
         var reg = SchemaRegistry()
         for id in builtinIDs {
             guard let bytes = builtinBytes(id) else {
-                throw RecordError(.engineFailed, "the built-in schema \(id).json is missing from the SmoleEngine resources")
+                throw RecordError(.engineFailed, "the built-in schema \(id).json is not built in")
             }
             reg.schemas[id] = try Schema.load(id: id, source: "built-in \(id).json", bytes: bytes)
         }
@@ -198,9 +198,6 @@ struct SchemaRegistry: Sendable {
     }
 
     static func builtinBytes(_ id: String) -> [UInt8]? {
-        guard let url = Bundle.module.url(forResource: id, withExtension: "json", subdirectory: "Schemas")
-                ?? Bundle.module.url(forResource: id, withExtension: "json"),
-              let data = try? Data(contentsOf: url) else { return nil }
-        return [UInt8](data)
+        BuiltinSchemas.json(id).map { Array($0.utf8) }
     }
 }

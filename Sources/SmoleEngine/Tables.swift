@@ -87,6 +87,9 @@ extension Extractor {
             var desc: [String] = []
             var values: [(Cell, NumberToken)] = []
             for cell in line.cells {
+                // A position number ("1", "2.", "10") left of the description column is not part of the row.
+                if let tc = textColumn, desc.isEmpty, values.isEmpty, cell.end <= tc.cell.start, cell.text.count <= 4,
+                   cell.text.allSatisfy({ $0.isNumber || $0 == "." }), cell.text.first?.isNumber == true { continue }
                 if let nums = numericCell(cell), (cell.end > firstNumericStart - 6 || !desc.isEmpty || textColumn == nil) {
                     // "3 x 12.50" in one cell: quantity and price
                     for n in nums { values.append((Cell(start: cell.start + n.start, end: cell.start + n.end, text: n.raw), n)) }
@@ -136,12 +139,16 @@ extension Extractor {
             // qty × price = amount settles columns the header could not: the product is the amount,
             // and of the two factors the quantity is the integral one.
             let nums = values.map(\.1.value)
-            if nums.count == 3, let q = assigned["quantity"], let u = assigned["unit_price"], let a = assigned["amount"], abs(q * u - a) > 0.011 {
+            let q = assigned["quantity"], u = assigned["unit_price"], a = assigned["amount"]
+            let inconsistent = q != nil && u != nil && a != nil && abs(q! * u! - a!) > 0.011
+            // Three numbers but a column the header did not name ("P.U. HT"): the product settles them too.
+            let unnamed = (q == nil || u == nil || a == nil) && numericColumns.count < 3
+            if nums.count == 3, inconsistent || unnamed {
                 outer: for i in 0..<3 { for j in 0..<3 where j != i { for k in 0..<3 where k != i && k != j && i < j {
                     if abs(nums[i] * nums[j] - nums[k]) < 0.011 {
                         let (x, y) = (nums[i], nums[j])
                         let xi = x == x.rounded(), yi = y == y.rounded()
-                        let (qq, uu) = xi && !yi ? (x, y) : (yi && !xi ? (y, x) : (q == x || q == y ? (q, u) : (x, y)))
+                        let (qq, uu) = xi && !yi ? (x, y) : (yi && !xi ? (y, x) : (q == y || u == x ? (y, x) : (x, y)))
                         assigned["quantity"] = qq; assigned["unit_price"] = uu; assigned["amount"] = nums[k]
                         break outer
                     }
@@ -165,12 +172,15 @@ extension Extractor {
         }
         if startIdx == 0, nb.count > 2 { startIdx = nb[min(2, nb.count - 1)].index }
         var pending: (String, Line)? = nil
+        var ambiguous: [Int] = []
         var j = startIdx
         while j < layout.lines.count {
-            let line = layout.lines[j]
+            var line = layout.lines[j]
             j += 1
             if line.isBlank { continue }
             if isTotalsLine(line) { if !rows.isEmpty || pending != nil { break } else { continue } }
+            // OCR glues "3 x 6,11" into "3x6,11": split a leading quantity from a money-shaped price.
+            if let fixed = Self.splitGluedQuantity(line.text) { line = Line(page: line.page, index: line.index, text: fixed) }
             let nums = Parse.numbers(in: line.chars, decimalHint: decimalHint).filter { !$0.isPercent }
             let money = nums.filter { $0.decimals == 2 }
             // "3 x 23,13    69,39"  or  "2 @ 3.50"
@@ -198,9 +208,15 @@ extension Extractor {
                 // text anywhere on the line that is not a number cell: "2 @ 1.99   Bananas   3.98"
                 let otherText = line.cells.filter { numericCell($0) == nil }.map(\.text).joined(separator: " ")
                 let desc: String
-                if hasText { desc = textPart.replacingOccurrences(of: " x", with: "").trimmingCharacters(in: .whitespaces) }
-                else if otherText.contains(where: \.isLetter) { desc = otherText }
+                if hasText { desc = Self.stripQuantityPrefix(textPart) }
+                else if otherText.contains(where: \.isLetter) { desc = Self.stripQuantityPrefix(otherText) }
                 else if let p = pending { desc = p.0 } else { continue }
+                // "2 x CAPPUCCINO   7.60": the quantity leads, text sits between, and one money value ends the line —
+                // it is either the unit price or the line total; the totals decide below.
+                if nums.count == 2, nums[0].decimals == 0, nums[0].end < nums[1].start,
+                   line.chars[nums[0].end..<nums[1].start].contains(where: \.isLetter) {
+                    ambiguous.append(rows.count)
+                }
                 rows.append(Row(description: desc, numbers: ["quantity": qty, "unit_price": unit, "amount": amount], line: line, confidence: 0.85))
                 used.insert(line.index)
                 pending = nil
@@ -214,7 +230,69 @@ extension Extractor {
             }
             pending = nil
         }
+        if !ambiguous.isEmpty { settleQuantityRows(&rows, ambiguous: ambiguous) }
         return (rows, used)
+    }
+
+    /// "   3x6,11      18,33" → "   3 x 6,11      18,33" (same columns after the price): a line-leading integer
+    /// quantity of up to three digits glued by "x" to a price with two decimals. "4x40" (no decimals) is left alone.
+    static func splitGluedQuantity(_ text: String) -> String? {
+        let c = Array(text)
+        var i = 0
+        while i < c.count, c[i] == " " { i += 1 }
+        let q0 = i
+        while i < c.count, c[i].isASCII, c[i].isNumber { i += 1 }
+        guard i > q0, i - q0 <= 3, i < c.count, c[i] == "x" || c[i] == "X" || c[i] == "×" else { return nil }
+        let xAt = i
+        i += 1
+        let p0 = i
+        while i < c.count, c[i].isASCII, c[i].isNumber { i += 1 }
+        guard i > p0, i + 2 < c.count, c[i] == "." || c[i] == ",", c[i + 1].isNumber, c[i + 2].isNumber,
+              i + 3 == c.count || !c[i + 3].isNumber else { return nil }
+        var out = Array(c[..<xAt]) + [" ", "x", " "] + Array(c[p0...])
+        // keep later columns where they were: take back two spaces from a wide gap after the price (cells stay apart)
+        let after = i + 3 + 2   // index in `out` just past the price
+        if after + 3 < out.count, out[after..<(after + 4)].allSatisfy({ $0 == " " }) { out.removeSubrange(after..<(after + 2)) }
+        return String(out)
+    }
+
+    /// "2 x CAPPUCCINO" → "CAPPUCCINO": a leading quantity ("2 x", "2x", "2 @", "2 *") is never part of the description.
+    static func stripQuantityPrefix(_ s: String) -> String {
+        var t = Substring(s.trimmingCharacters(in: .whitespaces))
+        let digits = t.prefix(while: { $0.isNumber })
+        if !digits.isEmpty {
+            var rest = t.dropFirst(digits.count).drop(while: { $0 == " " })
+            if let f = rest.first, f == "x" || f == "X" || f == "×" || f == "@" || f == "*" {
+                rest = rest.dropFirst()
+                if rest.first == " " || rest.first == nil { t = rest.drop(while: { $0 == " " }) }
+            }
+        }
+        // "CAPPUCCINO x" left over when the quantity was split off elsewhere
+        var out = String(t).trimmingCharacters(in: .whitespaces)
+        for suffix in [" x", " X", " @", " ×"] where out.hasSuffix(suffix) { out = String(out.dropLast(suffix.count)) }
+        return out.isEmpty ? s.trimmingCharacters(in: .whitespaces) : out
+    }
+
+    /// Rows read as "quantity x description  money": the money is the unit price or the line total.
+    /// Σ amounts = subtotal (or total) decides; with no evidence the line total wins, since the right-hand
+    /// money column of a receipt is what the line costs.
+    func settleQuantityRows(_ rows: inout [Row], ambiguous: [Int]) {
+        var targets: [Double] = []
+        for name in ["subtotal", "total"] where schema.field(name)?.isNumeric == true {
+            targets += candidates(name, wholeLine: true, parse: parseAmount).compactMap { $0.value.doubleValue }
+        }
+        func sum(_ rs: [Row]) -> Double { rs.compactMap { $0.numbers["amount"] }.reduce(0, +) }
+        var asTotal = rows, asUnit = rows
+        for k in ambiguous {
+            let q = rows[k].numbers["quantity"] ?? 1
+            // the parser put the money in unit_price and q × money in amount
+            let money = rows[k].numbers["unit_price"] ?? 0
+            asTotal[k].numbers = ["quantity": q, "unit_price": q == 0 ? money : (money / q * 100).rounded() / 100, "amount": money]
+            asUnit[k].numbers = ["quantity": q, "unit_price": money, "amount": (q * money * 100).rounded() / 100]
+        }
+        let totalFits = targets.contains { abs($0 - sum(asTotal)) < 0.015 }
+        let unitFits = targets.contains { abs($0 - sum(asUnit)) < 0.015 }
+        rows = unitFits && !totalFits ? asUnit : asTotal
     }
 
     /// Finds the item table for an array-of-objects field.

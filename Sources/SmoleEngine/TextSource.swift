@@ -153,7 +153,10 @@ enum TextSource {
     }
 
     static func tesseract(_ image: String, psm: String, options: EngineOptions) async throws(RecordError) -> String {
-        let r = try await ExternalTool.run("tesseract", [image, "-", "--psm", psm, "-c", "preserve_interword_spaces=1"], options: options)
+        let langs = try await OCRLanguages.argument(options: options)
+        var args = [image, "-", "--psm", psm, "-c", "preserve_interword_spaces=1"]
+        if let langs { args += ["-l", langs] }
+        let r = try await ExternalTool.run("tesseract", args, options: options)
         if r.status != 0 {
             let msg = r.stderr.split(separator: "\n").last.map(String.init) ?? "exit status \(r.status)"
             throw RecordError(.unreadable, "\(image): tesseract could not read the image (\(msg))")
@@ -250,5 +253,37 @@ enum HTMLText {
             if ent.hasPrefix("#"), let v = UInt32(ent.dropFirst()), let u = Unicode.Scalar(v) { return String(u) }
             return nil
         }
+    }
+}
+
+/// The OCR languages: English, German, French and Dutch together (so umlauts and accents survive) when
+/// their traineddata files are installed, else whichever of them are; asked of `tesseract --list-langs`
+/// once per tesseract binary and cached.
+enum OCRLanguages {
+    static let wanted = ["eng", "deu", "fra", "nld"]
+    private static let cache = LockedCache()
+
+    final class LockedCache: @unchecked Sendable {
+        private let lock = NSLock()
+        private var values: [String: String?] = [:]
+        func get(_ k: String) -> String?? { lock.lock(); defer { lock.unlock() }; return values[k] }
+        func set(_ k: String, _ v: String?) { lock.lock(); values[k] = .some(v); lock.unlock() }
+    }
+
+    /// The `-l` value, or nil to leave tesseract's default.
+    static func argument(options: EngineOptions) async throws(RecordError) -> String? {
+        let key = ExternalTool.locate("tesseract", path: options.toolSearchPath) ?? "tesseract"
+        if let cached = cache.get(key) { return cached }
+        let r = try await ExternalTool.run("tesseract", ["--list-langs"], options: options)
+        // the list goes to stdout (tesseract 4/5); older builds print it on stderr
+        let installed = Set((r.text + "\n" + r.stderr).split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) })
+        let value = choose(installed: installed)
+        cache.set(key, value)
+        return value
+    }
+
+    static func choose(installed: Set<String>) -> String? {
+        let have = wanted.filter(installed.contains)
+        return have.isEmpty ? nil : have.joined(separator: "+")
     }
 }

@@ -112,3 +112,18 @@ import _SmoleTestSupport
         #expect(c?.schema == "delivery_note")
     }
 }
+
+@Suite struct EmbeddedSchemas {
+    /// The built-ins live in the binary (no SwiftPM resource bundle): each parses as a valid schema.
+    @Test func builtinsAreEmbeddedAndValid() throws {
+        for id in SchemaRegistry.builtinIDs {
+            let text = try #require(BuiltinSchemas.json(id))
+            let bytes = Array(text.utf8)
+            let parsed = try JSON.parse(bytes)
+            #expect(parsed["title"]?.stringValue == id)
+            let s = try Schema.load(id: id, source: "built-in \(id).json", bytes: bytes)
+            #expect(!s.fields.isEmpty)
+        }
+        #expect(BuiltinSchemas.json("nope") == nil)
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import SmoleCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A direct posix_spawn runner for the engine's external programs: an argument array (never a shell),
+/// stdin from /dev/null, stdout and stderr through pipes read fully with poll(2), a wall-clock deadline
+/// enforced by SIGKILL, and the child reaped with waitpid. The blocking work runs on its own thread, so
+/// the Swift concurrency pool is never blocked; task cancellation kills the child.
+///
+/// It replaced swift-subprocess for these short runs: its per-call set-up cost was a large share of a
+/// one-page pdftotext run (see scripts/bench.d/engine).
+enum Spawn {
+    enum Outcome: Sendable {
+        case finished(ToolResult)
+        case timedOut
+        case cancelled
+        case failed(String)
+    }
+
+    /// The child's pid, shared with the cancellation handler.
+    final class Handle: @unchecked Sendable {
+        private let lock = NSLock()
+        private var pid: pid_t = 0
+        private var cancelled = false
+        func set(_ p: pid_t) -> Bool { lock.lock(); defer { lock.unlock() }; pid = p; if cancelled { kill(p, SIGKILL) }; return !cancelled }
+        func cancel() { lock.lock(); cancelled = true; if pid > 0 { kill(pid, SIGKILL) }; lock.unlock() }
+        var isCancelled: Bool { lock.lock(); defer { lock.unlock() }; return cancelled }
+        func done() { lock.lock(); pid = 0; lock.unlock() }
+    }
+
+    private static let spawnLock = NSLock()
+
+    static func run(_ exe: String, _ args: [String], timeout: Duration, outputLimit: Int) async -> Outcome {
+        let handle = Handle()
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (cont: CheckedContinuation<Outcome, Never>) in
+                let t = Thread {
+                    cont.resume(returning: runBlocking(exe, args, timeout: timeout, outputLimit: outputLimit, handle: handle))
+                }
+                t.stackSize = 512 * 1024
+                t.start()
+            }
+        } onCancel: {
+            handle.cancel()
+        }
+    }
+
+    static func runBlocking(_ exe: String, _ args: [String], timeout: Duration, outputLimit: Int, handle: Handle) -> Outcome {
+        // pipe2 is not imported, so pipe + FD_CLOEXEC; one lock around creating the pipes and spawning keeps a
+        // concurrent spawn from inheriting our write ends (which would hold our reads open until that child exits).
+        spawnLock.lock()
+        var locked = true
+        defer { if locked { spawnLock.unlock() } }
+        var outPipe: [Int32] = [-1, -1], errPipe: [Int32] = [-1, -1]
+        guard pipe(&outPipe) == 0 else { return .failed("pipe: \(String(cString: strerror(errno)))") }
+        guard pipe(&errPipe) == 0 else {
+            close(outPipe[0]); close(outPipe[1])
+            return .failed("pipe: \(String(cString: strerror(errno)))")
+        }
+        for fd in outPipe + errPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
+        var attr = posix_spawnattr_t()
+        posix_spawnattr_init(&attr)
+        defer { posix_spawnattr_destroy(&attr) }
+        // The tools ignore SIGPIPE; the child gets default dispositions and an empty mask.
+        var defaults = sigset_t(); sigemptyset(&defaults)
+        for s in [SIGPIPE, SIGINT, SIGTERM, SIGQUIT, SIGHUP] { sigaddset(&defaults, s) }
+        var mask = sigset_t(); sigemptyset(&mask)
+        posix_spawnattr_setsigdefault(&attr, &defaults)
+        posix_spawnattr_setsigmask(&attr, &mask)
+        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+
+        let argv: [UnsafeMutablePointer<CChar>?] = ([exe] + args).map { strdup($0) } + [nil]
+        defer { for p in argv { free(p) } }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, exe, &actions, &attr, argv, environ)
+        close(outPipe[1]); close(errPipe[1])
+        spawnLock.unlock(); locked = false
+        guard rc == 0 else {
+            close(outPipe[0]); close(errPipe[0])
+            return .failed("posix_spawn \(exe): \(String(cString: strerror(rc)))")
+        }
+        _ = handle.set(pid)
+        defer { handle.done() }
+
+        let deadline = ContinuousClock.now + timeout
+        var out: [UInt8] = [], err: [UInt8] = []
+        out.reserveCapacity(64 * 1024)
+        var fds = [pollfd(fd: outPipe[0], events: Int16(POLLIN), revents: 0), pollfd(fd: errPipe[0], events: Int16(POLLIN), revents: 0)]
+        var open = 2
+        var timedOut = false
+        let buf = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
+        defer { buf.deallocate() }
+        while open > 0 {
+            let left = ContinuousClock.now.duration(to: deadline)
+            if left <= .zero { timedOut = true; break }
+            let ms = Int32(min(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000 + 1, 1_000))
+            let n = poll(&fds, nfds_t(fds.count), ms)
+            if n < 0 { if errno == EINTR { continue }; break }
+            if n == 0 { if handle.isCancelled { break }; continue }
+            for k in fds.indices where fds[k].fd >= 0 && fds[k].revents != 0 {
+                let r = read(fds[k].fd, buf.baseAddress, buf.count)
+                if r > 0 {
+                    if k == 0 {
+                        if out.count < outputLimit { out.append(contentsOf: buf.prefix(min(r, outputLimit - out.count))) }
+                    } else if err.count < 1024 * 1024 {
+                        err.append(contentsOf: buf.prefix(r))
+                    }
+                } else if r == 0 || (errno != EINTR && errno != EAGAIN) {
+                    close(fds[k].fd); fds[k].fd = -1; open -= 1
+                }
+            }
+        }
+        if timedOut || open > 0 { kill(pid, SIGKILL) }
+        for f in fds where f.fd >= 0 { close(f.fd) }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        if timedOut { return .timedOut }
+        if handle.isCancelled { return .cancelled }
+        // WIFEXITED / WEXITSTATUS / WTERMSIG by hand (the macros are not imported)
+        let code: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return .finished(ToolResult(status: code, stdout: out, stderr: String(decoding: err, as: UTF8.self)))
+    }
+}
