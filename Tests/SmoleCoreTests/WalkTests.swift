@@ -66,7 +66,7 @@ private func randomBytes(_ n: Int) throws -> [UInt8] {
             let expected = SHA256.hash(bytes)
             for backend in [Digest256.Backend.libcrypto, .portable] {
                 let d = Digest256(backend: backend)
-                d.update(UnsafeRawBufferPointer(start: [UInt8](repeating: 7, count: 10), count: 10))
+                [UInt8](repeating: 7, count: 10).withUnsafeBytes { d.update($0) }
                 d.reset()
                 bytes.withUnsafeBytes { raw in
                     var off = 0
