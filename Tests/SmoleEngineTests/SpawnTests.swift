@@ -36,7 +36,7 @@ import _SmoleTestSupport
         let start = ContinuousClock.now
         let out = await Spawn.run(try exe("sleep"), ["30"], timeout: .milliseconds(300), outputLimit: 1 << 20)
         guard case .timedOut = out else { Issue.record("\(out)"); return }
-        #expect(ContinuousClock.now - start < .seconds(5))
+        #expect(ContinuousClock.now - start < .seconds(20), "killed long before sleep 30 ends")
     }
 
     @Test func cancellingTheTaskKillsTheChild() async throws {
@@ -47,7 +47,7 @@ import _SmoleTestSupport
         task.cancel()
         let out = await task.value
         guard case .cancelled = out else { Issue.record("\(out)"); return }
-        #expect(ContinuousClock.now - start < .seconds(5))
+        #expect(ContinuousClock.now - start < .seconds(20), "killed long before sleep 30 ends")
     }
 
     @Test func externalToolTimeoutIsATimeoutRecordError() async throws {
