@@ -610,47 +610,19 @@ public enum SQLiteColumns {
         String(decoding: s.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }, as: UTF8.self)
     }
 
-    /// Runs a program found on PATH with posix_spawnp; returns (status, stdout, stderr).
+    /// Runs a program found on PATH through the shared `Spawn` runner (both pipes drained with
+    /// poll, a deadline); returns (status, stdout, stderr).
     static func run(_ argv: [String]) throws(RecordError) -> (Int32, String, String) {
-        var outPipe: [Int32] = [0, 0]
-        var errPipe: [Int32] = [0, 0]
-        guard pipe(&outPipe) == 0, pipe(&errPipe) == 0 else {
-            throw RecordError(.unreadable, "cannot create a pipe: \(String(cString: strerror(errno)))")
+        let dirs = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
+        let candidates: [String] = dirs.map { String($0) + "/" + argv[0] }
+        guard let exe = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            throw RecordError(.engineUnavailable, "cannot run \(argv[0]): not found on PATH")
         }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
-        for fd in outPipe + errPipe { posix_spawn_file_actions_addclose(&actions, fd) }
-        var cargs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
-        defer { for p in cargs { free(p) } }
-        var pid: pid_t = 0
-        let rc = posix_spawnp(&pid, argv[0], &actions, nil, &cargs, environ)
-        close(outPipe[1])
-        close(errPipe[1])
-        defer { close(outPipe[0]); close(errPipe[0]) }
-        guard rc == 0 else {
-            throw RecordError(.engineUnavailable, "cannot run \(argv[0]): \(String(cString: strerror(rc)))")
+        switch Spawn.runBlocking(exe, Array(argv.dropFirst()), timeout: .seconds(120), outputLimit: 256 << 20, handle: Spawn.Handle()) {
+        case .finished(let r): return (r.status, r.text, r.stderr)
+        case .timedOut: throw RecordError(.timeout, "\(argv[0]) did not finish within 120 s")
+        case .cancelled: throw RecordError(.cancelled, "\(argv[0]) was cancelled")
+        case .failed(let why): throw RecordError(.engineUnavailable, "cannot run \(argv[0]): \(why)")
         }
-        func readAll(_ fd: Int32) -> [UInt8] {
-            var data: [UInt8] = []
-            var chunk = [UInt8](repeating: 0, count: 65536)
-            while true {
-                let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { break }
-                data.append(contentsOf: chunk[0..<n])
-            }
-            return data
-        }
-        let out = readAll(outPipe[0])
-        let err = readAll(errPipe[0])
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        let exited = (status & 0x7F) == 0
-        return (exited ? (status >> 8) & 0xFF : 128 + (status & 0x7F),
-                String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
     }
 }

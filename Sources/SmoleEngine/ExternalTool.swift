@@ -8,13 +8,6 @@ import SystemPackage
 #endif
 
 /// The outcome of one external program run.
-struct ToolResult: Sendable {
-    var status: Int32
-    var stdout: [UInt8]
-    var stderr: String
-    var text: String { String(decoding: stdout, as: UTF8.self) }
-}
-
 /// Runs the external programs the engine needs (pdftotext, pdftoppm, pdfdetach, tesseract)
 /// with an argument array, never a shell, under a wall-clock limit.
 enum ExternalTool {

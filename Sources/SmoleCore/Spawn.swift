@@ -1,5 +1,4 @@
 import Foundation
-import SmoleCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -8,15 +7,28 @@ import Musl
 import Darwin
 #endif
 
-/// A direct posix_spawn runner for the engine's external programs: an argument array (never a shell),
+/// The result of a finished child: exit status (128 + signal when killed), stdout bytes, stderr text.
+public struct ToolResult: Sendable {
+    public var status: Int32
+    public var stdout: [UInt8]
+    public var stderr: String
+    public var text: String { String(decoding: stdout, as: UTF8.self) }
+    public init(status: Int32, stdout: [UInt8], stderr: String) {
+        self.status = status
+        self.stdout = stdout
+        self.stderr = stderr
+    }
+}
+
+/// A direct posix_spawn runner for external programs (the engine's pdftotext/tesseract, smole-sql's sqlite3): an argument array (never a shell),
 /// stdin from /dev/null, stdout and stderr through pipes read fully with poll(2), a wall-clock deadline
 /// enforced by SIGKILL, and the child reaped with waitpid. The blocking work runs on its own thread, so
 /// the Swift concurrency pool is never blocked; task cancellation kills the child.
 ///
 /// It replaced swift-subprocess for these short runs: its per-call set-up cost was a large share of a
 /// one-page pdftotext run (see scripts/bench.d/engine).
-enum Spawn {
-    enum Outcome: Sendable {
+public enum Spawn {
+    public enum Outcome: Sendable {
         case finished(ToolResult)
         case timedOut
         case cancelled
@@ -24,19 +36,20 @@ enum Spawn {
     }
 
     /// The child's pid, shared with the cancellation handler.
-    final class Handle: @unchecked Sendable {
+    public final class Handle: @unchecked Sendable {
+        public init() {}
         private let lock = NSLock()
         private var pid: pid_t = 0
         private var cancelled = false
-        func set(_ p: pid_t) -> Bool { lock.lock(); defer { lock.unlock() }; pid = p; if cancelled { kill(p, SIGKILL) }; return !cancelled }
-        func cancel() { lock.lock(); cancelled = true; if pid > 0 { kill(pid, SIGKILL) }; lock.unlock() }
-        var isCancelled: Bool { lock.lock(); defer { lock.unlock() }; return cancelled }
-        func done() { lock.lock(); pid = 0; lock.unlock() }
+        public func set(_ p: pid_t) -> Bool { lock.lock(); defer { lock.unlock() }; pid = p; if cancelled { kill(p, SIGKILL) }; return !cancelled }
+        public func cancel() { lock.lock(); cancelled = true; if pid > 0 { kill(pid, SIGKILL) }; lock.unlock() }
+        public var isCancelled: Bool { lock.lock(); defer { lock.unlock() }; return cancelled }
+        public func done() { lock.lock(); pid = 0; lock.unlock() }
     }
 
     private static let spawnLock = NSLock()
 
-    static func run(_ exe: String, _ args: [String], timeout: Duration, outputLimit: Int) async -> Outcome {
+    public static func run(_ exe: String, _ args: [String], timeout: Duration, outputLimit: Int) async -> Outcome {
         let handle = Handle()
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (cont: CheckedContinuation<Outcome, Never>) in
@@ -51,7 +64,7 @@ enum Spawn {
         }
     }
 
-    static func runBlocking(_ exe: String, _ args: [String], timeout: Duration, outputLimit: Int, handle: Handle) -> Outcome {
+    public static func runBlocking(_ exe: String, _ args: [String], timeout: Duration, outputLimit: Int, handle: Handle) -> Outcome {
         // pipe2 is not imported, so pipe + FD_CLOEXEC; one lock around creating the pipes and spawning keeps a
         // concurrent spawn from inheriting our write ends (which would hold our reads open until that child exits).
         spawnLock.lock()
