@@ -258,6 +258,8 @@ import _SmoleTestSupport
         let r1 = try await f.run(["--schema", "invoice", "--journal", journal, "--progress", "--poll-initial", "0.05"] + docs,
                                  env: ["SMOLE_API_KEY": key])
         #expect(r1.status == 1)
+        // --progress draws even though stderr is a pipe here, and ends with the final counts.
+        #expect(r1.stderr.contains("4/4 done"), "progress on stderr: \(r1.stderr)")
         let keyFile = try f.dir.write("api.key", key + "\n")
         let r2 = try await f.run(["--schema", "invoice", "--api-key-file", keyFile, "--poll-initial", "0.05", "missing.pdf"] + docs)
         #expect(records(r2).count == 5)
