@@ -231,7 +231,7 @@ extension Extractor {
 
     func contractValue(_ f: Field) -> Found? {
         if let c = best(candidates(f.name, wholeLine: true, parse: { s in
-            let n = Parse.numbers(in: Array(s), decimalHint: self.decimalHint).filter { !$0.isPercent && ($0.currency != nil || $0.decimals == 2) }
+            let n = Parse.numbers(in: s, decimalHint: self.decimalHint).filter { !$0.isPercent && ($0.currency != nil || $0.decimals == 2) }
             return n.first.map { JSONValue($0.value) }
         })) { return c }
         let p = prose()

@@ -19,13 +19,17 @@ enum ExternalTool {
         }
     }
 
-    /// Finds `name` on `PATH` (so a test can hide a program by narrowing PATH).
+    /// Finds `name` on `PATH` (so a test can hide a program by narrowing PATH). Found programs are remembered per
+    /// search path (and checked again with one access(2)); a missing one is looked for again next time.
     static func locate(_ name: String, path: String? = nil) -> String? {
-        let search = path ?? ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        let search = path ?? getenv("PATH").map { String(cString: $0) } ?? "/usr/local/bin:/usr/bin:/bin"
+        let key = search + "\u{0}" + name
+        if let hit = LocateCache.shared.get(key), access(hit, X_OK) == 0 { return hit }
         for dir in search.split(separator: ":", omittingEmptySubsequences: true) {
             let candidate = "\(dir)/\(name)"
             var st = stat()
             if stat(candidate, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, access(candidate, X_OK) == 0 {
+                LocateCache.shared.set(key, candidate)
                 return candidate
             }
         }
@@ -86,6 +90,14 @@ enum ExternalTool {
             throw RecordError(.engineFailed, "could not run \(name): \(error)")
         }
     }
+}
+
+final class LocateCache: @unchecked Sendable {
+    static let shared = LocateCache()
+    private let lock = NSLock()
+    private var found: [String: String] = [:]
+    func get(_ key: String) -> String? { lock.lock(); defer { lock.unlock() }; return found[key] }
+    func set(_ key: String, _ value: String) { lock.lock(); found[key] = value; lock.unlock() }
 }
 
 /// A private temporary folder, removed by `remove()`.

@@ -31,6 +31,8 @@ final class Extractor {
     var evidence: [String: Found] = [:]
     var items: [[String: Found]]? = nil
     var firstTableLine: Int? = nil
+    var itemLabelCache: [String: [ItemLabels]] = [:]
+    var headerCache: [String: [Int: [Column]]] = [:]
 
     init(layout: Layout, schema: Schema) {
         self.layout = layout
@@ -52,7 +54,7 @@ final class Extractor {
         var firstLineFor: [String: Line] = [:]
         for line in layout.lines where !line.isBlank {
             let hasDigit = line.text.utf8.contains { $0 >= 0x30 && $0 <= 0x39 }
-            for n in hasDigit ? Parse.numbers(in: line.chars) : [] {
+            for n in hasDigit ? Parse.numbers(in: line) : [] {
                 if n.decimals == 2, let r = n.raw.last(where: { $0 == "," || $0 == "." }) {
                     if r == "," { comma += 1 } else { dot += 1 }
                 }
@@ -280,13 +282,13 @@ final class Extractor {
     // MARK: typed parsers
 
     func parseAmount(_ s: String) -> JSONValue? {
-        let nums = Parse.numbers(in: Array(s), decimalHint: decimalHint).filter { !$0.isPercent }
+        let nums = Parse.numbers(in: s, decimalHint: decimalHint).filter { !$0.isPercent }
         guard let n = nums.last else { return nil }
         return JSONValue((n.value * 100).rounded() / 100)
     }
     func parseInteger(_ s: String) -> JSONValue? {
         if let m = Parse.termMonths(in: s), schema.fields.contains(where: { $0.name.contains("month") }) { return JSONValue(m.0) }
-        let nums = Parse.numbers(in: Array(s), decimalHint: decimalHint).filter { !$0.isPercent }
+        let nums = Parse.numbers(in: s, decimalHint: decimalHint).filter { !$0.isPercent }
         guard let n = nums.first else { return nil }
         return JSONValue(Int(n.value.rounded()))
     }

@@ -232,7 +232,7 @@ extension Extractor {
             let diff = ((gv - sv) * 100).rounded() / 100
             let printed = layout.lines.contains { l in
                 !l.isBlank && !tableLines.contains(l.index)
-                    && Parse.numbers(in: l.chars, decimalHint: decimalHint).contains { !$0.isPercent && $0.decimals == 2 && abs($0.value - diff) < 0.005 }
+                    && Parse.numbers(in: l, decimalHint: decimalHint).contains { !$0.isPercent && $0.decimals == 2 && abs($0.value - diff) < 0.005 }
             }
             if printed { out["tax"] = JSONValue(diff) }
         }

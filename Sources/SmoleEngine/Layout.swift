@@ -17,13 +17,59 @@ struct Line: Sendable {
     var lower: [Character]  // lowercased, same length as chars
     var keys: [UInt32]      // first scalar of each lowercased character, for fast label search
     var cells: [Cell]
+    /// The line's bytes when it is all ASCII (then byte offsets are character offsets), for byte-level scanners.
+    var ascii: [UInt8]?
     var isBlank: Bool { cells.isEmpty }
 
     init(page: Int, index: Int, text: String) {
-        var t = text.replacingOccurrences(of: "\t", with: "    ")
-        while t.hasSuffix(" ") || t.hasSuffix("\r") { t.removeLast() }
+        self.init(page: page, index: index, utf8: Array(text.utf8))
+    }
+
+    init(page: Int, index: Int, utf8 bytes: [UInt8]) {
         self.page = page
         self.index = index
+        // Nearly every line of layout text is ASCII: then bytes are characters, and the arrays are built from
+        // the bytes without grapheme breaking or a Unicode lowercasing pass. Both paths give the same result.
+        var u8 = bytes
+        if u8.contains(0x09) {
+            var t: [UInt8] = []
+            t.reserveCapacity(u8.count + 8)
+            for b in u8 { if b == 0x09 { t += [0x20, 0x20, 0x20, 0x20] } else { t.append(b) } }
+            u8 = t
+        }
+        while let l = u8.last, l == 0x20 || l == 0x0D { u8.removeLast() }
+        if !u8.contains(where: { $0 >= 0x80 }) {
+            self.ascii = u8
+            self.text = String(decoding: u8, as: UTF8.self)
+            self.chars = u8.map { Character(Unicode.Scalar($0)) }
+            var lowerBytes = u8
+            var changed = false
+            for i in lowerBytes.indices where lowerBytes[i] >= 0x41 && lowerBytes[i] <= 0x5A { lowerBytes[i] |= 0x20; changed = true }
+            self.lower = changed ? lowerBytes.map { Character(Unicode.Scalar($0)) } : self.chars
+            self.keys = lowerBytes.map { UInt32($0) }
+            var cells: [Cell] = []
+            var i = 0
+            let n = u8.count
+            while i < n {
+                while i < n, u8[i] == 0x20 { i += 1 }
+                guard i < n else { break }
+                let s = i
+                var last = i
+                while i < n {
+                    if u8[i] == 0x20 {
+                        var j = i
+                        while j < n, u8[j] == 0x20 { j += 1 }
+                        if j - i >= 2 || j == n { break }
+                        i = j
+                    } else { last = i; i += 1 }
+                }
+                cells.append(Cell(start: s, end: last + 1, text: String(decoding: u8[s...last], as: UTF8.self)))
+            }
+            self.cells = cells
+            return
+        }
+        let t = String(decoding: u8, as: UTF8.self)
+        self.ascii = nil
         self.text = t
         self.chars = Array(t)
         let whole = Array(t.lowercased())
@@ -74,10 +120,15 @@ struct Layout: Sendable {
     init(pages: [String]) {
         var lines: [Line] = []
         outer: for (p, page) in pages.enumerated() {
-            for raw in page.split(separator: "\n", omittingEmptySubsequences: false) {
+            let bytes = Array(page.utf8)
+            var start = 0
+            while true {
                 // A bound on work for huge text files: fields live in the first pages anyway.
                 if lines.count >= Self.maxLines { break outer }
-                lines.append(Line(page: p + 1, index: lines.count, text: String(raw)))
+                let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
+                lines.append(Line(page: p + 1, index: lines.count, utf8: Array(bytes[start..<end])))
+                if end == bytes.count { break }
+                start = end + 1
             }
         }
         if lines.isEmpty { lines.append(Line(page: 1, index: 0, text: "")) }

@@ -19,77 +19,93 @@ enum Parse {
 
     /// Finds every number in `chars`. `decimalHint` (',' or '.') settles "1.234" style ambiguity.
     static func numbers(in chars: [Character], decimalHint: Character? = nil) -> [NumberToken] {
+        scanNumbers(chars, decimalHint: decimalHint)
+    }
+
+    /// Numbers in a line: on its bytes when it is ASCII (offsets are the same), else on its characters.
+    static func numbers(in line: Line, decimalHint: Character? = nil) -> [NumberToken] {
+        if let bytes = line.ascii { return scanNumbers(bytes, decimalHint: decimalHint) }
+        return scanNumbers(line.chars, decimalHint: decimalHint)
+    }
+
+    /// Numbers in a piece of text (character offsets).
+    static func numbers(in text: String, decimalHint: Character? = nil) -> [NumberToken] {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return scanNumbers(Array(text.utf8), decimalHint: decimalHint) }
+        return scanNumbers(Array(text), decimalHint: decimalHint)
+    }
+
+    /// The scanner, written once for characters and for the bytes of an ASCII line.
+    static func scanNumbers<C: ScanUnit>(_ chars: [C], decimalHint: Character?) -> [NumberToken] {
         var out: [NumberToken] = []
         var i = 0
         let n = chars.count
         while i < n {
             let c = chars[i]
-            guard c.isASCII, c.isNumber else { i += 1; continue }
+            guard c.isASCIIDigit else { i += 1; continue }
             // A digit glued to a letter belongs to a word (M8, Cat6, A524, 4PK).
-            if i > 0, chars[i - 1].isLetter { while i < n, chars[i].isLetter || chars[i].isNumber { i += 1 }; continue }
+            if i > 0, chars[i - 1].isLetterUnit { while i < n, chars[i].isLetterUnit || chars[i].isNumberUnit { i += 1 }; continue }
             let start = i
             var groups: [String] = []
             var seps: [Character] = []
-            var cur = ""
-            while i < n, chars[i].isASCII, chars[i].isNumber { cur.append(chars[i]); i += 1 }
-            groups.append(cur)
+            let g0 = i
+            while i < n, chars[i].isASCIIDigit { i += 1 }
+            groups.append(C.string(chars[g0..<i]))
             while i + 1 < n {
                 let s = chars[i]
-                if s == "." || s == "," || s == "'" || s == "’" {
-                    guard chars[i + 1].isASCII, chars[i + 1].isNumber else { break }
-                } else if s == " " || s == "\u{00A0}" || s == "\u{202F}" {
+                if s == C.dot || s == C.comma || s == C.apostrophe || s == C.rightQuote {
+                    guard chars[i + 1].isASCIIDigit else { break }
+                } else if s == C.space || s == C.nbsp || s == C.narrowNbsp {
                     // A thin thousands space: exactly three digits follow and then no digit.
                     guard i + 3 < n + 0, i + 3 <= n - 1 || i + 3 == n else { break }
                     var ok = true
-                    for k in 1...3 { if i + k >= n || !(chars[i + k].isASCII && chars[i + k].isNumber) { ok = false; break } }
-                    if ok, i + 4 < n, chars[i + 4].isASCII, chars[i + 4].isNumber { ok = false }
+                    for k in 1...3 { if i + k >= n || !chars[i + k].isASCIIDigit { ok = false; break } }
+                    if ok, i + 4 < n, chars[i + 4].isASCIIDigit { ok = false }
                     if ok, groups.count == 1, groups[0].count > 3 { ok = false }
                     if !ok { break }
                 } else { break }
-                var g = ""
                 var j = i + 1
-                while j < n, chars[j].isASCII, chars[j].isNumber { g.append(chars[j]); j += 1 }
-                seps.append(s); groups.append(g); i = j
+                while j < n, chars[j].isASCIIDigit { j += 1 }
+                seps.append(s.character); groups.append(C.string(chars[(i + 1)..<j])); i = j
             }
             // A word glued after the digits (4x40, 10kg) is not an amount on its own.
-            if i < n, chars[i].isLetter {
+            if i < n, chars[i].isLetterUnit {
                 let glued = chars[i]
-                let timesSign = (glued == "x" || glued == "X") && groups.count == 1 && (i + 1 == n || chars[i + 1] == " ")
+                let timesSign = (glued == C.lowerX || glued == C.upperX) && groups.count == 1 && (i + 1 == n || chars[i + 1] == C.space)
                 if !timesSign {
-                    while i < n, chars[i].isLetter || chars[i].isNumber { i += 1 }
+                    while i < n, chars[i].isLetterUnit || chars[i].isNumberUnit { i += 1 }
                     continue
                 }
             }
             guard let (value, decimals) = interpret(groups: groups, seps: seps, decimalHint: decimalHint) else { continue }
             var end = i
             var isPercent = false
-            if end < n, chars[end] == "%" { isPercent = true; end += 1 }
-            else if end + 1 < n, chars[end] == " ", chars[end + 1] == "%" { isPercent = true; end += 2 }
+            if end < n, chars[end] == C.percent { isPercent = true; end += 1 }
+            else if end + 1 < n, chars[end] == C.space, chars[end + 1] == C.percent { isPercent = true; end += 2 }
             var sign = 1.0
             var s0 = start
             // sign or currency before
             var currency: String? = nil
             var k = start - 1
-            while k >= 0, chars[k] == " " { k -= 1 }
-            if k >= 0, chars[k] == "-" || chars[k] == "−" {
-                if k == 0 || !(chars[k - 1].isNumber) { sign = -1; s0 = k; k -= 1; while k >= 0, chars[k] == " " { k -= 1 } }
+            while k >= 0, chars[k] == C.space { k -= 1 }
+            if k >= 0, chars[k] == C.minus || chars[k] == C.unicodeMinus {
+                if k == 0 || !(chars[k - 1].isNumberUnit) { sign = -1; s0 = k; k -= 1; while k >= 0, chars[k] == C.space { k -= 1 } }
             }
-            if k >= 0, let code = currencySymbols[chars[k]], start - k <= 2 { currency = code; s0 = min(s0, k) }
+            if k >= 0, let code = chars[k].currencySymbolCode, start - k <= 2 { currency = code; s0 = min(s0, k) }
             else if k >= 2 {
-                let code = String(chars[(k - 2)...k]).uppercased()
-                if currencyCodes.contains(code), k - 3 < 0 || !chars[k - 3].isLetter, start - k <= 2 { currency = code; s0 = min(s0, k - 2) }
+                let code = C.string(chars[(k - 2)...k]).uppercased()
+                if currencyCodes.contains(code), k - 3 < 0 || !chars[k - 3].isLetterUnit, start - k <= 2 { currency = code; s0 = min(s0, k - 2) }
             }
             if currency == nil {
                 var m = end
-                while m < n, chars[m] == " ", m - end < 2 { m += 1 }
-                if m < n, let code = currencySymbols[chars[m]] { currency = code; end = m + 1 }
+                while m < n, chars[m] == C.space, m - end < 2 { m += 1 }
+                if m < n, let code = chars[m].currencySymbolCode { currency = code; end = m + 1 }
                 else if m + 2 < n {
-                    let code = String(chars[m...(m + 2)]).uppercased()
-                    if currencyCodes.contains(code), m + 3 >= n || !chars[m + 3].isLetter { currency = code; end = m + 3 }
+                    let code = C.string(chars[m...(m + 2)]).uppercased()
+                    if currencyCodes.contains(code), m + 3 >= n || !chars[m + 3].isLetterUnit { currency = code; end = m + 3 }
                 }
             }
             out.append(NumberToken(start: s0, end: end, value: sign * value, decimals: decimals, isPercent: isPercent,
-                                   currency: currency, raw: String(chars[s0..<end])))
+                                   currency: currency, raw: C.string(chars[s0..<end])))
         }
         return out
     }
@@ -132,7 +148,7 @@ enum Parse {
 
     /// The amount in a piece of text: the last non-percent number (amounts sit at the right).
     static func amount(in text: String, decimalHint: Character? = nil) -> NumberToken? {
-        let nums = numbers(in: Array(text), decimalHint: decimalHint).filter { !$0.isPercent }
+        let nums = numbers(in: text, decimalHint: decimalHint).filter { !$0.isPercent }
         return nums.last
     }
 
@@ -388,4 +404,69 @@ enum Parse {
         if parts.count == 2, let a = numberWords[String(parts[0])], let b = numberWords[String(parts[1])], a >= 20, b < 10 { return a + b }
         return nil
     }
+}
+
+/// One unit of text the number scanner reads: a Character, or a byte of an all-ASCII line.
+protocol ScanUnit: Equatable {
+    var isASCIIDigit: Bool { get }
+    var isLetterUnit: Bool { get }
+    var isNumberUnit: Bool { get }
+    var currencySymbolCode: String? { get }
+    var character: Character { get }
+    static func string(_ units: ArraySlice<Self>) -> String
+    static var dot: Self { get }
+    static var comma: Self { get }
+    static var apostrophe: Self { get }
+    static var rightQuote: Self { get }
+    static var space: Self { get }
+    static var nbsp: Self { get }
+    static var narrowNbsp: Self { get }
+    static var lowerX: Self { get }
+    static var upperX: Self { get }
+    static var percent: Self { get }
+    static var minus: Self { get }
+    static var unicodeMinus: Self { get }
+}
+
+extension Character: ScanUnit {
+    var isASCIIDigit: Bool { isASCII && isNumber }
+    var isLetterUnit: Bool { isLetter }
+    var isNumberUnit: Bool { isNumber }
+    var currencySymbolCode: String? { Parse.currencySymbols[self] }
+    var character: Character { self }
+    static func string(_ units: ArraySlice<Character>) -> String { String(units) }
+    static var dot: Character { "." }
+    static var comma: Character { "," }
+    static var apostrophe: Character { "'" }
+    static var rightQuote: Character { "’" }
+    static var space: Character { " " }
+    static var nbsp: Character { "\u{00A0}" }
+    static var narrowNbsp: Character { "\u{202F}" }
+    static var lowerX: Character { "x" }
+    static var upperX: Character { "X" }
+    static var percent: Character { "%" }
+    static var minus: Character { "-" }
+    static var unicodeMinus: Character { "−" }
+}
+
+/// Bytes of an all-ASCII line: the non-ASCII units (’, no-break spaces, −) never occur, so they are 0xFF.
+extension UInt8: ScanUnit {
+    var isASCIIDigit: Bool { self >= 0x30 && self <= 0x39 }
+    var isLetterUnit: Bool { (self >= 0x41 && self <= 0x5A) || (self >= 0x61 && self <= 0x7A) }
+    var isNumberUnit: Bool { self >= 0x30 && self <= 0x39 }
+    var currencySymbolCode: String? { self == 0x24 ? "USD" : nil }
+    var character: Character { Character(Unicode.Scalar(self)) }
+    static func string(_ units: ArraySlice<UInt8>) -> String { String(decoding: units, as: UTF8.self) }
+    static var dot: UInt8 { 0x2E }
+    static var comma: UInt8 { 0x2C }
+    static var apostrophe: UInt8 { 0x27 }
+    static var rightQuote: UInt8 { 0xFF }
+    static var space: UInt8 { 0x20 }
+    static var nbsp: UInt8 { 0xFF }
+    static var narrowNbsp: UInt8 { 0xFF }
+    static var lowerX: UInt8 { 0x78 }
+    static var upperX: UInt8 { 0x58 }
+    static var percent: UInt8 { 0x25 }
+    static var minus: UInt8 { 0x2D }
+    static var unicodeMinus: UInt8 { 0xFF }
 }

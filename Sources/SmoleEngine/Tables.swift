@@ -11,30 +11,97 @@ extension Extractor {
         var confidence: Double
     }
 
-    /// Item fields with a role: the text column and the numeric ones.
+    /// An item field's labels, lowercased once per document and schema.
+    struct ItemLabels {
+        var field: Field
+        var labels: [(text: String, bytes: [UInt8], lastIsWord: Bool)]
+    }
+
+    func itemLabels(_ itemFields: [Field]) -> [ItemLabels] {
+        let key = itemFields.map(\.name).joined(separator: "\u{0}")
+        if let cached = itemLabelCache[key] { return cached }
+        let prepared = itemFields.map { f in
+            ItemLabels(field: f, labels: f.searchLabels.map { lab in
+                let ll = lab.lowercased()
+                return (ll, Array(ll.utf8), ll.last?.isWordChar ?? false)
+            })
+        }
+        itemLabelCache[key] = prepared
+        return prepared
+    }
+
+    /// Item fields with a role: the text column and the numeric ones. Each line is judged once per field list.
     func headerColumns(_ line: Line, itemFields: [Field]) -> [Column]? {
+        let key = itemFields.map(\.name).joined(separator: "\u{0}")
+        if let cached = headerCache[key]?[line.index] { return cached.isEmpty ? nil : cached }
+        let cols = computeHeaderColumns(line, itemFields: itemFields) ?? []
+        headerCache[key, default: [:]][line.index] = cols
+        return cols.isEmpty ? nil : cols
+    }
+
+    private static func isASCIIWordByte(_ b: UInt8) -> Bool {
+        (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F
+    }
+
+    /// How well an ASCII, lowercased, trimmed heading cell names a label (Int.min: not at all). The same rules as
+    /// the character path below: the whole cell, the label with a short unit after it, or the label as a phrase.
+    private static func asciiLabelScore(cell cl: [UInt8], label ll: [UInt8], lastIsWord: Bool, rank r: Int) -> Int {
+        if cl == ll { return 1000 - r }
+        if cl.count > ll.count, cl.starts(with: ll) {
+            let next = cl[ll.count]
+            if (next == 0x20 && cl.count <= ll.count + 8) || next == 0x28 || next == 0x2F { return 900 - r }
+        }
+        let n = ll.count
+        guard n > 0, cl.count >= n else { return Int.min }
+        var i = 0
+        while i + n <= cl.count {
+            if cl[i] == ll[0], cl[i..<(i + n)].elementsEqual(ll) {
+                let beforeOK = i == 0 || !isASCIIWordByte(cl[i - 1])
+                let afterOK = i + n >= cl.count || !lastIsWord || !isASCIIWordByte(cl[i + n])
+                if beforeOK && afterOK { return 500 + n * 4 - r }
+            }
+            i += 1
+        }
+        return Int.min
+    }
+
+    private func computeHeaderColumns(_ line: Line, itemFields: [Field]) -> [Column]? {
         // Cheap rejection first: a header row has at least two short cells without digits.
         var candidateCells = 0
         for c in line.cells where c.end - c.start <= 32 && !c.text.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) { candidateCells += 1 }
         guard candidateCells >= 2 else { return nil }
+        let prepared = itemLabels(itemFields)
         var cols: [Column] = []
         var used = Set<String>()
+        let trimSet: Set<UInt8> = [0x20, 0x3A, 0x2E, 0x23]   // " :.#"
         for cell in line.cells {
             guard cell.end - cell.start <= 32, !cell.text.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) else { continue }
-            let cl = cell.text.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: " :.#"))
-            let cellLine = Line(page: line.page, index: line.index, text: cl)
             var match: Field? = nil
             var bestScore = Int.min
-            for f in itemFields where !used.contains(f.name) {
-                for (r, lab) in f.searchLabels.enumerated() {
-                    let ll = lab.lowercased()
-                    // The whole cell is the label, possibly with a unit or currency ("Amount (EUR)", "Price €");
-                    // or the label is a phrase inside a short heading ("Item Description", "Rate/hr").
-                    var score = Int.min
-                    if cl == ll { score = 1000 - r }
-                    else if (cl.hasPrefix(ll + " ") && cl.count <= ll.count + 8) || cl.hasPrefix(ll + "(") || cl.hasPrefix(ll + "/") { score = 900 - r }
-                    else if !LabelMatch.find(Array(ll), in: cellLine).isEmpty { score = 500 + ll.count * 4 - r }
-                    if score > bestScore { bestScore = score; match = f }
+            if cell.text.utf8.allSatisfy({ $0 < 0x80 }) {
+                var cl = cell.text.utf8.map { ($0 >= 0x41 && $0 <= 0x5A) ? $0 | 0x20 : $0 }
+                while let f = cl.first, trimSet.contains(f) { cl.removeFirst() }
+                while let l = cl.last, trimSet.contains(l) { cl.removeLast() }
+                for p in prepared where !used.contains(p.field.name) {
+                    for (r, lab) in p.labels.enumerated() {
+                        let score = Self.asciiLabelScore(cell: cl, label: lab.bytes, lastIsWord: lab.lastIsWord, rank: r)
+                        if score > bestScore { bestScore = score; match = p.field }
+                    }
+                }
+            } else {
+                let cl = cell.text.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: " :.#"))
+                let cellLine = Line(page: line.page, index: line.index, text: cl)
+                for p in prepared where !used.contains(p.field.name) {
+                    for (r, lab) in p.labels.enumerated() {
+                        let ll = lab.text
+                        // The whole cell is the label, possibly with a unit or currency ("Amount (EUR)", "Price €");
+                        // or the label is a phrase inside a short heading ("Item Description", "Rate/hr").
+                        var score = Int.min
+                        if cl == ll { score = 1000 - r }
+                        else if (cl.hasPrefix(ll + " ") && cl.count <= ll.count + 8) || cl.hasPrefix(ll + "(") || cl.hasPrefix(ll + "/") { score = 900 - r }
+                        else if !LabelMatch.find(Array(ll), in: cellLine).isEmpty { score = 500 + ll.count * 4 - r }
+                        if score > bestScore { bestScore = score; match = p.field }
+                    }
                 }
             }
             if let m = match { used.insert(m.name); cols.append(Column(field: m, cell: cell)) }
@@ -55,14 +122,21 @@ extension Extractor {
 
     /// A cell that holds only a number (with currency, % or an "x").
     func numericCell(_ cell: Cell) -> [NumberToken]? {
-        let chars = Array(cell.text)
-        let nums = Parse.numbers(in: chars, decimalHint: decimalHint)
+        let nums = Parse.numbers(in: cell.text, decimalHint: decimalHint)
         guard !nums.isEmpty else { return nil }
-        var rest = chars
-        for n in nums.reversed() { rest.removeSubrange(n.start..<min(n.end, rest.count)) }
-        let leftover = String(rest).uppercased().split(whereSeparator: { !$0.isLetter }).filter { w in
-            !(Parse.currencyCodes.contains(String(w)) || w == "X" || w == "PCS" || w == "STK" || w == "H" || w == "HRS" || w == "EA" || w == "PC")
+        func allowed(_ w: String) -> Bool {
+            Parse.currencyCodes.contains(w) || w == "X" || w == "PCS" || w == "STK" || w == "H" || w == "HRS" || w == "EA" || w == "PC"
         }
+        if cell.text.utf8.allSatisfy({ $0 < 0x80 }) {
+            var rest = Array(cell.text.utf8)
+            for n in nums.reversed() { rest.removeSubrange(n.start..<min(n.end, rest.count)) }
+            let upper = rest.map { ($0 >= 0x61 && $0 <= 0x7A) ? $0 - 0x20 : $0 }
+            let words = upper.split(whereSeparator: { !($0 >= 0x41 && $0 <= 0x5A) })
+            return words.allSatisfy({ allowed(String(decoding: $0, as: UTF8.self)) }) ? nums : nil
+        }
+        var rest = Array(cell.text)
+        for n in nums.reversed() { rest.removeSubrange(n.start..<min(n.end, rest.count)) }
+        let leftover = String(rest).uppercased().split(whereSeparator: { !$0.isLetter }).filter { w in !allowed(String(w)) }
         return leftover.isEmpty ? nums : nil
     }
 
@@ -181,7 +255,7 @@ extension Extractor {
             if isTotalsLine(line) { if !rows.isEmpty || pending != nil { break } else { continue } }
             // OCR glues "3 x 6,11" into "3x6,11": split a leading quantity from a money-shaped price.
             if let fixed = Self.splitGluedQuantity(line.text) { line = Line(page: line.page, index: line.index, text: fixed) }
-            let nums = Parse.numbers(in: line.chars, decimalHint: decimalHint).filter { !$0.isPercent }
+            let nums = Parse.numbers(in: line, decimalHint: decimalHint).filter { !$0.isPercent }
             let money = nums.filter { $0.decimals == 2 }
             // "3 x 23,13    69,39"  or  "2 @ 3.50"
             let lowerText = String(line.lower)

@@ -93,13 +93,35 @@ enum TextSource {
     }
 
     static func splitPages(_ text: String) -> [String] {
-        var pages = text.split(separator: "\u{0C}", omittingEmptySubsequences: false).map(String.init)
-        while pages.count > 1, pages.last!.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { pages.removeLast() }
+        // On bytes: a form feed is one byte in UTF-8 and never part of another character.
+        var pages: [String] = []
+        var bytes = text.utf8[...]
+        while let ff = bytes.firstIndex(of: 0x0C) {
+            pages.append(String(decoding: bytes[..<ff], as: UTF8.self))
+            bytes = bytes[bytes.index(after: ff)...]
+        }
+        pages.append(String(decoding: bytes, as: UTF8.self))
+        func blank(_ p: String) -> Bool {
+            if p.utf8.allSatisfy({ $0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D) }) { return true }
+            if p.utf8.allSatisfy({ $0 < 0x80 }) { return false }
+            return p.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        }
+        while pages.count > 1, blank(pages.last!) { pages.removeLast() }
         return pages
     }
 
+    private static let alphanumerics = CharacterSet.alphanumerics
+
+    /// Letters and digits in `s` (how much text a text layer really has).
     static func meaningfulCharacters(_ s: String) -> Int {
-        s.unicodeScalars.reduce(0) { $0 + (CharacterSet.alphanumerics.contains($1) ? 1 : 0) }
+        var n = 0
+        for b in s.utf8 where b < 0x80 {
+            if (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) { n += 1 }
+        }
+        if s.utf8.contains(where: { $0 >= 0x80 }) {
+            for u in s.unicodeScalars where u.value >= 0x80 && alphanumerics.contains(u) { n += 1 }
+        }
+        return n
     }
 
     // MARK: PDF
