@@ -61,7 +61,7 @@ final class Extractor {
                 if let c = n.currency { votes[c, default: 0] += 2; if firstLineFor[c] == nil { firstLineFor[c] = line } }
             }
             // stand-alone codes and symbols ("Currency: EUR", "All amounts in USD", "TOTAL EUR")
-            let u8 = Array(line.text.utf8)
+            let u8 = line.ascii ?? Array(line.text.utf8)
             if u8.contains(where: { $0 == 0x24 || $0 >= 0xC2 }) {
                 for ch in line.chars where ch == "$" || !ch.isASCII {
                     if let c = Parse.currencySymbols[ch] { votes[c, default: 0] += 1; if firstLineFor[c] == nil { firstLineFor[c] = line } }
@@ -84,7 +84,7 @@ final class Extractor {
                     votes["INR", default: 0] += 1.5; if firstLineFor["INR"] == nil { firstLineFor["INR"] = line }
                 }
             }
-            if Self.bytesContain(u8, Array("₹".utf8)) { votes["INR", default: 0] += 1.5; if firstLineFor["INR"] == nil { firstLineFor["INR"] = line } }
+            if line.ascii == nil, Self.bytesContain(u8, Array("₹".utf8)) { votes["INR", default: 0] += 1.5; if firstLineFor["INR"] == nil { firstLineFor["INR"] = line } }
         }
         decimalHint = comma > dot ? "," : (dot > comma ? "." : nil)
         if let best = votes.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }) {
@@ -94,7 +94,7 @@ final class Extractor {
             // No symbol or code: the tax wording and decimal mark are the document's own cues.
             outer: for line in layout.lines where !line.isBlank {
                 for (word, code) in Self.taxCurrencyCues {
-                    if !LabelMatch.find(Array(word), in: line).isEmpty || (word == "mwst" && Self.bytesContain(Array(String(line.lower).utf8), Array("mwst".utf8))) {
+                    if !LabelMatch.find(Array(word), in: line).isEmpty || (word == "mwst" && Self.bytesContain(Array(line.lowerText.utf8), Array("mwst".utf8))) {
                         currency = code; currencyLine = line; break outer
                     }
                 }
@@ -112,13 +112,19 @@ final class Extractor {
 
     static func bytesContain(_ hay: [UInt8], _ needle: [UInt8]) -> Bool {
         guard !needle.isEmpty, hay.count >= needle.count else { return false }
-        let n = needle.count
-        for i in 0...(hay.count - n) where hay[i] == needle[0] {
-            var k = 1
-            while k < n && hay[i + k] == needle[k] { k += 1 }
-            if k == n { return true }
+        // memchr for the first byte, then memcmp (both vectorised in libc).
+        return hay.withUnsafeBytes { h in
+            needle.withUnsafeBytes { m in
+                let n = m.count
+                var p = h.baseAddress!
+                let end = h.baseAddress! + h.count
+                while end - p >= n, let hit = memchr(p, Int32(m[0]), end - p - n + 1) {
+                    if memcmp(hit, m.baseAddress!, n) == 0 { return true }
+                    p = UnsafeRawPointer(hit) + 1
+                }
+                return false
+            }
         }
-        return false
     }
 
     // MARK: label hits
@@ -144,7 +150,7 @@ final class Extractor {
                 guard let cands = byFirst[keys[i]] else { continue }
                 if i > 0 {
                     let prev = keys[i - 1]
-                    let prevIsWord = prev < 0x80 ? ((prev >= 0x30 && prev <= 0x39) || (prev >= 0x61 && prev <= 0x7A) || (prev >= 0x41 && prev <= 0x5A) || prev == 0x5F) : line.lower[i - 1].isWordChar
+                    let prevIsWord = prev < 0x80 ? ((prev >= 0x30 && prev <= 0x39) || (prev >= 0x61 && prev <= 0x7A) || (prev >= 0x41 && prev <= 0x5A) || prev == 0x5F) : line.lowerIsWordChar(at: i - 1)
                     if prevIsWord { continue }
                 }
                 for k in cands {
@@ -154,7 +160,7 @@ final class Extractor {
                     var j = 1
                     while j < m && keys[i + j] == label[j] { j += 1 }
                     guard j == m else { continue }
-                    if lastIsWord, i + m < n, line.lower[i + m].isWordChar { continue }
+                    if lastIsWord, i + m < n, line.lowerIsWordChar(at: i + m) { continue }
                     lineHits.append(LabelHit(field: name, rank: rank, line: line.index, start: i, end: i + m))
                 }
             }

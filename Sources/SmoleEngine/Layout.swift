@@ -13,9 +13,23 @@ struct Line: Sendable {
     var page: Int           // 1-based
     var index: Int          // index in the document's line list
     var text: String
-    var chars: [Character]
-    var lower: [Character]  // lowercased, same length as chars
+    /// The characters and their lowercase forms are kept only for lines that are not all ASCII; an ASCII line
+    /// builds them on demand from its bytes (hot loops use `ascii`, `keys` and `lowerIsWordChar(at:)` instead).
+    private var storedChars: [Character] = []
+    private var storedLower: [Character] = []
     var keys: [UInt32]      // first scalar of each lowercased character, for fast label search
+    var chars: [Character] { ascii.map { $0.map { Character(Unicode.Scalar($0)) } } ?? storedChars }
+    var lower: [Character] { ascii != nil ? keys.map { Character(Unicode.Scalar(UInt8($0))) } : storedLower }
+    /// The lowercased text.
+    var lowerText: String { ascii != nil ? String(decoding: keys.map { UInt8($0) }, as: UTF8.self) : String(storedLower) }
+    /// Whether the character at `i` (lowercased) is a letter, digit or underscore.
+    func lowerIsWordChar(at i: Int) -> Bool {
+        if ascii != nil {
+            let k = keys[i]
+            return (k >= 0x30 && k <= 0x39) || (k >= 0x61 && k <= 0x7A) || k == 0x5F
+        }
+        return storedLower[i].isWordChar
+    }
     var cells: [Cell]
     /// The line's bytes when it is all ASCII (then byte offsets are character offsets), for byte-level scanners.
     var ascii: [UInt8]?
@@ -41,11 +55,8 @@ struct Line: Sendable {
         if !u8.contains(where: { $0 >= 0x80 }) {
             self.ascii = u8
             self.text = String(decoding: u8, as: UTF8.self)
-            self.chars = u8.map { Character(Unicode.Scalar($0)) }
             var lowerBytes = u8
-            var changed = false
-            for i in lowerBytes.indices where lowerBytes[i] >= 0x41 && lowerBytes[i] <= 0x5A { lowerBytes[i] |= 0x20; changed = true }
-            self.lower = changed ? lowerBytes.map { Character(Unicode.Scalar($0)) } : self.chars
+            for i in lowerBytes.indices where lowerBytes[i] >= 0x41 && lowerBytes[i] <= 0x5A { lowerBytes[i] |= 0x20 }
             self.keys = lowerBytes.map { UInt32($0) }
             var cells: [Cell] = []
             var i = 0
@@ -71,17 +82,18 @@ struct Line: Sendable {
         let t = String(decoding: u8, as: UTF8.self)
         self.ascii = nil
         self.text = t
-        self.chars = Array(t)
+        let chars = Array(t)
+        self.storedChars = chars
         let whole = Array(t.lowercased())
         if whole.count == chars.count {
-            self.lower = whole
+            self.storedLower = whole
         } else {
-            self.lower = chars.map { c in
+            self.storedLower = chars.map { c in
                 let l = c.lowercased()
                 return l.count == 1 ? Character(l) : c
             }
         }
-        self.keys = lower.map { $0.unicodeScalars.first!.value }
+        self.keys = storedLower.map { $0.unicodeScalars.first!.value }
         var cells: [Cell] = []
         var i = 0
         let n = chars.count
@@ -105,9 +117,10 @@ struct Line: Sendable {
 
     func cell(at pos: Int) -> Cell? { cells.first { pos >= $0.start && pos < $0.end } }
     func substring(_ from: Int, _ to: Int? = nil) -> String {
-        let e = min(to ?? chars.count, chars.count)
+        let e = min(to ?? keys.count, keys.count)
         guard from < e else { return "" }
-        return String(chars[max(0, from)..<e])
+        if let a = ascii { return String(decoding: a[max(0, from)..<e], as: UTF8.self) }
+        return String(storedChars[max(0, from)..<e])
     }
 }
 
@@ -180,9 +193,9 @@ enum LabelMatch {
                         var k = 1
                         while k < n && hb[i + k] == lb[k] { k += 1 }
                         if k == n {
-                            let beforeOK = i == 0 || !line.lower[i - 1].isWordChar
+                            let beforeOK = i == 0 || !line.lowerIsWordChar(at: i - 1)
                             let e = i + n
-                            let afterOK = e >= hb.count || !lastIsWord || !line.lower[e].isWordChar
+                            let afterOK = e >= hb.count || !lastIsWord || !line.lowerIsWordChar(at: e)
                             if beforeOK && afterOK { out.append(i) }
                         }
                     }

@@ -199,9 +199,34 @@ enum Parse {
 
     /// Finds dates in a line. `dayFirst` resolves a/b/yyyy when both parts are ≤ 12.
     static func dates(in line: String, dayFirst: Bool) -> [DateToken] {
-        let chars = Array(line)
         // tokens with character offsets
         var toks: [(Tok, Int, Int)] = []
+        if line.utf8.allSatisfy({ $0 < 0x80 }) {
+            // ASCII: the same tokens read from the bytes
+            let b = Array(line.utf8)
+            var i = 0
+            func digit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
+            func letter(_ c: UInt8) -> Bool { (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) }
+            while i < b.count {
+                let c = b[i]
+                if digit(c) {
+                    let s = i; while i < b.count, digit(b[i]) { i += 1 }
+                    toks.append((.num(String(decoding: b[s..<i], as: UTF8.self)), s, i))
+                } else if letter(c) {
+                    let s = i; while i < b.count, letter(b[i]) { i += 1 }
+                    toks.append((.word(String(decoding: b[s..<i].map { $0 | 0x20 }, as: UTF8.self)), s, i))
+                } else if c == 0x20 || c == 0x09 {
+                    let s = i; while i < b.count, b[i] == 0x20 || b[i] == 0x09 { i += 1 }
+                    toks.append((.space, s, i))
+                } else { toks.append((.punct(Character(Unicode.Scalar(c))), i, i + 1)); i += 1 }
+            }
+        } else {
+            tokenize(Array(line), into: &toks)
+        }
+        return dates(tokens: toks, dayFirst: dayFirst)
+    }
+
+    private static func tokenize(_ chars: [Character], into toks: inout [(Tok, Int, Int)]) {
         var i = 0
         while i < chars.count {
             let c = chars[i]
@@ -216,6 +241,9 @@ enum Parse {
                 toks.append((.space, s, i))
             } else { toks.append((.punct(c), i, i + 1)); i += 1 }
         }
+    }
+
+    private static func dates(tokens toks: [(Tok, Int, Int)], dayFirst: Bool) -> [DateToken] {
         var out: [DateToken] = []
         var t = 0
         func num(_ k: Int) -> String? { if k < toks.count, case .num(let s) = toks[k].0 { return s }; return nil }

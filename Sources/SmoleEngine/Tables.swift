@@ -258,7 +258,7 @@ extension Extractor {
             let nums = Parse.numbers(in: line, decimalHint: decimalHint).filter { !$0.isPercent }
             let money = nums.filter { $0.decimals == 2 }
             // "3 x 23,13    69,39"  or  "2 @ 3.50"
-            let lowerText = String(line.lower)
+            let lowerText = line.lowerText
             let hasTimes = nums.count >= 2 && (lowerText.contains(" x ") || lowerText.contains("x ") || lowerText.contains(" @ ") || lowerText.contains("*"))
             // The description is the leading cells that are not numbers ("AA BATTERIES 4PK", "Screws 4x40 (100)").
             let textPart: String = {
@@ -272,7 +272,7 @@ extension Extractor {
             }()
             let hasText = textPart.contains { $0.isLetter }
             if money.isEmpty {
-                if hasText, !line.text.contains("#"), !line.lower.contains(":") { pending = (textPart, line) } else { pending = nil }
+                if hasText, !line.text.contains("#"), !line.text.utf8.contains(0x3A) { pending = (textPart, line) } else { pending = nil }
                 continue
             }
             if hasTimes, nums.count >= 2 {
