@@ -21,7 +21,11 @@ public struct PDFWriter {
     public var pageWidth: Double
     public var pageHeight: Double
     var pages: [Page] = []
-    var attachments: [(name: String, data: [UInt8], mime: String)] = []
+    var attachments: [(name: String, data: [UInt8], mime: String, encoding: AttachmentEncoding)] = []
+
+    /// How an attachment's stream is stored: as is, FlateDecode (zlib, as real Factur-X writers do), or
+    /// ASCIIHexDecode (a filter few readers decode themselves).
+    public enum AttachmentEncoding: Sendable { case none, flate, asciiHex }
 
     public init(pageWidth: Double = 612, pageHeight: Double = 792) {
         self.pageWidth = pageWidth
@@ -65,8 +69,22 @@ public struct PDFWriter {
     }
 
     /// Embeds a file (listed in the document's EmbeddedFiles name tree and as an associated file).
-    public mutating func attach(name: String, data: [UInt8], mimeType: String = "text/xml") {
-        attachments.append((name, data, mimeType))
+    public mutating func attach(name: String, data: [UInt8], mimeType: String = "text/xml", encoding: AttachmentEncoding = .none) {
+        attachments.append((name, data, mimeType, encoding))
+    }
+
+    /// zlib `compress` from the system library, for FlateDecode streams.
+    static func deflate(_ data: [UInt8]) -> [UInt8] {
+        typealias Compress = @convention(c) (UnsafeMutablePointer<UInt8>?, UnsafeMutablePointer<UInt>?, UnsafePointer<UInt8>?, UInt) -> Int32
+        guard let h = dlopen("libz.so.1", RTLD_NOW | RTLD_LOCAL), let sym = dlsym(h, "compress") else {
+            fatalError("PDFWriter: libz.so.1 is needed for FlateDecode attachments")
+        }
+        let compress = unsafeBitCast(sym, to: Compress.self)
+        var out = [UInt8](repeating: 0, count: data.count + data.count / 100 + 64)
+        var len = UInt(out.count)
+        let rc = out.withUnsafeMutableBufferPointer { o in data.withUnsafeBufferPointer { d in compress(o.baseAddress, &len, d.baseAddress, UInt(d.count)) } }
+        precondition(rc == 0, "zlib compress failed (\(rc))")
+        return Array(out[..<Int(len)])
     }
 
     /// Helvetica with WinAnsiEncoding: Latin-1 plus the euro sign.
@@ -130,7 +148,16 @@ public struct PDFWriter {
         var specs: [(String, Int)] = []
         for a in attachments {
             let subtype = a.mime.replacingOccurrences(of: "/", with: "#2F")
-            let ef = add(stream("/Type /EmbeddedFile /Subtype /\(subtype) /Params << /Size \(a.data.count) >>", a.data))
+            let ef: Int
+            switch a.encoding {
+            case .none:
+                ef = add(stream("/Type /EmbeddedFile /Subtype /\(subtype) /Params << /Size \(a.data.count) >>", a.data))
+            case .flate:
+                ef = add(stream("/Type /EmbeddedFile /Subtype /\(subtype) /Filter /FlateDecode /Params << /Size \(a.data.count) >>", Self.deflate(a.data)))
+            case .asciiHex:
+                let hex = Array(a.data.map { String(format: "%02X", $0) }.joined().utf8) + [0x3E]
+                ef = add(stream("/Type /EmbeddedFile /Subtype /\(subtype) /Filter /ASCIIHexDecode /Params << /Size \(a.data.count) >>", hex))
+            }
             let name = String(decoding: Self.encode(a.name), as: UTF8.self)
             let spec = add(b("<< /Type /Filespec /F (\(name)) /UF (\(name)) /AFRelationship /Data /EF << /F \(ef) 0 R /UF \(ef) 0 R >> >>"))
             specs.append((name, spec))
