@@ -101,7 +101,7 @@ final class Extractor {
             }
             if currency == nil, comma > dot, comma > 0 { currency = "EUR" }
         }
-        let all = Array(layout.lines.prefix(200).map(\.text).joined(separator: " ").lowercased().utf8)
+        let all = Array(layout.lines.prefix(200).map(\.lowerText).joined(separator: " ").utf8)
         func has(_ w: String) -> Bool { Self.bytesContain(all, Array(w.utf8)) }
         let german = ["rechnung", "datum", "betrag", "mwst", "summe", "gesamt", " und "].filter(has).count
         let french = ["facture", "montant", "tva", "date d", "total ttc", " et "].filter(has).count

@@ -33,6 +33,28 @@ struct Line: Sendable {
     var cells: [Cell]
     /// The line's bytes when it is all ASCII (then byte offsets are character offsets), for byte-level scanners.
     var ascii: [UInt8]?
+    /// The line's scalars when each is a character of its own (then scalar offsets are character offsets).
+    var scalars: [Unicode.Scalar]? = nil
+
+    /// Scalars that always form a character by themselves and lowercase to one scalar: Latin, Greek and Cyrillic
+    /// letters, punctuation, currency, letterlike and symbol blocks. (Checked against Character for every scalar in
+    /// these ranges: same isLetter, isNumber and lowercased().) Anything else takes the Character path.
+    static func standsAlone(_ u: Unicode.Scalar) -> Bool {
+        let v = u.value
+        if v < 0x80 { return true }
+        let inRange = (v >= 0x80 && v <= 0x24F) || (v >= 0x370 && v <= 0x482) || (v >= 0x48A && v <= 0x52F)
+            || (v >= 0x1E00 && v <= 0x1EFF) || (v >= 0x2000 && v <= 0x200B) || (v >= 0x200E && v <= 0x205F)
+            || (v >= 0x2070 && v <= 0x27BF) || (v >= 0x3000 && v <= 0x3029) || (v >= 0xFF01 && v <= 0xFF5E) || v == 0xFFFD
+        guard inRange else { return false }
+        if u.properties.changesWhenLowercased { return u.properties.lowercaseMapping.unicodeScalars.count == 1 }
+        return true
+    }
+
+    static func lowercase(_ u: Unicode.Scalar) -> Unicode.Scalar {
+        if u.value < 0x80 { return (u.value >= 0x41 && u.value <= 0x5A) ? Unicode.Scalar(u.value | 0x20)! : u }
+        guard u.properties.changesWhenLowercased else { return u }
+        return u.properties.lowercaseMapping.unicodeScalars.first!
+    }
     var isBlank: Bool { cells.isEmpty }
 
     init(page: Int, index: Int, text: String) {
@@ -82,6 +104,38 @@ struct Line: Sendable {
         let t = String(decoding: u8, as: UTF8.self)
         self.ascii = nil
         self.text = t
+        // Common non-ASCII text (accented letters, currency signs, dashes, quotes): every scalar is a character of
+        // its own with a one-scalar lowercase, so the arrays come from the scalars without grapheme breaking.
+        let units = Array(t.unicodeScalars)
+        if units.allSatisfy(Self.standsAlone) {
+            self.scalars = units
+            let lowerUnits = units.map(Self.lowercase)
+            self.storedChars = units.map(Character.init)
+            self.storedLower = lowerUnits.map(Character.init)
+            self.keys = lowerUnits.map(\.value)
+            var cells: [Cell] = []
+            var i = 0
+            let n = units.count
+            while i < n {
+                while i < n, units[i] == " " { i += 1 }
+                guard i < n else { break }
+                let s = i
+                var last = i
+                while i < n {
+                    if units[i] == " " {
+                        var j = i
+                        while j < n, units[j] == " " { j += 1 }
+                        if j - i >= 2 || j == n { break }
+                        i = j
+                    } else { last = i; i += 1 }
+                }
+                var view = String.UnicodeScalarView()
+                view.append(contentsOf: units[s...last])
+                cells.append(Cell(start: s, end: last + 1, text: String(view)))
+            }
+            self.cells = cells
+            return
+        }
         let chars = Array(t)
         self.storedChars = chars
         let whole = Array(t.lowercased())

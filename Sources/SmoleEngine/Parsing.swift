@@ -25,6 +25,7 @@ enum Parse {
     /// Numbers in a line: on its bytes when it is ASCII (offsets are the same), else on its characters.
     static func numbers(in line: Line, decimalHint: Character? = nil) -> [NumberToken] {
         if let bytes = line.ascii { return scanNumbers(bytes, decimalHint: decimalHint) }
+        if let units = line.scalars { return scanNumbers(units, decimalHint: decimalHint) }
         return scanNumbers(line.chars, decimalHint: decimalHint)
     }
 
@@ -497,4 +498,34 @@ extension UInt8: ScanUnit {
     static var percent: UInt8 { 0x25 }
     static var minus: UInt8 { 0x2D }
     static var unicodeMinus: UInt8 { 0xFF }
+}
+
+/// Scalars of a line whose every scalar is a character of its own (see `Line.standsAlone`).
+extension Unicode.Scalar: ScanUnit {
+    var isASCIIDigit: Bool { value >= 0x30 && value <= 0x39 }
+    var isLetterUnit: Bool {
+        value < 0x80 ? ((value >= 0x41 && value <= 0x5A) || (value >= 0x61 && value <= 0x7A)) : properties.isAlphabetic
+    }
+    var isNumberUnit: Bool { value < 0x80 ? (value >= 0x30 && value <= 0x39) : properties.numericType != nil }
+    var currencySymbolCode: String? {
+        value < 0x80 ? (value == 0x24 ? "USD" : nil) : Parse.currencySymbols[Character(self)]
+    }
+    var character: Character { Character(self) }
+    static func string(_ units: ArraySlice<Unicode.Scalar>) -> String {
+        var view = String.UnicodeScalarView()
+        view.append(contentsOf: units)
+        return String(view)
+    }
+    static var dot: Unicode.Scalar { "." }
+    static var comma: Unicode.Scalar { "," }
+    static var apostrophe: Unicode.Scalar { "'" }
+    static var rightQuote: Unicode.Scalar { "’" }
+    static var space: Unicode.Scalar { " " }
+    static var nbsp: Unicode.Scalar { "\u{00A0}" }
+    static var narrowNbsp: Unicode.Scalar { "\u{202F}" }
+    static var lowerX: Unicode.Scalar { "x" }
+    static var upperX: Unicode.Scalar { "X" }
+    static var percent: Unicode.Scalar { "%" }
+    static var minus: Unicode.Scalar { "-" }
+    static var unicodeMinus: Unicode.Scalar { "−" }
 }
