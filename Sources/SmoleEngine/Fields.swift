@@ -137,6 +137,9 @@ extension Extractor {
         let c = candidates(f.name, parse: parseName)
         if let b = best(c) { return b }
         guard fallbackHeader else { return nil }
+        // Payment instructions name the payee ("Account holder: NETPRESSE", "Payment received by OYO"): stronger
+        // evidence of the seller than the first name-looking cell at the top, which may be the buyer's address.
+        if let p = payeeName() { return p }
         // The buyer's block can sit at the top too: a heading cell that is the labelled customer is not the seller.
         let customer = schema.fields.first { ["customer_name", "buyer_name", "client_name"].contains($0.name) }.flatMap { cf in
             best(candidates(cf.name, parse: parseName))?.value.stringValue?.lowercased()
@@ -158,6 +161,37 @@ extension Extractor {
                 if Self.titleWords.contains(t.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: " .:#"))) { continue }
                 if let customer, t.lowercased() == customer { continue }
                 if looksLikeName(t) { return Found(value: .string(t), line: l, confidence: 0.7) }
+            }
+        }
+        return nil
+    }
+
+    /// Phrases after which payment instructions name the payee, in the four languages. ("Empfänger" alone is not
+    /// one: "Rechnungsempfänger" is the buyer.)
+    static let payeePhrases: [String] = [
+        "account holder", "account name", "payable to", "make checks payable to", "make cheques payable to", "payment received by",
+        "beneficiary", "kontoinhaber", "zahlungsempfänger", "begünstigter", "titulaire du compte", "titulaire", "bénéficiaire",
+        "rekeninghouder", "ten name van", "t.n.v.", "begunstigde",
+    ]
+
+    /// The payee named in payment instructions, when it reads as a name and is not the labelled customer.
+    func payeeName() -> Found? {
+        let customer = schema.fields.first { ["customer_name", "buyer_name", "client_name"].contains($0.name) }.flatMap { cf in
+            best(candidates(cf.name, parse: parseName))?.value.stringValue?.lowercased()
+        }
+        let phrases = Self.payeePhrases.map { Array($0) }
+        for l in layout.lines where !l.isBlank && l.text.count > 6 {
+            for phrase in phrases {
+                guard let at = LabelMatch.find(phrase, in: l).first, let cell = l.cell(at: at) else { continue }
+                var rest = l.substring(at + phrase.count, cell.end)
+                if rest.trimmingCharacters(in: CharacterSet(charactersIn: " :")).isEmpty,
+                   let next = l.cells.first(where: { $0.start >= cell.end }) { rest = next.text }
+                // up to the end of the name: a comma, an opening parenthesis or a second label ends it
+                if let cut = rest.firstIndex(where: { $0 == "(" || $0 == "," || $0 == ";" }) { rest = String(rest[..<cut]) }
+                guard case .string(let name)? = parseName(rest), name.count <= 60 else { continue }
+                if let customer, name.lowercased() == customer { continue }
+                if name.lowercased().hasPrefix("iban") || name.lowercased().hasPrefix("bic") { continue }
+                return Found(value: .string(name), line: l, confidence: 0.75)
             }
         }
         return nil
