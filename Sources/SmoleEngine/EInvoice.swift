@@ -233,16 +233,34 @@ enum EInvoiceXML {
             return text?[name] ?? .null
         }
         for f in s.fields {
-            let v: JSONValue
+            var v: JSONValue
             switch mapped[f.name] {
             case .some(let m) where !m.isNull: v = m
             case .none: v = textValue(f.name)
             case .some:
                 if textIsRendered { v = textValue(f.name) } else { v = f.name == "line_items" ? .array([]) : .null }
+                if f.name == "line_items", let rows = v.arrayValue, let total = mapped[lineTotalKey]?.doubleValue {
+                    v = .array(rowsUpTo(total, rows))
+                }
             }
             o.members.append(.init(key: f.name, value: v))
         }
         return o
+    }
+
+    /// The XML's sum of line amounts (BT-106), kept beside the fields to check lines read from the page.
+    static let lineTotalKey = "_line_total"
+
+    /// Lines read from a page, cut where their amounts add up to the XML's line total: rows after that point
+    /// ("Summe Positionen", a shipping charge) are not lines. Unchanged when no prefix adds up.
+    static func rowsUpTo(_ total: Double, _ rows: [JSONValue]) -> [JSONValue] {
+        var sum = 0.0
+        for (i, row) in rows.enumerated() {
+            guard let a = row["amount"]?.doubleValue else { continue }
+            sum += a
+            if abs(sum - total) < 0.005 { return Array(rows.prefix(i + 1)) }
+        }
+        return rows
     }
 
     // MARK: values
@@ -362,6 +380,8 @@ enum EInvoiceXML {
 
         let lines = tx?.all("IncludedSupplyChainTradeLineItem") ?? []
         o["line_items"] = lines.isEmpty ? .null : .array(lines.map { .object(ciiLine($0)) })
+        // MINIMUM has no line total: its tax basis is the lines' sum unless there are document-level allowances.
+        if let check = lineTotal ?? taxBasis { o[lineTotalKey] = JSONValue(rounded(check)) }
         return o
     }
 
@@ -423,6 +443,7 @@ enum EInvoiceXML {
         o["tax"] = number(tax)
         o["total"] = number(total)
 
+        if let lineTotal = decimal(totals?.value("LineExtensionAmount")) { o[lineTotalKey] = JSONValue(rounded(lineTotal)) }
         let lines = root.all("InvoiceLine") + root.all("CreditNoteLine")
         o["line_items"] = lines.isEmpty ? .null : .array(lines.map { li in
             var item = JSONObject()

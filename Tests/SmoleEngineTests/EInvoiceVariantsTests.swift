@@ -203,6 +203,7 @@ enum Variant {
         [(50, "Beratung Datenschutz"), (305, "8"), (385, "95,00"), (485, "760,00")],
         [(50, "Schulung Mitarbeiter"), (305, "1"), (385, "240,00"), (485, "240,00")],
         [],
+        [(330, "Summe Positionen"), (480, "1.000,00 EUR")],
         [(330, "Nettobetrag"), (480, "1.000,00 EUR")],
         [(330, "MwSt. 19 %"), (480, "190,00 EUR")],
         [(330, "Gesamtbetrag"), (480, "1.190,00 EUR")],
@@ -481,6 +482,15 @@ enum Variant {
         Variant.checkFacturXLines(o)
         let c = try await Fixture.engine().classify(path: pdf)
         #expect(c?.schema == "invoice")
+    }
+
+    /// Rows read from a page stop where their amounts reach the XML's line total.
+    @Test func pageRowsAreCutAtTheXMLLineTotal() {
+        let rows: [JSONValue] = [["description": "A", "amount": 760], ["description": "B", "amount": 240],
+                                 ["description": "Summe Positionen", "amount": 1000], ["description": "Versand", "amount": 4.9]]
+        #expect(EInvoiceXML.rowsUpTo(1000, rows).count == 2)
+        #expect(EInvoiceXML.rowsUpTo(999, rows).count == 4)          // nothing adds up: left as read
+        #expect(EInvoiceXML.rowsUpTo(1004.9, Array(rows.prefix(2)) + [rows[3]]).count == 3)
     }
 
     @Test func zugferd1InsideAPDF() async throws {
