@@ -269,9 +269,19 @@ enum EInvoiceXML {
     static func decimal(_ s: String?) -> Double? {
         guard let t = s?.trimmingCharacters(in: .whitespacesAndNewlines), !t.isEmpty else { return nil }
         if let v = Double(t), v.isFinite { return v }
-        // Lenient: a stray thousands comma or a currency code slipped into the text.
-        let cleaned = t.filter { $0.isNumber || $0 == "." || $0 == "-" || $0 == "+" }
-        guard !cleaned.isEmpty, let v = Double(cleaned), v.isFinite else { return nil }
+        // Lenient, for producers that break the schema: a currency code or symbol beside the number, a decimal
+        // comma ("1234,56"), thousands separators ("1.234,56", "1,234.56"). The last mark is the decimal one.
+        var kept = t.filter { $0.isASCII && ($0.isNumber || $0 == "." || $0 == "," || $0 == "-" || $0 == "+") }
+        if let last = kept.lastIndex(where: { $0 == "." || $0 == "," }) {
+            let mark = kept[last]
+            let other: Character = mark == "." ? "," : "."
+            if mark == ",", kept.filter({ $0 == "," }).count > 1 { kept.removeAll { $0 == "," } }   // "1,234,567"
+            else {
+                kept.removeAll { $0 == other }
+                kept = kept.replacingOccurrences(of: ",", with: ".")
+            }
+        }
+        guard !kept.isEmpty, let v = Double(kept), v.isFinite else { return nil }
         return v
     }
     static func number(_ s: String?) -> JSONValue { decimal(s).map { JSONValue(rounded($0)) } ?? .null }

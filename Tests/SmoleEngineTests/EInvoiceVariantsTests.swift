@@ -484,6 +484,19 @@ enum Variant {
         #expect(c?.schema == "invoice")
     }
 
+    /// xs:decimal as the standards write it, and the slips some producers make.
+    @Test func decimals() {
+        #expect(EInvoiceXML.decimal("235.62") == 235.62)
+        #expect(EInvoiceXML.decimal(" -59.50\n") == -59.5)
+        #expect(EInvoiceXML.decimal("20.0000") == 20)
+        #expect(EInvoiceXML.decimal("1234,56") == 1234.56)
+        #expect(EInvoiceXML.decimal("1.234,56") == 1234.56)
+        #expect(EInvoiceXML.decimal("1,234.56") == 1234.56)
+        #expect(EInvoiceXML.decimal("EUR 99.90") == 99.9)
+        #expect(EInvoiceXML.decimal("") == nil)
+        #expect(EInvoiceXML.decimal("n/a") == nil)
+    }
+
     /// Rows read from a page stop where their amounts reach the XML's line total.
     @Test func pageRowsAreCutAtTheXMLLineTotal() {
         let rows: [JSONValue] = [["description": "A", "amount": 760], ["description": "B", "amount": 240],
