@@ -4,13 +4,19 @@ import FoundationXML
 #endif
 import SmoleCore
 
-/// A small element tree with namespace prefixes dropped (ram:ID → ID).
+/// A small element tree: each element by its local name and namespace URI, whatever prefix the file used
+/// (`ubl:Invoice`, `Invoice` and `ns0:Invoice` are one element).
 final class XMLNode {
     let name: String
+    let namespace: String?
     var attributes: [String: String]
     var text = ""
     var children: [XMLNode] = []
-    init(name: String, attributes: [String: String]) { self.name = name; self.attributes = attributes }
+    init(name: String, namespace: String? = nil, attributes: [String: String]) {
+        self.name = name
+        self.namespace = namespace
+        self.attributes = attributes
+    }
 
     func child(_ n: String) -> XMLNode? { children.first { $0.name == n } }
     func all(_ n: String) -> [XMLNode] { children.filter { $0.name == n } }
@@ -20,13 +26,27 @@ final class XMLNode {
         for part in path.split(separator: "/") { node = node?.child(String(part)); if node == nil { return nil } }
         return node
     }
+    /// Every node at the end of a path of local names, across repeated elements on the way.
+    func findAll(_ path: String) -> [XMLNode] {
+        var nodes = [self]
+        for part in path.split(separator: "/") { nodes = nodes.flatMap { $0.all(String(part)) } }
+        return nodes
+    }
+    /// The trimmed text at a path, nil when absent or empty.
     func value(_ path: String) -> String? {
-        guard let t = find(path)?.text.trimmingCharacters(in: .whitespacesAndNewlines), !t.isEmpty else { return nil }
+        guard let t = find(path)?.trimmed, !t.isEmpty else { return nil }
         return t
     }
+    var trimmed: String { text.trimmingCharacters(in: .whitespacesAndNewlines) }
     /// Depth-first search for the first descendant named `n`.
     func descendant(_ n: String) -> XMLNode? {
         for c in children { if c.name == n { return c }; if let d = c.descendant(n) { return d } }
+        return nil
+    }
+    /// Depth-first search for the first node (this one included) that satisfies `match`.
+    func first(where match: (XMLNode) -> Bool) -> XMLNode? {
+        if match(self) { return self }
+        for c in children { if let d = c.first(where: match) { return d } }
         return nil
     }
 }
@@ -36,34 +56,105 @@ private final class TreeBuilder: NSObject, XMLParserDelegate {
     var root: XMLNode?
     static func local(_ n: String) -> String { n.split(separator: ":").last.map(String.init) ?? n }
     func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]) {
-        let node = XMLNode(name: Self.local(elementName), attributes: attributeDict)
-        if let top = stack.last { top.children.append(node) } else { root = node }
+        var attributes: [String: String] = [:]
+        for (k, v) in attributeDict where !k.hasPrefix("xmlns") { attributes[Self.local(k)] = v }
+        let ns = namespaceURI.flatMap { $0.isEmpty ? nil : $0 }
+        let node = XMLNode(name: Self.local(elementName), namespace: ns, attributes: attributes)
+        if let top = stack.last { top.children.append(node) } else if root == nil { root = node }
         stack.append(node)
     }
     func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
         _ = stack.popLast()
     }
     func parser(_ parser: XMLParser, foundCharacters string: String) { stack.last?.text += string }
+    func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
+        stack.last?.text += String(decoding: CDATABlock, as: UTF8.self)
+    }
 }
 
 enum EInvoiceXML {
+    /// The syntaxes mapped onto the invoice fields.
+    enum Syntax: Equatable {
+        /// UN/CEFACT CII D16B: XRechnung CII, ZUGFeRD 2.x, Factur-X (all profiles).
+        case cii
+        /// ZUGFeRD 1.0 (`CrossIndustryDocument`, CII D13B-based).
+        case zugferd1
+        /// OASIS UBL 2.1 `Invoice` or `CreditNote`: XRechnung UBL, Peppol BIS.
+        case ubl
+    }
+
+    static let ciiNamespace = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice"
+    static let zugferd1Namespace = "urn:ferd:CrossIndustryDocument:invoice"
+    static let ublInvoiceNamespace = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
+    static let ublCreditNoteNamespace = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
+
+    /// Which e-invoice syntax an element is the root of, by local name and namespace (never by prefix).
+    static func syntax(of node: XMLNode) -> Syntax? {
+        guard let ns = node.namespace else { return nil }
+        switch node.name {
+        case "CrossIndustryInvoice" where ns.hasPrefix(ciiNamespace): return .cii
+        case "CrossIndustryDocument" where ns.hasPrefix(zugferd1Namespace): return .zugferd1
+        case "Invoice" where ns == ublInvoiceNamespace: return .ubl
+        case "CreditNote" where ns == ublCreditNoteNamespace: return .ubl
+        default: return nil
+        }
+    }
+
     static func parseTree(_ bytes: [UInt8]) -> XMLNode? {
         let parser = XMLParser(data: Data(bytes))
         let b = TreeBuilder()
         parser.delegate = b
-        parser.shouldProcessNamespaces = false
-        guard parser.parse() else { return nil }
+        parser.shouldProcessNamespaces = true
+        parser.shouldResolveExternalEntities = false
+        // A truncated file can end without an error from the parser: every element must also have closed.
+        guard parser.parse(), parser.parserError == nil, b.stack.isEmpty else { return nil }
         return b.root
     }
 
-    /// Whether these bytes are a CII CrossIndustryInvoice or a UBL Invoice/CreditNote.
+    /// The e-invoice element and its syntax: the document's root, or one wrapped in an envelope
+    /// (a Peppol StandardBusinessDocument, say). Nil when the bytes are not well-formed or hold no e-invoice.
+    static func invoiceRoot(_ bytes: [UInt8]) -> (XMLNode, Syntax)? {
+        guard let root = parseTree(bytes) else { return nil }
+        if let s = syntax(of: root) { return (root, s) }
+        guard let inner = root.first(where: { syntax(of: $0) != nil }), let s = syntax(of: inner) else { return nil }
+        return (inner, s)
+    }
+
+    /// A quick look at the first bytes: could this be CII, ZUGFeRD 1.0 or UBL? (`invoiceRoot` decides.)
     static func isEInvoice(_ bytes: [UInt8]) -> Bool {
-        let head = String(decoding: bytes.prefix(4096), as: UTF8.self)
-        return head.contains("CrossIndustryInvoice") || head.range(of: #"<([A-Za-z0-9]+:)?(Invoice|CreditNote)[\s>]"#, options: .regularExpression) != nil
+        let head = decodeText(Array(bytes.prefix(4096)))
+        return head.contains("CrossIndustryInvoice") || head.contains("CrossIndustryDocument")
+            || head.contains(ublInvoiceNamespace) || head.contains(ublCreditNoteNamespace)
+            || head.range(of: #"<([A-Za-z0-9_.-]+:)?(Invoice|CreditNote)[\s>]"#, options: .regularExpression) != nil
+    }
+
+    /// Whether these bytes are a well-formed e-invoice this mapping reads.
+    static func recognizes(_ bytes: [UInt8]) -> Bool { isEInvoice(bytes) && invoiceRoot(bytes) != nil }
+
+    /// XML bytes as text, honouring a byte-order mark (UTF-8, UTF-16) or a declared single-byte encoding
+    /// (ISO-8859-1, ISO-8859-15, windows-1252); UTF-8 otherwise.
+    static func decodeText(_ bytes: [UInt8]) -> String {
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { return String(decoding: bytes.dropFirst(3), as: UTF8.self) }
+        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
+            let even = bytes.count & ~1
+            return String(data: Data(bytes[0..<even]), encoding: .utf16) ?? ""
+        }
+        let declaration = String(decoding: bytes.prefix(200), as: UTF8.self).lowercased()
+        if declaration.hasPrefix("<?xml"), let end = declaration.firstIndex(of: ">") {
+            let decl = declaration[..<end]
+            if decl.contains("iso-8859") || decl.contains("latin1") || decl.contains("latin-1") {
+                return String(data: Data(bytes), encoding: .isoLatin1) ?? String(decoding: bytes, as: UTF8.self)
+            }
+            if decl.contains("windows-1252") || decl.contains("cp1252") {
+                return String(data: Data(bytes), encoding: .windowsCP1252) ?? String(decoding: bytes, as: UTF8.self)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Finds an embedded CII/UBL XML file in a PDF (Factur-X, ZUGFeRD, XRechnung). Cheap when there is none:
-    /// pdfdetach only runs when the file mentions embedded files.
+    /// pdfdetach only runs when the file mentions embedded files. An attachment that is not well-formed is
+    /// passed over (the next one is tried, else the PDF's text is read as for any PDF).
     static func embeddedXML(pdfPath: String, size: Int, options: EngineOptions) async throws(RecordError) -> [UInt8]? {
         guard size < 200 * 1024 * 1024, let data = FileManager.default.contents(atPath: pdfPath) else { return nil }
         // An embedded file's stream dictionary is never inside a compressed object stream, so its
@@ -101,10 +192,11 @@ enum EInvoiceXML {
             let name = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
             if name.lowercased().hasSuffix(".xml") { candidates.append((n, name)) }
         }
-        // Prefer the standard names.
+        // Prefer the standard names: Factur-X / ZUGFeRD 2.x, ZUGFeRD 1.0, XRechnung.
+        let standard: Set<String> = ["factur-x.xml", "zugferd-invoice.xml", "xrechnung.xml", "order-x.xml"]
         candidates.sort { a, b in
-            let pa = ["factur-x.xml", "zugferd-invoice.xml", "xrechnung.xml", "order-x.xml"].contains(a.1.lowercased()) ? 0 : 1
-            let pb = ["factur-x.xml", "zugferd-invoice.xml", "xrechnung.xml", "order-x.xml"].contains(b.1.lowercased()) ? 0 : 1
+            let pa = standard.contains(a.1.lowercased()) ? 0 : 1
+            let pb = standard.contains(b.1.lowercased()) ? 0 : 1
             return pa < pb
         }
         guard !candidates.isEmpty else { return nil }
@@ -115,112 +207,269 @@ enum EInvoiceXML {
             let r = try await ExternalTool.run("pdfdetach", ["-save", String(n), "-o", out, pdfPath], options: options)
             guard r.status == 0, let d = FileManager.default.contents(atPath: out) else { continue }
             let bytes = [UInt8](d)
-            if isEInvoice(bytes) { return bytes }
+            if recognizes(bytes) { return bytes }
         }
         return nil
     }
 
-    /// Maps CII or UBL onto the invoice fields. Nil when the XML is neither.
+    /// The invoice fields the mapping fills. A field the XML does not carry maps to `null`
+    /// (`line_items` too, when the profile has no lines: MINIMUM, BASIC WL).
+    static let fields = ["vendor_name", "customer_name", "invoice_number", "date", "due_date", "currency",
+                         "subtotal", "tax", "total", "line_items"]
+
+    /// Maps CII (XRechnung, ZUGFeRD 2.x, Factur-X), ZUGFeRD 1.0 or UBL (Invoice, CreditNote) onto the invoice
+    /// fields. Nil when the XML is none of these or is not well-formed.
     static func mapInvoice(_ bytes: [UInt8]) -> JSONObject? {
-        guard let root = parseTree(bytes) else { return nil }
-        if root.name == "CrossIndustryInvoice" { return mapCII(root) }
-        if root.name == "Invoice" || root.name == "CreditNote" { return mapUBL(root) }
-        return nil
+        guard let (root, syntax) = invoiceRoot(bytes) else { return nil }
+        switch syntax {
+        case .cii, .zugferd1: return mapCII(root)
+        case .ubl: return mapUBL(root)
+        }
     }
 
-    static func number(_ s: String?) -> JSONValue {
-        guard let s, let v = Double(s.trimmingCharacters(in: .whitespaces)) else { return .null }
-        return JSONValue(v)
+    /// Merges the mapped XML onto a schema's fields. XML values win. Fields the mapping does not know
+    /// come from the text. Fields it knows but the XML leaves out (a MINIMUM profile's lines, say) come from
+    /// the text when there is a rendered text (a PDF); for a bare XML file they stay null, and lines are `[]`.
+    static func merge(_ mapped: JSONObject, schema s: Schema, textIsRendered: Bool, fromText: () -> JSONObject) -> JSONObject {
+        var o = JSONObject(members: [])
+        var text: JSONObject? = nil
+        func textValue(_ name: String) -> JSONValue {
+            if text == nil { text = fromText() }
+            return text?[name] ?? .null
+        }
+        for f in s.fields {
+            var v: JSONValue
+            switch mapped[f.name] {
+            case .some(let m) where !m.isNull: v = m
+            case .none: v = textValue(f.name)
+            case .some:
+                if textIsRendered { v = textValue(f.name) } else { v = f.name == "line_items" ? .array([]) : .null }
+                if f.name == "line_items", let rows = v.arrayValue, let total = mapped[lineTotalKey]?.doubleValue {
+                    v = .array(rowsUpTo(total, rows))
+                }
+            }
+            o.members.append(.init(key: f.name, value: v))
+        }
+        return o
     }
+
+    /// The XML's sum of line amounts (BT-106), kept beside the fields to check lines read from the page.
+    static let lineTotalKey = "_line_total"
+
+    /// Lines read from a page, cut where their amounts add up to the XML's line total: rows after that point
+    /// ("Summe Positionen", a shipping charge) are not lines. Unchanged when no prefix adds up.
+    static func rowsUpTo(_ total: Double, _ rows: [JSONValue]) -> [JSONValue] {
+        var sum = 0.0
+        for (i, row) in rows.enumerated() {
+            guard let a = row["amount"]?.doubleValue else { continue }
+            sum += a
+            if abs(sum - total) < 0.005 { return Array(rows.prefix(i + 1)) }
+        }
+        return rows
+    }
+
+    // MARK: values
+
+    /// An XML decimal (xs:decimal: dot as the decimal mark, optional sign).
+    static func decimal(_ s: String?) -> Double? {
+        guard let t = s?.trimmingCharacters(in: .whitespacesAndNewlines), !t.isEmpty else { return nil }
+        if let v = Double(t), v.isFinite { return v }
+        // Lenient, for producers that break the schema: a currency code or symbol beside the number, a decimal
+        // comma ("1234,56"), thousands separators ("1.234,56", "1,234.56"). The last mark is the decimal one.
+        var kept = t.filter { $0.isASCII && ($0.isNumber || $0 == "." || $0 == "," || $0 == "-" || $0 == "+") }
+        if let last = kept.lastIndex(where: { $0 == "." || $0 == "," }) {
+            let mark = kept[last]
+            let other: Character = mark == "." ? "," : "."
+            if mark == ",", kept.filter({ $0 == "," }).count > 1 { kept.removeAll { $0 == "," } }   // "1,234,567"
+            else {
+                kept.removeAll { $0 == other }
+                kept = kept.replacingOccurrences(of: ",", with: ".")
+            }
+        }
+        guard !kept.isEmpty, let v = Double(kept), v.isFinite else { return nil }
+        return v
+    }
+    static func number(_ s: String?) -> JSONValue { decimal(s).map { JSONValue(rounded($0)) } ?? .null }
+    static func number(_ d: Double?) -> JSONValue { d.map { JSONValue(rounded($0)) } ?? .null }
+    /// Drops binary floating-point noise (0.1 + 0.2) while keeping every digit an XML amount can carry.
+    static func rounded(_ d: Double) -> Double { (d * 1e6).rounded() / 1e6 }
     static func string(_ s: String?) -> JSONValue {
         guard let s = s?.trimmingCharacters(in: .whitespacesAndNewlines), !s.isEmpty else { return .null }
         return .string(s.split(whereSeparator: \.isWhitespace).joined(separator: " "))
     }
-    static func ciiDate(_ node: XMLNode?) -> JSONValue {
-        guard let node, let ds = node.descendant("DateTimeString") ?? (node.name == "DateTimeString" ? node : nil) else {
-            if let t = node?.text.trimmingCharacters(in: .whitespacesAndNewlines), let d = Parse.date(t, dayFirst: true) { return .string(d) }
-            return .null
+
+    /// "2026-03-15", also with a time or zone after it ("2026-03-15Z", "2026-03-15T10:00:00+01:00").
+    static func isoDate(_ s: String?) -> String? {
+        guard let t = s?.trimmingCharacters(in: .whitespacesAndNewlines), !t.isEmpty else { return nil }
+        let c = Array(t.utf8)
+        if c.count >= 10, c[4] == UInt8(ascii: "-"), c[7] == UInt8(ascii: "-"),
+           let y = Int(String(t.prefix(4))), let m = Int(String(t.dropFirst(5).prefix(2))), let d = Int(String(t.dropFirst(8).prefix(2))),
+           let iso = validDate(y, m, d) {
+            return iso
         }
-        let t = ds.text.trimmingCharacters(in: .whitespacesAndNewlines)
-        let format = ds.attributes["format"] ?? "102"
-        if format == "102", t.count == 8, let _ = Int(t) {
-            return .string("\(t.prefix(4))-\(t.dropFirst(4).prefix(2))-\(t.suffix(2))")
-        }
-        if let d = Parse.date(t, dayFirst: true) { return .string(d) }
-        return .null
+        return Parse.date(t, dayFirst: true)
+    }
+    static func validDate(_ y: Int, _ m: Int, _ d: Int) -> String? {
+        guard (1900...2200).contains(y), (1...12).contains(m), (1...31).contains(d) else { return nil }
+        var comps = DateComponents()
+        comps.year = y; comps.month = m; comps.day = d
+        let cal = Calendar(identifier: .gregorian)
+        guard let date = cal.date(from: comps), cal.component(.day, from: date) == d else { return nil }
+        return String(format: "%04d-%02d-%02d", y, m, d)
     }
 
+    /// A CII date element (`IssueDateTime`, `DueDateDateTime`): its `DateTimeString` or `DateString`, format 102
+    /// (yyyymmdd, the one EN 16931 allows), also 203 (yyyymmddhhmm) and ISO text.
+    static func ciiDate(_ node: XMLNode?) -> JSONValue {
+        guard let node else { return .null }
+        let ds = node.first { $0.name == "DateTimeString" || $0.name == "DateString" }
+        let t = (ds ?? node).trimmed
+        guard !t.isEmpty else { return .null }
+        let format = ds?.attributes["format"]
+        let digits = t.allSatisfy(\.isNumber)
+        if digits, t.count == 8 || (t.count == 12 && format == "203"),
+           let y = Int(t.prefix(4)), let m = Int(t.dropFirst(4).prefix(2)), let d = Int(t.dropFirst(6).prefix(2)),
+           let iso = validDate(y, m, d) {
+            return .string(iso)
+        }
+        return isoDate(t).map { .string($0) } ?? .null
+    }
+
+    // MARK: CII (ZUGFeRD 2.x, Factur-X, XRechnung CII) and ZUGFeRD 1.0
+
+    /// CII D16B and ZUGFeRD 1.0 name the same things differently; each lookup tries both names.
     static func mapCII(_ root: XMLNode) -> JSONObject {
         var o = JSONObject()
-        let doc = root.child("ExchangedDocument")
-        let tx = root.child("SupplyChainTradeTransaction")
-        let agreement = tx?.child("ApplicableHeaderTradeAgreement")
-        let settlement = tx?.child("ApplicableHeaderTradeSettlement")
+        let doc = root.child("ExchangedDocument") ?? root.child("HeaderExchangedDocument")
+        let tx = root.child("SupplyChainTradeTransaction") ?? root.child("SpecifiedSupplyChainTradeTransaction")
+        let agreement = tx?.child("ApplicableHeaderTradeAgreement") ?? tx?.child("ApplicableSupplyChainTradeAgreement")
+        let settlement = tx?.child("ApplicableHeaderTradeSettlement") ?? tx?.child("ApplicableSupplyChainTradeSettlement")
         let sums = settlement?.child("SpecifiedTradeSettlementHeaderMonetarySummation")
-        o["vendor_name"] = string(agreement?.value("SellerTradeParty/Name"))
-        o["customer_name"] = string(agreement?.value("BuyerTradeParty/Name"))
+            ?? settlement?.child("SpecifiedTradeSettlementMonetarySummation")
+
+        // BT-27 / BT-44: the seller's and buyer's name (the legal name a PDF's letterhead shows); the trading name
+        // (BT-28) only when the name is missing.
+        func partyName(_ p: XMLNode?) -> String? {
+            p?.value("Name") ?? p?.value("SpecifiedLegalOrganization/TradingBusinessName")
+        }
+        o["vendor_name"] = string(partyName(agreement?.child("SellerTradeParty")))
+        o["customer_name"] = string(partyName(agreement?.child("BuyerTradeParty")))
         o["invoice_number"] = string(doc?.value("ID"))
         o["date"] = ciiDate(doc?.child("IssueDateTime"))
-        o["due_date"] = ciiDate(settlement?.child("SpecifiedTradePaymentTerms")?.child("DueDateDateTime"))
-        let currency = settlement?.value("InvoiceCurrencyCode") ?? sums?.child("GrandTotalAmount")?.attributes["currencyID"]
+        let terms = settlement?.all("SpecifiedTradePaymentTerms") ?? []
+        o["due_date"] = ciiDate(terms.lazy.compactMap { $0.child("DueDateDateTime") }.first)
+
+        let currency = settlement?.value("InvoiceCurrencyCode")
+            ?? sums?.child("GrandTotalAmount")?.attributes["currencyID"]
+            ?? sums?.child("TaxBasisTotalAmount")?.attributes["currencyID"]
         o["currency"] = string(currency)
-        let subtotal = sums?.value("TaxBasisTotalAmount") ?? sums?.value("LineTotalAmount")
-        o["subtotal"] = number(subtotal)
-        // TaxTotalAmount may appear twice (invoice and accounting currency): take the invoice currency's.
-        let taxes = sums?.all("TaxTotalAmount") ?? []
-        let tax = taxes.first { $0.attributes["currencyID"] == nil || $0.attributes["currencyID"] == currency } ?? taxes.first
-        o["tax"] = number(tax?.text)
-        o["total"] = number(sums?.value("GrandTotalAmount") ?? sums?.value("DuePayableAmount"))
-        var items: [JSONValue] = []
-        for li in tx?.all("IncludedSupplyChainTradeLineItem") ?? [] {
-            var item = JSONObject()
-            item["description"] = string(li.value("SpecifiedTradeProduct/Name") ?? li.value("SpecifiedTradeProduct/Description"))
-            item["quantity"] = number(li.value("SpecifiedLineTradeDelivery/BilledQuantity"))
-            let agreementLine = li.child("SpecifiedLineTradeAgreement")
-            var price = number(agreementLine?.value("NetPriceProductTradePrice/ChargeAmount") ?? agreementLine?.value("GrossPriceProductTradePrice/ChargeAmount"))
-            if let basis = agreementLine?.value("NetPriceProductTradePrice/BasisQuantity"), let b = Double(basis), b > 0, b != 1, let p = price.doubleValue {
-                price = JSONValue(p / b)
-            }
-            item["unit_price"] = price
-            item["amount"] = number(li.value("SpecifiedLineTradeSettlement/SpecifiedTradeSettlementLineMonetarySummation/LineTotalAmount"))
-            items.append(.object(item))
+
+        // Several amounts may repeat with a currencyID (TaxTotalAmount in the invoice and in the VAT accounting
+        // currency): take the invoice currency's, else the first.
+        func amount(_ name: String) -> Double? {
+            let nodes = sums?.all(name) ?? []
+            let pick = nodes.first { $0.attributes["currencyID"] == currency && !$0.trimmed.isEmpty }
+                ?? nodes.first { $0.attributes["currencyID"] == nil && !$0.trimmed.isEmpty }
+                ?? nodes.first { !$0.trimmed.isEmpty }
+            return decimal(pick?.text)
         }
-        o["line_items"] = .array(items)
+        let lineTotal = amount("LineTotalAmount")
+        let taxBasis = amount("TaxBasisTotalAmount")
+        let grand = amount("GrandTotalAmount")
+        var tax = amount("TaxTotalAmount")
+        if tax == nil {
+            // No header total: the VAT breakdown's amounts (ApplicableTradeTax/CalculatedAmount), summed.
+            let parts = (settlement?.all("ApplicableTradeTax") ?? []).compactMap { decimal($0.value("CalculatedAmount")) }
+            if !parts.isEmpty { tax = parts.reduce(0, +) }
+        }
+        // Subtotal: the tax basis (lines after document-level allowances and charges), which with the tax makes
+        // the total; else the lines' total adjusted by those allowances and charges.
+        var subtotal = taxBasis
+        if subtotal == nil, let lineTotal {
+            subtotal = lineTotal + (amount("ChargeTotalAmount") ?? 0) - (amount("AllowanceTotalAmount") ?? 0)
+        }
+        if subtotal == nil, let grand, let tax { subtotal = grand - tax }
+        o["subtotal"] = number(subtotal)
+        o["tax"] = number(tax)
+        o["total"] = number(grand ?? amount("DuePayableAmount"))
+
+        let lines = tx?.all("IncludedSupplyChainTradeLineItem") ?? []
+        o["line_items"] = lines.isEmpty ? .null : .array(lines.map { .object(ciiLine($0)) })
+        // MINIMUM has no line total: its tax basis is the lines' sum unless there are document-level allowances.
+        if let check = lineTotal ?? taxBasis { o[lineTotalKey] = JSONValue(rounded(check)) }
         return o
     }
 
+    static func ciiLine(_ li: XMLNode) -> JSONObject {
+        var item = JSONObject()
+        item["description"] = string(li.value("SpecifiedTradeProduct/Name") ?? li.value("SpecifiedTradeProduct/Description"))
+        let delivery = li.child("SpecifiedLineTradeDelivery") ?? li.child("SpecifiedSupplyChainTradeDelivery")
+        item["quantity"] = number(delivery?.value("BilledQuantity"))
+        // The net price (BT-146) per its base quantity (BT-149: "12.50 per 100 pieces" is 0.125 a piece);
+        // the gross price only when there is no net price.
+        let agreement = li.child("SpecifiedLineTradeAgreement") ?? li.child("SpecifiedSupplyChainTradeAgreement")
+        let priceNode = agreement?.child("NetPriceProductTradePrice") ?? agreement?.child("GrossPriceProductTradePrice")
+        var price = decimal(priceNode?.value("ChargeAmount"))
+        if let p = price, let b = decimal(priceNode?.value("BasisQuantity")), b > 0 { price = p / b }
+        item["unit_price"] = number(price)
+        let settlement = li.child("SpecifiedLineTradeSettlement") ?? li.child("SpecifiedSupplyChainTradeSettlement")
+        let lineSums = settlement?.child("SpecifiedTradeSettlementLineMonetarySummation")
+            ?? settlement?.child("SpecifiedTradeSettlementMonetarySummation")
+        item["amount"] = number(lineSums?.value("LineTotalAmount"))
+        return item
+    }
+
+    // MARK: UBL (XRechnung UBL, Peppol BIS)
+
     static func mapUBL(_ root: XMLNode) -> JSONObject {
         var o = JSONObject()
+        // BT-27 / BT-44 (PartyLegalEntity/RegistrationName), as CII's Name; the trading name
+        // (PartyName/Name, BT-28 / BT-45) only when it is missing.
         func partyName(_ p: XMLNode?) -> String? {
             let party = p?.child("Party")
-            return party?.value("PartyName/Name") ?? party?.value("PartyLegalEntity/RegistrationName")
+            return party?.value("PartyLegalEntity/RegistrationName") ?? party?.value("PartyName/Name")
         }
         o["vendor_name"] = string(partyName(root.child("AccountingSupplierParty")))
         o["customer_name"] = string(partyName(root.child("AccountingCustomerParty")))
         o["invoice_number"] = string(root.value("ID"))
-        o["date"] = root.value("IssueDate").flatMap { Parse.date($0, dayFirst: true) }.map { .string($0) } ?? .null
-        let due = root.value("DueDate") ?? root.value("PaymentMeans/PaymentDueDate")
-        o["due_date"] = due.flatMap { Parse.date($0, dayFirst: true) }.map { .string($0) } ?? .null
-        let currency = root.value("DocumentCurrencyCode")
-        o["currency"] = string(currency)
+        o["date"] = isoDate(root.value("IssueDate")).map { .string($0) } ?? .null
+        let due = root.value("DueDate") ?? root.findAll("PaymentMeans/PaymentDueDate").lazy.compactMap { $0.trimmed.isEmpty ? nil : $0.trimmed }.first
+        o["due_date"] = isoDate(due).map { .string($0) } ?? .null
         let totals = root.child("LegalMonetaryTotal")
-        o["subtotal"] = number(totals?.value("TaxExclusiveAmount") ?? totals?.value("LineExtensionAmount"))
+        let currency = root.value("DocumentCurrencyCode") ?? totals?.child("PayableAmount")?.attributes["currencyID"]
+        o["currency"] = string(currency)
+
+        var subtotal = decimal(totals?.value("TaxExclusiveAmount"))
+        if subtotal == nil, let lines = decimal(totals?.value("LineExtensionAmount")) {
+            subtotal = lines + (decimal(totals?.value("ChargeTotalAmount")) ?? 0) - (decimal(totals?.value("AllowanceTotalAmount")) ?? 0)
+        }
+        // TaxTotal repeats when VAT is also stated in the accounting currency (BT-111): take the document currency's.
         let taxTotals = root.all("TaxTotal")
-        let tt = taxTotals.first { $0.child("TaxAmount")?.attributes["currencyID"] == currency } ?? taxTotals.first
-        o["tax"] = number(tt?.value("TaxAmount"))
-        o["total"] = number(totals?.value("TaxInclusiveAmount") ?? totals?.value("PayableAmount"))
-        var items: [JSONValue] = []
-        for li in root.all("InvoiceLine") + root.all("CreditNoteLine") {
+        let tt = taxTotals.first { $0.child("TaxAmount")?.attributes["currencyID"] == currency }
+            ?? taxTotals.first { $0.child("TaxSubtotal") != nil } ?? taxTotals.first
+        var tax = decimal(tt?.value("TaxAmount"))
+        if tax == nil, let tt {
+            let parts = tt.all("TaxSubtotal").compactMap { decimal($0.value("TaxAmount")) }
+            if !parts.isEmpty { tax = parts.reduce(0, +) }
+        }
+        let total = decimal(totals?.value("TaxInclusiveAmount")) ?? decimal(totals?.value("PayableAmount"))
+        if subtotal == nil, let total, let tax { subtotal = total - tax }
+        o["subtotal"] = number(subtotal)
+        o["tax"] = number(tax)
+        o["total"] = number(total)
+
+        if let lineTotal = decimal(totals?.value("LineExtensionAmount")) { o[lineTotalKey] = JSONValue(rounded(lineTotal)) }
+        let lines = root.all("InvoiceLine") + root.all("CreditNoteLine")
+        o["line_items"] = lines.isEmpty ? .null : .array(lines.map { li in
             var item = JSONObject()
             item["description"] = string(li.value("Item/Name") ?? li.value("Item/Description"))
             item["quantity"] = number(li.value("InvoicedQuantity") ?? li.value("CreditedQuantity"))
-            var price = number(li.value("Price/PriceAmount"))
-            if let basis = li.value("Price/BaseQuantity"), let b = Double(basis), b > 0, b != 1, let p = price.doubleValue { price = JSONValue(p / b) }
-            item["unit_price"] = price
+            var price = decimal(li.value("Price/PriceAmount"))
+            if let p = price, let b = decimal(li.value("Price/BaseQuantity")), b > 0 { price = p / b }
+            item["unit_price"] = number(price)
             item["amount"] = number(li.value("LineExtensionAmount"))
-            items.append(.object(item))
-        }
-        o["line_items"] = .array(items)
+            return .object(item)
+        })
         return o
     }
 }

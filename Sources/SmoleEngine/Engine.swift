@@ -86,21 +86,15 @@ public final class Engine: Sendable {
     func extract(text doc: DocumentText, schema s: Schema) -> ExtractionOutput {
         if let xml = doc.xml, let mapped = EInvoiceXML.mapInvoice(xml) {
             // The e-invoice XML is the exact source: map its fields onto the schema's.
-            var o = JSONObject(members: [])
-            var fromText: JSONObject? = nil
-            for f in s.fields {
-                if let v = mapped[f.name], !(v.isNull) { o.members.append(.init(key: f.name, value: v)); continue }
-                if mapped[f.name] == nil {
-                    if fromText == nil { fromText = Extractor(layout: Layout(pages: doc.pages), schema: s).run() }
-                    o.members.append(.init(key: f.name, value: fromText?[f.name] ?? .null))
-                } else {
-                    o.members.append(.init(key: f.name, value: .null))
-                }
+            let o = EInvoiceXML.merge(mapped, schema: s, textIsRendered: doc.kind != .xml) {
+                Extractor(layout: Layout(pages: doc.pages), schema: s).run()
             }
             var ev: JSONValue? = nil
             if options.evidence {
                 var e = JSONObject()
-                for m in o where !m.value.isNull { e[m.key] = ["source": "embedded XML", "confidence": 1.0] }
+                for m in o where !m.value.isNull && !(mapped[m.key]?.isNull ?? true) {
+                    e[m.key] = ["source": "embedded XML", "confidence": 1.0]
+                }
                 ev = .object(e)
             }
             return ExtractionOutput(data: .object(o), evidence: ev)

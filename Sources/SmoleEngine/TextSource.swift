@@ -40,10 +40,9 @@ enum TextSource {
         case .xml:
             guard let data = FileManager.default.contents(atPath: path) else { throw RecordError(.unreadable, "\(path) cannot be read") }
             let bytes = [UInt8](data)
-            if EInvoiceXML.isEInvoice(bytes) {
-                return DocumentText(pages: [HTMLText.strip(String(decoding: bytes, as: UTF8.self), xml: true)], kind: .xml, xml: bytes)
-            }
-            return DocumentText(pages: [HTMLText.strip(String(decoding: bytes, as: UTF8.self), xml: true)], kind: .xml)
+            // The declared encoding (ISO-8859-1, UTF-16, a BOM) decides the text; XMLParser reads the bytes itself.
+            let page = HTMLText.strip(EInvoiceXML.decodeText(bytes), xml: true)
+            return DocumentText(pages: [page], kind: .xml, xml: EInvoiceXML.recognizes(bytes) ? bytes : nil)
         case .html:
             guard let data = FileManager.default.contents(atPath: path) else { throw RecordError(.unreadable, "\(path) cannot be read") }
             return DocumentText(pages: [HTMLText.strip(String(decoding: data, as: UTF8.self), xml: false)], kind: .html)
@@ -65,12 +64,18 @@ enum TextSource {
             return .image
         }
         if head.isEmpty { throw RecordError(.unsupportedType, "\(path) is empty") }
+        // UTF-16 XML (a byte-order mark, then "<"): its zero bytes are not a binary file's.
+        if starts([0xFF, 0xFE]) || starts([0xFE, 0xFF]),
+           EInvoiceXML.decodeText(head).trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("<") {
+            return .xml
+        }
         if head.contains(0) { throw RecordError(.unsupportedType, "\(path) is a binary file of a kind no text source reads (PDF, PNG, JPEG, TIFF, WebP, XML, HTML, text)") }
         var text = String(decoding: head, as: UTF8.self)
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         let lower = text.lowercased().trimmingCharacters(in: .whitespacesAndNewlines)
         if lower.hasPrefix("<!doctype html") || lower.hasPrefix("<html") || (lower.hasPrefix("<") && lower.contains("<body")) { return .html }
-        if lower.hasPrefix("<?xml") || lower.hasPrefix("<") && (lower.contains("crossindustryinvoice") || lower.contains("<invoice")) {
+        if lower.hasPrefix("<?xml") || lower.hasPrefix("<") && (lower.contains("crossindustry") || lower.contains("<invoice")
+            || lower.contains("urn:oasis:names:specification:ubl:schema:xsd")) {
             if lower.contains("<html") { return .html }
             return .xml
         }
