@@ -180,7 +180,7 @@ enum EInvoiceXML {
         guard found else { return nil }
         // Read the attachments from the bytes first; pdfdetach only when one of them could not be read here.
         let own = PDFAttachments.embeddedFiles(in: [UInt8](data))
-        if let xml = own.files.first(where: { isEInvoice($0) }) { return xml }
+        if let xml = own.files.first(where: { recognizes($0) }) { return xml }
         if own.complete, !own.files.isEmpty { return nil }
         guard ExternalTool.locate("pdfdetach", path: options.toolSearchPath) != nil else { return nil }
         let list = try await ExternalTool.run("pdfdetach", ["-list", "-enc", "UTF-8", pdfPath], options: options)
