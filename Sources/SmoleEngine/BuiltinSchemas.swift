@@ -39,7 +39,7 @@ enum BuiltinSchemas {
         "currency": {"type": "string", "description": "ISO 4217 code of the invoice's currency.",
           "x-smole-labels": ["Currency", "Währung", "Devise", "Valuta"]},
         "subtotal": {"type": "number", "description": "Total before tax.",
-          "x-smole-labels": ["Exclusief BTW", "Excl. BTW", "Totaal exclusief BTW", "Grondslag", "Subtotal", "Sub-total", "Sub total", "Net amount", "Net total", "Total net", "Total excl. VAT", "Total excl. tax", "Total before tax", "Amount before tax", "Taxable amount", "Zwischensumme", "Nettobetrag", "Netto", "Summe netto", "Gesamt netto", "Total HT", "Montant HT", "Montant EUR HT", "Total hors taxes", "Sous-total", "Subtotaal", "Totaal excl. BTW", "Netto bedrag", "Totaal excl btw"]},
+          "x-smole-labels": ["Exclusief BTW", "Excl. BTW", "Summe Positionen", "Positionssumme", "Nettosumme", "Warenwert", "Totaal exclusief BTW", "Grondslag", "Subtotal", "Sub-total", "Sub total", "Net amount", "Net total", "Total net", "Total excl. VAT", "Total excl. tax", "Total before tax", "Amount before tax", "Taxable amount", "Zwischensumme", "Nettobetrag", "Netto", "Summe netto", "Gesamt netto", "Total HT", "Montant HT", "Montant EUR HT", "Total hors taxes", "Sous-total", "Subtotaal", "Totaal excl. BTW", "Netto bedrag", "Totaal excl btw"]},
         "tax": {"type": "number", "description": "Tax amount (VAT, sales tax).",
           "x-smole-labels": ["Sales Tax", "VAT", "Tax", "GST", "Tax amount", "Total tax", "BTW bedrag", "Montant TVA", "MwSt.-Betrag", "USt.-Betrag", "MwSt.", "MwSt", "USt.", "USt", "Umsatzsteuer", "Mehrwertsteuer", "TVA", "Montant TVA", "BTW", "Btw"]},
         "total": {"type": "number", "description": "Total to pay, tax included.",

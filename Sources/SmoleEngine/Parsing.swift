@@ -125,7 +125,7 @@ enum Parse {
             let otherBefore = seps.dropLast().contains { $0 != last }
             if sameBefore { decimalMark = nil }
             else if otherBefore { decimalMark = last }
-            else if let h = decimalHint, h == last, groups[0] == "0" { decimalMark = last }
+            else if let h = decimalHint, h == last, seps.count == 1 { decimalMark = last }   // "66,509" in a comma-decimal document
             else { decimalMark = nil }
         }
         var intGroups = groups
