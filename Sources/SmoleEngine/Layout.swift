@@ -80,25 +80,7 @@ struct Line: Sendable {
             var lowerBytes = u8
             for i in lowerBytes.indices where lowerBytes[i] >= 0x41 && lowerBytes[i] <= 0x5A { lowerBytes[i] |= 0x20 }
             self.keys = lowerBytes.map { UInt32($0) }
-            var cells: [Cell] = []
-            var i = 0
-            let n = u8.count
-            while i < n {
-                while i < n, u8[i] == 0x20 { i += 1 }
-                guard i < n else { break }
-                let s = i
-                var last = i
-                while i < n {
-                    if u8[i] == 0x20 {
-                        var j = i
-                        while j < n, u8[j] == 0x20 { j += 1 }
-                        if j - i >= 2 || j == n { break }
-                        i = j
-                    } else { last = i; i += 1 }
-                }
-                cells.append(Cell(start: s, end: last + 1, text: String(decoding: u8[s...last], as: UTF8.self)))
-            }
-            self.cells = cells
+            self.cells = Self.cellRanges(u8, space: 0x20).map { Cell(start: $0, end: $1, text: String(decoding: u8[$0..<$1], as: UTF8.self)) }
             return
         }
         let t = String(decoding: u8, as: UTF8.self)
@@ -113,27 +95,7 @@ struct Line: Sendable {
             self.storedChars = units.map(Character.init)
             self.storedLower = lowerUnits.map(Character.init)
             self.keys = lowerUnits.map(\.value)
-            var cells: [Cell] = []
-            var i = 0
-            let n = units.count
-            while i < n {
-                while i < n, units[i] == " " { i += 1 }
-                guard i < n else { break }
-                let s = i
-                var last = i
-                while i < n {
-                    if units[i] == " " {
-                        var j = i
-                        while j < n, units[j] == " " { j += 1 }
-                        if j - i >= 2 || j == n { break }
-                        i = j
-                    } else { last = i; i += 1 }
-                }
-                var view = String.UnicodeScalarView()
-                view.append(contentsOf: units[s...last])
-                cells.append(Cell(start: s, end: last + 1, text: String(view)))
-            }
-            self.cells = cells
+            self.cells = Self.cellRanges(units, space: " ").map { Cell(start: $0, end: $1, text: Unicode.Scalar.string(units[$0..<$1])) }
             return
         }
         let chars = Array(t)
@@ -148,25 +110,30 @@ struct Line: Sendable {
             }
         }
         self.keys = storedLower.map { $0.unicodeScalars.first!.value }
-        var cells: [Cell] = []
+        self.cells = Self.cellRanges(chars, space: " ").map { Cell(start: $0, end: $1, text: String(chars[$0..<$1])) }
+    }
+
+    /// Runs of text separated by two or more spaces, as (start, end) offsets; a single space stays inside a run.
+    static func cellRanges<T: Equatable>(_ units: [T], space: T) -> [(Int, Int)] {
+        var out: [(Int, Int)] = []
         var i = 0
-        let n = chars.count
+        let n = units.count
         while i < n {
-            while i < n, chars[i] == " " { i += 1 }
+            while i < n, units[i] == space { i += 1 }
             guard i < n else { break }
             let s = i
             var last = i
             while i < n {
-                if chars[i] == " " {
+                if units[i] == space {
                     var j = i
-                    while j < n, chars[j] == " " { j += 1 }
+                    while j < n, units[j] == space { j += 1 }
                     if j - i >= 2 || j == n { break }
                     i = j
                 } else { last = i; i += 1 }
             }
-            cells.append(Cell(start: s, end: last + 1, text: String(chars[s...last])))
+            out.append((s, last + 1))
         }
-        self.cells = cells
+        return out
     }
 
     func cell(at pos: Int) -> Cell? { cells.first { pos >= $0.start && pos < $0.end } }
