@@ -1,6 +1,7 @@
 import ArgumentParser
 import SmoleCore
 import SmoleEngine
+import Foundation
 
 @main
 struct SmoleExtract: AsyncParsableCommand {
@@ -26,8 +27,8 @@ struct SmoleExtract: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Schema for documents whose record has none.", valueName: "ID"))
     var schema: String?
 
-    @Option(name: [.short, .customLong("jobs")], help: "Documents in flight at once.")
-    var jobs: Int = 5
+    @Option(name: [.short, .customLong("jobs")], help: "Documents in flight at once (default: 5 with the API, one per CPU core with the local engine).")
+    var jobs: Int?
 
     @Option(name: .long, help: ArgumentHelp("Requests per second, submits and polls together (default: no limit).", valueName: "R"))
     var rate: Double?
@@ -78,7 +79,7 @@ struct SmoleExtract: AsyncParsableCommand {
     var evidence = false
 
     func validate() throws {
-        if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if let rate, !(rate > 0) { throw ValidationError("--rate must be above 0") }
         if !(pollInitial > 0) || !(pollMax >= pollInitial) { throw ValidationError("need 0 < --poll-initial <= --poll-max") }
         if !(timeout > 0) { throw ValidationError("--timeout must be above 0") }
@@ -91,7 +92,6 @@ struct SmoleExtract: AsyncParsableCommand {
     func run() async throws {
         ToolRuntime.start("smole-extract")
         var opts = ExtractOptions()
-        opts.jobs = jobs
         opts.rate = rate
         opts.pollInitial = .seconds(pollInitial)
         opts.pollMax = .seconds(pollMax)
@@ -113,8 +113,11 @@ struct SmoleExtract: AsyncParsableCommand {
         let backend: any ExtractionBackend
         switch choice {
         case .api(let url, let key):
-            backend = APIBackend(base: url, key: key, connections: jobs * 2 + 2)
+            opts.jobs = jobs ?? 5
+            backend = APIBackend(base: url, key: key, connections: opts.jobs * 2 + 2)
         case .local:
+            // The engine's work is CPU (pdftotext, tesseract, extraction): one document per core keeps every core busy.
+            opts.jobs = jobs ?? max(1, ProcessInfo.processInfo.activeProcessorCount)
             var eo = EngineOptions()
             eo.maxPages = maxPages
             eo.schemaDirs = schemas
