@@ -49,12 +49,15 @@ public enum Spawn {
 
     private static let spawnLock = NSLock()
 
-    public static func run(_ exe: String, _ args: [String], timeout: Duration, outputLimit: Int) async -> Outcome {
+    /// `environment` adds or replaces variables in the child's copy of this process's environment.
+    public static func run(_ exe: String, _ args: [String], timeout: Duration, outputLimit: Int,
+                           environment: [String: String] = [:]) async -> Outcome {
         let handle = Handle()
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (cont: CheckedContinuation<Outcome, Never>) in
                 let t = Thread {
-                    cont.resume(returning: runBlocking(exe, args, timeout: timeout, outputLimit: outputLimit, handle: handle))
+                    cont.resume(returning: runBlocking(exe, args, timeout: timeout, outputLimit: outputLimit, handle: handle,
+                                                       environment: environment))
                 }
                 t.stackSize = 512 * 1024
                 t.start()
@@ -64,7 +67,8 @@ public enum Spawn {
         }
     }
 
-    public static func runBlocking(_ exe: String, _ args: [String], timeout: Duration, outputLimit: Int, handle: Handle) -> Outcome {
+    public static func runBlocking(_ exe: String, _ args: [String], timeout: Duration, outputLimit: Int, handle: Handle,
+                                   environment: [String: String] = [:]) -> Outcome {
         // pipe2 is not imported, so pipe + FD_CLOEXEC; one lock around creating the pipes and spawning keeps a
         // concurrent spawn from inheriting our write ends (which would hold our reads open until that child exits).
         spawnLock.lock()
@@ -96,8 +100,22 @@ public enum Spawn {
 
         let argv: [UnsafeMutablePointer<CChar>?] = ([exe] + args).map { strdup($0) } + [nil]
         defer { for p in argv { free(p) } }
+        var envp: [UnsafeMutablePointer<CChar>?] = []
+        if !environment.isEmpty {
+            var p = environ
+            while let e = p.pointee {
+                let entry = String(cString: e)
+                let name = entry.split(separator: "=", maxSplits: 1).first.map(String.init) ?? entry
+                if environment[name] == nil { envp.append(strdup(e)) }
+                p += 1
+            }
+            for (k, v) in environment.sorted(by: { $0.key < $1.key }) { envp.append(strdup("\(k)=\(v)")) }
+            envp.append(nil)
+        }
+        defer { for p in envp { free(p) } }
         var pid: pid_t = 0
-        let rc = posix_spawn(&pid, exe, &actions, &attr, argv, environ)
+        let rc = envp.isEmpty ? posix_spawn(&pid, exe, &actions, &attr, argv, environ)
+                              : posix_spawn(&pid, exe, &actions, &attr, argv, envp)
         close(outPipe[1]); close(errPipe[1])
         spawnLock.unlock(); locked = false
         guard rc == 0 else {

@@ -88,5 +88,21 @@ public struct TempDir: Sendable {
         try Data(bytes).write(to: URL(fileURLWithPath: p))
         return p
     }
+    /// Writes an executable script. The file is opened close-on-exec: a child spawned by a test running in
+    /// parallel must not inherit the write end, or running the script fails with "Text file busy".
+    @discardableResult
+    public func writeExecutable(_ name: String, _ contents: String) throws -> String {
+        let p = file(name)
+        try FileManager.default.createDirectory(
+            atPath: (p as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
+        guard fd >= 0 else { throw NSError(domain: NSPOSIXErrorDomain, code: Int(errno)) }
+        let bytes = Array(contents.utf8)
+        let n = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
+        close(fd)
+        guard n == bytes.count else { throw NSError(domain: NSPOSIXErrorDomain, code: Int(EIO)) }
+        chmod(p, 0o755)
+        return p
+    }
     public func cleanup() { try? FileManager.default.removeItem(atPath: path) }
 }

@@ -26,14 +26,13 @@ import _SmoleTestSupport
         try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
         let log = dir.file("calls.log")
         // A PDF-looking file is all the engine's sniffing needs; the stand-in prints a text layer for it.
-        try dir.write("bin/pdftotext", """
+        try dir.writeExecutable("bin/pdftotext", """
         #!/bin/sh
         echo "start $(date +%s.%N)" >> "$SMOLE_TEST_CALL_LOG"
         sleep 0.4
         printf 'INVOICE\\nInvoice No: A-17\\nDate: 2026-03-01\\nTotal: 40.00 EUR\\nThank you for your business\\n'
         echo "end $(date +%s.%N)" >> "$SMOLE_TEST_CALL_LOG"
         """)
-        chmod(bin + "/pdftotext", 0o755)
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let n = 2 * max(cores, jobs ?? 1) + 1
         var paths: [String] = []
