@@ -453,6 +453,90 @@ def nda13():
     return b
 
 
+# Written after the engine passed the first thirteen: wordings it was not tuned on.
+@doc("nda_14.pdf", {"title": "Confidentiality Agreement", "parties": ["Falcon Industries, Inc.", "Falcon Merger Sub, LLC", "Granite Peak Holdings Corp."],
+                    "effective_date": "2018-05-22", "term_months": 24, "governing_law": "Nevada"})
+def nda14():
+    b = [("center", "CONFIDENTIALITY AGREEMENT"), ("gap",),
+         ("para", "THIS CONFIDENTIALITY AGREEMENT (this \u201cAgreement\u201d) is entered into as of May 22, 2018, by and among "
+                  "Falcon Industries, Inc., a Nevada corporation (\u201cParent\u201d), Falcon Merger Sub, LLC, a Nevada limited "
+                  "liability company (\u201cMerger Sub\u201d), and Granite Peak Holdings Corp., a Delaware corporation (the "
+                  "\u201cCompany\u201d).")]
+    cl = boilerplate(variant=1)
+    cl.append(("Term", "The provisions of this Agreement shall remain binding for 2 years from the date of this Agreement."))
+    cl.append(("Governing Law", "This Agreement is governed by the laws of the State of Nevada."))
+    b += numbered(cl)
+    b += sig("FALCON INDUSTRIES, INC.", "GRANITE PEAK HOLDINGS CORP.", ("Ray Dunn", "Alice Moreau"))
+    return b
+
+
+@doc("nda_15.pdf", {"title": "Non-Disclosure Agreement", "parties": ["Bayside Medical Group, P.C.", "NovaCare Software Inc."],
+                    "effective_date": "2019-04-01", "term_months": 36, "governing_law": "Illinois"})
+def nda15():
+    b = [("left", "Bayside Medical Group, P.C."), ("left", "Confidential"), ("gap",), ("center", "NON-DISCLOSURE AGREEMENT"), ("gap",),
+         ("para", "This Non-Disclosure Agreement is made this 1st day of April, 2019 by and between Bayside Medical Group, P.C. "
+                  "(hereinafter referred to as \u201cBayside\u201d) and NovaCare Software Inc. (hereinafter \u201cNovaCare\u201d)."),
+         ("para", "WITNESSETH: WHEREAS, NovaCare wishes to receive certain proprietary information of Bayside in order to propose "
+                  "software services, for which NovaCare may later invoice Bayside at its standard rates; NOW, THEREFORE, the "
+                  "parties agree as follows:")]
+    cl = boilerplate(recipient="NovaCare", discloser="Bayside")
+    cl.append(("Term", "The term of this Agreement shall commence on the date first written above and shall continue for a "
+               "period of three (3) years."))
+    cl.append(("Governing Law", "This Agreement shall be interpreted under the laws of the State of Illinois."))
+    b += numbered(cl, style="{n}. {h}: ")
+    b += sig("BAYSIDE MEDICAL GROUP, P.C.", "NOVACARE SOFTWARE INC.", ("Dr. Ellen Roe", "Sam Patel"))
+    return b
+
+
+@doc("nda_16.pdf", {"title": "Mutual Confidentiality Agreement", "parties": ["Cascade Timber Company", "Northern Pulp & Paper Corporation"],
+                    "effective_date": "2018-01-01", "term_months": 24, "governing_law": "Washington"})
+def nda16():
+    b = [("right", "Exhibit (d)(2)"), ("gap",), ("center", "MUTUAL CONFIDENTIALITY AGREEMENT"), ("gap",),
+         ("para", "This Mutual Confidentiality Agreement is entered into on December 20, 2017 and made effective as of January 1, "
+                  "2018 (the \u201cEffective Date\u201d) by Cascade Timber Company, a Washington corporation (\u201cCascade\u201d), "
+                  "and Northern Pulp & Paper Corporation, an Oregon corporation (\u201cNorthern\u201d).")]
+    cl = boilerplate(variant=0)
+    cl.append(("Expiration", "This Agreement shall expire on the second anniversary of the Effective Date."))
+    cl.append(("Governing Law", "The laws of the State of Washington shall govern this Agreement, without regard to conflicts of laws."))
+    b += numbered(cl)
+    b += sig("CASCADE TIMBER COMPANY", "NORTHERN PULP & PAPER CORPORATION", ("Jim Hale", "Nina Kowalski"))
+    return b
+
+
+@doc("nda_17.html", {"title": "Confidentiality and Standstill Agreement", "parties": ["Meridian Hospitality Trust", "Ridgeline Investors, L.P."],
+                     "effective_date": "2017-09-12", "term_months": 12, "governing_law": "Maryland"}, fmt="html")
+def nda17():
+    b = [("center", "CONFIDENTIALITY AND"), ("center", "STANDSTILL AGREEMENT"), ("gap",),
+         ("para", "This Confidentiality and Standstill Agreement (the \u201cAgreement\u201d), dated September 12, 2017, is between "
+                  "Meridian Hospitality Trust, a Maryland real estate investment trust (the \u201cTrust\u201d), and Ridgeline "
+                  "Investors, L.P. (\u201cRidgeline\u201d).")]
+    cl = boilerplate(recipient="Ridgeline", discloser="the Trust", variant=1)
+    cl.insert(2, ("Standstill", "During the Standstill Period (which ends six (6) months after the date of this Agreement), "
+                  "Ridgeline shall not acquire any common shares of the Trust."))
+    cl.append(("Term", "Except as provided in Section 3, this Agreement shall terminate one year from the date hereof."))
+    cl.append(("Governing Law", "This Agreement shall be governed by Maryland law."))
+    b += numbered(cl)
+    b += sig("MERIDIAN HOSPITALITY TRUST", "RIDGELINE INVESTORS, L.P.", ("Claire Dubois", "Henry Watts"))
+    return b
+
+
+@doc("nda_18.pdf", {"title": "Mutual Nondisclosure Agreement", "parties": ["Aster Genomics, Inc.", "Kobayashi Instruments Co., Ltd."],
+                    "effective_date": "2021-06-30", "term_months": 36, "governing_law": "California"})
+def nda18():
+    b = [("center", "ASTER GENOMICS, INC."), ("center", "MUTUAL NONDISCLOSURE AGREEMENT"), ("gap",),
+         ("para", "Aster Genomics, Inc. (\u201cAster\u201d) and Kobayashi Instruments Co., Ltd. (\u201cKobayashi\u201d) agree "
+                  "that, effective June 30, 2021, each may disclose Confidential Information to the other on the terms below."),
+         ("para", "Period of Agreement. Disclosures may be made under this Agreement for a period of thirty-six (36) months after "
+                  "the effective date, and each party\u2019s duty to protect Confidential Information expires five (5) years after "
+                  "its receipt.")]
+    cl = boilerplate(variant=0)
+    cl.append(("Governing Law", "This Agreement shall be governed by and construed under the laws of the State of California, "
+               "excluding its conflicts of law rules."))
+    b += numbered(cl)
+    b += sig("ASTER GENOMICS, INC.", "KOBAYASHI INSTRUMENTS CO., LTD.", ("Lee Wong", "Hiro Tanaka"))
+    return b
+
+
 def main():
     if len(sys.argv) != 2:
         print(__doc__, file=sys.stderr)
