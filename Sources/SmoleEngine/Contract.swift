@@ -6,13 +6,22 @@ extension Extractor {
     /// The document's prose as one string, with the line each character came from.
     struct Prose {
         var text: [Character] = []
+        var lower: [Character] = []   // text lowercased, same length, for searching
         var lineAt: [Int] = []   // line index per character
         var paragraphStarts: Set<Int> = []   // offsets of the first character after a blank line
         var string: String { String(text) }
         func line(at offset: Int) -> Int { lineAt.isEmpty ? 0 : lineAt[max(0, min(offset, lineAt.count - 1))] }
     }
 
+    /// The prose, built once per document (every contract field reads it).
     func prose() -> Prose {
+        if let p = proseCache { return p }
+        let p = buildProse()
+        proseCache = p
+        return p
+    }
+
+    func buildProse() -> Prose {
         var p = Prose()
         var afterBlank = false
         for l in layout.lines {
@@ -26,7 +35,25 @@ extension Extractor {
             if afterBlank, !p.text.isEmpty { p.paragraphStarts.insert(p.text.count) }
             for c in t { p.text.append(c); p.lineAt.append(l.index) }
         }
+        p.lower = p.text.map { c in c.isUppercase ? (c.lowercased().first ?? c) : c }
         return p
+    }
+
+    /// The first `needle` (lowercase) in the prose's lowercased text at or after `from`.
+    static func find(_ needle: String, in p: Prose, from: Int = 0) -> Int? {
+        let n = Array(needle)
+        let hay = p.lower
+        guard let first = n.first, hay.count >= n.count, from <= hay.count - n.count else { return nil }
+        var i = max(0, from)
+        while i <= hay.count - n.count {
+            if hay[i] == first {
+                var k = 1
+                while k < n.count, hay[i + k] == n[k] { k += 1 }
+                if k == n.count { return i }
+            }
+            i += 1
+        }
+        return nil
     }
 
     static func find(_ needle: String, in hay: [Character], from: Int = 0) -> Int? {
@@ -58,6 +85,8 @@ extension Extractor {
             if seen > 40 || whole.count > 95 || proseStarts.contains(where: { wl.hasPrefix($0) }) { break }
             for cell in l.cells {
                 var t = cell.text.trimmingCharacters(in: .whitespaces)
+                // EDGAR's SGML wrapper in .txt filings: "<DESCRIPTION>CONFIDENTIALITY AGREEMENT"
+                while t.hasPrefix("<"), let close = t.firstIndex(of: ">") { t = String(t[t.index(after: close)...]).trimmingCharacters(in: .whitespaces) }
                 for lead in ["re:", "re.:", "subject:", "betreff:", "objet:", "betreft:"] where t.lowercased().hasPrefix(lead) {
                     t = String(t.dropFirst(lead.count)).trimmingCharacters(in: .whitespaces)
                 }
@@ -74,8 +103,15 @@ extension Extractor {
                        let above = layout.lines[max(0, l.index - 3)..<l.index].last(where: { !$0.isBlank }) {
                         let a = above.text.trimmingCharacters(in: .whitespaces)
                         let lastWord = a.split(separator: " ").last.map { $0.lowercased() } ?? ""
-                        if above.cells.count == 1, a.count < 60, a.filter(\.isLetter).allSatisfy(\.isUppercase),
-                           ["and", "of", "&", "for", "to", "on", "in", "with"].contains(lastWord) { t = a + " " + t }
+                        let aLower = a.lowercased()
+                        let heading = above.cells.count == 1 && a.count < 60 && a.filter(\.isLetter).allSatisfy(\.isUppercase)
+                            && !Self.contractWords.contains(where: { aLower.contains($0) }) && !aLower.hasPrefix("exhibit") && !aLower.hasPrefix("ex-")
+                            && !["confidential", "strictly confidential", "execution version", "execution copy", "final", "draft"].contains(aLower)
+                            && !Self.hasEntitySuffix(a)
+                        // "... AND" / "STANDSTILL AGREEMENT", or "MUTUAL NONDISCLOSURE" / "AGREEMENT" (a <br> in EDGAR HTML)
+                        if heading, ["and", "of", "&", "for", "to", "on", "in", "with"].contains(lastWord) || t.split(separator: " ").count == 1 {
+                            t = a + " " + t
+                        }
                     }
                     let title = cleanName(t.replacingOccurrences(of: "\"", with: "").replacingOccurrences(of: "“", with: "").replacingOccurrences(of: "”", with: ""))
                     return Found(value: .string(title), line: l, confidence: 0.85)
@@ -185,7 +221,7 @@ extension Extractor {
             if t[i] == "(", i + 1 < t.count {
                 let peek = String(t[(i + 1)..<min(t.count, i + 16)]).lowercased()
                 if peek.hasPrefix("\"") || peek.hasPrefix("“") || peek.hasPrefix("the \"") || peek.hasPrefix("the “") || peek.hasPrefix("hereinafter")
-                    || peek.hasPrefix("together") || peek.hasPrefix("'") {
+                    || peek.hasPrefix("together") || peek.hasPrefix("collectively") || peek.hasPrefix("individually") || peek.hasPrefix("'") {
                     if let close = t[i..<limit].firstIndex(of: ")") { definedClose = close }
                     break
                 }
@@ -226,7 +262,7 @@ extension Extractor {
         var named: [String] = []
         var at: Line? = nil
         for key in ["by and between ", "by and among ", "between ", "among ", "zwischen ", "entre ", "tussen "] {
-            guard let k = Self.find(key, in: t), k < max(3000, t.count / 3) else { continue }
+            guard let k = Self.find(key, in: p), k < max(3000, t.count / 3) else { continue }
             let start = Self.skipEnumerator(t, k + key.count)
             let e1 = partyEnd(t, from: start, stopAtAnd: true, paragraphStarts: p.paragraphStarts)
             let first = cleanParty(String(t[start..<e1]))
@@ -355,7 +391,7 @@ extension Extractor {
         }
         for cue in ["laws of", "law of", "recht der", "droit "] {
             var from = 0
-            while let i = Self.find(cue, in: t, from: from) {
+            while let i = Self.find(cue, in: p, from: from) {
                 from = i + 1
                 let near = String(t[max(0, i - 45)..<i]).lowercased()
                 if ["organized", "organised", "incorporated", "existing under", "formed under", "registered under", "established under",
@@ -370,7 +406,7 @@ extension Extractor {
         }
         // "governed by California law", "governed by New York law", "governed by German law"
         var from = 0
-        while let i = Self.find("governed by ", in: t, from: from) {
+        while let i = Self.find("governed by ", in: p, from: from) {
             from = i + 1
             let rest = String(t[(i + 12)..<min(t.count, i + 72)])
             guard let r = rest.range(of: " law") else { continue }

@@ -161,10 +161,15 @@ extension Extractor {
         let lower = s.lowercased()
         for bad in ["by:", "name:", "title:", "date:", "in witness", "accepted", "agreed", "very truly", "sincerely", "signature",
                     "witness", "address", "attention", "exhibit", "page", "agreement", "/s/"] where lower.contains(bad) { return false }
-        let last = words.last.map { $0.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: ",")) } ?? ""
-        if entitySuffixes.contains(last) || entitySuffixes.contains(last + ".") { return true }
+        if hasEntitySuffix(s) { return true }
         let letters = s.filter(\.isLetter)
         return words.count >= 2 && letters.count >= 4 && letters.allSatisfy(\.isUppercase)
+    }
+
+    /// Whether the last word is a legal form or organisation word ("Inc.", "LLC", "N.V.", "Holdings").
+    static func hasEntitySuffix(_ s: String) -> Bool {
+        let last = s.split(separator: " ").last.map { $0.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: ",")) } ?? ""
+        return entitySuffixes.contains(last) || entitySuffixes.contains(last + ".")
     }
 
     /// Party names from signature blocks: the name written just above each "By:" line.

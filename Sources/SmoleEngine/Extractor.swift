@@ -31,6 +31,7 @@ final class Extractor {
     var evidence: [String: Found] = [:]
     var items: [[String: Found]]? = nil
     var firstTableLine: Int? = nil
+    var proseCache: Prose? = nil              // contracts: the document as running text (Contract.swift)
 
     init(layout: Layout, schema: Schema) {
         self.layout = layout

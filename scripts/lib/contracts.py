@@ -51,7 +51,7 @@ def layout(blocks):
     return pages
 
 
-def write_pdf(blocks, path):
+def write_pdf(blocks, path, footer=None):
     pages = layout(blocks)
     n = len(pages)
     objs = [b"<< /Type /Catalog /Pages 2 0 R >>", None,
@@ -68,6 +68,8 @@ def write_pdf(blocks, path):
                 if text:
                     ops.append("BT /F1 10 Tf %d %d Td (%s) Tj ET" % (x, y, esc(text)))
         ops.append("BT /F1 9 Tf %d %d Td (%s) Tj ET" % (PAGE_W / 2 - 8, 40, esc("- %d -" % (p + 1))))
+        if footer:  # the line a filing service prints on every page of an EDGAR exhibit
+            ops.append("BT /F1 7 Tf 72 28 Td (%s) Tj ET" % esc(footer))
         content = "\n".join(ops).encode("cp1252")
         page_obj = len(objs) + 1
         objs.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>"
@@ -109,7 +111,7 @@ def write_text(blocks, path):
     out = []
     for b in blocks:
         kind = b[0]
-        if kind == "gap":
+        if kind == "gap" or kind == "sgml":
             out.append("")
         elif kind == "center":
             out.append(b[1].center(80).rstrip())
@@ -122,6 +124,8 @@ def write_text(blocks, path):
         elif kind == "para":
             out.extend(textwrap.wrap(b[1], 78))
             out.append("")
+    if blocks and blocks[0][0] == "sgml":
+        out[0:1] = blocks[0][1].split("\n")
     with open(path, "w", encoding="utf-8") as f:
         f.write("\n".join(out) + "\n")
 
@@ -181,9 +185,9 @@ def sig(left, right, names=("", ""), dates=None):
 DOCS = []
 
 
-def doc(name, truth, fmt="pdf"):
+def doc(name, truth, fmt="pdf", footer=None):
     def register(fn):
-        DOCS.append((name, fmt, fn, truth))
+        DOCS.append((name, fmt, fn, truth, footer))
         return fn
     return register
 
@@ -537,6 +541,88 @@ def nda18():
     return b
 
 
+def long_boilerplate(**kw):
+    """Ten or more pages: every clause again with the defined terms, as long real filings run."""
+    more = [("Definitions (continued)", "As used in this Agreement, the term \u201cRepresentatives\u201d means, as to any person, its "
+             "affiliates and its and their directors, officers, employees, agents, advisors (including attorneys, accountants, "
+             "consultants, bankers and financial advisors) and, in the case of the Recipient, its potential sources of debt "
+             "financing; and the term \u201cperson\u201d shall be broadly interpreted to include any corporation, company, group, "
+             "partnership, governmental authority or individual.") ,
+            ("Data Room", "Access to any electronic data room shall be subject to its rules, which shall not supersede this Agreement. "
+             "No fee shall be payable for such access, and invoices for copying costs, if any, shall be borne by the Recipient."),
+            ("Privileged Information", "To the extent any Confidential Information includes materials subject to the attorney-client "
+             "privilege, work product doctrine or any other applicable privilege, the parties understand that they have a "
+             "commonality of interest and that the disclosure is not intended to waive any privilege.")]
+    cl = []
+    for i in range(6):
+        cl += [(h + ("" if i == 0 else " (Part %d)" % (i + 1)), b) for h, b in boilerplate(**kw)]
+        cl += more
+    return cl
+
+
+# Written last, for lengths and wrappers seen in EDGAR: a 10-page exhibit with a filing service's footer on every page,
+# an EDGAR .txt with its SGML wrapper, HTML whose title is broken by <br>.
+@doc("nda_19.pdf", {"title": "Confidentiality Agreement", "parties": ["Westbrook Pharmaceuticals plc", "Lakeshore Capital Advisors, LLC"],
+                    "effective_date": "2020-11-02", "term_months": 24, "governing_law": "New York"},
+     footer="Source: WESTBROOK PHARMACEUTICALS PLC, 8-K, 11/5/2020")
+def nda19():
+    b = [("right", "Exhibit 99.1"), ("gap",), ("center", "CONFIDENTIALITY AGREEMENT"), ("gap",),
+         ("para", "THIS CONFIDENTIALITY AGREEMENT (this \u201cAgreement\u201d) is made as of November 2, 2020 by and between "
+                  "Westbrook Pharmaceuticals plc, a public limited company incorporated under the laws of England and Wales, and its "
+                  "subsidiaries (collectively, \u201cWestbrook\u201d), and Lakeshore Capital Advisors, LLC, a New York limited "
+                  "liability company (\u201cLakeshore\u201d).")]
+    cl = long_boilerplate(recipient="Lakeshore", discloser="Westbrook")
+    cl.insert(7, ("Non-Solicit", "For a period of eighteen (18) months from the date hereof, Lakeshore shall not solicit or hire any "
+                  "employee of Westbrook."))
+    cl.append(("Term", "This Agreement shall terminate on the second anniversary of the date hereof, provided that Section 5 shall "
+               "survive any termination for an additional twelve (12) months."))
+    cl.append(("Governing Law; Submission to Jurisdiction", "This Agreement shall be governed by and construed in accordance with "
+               "the laws of the State of New York, without regard to principles of conflicts of law. Notwithstanding that Westbrook "
+               "is organized under the laws of England and Wales, each party submits to the courts of the State of New York."))
+    b += numbered(cl)
+    b += sig("WESTBROOK PHARMACEUTICALS PLC", "LAKESHORE CAPITAL ADVISORS, LLC", ("Fiona Hart", "Peter Szabo"))
+    return b
+
+
+@doc("nda_20.txt", {"title": "Confidentiality Agreement", "parties": ["Silverline Rail Corp.", "Atlas Infrastructure Partners, L.P."],
+                    "effective_date": "2009-03-16", "term_months": 12, "governing_law": "Delaware"}, fmt="txt")
+def nda20():
+    b = [("sgml", "<DOCUMENT>\n<TYPE>EX-99.(D)(3)\n<SEQUENCE>4\n<FILENAME>dex99d3.htm\n<DESCRIPTION>CONFIDENTIALITY AGREEMENT\n<TEXT>"),
+         ("right", "Exhibit (d)(3)"), ("gap",), ("center", "SILVERLINE RAIL CORP."), ("center", "2200 Commerce Street, Dallas, Texas 75201"),
+         ("gap",), ("left", "March 16, 2009"), ("gap",), ("left", "Atlas Infrastructure Partners, L.P."), ("left", "Attention: General Counsel"),
+         ("gap",), ("left", "Dear Sirs:"), ("gap",),
+         ("para", "In connection with your possible interest in a transaction with Silverline Rail Corp. (\u201cSilverline\u201d), "
+                  "Silverline will furnish you with certain information. You agree to treat that information as provided in this "
+                  "letter agreement.")]
+    cl = boilerplate(recipient="you", discloser="Silverline", variant=1)
+    cl.append(("Term", "Your obligations under this letter agreement shall terminate one year after the date of this letter agreement."))
+    cl.append(("Governing Law", "This letter agreement shall be governed by, and construed in accordance with, the laws of the State "
+               "of Delaware."))
+    b += numbered(cl, style="{n}. ")
+    b += [("left", "Very truly yours,"), ("left", "SILVERLINE RAIL CORP."), ("left", "By: /s/ Martin Graves"), ("gap",),
+          ("left", "Confirmed and agreed to as of the date first above written:"), ("left", "ATLAS INFRASTRUCTURE PARTNERS, L.P."),
+          ("left", "By: /s/ Grace Liu"), ("left", "</TEXT>"), ("left", "</DOCUMENT>")]
+    return b
+
+
+@doc("nda_21.html", {"title": "Mutual Nondisclosure Agreement", "parties": ["Orchard Robotics, Inc.", "Fenwick Automation GmbH"],
+                     "effective_date": "2023-03-01", "term_months": 36, "governing_law": "Germany"}, fmt="html")
+def nda21():
+    b = [("center", "MUTUAL NONDISCLOSURE"), ("center", "AGREEMENT"), ("gap",),
+         ("para", "This Agreement is entered into with effect from 1 March 2023 between Orchard Robotics, Inc., a Delaware "
+                  "corporation (\u201cOrchard\u201d), and Fenwick Automation GmbH, a company with limited liability under German law "
+                  "(\u201cFenwick\u201d)."),
+         ("para", "Each party may invoice the other for prototype parts under a separate purchase order; no payment is due under this "
+                  "Agreement.")]
+    cl = boilerplate(variant=0)
+    cl.append(("Term", "This Agreement shall remain in force for three (3) years."))
+    cl.append(("Governing Law", "This Agreement is governed by German law, excluding the UN Convention on Contracts for the "
+               "International Sale of Goods."))
+    b += numbered(cl)
+    b += sig("ORCHARD ROBOTICS, INC.", "FENWICK AUTOMATION GMBH", ("Ada Brooks", "Lukas Weber"))
+    return b
+
+
 def main():
     if len(sys.argv) != 2:
         print(__doc__, file=sys.stderr)
@@ -544,10 +630,13 @@ def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
     with open(os.path.join(out, "truth.ndjson"), "w", encoding="utf-8") as t:
-        for name, fmt, fn, truth in DOCS:
+        for name, fmt, fn, truth, footer in DOCS:
             blocks = fn()
             path = os.path.join(out, name)
-            {"pdf": write_pdf, "html": write_html, "txt": write_text}[fmt](blocks, path)
+            if fmt == "pdf":
+                write_pdf(blocks, path, footer)
+            else:
+                {"html": write_html, "txt": write_text}[fmt](blocks, path)
             t.write(json.dumps({"name": name, "schema": "contract", "data": truth}) + "\n")
 
 
