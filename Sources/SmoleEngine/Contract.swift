@@ -151,6 +151,12 @@ extension Extractor {
                 if k >= s.count { return i }
             }
             if c == "(" || c == "“" || c == "\"" && depth == 0 && i > from + 1 && s[i - 1] == " " { return i }
+            // "Regent Group, Inc. together with its subsidiaries (the "Recipient")": the group is not the name
+            if c == " ", i > from {
+                let rest = String(s[i..<min(s.count, i + 26)]).lowercased()
+                if rest.hasPrefix(" together with") || rest.hasPrefix(" on behalf of itself") || rest.hasPrefix(" and its subsidiaries")
+                    || rest.hasPrefix(" and its affiliates") || rest.hasPrefix(" and/or") { return i }
+            }
             if c == "," {
                 let rest = String(s[(i + 1)...].prefix(14)).lowercased()
                 if rest.hasPrefix(" a ") || rest.hasPrefix(" an ") || rest.hasPrefix(" having") || rest.hasPrefix(" with ") || rest.hasPrefix(" located")
@@ -261,8 +267,23 @@ extension Extractor {
         let t = p.text
         var named: [String] = []
         var at: Line? = nil
-        for key in ["by and between ", "by and among ", "between ", "among ", "zwischen ", "entre ", "tussen "] {
-            guard let k = Self.find(key, in: p), k < max(3000, t.count / 3) else { continue }
+        // every place a preamble may list the parties, in reading order ("by and between" before its own "between")
+        let limit = max(3000, t.count / 3)
+        var places: [(at: Int, key: String)] = []
+        for key in ["by and between ", "by and among ", "between or among ", "between ", "between:", "among ", "entered into by ", "made by ",
+                    "zwischen ", "entre ", "tussen "] {
+            var from = 0
+            while places.count < 40, let k = Self.find(key, in: p, from: from), k < limit {
+                places.append((k, key))
+                from = k + 1
+            }
+        }
+        places.sort { $0.at < $1.at || ($0.at == $1.at && $0.key.count > $1.key.count) }
+        var covered = -1
+        for (k, key) in places.prefix(16) {
+            // "between" inside an already read "by and between"
+            if k <= covered { continue }
+            covered = k + key.count
             let start = Self.skipEnumerator(t, k + key.count)
             let e1 = partyEnd(t, from: start, stopAtAnd: true, paragraphStarts: p.paragraphStarts)
             let first = cleanParty(String(t[start..<e1]))
@@ -280,7 +301,6 @@ extension Extractor {
                 return Found(value: .array(parties.map { .string($0) }), line: layout.lines[p.line(at: k)], confidence: 0.8)
             }
             if !parties.isEmpty, named.isEmpty { named = parties; at = layout.lines[p.line(at: k)] }
-            break
         }
         // Signature blocks: the names above "By:" lines
         for s in signatureParties() where !named.contains(where: { Self.sameParty($0, s.name) }) {

@@ -245,3 +245,25 @@ enum Agreement {
         #expect(o["term_months"]?.intValue == months)
     }
 }
+
+@Suite struct AgreementParties {
+    /// Preamble forms seen in filed agreements, each with the two legal names it must yield.
+    @Test(arguments: [
+        ("This Agreement is made by and between HARBOR LIGHT ENERGY, INC., a Texas corporation (“Harbor”), and Delta Rig Services, L.P., a Delaware limited partnership (the “Contractor”).",
+         ["HARBOR LIGHT ENERGY, INC.", "Delta Rig Services, L.P."]),
+        ("In connection with the possible transaction between Regent Outfitters, Inc. together with its subsidiaries (the “Recipient”) and Canyon Trail Gear, LLC, (the “Company”), the Recipient requests information.",
+         ["Regent Outfitters, Inc.", "Canyon Trail Gear, LLC"]),
+        ("This Mutual Confidentiality Agreement is entered into by Pioneer Seed Company (“Pioneer”) and Green Acre Farms Ltd. (“Green Acre”).",
+         ["Pioneer Seed Company", "Green Acre Farms Ltd."]),
+        ("THIS AGREEMENT is dated 4 May 2021 and made BETWEEN: (1) NORTHGATE SYSTEMS LIMITED (company number 01234567) whose registered office is at 1 Dock Road, Leeds (“Northgate”); and (2) Bluebell Analytics Ltd (“Bluebell”).",
+         ["NORTHGATE SYSTEMS LIMITED", "Bluebell Analytics Ltd"]),
+        ("This Confidentiality Agreement is entered into as of June 1, 2020 by and among Summit Peak Corp. (“Summit”), Summit Peak Merger Sub, Inc. (“Merger Sub”) and Ironwood Brands, Inc. (the “Company”).",
+         ["Summit Peak Corp.", "Summit Peak Merger Sub, Inc.", "Ironwood Brands, Inc."]),
+    ] as [(String, [String])])
+    func preambleForms(_ preamble: String, _ parties: [String]) async throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let path = try dir.write("p.txt", "CONFIDENTIALITY AGREEMENT\n\n" + preamble + "\n\n1. Term. This Agreement shall terminate two years after the date hereof.\n")
+        let o = try await Fixture.extract(path, "contract")
+        #expect(o["parties"] == .array(parties.map { .string($0) }))
+    }
+}
