@@ -24,8 +24,10 @@ extension Extractor {
     func buildProse() -> Prose {
         var p = Prose()
         var afterBlank = false
+        let furniture = pageFurniture()
         for l in layout.lines {
             if l.isBlank { afterBlank = true; continue }
+            if furniture.contains(l.index) { continue }
             defer { afterBlank = false }
             let t = l.text.trimmingCharacters(in: .whitespaces).split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
             // a word hyphenated across lines joins without a space
@@ -78,7 +80,8 @@ extension Extractor {
     func contractTitle() -> Found? {
         let proseStarts = ["this ", "dear ", "ladies", "gentlemen", "whereas", "in connection", "we ", "you "]
         var seen = 0
-        for l in layout.lines.prefix(80) where !l.isBlank {
+        let furniture = pageFurniture()
+        for l in layout.lines.prefix(80) where !l.isBlank && !furniture.contains(l.index) {
             seen += 1
             let whole = l.text.trimmingCharacters(in: .whitespaces)
             let wl = whole.lowercased()

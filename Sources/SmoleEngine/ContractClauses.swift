@@ -148,6 +148,34 @@ extension Extractor {
         return (b.d.months, b.d.start, b.score >= 5 ? 0.9 : b.score >= 3 ? 0.8 : 0.6)
     }
 
+    // MARK: page furniture
+
+    /// Lines that belong to the page, not the agreement: what repeats at the top or bottom of several pages (a filing
+    /// service's "Source: ..., 8-K, 11/5/2020", running heads, page numbers), and a browser's print header and footer
+    /// (the print date and time, the URL, "1/9"). Their dates are not the agreement's, and they would split sentences.
+    func pageFurniture() -> Set<Int> {
+        var byPage: [Int: [Line]] = [:]
+        for l in layout.lines where !l.isBlank { byPage[l.page, default: []].append(l) }
+        var edges: [Line] = []
+        for (_, ls) in byPage {
+            edges += ls.prefix(2)
+            if ls.count > 2 { edges += ls.suffix(2) }
+        }
+        func key(_ l: Line) -> String {
+            String(l.text.lowercased().filter { !$0.isWhitespace }.map { $0.isNumber ? "#" : $0 })
+        }
+        var pagesWith: [String: Set<Int>] = [:]
+        for l in edges { pagesWith[key(l), default: []].insert(l.page) }
+        var out: Set<Int> = []
+        for l in edges {
+            let lower = l.text.lowercased()
+            let printed = lower.contains("http://") || lower.contains("https://") || lower.contains("www.sec.gov")
+                || l.text.range(of: #"\b\d{1,2}:\d{2}\s?(AM|PM|am|pm)\b"#, options: .regularExpression) != nil
+            if printed || (byPage.count >= 2 && (pagesWith[key(l)]?.count ?? 0) >= 2) { out.insert(l.index) }
+        }
+        return out
+    }
+
     // MARK: signature blocks
 
     static let entitySuffixes = ["inc", "inc.", "incorporated", "llc", "l.l.c.", "ltd", "ltd.", "limited", "corp", "corp.", "corporation",

@@ -17,7 +17,8 @@ enum Agreement {
     }
 
     /// Wraps and paginates blocks onto US-letter pages of 50 lines, like a browser's print of an EDGAR exhibit.
-    static func pdf(_ dir: TempDir, _ name: String, _ blocks: [Block]) throws -> String {
+    /// `browserPrint`: a browser's header and footer on every page (print date and time, title, URL, "n/N").
+    static func pdf(_ dir: TempDir, _ name: String, _ blocks: [Block], browserPrint: Bool = false) throws -> String {
         var lines: [[(Double, String)]] = []
         for b in blocks {
             switch b {
@@ -38,10 +39,15 @@ enum Agreement {
         }
         var w = PDFWriter()
         var page = 0
+        let count = (lines.count + 49) / 50
         while page * 50 < lines.count {
             var chunk = Array(lines[(page * 50)..<min(lines.count, page * 50 + 50)])
             chunk.append([]); chunk.append([(290, "- \(page + 1) -")])
-            w.addPage(lines: chunk, top: 50, lineHeight: 13.5)
+            if browserPrint {
+                chunk.insert([(20, "11/2/22, 9:41 AM"), (280, "EX-10.1")], at: 0)
+                chunk.append([(20, "https://www.sec.gov/Archives/edgar/data/0000000/000000000022000000/ex10-1.htm"), (560, "\(page + 1)/\(count)")])
+            }
+            w.addPage(lines: chunk, top: browserPrint ? 30 : 50, lineHeight: 13.5)
             page += 1
         }
         let path = dir.file(name)
@@ -143,6 +149,34 @@ enum Agreement {
         #expect(o["term_months"]?.intValue == 30)
         #expect(o["governing_law"] == "Massachusetts")
         #expect(o["total_value"] == .null)
+    }
+
+    /// Printed from the browser: the print date and time head every page, above the letter's own date (which has no
+    /// "dated as of" cue); the URL and page count foot every page. None of it is the agreement's.
+    @Test func browserPrintHeadersAreNotTheAgreement() async throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        var blocks: [Agreement.Block] = [
+            .heading("LINDEN PAYMENTS CORP."), .gap, .line("September 7, 2022"), .gap, .line("Crossbow Partners LLC"), .gap,
+            .line("Re: Nondisclosure Agreement"), .gap, .line("Ladies and Gentlemen:"), .gap,
+            .para("You have asked for information about Linden Payments Corp. (the “Company”) to evaluate a possible transaction. The Company will provide it on the terms of this letter agreement."),
+        ]
+        blocks += Agreement.boilerplate
+        blocks += Agreement.boilerplate
+        blocks += [
+            .para("8. This letter agreement shall terminate two years after the date hereof."),
+            .para("9. This letter agreement shall be governed by the laws of the State of New York."),
+            .line("Very truly yours,"), .line("LINDEN PAYMENTS CORP."), .line("By: /s/ Jo Park"), .gap,
+            .line("Accepted and agreed:"), .line("CROSSBOW PARTNERS LLC"), .line("By: /s/ Sam Reyes"),
+        ]
+        let path = try Agreement.pdf(dir, "printed.pdf", blocks, browserPrint: true)
+        #expect(try await TextSource.read(path: path, options: EngineOptions()).pages.count >= 2)
+        let o = try await Fixture.extract(path, "contract")
+        #expect(o["effective_date"] == "2022-09-07")
+        #expect(o["title"]?.stringValue?.lowercased() == "nondisclosure agreement")
+        let parties = Set((o["parties"]?.arrayValue ?? []).compactMap { $0.stringValue?.lowercased() })
+        #expect(parties == ["linden payments corp.", "crossbow partners llc"])
+        #expect(o["term_months"]?.intValue == 24)
+        #expect(o["governing_law"] == "New York")
     }
 
     /// "effective as of the date last signed": the later of the two signature dates; "governed by English law";

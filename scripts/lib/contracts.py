@@ -68,7 +68,12 @@ def write_pdf(blocks, path, footer=None):
                 if text:
                     ops.append("BT /F1 10 Tf %d %d Td (%s) Tj ET" % (x, y, esc(text)))
         ops.append("BT /F1 9 Tf %d %d Td (%s) Tj ET" % (PAGE_W / 2 - 8, 40, esc("- %d -" % (p + 1))))
-        if footer:  # the line a filing service prints on every page of an EDGAR exhibit
+        if footer == "browser":  # a browser's print of the EDGAR page: date, time and title on top, URL and page count below
+            ops.append("BT /F1 7 Tf 30 770 Td (%s) Tj ET" % esc("3/9/21, 4:12 PM"))
+            ops.append("BT /F1 7 Tf 280 770 Td (%s) Tj ET" % esc("EX-99.(D)(2)"))
+            ops.append("BT /F1 7 Tf 30 20 Td (%s) Tj ET" % esc("https://www.sec.gov/Archives/edgar/data/1084048/000119312521071234/d123456dex99d2.htm"))
+            ops.append("BT /F1 7 Tf 560 20 Td (%s) Tj ET" % esc("%d/%d" % (p + 1, n)))
+        elif footer:  # the line a filing service prints on every page of an EDGAR exhibit
             ops.append("BT /F1 7 Tf 72 28 Td (%s) Tj ET" % esc(footer))
         content = "\n".join(ops).encode("cp1252")
         page_obj = len(objs) + 1
@@ -620,6 +625,24 @@ def nda21():
                "International Sale of Goods."))
     b += numbered(cl)
     b += sig("ORCHARD ROBOTICS, INC.", "FENWICK AUTOMATION GMBH", ("Ada Brooks", "Lukas Weber"))
+    return b
+
+
+# A browser's print of an EDGAR letter agreement: the print date on top of every page, before the letter's own date.
+@doc("nda_22.pdf", {"title": "Confidentiality Agreement", "parties": ["Copperline Networks, Inc.", "Sagebrush Partners LLC"],
+                    "effective_date": "2020-10-26", "term_months": 18, "governing_law": "Delaware"}, footer="browser")
+def nda22():
+    b = [("center", "COPPERLINE NETWORKS, INC."), ("gap",), ("left", "October 26, 2020"), ("gap",), ("left", "Sagebrush Partners LLC"),
+         ("left", "Attention: Investment Committee"), ("gap",), ("left", "Re: Confidentiality Agreement"), ("gap",),
+         ("left", "Ladies and Gentlemen:"), ("gap",),
+         ("para", "You have expressed interest in a possible transaction with Copperline Networks, Inc. (the \u201cCompany\u201d). "
+                  "The Company will provide you with information on the terms of this letter agreement.")]
+    cl = boilerplate(recipient="you", discloser="the Company", variant=0)
+    cl.append(("Term", "The term of this letter agreement is eighteen (18) months from the date hereof."))
+    cl.append(("Governing Law", "This letter agreement shall be governed by the laws of the State of Delaware."))
+    b += numbered(cl, style="{n}. ")
+    b += [("left", "Very truly yours,"), ("left", "COPPERLINE NETWORKS, INC."), ("left", "By: /s/ Tara Quinn"), ("gap",),
+          ("left", "Agreed to and accepted:"), ("left", "SAGEBRUSH PARTNERS LLC"), ("left", "By: /s/ Omar Haddad")]
     return b
 
 
