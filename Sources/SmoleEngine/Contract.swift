@@ -360,16 +360,28 @@ extension Extractor {
                 return Found(value: .string(d.iso), line: layout.lines[p.line(at: d.start)], confidence: 0.85)
             }
         }
+        // the preamble's own date first ("dated as of", "entered into this 3rd day of"), then a letter's date above
+        // "Dear ..."; dates in later clauses ("financial statements as of December 31, 2019") only after those
+        let preamble = before.filter { $0.start < 1500 }
         let cues = ["as of", "effective", "dated", "made on", "entered into on", "commenc", "made and entered", "signed on", "vom", "en date du",
                     "d.d.", "with effect from", "starting", "entered into this", "made this", "day of", "is made on", "made the"]
-        for d in before {
+        func cued(_ d: Parse.DateToken) -> Bool {
             let ctx = String(p.text[max(0, d.start - 60)..<d.start]).lowercased()
-            if cues.contains(where: { ctx.contains($0) }) {
-                return Found(value: .string(d.iso), line: layout.lines[p.line(at: d.start)], confidence: 0.8)
-            }
+            return cues.contains(where: { ctx.contains($0) })
         }
-        if let d = before.first { return Found(value: .string(d.iso), line: layout.lines[p.line(at: d.start)], confidence: 0.5) }
+        // a letter's date on a line of its own ("April 6, 2020", "Dated: April 6, 2020"), above the first dated clause
+        let firstCued = preamble.first(where: cued)
+        if let d = preamble.first(where: { d in
+            let line = layout.lines[p.line(at: d.start)].text.trimmingCharacters(in: .whitespaces)
+            return line.count <= d.end - d.start + 8 && (firstCued == nil || d.start <= firstCued!.start)
+        }) {
+            return Found(value: .string(d.iso), line: layout.lines[p.line(at: d.start)], confidence: 0.7)
+        }
+        if let d = firstCued { return Found(value: .string(d.iso), line: layout.lines[p.line(at: d.start)], confidence: 0.8) }
+        if let d = preamble.first { return Found(value: .string(d.iso), line: layout.lines[p.line(at: d.start)], confidence: 0.6) }
         if let d = latestSigned { return Found(value: .string(d.iso), line: layout.lines[p.line(at: d.start)], confidence: 0.5) }
+        if let d = before.first(where: cued) { return Found(value: .string(d.iso), line: layout.lines[p.line(at: d.start)], confidence: 0.5) }
+        if let d = before.first { return Found(value: .string(d.iso), line: layout.lines[p.line(at: d.start)], confidence: 0.4) }
         return nil
     }
 
@@ -421,8 +433,10 @@ extension Extractor {
                     "a company under", "conflict", "securities", "violation", "pursuant to"].contains(where: { near.contains($0) }) { continue }
                 guard let law = lawName(t, at: i + cue.count) else { continue }
                 let before = String(t[max(0, i - 120)..<i]).lowercased()
+                let after = String(t[i..<min(t.count, i + cue.count + law.count + 40)]).lowercased()
                 var score = 0
-                if before.contains("govern") { score += 3 }
+                // "governed by the laws of X", or "The laws of X shall govern this Agreement"
+                if before.contains("govern") || after.contains("shall govern") || after.contains("will govern") || after.contains("govern this") { score += 3 }
                 if ["construed", "interpreted", "enforced", "applicable law", "choice of law", "subject to"].contains(where: { before.contains($0) }) { score += 2 }
                 consider(score, law, i)
             }

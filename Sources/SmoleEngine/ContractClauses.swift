@@ -115,7 +115,7 @@ extension Extractor {
         let verbs = ["term", "expir", "period", "anniversary", "remain in", "remains in", "continue", "in force", "in effect", "duration", "survive", "valid",
                      "laufzeit", "durée", "looptijd"]
         let unrelated = ["solicit", "standstill", "hire", "employ", "acquire", "securities", "voting", "retain", "retention",
-                         "compet", "warrant", "audit", "records", "payable", "install", "invoice", "renew"]
+                         "compet", "warrant", "audit", "records"]
         let afterEnd = ["survive termination", "survive the termination", "survive any termination", "after termination",
                         "following termination", "following the termination", "after the termination", "after the expiration",
                         "following expiration", "following the expiration", "survive expiration", "survive the expiration"]
@@ -139,8 +139,13 @@ extension Extractor {
             if ["term", "duration", "expiration", "survival", "period", "laufzeit", "durée", "looptijd"].contains(where: { s.heading.contains($0) }) { score += 2 }
             if unrelated.contains(where: { near.contains($0) || s.heading.contains($0) }) { score -= 5 }
             // a notice period: "on three (3) months' notice", "six months prior written notice"
-            let right = String(t[d.end..<min(t.count, d.end + 25)]).lowercased()
+            var right = String(t[d.end..<min(t.count, d.end + 25)]).lowercased()
+            if let dot = right.range(of: ". ") { right = String(right[..<dot.lowerBound]) }
             if right.contains("notice") || right.hasPrefix(" prior") || right.hasPrefix(" in advance") { score -= 5 }
+            // a renewal or payment period: "for successive one (1) year periods", "payable in 12 monthly installments"
+            let left = String(t[max(s.start, d.start - 40)..<d.start]).lowercased()
+            if ["renew", "successive", "payable", "install", "invoice"].contains(where: { left.contains($0) })
+                || ["-year renewal", " renewal", " installment"].contains(where: { right.hasPrefix($0) }) { score -= 5 }
             if afterEnd.contains(where: { near.contains($0) }) { score -= 2 }
             if score >= 1, best == nil || score > best!.score { best = (score, d) }
         }

@@ -271,6 +271,9 @@ enum Agreement {
         ("Either party may terminate on three (3) months' notice. The term of this Agreement is thirty-six months.", 36),
         ("For nine months you shall not acquire any voting securities of the Company.", nil),
         ("The obligations of the Recipient hereunder shall survive for 4 years.", 48),
+        ("The initial term of this Agreement is three (3) years and renews automatically for successive one (1) year periods.", 36),
+        ("This Agreement shall expire on the second anniversary of the Effective Date.", 24),
+        ("This Agreement shall remain in force for 12 months. Fees are payable in 6 monthly installments.", 12),
     ] as [(String, Int?)])
     func theAgreementsOwnTermWins(_ text: String, _ months: Int?) async throws {
         let dir = try TempDir(); defer { dir.cleanup() }
@@ -299,5 +302,43 @@ enum Agreement {
         let path = try dir.write("p.txt", "CONFIDENTIALITY AGREEMENT\n\n" + preamble + "\n\n1. Term. This Agreement shall terminate two years after the date hereof.\n")
         let o = try await Fixture.extract(path, "contract")
         #expect(o["parties"] == .array(parties.map { .string($0) }))
+    }
+}
+
+@Suite struct AgreementLawAndDate {
+    /// The governing law, not where a party is organised nor the securities laws; the clause may also put the law first.
+    @Test(arguments: [
+        ("Cedar Mills Inc., a corporation organized under the laws of the Province of Ontario, and Birch Co. agree. The laws of the State of Washington shall govern this Agreement.", "Washington"),
+        ("Each party shall comply with the securities laws of the United States. This Agreement shall be construed and enforced in accordance with the laws of the state of Colorado.", "Colorado"),
+        ("This Agreement is governed by, and shall be construed in accordance with, the laws of England and Wales.", "England and Wales"),
+        ("This Agreement shall be governed by Delaware law, without regard to its conflict of laws rules.", "Delaware"),
+    ] as [(String, String)])
+    func governingLaw(_ text: String, _ law: String) async throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let path = try dir.write("l.txt", "NON-DISCLOSURE AGREEMENT\n\n" + text + "\n")
+        let o = try await Fixture.extract(path, "contract")
+        #expect(o["governing_law"] == .string(law))
+    }
+
+    /// A letter agreement's date above "Ladies and Gentlemen" is its date; a later clause's "as of December 31, 2019"
+    /// is not.
+    @Test func letterDateBeatsAClauseDate() async throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let path = try dir.write("letter.txt", """
+        ORCHID LABS, INC.
+
+        April 6, 2020
+
+        Re: Confidentiality Agreement
+
+        Ladies and Gentlemen:
+
+        You have asked to review information about Orchid Labs, Inc. (the "Company") in connection with a possible
+        transaction, including its audited financial statements as of December 31, 2019 and its forecasts.
+
+        1. This letter agreement shall expire two years from the date hereof.
+        """)
+        let o = try await Fixture.extract(path, "contract")
+        #expect(o["effective_date"] == "2020-04-06")
     }
 }
