@@ -116,6 +116,8 @@ extension Extractor {
                             t = a + " " + t
                         }
                     }
+                    // a filed template: "FORM OF CONFIDENTIALITY AGREEMENT"
+                    if t.lowercased().hasPrefix("form of ") { t = String(t.dropFirst(8)) }
                     let title = cleanName(t.replacingOccurrences(of: "\"", with: "").replacingOccurrences(of: "“", with: "").replacingOccurrences(of: "”", with: ""))
                     return Found(value: .string(title), line: l, confidence: 0.85)
                 }
@@ -453,6 +455,30 @@ extension Extractor {
                             "austrian": "Austria", "belgian": "Belgium", "irish": "Ireland", "scottish": "Scotland", "luxembourg": "Luxembourg"]
             if let d = demonyms[law.lowercased()] { law = d }
             if !law.isEmpty, law.count < 40, law.first?.isUppercase == true, !law.contains(",") { consider(3, law, i) }
+        }
+        // "New York law governs this Agreement", "German law shall apply"
+        for cue in [" law governs", " law shall govern", " law will govern", " law shall apply", " law applies", " law will apply"] {
+            var from = 0
+            while let i = Self.find(cue, in: p, from: from) {
+                from = i + 1
+                var k = i
+                var words: [String] = []
+                while words.count < 3, k > 0 {
+                    var j = k - 1
+                    while j >= 0, t[j].isLetter { j -= 1 }
+                    let w = String(t[(j + 1)..<k])
+                    guard let f = w.first, f.isUppercase, j < 0 || t[j] == " " else { break }
+                    words.insert(w, at: 0)
+                    k = j
+                }
+                // "Governing Law. New York law governs": the heading's words are not the law's
+                while let f = words.first, ["governing", "applicable", "law", "choice", "of", "the"].contains(f.lowercased()) { words.removeFirst() }
+                guard !words.isEmpty else { continue }
+                var law = words.joined(separator: " ")
+                let demonyms = ["German": "Germany", "French": "France", "Dutch": "Netherlands", "English": "England and Wales", "Swiss": "Switzerland"]
+                if let d = demonyms[law] { law = d }
+                consider(3, law, i)
+            }
         }
         if let b = best {
             return Found(value: .string(b.law), line: layout.lines[p.line(at: b.at)], confidence: b.score >= 3 ? 0.85 : 0.6)

@@ -312,6 +312,7 @@ enum Agreement {
         ("Each party shall comply with the securities laws of the United States. This Agreement shall be construed and enforced in accordance with the laws of the state of Colorado.", "Colorado"),
         ("This Agreement is governed by, and shall be construed in accordance with, the laws of England and Wales.", "England and Wales"),
         ("This Agreement shall be governed by Delaware law, without regard to its conflict of laws rules.", "Delaware"),
+        ("12. Governing Law. New York law governs this Agreement.", "New York"),
     ] as [(String, String)])
     func governingLaw(_ text: String, _ law: String) async throws {
         let dir = try TempDir(); defer { dir.cleanup() }
@@ -340,5 +341,35 @@ enum Agreement {
         """)
         let o = try await Fixture.extract(path, "contract")
         #expect(o["effective_date"] == "2020-04-06")
+    }
+}
+
+@Suite struct AgreementTemplates {
+    /// A filed form: "FORM OF" before the title, blanks for the date in the preamble, the parties and dates only in
+    /// the signature block: the title without "Form of", the parties from the block, the later signature date.
+    @Test func filedFormWithBlanksAndSignatureDates() async throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let path = try dir.write("form.txt", """
+                          FORM OF MUTUAL CONFIDENTIALITY AGREEMENT
+
+        This Mutual Confidentiality Agreement is made as of this ___ day of ________, 2021 between the undersigned parties.
+
+        1. Term. This Agreement expires 3 years after the last date of signature below.
+
+        2. Governing Law. New York law governs this Agreement.
+
+        IN WITNESS WHEREOF, the parties have signed this Agreement.
+
+        HALVORSEN MARINE AS                           BLUE FIN SEAFOODS, INC.
+        By: _________________                         By: _________________
+        Name: Erik Halvorsen                          Name: Jane Fisher
+        Date: 3/15/2021                               Date: 3/22/2021
+        """)
+        let o = try await Fixture.extract(path, "contract")
+        #expect(o["title"]?.stringValue?.lowercased() == "mutual confidentiality agreement")
+        #expect(o["parties"] == .array(["HALVORSEN MARINE AS", "BLUE FIN SEAFOODS, INC."]))
+        #expect(o["effective_date"] == "2021-03-22")
+        #expect(o["term_months"]?.intValue == 36)
+        #expect(o["governing_law"] == "New York")
     }
 }
