@@ -290,7 +290,12 @@ extension Extractor {
             if k <= covered { continue }
             covered = k + key.count
             let start = Self.skipEnumerator(t, k + key.count)
-            let e1 = partyEnd(t, from: start, stopAtAnd: true, paragraphStarts: p.paragraphStarts)
+            var e1 = partyEnd(t, from: start, stopAtAnd: true, paragraphStarts: p.paragraphStarts)
+            // "Procter and Gamble Co. ("P&G") and X": an "and" inside the first name, which its defined name follows
+            if e1 + 5 <= t.count, String(t[e1..<(e1 + 5)]).lowercased() == " and " {
+                let whole = partyEnd(t, from: start, stopAtAnd: false, paragraphStarts: p.paragraphStarts)
+                if whole > e1, whole - start < 90, whole + 1 < t.count, t[whole] == "(" || t[whole] == " " && t[whole + 1] == "(", Self.secondPartyStart(t, after: whole) != nil { e1 = whole }
+            }
             let first = cleanParty(String(t[start..<e1]))
             var found = [first]
             // "by and among" lists three or more; "between" two

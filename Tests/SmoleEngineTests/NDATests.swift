@@ -296,6 +296,8 @@ enum Agreement {
          ["NORTHGATE SYSTEMS LIMITED", "Bluebell Analytics Ltd"]),
         ("This Confidentiality Agreement is entered into as of June 1, 2020 by and among Summit Peak Corp. (“Summit”), Summit Peak Merger Sub, Inc. (“Merger Sub”) and Ironwood Brands, Inc. (the “Company”).",
          ["Summit Peak Corp.", "Summit Peak Merger Sub, Inc.", "Ironwood Brands, Inc."]),
+        ("This Agreement is entered into by and between Baker and Hollis Holdings, Inc. (“BHH”) and Tidal Wave Media LLC (“Tidal”).",
+         ["Baker and Hollis Holdings, Inc.", "Tidal Wave Media LLC"]),
     ] as [(String, [String])])
     func preambleForms(_ preamble: String, _ parties: [String]) async throws {
         let dir = try TempDir(); defer { dir.cleanup() }
