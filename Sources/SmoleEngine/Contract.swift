@@ -29,7 +29,10 @@ extension Extractor {
             if l.isBlank { afterBlank = true; continue }
             if furniture.contains(l.index) { continue }
             defer { afterBlank = false }
-            let t = l.text.trimmingCharacters(in: .whitespaces).split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+            // no-break and other Unicode spaces (EDGAR HTML's &#160;) are spaces: "February&#160;8, 2022" is a date
+            let spaced = l.text.contains(where: { $0 != " " && $0.isWhitespace })
+                ? String(l.text.map { $0.isWhitespace ? " " : $0 }) : l.text
+            let t = spaced.trimmingCharacters(in: .whitespaces).split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
             // a word hyphenated across lines joins without a space
             if let last = p.text.last, last == "-", p.text.count > 1, p.text[p.text.count - 2].isLetter, t.first?.isLowercase == true {
                 p.text.removeLast(); p.lineAt.removeLast()

@@ -375,3 +375,31 @@ enum Agreement {
         #expect(o["governing_law"] == "New York")
     }
 }
+
+@Suite struct EDGARMarkup {
+    /// EDGAR HTML as filers write it: no-break spaces inside dates and names (&#160;), a title broken by <br/>, defined
+    /// terms underlined inside curly-quote entities, signature blocks in a table.
+    @Test func noBreakSpacesBrokenTitleAndUnderlinedDefinedTerms() async throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let path = try dir.write("d123dex99d4.htm", """
+        <html><body>
+        <p align="right" style="font-size:10pt">Exhibit&#160;(d)(4)</p>
+        <p align="center" style="margin-top:12pt"><b>MUTUAL NONDISCLOSURE<br/>AGREEMENT</b></p>
+        <p style="text-indent:4%"><font size="2">This Mutual Nondisclosure Agreement (this &#8220;<u>Agreement</u>&#8221;) is made and entered into as of February&#160;8, 2022 (the &#8220;<u>Effective Date</u>&#8221;) by and between Northwind Logistics Holdings,&#160;Inc., a Delaware corporation (&#8220;<u>Northwind</u>&#8221;), and Fabrikam Freight, L.P., a Texas limited partnership (&#8220;<u>Fabrikam</u>&#8221;).</font></p>
+        <p style="text-indent:4%"><font size="2">1.&nbsp;&nbsp;<u>Term</u>. This Agreement shall expire on the earlier of (a)&#160;the execution of a definitive agreement and (b)&#160;the date that is two&#160;(2) years after the Effective Date.</font></p>
+        <p style="text-indent:4%"><font size="2">2.&nbsp;&nbsp;<u>Non-Solicitation</u>. For twelve (12)&#160;months after the Effective Date, neither party shall solicit any employee of the other.</font></p>
+        <p style="text-indent:4%"><font size="2">3.&nbsp;&nbsp;<u>Governing Law</u>. This Agreement shall be governed by and construed in accordance with the Laws of the State of Delaware.</font></p>
+        <table><tr><td><b>NORTHWIND LOGISTICS HOLDINGS, INC.</b></td><td><b>FABRIKAM FREIGHT, L.P.</b></td></tr>
+        <tr><td>By:&#160;/s/&#160;Ann Lee</td><td>By:&#160;/s/&#160;Bo Diaz</td></tr></table>
+        </body></html>
+        """)
+        let o = try await Fixture.extract(path, "contract")
+        #expect(o["title"]?.stringValue?.lowercased() == "mutual nondisclosure agreement")
+        let parties = (o["parties"]?.arrayValue ?? []).compactMap { $0.stringValue?.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
+        #expect(parties == ["Northwind Logistics Holdings, Inc.", "Fabrikam Freight, L.P."])
+        #expect(o["effective_date"] == "2022-02-08")
+        #expect(o["term_months"]?.intValue == 24)
+        #expect(o["governing_law"] == "Delaware")
+        #expect(o["total_value"] == .null)
+    }
+}
