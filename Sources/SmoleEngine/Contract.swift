@@ -142,6 +142,11 @@ extension Extractor {
         return nil
     }
 
+    /// Words that begin a sentence, never a party's name.
+    static let sentenceStarters: Set<String> = ["the", "this", "these", "those", "each", "in", "it", "whereas", "now", "such", "all", "any",
+                                                "neither", "both", "either", "if", "for", "as", "we", "you", "they", "that", "there", "upon",
+                                                "unless", "except", "notwithstanding", "accordingly", "subject", "witnesseth", "recitals", "background"]
+
     static let abbreviations: Set<String> = ["co", "inc", "ltd", "corp", "llc", "l.l.c", "n.v", "b.v", "s.a", "plc", "gmbh", "ag", "mr", "mrs", "dr", "no", "st", "s.r.l", "s.a.s", "e.v", "bros", "l.p", "l.l.p", "p.c", "s.p.a", "pty", "corp", "co", "n.a", "s.e", "ltda", "b.v.b.a"]
 
     func partyEnd(_ s: [Character], from: Int, stopAtAnd: Bool, paragraphStarts: Set<Int> = []) -> Int {
@@ -185,6 +190,12 @@ extension Extractor {
                     return Self.abbreviations.contains(word) || word.contains(".") || word.count <= 4 ? i + 1 : i
                 }
                 if !(Self.abbreviations.contains(word) || word.count == 1 || word.contains(".")) { return i }
+                // "Northwind Traders Ltd. The term of ...": after the abbreviation a new sentence starts
+                if i + 2 < s.count, s[i + 1] == " ", s[i + 2].isUppercase {
+                    var k2 = i + 2
+                    while k2 < s.count, s[k2].isLetter { k2 += 1 }
+                    if Self.sentenceStarters.contains(String(s[(i + 2)..<k2]).lowercased()) { return i + 1 }
+                }
             }
             if stopAtAnd, c == " " {
                 for conj in [" and ", " und ", " et ", " en "] where i + conj.count <= s.count && String(s[i..<(i + conj.count)]).lowercased() == conj {

@@ -298,6 +298,8 @@ enum Agreement {
          ["Summit Peak Corp.", "Summit Peak Merger Sub, Inc.", "Ironwood Brands, Inc."]),
         ("This Agreement is entered into by and between Baker and Hollis Holdings, Inc. (“BHH”) and Tidal Wave Media LLC (“Tidal”).",
          ["Baker and Hollis Holdings, Inc.", "Tidal Wave Media LLC"]),
+        ("This Agreement is made on January 15, 2024 between Acme Tools GmbH and Northwind Traders Ltd. The term of this Agreement is twelve (12) months.",
+         ["Acme Tools GmbH", "Northwind Traders Ltd."]),
     ] as [(String, [String])])
     func preambleForms(_ preamble: String, _ parties: [String]) async throws {
         let dir = try TempDir(); defer { dir.cleanup() }
