@@ -34,6 +34,14 @@ extension Extractor {
                 out.append(Duration(months: n * 12, start: words[k - 1].1, end: w.2))
                 continue
             }
+            // "a three-year period", "the 24-month anniversary", "(2)-year"
+            if let dash = w.0.lastIndex(of: "-"), w.0[w.0.index(after: dash)...] == "year" || w.0[w.0.index(after: dash)...] == "month" {
+                let head = String(w.0[..<dash])
+                if let n = Int(head) ?? Parse.wordNumber(head), n > 0, n < 100 {
+                    out.append(Duration(months: n * (w.0.hasSuffix("year") ? 12 : 1), start: w.1, end: w.2))
+                }
+                continue
+            }
             let unit = monthUnits.contains(w.0) ? 1 : yearUnits.contains(w.0) ? 12 : 0
             guard unit > 0 else { continue }
             let prev = words[k - 1]

@@ -274,6 +274,8 @@ enum Agreement {
         ("The initial term of this Agreement is three (3) years and renews automatically for successive one (1) year periods.", 36),
         ("This Agreement shall expire on the second anniversary of the Effective Date.", 24),
         ("This Agreement shall remain in force for 12 months. Fees are payable in 6 monthly installments.", 12),
+        ("The term of this Agreement is the three-year period beginning on the date hereof.", 36),
+        ("This Agreement will terminate upon the earlier of (i) a Transaction and (ii) the second (2nd) anniversary of the Effective Date.", 24),
     ] as [(String, Int?)])
     func theAgreementsOwnTermWins(_ text: String, _ months: Int?) async throws {
         let dir = try TempDir(); defer { dir.cleanup() }
