@@ -331,6 +331,11 @@ extension Extractor {
             named.append(s.name)
             if at == nil { at = s.line }
         }
+        // a letter agreement signed by one side only: the addressee is the other
+        if named.count < 2, let a = letterAddressee(), !named.contains(where: { Self.sameParty($0, a.name) }) {
+            named.append(a.name)
+            if at == nil { at = a.line }
+        }
         guard let line = at, !named.isEmpty else { return nil }
         return Found(value: .array(named.map { .string($0) }), line: line, confidence: named.count >= 2 ? 0.7 : 0.4)
     }

@@ -201,7 +201,8 @@ extension Extractor {
         guard words.count >= 1, words.count <= 10, s.count <= 90, s.first?.isLetter == true, s.first?.isUppercase == true else { return false }
         let lower = s.lowercased()
         for bad in ["by:", "name:", "title:", "date:", "in witness", "accepted", "agreed", "very truly", "sincerely", "signature",
-                    "witness", "address", "attention", "exhibit", "page", "agreement", "/s/"] where lower.contains(bad) { return false }
+                    "witness", "address", "attention", "exhibit", "page", "agreement", "/s/", "confidential", "personal", "private",
+                    "via ", "attn", "by email", "by hand", "by courier", "execution", "draft"] where lower.contains(bad) { return false }
         if hasEntitySuffix(s) { return true }
         let letters = s.filter(\.isLetter)
         return words.count >= 2 && letters.count >= 4 && letters.allSatisfy(\.isUppercase)
@@ -239,6 +240,26 @@ extension Extractor {
             }
         }
         return out
+    }
+
+    /// A letter agreement's addressee: the organisation named between the letter's date and "Re:" / "Dear ..." /
+    /// "Ladies and Gentlemen:".
+    func letterAddressee() -> (name: String, line: Line)? {
+        let lines = layout.lines.prefix(60)
+        guard let open = lines.firstIndex(where: { l in
+            let t = l.text.trimmingCharacters(in: .whitespaces).lowercased()
+            return t.hasPrefix("re:") || t.hasPrefix("dear ") || t.hasPrefix("ladies and gentlemen") || t.hasPrefix("gentlemen:")
+        }) else { return nil }
+        guard let dated = lines[..<open].lastIndex(where: { l in
+            let t = l.text.trimmingCharacters(in: .whitespaces)
+            guard let d = Parse.dates(in: t, dayFirst: dayFirst).first else { return false }
+            return t.count <= d.end - d.start + 8
+        }) else { return nil }
+        for l in lines[(dated + 1)..<open] where !l.isBlank {
+            let t = l.text.trimmingCharacters(in: .whitespaces)
+            if Self.looksLikeEntity(t) { return (t, l) }
+        }
+        return nil
     }
 
     /// Same organisation, whatever the case or punctuation ("ACME CORP." and "Acme Corp").

@@ -407,3 +407,37 @@ enum Agreement {
         #expect(o["total_value"] == .null)
     }
 }
+
+@Suite struct LetterAgreements {
+    /// Signed by the company alone: the addressee above "Re:" is the other party; "PERSONAL AND CONFIDENTIAL" is not.
+    @Test func theAddresseeIsTheOtherParty() async throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let path = try dir.write("letter.txt", """
+                                   QUARRY HILL FOODS, INC.
+
+        May 12, 2021
+
+        PERSONAL AND CONFIDENTIAL
+        Meadowbrook Capital Partners LLC
+        600 Lexington Avenue, New York, NY 10022
+
+        Re: Confidentiality Agreement
+
+        Ladies and Gentlemen:
+
+        In connection with your evaluation of a possible transaction involving Quarry Hill Foods, Inc. (the "Company"),
+        you agree to keep the information the Company provides confidential. This letter agreement shall expire
+        two years from the date hereof and shall be governed by the laws of the State of New York.
+
+        Very truly yours,
+
+        QUARRY HILL FOODS, INC.
+        By: /s/ Ruth Alder
+        """)
+        let o = try await Fixture.extract(path, "contract")
+        let parties = Set((o["parties"]?.arrayValue ?? []).compactMap { $0.stringValue?.lowercased() })
+        #expect(parties == ["quarry hill foods, inc.", "meadowbrook capital partners llc"])
+        #expect(o["effective_date"] == "2021-05-12")
+        #expect(o["term_months"]?.intValue == 24)
+    }
+}
