@@ -349,7 +349,8 @@ extension Extractor {
     /// The first line of the signature part: "IN WITNESS WHEREOF", "Very truly yours", or the first "By:" in the last half.
     func signatureStart() -> Int? {
         let lines = layout.lines
-        for l in lines where !l.isBlank {
+        // the closing formulas, not the same words in a clause near the top
+        for l in lines[(lines.count * 3 / 10)...] where !l.isBlank {
             let lower = l.text.lowercased()
             if lower.contains("in witness whereof") || lower.contains("very truly yours") || lower.contains("sincerely,")
                 || lower.contains("accepted and agreed") || lower.contains("agreed and accepted") { return l.index }
