@@ -234,6 +234,8 @@ extension Extractor {
                     var name = cell.text.trimmingCharacters(in: CharacterSet(charactersIn: " :,"))
                     for lead in ["signed for and on behalf of ", "for and on behalf of ", "on behalf of ", "signed for ", "signed by ", "for "]
                         where name.lowercased().hasPrefix(lead) { name = String(name.dropFirst(lead.count)); break }
+                    // "ACME CORP., a Delaware corporation"
+                    for cut in [", a ", ", an "] { if let r = name.range(of: cut) { name = String(name[..<r.lowerBound]) } }
                     if Self.looksLikeEntity(name), !out.contains(where: { Self.sameParty($0.0, name) }) { out.append((name, above)) }
                     break
                 }

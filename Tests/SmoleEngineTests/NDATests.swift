@@ -441,3 +441,43 @@ enum Agreement {
         #expect(o["term_months"]?.intValue == 24)
     }
 }
+
+@Suite struct SignaturePages {
+    /// "by the undersigned parties": the names come from the signature page, without role labels ("COMPANY:"), the
+    /// description after the name (", an Ohio corporation") or a general partner signing for a partnership.
+    @Test func partiesOnlyOnTheSignaturePage() async throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let path = try dir.write("sig.txt", """
+        CONFIDENTIALITY AGREEMENT
+
+        This Confidentiality Agreement is entered into as of March 3, 2021 by the undersigned parties in connection
+        with a possible strategic transaction. The parties agree to keep each other's information confidential.
+
+        This Agreement terminates 18 months after the date hereof. It is governed by the laws of the State of Ohio.
+
+                                      [Signature Page Follows]
+
+        IN WITNESS WHEREOF, the parties have executed this Agreement as of the date first written above.
+
+        COMPANY:
+
+        BUCKEYE TOOL & DIE, INC., an Ohio corporation
+
+        By: /s/ Carl Moss
+        Name: Carl Moss
+
+        RECIPIENT:
+
+        LAKE ERIE PARTNERS II, L.P.
+
+        By: Lake Erie GP, LLC, its general partner
+
+        By: /s/ Tina Vance
+        """)
+        let o = try await Fixture.extract(path, "contract")
+        #expect(o["parties"] == .array(["BUCKEYE TOOL & DIE, INC.", "LAKE ERIE PARTNERS II, L.P."]))
+        #expect(o["effective_date"] == "2021-03-03")
+        #expect(o["term_months"]?.intValue == 18)
+        #expect(o["governing_law"] == "Ohio")
+    }
+}
