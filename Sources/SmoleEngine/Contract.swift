@@ -528,7 +528,10 @@ extension Extractor {
             let hedged = ["its own", "own fees", "up to", "may later", "may be agreed", "not to exceed", "no fee", "no payment"]
             let stated = ["shall pay", "will pay", "agrees to pay", "agree to pay", "shall be paid", "in consideration of"].contains { before.contains($0) }
                 && ["total", "fee of", "sum of", "amount of", "price of"].contains { before.contains($0) }
-            if cues.contains(where: { before.contains($0) }), !hedged.contains(where: { before.contains($0) }), !nda || stated {
+            // a rate is not the contract's total: "$15,000 per month", "$250 an hour", "USD 90,000 annually"
+            let after = String(p.text[min(p.text.count, n.end)..<min(p.text.count, n.end + 16)]).lowercased().trimmingCharacters(in: .whitespaces)
+            let rate = ["per ", "a month", "a year", "an hour", "a day", "each month", "monthly", "annually", "yearly", "hourly", "/"].contains { after.hasPrefix($0) }
+            if cues.contains(where: { before.contains($0) }), !hedged.contains(where: { before.contains($0) }), !nda || stated, !rate {
                 if currency == nil || n.currency != currency { currency = n.currency; currencyLine = layout.lines[p.line(at: n.start)] }
                 return Found(value: JSONValue(n.value), line: layout.lines[p.line(at: n.start)], confidence: 0.8)
             }

@@ -248,6 +248,24 @@ enum Agreement {
         #expect(o["governing_law"] == "Germany")
     }
 
+    /// A fee per month is a rate, not the contract's total value: no value is better than a wrong one.
+    @Test func aMonthlyRateIsNotTheTotalValue() async throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let path = try dir.write("consulting.txt", """
+        CONSULTING AGREEMENT
+
+        This Consulting Agreement is entered into as of January 4, 2022 by and between Redfern Biotech, Inc. ("Company") and Hale Advisory LLC ("Consultant").
+
+        1. Compensation. The Company shall pay the Consultant a fee of $15,000 per month for the Services.
+
+        2. Term. This Agreement shall continue for twelve (12) months.
+        """)
+        let o = try await Fixture.extract(path, "contract")
+        #expect(o["total_value"] == .null)
+        #expect(o["currency"] == .null)
+        #expect(o["term_months"]?.intValue == 12)
+    }
+
     /// Routing by content: an NDA that talks about payment, fees and invoices still goes to the contract schema.
     @Test func ndaMentioningPaymentAndFeesRoutesToContract() async throws {
         let dir = try TempDir(); defer { dir.cleanup() }
