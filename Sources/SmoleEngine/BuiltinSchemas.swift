@@ -100,7 +100,9 @@ enum BuiltinSchemas {
         "governing law": 3, "governed by": 2, "in witness whereof": 3, "effective date": 2, "term": 1, "terminate": 1,
         "confidential": 1, "non-disclosure": 2, "shall": 1, "indemnif": 1, "by and between": 3, "entered into": 2,
         "vertrag": 3, "vereinbarung": 3, "vertragsparteien": 3, "gerichtsstand": 2, "contrat": 3, "entre les soussignés": 3,
-        "overeenkomst": 3, "partijen": 2
+        "overeenkomst": 3, "partijen": 2,
+        "nondisclosure": 2, "confidentiality agreement": 2, "confidential information": 1.5, "disclosing party": 1.5,
+        "receiving party": 1.5, "letter agreement": 1.5, "standstill": 1.5, "geheimhaltungsvereinbarung": 3
       },
       "properties": {
         "title": {"type": "string", "description": "The agreement's title.", "x-smole-labels": ["Title"]},

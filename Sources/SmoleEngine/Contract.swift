@@ -6,19 +6,33 @@ extension Extractor {
     /// The document's prose as one string, with the line each character came from.
     struct Prose {
         var text: [Character] = []
+        var lower: [Character] = []   // text lowercased, same length, for searching
         var lineAt: [Int] = []   // line index per character
         var paragraphStarts: Set<Int> = []   // offsets of the first character after a blank line
         var string: String { String(text) }
         func line(at offset: Int) -> Int { lineAt.isEmpty ? 0 : lineAt[max(0, min(offset, lineAt.count - 1))] }
     }
 
+    /// The prose, built once per document (every contract field reads it).
     func prose() -> Prose {
+        if let p = proseCache { return p }
+        let p = buildProse()
+        proseCache = p
+        return p
+    }
+
+    func buildProse() -> Prose {
         var p = Prose()
         var afterBlank = false
+        let furniture = pageFurniture()
         for l in layout.lines {
             if l.isBlank { afterBlank = true; continue }
+            if furniture.contains(l.index) { continue }
             defer { afterBlank = false }
-            let t = l.text.trimmingCharacters(in: .whitespaces).split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+            // no-break and other Unicode spaces (EDGAR HTML's &#160;) are spaces: "February&#160;8, 2022" is a date
+            let spaced = l.text.contains(where: { $0 != " " && $0.isWhitespace })
+                ? String(l.text.map { $0.isWhitespace ? " " : $0 }) : l.text
+            let t = spaced.trimmingCharacters(in: .whitespaces).split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
             // a word hyphenated across lines joins without a space
             if let last = p.text.last, last == "-", p.text.count > 1, p.text[p.text.count - 2].isLetter, t.first?.isLowercase == true {
                 p.text.removeLast(); p.lineAt.removeLast()
@@ -26,7 +40,25 @@ extension Extractor {
             if afterBlank, !p.text.isEmpty { p.paragraphStarts.insert(p.text.count) }
             for c in t { p.text.append(c); p.lineAt.append(l.index) }
         }
+        p.lower = p.text.map { c in c.isUppercase ? (c.lowercased().first ?? c) : c }
         return p
+    }
+
+    /// The first `needle` (lowercase) in the prose's lowercased text at or after `from`.
+    static func find(_ needle: String, in p: Prose, from: Int = 0) -> Int? {
+        let n = Array(needle)
+        let hay = p.lower
+        guard let first = n.first, hay.count >= n.count, from <= hay.count - n.count else { return nil }
+        var i = max(0, from)
+        while i <= hay.count - n.count {
+            if hay[i] == first {
+                var k = 1
+                while k < n.count, hay[i + k] == n[k] { k += 1 }
+                if k == n.count { return i }
+            }
+            i += 1
+        }
+        return nil
     }
 
     static func find(_ needle: String, in hay: [Character], from: Int = 0) -> Int? {
@@ -42,34 +74,78 @@ extension Extractor {
         return nil
     }
 
+    static let contractWords = ["agreement", "contract", "vertrag", "vereinbarung", "contrat", "convention", "overeenkomst", "memorandum",
+                                "lease", "terms", "undertaking"]
+
+    /// The title: a heading above the first paragraph of prose (after "EXHIBIT 10.1", "Execution Version", a letterhead,
+    /// "CONFIDENTIAL"), the subject line of a letter agreement ("Re: Confidentiality Agreement"), or the name the
+    /// preamble gives ("This MUTUAL NONDISCLOSURE AGREEMENT (the "Agreement") ...").
     func contractTitle() -> Found? {
-        let words = ["agreement", "contract", "vertrag", "vereinbarung", "contrat", "convention", "overeenkomst", "memorandum", "lease", "terms"]
-        let top = layout.lines.prefix(25).filter { !$0.isBlank }
-        for l in top.prefix(8) {
-            let t = l.text.trimmingCharacters(in: .whitespaces)
-            let lower = t.lowercased()
-            guard t.count <= 90, words.contains(where: { lower.contains($0) }) else { continue }
-            // A heading: short, and not a sentence
-            if lower.hasPrefix("this ") || t.hasSuffix(",") { continue }
-            let letters = t.filter(\.isLetter)
-            let upper = letters.filter(\.isUppercase).count
-            if upper * 2 >= letters.count || t.split(separator: " ").count <= 8 {
-                return Found(value: .string(cleanName(t.replacingOccurrences(of: "\"", with: ""))), line: l, confidence: 0.85)
+        let proseStarts = ["this ", "dear ", "ladies", "gentlemen", "whereas", "in connection", "we ", "you "]
+        var seen = 0
+        let furniture = pageFurniture()
+        for l in layout.lines.prefix(80) where !l.isBlank && !furniture.contains(l.index) {
+            seen += 1
+            let whole = l.text.trimmingCharacters(in: .whitespaces)
+            let wl = whole.lowercased()
+            if seen > 40 || whole.count > 95 || proseStarts.contains(where: { wl.hasPrefix($0) }) { break }
+            for cell in l.cells {
+                var t = cell.text.trimmingCharacters(in: .whitespaces)
+                // EDGAR's SGML wrapper in .txt filings: "<DESCRIPTION>CONFIDENTIALITY AGREEMENT"
+                while t.hasPrefix("<"), let close = t.firstIndex(of: ">") { t = String(t[t.index(after: close)...]).trimmingCharacters(in: .whitespaces) }
+                for lead in ["re:", "re.:", "subject:", "betreff:", "objet:", "betreft:"] where t.lowercased().hasPrefix(lead) {
+                    t = String(t.dropFirst(lead.count)).trimmingCharacters(in: .whitespaces)
+                }
+                let lower = t.lowercased()
+                // EDGAR's header line "EX-10.2 3 d412345dex102.htm ..." and exhibit numbers are not titles
+                if lower.hasPrefix("ex-") || lower.hasPrefix("exhibit") { continue }
+                guard t.count <= 90, Self.contractWords.contains(where: { lower.contains($0) }) else { continue }
+                if lower.hasPrefix("this ") || t.hasSuffix(",") { continue }
+                let letters = t.filter(\.isLetter)
+                let upper = letters.filter(\.isUppercase).count
+                if upper * 2 >= letters.count || t.split(separator: " ").count <= 8 {
+                    // a heading broken over two lines: "CONFIDENTIALITY AND" / "STANDSTILL AGREEMENT"
+                    if l.index > 0, l.cells.count == 1,
+                       let above = layout.lines[max(0, l.index - 3)..<l.index].last(where: { !$0.isBlank }) {
+                        let a = above.text.trimmingCharacters(in: .whitespaces)
+                        let lastWord = a.split(separator: " ").last.map { $0.lowercased() } ?? ""
+                        let aLower = a.lowercased()
+                        let heading = above.cells.count == 1 && a.count < 60 && a.filter(\.isLetter).allSatisfy(\.isUppercase)
+                            && !Self.contractWords.contains(where: { aLower.contains($0) }) && !aLower.hasPrefix("exhibit") && !aLower.hasPrefix("ex-")
+                            && !["confidential", "strictly confidential", "execution version", "execution copy", "final", "draft"].contains(aLower)
+                            && !Self.hasEntitySuffix(a)
+                        // "... AND" / "STANDSTILL AGREEMENT", or "MUTUAL NONDISCLOSURE" / "AGREEMENT" (a <br> in EDGAR HTML)
+                        if heading, ["and", "of", "&", "for", "to", "on", "in", "with"].contains(lastWord) || t.split(separator: " ").count == 1 {
+                            t = a + " " + t
+                        }
+                    }
+                    // a filed template: "FORM OF CONFIDENTIALITY AGREEMENT"
+                    if t.lowercased().hasPrefix("form of ") { t = String(t.dropFirst(8)) }
+                    let title = cleanName(t.replacingOccurrences(of: "\"", with: "").replacingOccurrences(of: "“", with: "").replacingOccurrences(of: "”", with: ""))
+                    return Found(value: .string(title), line: l, confidence: 0.85)
+                }
             }
         }
-        // "This Master Services Agreement (the "Agreement")": the name in the preamble
+        // The name in the preamble, in capitals or title case: "This Master Services Agreement (the "Agreement")",
+        // "CONFIDENTIALITY AND STANDSTILL AGREEMENT, dated as of ..."
         let p = prose()
-        if let i = Self.find("this ", in: p.text) {
-            let rest = String(p.text[(i + 5)...].prefix(120))
-            for w in words {
-                if let r = rest.lowercased().range(of: w) {
-                    let title = String(rest[rest.startIndex..<rest.index(rest.startIndex, offsetBy: rest.distance(from: rest.startIndex, to: r.upperBound))])
-                    return Found(value: .string(title), line: layout.lines[p.line(at: i)], confidence: 0.6)
-                }
+        let head = String(p.text.prefix(4000))
+        let pattern = #"(?:\b[Tt][Hh][Ii][Ss]\s+|^|\n)((?:[A-Z][A-Za-z\-]*\s+(?:(?:and|AND|of|OF|&)\s+)?){0,8}(?:AGREEMENT|Agreement|CONTRACT|Contract|UNDERTAKING|Undertaking))\b"#
+        if let re = try? NSRegularExpression(pattern: pattern),
+           let m = re.firstMatch(in: head, range: NSRange(head.startIndex..., in: head)), let r = Range(m.range(at: 1), in: head) {
+            let title = String(head[r])
+            let offset = head.distance(from: head.startIndex, to: r.lowerBound)
+            if title.split(separator: " ").count >= 2 {
+                return Found(value: .string(cleanName(title)), line: layout.lines[p.line(at: offset)], confidence: 0.6)
             }
         }
         return nil
     }
+
+    /// Words that begin a sentence, never a party's name.
+    static let sentenceStarters: Set<String> = ["the", "this", "these", "those", "each", "in", "it", "whereas", "now", "such", "all", "any",
+                                                "neither", "both", "either", "if", "for", "as", "we", "you", "they", "that", "there", "upon",
+                                                "unless", "except", "notwithstanding", "accordingly", "subject", "witnesseth", "recitals", "background"]
 
     static let abbreviations: Set<String> = ["co", "inc", "ltd", "corp", "llc", "l.l.c", "n.v", "b.v", "s.a", "plc", "gmbh", "ag", "mr", "mrs", "dr", "no", "st", "s.r.l", "s.a.s", "e.v", "bros", "l.p", "l.l.p", "p.c", "s.p.a", "pty", "corp", "co", "n.a", "s.e", "ltda", "b.v.b.a"]
 
@@ -88,6 +164,12 @@ extension Extractor {
                 if k >= s.count { return i }
             }
             if c == "(" || c == "“" || c == "\"" && depth == 0 && i > from + 1 && s[i - 1] == " " { return i }
+            // "Regent Group, Inc. together with its subsidiaries (the "Recipient")": the group is not the name
+            if c == " ", i > from {
+                let rest = String(s[i..<min(s.count, i + 26)]).lowercased()
+                if rest.hasPrefix(" together with") || rest.hasPrefix(" on behalf of itself") || rest.hasPrefix(" and its subsidiaries")
+                    || rest.hasPrefix(" and its affiliates") || rest.hasPrefix(" and/or") { return i }
+            }
             if c == "," {
                 let rest = String(s[(i + 1)...].prefix(14)).lowercased()
                 if rest.hasPrefix(" a ") || rest.hasPrefix(" an ") || rest.hasPrefix(" having") || rest.hasPrefix(" with ") || rest.hasPrefix(" located")
@@ -108,6 +190,12 @@ extension Extractor {
                     return Self.abbreviations.contains(word) || word.contains(".") || word.count <= 4 ? i + 1 : i
                 }
                 if !(Self.abbreviations.contains(word) || word.count == 1 || word.contains(".")) { return i }
+                // "Northwind Traders Ltd. The term of ...": after the abbreviation a new sentence starts
+                if i + 2 < s.count, s[i + 1] == " ", s[i + 2].isUppercase {
+                    var k2 = i + 2
+                    while k2 < s.count, s[k2].isLetter { k2 += 1 }
+                    if Self.sentenceStarters.contains(String(s[(i + 2)..<k2]).lowercased()) { return i + 1 }
+                }
             }
             if stopAtAnd, c == " " {
                 for conj in [" and ", " und ", " et ", " en "] where i + conj.count <= s.count && String(s[i..<(i + conj.count)]).lowercased() == conj {
@@ -121,29 +209,135 @@ extension Extractor {
         return s.count
     }
 
+    /// Skips an enumerator before a party: "(1) ", "(a) ", "1. ", "(i) ".
+    static func skipEnumerator(_ t: [Character], _ i: Int) -> Int {
+        var k = i
+        while k < t.count, t[k] == " " || t[k] == ":" { k += 1 }
+        if k < t.count, t[k] == "(" {
+            var j = k + 1
+            while j < t.count, j - k <= 4, t[j].isLetter || t[j].isNumber { j += 1 }
+            if j < t.count, t[j] == ")", j - k <= 4, j > k + 1 { k = j + 1 }
+        } else if k + 1 < t.count, t[k].isNumber, t[k + 1] == "." {
+            k += 2
+        }
+        while k < t.count, t[k] == " " { k += 1 }
+        return k
+    }
+
+    /// Where the second party starts: after the "and" that follows the first party's description. When the first
+    /// party carries a defined name ("(the "Company")"), the "and" comes after it, so "registered in England and
+    /// Wales" or "Smith and Jones LLP" inside the description does not split it.
+    static func secondPartyStart(_ t: [Character], after e1: Int, allowComma: Bool = false) -> Int? {
+        let limit = min(t.count, e1 + 400)
+        guard e1 < limit else { return nil }
+        let conj = [" and ", " und ", " et ", " en "]
+        func conjAt(_ i: Int) -> Int? {
+            for c in conj where i + c.count <= t.count && String(t[i..<(i + c.count)]).lowercased() == c { return c.count }
+            return nil
+        }
+        func sentenceEnds(_ i: Int) -> Bool {
+            t[i] == "." && i + 2 < t.count && t[i + 1] == " " && t[i + 2].isUppercase && !(i > 0 && Self.isAbbreviationEnd(t, i))
+        }
+        // a defined-name parenthesis ahead, before the sentence ends?
+        var definedClose: Int? = nil
+        var i = e1
+        while i < limit {
+            if sentenceEnds(i) { break }
+            if t[i] == "(", i + 1 < t.count {
+                let peek = String(t[(i + 1)..<min(t.count, i + 16)]).lowercased()
+                if peek.hasPrefix("\"") || peek.hasPrefix("“") || peek.hasPrefix("the \"") || peek.hasPrefix("the “") || peek.hasPrefix("hereinafter")
+                    || peek.hasPrefix("together") || peek.hasPrefix("collectively") || peek.hasPrefix("individually") || peek.hasPrefix("'") {
+                    if let close = t[i..<limit].firstIndex(of: ")") { definedClose = close }
+                    break
+                }
+            }
+            i += 1
+        }
+        var depth = 0
+        i = definedClose.map { $0 + 1 } ?? e1
+        while i < limit {
+            if t[i] == "(" { depth += 1 } else if t[i] == ")" { depth = max(0, depth - 1) }
+            if depth == 0 {
+                if sentenceEnds(i) || t[i] == ";" && !String(t[i..<min(t.count, i + 6)]).lowercased().hasPrefix("; and") { return nil }
+                if let n = conjAt(i) { return skipEnumerator(t, i + n) }
+                // "X (“Parent”), Merger Sub, LLC (…), and the Company": parties listed with commas ("by and among")
+                if allowComma, t[i] == ",", definedClose != nil {
+                    var k = i + 1
+                    while k < t.count, t[k] == " " { k += 1 }
+                    if k < t.count, t[k].isUppercase { return k }
+                }
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    static func isAbbreviationEnd(_ t: [Character], _ i: Int) -> Bool {
+        var k = i - 1
+        while k >= 0, t[k].isLetter || t[k] == "." { k -= 1 }
+        let word = String(t[(k + 1)..<i]).lowercased()
+        return abbreviations.contains(word) || word.count == 1 || word.contains(".")
+    }
+
+    /// The parties: from the preamble ("by and between X, a Delaware corporation ("X"), and Y"), with the names above the
+    /// signature lines filling in what the preamble does not name (letter agreements: "between you and the Company").
     func contractParties() -> Found? {
         let p = prose()
         let t = p.text
-        for key in ["by and between ", "between ", "zwischen ", "entre ", "tussen "] {
-            guard let k = Self.find(key, in: t), k < max(2000, t.count / 3) else { continue }
-            var start = k + key.count
-            while start < t.count, t[start] == " " || t[start] == ":" { start += 1 }
-            let e1 = partyEnd(t, from: start, stopAtAnd: true, paragraphStarts: p.paragraphStarts)
-            let first = cleanParty(String(t[start..<e1]))
-            // the second party follows the next "and"
-            guard let a = [" and ", " und ", " et ", " en "].compactMap({ Self.find($0, in: t, from: e1) }).min(), a - e1 < 300 else { continue }
-            var s2 = a + 5
-            if String(t[a..<min(t.count, a + 4)]).lowercased() == " et " || String(t[a..<min(t.count, a + 4)]).lowercased() == " en " { s2 = a + 4 }
-            while s2 < t.count, t[s2] == " " { s2 += 1 }
-            let e2 = partyEnd(t, from: s2, stopAtAnd: false, paragraphStarts: p.paragraphStarts)
-            let second = cleanParty(String(t[s2..<e2]))
-            let parties = [first, second].filter { !$0.isEmpty && $0.count < 120 }
-            if parties.count == 2 {
-                return Found(value: .array(parties.map { .string($0) }), line: layout.lines[p.line(at: k)], confidence: 0.8)
+        var named: [String] = []
+        var at: Line? = nil
+        // every place a preamble may list the parties, in reading order ("by and between" before its own "between")
+        let limit = max(3000, t.count / 3)
+        var places: [(at: Int, key: String)] = []
+        for key in ["by and between ", "by and among ", "between or among ", "between ", "between:", "among ", "entered into by ", "made by ",
+                    "zwischen ", "entre ", "tussen "] {
+            var from = 0
+            while places.count < 40, let k = Self.find(key, in: p, from: from), k < limit {
+                places.append((k, key))
+                from = k + 1
             }
         }
-        // Signature blocks: names above "By:" lines
-        return nil
+        places.sort { $0.at < $1.at || ($0.at == $1.at && $0.key.count > $1.key.count) }
+        var covered = -1
+        for (k, key) in places.prefix(16) {
+            // "between" inside an already read "by and between"
+            if k <= covered { continue }
+            covered = k + key.count
+            let start = Self.skipEnumerator(t, k + key.count)
+            var e1 = partyEnd(t, from: start, stopAtAnd: true, paragraphStarts: p.paragraphStarts)
+            // "Procter and Gamble Co. ("P&G") and X": an "and" inside the first name, which its defined name follows
+            if e1 + 5 <= t.count, String(t[e1..<(e1 + 5)]).lowercased() == " and " {
+                let whole = partyEnd(t, from: start, stopAtAnd: false, paragraphStarts: p.paragraphStarts)
+                if whole > e1, whole - start < 90, whole + 1 < t.count, t[whole] == "(" || t[whole] == " " && t[whole + 1] == "(", Self.secondPartyStart(t, after: whole) != nil { e1 = whole }
+            }
+            let first = cleanParty(String(t[start..<e1]))
+            var found = [first]
+            // "by and among" lists three or more; "between" two
+            let among = key.contains("among")
+            var e = e1
+            while found.count < (among ? 6 : 2), let s2 = Self.secondPartyStart(t, after: e, allowComma: among) {
+                e = partyEnd(t, from: s2, stopAtAnd: among, paragraphStarts: p.paragraphStarts)
+                found.append(cleanParty(String(t[s2..<e])))
+                if e <= s2 { break }
+            }
+            let parties = found.filter { !$0.isEmpty && $0.count < 120 && Self.isPartyName($0) }
+            if parties.count >= 2, parties.count == found.count {
+                return Found(value: .array(parties.map { .string($0) }), line: layout.lines[p.line(at: k)], confidence: 0.8)
+            }
+            if !parties.isEmpty, named.isEmpty { named = parties; at = layout.lines[p.line(at: k)] }
+        }
+        // Signature blocks: the names above "By:" lines
+        for s in signatureParties() where !named.contains(where: { Self.sameParty($0, s.name) }) {
+            named.append(s.name)
+            if at == nil { at = s.line }
+        }
+        // a letter agreement signed by one side only: the addressee is the other
+        if named.count < 2, let a = letterAddressee(), !named.contains(where: { Self.sameParty($0, a.name) }) {
+            named.append(a.name)
+            if at == nil { at = a.line }
+        }
+        guard let line = at, !named.isEmpty else { return nil }
+        return Found(value: .array(named.map { .string($0) }), line: line, confidence: named.count >= 2 ? 0.7 : 0.4)
     }
 
     func cleanParty(_ s: String) -> String {
@@ -152,85 +346,177 @@ extension Extractor {
         return t.split(separator: " ").joined(separator: " ")
     }
 
+    /// The first line of the signature part: "IN WITNESS WHEREOF", "Very truly yours", or the first "By:" in the last half.
+    func signatureStart() -> Int? {
+        let lines = layout.lines
+        // the closing formulas, not the same words in a clause near the top
+        for l in lines[(lines.count * 3 / 10)...] where !l.isBlank {
+            let lower = l.text.lowercased()
+            if lower.contains("in witness whereof") || lower.contains("very truly yours") || lower.contains("sincerely,")
+                || lower.contains("accepted and agreed") || lower.contains("agreed and accepted") { return l.index }
+        }
+        for l in lines[(lines.count / 2)...] where !l.isBlank && l.cells.contains(where: { $0.text.lowercased().hasPrefix("by:") }) {
+            return max(0, l.index - 2)
+        }
+        return nil
+    }
+
+    /// The effective date: a labelled date above the signatures, a date the preamble introduces ("dated as of",
+    /// "entered into as of the 3rd day of March, 2021"), or, for "effective as of the date last signed" and for
+    /// agreements dated only where they are signed, the latest date in the signature block.
     func contractEffectiveDate(_ f: Field) -> Found? {
-        if let c = best(candidates(f.name, parse: parseDate)) { return c }
+        let sigLine = signatureStart()
+        if let c = best(candidates(f.name, parse: parseDate).filter { sigLine == nil || $0.line.index < sigLine! }) { return c }
         let p = prose()
-        let s = p.string
-        let dates = Parse.dates(in: s, dayFirst: dayFirst)
-        let cues = ["as of", "effective", "dated", "made on", "entered into on", "commenc", "made and entered", "signed on", "vom", "en date du", "d.d.", "with effect from", "starting"]
-        for d in dates {
-            let before = String(p.text[max(0, d.start - 60)..<d.start]).lowercased()
-            if cues.contains(where: { before.contains($0) }) {
-                return Found(value: .string(d.iso), line: layout.lines[p.line(at: d.start)], confidence: 0.8)
+        let dates = Parse.dates(in: p.string, dayFirst: dayFirst)
+        let sigOffset = sigLine.flatMap { s in p.lineAt.firstIndex { $0 >= s } } ?? p.text.count
+        let before = dates.filter { $0.start < sigOffset }
+        let signed = dates.filter { $0.start >= sigOffset }
+        let latestSigned = signed.max { $0.iso < $1.iso }
+        let head = String(p.text.prefix(min(2500, sigOffset))).lowercased()
+        let whenSigned = ["last signed", "later of the dates", "date of the last signature", "signed by both", "executed by both",
+                          "last executed", "latest date", "date last written below", "last party to sign", "date of last signature",
+                          "fully executed", "signed by all", "executed by all", "last signature"]
+        if let d = latestSigned, whenSigned.contains(where: { head.contains($0) }) {
+            return Found(value: .string(d.iso), line: layout.lines[p.line(at: d.start)], confidence: 0.75)
+        }
+        // "... effective as of January 1, 2018 (the "Effective Date")": the date the agreement defines
+        for d in before {
+            let after = String(p.text[d.end..<min(p.text.count, d.end + 30)]).lowercased()
+            if after.hasPrefix(" (") || after.hasPrefix(", (") || after.hasPrefix("(") , after.contains("effective date") {
+                return Found(value: .string(d.iso), line: layout.lines[p.line(at: d.start)], confidence: 0.85)
             }
         }
-        if let d = dates.first { return Found(value: .string(d.iso), line: layout.lines[p.line(at: d.start)], confidence: 0.5) }
+        // the preamble's own date first ("dated as of", "entered into this 3rd day of"), then a letter's date above
+        // "Dear ..."; dates in later clauses ("financial statements as of December 31, 2019") only after those
+        let preamble = before.filter { $0.start < 1500 }
+        let cues = ["as of", "effective", "dated", "made on", "entered into on", "commenc", "made and entered", "signed on", "vom", "en date du",
+                    "d.d.", "with effect from", "starting", "entered into this", "made this", "day of", "is made on", "made the"]
+        func cued(_ d: Parse.DateToken) -> Bool {
+            let ctx = String(p.text[max(0, d.start - 60)..<d.start]).lowercased()
+            return cues.contains(where: { ctx.contains($0) })
+        }
+        // a letter's date on a line of its own ("April 6, 2020", "Dated: April 6, 2020"), above the first dated clause
+        let firstCued = preamble.first(where: cued)
+        if let d = preamble.first(where: { d in
+            let line = layout.lines[p.line(at: d.start)].text.trimmingCharacters(in: .whitespaces)
+            return line.count <= d.end - d.start + 8 && (firstCued == nil || d.start <= firstCued!.start)
+        }) {
+            return Found(value: .string(d.iso), line: layout.lines[p.line(at: d.start)], confidence: 0.7)
+        }
+        if let d = firstCued { return Found(value: .string(d.iso), line: layout.lines[p.line(at: d.start)], confidence: 0.8) }
+        if let d = preamble.first { return Found(value: .string(d.iso), line: layout.lines[p.line(at: d.start)], confidence: 0.6) }
+        if let d = latestSigned { return Found(value: .string(d.iso), line: layout.lines[p.line(at: d.start)], confidence: 0.5) }
+        if let d = before.first(where: cued) { return Found(value: .string(d.iso), line: layout.lines[p.line(at: d.start)], confidence: 0.5) }
+        if let d = before.first { return Found(value: .string(d.iso), line: layout.lines[p.line(at: d.start)], confidence: 0.4) }
         return nil
     }
 
     func contractTerm(_ f: Field) -> Found? {
         let p = prose()
-        let t = p.text
-        for cue in ["period of", "term of", "initial term", "continue for", "continues for", "remain in effect for", "remain in force for",
-                    "for a term", "duration of", "laufzeit", "durée", "looptijd", "term.", "term:", "term ", "in effect", "in force",
-                    "terminat", "expire"] {
-            var from = 0
-            while let i = Self.find(cue, in: t, from: from) {
-                from = i + 1
-                let window = String(t[i..<min(t.count, i + 140)])
-                if let (m, _) = Parse.termMonths(in: window) {
-                    return Found(value: JSONValue(m), line: layout.lines[p.line(at: i)], confidence: 0.85)
-                }
-            }
-        }
-        return nil
+        guard let term = agreementTermMonths(p) else { return nil }
+        return Found(value: JSONValue(term.months), line: layout.lines[p.line(at: term.offset)], confidence: term.confidence)
     }
 
+    /// The jurisdiction after "laws of" / "law of": "the State of Delaware" → "Delaware", "England and Wales".
+    func lawName(_ t: [Character], at i: Int) -> String? {
+        var s = i
+        while s < t.count, t[s] == " " { s += 1 }
+        var rest = String(t[s..<min(t.count, s + 80)])
+        for lead in ["the state of ", "the commonwealth of ", "the province of ", "the republic of ", "the federal republic of ",
+                     "the kingdom of ", "the grand duchy of ", "the ", "state of ", "commonwealth of "]
+            where rest.lowercased().hasPrefix(lead) { rest = String(rest.dropFirst(lead.count)); break }
+        var end = rest.endIndex
+        for stop in [",", ".", ";", " without", " (", " applicable", " excluding", " as ", " in ", " that", " which", " and ", " for ",
+                     " exclusive", " regardless", " notwithstanding", " other than", " except", " to ", " including", " shall", " with "] {
+            var from = rest.startIndex
+            while let r = rest.range(of: stop, range: from..<rest.endIndex) {
+                // "England and Wales" continues; "New York and the federal laws" stops
+                if stop == " and ", let next = rest[r.upperBound...].first, next.isUppercase { from = r.upperBound; continue }
+                if r.lowerBound < end { end = r.lowerBound }
+                break
+            }
+        }
+        let law = rest[..<end].trimmingCharacters(in: .whitespaces)
+        guard !law.isEmpty, law.count < 50, law.first?.isUppercase == true else { return nil }
+        return law
+    }
+
+    /// Governing law: every "laws of X" is read in its context; "governed by" / "construed in accordance with" wins,
+    /// and "organized under the laws of the Netherlands" in the preamble (where a party is incorporated) is skipped.
     func governingLaw(_ f: Field) -> Found? {
         let p = prose()
         let t = p.text
-        for cue in ["governed by and construed in accordance with the laws of", "construed in accordance with the laws of", "governed by the laws of",
-                    "in accordance with the laws of", "governed by the law of", "laws of", "law of", "recht der", "droit "] {
-            guard let i = Self.find(cue, in: t) else { continue }
-            var s = i + cue.count
-            while s < t.count, t[s] == " " { s += 1 }
-            var rest = String(t[s..<min(t.count, s + 80)])
-            for lead in ["the state of ", "the commonwealth of ", "the province of ", "the republic of ", "the federal republic of ", "the kingdom of ", "the ", "state of "]
-                where rest.lowercased().hasPrefix(lead) { rest = String(rest.dropFirst(lead.count)); break }
-            var end = rest.endIndex
-            for stop in [",", ".", ";", " without", " (", " applicable", " excluding", " as ", " in ", " that", " which", " and "] {
-                var from = rest.startIndex
-                while let r = rest.range(of: stop, range: from..<rest.endIndex) {
-                    // "England and Wales" continues; "New York and the federal laws" stops
-                    if stop == " and ", let next = rest[r.upperBound...].first, next.isUppercase { from = r.upperBound; continue }
-                    if r.lowerBound < end { end = r.lowerBound }
-                    break
-                }
-            }
-            let law = rest[..<end].trimmingCharacters(in: .whitespaces)
-            if !law.isEmpty, law.count < 50, law.first?.isUppercase == true {
-                return Found(value: .string(law), line: layout.lines[p.line(at: i)], confidence: 0.85)
+        var best: (score: Int, law: String, at: Int)? = nil
+        func consider(_ score: Int, _ law: String, _ at: Int) {
+            if best == nil || score > best!.score { best = (score, law, at) }
+        }
+        for cue in ["laws of", "law of", "recht der", "droit "] {
+            var from = 0
+            while let i = Self.find(cue, in: p, from: from) {
+                from = i + 1
+                let near = String(t[max(0, i - 45)..<i]).lowercased()
+                if ["organized", "organised", "incorporated", "existing under", "formed under", "registered under", "established under",
+                    "a company under", "conflict", "securities", "violation", "pursuant to"].contains(where: { near.contains($0) }) { continue }
+                guard let law = lawName(t, at: i + cue.count) else { continue }
+                let before = String(t[max(0, i - 120)..<i]).lowercased()
+                let after = String(t[i..<min(t.count, i + cue.count + law.count + 40)]).lowercased()
+                var score = 0
+                // "governed by the laws of X", or "The laws of X shall govern this Agreement"
+                if before.contains("govern") || after.contains("shall govern") || after.contains("will govern") || after.contains("govern this") { score += 3 }
+                if ["construed", "interpreted", "enforced", "applicable law", "choice of law", "subject to"].contains(where: { before.contains($0) }) { score += 2 }
+                consider(score, law, i)
             }
         }
-        // "governed by California law", "governed by German law"
-        if let i = Self.find("governed by ", in: t) {
+        // "governed by California law", "governed by New York law", "governed by German law"
+        var from = 0
+        while let i = Self.find("governed by ", in: p, from: from) {
+            from = i + 1
             let rest = String(t[(i + 12)..<min(t.count, i + 72)])
-            if let r = rest.range(of: " law") {
-                var law = String(rest[..<r.lowerBound])
-                for lead in ["the ", "and construed under "] where law.lowercased().hasPrefix(lead) { law = String(law.dropFirst(lead.count)) }
-                let demonyms = ["german": "Germany", "french": "France", "dutch": "Netherlands", "english": "England and Wales", "swiss": "Switzerland", "austrian": "Austria", "belgian": "Belgium"]
-                if let d = demonyms[law.lowercased()] { law = d }
-                if !law.isEmpty, law.count < 40, law.first?.isUppercase == true {
-                    return Found(value: .string(law), line: layout.lines[p.line(at: i)], confidence: 0.75)
+            guard let r = rest.range(of: " law") else { continue }
+            var law = String(rest[..<r.lowerBound])
+            for lead in ["the ", "and construed under ", "and construed in accordance with "] where law.lowercased().hasPrefix(lead) { law = String(law.dropFirst(lead.count)) }
+            let demonyms = ["german": "Germany", "french": "France", "dutch": "Netherlands", "english": "England and Wales", "swiss": "Switzerland",
+                            "austrian": "Austria", "belgian": "Belgium", "irish": "Ireland", "scottish": "Scotland", "luxembourg": "Luxembourg"]
+            if let d = demonyms[law.lowercased()] { law = d }
+            if !law.isEmpty, law.count < 40, law.first?.isUppercase == true, !law.contains(",") { consider(3, law, i) }
+        }
+        // "New York law governs this Agreement", "German law shall apply"
+        for cue in [" law governs", " law shall govern", " law will govern", " law shall apply", " law applies", " law will apply"] {
+            var from = 0
+            while let i = Self.find(cue, in: p, from: from) {
+                from = i + 1
+                var k = i
+                var words: [String] = []
+                while words.count < 3, k > 0 {
+                    var j = k - 1
+                    while j >= 0, t[j].isLetter { j -= 1 }
+                    let w = String(t[(j + 1)..<k])
+                    guard let f = w.first, f.isUppercase, j < 0 || t[j] == " " else { break }
+                    words.insert(w, at: 0)
+                    k = j
                 }
+                // "Governing Law. New York law governs": the heading's words are not the law's
+                while let f = words.first, ["governing", "applicable", "law", "choice", "of", "the"].contains(f.lowercased()) { words.removeFirst() }
+                guard !words.isEmpty else { continue }
+                var law = words.joined(separator: " ")
+                let demonyms = ["German": "Germany", "French": "France", "Dutch": "Netherlands", "English": "England and Wales", "Swiss": "Switzerland"]
+                if let d = demonyms[law] { law = d }
+                consider(3, law, i)
             }
         }
-        if let c = best(candidates(f.name, parse: parseString)) { return c }
+        if let b = best {
+            return Found(value: .string(b.law), line: layout.lines[p.line(at: b.at)], confidence: b.score >= 3 ? 0.85 : 0.6)
+        }
+        if let c = self.best(candidates(f.name, parse: parseString)) { return c }
         return nil
     }
 
     func contractValue(_ f: Field) -> Found? {
-        if let c = best(candidates(f.name, wholeLine: true, parse: { s in
+        // An NDA has no value: its "fees" are each side's own costs, never the contract's worth. Only a payment it
+        // states outright ("X shall pay a total fee of $12,500") counts.
+        let nda = isNondisclosure(title: contractTitle()?.value.stringValue)
+        if !nda, let c = best(candidates(f.name, wholeLine: true, parse: { s in
             let n = Parse.numbers(in: s, decimalHint: self.decimalHint).filter { !$0.isPercent && ($0.currency != nil || $0.decimals == 2) }
             return n.first.map { JSONValue($0.value) }
         })) { return c }
@@ -239,11 +525,25 @@ extension Extractor {
         let cues = ["total", "fee", "price", "consideration", "value", "amount", "sum", "pay", "vergütung", "montant", "prix", "vergoeding"]
         for n in nums {
             let before = String(p.text[max(0, n.start - 80)..<n.start]).lowercased()
-            if cues.contains(where: { before.contains($0) }) {
+            let hedged = ["its own", "own fees", "up to", "may later", "may be agreed", "not to exceed", "no fee", "no payment"]
+            let stated = ["shall pay", "will pay", "agrees to pay", "agree to pay", "shall be paid", "in consideration of"].contains { before.contains($0) }
+                && ["total", "fee of", "sum of", "amount of", "price of"].contains { before.contains($0) }
+            // a rate is not the contract's total: "$15,000 per month", "$250 an hour", "USD 90,000 annually"
+            let after = String(p.text[min(p.text.count, n.end)..<min(p.text.count, n.end + 16)]).lowercased().trimmingCharacters(in: .whitespaces)
+            let rate = ["per ", "a month", "a year", "an hour", "a day", "each month", "monthly", "annually", "yearly", "hourly", "/"].contains { after.hasPrefix($0) }
+            if cues.contains(where: { before.contains($0) }), !hedged.contains(where: { before.contains($0) }), !nda || stated, !rate {
                 if currency == nil || n.currency != currency { currency = n.currency; currencyLine = layout.lines[p.line(at: n.start)] }
                 return Found(value: JSONValue(n.value), line: layout.lines[p.line(at: n.start)], confidence: 0.8)
             }
         }
         return nil
+    }
+
+    /// A contract without a value has no currency either (the currency belongs to the value).
+    func applyContractRules(_ out: inout JSONObject) {
+        guard schema.fields.contains(where: { $0.name == "total_value" }), schema.fields.contains(where: { $0.name == "currency" }),
+              out["total_value"]?.isNull ?? true else { return }
+        out["currency"] = .null
+        evidence["currency"] = nil
     }
 }

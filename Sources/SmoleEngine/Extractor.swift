@@ -33,6 +33,7 @@ final class Extractor {
     var firstTableLine: Int? = nil
     var itemLabelCache: [String: [ItemLabels]] = [:]
     var headerCache: [String: [Int: [Column]]] = [:]
+    var proseCache: Prose? = nil              // contracts: the document as running text (Contract.swift)
 
     init(layout: Layout, schema: Schema) {
         self.layout = layout

@@ -23,6 +23,7 @@ extension Extractor {
             }
         }
         applyArithmetic(&out)
+        applyContractRules(&out)
         // The schema's exact fields, in order (assigning null removes a key in JSONObject, so rebuild).
         var ordered = JSONObject(members: [])
         for f in schema.fields { ordered.members.append(.init(key: f.name, value: out[f.name] ?? .null)) }

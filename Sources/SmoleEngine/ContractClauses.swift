@@ -1,0 +1,293 @@
+import Foundation
+import SmoleCore
+
+/// Reading long agreements (SEC-filed NDAs, letter agreements): sentences and clause headings in the prose,
+/// every duration with the sentence it sits in, and the parties named above signature lines.
+extension Extractor {
+    /// A duration written in the prose ("two (2) years", "eighteen months", "24 months").
+    struct Duration {
+        var months: Int
+        var start: Int
+        var end: Int
+    }
+
+    /// Every "N month(s)/year(s)" in `t`, where N is digits, a number word, or "word (digits)".
+    static func durations(in t: [Character]) -> [Duration] {
+        // words with offsets
+        var words: [(String, Int, Int)] = []
+        var i = 0
+        while i < t.count {
+            if t[i].isLetter || t[i].isNumber {
+                let s = i
+                while i < t.count, t[i].isLetter || t[i].isNumber || (t[i] == "-" && i + 1 < t.count && t[i + 1].isLetter) { i += 1 }
+                words.append((String(t[s..<i]).lowercased(), s, i))
+            } else { i += 1 }
+        }
+        let monthUnits: Set<String> = ["month", "months", "monate", "monaten", "monat", "mois", "maanden", "maand"]
+        let yearUnits: Set<String> = ["year", "years", "jahre", "jahren", "jahr", "ans", "année", "années", "jaar", "jaren"]
+        var out: [Duration] = []
+        let ordinals = ["first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
+                        "tenth": 10, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "6th": 6, "7th": 7, "8th": 8, "9th": 9, "10th": 10]
+        for (k, w) in words.enumerated() where k > 0 {
+            // "the second anniversary of the date hereof": two years
+            if w.0 == "anniversary" || w.0 == "anniversaries", let n = ordinals[words[k - 1].0] {
+                out.append(Duration(months: n * 12, start: words[k - 1].1, end: w.2))
+                continue
+            }
+            // "a three-year period", "the 24-month anniversary", "(2)-year"
+            if let dash = w.0.lastIndex(of: "-"), w.0[w.0.index(after: dash)...] == "year" || w.0[w.0.index(after: dash)...] == "month" {
+                let head = String(w.0[..<dash])
+                if let n = Int(head) ?? Parse.wordNumber(head), n > 0, n < 100 {
+                    out.append(Duration(months: n * (w.0.hasSuffix("year") ? 12 : 1), start: w.1, end: w.2))
+                }
+                continue
+            }
+            let unit = monthUnits.contains(w.0) ? 1 : yearUnits.contains(w.0) ? 12 : 0
+            guard unit > 0 else { continue }
+            let prev = words[k - 1]
+            // the number must be right before the unit: "two (2) years", "24 months", "twenty-four months"
+            let gap = String(t[prev.2..<w.1]).trimmingCharacters(in: .whitespaces)
+            guard gap.isEmpty || gap == ")" else { continue }
+            var start = prev.1
+            let n: Int?
+            if let d = Int(prev.0) {
+                n = d
+                // "two (2) years": start at the word
+                if gap == ")", k > 1, Parse.wordNumber(words[k - 2].0) == d { start = words[k - 2].1 }
+            } else {
+                n = Parse.wordNumber(prev.0)
+            }
+            guard let n, n > 0, n < 100 else { continue }
+            out.append(Duration(months: n * unit, start: start, end: w.2))
+        }
+        return out
+    }
+
+    static let sentenceAbbreviations: Set<String> = abbreviations.union(["sec", "section", "no", "u.s", "art", "para", "e.g", "i.e", "vs", "approx"])
+
+    /// Start offsets of sentences in the prose: after ". " / "; " before a capital, digit or quote, and at paragraph starts.
+    static func sentenceStarts(_ p: Prose) -> [Int] {
+        let t = p.text
+        var starts: [Int] = [0]
+        var i = 1
+        while i + 2 < t.count {
+            if p.paragraphStarts.contains(i) { starts.append(i) }
+            if (t[i] == "." || t[i] == ":") && t[i + 1] == " " {
+                let next = t[i + 2]
+                if next.isUppercase || next.isNumber || next == "(" || next == "“" || next == "\"" {
+                    var k = i - 1
+                    while k >= 0, t[k].isLetter || t[k] == "." { k -= 1 }
+                    let word = String(t[(k + 1)..<i]).lowercased()
+                    if t[i] == ":" || !(sentenceAbbreviations.contains(word) || (word.count == 1 && !t[i - 1].isNumber)) {
+                        starts.append(i + 2)
+                    }
+                }
+            }
+            i += 1
+        }
+        return starts.sorted()
+    }
+
+    /// The sentence around `offset`, and the clause heading before it ("Term.", "Section 12. Governing Law.").
+    static func sentence(around offset: Int, starts: [Int], in t: [Character]) -> (text: String, start: Int, heading: String) {
+        var lo = 0
+        var idx = 0
+        for (n, s) in starts.enumerated() where s <= offset { lo = s; idx = n }
+        let hi = idx + 1 < starts.count ? starts[idx + 1] : t.count
+        var heading = ""
+        // short sentences right before are the clause's number and heading
+        var j = idx - 1
+        while j >= 0, j >= idx - 3 {
+            let s = String(t[starts[j]..<starts[j + 1]])
+            if s.split(separator: " ").count > 7 { break }
+            heading = s + heading
+            j -= 1
+        }
+        let text = String(t[lo..<max(lo, hi)])
+        // a heading with no period ("Term This Agreement shall ..." from HTML): the sentence's first words
+        heading += " " + String(text.prefix(32))
+        return (text, lo, heading.lowercased())
+    }
+
+    /// The agreement's own term, in months: each duration is scored by its sentence. "This Agreement shall terminate /
+    /// expire / remain in effect ..." under a "Term" heading wins; periods of non-solicitation, standstill or notice, and
+    /// obligations that survive termination lose to it. When only such unrelated periods are written, there is no term.
+    func agreementTermMonths(_ p: Prose) -> (months: Int, offset: Int, confidence: Double)? {
+        let t = p.text
+        let ds = Self.durations(in: t)
+        guard !ds.isEmpty else { return nil }
+        let starts = Self.sentenceStarts(p)
+        let subjects = ["this agreement", "this letter agreement", "the agreement", "this letter", "this nda", "this contract",
+                        "the term", "term of this", "initial term", "hereunder", "dieser vertrag", "diese vereinbarung",
+                        "le présent contrat", "deze overeenkomst"]
+        let verbs = ["term", "expir", "period", "anniversary", "remain in", "remains in", "continue", "in force", "in effect", "duration", "survive", "valid",
+                     "laufzeit", "durée", "looptijd"]
+        let unrelated = ["solicit", "standstill", "hire", "employ", "acquire", "securities", "voting", "retain", "retention",
+                         "compet", "warrant", "audit", "records"]
+        let afterEnd = ["survive termination", "survive the termination", "survive any termination", "after termination",
+                        "following termination", "following the termination", "after the termination", "after the expiration",
+                        "following expiration", "following the expiration", "survive expiration", "survive the expiration"]
+        var best: (score: Int, d: Duration)? = nil
+        for d in ds {
+            let s = Self.sentence(around: d.start, starts: starts, in: t)
+            let lower = s.text.lowercased()
+            // what bears on this duration: its sentence, up to an exception that follows it
+            // ("shall expire 18 months after the date hereof, except that the standstill ...")
+            var near = lower
+            let rel = d.end - s.start
+            if rel > 0, rel < near.count {
+                let tail = near.dropFirst(rel)
+                if let cut = [", except", " except that", "; provided", ", provided"].compactMap({ tail.range(of: $0)?.lowerBound }).min() {
+                    near = String(near[..<cut])
+                }
+            }
+            var score = 0
+            let hasVerb = verbs.contains { near.contains($0) }
+            if hasVerb && subjects.contains(where: { lower.contains($0) }) { score += 3 } else if hasVerb { score += 1 }
+            if ["term", "duration", "expiration", "survival", "period", "laufzeit", "durée", "looptijd"].contains(where: { s.heading.contains($0) }) { score += 2 }
+            if unrelated.contains(where: { near.contains($0) || s.heading.contains($0) }) { score -= 5 }
+            // a notice period: "on three (3) months' notice", "six months prior written notice"
+            var right = String(t[d.end..<min(t.count, d.end + 25)]).lowercased()
+            if let dot = right.range(of: ". ") { right = String(right[..<dot.lowerBound]) }
+            if right.contains("notice") || right.hasPrefix(" prior") || right.hasPrefix(" in advance") { score -= 5 }
+            // a renewal or payment period: "for successive one (1) year periods", "payable in 12 monthly installments"
+            let left = String(t[max(s.start, d.start - 40)..<d.start]).lowercased()
+            if ["renew", "successive", "payable", "install", "invoice"].contains(where: { left.contains($0) })
+                || ["-year renewal", " renewal", " installment"].contains(where: { right.hasPrefix($0) }) { score -= 5 }
+            if afterEnd.contains(where: { near.contains($0) }) { score -= 2 }
+            if score >= 1, best == nil || score > best!.score { best = (score, d) }
+        }
+        guard let b = best else { return nil }
+        return (b.d.months, b.d.start, b.score >= 5 ? 0.9 : b.score >= 3 ? 0.8 : 0.6)
+    }
+
+    // MARK: page furniture
+
+    /// Lines that belong to the page, not the agreement: what repeats at the top or bottom of several pages (a filing
+    /// service's "Source: ..., 8-K, 11/5/2020", running heads, page numbers), and a browser's print header and footer
+    /// (the print date and time, the URL, "1/9"). Their dates are not the agreement's, and they would split sentences.
+    func pageFurniture() -> Set<Int> {
+        var byPage: [Int: [Line]] = [:]
+        for l in layout.lines where !l.isBlank { byPage[l.page, default: []].append(l) }
+        var edges: [Line] = []
+        for (_, ls) in byPage {
+            edges += ls.prefix(2)
+            if ls.count > 2 { edges += ls.suffix(2) }
+        }
+        func key(_ l: Line) -> String {
+            String(l.text.lowercased().filter { !$0.isWhitespace }.map { $0.isNumber ? "#" : $0 })
+        }
+        var pagesWith: [String: Set<Int>] = [:]
+        for l in edges { pagesWith[key(l), default: []].insert(l.page) }
+        var out: Set<Int> = []
+        for l in edges {
+            let lower = l.text.lowercased()
+            let printed = lower.contains("http://") || lower.contains("https://") || lower.contains("www.sec.gov")
+                || l.text.range(of: #"\b\d{1,2}:\d{2}\s?(AM|PM|am|pm)\b"#, options: .regularExpression) != nil
+            if printed || (byPage.count >= 2 && (pagesWith[key(l)]?.count ?? 0) >= 2) { out.insert(l.index) }
+        }
+        return out
+    }
+
+    // MARK: signature blocks
+
+    static let entitySuffixes = ["inc", "inc.", "incorporated", "llc", "l.l.c.", "ltd", "ltd.", "limited", "corp", "corp.", "corporation",
+                                 "co.", "company", "l.p.", "lp", "llp", "l.l.p.", "n.v.", "b.v.", "s.a.", "s.a", "ag", "gmbh", "plc", "se",
+                                 "s.p.a.", "s.r.l.", "s.a.s.", "pty", "holdings", "group", "partners", "trust", "bank", "fund", "kg", "oy", "ab", "asa"]
+
+    /// Whether `s` reads as an organisation's name: a legal-form suffix, or two or more words in capitals.
+    static func looksLikeEntity(_ s: String) -> Bool {
+        let words = s.split(separator: " ")
+        guard words.count >= 1, words.count <= 10, s.count <= 90, s.first?.isLetter == true, s.first?.isUppercase == true else { return false }
+        let lower = s.lowercased()
+        for bad in ["by:", "name:", "title:", "date:", "in witness", "accepted", "agreed", "very truly", "sincerely", "signature",
+                    "witness", "address", "attention", "exhibit", "page", "agreement", "/s/", "confidential", "personal", "private",
+                    "via ", "attn", "by email", "by hand", "by courier", "execution", "draft"] where lower.contains(bad) { return false }
+        if hasEntitySuffix(s) { return true }
+        let letters = s.filter(\.isLetter)
+        return words.count >= 2 && letters.count >= 4 && letters.allSatisfy(\.isUppercase)
+    }
+
+    /// Whether the last word is a legal form or organisation word ("Inc.", "LLC", "N.V.", "Holdings").
+    static func hasEntitySuffix(_ s: String) -> Bool {
+        let last = s.split(separator: " ").last.map { $0.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: ",")) } ?? ""
+        return entitySuffixes.contains(last) || entitySuffixes.contains(last + ".")
+    }
+
+    /// Party names from signature blocks: the name written just above each "By:" line.
+    func signatureParties() -> [(name: String, line: Line)] {
+        let lines = layout.lines
+        var out: [(String, Line)] = []
+        for (n, l) in lines.enumerated() where !l.isBlank {
+            for (ci, c) in l.cells.enumerated() where c.text.lowercased().hasPrefix("by:") || c.text.lowercased() == "by" {
+                // the nearest line above with a cell in the same column
+                var k = n - 1
+                var hops = 0
+                while k >= 0, hops < 4 {
+                    let above = lines[k]
+                    k -= 1
+                    if above.isBlank { continue }
+                    hops += 1
+                    let col = above.cells.min { abs($0.center - c.center) + Double(abs($0.start - c.start)) < abs($1.center - c.center) + Double(abs($1.start - c.start)) }
+                    guard let cell = col, l.cells.count == 1 || abs(cell.start - c.start) < 12 || ci == 0 && cell.start <= c.start + 4 else { break }
+                    if cell.text.lowercased().hasPrefix("by") { break }
+                    var name = cell.text.trimmingCharacters(in: CharacterSet(charactersIn: " :,"))
+                    for lead in ["signed for and on behalf of ", "for and on behalf of ", "on behalf of ", "signed for ", "signed by ", "for "]
+                        where name.lowercased().hasPrefix(lead) { name = String(name.dropFirst(lead.count)); break }
+                    // "ACME CORP., a Delaware corporation"
+                    for cut in [", a ", ", an "] { if let r = name.range(of: cut) { name = String(name[..<r.lowerBound]) } }
+                    if Self.looksLikeEntity(name), !out.contains(where: { Self.sameParty($0.0, name) }) { out.append((name, above)) }
+                    break
+                }
+            }
+        }
+        return out
+    }
+
+    /// A letter agreement's addressee: the organisation named between the letter's date and "Re:" / "Dear ..." /
+    /// "Ladies and Gentlemen:".
+    func letterAddressee() -> (name: String, line: Line)? {
+        let lines = layout.lines.prefix(60)
+        guard let open = lines.firstIndex(where: { l in
+            let t = l.text.trimmingCharacters(in: .whitespaces).lowercased()
+            return t.hasPrefix("re:") || t.hasPrefix("dear ") || t.hasPrefix("ladies and gentlemen") || t.hasPrefix("gentlemen:")
+        }) else { return nil }
+        guard let dated = lines[..<open].lastIndex(where: { l in
+            let t = l.text.trimmingCharacters(in: .whitespaces)
+            guard let d = Parse.dates(in: t, dayFirst: dayFirst).first else { return false }
+            return t.count <= d.end - d.start + 8
+        }) else { return nil }
+        for l in lines[(dated + 1)..<open] where !l.isBlank {
+            let t = l.text.trimmingCharacters(in: .whitespaces)
+            if Self.looksLikeEntity(t) { return (t, l) }
+        }
+        return nil
+    }
+
+    /// Same organisation, whatever the case or punctuation ("ACME CORP." and "Acme Corp").
+    static func sameParty(_ a: String, _ b: String) -> Bool {
+        func key(_ s: String) -> String { s.lowercased().filter { $0.isLetter || $0.isNumber } }
+        let ka = key(a), kb = key(b)
+        guard !ka.isEmpty, !kb.isEmpty else { return false }
+        return ka == kb || (min(ka.count, kb.count) >= 6 && (ka.hasPrefix(kb) || kb.hasPrefix(ka)))
+    }
+
+    /// Whether a preamble "party" is a real name, not "you", "the undersigned" or a role.
+    static func isPartyName(_ s: String) -> Bool {
+        let lower = s.lowercased()
+        guard let f = s.first, f.isUppercase || f.isNumber, s.count >= 2 else { return false }
+        let roles: Set<String> = ["you", "we", "us", "the company", "company", "the parties", "the undersigned", "recipient", "the recipient",
+                                  "discloser", "the discloser", "each party", "the parties hereto", "parties"]
+        return !roles.contains(lower)
+    }
+
+    // MARK: kind of contract
+
+    /// An NDA or confidentiality/standstill agreement: it has no contract value, whatever fees it mentions.
+    func isNondisclosure(title: String?) -> Bool {
+        let words = ["non-disclosure", "nondisclosure", "non disclosure", "confidentiality", "confidential disclosure", "secrecy",
+                     "standstill", "geheimhaltung", "vertraulichkeit", "confidentialité", "geheimhouding"]
+        if let t = title?.lowercased(), words.contains(where: { t.contains($0) }) { return true }
+        return false
+    }
+}
