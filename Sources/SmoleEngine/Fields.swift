@@ -220,6 +220,7 @@ extension Extractor {
         for sv in s { for tv in t { for gv in g where abs(sv + tv - gv) < 0.015 {
             out["subtotal"] = JSONValue(sv); out["tax"] = JSONValue(tv); out["total"] = JSONValue(gv); return
         } } }
+        repairTotals(&out)
         // A tax printed as zero and no subtotal line: the total is the total before tax.
         if schema.field("subtotal")?.isNumeric == true, out["subtotal"] == nil || out["subtotal"] == .null, s.isEmpty,
            out["tax"]?.doubleValue == 0, let gv = out["total"]?.doubleValue {

@@ -148,8 +148,19 @@ enum TextSource {
         return out
     }
 
+    /// A photo or scanned image: cleaned up first (grey, turned straight when its lines slope; see
+    /// `OCRPrep`), then read by tesseract. Without Leptonica, or when it cannot read the file, the original is read.
     static func ocrImage(path: String, options: EngineOptions) async throws(RecordError) -> String {
-        try await tesseract(path, psm: "6", options: options)
+        guard ExternalTool.locate("tesseract", path: options.toolSearchPath) != nil else { throw ExternalTool.unavailable("tesseract") }
+        if OCRPrep.available {
+            let dir = try PrivateTempDir()
+            defer { dir.remove() }
+            let cleaned = dir.path + "/page.png"
+            if OCRPrep.prepare(path, output: cleaned) != nil {
+                return try await tesseract(cleaned, psm: "6", options: options)
+            }
+        }
+        return try await tesseract(path, psm: "6", options: options)
     }
 
     static func tesseract(_ image: String, psm: String, options: EngineOptions) async throws(RecordError) -> String {

@@ -12,8 +12,9 @@ to a phone-photo size and saved as JPEG at quality 60-85.
   photo_receipts.py --out DIR [--count 30] [--seed 1] [--start 1] [--mild]
 
 Writes DIR/IMG_NNNN.jpg and DIR/truth.ndjson (one line per image:
-{"name", "schema": "receipt", "data": {...}} in the receipt schema's field names,
-as the shared score tool reads). --mild keeps the photo effects at their gentle
+{"name", "schema": "receipt", "data": {...}, "photo": {...}}: data in the receipt
+schema's field names, as the shared score tool reads; photo says how the picture was
+taken: rotation in degrees, counter-clockwise positive, height in px, JPEG quality). --mild keeps the photo effects at their gentle
 end (for tests). Needs Pillow (Debian: python3-pil). Deterministic for a seed.
 """
 import argparse
@@ -301,7 +302,8 @@ def photograph(paper, rng, mild):
     sigma = 4 if mild else rng.uniform(3, 10)
     noise = Image.effect_noise(canvas.size, sigma)
     canvas = ImageChops.add(canvas, Image.merge("RGB", (noise, noise, noise)), scale=1.0, offset=-128)
-    return canvas, (70 if mild else rng.randint(60, 85))
+    quality = 70 if mild else rng.randint(60, 85)
+    return canvas, quality, dict(rotation=round(angle, 2), height=target_h, quality=quality)
 
 
 def main():
@@ -319,10 +321,10 @@ def main():
         fonts = find_fonts(rng)
         lines, truth = make_content(rng)
         paper = render(lines, rng, fonts)
-        photo, quality = photograph(paper, rng, args.mild)
+        photo, quality, info = photograph(paper, rng, args.mild)
         name = f"IMG_{i:04d}.jpg"
         photo.save(os.path.join(args.out, name), "JPEG", quality=quality)
-        truth_lines.append(json.dumps({"name": name, "schema": "receipt", "data": truth}))
+        truth_lines.append(json.dumps({"name": name, "schema": "receipt", "data": truth, "photo": info}))
     with open(os.path.join(args.out, "truth.ndjson"), "w") as fh:
         fh.write("\n".join(truth_lines) + "\n")
 
