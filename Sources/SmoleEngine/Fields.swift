@@ -116,6 +116,8 @@ extension Extractor {
         let lower = t.lowercased()
         for w in ["tel", "phone", "fax", "email", "e-mail", "www.", "http", "iban", "vat", "page "] where lower.hasPrefix(w) { return false }
         if t.contains("@") { return false }
+        // "Receipt #25259", "Ticket #91937": the slip's number (the name above it lost to OCR), not a name
+        if t.contains("#"), let first = lower.split(separator: " ").first, Self.titleWords.contains(String(first)) { return false }
         // a customer or account number, not a name
         if !t.contains(" "), t.filter(\.isNumber).count >= 3 { return false }
         return true
