@@ -1,4 +1,5 @@
 import Foundation
+import SmoleCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -29,6 +30,25 @@ enum OCRPrep {
     }
 
     static var available: Bool { Leptonica.shared != nil }
+
+    /// How well an extraction's numbers agree with each other: subtotal + tax = total, the line amounts add up to
+    /// the subtotal (or the total), plus one for each totals field
+    /// found. OCR slips break these sums, so between two readings of a photo the higher score is the truer one.
+    static func arithmeticScore(_ data: JSONValue) -> Int {
+        func num(_ k: String) -> Double? { data[k]?.doubleValue }
+        var score = 0
+        let s = num("subtotal"), t = num("tax"), g = num("total")
+        score += [s, t, g].compactMap { $0 }.count
+        if let s, let t, let g, abs(s + t - g) < 0.015 { score += 4 }
+        if let items = data["line_items"]?.arrayValue, !items.isEmpty {
+            let sum = items.compactMap { $0["amount"]?.doubleValue }.reduce(0, +)
+            if [s, g].contains(where: { $0.map { abs($0 - sum) < 0.015 } ?? false }) { score += 4 }
+        }
+        return score
+    }
+
+    /// The score of a reading whose totals and items all agree (three totals found, both sums hold).
+    static let consistentScore = 11
 }
 
 /// The few Leptonica entry points the clean-up needs, bound with `dlsym`.

@@ -158,3 +158,17 @@ import _SmoleTestSupport
         #expect(lines[7] == "Coffee beans 250g              4.99")
     }
 }
+
+@Suite struct SecondReading {
+    /// Between two OCR readings of a photo, the one whose numbers agree wins: sums that hold outscore fields found.
+    @Test func arithmeticScoreRewardsTotalsThatAddUp() throws {
+        let consistent = try JSON.parse(#"{"subtotal": 5.70, "tax": 1.08, "total": 6.78, "line_items": [{"amount": 2.50}, {"amount": 3.20}]}"#)
+        let misread = try JSON.parse(#"{"subtotal": 5.70, "tax": 1.08, "total": 8.78, "line_items": [{"amount": 2.50}, {"amount": 8.20}]}"#)
+        let partial = try JSON.parse(#"{"subtotal": null, "tax": null, "total": 6.78, "line_items": [{"amount": 6.78}]}"#)
+        #expect(OCRPrep.arithmeticScore(consistent) == OCRPrep.consistentScore)
+        #expect(OCRPrep.arithmeticScore(misread) == 3)
+        #expect(OCRPrep.arithmeticScore(partial) == 5, "the one total found, and the items add up to it")
+        #expect(OCRPrep.arithmeticScore(consistent) > OCRPrep.arithmeticScore(partial))
+        #expect(OCRPrep.arithmeticScore(partial) > OCRPrep.arithmeticScore(misread))
+    }
+}
