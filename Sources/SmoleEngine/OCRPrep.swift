@@ -24,9 +24,10 @@ enum OCRPrep {
     }
 
     /// Writes the cleaned image as PNG to `output`. Nil when Leptonica is not available or cannot read the image.
-    static func prepare(_ input: String, output: String) -> Report? {
+    /// `scale` enlarges the result too (a later reading of a photo whose first reading did not add up).
+    static func prepare(_ input: String, output: String, scale: Double = 1) -> Report? {
         guard let lib = Leptonica.shared else { return nil }
-        return lib.prepare(input, output: output)
+        return lib.prepare(input, output: output, scale: scale)
     }
 
     static var available: Bool { Leptonica.shared != nil }
@@ -60,6 +61,7 @@ final class Leptonica: @unchecked Sendable {
     let pixFindSkew: @convention(c) (Pix, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Int32
     let pixConvertTo1: @convention(c) (Pix, Int32) -> Pix?
     let pixRotate: @convention(c) (Pix, Float, Int32, Int32, Int32, Int32) -> Pix?
+    let pixScale: @convention(c) (Pix, Float, Float) -> Pix?
     let pixWrite: @convention(c) (UnsafePointer<CChar>, Pix, Int32) -> Int32
     let pixDestroy: @convention(c) (UnsafeMutablePointer<Pix?>) -> Void
     let pixGetWidth: @convention(c) (Pix) -> Int32
@@ -87,13 +89,14 @@ final class Leptonica: @unchecked Sendable {
               let d = sym("pixFindSkew", (@convention(c) (Pix, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Int32).self),
               let e = sym("pixConvertTo1", (@convention(c) (Pix, Int32) -> Pix?).self),
               let f = sym("pixRotate", (@convention(c) (Pix, Float, Int32, Int32, Int32, Int32) -> Pix?).self),
+              let g = sym("pixScale", (@convention(c) (Pix, Float, Float) -> Pix?).self),
               let w = sym("pixWrite", (@convention(c) (UnsafePointer<CChar>, Pix, Int32) -> Int32).self),
               let x = sym("pixDestroy", (@convention(c) (UnsafeMutablePointer<Pix?>) -> Void).self),
               let gw = sym("pixGetWidth", (@convention(c) (Pix) -> Int32).self),
               let gh = sym("pixGetHeight", (@convention(c) (Pix) -> Int32).self)
         else { return nil }
         pixRead = a; pixConvertTo8 = b; pixBackgroundNormSimple = c; pixFindSkew = d; pixConvertTo1 = e
-        pixRotate = f; pixWrite = w; pixDestroy = x; pixGetWidth = gw; pixGetHeight = gh
+        pixRotate = f; pixScale = g; pixWrite = w; pixDestroy = x; pixGetWidth = gw; pixGetHeight = gh
         // Leptonica reports problems on stderr; the engine's own messages are enough.
         if let sev = sym("setMsgSeverity", (@convention(c) (Int32) -> Int32).self) { _ = sev(6) }  // L_SEVERITY_NONE
     }
@@ -108,7 +111,7 @@ final class Leptonica: @unchecked Sendable {
         if q != nil { pixDestroy(&q) }
     }
 
-    func prepare(_ input: String, output: String) -> OCRPrep.Report? {
+    func prepare(_ input: String, output: String, scale: Double) -> OCRPrep.Report? {
         guard let src = pixRead(input) else { return nil }
         defer { destroy(src) }
         guard let gray = pixConvertTo8(src, 0) else { return nil }
@@ -131,6 +134,7 @@ final class Leptonica: @unchecked Sendable {
             destroy(norm)
         }
         if cur != gray { destroy(gray) }
+        if scale > 1.01, let big = pixScale(cur, Float(scale), Float(scale)) { destroy(cur); cur = big }
         // The image tesseract reads is the rotated grey one, not the flattened one: measured on photos, flattening
         // and enlarging both cost more characters than they saved (tesseract's own thresholding copes with the light).
         guard pixWrite(output, cur, Self.IFF_PNG) == 0 else { return nil }

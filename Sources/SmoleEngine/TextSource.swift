@@ -150,13 +150,13 @@ enum TextSource {
 
     /// A photo or scanned image: cleaned up first (grey, turned straight when its lines slope; see
     /// `OCRPrep`), then read by tesseract. Without Leptonica, or when it cannot read the file, the original is read.
-    static func ocrImage(path: String, options: EngineOptions, prepare: Bool = true) async throws(RecordError) -> String {
+    static func ocrImage(path: String, options: EngineOptions, prepare: Bool = true, scale: Double = 1) async throws(RecordError) -> String {
         guard ExternalTool.locate("tesseract", path: options.toolSearchPath) != nil else { throw ExternalTool.unavailable("tesseract") }
         if prepare, OCRPrep.available {
             let dir = try PrivateTempDir()
             defer { dir.remove() }
             let cleaned = dir.path + "/page.png"
-            if OCRPrep.prepare(path, output: cleaned) != nil {
+            if OCRPrep.prepare(path, output: cleaned, scale: scale) != nil {
                 return OCRText.dropEdgeNoise(try await tesseract(cleaned, psm: "6", options: options))
             }
         }

@@ -82,6 +82,9 @@ import _SmoleTestSupport
             #expect(report.height == p.height, "turned in place, not enlarged")
             let head = try #require(FileHandle(forReadingAtPath: out)).readData(ofLength: 4)
             #expect([UInt8](head) == [0x89, 0x50, 0x4E, 0x47], "the cleaned page is a PNG")
+            // Enlarged by half for a later reading.
+            let big = try #require(OCRPrep.prepare(p.path, output: dir.file("big.png"), scale: 1.5))
+            #expect(abs(Double(big.height) - 1.5 * Double(p.height)) <= 2, "\(big.height) px for \(p.height) px × 1.5")
             // Cleaned again, the page is straight.
             let again = try #require(OCRPrep.prepare(out, output: dir.file("again.png")))
             #expect(abs(again.skewDegrees) < 0.5, "still \(again.skewDegrees)° after deskewing \(p.path)")
