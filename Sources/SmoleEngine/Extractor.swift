@@ -101,6 +101,10 @@ final class Extractor {
                 }
             }
             if currency == nil, comma > dot, comma > 0 { currency = "EUR" }
+            // A plain "TAX" line with decimal points and no other cue: a US till receipt.
+            if currency == nil, dot > comma, let l = layout.lines.first(where: { !LabelMatch.find(Array("tax"), in: $0).isEmpty }) {
+                currency = "USD"; currencyLine = l
+            }
         }
         let all = Array(layout.lines.prefix(200).map(\.lowerText).joined(separator: " ").utf8)
         func has(_ w: String) -> Bool { Self.bytesContain(all, Array(w.utf8)) }

@@ -117,6 +117,8 @@ extension Extractor {
         let lower = t.lowercased()
         for w in ["tel", "phone", "fax", "email", "e-mail", "www.", "http", "iban", "vat", "page "] where lower.hasPrefix(w) { return false }
         if t.contains("@") { return false }
+        // "Receipt #25259", "Ticket #91937": the slip's number (the name above it lost to OCR), not a name
+        if t.contains("#"), let first = lower.split(separator: " ").first, Self.titleWords.contains(String(first)) { return false }
         // a customer or account number, not a name
         if !t.contains(" "), t.filter(\.isNumber).count >= 3 { return false }
         return true
@@ -255,6 +257,7 @@ extension Extractor {
         for sv in s { for tv in t { for gv in g where abs(sv + tv - gv) < 0.015 {
             out["subtotal"] = JSONValue(sv); out["tax"] = JSONValue(tv); out["total"] = JSONValue(gv); return
         } } }
+        repairTotals(&out)
         // A tax printed as zero and no subtotal line: the total is the total before tax.
         if schema.field("subtotal")?.isNumeric == true, out["subtotal"] == nil || out["subtotal"] == .null, s.isEmpty,
            out["tax"]?.doubleValue == 0, let gv = out["total"]?.doubleValue {

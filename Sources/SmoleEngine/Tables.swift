@@ -316,14 +316,14 @@ extension Extractor {
         while i < c.count, c[i] == " " { i += 1 }
         let q0 = i
         while i < c.count, c[i].isASCII, c[i].isNumber { i += 1 }
-        guard i > q0, i - q0 <= 3, i < c.count, c[i] == "x" || c[i] == "X" || c[i] == "×" else { return nil }
+        guard i > q0, i - q0 <= 3, i < c.count, c[i] == "x" || c[i] == "X" || c[i] == "×" || c[i] == "@" else { return nil }
         let xAt = i
         i += 1
         let p0 = i
         while i < c.count, c[i].isASCII, c[i].isNumber { i += 1 }
         guard i > p0, i + 2 < c.count, c[i] == "." || c[i] == ",", c[i + 1].isNumber, c[i + 2].isNumber,
               i + 3 == c.count || !c[i + 3].isNumber else { return nil }
-        var out = Array(c[..<xAt]) + [" ", "x", " "] + Array(c[p0...])
+        var out = Array(c[..<xAt]) + [" ", c[xAt] == "@" ? "@" : "x", " "] + Array(c[p0...])
         // keep later columns where they were: take back two spaces from a wide gap after the price (cells stay apart)
         let after = i + 3 + 2   // index in `out` just past the price
         if after + 3 < out.count, out[after..<(after + 4)].allSatisfy({ $0 == " " }) { out.removeSubrange(after..<(after + 2)) }

@@ -179,8 +179,19 @@ enum TextSource {
         return out
     }
 
-    static func ocrImage(path: String, options: EngineOptions) async throws(RecordError) -> String {
-        try await tesseract(path, psm: "6", options: options)
+    /// A photo or scanned image: cleaned up first (grey, turned straight when its lines slope; see
+    /// `OCRPrep`), then read by tesseract. Without Leptonica, or when it cannot read the file, the original is read.
+    static func ocrImage(path: String, options: EngineOptions, prepare: Bool = true, scale: Double = 1) async throws(RecordError) -> String {
+        guard ExternalTool.locate("tesseract", path: options.toolSearchPath) != nil else { throw ExternalTool.unavailable("tesseract") }
+        if prepare, OCRPrep.available {
+            let dir = try PrivateTempDir()
+            defer { dir.remove() }
+            let cleaned = dir.path + "/page.png"
+            if OCRPrep.prepare(path, output: cleaned, scale: scale) != nil {
+                return OCRText.dropEdgeNoise(try await tesseract(cleaned, psm: "6", options: options))
+            }
+        }
+        return OCRText.dropEdgeNoise(try await tesseract(path, psm: "6", options: options))
     }
 
     static func tesseract(_ image: String, psm: String, options: EngineOptions) async throws(RecordError) -> String {
@@ -202,6 +213,54 @@ enum OCRText {
     nonisolated(unsafe) static let bracketJ = try! NSRegularExpression(pattern: #"(\d)\s?[\]\)\|}]\s?(anuary|uly|une|an|ul|un)\b"#)
     /// "S ubtotal", "S oftware": a capital split from the rest of its word (never "A" or "I", which are words).
     nonisolated(unsafe) static let splitCapital = try! NSRegularExpression(pattern: #"(?<![\p{L}\p{N}])([B-HJ-Z]) ([a-z]{3,})"#)
+    /// Specks a photo's background and paper edges leave in the text ("ad      The Book Nook      B", "eo", "|"):
+    /// a line with two letters or digits or fewer is blanked, and a first or last cell of at most two characters,
+    /// with no digit or currency sign, set off from the rest of its line by three spaces or more, is blanked too
+    /// (spaces keep the other cells' columns).
+    static func dropEdgeNoise(_ s: String) -> String {
+        let keep: Set<Character> = ["$", "€", "£", "¥", "₹", "%"]
+        func speck(_ cell: ArraySlice<Character>) -> Bool {
+            cell.count <= 2 && !cell.contains { $0.isNumber || keep.contains($0) }
+        }
+        return s.split(separator: "\n", omittingEmptySubsequences: false).map { raw -> String in
+            var c = Array(raw)
+            if c.filter({ $0.isLetter || $0.isNumber }).count <= 2 { return "" }
+            // cells: runs of text apart by three spaces or more
+            var cells: [Range<Int>] = []
+            var i = 0
+            while i < c.count {
+                while i < c.count, c[i] == " " { i += 1 }
+                guard i < c.count else { break }
+                let start = i
+                var end = i
+                while i < c.count {
+                    if c[i] == " " {
+                        var j = i
+                        while j < c.count, c[j] == " " { j += 1 }
+                        if j - i >= 3 || j == c.count { break }
+                        i = j
+                    } else { i += 1; end = i }
+                }
+                cells.append(start..<end)
+            }
+            if cells.count >= 2 {
+                for r in [cells.first!, cells.last!] where speck(c[r]) {
+                    for k in r { c[k] = " " }
+                }
+            }
+            // a word of marks alone at either end ("Supermarche Casino =", "| Brood"), but not a leading sign
+            func mark(_ w: ArraySlice<Character>) -> Bool { !w.isEmpty && !w.contains { $0.isLetter || $0.isNumber || keep.contains($0) } }
+            while c.last == " " { c.removeLast() }
+            if let sp = c.lastIndex(of: " "), mark(c[(sp + 1)...]) { c.removeSubrange((sp + 1)...) }
+            if let f = c.firstIndex(where: { $0 != " " }) {
+                let e = c[f...].firstIndex(of: " ") ?? c.count
+                if e < c.count, mark(c[f..<e]), !(e - f == 1 && (c[f] == "-" || c[f] == "+")) { for k in f..<e { c[k] = " " } }
+            }
+            while c.last == " " { c.removeLast() }
+            return String(c)
+        }.joined(separator: "\n")
+    }
+
     static func normalize(_ s: String) -> String {
         let ns = NSMutableString(string: s)
         splitCapital.replaceMatches(in: ns, range: NSRange(location: 0, length: ns.length), withTemplate: "$1$2")

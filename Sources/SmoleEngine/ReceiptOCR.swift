@@ -1,0 +1,34 @@
+import Foundation
+import SmoleCore
+
+/// Totals under OCR noise: a label misread ("TOTAI", "T0TAL", a bold "TOTAL" read as "iG") leaves an amount
+/// unlabelled, and a dropped decimal mark ("44,50" read "4450") makes a tax larger than what it is levied on.
+extension Extractor {
+    /// Whether `value` is printed as a money amount (two decimals) on a line outside the item rows.
+    func isPrintedAmount(_ value: Double) -> Bool {
+        layout.lines.contains { l in
+            !l.isBlank && !tableLines.contains(l.index)
+                && Parse.numbers(in: l.chars, decimalHint: decimalHint).contains { !$0.isPercent && $0.decimals == 2 && abs($0.value - value) < 0.005 }
+        }
+    }
+
+    /// Runs after the label candidates failed to give subtotal + tax = total. A tax that is negative, larger than the
+    /// subtotal or not below the total is a misread and is dropped (the difference of the other two replaces it when
+    /// printed). With two of the three known, the missing one is their sum or difference when that amount is printed.
+    func repairTotals(_ out: inout JSONObject) {
+        guard schema.field("subtotal")?.isNumeric == true, schema.field("tax")?.isNumeric == true,
+              schema.field("total")?.isNumeric == true else { return }
+        let s = out["subtotal"]?.doubleValue, g = out["total"]?.doubleValue
+        if let t = out["tax"]?.doubleValue, t < 0 || (s.map { t > $0 } ?? false) || (g.map { t >= $0 } ?? false) {
+            out["tax"] = .null
+        }
+        let t = out["tax"]?.doubleValue
+        if let s, let t, g == nil {
+            let sum = ((s + t) * 100).rounded() / 100
+            if isPrintedAmount(sum) { out["total"] = JSONValue(sum) }
+        } else if let g, let t, t > 0, s == nil {
+            let diff = ((g - t) * 100).rounded() / 100
+            if diff > 0, isPrintedAmount(diff) { out["subtotal"] = JSONValue(diff) }
+        }
+    }
+}
