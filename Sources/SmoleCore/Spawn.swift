@@ -49,6 +49,12 @@ public enum Spawn {
 
     private static let spawnLock = NSLock()
 
+    private typealias Pipe2 = @convention(c) (UnsafeMutablePointer<Int32>?, Int32) -> Int32
+    private static let pipe2: Pipe2? = {
+        guard let sym = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "pipe2") else { return nil }
+        return unsafeBitCast(sym, to: Pipe2.self)
+    }()
+
     /// `environment` adds or replaces variables in the child's copy of this process's environment.
     public static func run(_ exe: String, _ args: [String], timeout: Duration, outputLimit: Int,
                            environment: [String: String] = [:]) async -> Outcome {
@@ -69,18 +75,25 @@ public enum Spawn {
 
     public static func runBlocking(_ exe: String, _ args: [String], timeout: Duration, outputLimit: Int, handle: Handle,
                                    environment: [String: String] = [:]) -> Outcome {
-        // pipe2 is not imported, so pipe + FD_CLOEXEC; one lock around creating the pipes and spawning keeps a
-        // concurrent spawn from inheriting our write ends (which would hold our reads open until that child exits).
-        spawnLock.lock()
-        var locked = true
+        // Our pipe ends must never leak into another thread's child (it would hold our reads open until that child
+        // exits). pipe2(O_CLOEXEC) makes that atomic; Glibc's module does not import it, so it is looked up once. Where
+        // it is missing, pipe + FD_CLOEXEC under one lock around creating the pipes and spawning does the same.
+        let atomic = pipe2 != nil
+        if !atomic { spawnLock.lock() }
+        var locked = !atomic
         defer { if locked { spawnLock.unlock() } }
         var outPipe: [Int32] = [-1, -1], errPipe: [Int32] = [-1, -1]
-        guard pipe(&outPipe) == 0 else { return .failed("pipe: \(String(cString: strerror(errno)))") }
-        guard pipe(&errPipe) == 0 else {
+        func makePipe(_ fds: inout [Int32]) -> Bool {
+            if let pipe2 { return fds.withUnsafeMutableBufferPointer { pipe2($0.baseAddress, O_CLOEXEC) } == 0 }
+            guard pipe(&fds) == 0 else { return false }
+            for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+            return true
+        }
+        guard makePipe(&outPipe) else { return .failed("pipe: \(String(cString: strerror(errno)))") }
+        guard makePipe(&errPipe) else {
             close(outPipe[0]); close(outPipe[1])
             return .failed("pipe: \(String(cString: strerror(errno)))")
         }
-        for fd in outPipe + errPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -117,7 +130,7 @@ public enum Spawn {
         let rc = envp.isEmpty ? posix_spawn(&pid, exe, &actions, &attr, argv, environ)
                               : posix_spawn(&pid, exe, &actions, &attr, argv, envp)
         close(outPipe[1]); close(errPipe[1])
-        spawnLock.unlock(); locked = false
+        if locked { spawnLock.unlock(); locked = false }
         guard rc == 0 else {
             close(outPipe[0]); close(errPipe[0])
             return .failed("posix_spawn \(exe): \(String(cString: strerror(rc)))")

@@ -197,7 +197,7 @@ final class Extractor {
     func rightText(_ h: LabelHit, wholeLine: Bool = false) -> String? {
         let line = layout.lines[h.line]
         guard let cell = line.cell(at: h.start) else { return nil }
-        var rest = Array(line.chars[h.end..<cell.end])
+        var rest = Array(line.substring(h.end, cell.end))
         // "No.", "Nr", "Number" after the label word ("Invoice No.:")
         while let f = rest.first, Self.separators.contains(f) { rest.removeFirst() }
         for w in ["no.", "no", "nr.", "nr", "n°", "nº", "number", "num"] {

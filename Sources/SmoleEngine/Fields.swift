@@ -177,22 +177,30 @@ extension Extractor {
         "rekeninghouder", "ten name van", "t.n.v.", "begunstigde",
     ]
 
+    /// The payee phrases as label keys, prepared once.
+    static let payeeKeys: [(keys: [UInt32], count: Int, lastIsWord: Bool)] = payeePhrases.map { p in
+        let chars = LabelMatch.normalize(p)
+        return (LabelMatch.keys(chars), chars.count, chars.last?.isWordChar ?? false)
+    }
+
     /// The payee named in payment instructions, when it reads as a name and is not the labelled customer.
     func payeeName() -> Found? {
-        let customer = schema.fields.first { ["customer_name", "buyer_name", "client_name"].contains($0.name) }.flatMap { cf in
-            best(candidates(cf.name, parse: parseName))?.value.stringValue?.lowercased()
-        }
-        let phrases = Self.payeePhrases.map { Array($0) }
-        for l in layout.lines where !l.isBlank && l.text.count > 6 {
-            for phrase in phrases {
-                guard let at = LabelMatch.find(phrase, in: l).first, let cell = l.cell(at: at) else { continue }
+        var customer: String?? = nil   // looked up only once a payee phrase is found
+        for l in layout.lines where l.keys.count > 6 {
+            for phrase in Self.payeeKeys {
+                guard let at = LabelMatch.find(phrase.keys, lastIsWord: phrase.lastIsWord, in: l).first, let cell = l.cell(at: at) else { continue }
                 var rest = l.substring(at + phrase.count, cell.end)
                 if rest.trimmingCharacters(in: CharacterSet(charactersIn: " :")).isEmpty,
                    let next = l.cells.first(where: { $0.start >= cell.end }) { rest = next.text }
                 // up to the end of the name: a comma, an opening parenthesis or a second label ends it
                 if let cut = rest.firstIndex(where: { $0 == "(" || $0 == "," || $0 == ";" }) { rest = String(rest[..<cut]) }
                 guard case .string(let name)? = parseName(rest), name.count <= 60 else { continue }
-                if let customer, name.lowercased() == customer { continue }
+                if customer == nil {
+                    customer = .some(schema.fields.first { ["customer_name", "buyer_name", "client_name"].contains($0.name) }.flatMap { cf in
+                        best(candidates(cf.name, parse: parseName))?.value.stringValue?.lowercased()
+                    })
+                }
+                if let c = customer ?? nil, name.lowercased() == c { continue }
                 if name.lowercased().hasPrefix("iban") || name.lowercased().hasPrefix("bic") { continue }
                 return Found(value: .string(name), line: l, confidence: 0.75)
             }

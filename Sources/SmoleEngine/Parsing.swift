@@ -32,6 +32,8 @@ enum Parse {
     /// Numbers in a piece of text (character offsets).
     static func numbers(in text: String, decimalHint: Character? = nil) -> [NumberToken] {
         if text.utf8.allSatisfy({ $0 < 0x80 }) { return scanNumbers(Array(text.utf8), decimalHint: decimalHint) }
+        let units = Array(text.unicodeScalars)
+        if units.allSatisfy(Line.standsAlone) { return scanNumbers(units, decimalHint: decimalHint) }
         return scanNumbers(Array(text), decimalHint: decimalHint)
     }
 

@@ -8,7 +8,7 @@ extension Extractor {
     func isPrintedAmount(_ value: Double) -> Bool {
         layout.lines.contains { l in
             !l.isBlank && !tableLines.contains(l.index)
-                && Parse.numbers(in: l.chars, decimalHint: decimalHint).contains { !$0.isPercent && $0.decimals == 2 && abs($0.value - value) < 0.005 }
+                && Parse.numbers(in: l, decimalHint: decimalHint).contains { !$0.isPercent && $0.decimals == 2 && abs($0.value - value) < 0.005 }
         }
     }
 
