@@ -61,12 +61,22 @@ public enum Spawn {
         let handle = Handle()
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (cont: CheckedContinuation<Outcome, Never>) in
-                let t = Thread {
+                let job: @Sendable () -> Void = {
                     cont.resume(returning: runBlocking(exe, args, timeout: timeout, outputLimit: outputLimit, handle: handle,
                                                        environment: environment))
                 }
-                t.stackSize = 512 * 1024
-                t.start()
+                // Up to one wait per core runs on libdispatch's global pool: its threads are reused (a fresh thread's
+                // stack is new memory to fault in), and the thread that saw the child end picks up the task's next step
+                // at once. Measured over 220 real PDFs at -j 2: 0.90 of pdftotext alone against 0.80 with a new thread
+                // per call. Beyond that, a wait gets a thread of its own, so `-j 32` still has 32 children running and
+                // the pool is never filled with blocked waits.
+                if SharedWaits.enter() {
+                    DispatchQueue.global().async { job(); SharedWaits.leave() }
+                } else {
+                    let t = Thread(block: job)
+                    t.stackSize = 512 * 1024
+                    t.start()
+                }
             }
         } onCancel: {
             handle.cancel()
@@ -176,4 +186,18 @@ public enum Spawn {
         let code: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         return .finished(ToolResult(status: code, stdout: out, stderr: String(decoding: err, as: UTF8.self)))
     }
+}
+
+/// How many child waits run on the shared dispatch pool (at most one per core).
+enum SharedWaits {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var inUse = 0
+    private static let limit = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    static func enter() -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        guard inUse < limit else { return false }
+        inUse += 1
+        return true
+    }
+    static func leave() { lock.lock(); inUse -= 1; lock.unlock() }
 }
