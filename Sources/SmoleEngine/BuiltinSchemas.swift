@@ -27,7 +27,7 @@ enum BuiltinSchemas {
       },
       "properties": {
         "vendor_name": {"type": "string", "description": "The seller issuing the invoice.",
-          "x-smole-labels": ["From", "Seller", "Supplier", "Vendor", "Issued by", "Sold by", "Verkäufer", "Lieferant", "Rechnungssteller", "Fournisseur", "Vendeur", "Émetteur", "Leverancier", "Verkoper"]},
+          "x-smole-labels": ["From", "Bill From", "Billed By", "Invoice From", "Seller", "Supplier", "Vendor", "Issued by", "Sold by", "Service Provider", "Remit To", "Remit Payment To", "Payee", "Verkäufer", "Lieferant", "Rechnungssteller", "Leistungserbringer", "Fournisseur", "Vendeur", "Émetteur", "Prestataire", "Leverancier", "Verkoper"]},
         "customer_name": {"type": "string", "description": "The buyer being billed.",
           "x-smole-labels": ["Bill To", "Billed To", "Invoice To", "Sold To", "Customer", "Client", "Buyer", "To", "Rechnungsempfänger", "Kunde", "Käufer", "Empfänger", "Facturé à", "Client", "Acheteur", "Destinataire", "Klant", "Afnemer", "Koper", "Factuuradres"]},
         "invoice_number": {"type": "string", "description": "The invoice's identifier.",

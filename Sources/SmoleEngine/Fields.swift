@@ -113,6 +113,8 @@ extension Extractor {
         guard t.count >= 2, t.contains(where: \.isLetter) else { return false }
         if Self.titleWords.contains(t.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: " :#"))) { return false }
         if let f = t.first, f.isNumber { return false }
+        // a note in parentheses ("(Not to be used for payment remittance)") is not a name
+        if t.hasPrefix("("), t.hasSuffix(")") { return false }
         if !Parse.dates(in: t, dayFirst: dayFirst).isEmpty { return false }
         let lower = t.lowercased()
         for w in ["tel", "phone", "fax", "email", "e-mail", "www.", "http", "iban", "vat", "page "] where lower.hasPrefix(w) { return false }

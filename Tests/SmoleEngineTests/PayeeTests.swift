@@ -58,4 +58,24 @@ import _SmoleTestSupport
         let o = try await Fixture.extract(pdf, "invoice")
         #expect(o["vendor_name"] == "Copperleaf Design")
     }
+
+    @Test(arguments: ["Bill From:", "Billed By:", "Remit To:", "Leistungserbringer:", "Prestataire :"])
+    func sellerLabelWordings(label: String) async throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        // The seller's block sits under its label; the buyer's address window is at the top right.
+        let pdf = try Fixture.pdf(dir, "wording.pdf", Self.invoice(
+            top: [[(330, "Harbour Foods Co")], [(330, "4 Quay Road")], [(50, label)], [(50, "Lakeside Print Works")], [(50, "9 Mill Lane")]],
+            footer: []))
+        let o = try await Fixture.extract(pdf, "invoice")
+        #expect(o["vendor_name"] == "Lakeside Print Works", "\(label)")
+    }
+
+    @Test func aNoteInParenthesesIsNotAName() async throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let pdf = try Fixture.pdf(dir, "note.pdf", Self.invoice(
+            top: [[(50, "Orbit Cloud Services")]],
+            footer: [[(330, "Service Provider:")], [(330, "(Not to be used for payment remittance)")], [(330, "Orbit Cloud Services, Inc.")]]))
+        let o = try await Fixture.extract(pdf, "invoice")
+        #expect(o["vendor_name"] == "Orbit Cloud Services")
+    }
 }
