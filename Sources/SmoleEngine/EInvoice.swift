@@ -160,23 +160,7 @@ enum EInvoiceXML {
         // An embedded file's stream dictionary is never inside a compressed object stream, so its
         // /Type /EmbeddedFile or its XML /Subtype shows in the raw bytes.
         let markers = [Array("EmbeddedFile".utf8), Array("#2Fxml".utf8)]
-        // memchr for the first byte, then memcmp (both vectorised in libc): a Swift byte loop here was a visible
-        // share of a large PDF's time. (memmem is a GNU extension Swift does not import.)
-        let found: Bool = data.withUnsafeBytes { raw -> Bool in
-            guard let base = raw.baseAddress else { return false }
-            return markers.contains { marker in
-                marker.withUnsafeBytes { m -> Bool in
-                    let n = m.count
-                    var p = base
-                    let end = base + raw.count
-                    while end - p >= n, let hit = memchr(p, Int32(m[0]), end - p - n + 1) {
-                        if memcmp(hit, m.baseAddress!, n) == 0 { return true }
-                        p = UnsafeRawPointer(hit) + 1
-                    }
-                    return false
-                }
-            }
-        }
+        let found = markers.contains { ByteSearch.contains($0, in: data) }
         guard found else { return nil }
         // Read the attachments from the bytes first; pdfdetach only when one of them could not be read here.
         let own = PDFAttachments.embeddedFiles(in: [UInt8](data))

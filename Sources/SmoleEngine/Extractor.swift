@@ -85,7 +85,7 @@ final class Extractor {
                     votes["INR", default: 0] += 1.5; if firstLineFor["INR"] == nil { firstLineFor["INR"] = line }
                 }
             }
-            if line.ascii == nil, Self.bytesContain(u8, Array("₹".utf8)) { votes["INR", default: 0] += 1.5; if firstLineFor["INR"] == nil { firstLineFor["INR"] = line } }
+            if line.ascii == nil, ByteSearch.contains(Array("₹".utf8), in: u8) { votes["INR", default: 0] += 1.5; if firstLineFor["INR"] == nil { firstLineFor["INR"] = line } }
         }
         decimalHint = comma > dot ? "," : (dot > comma ? "." : nil)
         if let best = votes.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }) {
@@ -95,7 +95,7 @@ final class Extractor {
             // No symbol or code: the tax wording and decimal mark are the document's own cues.
             outer: for line in layout.lines where !line.isBlank {
                 for (word, code) in Self.taxCurrencyCues {
-                    if !LabelMatch.find(Array(word), in: line).isEmpty || (word == "mwst" && Self.bytesContain(Array(line.lowerText.utf8), Array("mwst".utf8))) {
+                    if !LabelMatch.find(Array(word), in: line).isEmpty || (word == "mwst" && ByteSearch.contains(Array("mwst".utf8), in: Array(line.lowerText.utf8))) {
                         currency = code; currencyLine = line; break outer
                     }
                 }
@@ -107,29 +107,12 @@ final class Extractor {
             }
         }
         let all = Array(layout.lines.prefix(200).map(\.lowerText).joined(separator: " ").utf8)
-        func has(_ w: String) -> Bool { Self.bytesContain(all, Array(w.utf8)) }
+        func has(_ w: String) -> Bool { ByteSearch.contains(Array(w.utf8), in: all) }
         let german = ["rechnung", "datum", "betrag", "mwst", "summe", "gesamt", " und "].filter(has).count
         let french = ["facture", "montant", "tva", "date d", "total ttc", " et "].filter(has).count
         let dutch = ["factuur", "bedrag", "btw", "totaal", " en "].filter(has).count
         english = german < 2 && french < 2 && dutch < 2
         dayFirst = Parse.dayFirstCue(lines: layout.lines.map(\.text), currency: currency, english: english)
-    }
-
-    static func bytesContain(_ hay: [UInt8], _ needle: [UInt8]) -> Bool {
-        guard !needle.isEmpty, hay.count >= needle.count else { return false }
-        // memchr for the first byte, then memcmp (both vectorised in libc).
-        return hay.withUnsafeBytes { h in
-            needle.withUnsafeBytes { m in
-                let n = m.count
-                var p = h.baseAddress!
-                let end = h.baseAddress! + h.count
-                while end - p >= n, let hit = memchr(p, Int32(m[0]), end - p - n + 1) {
-                    if memcmp(hit, m.baseAddress!, n) == 0 { return true }
-                    p = UnsafeRawPointer(hit) + 1
-                }
-                return false
-            }
-        }
     }
 
     // MARK: label hits

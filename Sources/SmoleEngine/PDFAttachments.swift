@@ -14,7 +14,7 @@ enum PDFAttachments {
         if contains(pdf, "/Encrypt") { return ([], false) }
         let marker = Array("/EmbeddedFile".utf8)
         var from = 0
-        while let at = find(marker, in: pdf, from: from) {
+        while let at = ByteSearch.find(marker, in: pdf, from: from) {
             from = at + marker.count
             // "/EmbeddedFiles" is the name tree in the catalog, not a stream.
             if from < pdf.count, isNameChar(pdf[from]) { continue }
@@ -31,21 +31,21 @@ enum PDFAttachments {
         // The keyword follows the dictionary's ">>" and ends its line ("/Subtype /application#2Foctet-stream" is not it).
         var search = at
         var keyword: Int? = nil
-        while let k = find(Array("stream".utf8), in: pdf, from: search) {
+        while let k = ByteSearch.find(Array("stream".utf8), in: pdf, from: search) {
             search = k + 6
             var b = k - 1
             while b > at, pdf[b] == 0x20 || pdf[b] == 0x0A || pdf[b] == 0x0D || pdf[b] == 0x09 { b -= 1 }
             if pdf[b] == 0x3E, k + 6 < pdf.count, pdf[k + 6] == 0x0A || pdf[k + 6] == 0x0D { keyword = k; break }
         }
         guard let kw = keyword else { return nil }
-        if let endobj = find(Array("endobj".utf8), in: pdf, from: at), endobj < kw { return nil }
+        if let endobj = ByteSearch.find(Array("endobj".utf8), in: pdf, from: at), endobj < kw { return nil }
         // The dictionary starts after the object header "N G obj" before the marker.
         guard let objStart = findBackward(Array("obj".utf8), in: pdf, before: at) else { return nil }
         let dict = Array(pdf[objStart..<kw])
         var start = kw + 6
         if start < pdf.count, pdf[start] == 0x0D { start += 1 }
         if start < pdf.count, pdf[start] == 0x0A { start += 1 }
-        guard let end = find(Array("endstream".utf8), in: pdf, from: start) else { return nil }
+        guard let end = ByteSearch.find(Array("endstream".utf8), in: pdf, from: start) else { return nil }
         var raw = Array(pdf[start..<end])
         while let l = raw.last, l == 0x0A || l == 0x0D { raw.removeLast() }
         let filters = filterNames(dict)
@@ -58,7 +58,7 @@ enum PDFAttachments {
 
     /// The names after /Filter: `/Filter /FlateDecode` or `/Filter [/FlateDecode]`.
     static func filterNames(_ dict: [UInt8]) -> [String] {
-        guard let f = find(Array("/Filter".utf8), in: dict, from: 0) else { return [] }
+        guard let f = ByteSearch.find(Array("/Filter".utf8), in: dict, from: 0) else { return [] }
         var i = f + 7
         while i < dict.count, dict[i] == 0x20 || dict[i] == 0x0A || dict[i] == 0x0D || dict[i] == 0x09 { i += 1 }
         var names: [String] = []
@@ -82,25 +82,7 @@ enum PDFAttachments {
           || b == 0x5B || b == 0x5D || b == 0x28 || b == 0x29 || b == 0x7B || b == 0x7D || b == 0x25)
     }
 
-    static func contains(_ hay: [UInt8], _ s: String) -> Bool { find(Array(s.utf8), in: hay, from: 0) != nil }
-
-    /// The first offset ≥ `from` where `needle` occurs (memchr for its first byte, then memcmp).
-    static func find(_ needle: [UInt8], in hay: [UInt8], from: Int) -> Int? {
-        guard !needle.isEmpty, from >= 0, hay.count - from >= needle.count else { return nil }
-        return hay.withUnsafeBytes { h -> Int? in
-            needle.withUnsafeBytes { m -> Int? in
-                let base = h.baseAddress!
-                let n = m.count
-                var p = base + from
-                let end = base + h.count
-                while end - p >= n, let hit = memchr(p, Int32(m[0]), end - p - n + 1) {
-                    if memcmp(hit, m.baseAddress!, n) == 0 { return UnsafeRawPointer(hit) - base }
-                    p = UnsafeRawPointer(hit) + 1
-                }
-                return nil
-            }
-        }
-    }
+    static func contains(_ hay: [UInt8], _ s: String) -> Bool { ByteSearch.contains(Array(s.utf8), in: hay) }
 
     /// The offset just past the last `needle` that ends before `before`, looking back at most 64 KB.
     static func findBackward(_ needle: [UInt8], in hay: [UInt8], before: Int) -> Int? {

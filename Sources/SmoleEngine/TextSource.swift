@@ -57,7 +57,7 @@ enum TextSource {
         func starts(_ sig: [UInt8], at off: Int = 0) -> Bool {
             head.count >= off + sig.count && Array(head[off..<(off + sig.count)]) == sig
         }
-        if let r = findSubsequence(Array("%PDF-".utf8), in: head.prefix(1024)), r >= 0 { return .pdf }
+        if ByteSearch.contains(Array("%PDF-".utf8), in: Array(head.prefix(1024))) { return .pdf }
         if starts([0x89, 0x50, 0x4E, 0x47]) || starts([0xFF, 0xD8, 0xFF]) || starts([0x49, 0x49, 0x2A, 0x00])
             || starts([0x4D, 0x4D, 0x00, 0x2A]) || (starts(Array("RIFF".utf8)) && starts(Array("WEBP".utf8), at: 8))
             || starts(Array("GIF8".utf8)) || starts([0x42, 0x4D]) && path.lowercased().hasSuffix(".bmp") {
@@ -76,7 +76,7 @@ enum TextSource {
         let firstNonSpace = lb.firstIndex { !($0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D)) } ?? lb.count
         let lower = Array(lb[firstNonSpace...])
         func hasPrefix(_ s: String) -> Bool { lower.starts(with: s.utf8) }
-        func contains(_ s: String) -> Bool { PDFAttachments.find(Array(s.utf8), in: lower, from: 0) != nil }
+        func contains(_ s: String) -> Bool { ByteSearch.contains(Array(s.utf8), in: lower) }
         if hasPrefix("<!doctype html") || hasPrefix("<html") || (hasPrefix("<") && contains("<body")) { return .html }
         if hasPrefix("<?xml") || hasPrefix("<") && (contains("crossindustry") || contains("<invoice")
             || contains("urn:oasis:names:specification:ubl:schema:xsd")) {
@@ -90,15 +90,6 @@ enum TextSource {
         let controls = head.filter { $0 < 0x09 || ($0 > 0x0D && $0 < 0x20 && $0 != 0x1B) }.count
         if controls * 20 > head.count { throw RecordError(.unsupportedType, "\(path) is not a document kind the engine reads") }
         return .text
-    }
-
-    static func findSubsequence(_ needle: [UInt8], in hay: some Collection<UInt8>) -> Int? {
-        let h = Array(hay)
-        guard h.count >= needle.count else { return nil }
-        for i in 0...(h.count - needle.count) where h[i] == needle[0] {
-            if Array(h[i..<(i + needle.count)]) == needle { return i }
-        }
-        return nil
     }
 
     static func splitPages(_ text: String) -> [String] {

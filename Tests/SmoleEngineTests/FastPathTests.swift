@@ -81,4 +81,22 @@ import Testing
         }
         #expect(Parse.dates(in: "March 3, 2021", dayFirst: true).map(\.iso) == ["2021-03-03"])
     }
+
+    @Test func byteSearchFindsEveryPlaceALoopWould() {
+        var rng = Rng(s: 7)
+        for _ in 0..<2000 {
+            let hay = (0..<Int(rng.next() % 40)).map { _ in UInt8(0x61 + rng.next() % 3) }
+            let needle = (0..<Int(rng.next() % 4 + 1)).map { _ in UInt8(0x61 + rng.next() % 3) }
+            let from = Int(rng.next() % 8)
+            var reference: Int? = nil
+            if hay.count >= needle.count {
+                for i in stride(from: from, through: hay.count - needle.count, by: 1) where Array(hay[i..<(i + needle.count)]) == needle {
+                    reference = i; break
+                }
+            }
+            #expect(ByteSearch.find(needle, in: hay, from: from) == reference, "\(hay) \(needle) from \(from)")
+        }
+        #expect(ByteSearch.contains(Array("%PDF-".utf8), in: Data("junk%PDF-1.7".utf8)))
+        #expect(!ByteSearch.contains([], in: [1, 2, 3]))
+    }
 }

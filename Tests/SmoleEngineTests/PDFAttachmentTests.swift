@@ -75,7 +75,7 @@ import _SmoleTestSupport
         let pdf = try Self.facturX(dir, .flate)
         var bytes = [UInt8](try #require(FileManager.default.contents(atPath: pdf)))
         // overwrite the middle of the deflated data
-        let start = try #require(PDFAttachments.find(Array("stream\n".utf8), in: bytes, from: PDFAttachments.find(Array("/EmbeddedFile ".utf8), in: bytes, from: 0)!))
+        let start = try #require(ByteSearch.find(Array("stream\n".utf8), in: bytes, from: ByteSearch.find(Array("/EmbeddedFile ".utf8), in: bytes, from: 0)!))
         for k in (start + 20)..<(start + 60) { bytes[k] = 0x41 }
         let found = PDFAttachments.embeddedFiles(in: bytes)
         #expect(!found.complete)
