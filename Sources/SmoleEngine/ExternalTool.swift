@@ -21,15 +21,17 @@ enum ExternalTool {
 
     /// Finds `name` on `PATH` (so a test can hide a program by narrowing PATH). Found programs are remembered per
     /// search path (and checked again with one access(2)); a missing one is looked for again next time.
+    private static let located = LockedDictionary<String>()
+
     static func locate(_ name: String, path: String? = nil) -> String? {
         let search = path ?? getenv("PATH").map { String(cString: $0) } ?? "/usr/local/bin:/usr/bin:/bin"
         let key = search + "\u{0}" + name
-        if let hit = LocateCache.shared.get(key), access(hit, X_OK) == 0 { return hit }
+        if let hit = located.get(key), access(hit, X_OK) == 0 { return hit }
         for dir in search.split(separator: ":", omittingEmptySubsequences: true) {
             let candidate = "\(dir)/\(name)"
             var st = stat()
             if stat(candidate, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, access(candidate, X_OK) == 0 {
-                LocateCache.shared.set(key, candidate)
+                located.set(key, candidate)
                 return candidate
             }
         }
@@ -96,12 +98,12 @@ enum ExternalTool {
     }
 }
 
-final class LocateCache: @unchecked Sendable {
-    static let shared = LocateCache()
+/// A string-keyed dictionary shared between concurrent extractions (remembered PATH lookups, OCR languages).
+final class LockedDictionary<Value: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
-    private var found: [String: String] = [:]
-    func get(_ key: String) -> String? { lock.lock(); defer { lock.unlock() }; return found[key] }
-    func set(_ key: String, _ value: String) { lock.lock(); found[key] = value; lock.unlock() }
+    private var values: [String: Value] = [:]
+    func get(_ key: String) -> Value? { lock.lock(); defer { lock.unlock() }; return values[key] }
+    func set(_ key: String, _ value: Value) { lock.lock(); values[key] = value; lock.unlock() }
 }
 
 /// A private temporary folder, removed by `remove()`.

@@ -342,14 +342,8 @@ enum HTMLText {
 /// once per tesseract binary and cached.
 enum OCRLanguages {
     static let wanted = ["eng", "deu", "fra", "nld"]
-    private static let cache = LockedCache()
-
-    final class LockedCache: @unchecked Sendable {
-        private let lock = NSLock()
-        private var values: [String: String?] = [:]
-        func get(_ k: String) -> String?? { lock.lock(); defer { lock.unlock() }; return values[k] }
-        func set(_ k: String, _ v: String?) { lock.lock(); values[k] = .some(v); lock.unlock() }
-    }
+    /// Per tesseract binary: the `-l` value (nil: tesseract's default).
+    private static let cache = LockedDictionary<String?>()
 
     /// The `-l` value, or nil to leave tesseract's default.
     static func argument(options: EngineOptions) async throws(RecordError) -> String? {
