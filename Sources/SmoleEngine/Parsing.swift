@@ -202,48 +202,35 @@ enum Parse {
 
     /// Finds dates in a line. `dayFirst` resolves a/b/yyyy when both parts are ≤ 12.
     static func dates(in line: String, dayFirst: Bool) -> [DateToken] {
-        // tokens with character offsets
-        var toks: [(Tok, Int, Int)] = []
-        if line.utf8.allSatisfy({ $0 < 0x80 }) {
-            // ASCII: the same tokens read from the bytes
-            let b = Array(line.utf8)
-            var i = 0
-            func digit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
-            func letter(_ c: UInt8) -> Bool { (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) }
-            while i < b.count {
-                let c = b[i]
-                if digit(c) {
-                    let s = i; while i < b.count, digit(b[i]) { i += 1 }
-                    toks.append((.num(String(decoding: b[s..<i], as: UTF8.self)), s, i))
-                } else if letter(c) {
-                    let s = i; while i < b.count, letter(b[i]) { i += 1 }
-                    toks.append((.word(String(decoding: b[s..<i].map { $0 | 0x20 }, as: UTF8.self)), s, i))
-                } else if c == 0x20 || c == 0x09 {
-                    let s = i; while i < b.count, b[i] == 0x20 || b[i] == 0x09 { i += 1 }
-                    toks.append((.space, s, i))
-                } else { toks.append((.punct(Character(Unicode.Scalar(c))), i, i + 1)); i += 1 }
-            }
-        } else {
-            tokenize(Array(line), into: &toks)
-        }
-        return dates(tokens: toks, dayFirst: dayFirst)
+        // tokens with character offsets, read from the bytes, the scalars or the characters (as numbers are)
+        if line.utf8.allSatisfy({ $0 < 0x80 }) { return dates(in: Array(line.utf8), dayFirst: dayFirst) }
+        let units = Array(line.unicodeScalars)
+        if units.allSatisfy(Line.standsAlone) { return dates(in: units, dayFirst: dayFirst) }
+        return dates(in: Array(line), dayFirst: dayFirst)
     }
 
-    private static func tokenize(_ chars: [Character], into toks: inout [(Tok, Int, Int)]) {
+    /// Dates in the bytes of an ASCII line, the scalars of a line whose scalars stand alone, or its characters.
+    static func dates<C: ScanUnit>(in units: [C], dayFirst: Bool) -> [DateToken] {
+        dates(tokens: tokenize(units), dayFirst: dayFirst)
+    }
+
+    private static func tokenize<C: ScanUnit>(_ chars: [C]) -> [(Tok, Int, Int)] {
+        var toks: [(Tok, Int, Int)] = []
         var i = 0
         while i < chars.count {
             let c = chars[i]
-            if c.isASCII && c.isNumber {
-                let s = i; while i < chars.count, chars[i].isASCII, chars[i].isNumber { i += 1 }
-                toks.append((.num(String(chars[s..<i])), s, i))
-            } else if c.isLetter {
-                let s = i; while i < chars.count, chars[i].isLetter { i += 1 }
-                toks.append((.word(String(chars[s..<i]).lowercased()), s, i))
-            } else if c == " " || c == "\t" {
-                let s = i; while i < chars.count, chars[i] == " " || chars[i] == "\t" { i += 1 }
+            if c.isASCIIDigit {
+                let s = i; while i < chars.count, chars[i].isASCIIDigit { i += 1 }
+                toks.append((.num(C.string(chars[s..<i])), s, i))
+            } else if c.isLetterUnit {
+                let s = i; while i < chars.count, chars[i].isLetterUnit { i += 1 }
+                toks.append((.word(C.string(chars[s..<i]).lowercased()), s, i))
+            } else if c == C.space || c == C.tab {
+                let s = i; while i < chars.count, chars[i] == C.space || chars[i] == C.tab { i += 1 }
                 toks.append((.space, s, i))
-            } else { toks.append((.punct(c), i, i + 1)); i += 1 }
+            } else { toks.append((.punct(c.character), i, i + 1)); i += 1 }
         }
+        return toks
     }
 
     private static func dates(tokens toks: [(Tok, Int, Int)], dayFirst: Bool) -> [DateToken] {
@@ -450,6 +437,7 @@ protocol ScanUnit: Equatable {
     static var apostrophe: Self { get }
     static var rightQuote: Self { get }
     static var space: Self { get }
+    static var tab: Self { get }
     static var nbsp: Self { get }
     static var narrowNbsp: Self { get }
     static var lowerX: Self { get }
@@ -471,6 +459,7 @@ extension Character: ScanUnit {
     static var apostrophe: Character { "'" }
     static var rightQuote: Character { "’" }
     static var space: Character { " " }
+    static var tab: Character { "\t" }
     static var nbsp: Character { "\u{00A0}" }
     static var narrowNbsp: Character { "\u{202F}" }
     static var lowerX: Character { "x" }
@@ -493,6 +482,7 @@ extension UInt8: ScanUnit {
     static var apostrophe: UInt8 { 0x27 }
     static var rightQuote: UInt8 { 0xFF }
     static var space: UInt8 { 0x20 }
+    static var tab: UInt8 { 0x09 }
     static var nbsp: UInt8 { 0xFF }
     static var narrowNbsp: UInt8 { 0xFF }
     static var lowerX: UInt8 { 0x78 }
@@ -523,6 +513,7 @@ extension Unicode.Scalar: ScanUnit {
     static var apostrophe: Unicode.Scalar { "'" }
     static var rightQuote: Unicode.Scalar { "’" }
     static var space: Unicode.Scalar { " " }
+    static var tab: Unicode.Scalar { "\t" }
     static var nbsp: Unicode.Scalar { "\u{00A0}" }
     static var narrowNbsp: Unicode.Scalar { "\u{202F}" }
     static var lowerX: Unicode.Scalar { "x" }
