@@ -37,6 +37,12 @@ let package = Package(
             dependencies: [
                 "SmoleCore",
                 .product(name: "Subprocess", package: "swift-subprocess"),
+            ],
+            resources: [
+                .embedInCode("Lexicon/labels"),
+                .embedInCode("Lexicon/roles.json"),
+                .embedInCode("Lexicon/iso4217.json"),
+                .embedInCode("Lexicon/currency-signs.json"),
             ]
         ),
         .executableTarget(name: "smole-ls", dependencies: toolDeps()),

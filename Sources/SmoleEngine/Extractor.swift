@@ -33,6 +33,9 @@ final class Extractor {
     var firstTableLine: Int? = nil
     var itemLabelCache: [String: [ItemLabels]] = [:]
     var headerCache: [String: [Int: [Column]]] = [:]
+    /// Lines where a totals label was taken out of its role by the word after it ("Total Qty", "Total excl."): not a
+    /// field's value, but still the end of the item table.
+    var qualifiedLabelLines: Set<Int> = []
     var proseCache: Prose? = nil              // contracts: the document as running text (Contract.swift)
 
     init(layout: Layout, schema: Schema) {
@@ -44,28 +47,40 @@ final class Extractor {
 
     // MARK: cues
 
-    static let taxCurrencyCues: [(String, String)] = [
-        ("mwst", "EUR"), ("ust", "EUR"), ("tva", "EUR"), ("btw", "EUR"), ("iva", "EUR"), ("mehrwertsteuer", "EUR"),
-        ("umsatzsteuer", "EUR"), ("sales tax", "USD"), ("vat", "GBP"), ("gst", "INR"),
-    ]
-
+    /// Document-wide cues, read once: the decimal mark, the currency, the language and the date order.
+    ///
+    /// The currency is what the document states: signs and codes beside amounts (2 votes each), signs and codes
+    /// standing alone ("Currency: EUR", "TOTAL EUR", 1.5), each counted as strong or weak (`Currency.weakSigns`):
+    /// a bare "$" counts for an explicit dollar code when the page names one (AUD, CAD...). With no sign and no
+    /// code the currency is unknown (nil): a tax word (VAT, MwSt, GST) or a decimal comma does not name one.
     func computeCues() {
         var comma = 0, dot = 0
-        var votes: [String: Double] = [:]
+        var threeDigitMarks: [Character: Int] = [:]
+        var strong: [String: Double] = [:], weak: [String: Double] = [:]
         var firstLineFor: [String: Line] = [:]
+        func vote(_ code: String, _ w: Double, weakSign: Bool, _ line: Line) {
+            if weakSign { weak[code, default: 0] += w } else { strong[code, default: 0] += w }
+            if firstLineFor[code] == nil { firstLineFor[code] = line }
+        }
         for line in layout.lines where !line.isBlank {
             let hasDigit = line.text.utf8.contains { $0 >= 0x30 && $0 <= 0x39 }
             for n in hasDigit ? Parse.numbers(in: line) : [] {
                 if n.decimals == 2, let r = n.raw.last(where: { $0 == "," || $0 == "." }) {
                     if r == "," { comma += 1 } else { dot += 1 }
                 }
-                if let c = n.currency { votes[c, default: 0] += 2; if firstLineFor[c] == nil { firstLineFor[c] = line } }
+                // "12.500": a single mark before three digits is a decimal mark only in a three-decimal currency
+                if n.decimals == 0, !n.isPercent {
+                    let marks = n.raw.filter { $0 == "," || $0 == "." }
+                    if marks.count == 1, let m = marks.first, let at = n.raw.lastIndex(of: m),
+                       n.raw[n.raw.index(after: at)...].prefix(while: \.isNumber).count == 3 { threeDigitMarks[m, default: 0] += 1 }
+                }
+                if let c = n.currency { vote(c, 2, weakSign: Currency.isWeak(raw: n.raw, code: c), line) }
             }
             // stand-alone codes and symbols ("Currency: EUR", "All amounts in USD", "TOTAL EUR")
             let u8 = line.ascii ?? Array(line.text.utf8)
             if u8.contains(where: { $0 == 0x24 || $0 >= 0xC2 }) {
                 for ch in line.chars where ch == "$" || !ch.isASCII {
-                    if let c = Parse.currencySymbols[ch] { votes[c, default: 0] += 1; if firstLineFor[c] == nil { firstLineFor[c] = line } }
+                    if let c = Currency.symbols[ch] { vote(c, 1, weakSign: Currency.weakSigns.contains(String(ch)), line) }
                 }
             }
             // ASCII words of letters only: three capitals are a currency code; "Rs" is rupees
@@ -79,32 +94,26 @@ final class Extractor {
                 let len = i - s0
                 if len == 3, u8[s0...].prefix(3).allSatisfy({ $0 >= 0x41 && $0 <= 0x5A }) {
                     let w = String(decoding: u8[s0..<i], as: UTF8.self)
-                    if Parse.currencyCodes.contains(w) { votes[w, default: 0] += 1.5; if firstLineFor[w] == nil { firstLineFor[w] = line } }
-                    if w == "INR" { votes["INR", default: 0] += 1.5 }
+                    if Currency.isStandaloneCode(w) { vote(w, 1.5, weakSign: false, line) }
                 } else if len == 2, u8[s0] == 0x52, u8[s0 + 1] == 0x73 {
-                    votes["INR", default: 0] += 1.5; if firstLineFor["INR"] == nil { firstLineFor["INR"] = line }
+                    vote("INR", 1.5, weakSign: true, line)
                 }
             }
-            if line.ascii == nil, ByteSearch.contains(Array("₹".utf8), in: u8) { votes["INR", default: 0] += 1.5; if firstLineFor["INR"] == nil { firstLineFor["INR"] = line } }
         }
         decimalHint = comma > dot ? "," : (dot > comma ? "." : nil)
-        if let best = votes.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }) {
+        // A weak sign's votes go to an explicit currency that writes the same sign (a bare "$" on an AUD invoice).
+        for (w, v) in weak {
+            if let s = strong.keys.filter({ $0 != w && Currency.sharesSign($0, with: w) }).max(by: { strong[$0]! < strong[$1]! }) {
+                strong[s, default: 0] += v
+            } else { strong[w, default: 0] += v }
+        }
+        if let best = strong.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }) {
             currency = best.key
             currencyLine = firstLineFor[best.key]
-        } else {
-            // No symbol or code: the tax wording and decimal mark are the document's own cues.
-            outer: for line in layout.lines where !line.isBlank {
-                for (word, code) in Self.taxCurrencyCues {
-                    if !LabelMatch.find(Array(word), in: line).isEmpty || (word == "mwst" && ByteSearch.contains(Array("mwst".utf8), in: Array(line.lowerText.utf8))) {
-                        currency = code; currencyLine = line; break outer
-                    }
-                }
-            }
-            if currency == nil, comma > dot, comma > 0 { currency = "EUR" }
-            // A plain "TAX" line with decimal points and no other cue: a US till receipt.
-            if currency == nil, dot > comma, let l = layout.lines.first(where: { !LabelMatch.find(Array("tax"), in: $0).isEmpty }) {
-                currency = "USD"; currencyLine = l
-            }
+        }
+        // Three-decimal currencies (KWD, BHD, OMR...) print "12.500": that mark is the decimal mark.
+        if Currency.minorUnits(of: currency) == 3, comma + dot == 0, let m = threeDigitMarks.max(by: { $0.value < $1.value })?.key {
+            decimalHint = m
         }
         let all = Array(layout.lines.prefix(200).map(\.lowerText).joined(separator: " ").utf8)
         func has(_ w: String) -> Bool { ByteSearch.contains(Array(w.utf8), in: all) }
@@ -157,8 +166,32 @@ final class Extractor {
             lineHits = lineHits.filter { h in
                 !lineHits.contains { o in (o.end - o.start) > (h.end - h.start) && o.start <= h.start && o.end >= h.end }
             }
+            // A word after the label can give it another meaning: "Total Qty", "VAT No.", "Tax Invoice".
+            if !schema.stopWords.isEmpty {
+                lineHits = lineHits.filter { h in
+                    guard let stops = schema.stopWords[h.field], stops.contains(Self.wordAfter(line, h.end)) else { return true }
+                    if schema.field(h.field)?.role?.isTotalsAmount == true { qualifiedLabelLines.insert(line.index) }
+                    return false
+                }
+                guard !lineHits.isEmpty else { continue }
+            }
             hits[line.index] = lineHits
         }
+    }
+
+    /// The lowercased word that follows offset `at` in the same cell, past spaces and punctuation ("Total Qty:" →
+    /// "qty", "VAT-No." → "no"); empty when a number, the cell's end or nothing follows.
+    static func wordAfter(_ line: Line, _ at: Int) -> String {
+        let lower = line.lower
+        var i = at
+        var spaces = 0
+        while i < lower.count, " .:-/(#".contains(lower[i]) {
+            if lower[i] == " " { spaces += 1; if spaces >= 2 { return "" } } else { spaces = 0 }
+            i += 1
+        }
+        var w = ""
+        while i < lower.count, lower[i].isLetter || lower[i] == "°" || lower[i] == "º" { w.append(lower[i]); i += 1 }
+        return w
     }
 
     /// Whether a hit starts its cell (labels lead their cell; words inside prose are not labels).
@@ -278,7 +311,7 @@ final class Extractor {
     func parseAmount(_ s: String) -> JSONValue? {
         let nums = Parse.numbers(in: s, decimalHint: decimalHint).filter { !$0.isPercent }
         guard let n = nums.last else { return nil }
-        return JSONValue((n.value * 100).rounded() / 100)
+        return JSONValue(Currency.round(n.value, currency: currency))
     }
     func parseInteger(_ s: String) -> JSONValue? {
         if let m = Parse.termMonths(in: s), schema.fields.contains(where: { $0.name.contains("month") }) { return JSONValue(m.0) }

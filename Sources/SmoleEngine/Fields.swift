@@ -30,35 +30,37 @@ extension Extractor {
         return ordered
     }
 
+    /// One field's value, by the field's role: each role has its resolver; a field without one is found by its
+    /// labels and parsed by its type.
     func extract(_ f: Field) -> Found? {
-        switch f.name {
-        case "vendor_name", "seller_name", "supplier_name", "merchant_name", "issuer_name", "company_name":
+        switch f.role {
+        case .seller?:
             return partyName(f, fallbackHeader: true)
-        case "customer_name", "buyer_name", "client_name", "bill_to":
+        case .buyer?:
             return partyName(f, fallbackHeader: false)
-        case "currency":
+        case .currency?:
             if let c = best(candidates(f.name, parse: { s in Parse.currencyCode(in: s).map { .string($0) } })) { return c }
             if let c = currency { return Found(value: .string(c), line: currencyLine ?? layout.lines.first!, confidence: currencyLine == nil ? 0.5 : 0.8) }
             return nil
-        case "time":
+        case .time?:
             if let c = best(candidates(f.name, parse: { s in Parse.time(in: s).map { .string($0.0) } })) { return c }
             for l in layout.lines.prefix(60) where !l.isBlank {
                 if let t = Parse.time(in: l.text) { return Found(value: .string(t.0), line: l, confidence: 0.8) }
             }
             return nil
-        case "payment_method":
+        case .paymentMethod?:
             return paymentMethod(f)
-        case "title":
+        case .title?:
             return contractTitle()
-        case "parties":
+        case .parties?:
             return contractParties()
-        case "term_months":
+        case .term?:
             return contractTerm(f)
-        case "governing_law":
+        case .governingLaw?:
             return governingLaw(f)
-        case "effective_date":
+        case .effectiveDate?:
             if let c = contractEffectiveDate(f) { return c }
-        case "total_value":
+        case .contractValue?:
             if let c = contractValue(f) { return c }
         default:
             break
@@ -86,12 +88,12 @@ extension Extractor {
         }
         let numeric = f.isNumeric
         var c = candidates(f.name, wholeLine: numeric, parse: parser(for: f))
-        if numeric, ["total", "subtotal", "tax", "amount_due", "grand_total"].contains(f.name) {
+        if numeric, f.role == .total || f.role == .subtotal || f.role == .tax {
             // Totals sit below the table; among equals prefer the later line.
             c = c.map { x in var y = x; if let t = firstTableLine, x.line.index > t { y.confidence += 0.02 }; return y }
         }
         if let b = best(c) { return b }
-        if f.name == "date", f.isDate, !hits.values.contains(where: { $0.contains { $0.field == f.name } }) {
+        if f.role == .issueDate, f.isDate, !hits.values.contains(where: { $0.contains { $0.field == f.name } }) {
             // An unlabelled date near the top (receipts print the date without a label).
             for l in layout.lines.prefix(40) where !l.isBlank {
                 if let d = Parse.dates(in: l.text, dayFirst: dayFirst).first {
@@ -146,13 +148,13 @@ extension Extractor {
         // evidence of the seller than the first name-looking cell at the top, which may be the buyer's address.
         if let p = payeeName() { return p }
         // The buyer's block can sit at the top too: a heading cell that is the labelled customer is not the seller.
-        let customer = schema.fields.first { ["customer_name", "buyer_name", "client_name"].contains($0.name) }.flatMap { cf in
+        let customer = schema.field(.buyer).flatMap { cf in
             best(candidates(cf.name, parse: parseName))?.value.stringValue?.lowercased()
         }
         // The heading: the first cell near the top that is a name, not a title, address heading or label.
         // Cells under an address heading or a customer label belong to that block.
         var blocked: [(Int, Int)] = []
-        let customerFields: Set<String> = ["customer_name", "buyer_name", "client_name"]
+        let customerFields: Set<String> = Set(schema.fields.filter { $0.role == .buyer }.map(\.name))
         for l in layout.lines.prefix(15) where !l.isBlank {
             if tableLines.contains(l.index) { break }
             for cell in l.cells {
@@ -198,7 +200,7 @@ extension Extractor {
                 if let cut = rest.firstIndex(where: { $0 == "(" || $0 == "," || $0 == ";" }) { rest = String(rest[..<cut]) }
                 guard case .string(let name)? = parseName(rest), name.count <= 60 else { continue }
                 if customer == nil {
-                    customer = .some(schema.fields.first { ["customer_name", "buyer_name", "client_name"].contains($0.name) }.flatMap { cf in
+                    customer = .some(schema.field(.buyer).flatMap { cf in
                         best(candidates(cf.name, parse: parseName))?.value.stringValue?.lowercased()
                     })
                 }
@@ -254,7 +256,14 @@ extension Extractor {
 
     /// subtotal + tax = total chooses among candidates; Σ amounts = subtotal confirms items.
     func applyArithmetic(_ out: inout JSONObject) {
-        guard schema.field("subtotal") != nil || schema.field("total") != nil else { return }
+        guard schema.field(.subtotal) != nil || schema.field(.total) != nil else { return }
+        // The fields by role, whatever the schema calls them (a missing one gets a name no field has).
+        let sub = schema.field(.subtotal)?.name ?? "\u{0}subtotal", tax = schema.field(.tax)?.name ?? "\u{0}tax"
+        let tot = schema.field(.total)?.name ?? "\u{0}total", items = schema.field(.lineItems)?.name ?? "\u{0}items"
+        let amountKey = schema.field(.lineItems).flatMap { f -> String? in
+            if case .array(let item) = f.kind, case .object(let sub) = item.kind { return sub.first { $0.role == .itemAmount }?.name }
+            return nil
+        } ?? "amount"
         func cands(_ name: String) -> [Double] {
             guard let f = schema.field(name), f.isNumeric else { return [] }
             var vals = candidates(name, wholeLine: true, parse: parseAmount).compactMap { $0.value.doubleValue }
@@ -262,39 +271,52 @@ extension Extractor {
             var seen = Set<Double>()
             return vals.filter { seen.insert($0).inserted }
         }
-        let s = cands("subtotal"), t = cands("tax"), g = cands("total")
-        if let cs = out["subtotal"]?.doubleValue, let ct = out["tax"]?.doubleValue, let cg = out["total"]?.doubleValue, abs(cs + ct - cg) < 0.015 { return }
+        let s = cands(sub), t = cands(tax), g = cands(tot)
+        if let cs = out[sub]?.doubleValue, let ct = out[tax]?.doubleValue, let cg = out[tot]?.doubleValue, abs(cs + ct - cg) < 0.015 { return }
         for sv in s { for tv in t { for gv in g where abs(sv + tv - gv) < 0.015 {
-            out["subtotal"] = JSONValue(sv); out["tax"] = JSONValue(tv); out["total"] = JSONValue(gv); return
+            out[sub] = JSONValue(sv); out[tax] = JSONValue(tv); out[tot] = JSONValue(gv); return
         } } }
+        // Several tax lines (CGST and SGST; 7 % and 19 % VAT): the tax is their sum when it closes the equation.
+        if let tf = schema.field(.tax), tf.isNumeric {
+            var byLine: [Int: Double] = [:]
+            for c in candidates(tax, wholeLine: true, parse: parseAmount) where byLine[c.line.index] == nil {
+                if let v = c.value.doubleValue, v != 0 { byLine[c.line.index] = v }
+            }
+            let sum = (byLine.values.reduce(0, +) * 1000).rounded() / 1000
+            if byLine.count >= 2 {
+                for sv in s { for gv in g where abs(sv + sum - gv) < 0.015 {
+                    out[sub] = JSONValue(sv); out[tax] = JSONValue(Currency.round(sum, currency: currency)); out[tot] = JSONValue(gv); return
+                } }
+            }
+        }
         repairTotals(&out)
         // A tax printed as zero and no subtotal line: the total is the total before tax.
-        if schema.field("subtotal")?.isNumeric == true, out["subtotal"] == nil || out["subtotal"] == .null, s.isEmpty,
-           out["tax"]?.doubleValue == 0, let gv = out["total"]?.doubleValue {
-            out["subtotal"] = JSONValue(gv)
+        if schema.field(.subtotal)?.isNumeric == true, out[sub] == nil || out[sub] == .null, s.isEmpty,
+           out[tax]?.doubleValue == 0, let gv = out[tot]?.doubleValue {
+            out[sub] = JSONValue(gv)
         }
         // No tax label read (an OCR slip: "MuSt." for "MwSt."), but subtotal and total are known: the tax is their
         // difference when that amount is printed on a line of its own below the items.
-        if schema.field("tax")?.isNumeric == true, out["tax"] == nil || out["tax"] == .null,
-           let sv = out["subtotal"]?.doubleValue, let gv = out["total"]?.doubleValue, gv - sv > 0.004 {
+        if schema.field(.tax)?.isNumeric == true, out[tax] == nil || out[tax] == .null,
+           let sv = out[sub]?.doubleValue, let gv = out[tot]?.doubleValue, gv - sv > 0.004 {
             let diff = ((gv - sv) * 100).rounded() / 100
             let printed = layout.lines.contains { l in
                 !l.isBlank && !tableLines.contains(l.index)
                     && Parse.numbers(in: l, decimalHint: decimalHint).contains { !$0.isPercent && $0.decimals == 2 && abs($0.value - diff) < 0.005 }
             }
-            if printed { out["tax"] = JSONValue(diff) }
+            if printed { out[tax] = JSONValue(diff) }
         }
         // Σ line amounts = subtotal
-        if let items = out["line_items"]?.arrayValue, !items.isEmpty {
-            let sum = items.compactMap { $0["amount"]?.doubleValue }.reduce(0, +)
+        if let items = out[items]?.arrayValue, !items.isEmpty {
+            let sum = items.compactMap { $0[amountKey]?.doubleValue }.reduce(0, +)
             // No subtotal line and no tax: the items add up to the total, so the total before tax is the total.
-            if schema.field("subtotal")?.isNumeric == true, out["subtotal"] == nil || out["subtotal"] == .null, s.isEmpty,
-               (out["tax"]?.doubleValue ?? 0) == 0, let gv = out["total"]?.doubleValue, abs(sum - gv) < 0.015 {
-                out["subtotal"] = JSONValue(gv)
+            if schema.field(.subtotal)?.isNumeric == true, out[sub] == nil || out[sub] == .null, s.isEmpty,
+               (out[tax]?.doubleValue ?? 0) == 0, let gv = out[tot]?.doubleValue, abs(sum - gv) < 0.015 {
+                out[sub] = JSONValue(gv)
             }
-            if out["subtotal"] == nil || out["subtotal"] == .null, s.isEmpty, let tv = out["tax"]?.doubleValue, let gv = out["total"]?.doubleValue,
-               abs(sum + tv - gv) < 0.015, schema.field("subtotal") != nil {
-                out["subtotal"] = JSONValue((sum * 100).rounded() / 100)
+            if out[sub] == nil || out[sub] == .null, s.isEmpty, let tv = out[tax]?.doubleValue, let gv = out[tot]?.doubleValue,
+               abs(sum + tv - gv) < 0.015, schema.field(.subtotal) != nil {
+                out[sub] = JSONValue((sum * 100).rounded() / 100)
             }
         }
     }

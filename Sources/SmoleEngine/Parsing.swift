@@ -14,8 +14,8 @@ struct NumberToken: Sendable, Equatable {
 enum Parse {
     // MARK: numbers and amounts
 
-    static let currencySymbols: [Character: String] = ["€": "EUR", "$": "USD", "£": "GBP", "¥": "JPY", "₹": "INR", "₣": "CHF", "₽": "RUB", "₩": "KRW"]
-    static let currencyCodes: Set<String> = ["EUR", "USD", "GBP", "CHF", "JPY", "INR", "CAD", "AUD", "NZD", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF", "CNY", "HKD", "SGD", "ZAR", "BRL", "MXN", "RUB", "TRY", "KRW", "AED", "RON", "BGN"]
+    /// One-character currency signs (see `Currency`).
+    static var currencySymbols: [Character: String] { Currency.symbols }
 
     /// Finds every number in `chars`. `decimalHint` (',' or '.') settles "1.234" style ambiguity.
     static func numbers(in chars: [Character], decimalHint: Character? = nil) -> [NumberToken] {
@@ -46,7 +46,10 @@ enum Parse {
             let c = chars[i]
             guard c.isASCIIDigit else { i += 1; continue }
             // A digit glued to a letter belongs to a word (M8, Cat6, A524, 4PK).
-            if i > 0, chars[i - 1].isLetterUnit { while i < n, chars[i].isLetterUnit || chars[i].isNumberUnit { i += 1 }; continue }
+            // ...unless the letters are a currency and the digits an amount with decimals ("RM12.50", "USD1,200.00").
+            if i > 0, chars[i - 1].isLetterUnit, !moneyShaped(chars, from: i) || currencyBefore(chars, endingAt: i - 1, amountHasDecimals: true) == nil {
+                while i < n, chars[i].isLetterUnit || chars[i].isNumberUnit { i += 1 }; continue
+            }
             let start = i
             var groups: [String] = []
             var seps: [Character] = []
@@ -57,7 +60,7 @@ enum Parse {
                 let s = chars[i]
                 if s == C.dot || s == C.comma || s == C.apostrophe || s == C.rightQuote {
                     guard chars[i + 1].isASCIIDigit else { break }
-                } else if s == C.space || s == C.nbsp || s == C.narrowNbsp {
+                } else if s == C.space || s == C.nbsp || s == C.narrowNbsp || s == C.thinSpace {
                     // A thin thousands space: exactly three digits follow and then no digit.
                     guard i + 3 < n + 0, i + 3 <= n - 1 || i + 3 == n else { break }
                     var ok = true
@@ -74,7 +77,8 @@ enum Parse {
             if i < n, chars[i].isLetterUnit {
                 let glued = chars[i]
                 let timesSign = (glued == C.lowerX || glued == C.upperX) && groups.count == 1 && (i + 1 == n || chars[i + 1] == C.space)
-                if !timesSign {
+                let marked = seps.count > 0 && (currencyAfter(chars, from: i, amountHasDecimals: true) != nil || creditMark(chars, from: i) != nil)
+                if !timesSign && !marked {
                     while i < n, chars[i].isLetterUnit || chars[i].isNumberUnit { i += 1 }
                     continue
                 }
@@ -89,28 +93,109 @@ enum Parse {
             // sign or currency before
             var currency: String? = nil
             var k = start - 1
-            while k >= 0, chars[k] == C.space { k -= 1 }
+            while k >= 0, chars[k] == C.space, start - k <= 2 { k -= 1 }
             if k >= 0, chars[k] == C.minus || chars[k] == C.unicodeMinus {
-                if k == 0 || !(chars[k - 1].isNumberUnit) { sign = -1; s0 = k; k -= 1; while k >= 0, chars[k] == C.space { k -= 1 } }
+                if k == 0 || !(chars[k - 1].isNumberUnit) { sign = -1; s0 = k; k -= 1; while k >= 0, chars[k] == C.space, s0 - k <= 2 { k -= 1 } }
             }
-            if k >= 0, let code = chars[k].currencySymbolCode, start - k <= 2 { currency = code; s0 = min(s0, k) }
-            else if k >= 2 {
-                let code = C.string(chars[(k - 2)...k]).uppercased()
-                if currencyCodes.contains(code), k - 3 < 0 || !chars[k - 3].isLetterUnit, start - k <= 2 { currency = code; s0 = min(s0, k - 2) }
+            if k >= 0, let (code, at) = currencyBefore(chars, endingAt: k, amountHasDecimals: decimals > 0) {
+                currency = code; s0 = min(s0, at)
+                // "-$228.00": the sign before the currency
+                if sign > 0, at > 0, chars[at - 1] == C.minus || chars[at - 1] == C.unicodeMinus, at == 1 || !chars[at - 2].isNumberUnit {
+                    sign = -1; s0 = at - 1
+                }
             }
-            if currency == nil {
-                var m = end
-                while m < n, chars[m] == C.space, m - end < 2 { m += 1 }
-                if m < n, let code = chars[m].currencySymbolCode { currency = code; end = m + 1 }
-                else if m + 2 < n {
-                    let code = C.string(chars[m...(m + 2)]).uppercased()
-                    if currencyCodes.contains(code), m + 3 >= n || !chars[m + 3].isLetterUnit { currency = code; end = m + 3 }
+            if currency == nil, !isPercent, let (code, to) = currencyAfter(chars, from: end, amountHasDecimals: decimals > 0) {
+                currency = code; end = to
+            }
+            if !isPercent, decimals > 0 || currency != nil, sign > 0 {
+                // Accounting negatives: "(228.00)", "($228.00)", "$228.00-", "228.00 CR".
+                if s0 > 0, chars[s0 - 1] == C.openParen, end < n, chars[end] == C.closeParen {
+                    sign = -1; s0 -= 1; end += 1
+                } else if end < n, chars[end] == C.minus, end + 1 == n || chars[end + 1] == C.space || chars[end + 1] == C.closeParen {
+                    sign = -1; end += 1
+                } else if let to = creditMark(chars, from: end) {
+                    sign = -1; end = to
                 }
             }
             out.append(NumberToken(start: s0, end: end, value: sign * value, decimals: decimals, isPercent: isPercent,
                                    currency: currency, raw: C.string(chars[s0..<end])))
         }
         return out
+    }
+
+    /// The currency named just before an amount, ending at `k`: a sign ("$", "€"), a sign with letters ("R$", "HK$"),
+    /// a local form ("RM", "Rs.", "Kč") or an ISO 4217 code. Returns the code and where its text starts.
+    /// A code that is also a word ("PEN", "ALL") counts only before an amount with decimals.
+    static func currencyBefore<C: ScanUnit>(_ chars: [C], endingAt k: Int, amountHasDecimals: Bool) -> (String, Int)? {
+        guard k >= 0, k < chars.count else { return nil }
+        if let code = chars[k].currencySymbolCode {
+            var j = k - 1
+            while j >= 0, chars[j].isLetterUnit, k - j <= 3 { j -= 1 }
+            if j + 1 < k, j < 0 || !chars[j].isLetterUnit, let c = Currency.prefixes[C.string(chars[(j + 1)...k])] { return (c, j + 1) }
+            return (code, k)
+        }
+        var e = k
+        if chars[e] == C.dot { e -= 1 }
+        guard e >= 0, chars[e].isLetterUnit else { return nil }
+        var j = e
+        while j >= 0, chars[j].isLetterUnit, e - j < 4 { j -= 1 }
+        guard j < 0 || !(chars[j].isLetterUnit || chars[j].isNumberUnit) else { return nil }
+        let letters = C.string(chars[(j + 1)...e])
+        if e < k, let c = Currency.prefixes[letters + "."] { return (c, j + 1) }
+        if let c = Currency.prefixes[letters] { return (c, j + 1) }
+        if let c = codeWord(letters, amountHasDecimals: amountHasDecimals), e == k { return (c, j + 1) }
+        return nil
+    }
+
+    /// The currency named just after an amount starting at `from` (up to two spaces away): a sign, a local form
+    /// ("zł", "Kč", "лв.") or an ISO 4217 code. Returns the code and the offset after it.
+    static func currencyAfter<C: ScanUnit>(_ chars: [C], from: Int, amountHasDecimals: Bool) -> (String, Int)? {
+        let n = chars.count
+        var m = from
+        while m < n, chars[m] == C.space, m - from < 2 { m += 1 }
+        guard m < n else { return nil }
+        if let code = chars[m].currencySymbolCode { return (code, m + 1) }
+        guard chars[m].isLetterUnit else { return nil }
+        var j = m
+        while j < n, chars[j].isLetterUnit, j - m < 4 { j += 1 }
+        if j < n, chars[j].isLetterUnit || chars[j].isNumberUnit { return nil }
+        let letters = C.string(chars[m..<j])
+        if j < n, chars[j] == C.dot, let c = Currency.suffixes[letters + "."] { return (c, j + 1) }
+        if let c = Currency.suffixes[letters] { return (c, j) }
+        if let c = codeWord(letters, amountHasDecimals: amountHasDecimals) { return (c, j) }
+        return nil
+    }
+
+    /// Whether the digits at `from` read as money: digit groups ending in a decimal mark and two or three digits.
+    static func moneyShaped<C: ScanUnit>(_ chars: [C], from: Int) -> Bool {
+        let n = chars.count
+        var i = from
+        var lastSep = -1
+        while i < n, chars[i].isASCIIDigit || ((chars[i] == C.dot || chars[i] == C.comma) && i + 1 < n && chars[i + 1].isASCIIDigit) {
+            if !chars[i].isASCIIDigit { lastSep = i }
+            i += 1
+        }
+        let frac = i - lastSep - 1
+        return lastSep > from && (frac == 2 || frac == 3) && (i == n || !chars[i].isLetterUnit || creditMark(chars, from: i) != nil)
+    }
+
+    /// An ISO 4217 code written beside an amount: upper case, or any case when it is not also a word.
+    static func codeWord(_ w: String, amountHasDecimals: Bool) -> String? {
+        guard w.utf8.count == 3 else { return nil }
+        let upper = w.uppercased()
+        guard Currency.isCode(upper) else { return nil }
+        if Currency.wordLikeCodes.contains(upper) { return w == upper && amountHasDecimals ? upper : nil }
+        return w == upper || amountHasDecimals ? upper : nil
+    }
+
+    /// "228.00 CR", "228.00CR": a credit, as accountants mark it. Returns the offset after the mark.
+    static func creditMark<C: ScanUnit>(_ chars: [C], from: Int) -> Int? {
+        let n = chars.count
+        var m = from
+        if m < n, chars[m] == C.space { m += 1 }
+        guard m + 1 < n, chars[m] == C.upperC, chars[m + 1] == C.upperR || chars[m + 1] == C.lowerR else { return nil }
+        if m + 2 < n, chars[m + 2].isLetterUnit || chars[m + 2].isNumberUnit { return nil }
+        return m + 2
     }
 
     /// Reads digit groups and their separators as one number.
@@ -135,14 +220,18 @@ enum Parse {
         var intSeps = seps
         if let _ = decimalMark {
             frac = intGroups.removeLast(); intSeps.removeLast()
-            if frac.count > 4 { return nil }
+            if frac.count > 6 { return nil }   // unit prices are printed with up to six decimals
         }
         // thousands groups must be three digits, all with one separator kind
         if !intSeps.isEmpty {
             if Set(intSeps).count > 1 { return nil }
             if intSeps.contains(decimalMark ?? "#") { return nil }
             if intGroups[0].count > 3 || intGroups[0].isEmpty { return nil }
-            for g in intGroups.dropFirst() where g.count != 3 { return nil }
+            let threes = intGroups.dropFirst().allSatisfy { $0.count == 3 }
+            // Indian grouping (lakh and crore): three digits last, pairs before them ("2,82,660", "1,23,45,678").
+            let indian = intGroups.count >= 3 && intGroups[0].count <= 2 && intGroups.last!.count == 3
+                && intGroups.dropFirst().dropLast().allSatisfy { $0.count == 2 }
+            if !threes && !indian { return nil }
         }
         let s = intGroups.joined() + (frac.isEmpty ? "" : "." + frac)
         guard let v = Double(s) else { return nil }
@@ -160,8 +249,11 @@ enum Parse {
     /// Currency ISO code for a token seen in text.
     static func currencyCode(in text: String) -> String? {
         for c in text { if let code = currencySymbols[c] { return code } }
-        let words = text.uppercased().split { !$0.isLetter }
-        for w in words where currencyCodes.contains(String(w)) { return String(w) }
+        let words = text.split { !$0.isLetter && $0 != "$" && $0 != "." }.map { String($0).trimmingCharacters(in: CharacterSet(charactersIn: ".")) }
+        for w in words {
+            if let c = Currency.prefixes[w] ?? Currency.suffixes[w] { return c }
+            if Currency.isCode(w.uppercased()), !Currency.wordLikeCodes.contains(w.uppercased()) || w == w.uppercased() { return w.uppercased() }
+        }
         return nil
     }
 
@@ -440,6 +532,12 @@ protocol ScanUnit: Equatable {
     static var tab: Self { get }
     static var nbsp: Self { get }
     static var narrowNbsp: Self { get }
+    static var thinSpace: Self { get }
+    static var openParen: Self { get }
+    static var closeParen: Self { get }
+    static var upperC: Self { get }
+    static var upperR: Self { get }
+    static var lowerR: Self { get }
     static var lowerX: Self { get }
     static var upperX: Self { get }
     static var percent: Self { get }
@@ -462,6 +560,12 @@ extension Character: ScanUnit {
     static var tab: Character { "\t" }
     static var nbsp: Character { "\u{00A0}" }
     static var narrowNbsp: Character { "\u{202F}" }
+    static var thinSpace: Character { "\u{2009}" }
+    static var openParen: Character { "(" }
+    static var closeParen: Character { ")" }
+    static var upperC: Character { "C" }
+    static var upperR: Character { "R" }
+    static var lowerR: Character { "r" }
     static var lowerX: Character { "x" }
     static var upperX: Character { "X" }
     static var percent: Character { "%" }
@@ -485,6 +589,12 @@ extension UInt8: ScanUnit {
     static var tab: UInt8 { 0x09 }
     static var nbsp: UInt8 { 0xFF }
     static var narrowNbsp: UInt8 { 0xFF }
+    static var thinSpace: UInt8 { 0xFF }
+    static var openParen: UInt8 { 0x28 }
+    static var closeParen: UInt8 { 0x29 }
+    static var upperC: UInt8 { 0x43 }
+    static var upperR: UInt8 { 0x52 }
+    static var lowerR: UInt8 { 0x72 }
     static var lowerX: UInt8 { 0x78 }
     static var upperX: UInt8 { 0x58 }
     static var percent: UInt8 { 0x25 }
@@ -516,6 +626,12 @@ extension Unicode.Scalar: ScanUnit {
     static var tab: Unicode.Scalar { "\t" }
     static var nbsp: Unicode.Scalar { "\u{00A0}" }
     static var narrowNbsp: Unicode.Scalar { "\u{202F}" }
+    static var thinSpace: Unicode.Scalar { "\u{2009}" }
+    static var openParen: Unicode.Scalar { "(" }
+    static var closeParen: Unicode.Scalar { ")" }
+    static var upperC: Unicode.Scalar { "C" }
+    static var upperR: Unicode.Scalar { "R" }
+    static var lowerR: Unicode.Scalar { "r" }
     static var lowerX: Unicode.Scalar { "x" }
     static var upperX: Unicode.Scalar { "X" }
     static var percent: Unicode.Scalar { "%" }

@@ -16,19 +16,21 @@ extension Extractor {
     /// subtotal or not below the total is a misread and is dropped (the difference of the other two replaces it when
     /// printed). With two of the three known, the missing one is their sum or difference when that amount is printed.
     func repairTotals(_ out: inout JSONObject) {
-        guard schema.field("subtotal")?.isNumeric == true, schema.field("tax")?.isNumeric == true,
-              schema.field("total")?.isNumeric == true else { return }
-        let s = out["subtotal"]?.doubleValue, g = out["total"]?.doubleValue
-        if let t = out["tax"]?.doubleValue, t < 0 || (s.map { t > $0 } ?? false) || (g.map { t >= $0 } ?? false) {
-            out["tax"] = .null
+        guard let subF = schema.field(.subtotal), subF.isNumeric, let taxF = schema.field(.tax), taxF.isNumeric,
+              let totF = schema.field(.total), totF.isNumeric else { return }
+        let (sub, tax, tot) = (subF.name, taxF.name, totF.name)
+        let s = out[sub]?.doubleValue, g = out[tot]?.doubleValue
+        // (A credit note's amounts are all negative: these sanity rules are for a sale.)
+        if (s ?? 1) > 0, (g ?? 1) > 0, let t = out[tax]?.doubleValue, t < 0 || (s.map { t > $0 } ?? false) || (g.map { t >= $0 } ?? false) {
+            out[tax] = .null
         }
-        let t = out["tax"]?.doubleValue
+        let t = out[tax]?.doubleValue
         if let s, let t, g == nil {
             let sum = ((s + t) * 100).rounded() / 100
-            if isPrintedAmount(sum) { out["total"] = JSONValue(sum) }
+            if isPrintedAmount(sum) { out[tot] = JSONValue(sum) }
         } else if let g, let t, t > 0, s == nil {
             let diff = ((g - t) * 100).rounded() / 100
-            if diff > 0, isPrintedAmount(diff) { out["subtotal"] = JSONValue(diff) }
+            if diff > 0, isPrintedAmount(diff) { out[sub] = JSONValue(diff) }
         }
     }
 }

@@ -11,21 +11,36 @@ indirect enum FieldKind: Sendable {
     case array(Field)
 }
 
-/// One property of a schema, with its label synonyms.
+/// One property of a schema, with its role and label synonyms.
 struct Field: Sendable {
     var name: String
     var kind: FieldKind
     var labels: [String]
     var description: String?
+    /// What the field means (`x-smole-role`, else the default for its name); nil for a field of the user's own kind.
+    var role: Role? = nil
+    /// The labels searched for, with their rank (0 = most specific): the schema's own `x-smole-labels` first, then
+    /// the lexicon's labels for the field's role in every language; the field name made readable when there are none.
+    var rankedLabels: [(label: String, rank: Int)] = []
 
     var isDate: Bool { if case .string(let f, _) = kind, f == "date" { return true } else { return false } }
     var isNumeric: Bool {
         switch kind { case .number, .integer: return true; default: return false }
     }
-    /// Labels to search for: the explicit ones, or the field name made readable ("po_number" → "po number").
-    var searchLabels: [String] {
-        if !labels.isEmpty { return labels }
-        return [name.replacingOccurrences(of: "_", with: " ").replacingOccurrences(of: "-", with: " ")]
+    /// Labels to search for, most specific first.
+    var searchLabels: [String] { rankedLabels.map(\.label) }
+
+    /// Sets `role` and `rankedLabels`: the schema's labels (their rank is their position), the lexicon's labels for
+    /// the role not already among them, or else the field name made readable ("po_number" → "po number").
+    mutating func resolveRole(explicit: Role?, inItem: Bool) {
+        role = explicit ?? Lexicon.defaultRole(forField: name, inItem: inItem)
+        var ranked = labels.enumerated().map { (label: $0.element, rank: $0.offset) }
+        var seen = Set(labels.map { $0.lowercased() })
+        if let role {
+            for (l, r) in Lexicon.rankedLabels[role] ?? [] where seen.insert(l.lowercased()).inserted { ranked.append((l, r)) }
+        }
+        if ranked.isEmpty { ranked = [(name.replacingOccurrences(of: "_", with: " ").replacingOccurrences(of: "-", with: " "), 0)] }
+        rankedLabels = ranked
     }
 }
 
@@ -45,14 +60,18 @@ struct Schema: Sendable {
             if case .object = f.kind { return false }
             return true
         }.flatMap { f in
-            f.searchLabels.enumerated().map { item -> (String, Int, [UInt32], Bool) in
-                let l = LabelMatch.normalize(item.element)
-                return (f.name, item.offset, LabelMatch.keys(l), l.last?.isWordChar ?? false)
+            f.rankedLabels.map { item -> (String, Int, [UInt32], Bool) in
+                let l = LabelMatch.normalize(item.label)
+                return (f.name, item.rank, LabelMatch.keys(l), l.last?.isWordChar ?? false)
             }
         }
     }
 
     func field(_ name: String) -> Field? { fields.first { $0.name == name } }
+    /// The top-level field with `role`, if the schema has one.
+    func field(_ role: Role) -> Field? { fields.first { $0.role == role } }
+    /// Stop words by field name: words after a label that give it another meaning (see `Lexicon.stopWords`).
+    var stopWords: [String: Set<String>] = [:]
 
     /// Parses and validates a schema document. `source` names it in errors.
     static func load(id: String, source: String, bytes: [UInt8]) throws(RecordError) -> Schema {
@@ -89,25 +108,27 @@ struct Schema: Sendable {
         default:
             throw invalid(source, "x-smole-keywords must be an array of words or an object of word: weight")
         }
-        return Schema(id: id, source: source, fields: fields, keywords: keywords, document: doc, labelKeys: prepareLabelKeys(fields))
+        var schema = Schema(id: id, source: source, fields: fields, keywords: keywords, document: doc, labelKeys: prepareLabelKeys(fields))
+        for f in fields { if let r = f.role, let w = Lexicon.stopWords[r] { schema.stopWords[f.name] = w } }
+        return schema
     }
 
     static func invalid(_ source: String, _ problem: String) -> RecordError {
         RecordError(.noSchema, "invalid schema \(source): \(problem)")
     }
 
-    private static func parseProperties(_ props: JSONObject, at pointer: String, source: String) throws(RecordError) -> [Field] {
+    private static func parseProperties(_ props: JSONObject, at pointer: String, source: String, inItem: Bool = false) throws(RecordError) -> [Field] {
         var out: [Field] = []
         for m in props {
             guard let o = m.value.objectValue else {
                 throw invalid(source, "\(pointer)/\(m.key) must be an object")
             }
-            out.append(try parseField(m.key, o, at: "\(pointer)/\(m.key)", source: source))
+            out.append(try parseField(m.key, o, at: "\(pointer)/\(m.key)", source: source, inItem: inItem))
         }
         return out
     }
 
-    private static func parseField(_ name: String, _ o: JSONObject, at pointer: String, source: String) throws(RecordError) -> Field {
+    private static func parseField(_ name: String, _ o: JSONObject, at pointer: String, source: String, inItem: Bool = false) throws(RecordError) -> Field {
         var labels: [String] = []
         if let l = o["x-smole-labels"], !l.isNull {
             guard let arr = l.arrayValue else { throw invalid(source, "\(pointer)/x-smole-labels must be an array of strings") }
@@ -149,14 +170,24 @@ struct Schema: Sendable {
         case "boolean": kind = .boolean
         case "object":
             guard let p = o["properties"]?.objectValue else { throw invalid(source, "\(pointer) is an object without \"properties\"") }
-            kind = .object(try parseProperties(p, at: "\(pointer)/properties", source: source))
+            kind = .object(try parseProperties(p, at: "\(pointer)/properties", source: source, inItem: inItem))
         case "array":
             guard let items = o["items"]?.objectValue else { throw invalid(source, "\(pointer) is an array without an \"items\" object") }
-            kind = .array(try parseField("items", items, at: "\(pointer)/items", source: source))
+            kind = .array(try parseField("items", items, at: "\(pointer)/items", source: source, inItem: true))
         default:
             throw invalid(source, "\(pointer)/type \"\(typeName)\" is not supported (use object, array, string, number, integer or boolean)")
         }
-        return Field(name: name, kind: kind, labels: labels, description: description)
+        var explicit: Role? = nil
+        if let r = o["x-smole-role"], !r.isNull {
+            guard let s = r.stringValue, let role = Role(rawValue: s) else {
+                let known = Role.allCases.map(\.rawValue).joined(separator: ", ")
+                throw invalid(source, "\(pointer)/x-smole-role must be one of \(known)")
+            }
+            explicit = role
+        }
+        var field = Field(name: name, kind: kind, labels: labels, description: description)
+        field.resolveRole(explicit: explicit, inItem: inItem)
+        return field
     }
 }
 

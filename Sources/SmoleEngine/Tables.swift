@@ -113,8 +113,8 @@ extension Extractor {
     }
 
     func isTotalsLine(_ line: Line) -> Bool {
-        let totalsFields: Set<String> = ["subtotal", "tax", "total", "total_value"]
-        for h in hits[line.index] ?? [] where totalsFields.contains(h.field) || schema.field(h.field)?.isNumeric == true {
+        if qualifiedLabelLines.contains(line.index) { return true }
+        for h in hits[line.index] ?? [] where schema.field(h.field).map({ $0.role?.isTotalsAmount == true || $0.isNumeric }) == true {
             if leadsCell(h) != nil { return true }
         }
         return false
@@ -125,7 +125,7 @@ extension Extractor {
         let nums = Parse.numbers(in: cell.text, decimalHint: decimalHint)
         guard !nums.isEmpty else { return nil }
         func allowed(_ w: String) -> Bool {
-            Parse.currencyCodes.contains(w) || w == "X" || w == "PCS" || w == "STK" || w == "H" || w == "HRS" || w == "EA" || w == "PC"
+            Currency.isCode(w) || w == "CR" || w == "X" || w == "PCS" || w == "STK" || w == "H" || w == "HRS" || w == "EA" || w == "PC"
         }
         if cell.text.utf8.allSatisfy({ $0 < 0x80 }) {
             var rest = Array(cell.text.utf8)
@@ -140,30 +140,93 @@ extension Extractor {
         return leftover.isEmpty ? nums : nil
     }
 
-    /// Parses the rows under a header.
-    func tableRows(header: Line, columns: [Column], itemFields: [Field]) -> ([Row], Set<Int>) {
+    /// A row that repeats a running total at a page break ("Übertrag 92,50", "Carried forward", "A reporter"):
+    /// not an item, and not the end of the table.
+    /// The phrase leads its cell and the row holds one number, the running total.
+    func isCarriedForward(_ line: Line) -> Bool {
+        guard line.cells.filter({ numericCell($0) != nil }).count == 1 else { return false }
+        return Lexicon.carriedForward.contains { phrase in
+            LabelMatch.find(phrase, in: line).contains { at in
+                line.cells.contains { $0.start <= at && at < $0.end && !line.substring($0.start, at).contains(where: \.isLetter) }
+            }
+        }
+    }
+
+    /// A page number on its own ("Seite 1 von 2", "Page 2 of 3", "Page 1/2", "- 2 -"): page furniture, not a row.
+    func isPageNumber(_ line: Line) -> Bool {
+        let words = line.lowerText.split { !($0.isLetter || $0.isNumber) }.map(String.init)
+        guard !words.isEmpty, words.count <= 5 else { return false }
+        if words.allSatisfy({ $0.allSatisfy(\.isNumber) }) { return words.count <= 2 && line.text.contains("-") || words.count == 2 && line.text.contains("/") }
+        guard let p = words.firstIndex(where: { Lexicon.pageWords.contains($0) }), p + 1 < words.count, Int(words[p + 1]) != nil else { return false }
+        return words.count - p <= 4
+    }
+
+    /// The header that repeats the item table at the top of the page `page`, within its first lines.
+    func repeatedHeader(onPage page: Int, from start: Int, itemFields: [Field]) -> (Line, [Column])? {
+        var j = start
+        var seen = 0
+        while j < layout.lines.count, layout.lines[j].page == page, seen < 14 {
+            let l = layout.lines[j]
+            j += 1
+            if l.isBlank { continue }
+            seen += 1
+            if let cols = headerColumns(l, itemFields: itemFields) { return (l, cols) }
+            if isTotalsLine(l) { return nil }
+        }
+        return nil
+    }
+
+    /// Parses the rows under a header. The table may go on over page breaks under a repeated header; rows that carry
+    /// a running total forward and page numbers are skipped; a description may wrap over several lines with the
+    /// numbers on any of them; a position number before the description is not part of it.
+    func tableRows(header: Line, columns firstColumns: [Column], itemFields: [Field]) -> ([Row], Set<Int>) {
         var rows: [Row] = []
         var used: Set<Int> = [header.index]
         var pendingDescription: String? = nil
-        let textColumn = columns.first { !$0.field.isNumeric }
-        let numericColumns = columns.filter { $0.field.isNumeric }
-        let firstNumericStart = numericColumns.map(\.cell.start).min() ?? Int.max
+        var columns = firstColumns
+        var textColumn = columns.first { !$0.field.isNumeric }
+        var numericColumns = columns.filter { $0.field.isNumeric }
+        var firstNumericStart = numericColumns.map(\.cell.start).min() ?? Int.max
+        var page = header.page
+        var textRun: [String] = []   // text-only lines after the last row, not yet given to a row
         var blankRun = 0
         var j = header.index + 1
         while j < layout.lines.count {
             let line = layout.lines[j]
             j += 1
-            if line.isBlank { blankRun += 1; if blankRun >= 3 && line.page == header.page { break }; continue }
-            if line.page != header.page { blankRun = 0 }
+            if line.page != page {
+                // A new page: the table goes on only under a repeated header near its top.
+                guard let (h, cols) = repeatedHeader(onPage: line.page, from: line.index, itemFields: itemFields) else { break }
+                for k in line.index...h.index { used.insert(k) }
+                j = h.index + 1
+                page = line.page
+                columns = cols
+                textColumn = columns.first { !$0.field.isNumeric }
+                numericColumns = columns.filter { $0.field.isNumeric }
+                firstNumericStart = numericColumns.map(\.cell.start).min() ?? Int.max
+                blankRun = 0
+                pendingDescription = nil
+                continue
+            }
+            if line.isBlank {
+                // Three blank lines end the table, unless the page ends there (the next page may go on with it).
+                blankRun += 1
+                if blankRun >= 3, layout.next(after: line.index).map({ $0.page == page }) ?? true { break }
+                continue
+            }
             if isTotalsLine(line) { break }
-            if headerColumns(line, itemFields: itemFields) != nil { used.insert(line.index); continue } // repeated header on a new page
+            if headerColumns(line, itemFields: itemFields) != nil { used.insert(line.index); continue } // repeated header
+            if isCarriedForward(line) || isPageNumber(line) { used.insert(line.index); blankRun = 0; continue }
             // split: leading text cells are the description, numeric cells are values
             var desc: [String] = []
             var values: [(Cell, NumberToken)] = []
             for cell in line.cells {
-                // A position number ("1", "2.", "10") left of the description column is not part of the row.
-                if let tc = textColumn, desc.isEmpty, values.isEmpty, cell.end <= tc.cell.start, cell.text.count <= 4,
-                   cell.text.allSatisfy({ $0.isNumber || $0 == "." }), cell.text.first?.isNumber == true { continue }
+                // A position number ("1", "2.", "10") before the description, left of the numeric columns, is not part
+                // of the row; nor is a date in a date column ("08.07.25").
+                if desc.isEmpty, values.isEmpty, cell.end < firstNumericStart - 6, line.cells.count > 2 || textColumn == nil || cell.end <= textColumn!.cell.start,
+                   cell.text.count <= 4, cell.text.allSatisfy({ $0.isNumber || $0 == "." }), cell.text.first?.isNumber == true { continue }
+                if desc.isEmpty, values.isEmpty, cell.end < firstNumericStart - 6, !cell.text.contains(" "),
+                   let d = Parse.dates(in: cell.text, dayFirst: dayFirst).first, d.start == 0, d.end == cell.text.count { continue }
                 if let nums = numericCell(cell), (cell.end > firstNumericStart - 6 || !desc.isEmpty || textColumn == nil) {
                     // "3 x 12.50" in one cell: quantity and price
                     for n in nums { values.append((Cell(start: cell.start + n.start, end: cell.start + n.end, text: n.raw), n)) }
@@ -181,9 +244,11 @@ extension Extractor {
                 let nextLine = layout.next(after: line.index)
                 let nextIsNumbersOnly = nextLine.map { nl in !nl.cells.isEmpty && nl.cells.allSatisfy { numericCell($0) != nil } } ?? false
                 if nextIsNumbersOnly || rows.isEmpty {
+                    if !textRun.isEmpty { rows[rows.count - 1].description += " " + textRun.joined(separator: " "); textRun = [] }
                     pendingDescription = pendingDescription.map { $0 + " " + descText } ?? descText
                 } else if let startCol = textColumn?.cell.start, let first = line.cells.first, abs(first.start - startCol) <= 6 || first.start > startCol {
-                    rows[rows.count - 1].description += " " + descText
+                    // Between two rows: the end of the one above or the start of the one below; the next numbers decide.
+                    textRun.append(descText)
                 } else {
                     break
                 }
@@ -191,6 +256,21 @@ extension Extractor {
                 continue
             }
             blankRun = 0
+            if !textRun.isEmpty {
+                // Text lines between two rows belong to the row above, except a trailing run that leads into this row:
+                // this row's text goes on in lower case, or the lines end mid-phrase ("... AC adapter,").
+                var k = textRun.count
+                if descText.first?.isLowercase == true || Self.endsMidPhrase(textRun[k - 1]) {
+                    k -= 1
+                    while k > 0, Self.endsMidPhrase(textRun[k - 1]) { k -= 1 }
+                }
+                if k > 0 { rows[rows.count - 1].description += " " + textRun[..<k].joined(separator: " ") }
+                if k < textRun.count {
+                    let lead = textRun[k...].joined(separator: " ")
+                    pendingDescription = pendingDescription.map { $0 + " " + lead } ?? lead
+                }
+                textRun = []
+            }
             var description = descText
             if let p = pendingDescription { description = description.isEmpty ? p : p + " " + description; pendingDescription = nil }
             guard !description.isEmpty else { continue }
@@ -198,7 +278,7 @@ extension Extractor {
             let fieldsByCol = numericColumns
             if values.count == fieldsByCol.count {
                 for (k, col) in fieldsByCol.sorted(by: { $0.cell.start < $1.cell.start }).enumerated() {
-                    assigned[col.field.name] = values[k].1.value
+                    assigned[Self.itemKey(col.field)] = values[k].1.value
                 }
             } else {
                 // nearest column by right edge / centre
@@ -207,7 +287,7 @@ extension Extractor {
                     let col = fieldsByCol.filter { !taken.contains($0.field.name) }.min {
                         min(abs($0.cell.end - cell.end), abs(Int($0.cell.center - cell.center))) < min(abs($1.cell.end - cell.end), abs(Int($1.cell.center - cell.center)))
                     }
-                    if let col { taken.insert(col.field.name); assigned[col.field.name] = n.value }
+                    if let col { taken.insert(col.field.name); assigned[Self.itemKey(col.field)] = n.value }
                 }
             }
             // qty × price = amount settles columns the header could not: the product is the amount,
@@ -228,10 +308,24 @@ extension Extractor {
                     }
                 } } }
             }
+            // A row with one amount that is the sum of the rows above is their total, whatever its label says.
+            if rows.count >= 2, values.count == 1, let a = assigned["amount"] ?? nums.last,
+               abs(rows.compactMap({ $0.numbers["amount"] }).reduce(0, +) - a) < 0.015 { break }
             rows.append(Row(description: description, numbers: assigned, line: line, confidence: 0.85))
             used.insert(line.index)
         }
+        if !textRun.isEmpty, !rows.isEmpty { rows[rows.count - 1].description += " " + textRun.joined(separator: " ") }
         return (rows, used)
+    }
+
+    /// Whether a line of a description stops mid-phrase, so the next line goes on with it ("for DSi AC adapter,").
+    static func endsMidPhrase(_ s: String) -> Bool {
+        let t = s.trimmingCharacters(in: .whitespaces)
+        guard let last = t.last else { return false }
+        if ",-&/+:(".contains(last) { return true }
+        let word = t.split(separator: " ").last.map { $0.lowercased() } ?? ""
+        return ["and", "or", "with", "for", "of", "the", "a", "und", "mit", "für", "et", "de", "avec", "pour", "en", "met", "voor",
+                "y", "con", "para", "per", "e", "com"].contains(word)
     }
 
     /// Receipts have no header: rows between the heading block and the totals, "qty x price" lines included.
@@ -352,8 +446,8 @@ extension Extractor {
     /// money column of a receipt is what the line costs.
     func settleQuantityRows(_ rows: inout [Row], ambiguous: [Int]) {
         var targets: [Double] = []
-        for name in ["subtotal", "total"] where schema.field(name)?.isNumeric == true {
-            targets += candidates(name, wholeLine: true, parse: parseAmount).compactMap { $0.value.doubleValue }
+        for f in [schema.field(.subtotal), schema.field(.total)].compactMap({ $0 }) where f.isNumeric {
+            targets += candidates(f.name, wholeLine: true, parse: parseAmount).compactMap { $0.value.doubleValue }
         }
         func sum(_ rs: [Row]) -> Double { rs.compactMap { $0.numbers["amount"] }.reduce(0, +) }
         var asTotal = rows, asUnit = rows
@@ -396,11 +490,11 @@ extension Extractor {
                 rows[k].confidence = 0.5
                 if abs((a / max(q, 1e-9)) - u) < 0.011 { continue }
                 rows[k].numbers["amount_alt"] = (q * u * 100).rounded() / 100
-            } else if let q, let u, a == nil, itemFields.contains(where: { $0.name == "amount" }) {
+            } else if let q, let u, a == nil, itemFields.contains(where: { $0.role == .itemAmount }) {
                 rows[k].numbers["amount"] = (q * u * 100).rounded() / 100
-            } else if let q, let a, u == nil, q != 0, itemFields.contains(where: { $0.name == "unit_price" }) {
+            } else if let q, let a, u == nil, q != 0, itemFields.contains(where: { $0.role == .itemUnitPrice }) {
                 rows[k].numbers["unit_price"] = (a / q * 100).rounded() / 100
-            } else if q == nil, let u, let a, abs(u - a) < 0.005, itemFields.contains(where: { $0.name == "quantity" }) {
+            } else if q == nil, let u, let a, abs(u - a) < 0.005, itemFields.contains(where: { $0.role == .itemQuantity }) {
                 rows[k].numbers["quantity"] = 1
             }
         }
@@ -412,10 +506,10 @@ extension Extractor {
             for f in itemFields {
                 switch f.kind {
                 case .number, .integer:
-                    var v = r.numbers[f.name] ?? r.numbers[schemaAlias(f.name)]
-                    if f.name == "amount", let alt = r.numbers["amount_alt"] { v = alt }
+                    var v = r.numbers[Self.itemKey(f)]
+                    if f.role == .itemAmount, let alt = r.numbers["amount_alt"] { v = alt }
                     if let v {
-                        if case .integer = f.kind { o[f.name] = JSONValue(Int(v.rounded())) } else { o[f.name] = JSONValue((v * 10000).rounded() / 10000) }
+                        if case .integer = f.kind { o[f.name] = JSONValue(Int(v.rounded())) } else { o[f.name] = JSONValue((v * 1_000_000).rounded() / 1_000_000) }  // as printed (unit prices to six places)
                         e[f.name] = Found(value: o[f.name]!, line: r.line, confidence: r.confidence)
                     } else { o[f.name] = .null }
                 case .string:
@@ -434,12 +528,13 @@ extension Extractor {
         return out
     }
 
-    func schemaAlias(_ name: String) -> String {
-        switch name {
-        case "qty", "menge", "hours": return "quantity"
-        case "price", "rate": return "unit_price"
-        case "total", "line_total": return "amount"
-        default: return name
+    /// The key of an item field's number in a row: its role's ("quantity", "unit_price", "amount"), else its name.
+    static func itemKey(_ f: Field) -> String {
+        switch f.role {
+        case .itemQuantity?: return "quantity"
+        case .itemUnitPrice?: return "unit_price"
+        case .itemAmount?: return "amount"
+        default: return f.name
         }
     }
 }

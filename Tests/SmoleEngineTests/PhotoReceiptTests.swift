@@ -21,7 +21,10 @@ import _SmoleTestSupport
     static func render(_ dir: TempDir, seed: Int, start: Int = 1, count: Int, mild: Bool) async throws -> [Photo] {
         var args = [generator, "--out", dir.path, "--seed", String(seed), "--start", String(start), "--count", String(count)]
         if mild { args.append("--mild") }
-        let r = try await runTool("python3", args)
+        // Debian's interpreter, for which scripts/setup installs Pillow (python3-pil); a python3 earlier on PATH
+        // (pyenv, a virtualenv) may not have it.
+        let python = FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") ? "/usr/bin/python3" : "python3"
+        let r = try await runTool(python, args)
         try #require(r.status == 0, "photo_receipts.py failed: \(r.stderr)")
         let lines = try String(contentsOfFile: dir.file("truth.ndjson"), encoding: .utf8).split(separator: "\n")
         return try lines.map { line in

@@ -201,7 +201,11 @@ def make_content(rng):
         tl += " " + loc["currency"]
         L.append(("bold", tl, fmt(total, loc)))
     else:
-        L.append(("bold", tl, fmt(total, loc, sym=rng.random() < 0.5)))
+        with_sym = rng.random() < 0.5
+        L.append(("bold", tl, fmt(total, loc, sym=with_sym)))
+        if not with_sym and not sym_items:
+            # nothing on the receipt names the currency (a tax word does not): the right answer is null
+            truth["currency"] = None
     L.append(("blank", "", ""))
     if rng.random() < 0.4:
         L.append(("line", f"{rng.choice(loc['paylabel'])}: {pay_word}", ""))

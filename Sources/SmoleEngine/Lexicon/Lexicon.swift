@@ -1,0 +1,109 @@
+import Foundation
+
+/// What a field means, whatever a schema calls it. Each role has one resolver in the engine (`Resolvers/`), and
+/// its label words come from the lexicon. A field's role is its `x-smole-role`, else the role whose default names
+/// include its name (`Lexicon/roles.json`): a user schema's `seller` or `amount_payable` gets the same resolver
+/// and labels as the built-in `vendor_name` and `total`.
+enum Role: String, CaseIterable, Sendable {
+    case seller, buyer
+    case documentNumber = "document_number"
+    case issueDate = "issue_date"
+    case dueDate = "due_date"
+    case currency, subtotal, tax, total, time
+    case paymentMethod = "payment_method"
+    case lineItems = "line_items"
+    case itemDescription = "item_description"
+    case itemQuantity = "item_quantity"
+    case itemUnitPrice = "item_unit_price"
+    case itemAmount = "item_amount"
+    case title, parties
+    case effectiveDate = "effective_date"
+    case term
+    case governingLaw = "governing_law"
+    case contractValue = "contract_value"
+
+    /// Roles of the fields of one line item (inside an array of objects).
+    var isItemRole: Bool { [.itemDescription, .itemQuantity, .itemUnitPrice, .itemAmount].contains(self) }
+    /// Money amounts of the document's totals block.
+    var isTotalsAmount: Bool { [.subtotal, .tax, .total, .contractValue].contains(self) }
+}
+
+/// Label words per role and per language, and the words that change a label's meaning when they follow it.
+///
+/// Data, not code: one JSON file per language in `Lexicon/labels/` (compiled into the binary with SwiftPM's
+/// `embedInCode`), each `{"language", "roles": {role: [labels, most specific first]}, "not_followed_by": {role:
+/// [words]}}`, and `Lexicon/roles.json` with each role's default field names. Adding a language is adding a file
+/// and its line in `files` (a test checks that every file in the folder is listed).
+enum Lexicon {
+    /// The language files, in the order their labels are merged.
+    static let files: [(language: String, bytes: [UInt8])] = [
+        ("en", PackageResources.en_json), ("de", PackageResources.de_json), ("fr", PackageResources.fr_json),
+        ("nl", PackageResources.nl_json), ("es", PackageResources.es_json), ("it", PackageResources.it_json),
+        ("pt", PackageResources.pt_json),
+    ]
+
+    struct Language: Decodable, Sendable {
+        var language: String
+        var roles: [String: [String]]
+        var not_followed_by: [String: [String]]?
+        var phrases: [String: [String]]?
+    }
+
+    /// The parsed language files. A file that does not parse is a build defect, caught by the lexicon tests.
+    static let languages: [Language] = files.map { try! JSONDecoder().decode(Language.self, from: Data($0.bytes)) }
+
+    /// A role's labels in every language with their rank (position in their own language's list, 0 = most
+    /// specific), the languages interleaved by rank; a label in several languages appears once, at its best rank.
+    static let rankedLabels: [Role: [(label: String, rank: Int)]] = {
+        var out: [Role: [(String, Int)]] = [:]
+        for role in Role.allCases {
+            let lists = languages.map { $0.roles[role.rawValue] ?? [] }
+            var seen = Set<String>()
+            var merged: [(String, Int)] = []
+            for r in 0..<(lists.map(\.count).max() ?? 0) {
+                for list in lists where r < list.count && seen.insert(list[r].lowercased()).inserted {
+                    merged.append((list[r], r))
+                }
+            }
+            out[role] = merged
+        }
+        return out
+    }()
+
+    /// Words that, right after one of the role's labels in the same cell, mean the label is not this role's
+    /// ("Total Qty", "VAT No", "Subtotal before discount"), lowercased, from every language.
+    static let stopWords: [Role: Set<String>] = {
+        var out: [Role: Set<String>] = [:]
+        for lang in languages {
+            for (role, words) in lang.not_followed_by ?? [:] {
+                guard let r = Role(rawValue: role) else { continue }
+                out[r, default: []].formUnion(words.map { $0.lowercased() })
+            }
+        }
+        return out
+    }()
+
+    /// Phrases of one kind from every language, lowercased: "carried_forward" (a running total repeated at a page
+    /// break: "Übertrag", "Carried forward", "A reporter") and "page" (the word of a page number: "Seite", "Page").
+    static func phrases(_ kind: String) -> [String] {
+        var seen = Set<String>()
+        return languages.flatMap { $0.phrases?[kind] ?? [] }.map { $0.lowercased() }.filter { seen.insert($0).inserted }
+    }
+    static let carriedForward: [[Character]] = phrases("carried_forward").map { LabelMatch.normalize($0) }
+    static let pageWords: Set<String> = Set(phrases("page"))
+
+    private struct RolesFile: Decodable { var roles: [String: [String]] }
+    /// Default field names per role (`Lexicon/roles.json`).
+    static let defaultNames: [Role: [String]] = {
+        let file = try! JSONDecoder().decode(RolesFile.self, from: Data(PackageResources.roles_json))
+        var out: [Role: [String]] = [:]
+        for (k, v) in file.roles { if let r = Role(rawValue: k) { out[r] = v } }
+        return out
+    }()
+
+    /// The role a field named `name` has by default: item roles inside a line item, the others outside.
+    static func defaultRole(forField name: String, inItem: Bool) -> Role? {
+        let n = name.lowercased()
+        return Role.allCases.first { $0.isItemRole == inItem && (defaultNames[$0] ?? []).contains(n) }
+    }
+}

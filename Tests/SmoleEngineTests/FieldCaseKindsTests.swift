@@ -1,0 +1,445 @@
+import Foundation
+import Testing
+import SmoleCore
+@testable import SmoleEngine
+import _SmoleTestSupport
+
+/// The number grammar of real invoices: digit groups other than threes, group marks, minor units, negatives.
+@Suite struct NumberGrammar {
+    func value(_ s: String, hint: Character? = nil) -> Double? { Parse.amount(in: s, decimalHint: hint)?.value }
+
+    @Test func indianLakhAndCroreGrouping() {
+        #expect(value("2,82,660.00") == 282660)
+        #expect(value("₹ 1,74,000.00") == 174000)
+        #expect(value("1,23,45,678.50") == 12345678.5)
+        #expect(value("12,34,567") == 1234567)
+        // two-digit groups that are not Indian grouping are not one number
+        #expect(value("1,23,4") != 1234)
+    }
+
+    @Test func apostropheThinAndNoBreakSpaceGroupMarks() {
+        #expect(value("CHF 1'234.50") == 1234.5)
+        #expect(value("1’234’567.05") == 1234567.05)
+        #expect(value("1\u{2009}234,50 €") == 1234.5)
+        #expect(value("1\u{00A0}234,50 €") == 1234.5)
+        #expect(value("12\u{202F}345,00") == 12345)
+    }
+
+    @Test func accountingNegatives() {
+        #expect(value("($228.00)") == -228)
+        #expect(value("(228.00)") == -228)
+        #expect(value("-$228.00") == -228)
+        #expect(value("$228.00-") == -228)
+        #expect(value("228.00 CR") == -228)
+        #expect(value("228.00CR") == -228)
+        #expect(value("-228,00 €") == -228)
+        // a count in parentheses is not a negative amount; a range is not a trailing minus
+        #expect(value("(12)") == 12)
+        #expect(Parse.numbers(in: "10.00-20.00").map(\.value) == [10, 20])
+        #expect(value("Schrauben (100 St.)") == 100)
+    }
+
+    @Test func unitPricesKeepTheirDecimals() {
+        #expect(value("18.500000") == 18.5)
+        #expect(value("0.715000") == 0.715)
+        #expect(value("0.123456") == 0.123456)
+    }
+
+    @Test func currencyTouchingTheAmount() {
+        func cur(_ s: String) -> String? { Parse.numbers(in: s).first?.currency }
+        #expect(cur("RM12.50") == "MYR")
+        #expect(cur("RM 12.50") == "MYR")
+        #expect(cur("R$ 1.234,56") == "BRL")
+        #expect(cur("HK$88.00") == "HKD")
+        #expect(cur("Rp 150.000") == "IDR")
+        #expect(cur("12,50 zł") == "PLN")
+        #expect(cur("499 Kč") == "CZK")
+        #expect(cur("₺45,90") == "TRY")
+        #expect(cur("₹ 500.00") == "INR")
+        #expect(cur("KWD 12.500") == "KWD")
+        #expect(cur("12.50EUR") == "EUR")
+        // a code that is also a word names a currency only in capitals beside an amount with decimals
+        #expect(cur("PEN 2") == nil)
+        #expect(cur("Pen 2.50") == nil)
+        #expect(cur("PEN 12.50") == "PEN")
+        // letters glued to digits are a word, unless they are a currency before money
+        #expect(Parse.numbers(in: "M8 Cat6 BD12").isEmpty)
+    }
+
+    @Test func iso4217MinorUnits() {
+        #expect(Currency.minorUnits(of: "JPY") == 0)
+        #expect(Currency.minorUnits(of: "KWD") == 3)
+        #expect(Currency.minorUnits(of: "BHD") == 3)
+        #expect(Currency.minorUnits(of: "EUR") == 2)
+        #expect(Currency.minorUnits(of: "CLF") == 4)
+        #expect(Currency.isCode("MYR") && Currency.isCode("INR") && Currency.isCode("VND"))
+        #expect(!Currency.isCode("XYZ") && !Currency.isCode("usd"))
+        #expect(Currency.minorUnits.count > 150)
+    }
+}
+
+/// Documents as text files: the engine reads them directly, so signs outside WinAnsi (₹, zł) can be tested.
+enum TextDoc {
+    static func extract(_ text: String, _ schema: String, name: String = "doc.txt") async throws -> JSONObject {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let path = dir.file(name)
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return try await Fixture.extract(path, schema)
+    }
+}
+
+/// Currency: stated or clearly implied by the document, never guessed from a tax word.
+@Suite struct CurrencyEvidence {
+    @Test func threeDecimalCurrencyReadsItsOwnDecimals() async throws {
+        let o = try await TextDoc.extract("""
+        Gulf Office Supplies W.L.L.                         INVOICE
+        Invoice No: GOS-5512                                 Date: 12/03/2025
+        Bill To: Al Noor Trading
+
+        Description                  Qty      Unit Price        Amount
+        Printer paper A4             10       1.250             12.500
+        Toner cartridge              2        18.750            37.500
+
+                                              Subtotal          50.000
+                                              VAT 5%            2.500
+                                              Total KWD         52.500
+        """, "invoice")
+        #expect(o["currency"] == "KWD")
+        #expect(o["subtotal"]?.doubleValue == 50)
+        #expect(o["tax"]?.doubleValue == 2.5)
+        #expect(o["total"]?.doubleValue == 52.5)
+        let items = o["line_items"]?.arrayValue ?? []
+        #expect(items.first?["unit_price"]?.doubleValue == 1.25)
+        #expect(items.first?["amount"]?.doubleValue == 12.5)
+    }
+
+    @Test func aTaxWordIsNotACurrency() async throws {
+        // VAT, a decimal comma and no sign or code anywhere: nothing says which currency.
+        let o = try await TextDoc.extract("""
+        Minimarket Kask OU
+        Receipt 4411                 21.08.2025 16:05
+        Rye bread 500g                       1,49
+        Kefir 1L                             1,76
+        Total excl. VAT                      2,66
+        VAT 22%                              0,59
+        Total                                3,25
+        """, "receipt")
+        #expect(o["currency"] == .null)
+        #expect(o["total"]?.doubleValue == 3.25)
+    }
+
+    @Test func aBareDollarSignYieldsToTheCodeThePageStates() async throws {
+        let o = try await TextDoc.extract("""
+        Harbour Web Studio Pty Ltd                    TAX INVOICE
+        All amounts in AUD
+        Invoice Number: HW-2291        Invoice Date: 14/02/2025
+        Bill To: Coral Bay Cafe
+
+        Description                        Qty     Price        Amount
+        Website maintenance                3       $120.00      $360.00
+
+                                           Subtotal            $360.00
+                                           GST                 $36.00
+                                           Total               $396.00
+        """, "invoice")
+        #expect(o["currency"] == "AUD")
+        #expect(o["total"]?.doubleValue == 396)
+    }
+
+    @Test func localFormsOfCurrencies() async throws {
+        let pl = try await TextDoc.extract("""
+        Sklep Zielony sp. z o.o.
+        Faktura nr FV/2025/118       Data: 03.04.2025
+        Razem do zapłaty: 1 234,50 zł
+        Total: 1 234,50 zł
+        """, "invoice")
+        #expect(pl["currency"] == "PLN")
+        #expect(pl["total"]?.doubleValue == 1234.5)
+    }
+}
+
+/// Totals and labels: the label's qualifier counts; the total and the customer in seven languages.
+@Suite struct LabelKinds {
+    @Test func qualifiersChangeWhatATotalLabelMeans() async throws {
+        let o = try await TextDoc.extract("""
+        Sunrise Traders                                   INVOICE
+        Invoice No: ST-9001                    Date: 2025-05-02
+        GST Reg No: 001234567890
+        Bill To: Orchid Florist
+
+        Description               Qty     Unit Price     Amount
+        Flower pots               4       12.50          50.00
+        Potting soil              2       15.00          30.00
+
+        Total Qty                 6
+        Total Excl. GST                                  80.00
+        GST 9%                                           7.20
+        Total Incl. GST                                  87.20
+        """, "invoice")
+        #expect(o["subtotal"]?.doubleValue == 80)
+        #expect(o["tax"]?.doubleValue == 7.2)
+        #expect(o["total"]?.doubleValue == 87.2)
+        #expect(o["line_items"]?.arrayValue?.count == 2)
+    }
+
+    @Test func taxInvoiceHeadingAndRegistrationNumbersAreNotTheTax() async throws {
+        let o = try await TextDoc.extract("""
+        Apex Hardware Sdn Bhd                        TAX INVOICE
+        VAT No: 556677889
+        Invoice No: AH-100                Date: 01/03/2025
+
+        Description          Qty    Price     Amount
+        Hammer               1      25.00     25.00
+
+        Subtotal                              25.00
+        Tax                                   1.50
+        Total                                 26.50
+        """, "invoice")
+        #expect(o["tax"]?.doubleValue == 1.5)
+        #expect(o["total"]?.doubleValue == 26.5)
+    }
+
+    @Test func totalLabelsInSevenLanguages() async throws {
+        let cases: [(String, String, String)] = [
+            ("Zahlbetrag", "Rechnung an", "de"), ("Te betalen", "Factuur aan", "nl"), ("Montant TTC", "Facturé à", "fr"),
+            ("Importe total", "Facturar a", "es"), ("Totale documento", "Spett.le", "it"), ("Total a pagar", "Faturar a", "pt"),
+            ("Amount payable", "Bill To", "en"),
+        ]
+        for (totalLabel, buyerLabel, lang) in cases {
+            let o = try await TextDoc.extract("""
+            Norte Servicios Lda
+
+            \(buyerLabel):  Ana Lopes Rocha
+
+            Consulting                                     3        100,00        300,00
+
+            \(totalLabel):                                                        300,00
+            """, "invoice", name: "\(lang).txt")
+            #expect(o["total"]?.doubleValue == 300, "total label '\(totalLabel)' (\(lang))")
+            #expect(o["customer_name"] == "Ana Lopes Rocha", "customer label '\(buyerLabel)' (\(lang))")
+        }
+    }
+
+    @Test func creditMemoNumberAndNegativeTotals() async throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        for (form, name) in [("($228.00)", "paren"), ("-$228.00", "minus"), ("$228.00-", "trailing")] {
+            let path = try Fixture.pdf(dir, "\(name).pdf", [
+                [(50, "Northwind Cloud Inc."), (380, "CREDIT MEMO")],
+                [(50, "12 Harbor Way, Portland OR")],
+                [],
+                [(50, "Bill To:"), (300, "Credit Memo #:"), (400, "CM-7731")],
+                [(50, "Pine Street Legal"), (300, "Date:"), (400, "Mar 4, 2025")],
+                [],
+                [(50, "Description"), (250, "Qty"), (300, "Unit Price"), (420, "Amount")],
+                [(50, "Refund, unused seat"), (250, "1"), (300, form), (420, form)],
+                [],
+                [(300, "Subtotal"), (420, form)],
+                [(300, "Tax"), (420, "$0.00")],
+                [(300, "Total Credit"), (420, form)],
+            ])
+            let o = try await Fixture.extract(path, "invoice")
+            #expect(o["invoice_number"] == "CM-7731", "\(form)")
+            #expect(o["subtotal"]?.doubleValue == -228, "\(form)")
+            #expect(o["tax"]?.doubleValue == 0, "\(form)")
+            #expect(o["total"]?.doubleValue == -228, "\(form)")
+            let items = o["line_items"]?.arrayValue ?? []
+            #expect(items.count == 1)
+            #expect(items.first?["amount"]?.doubleValue == -228, "\(form)")
+            #expect(items.first?["unit_price"]?.doubleValue == -228, "\(form)")
+        }
+    }
+
+    @Test func severalTaxLinesAddUp() async throws {
+        let o = try await TextDoc.extract("""
+        Deccan Tools Pvt. Ltd.                            TAX INVOICE
+        Invoice No: DT/25/0042              Invoice Date: 05/06/2025
+        Bill To: Kaveri Engineering
+
+        Description               Qty      Rate         Amount
+        Drill bits set            10       1,200.00     12,000.00
+
+                                  Taxable Value         12,000.00
+                                  CGST @ 9%             1,080.00
+                                  SGST @ 9%             1,080.00
+                                  Grand Total           ₹ 14,160.00
+        """, "invoice")
+        #expect(o["currency"] == "INR")
+        #expect(o["subtotal"]?.doubleValue == 12000)
+        #expect(o["tax"]?.doubleValue == 2160)
+        #expect(o["total"]?.doubleValue == 14160)
+    }
+
+    @Test func aTotalRowWithAnUnknownLabelIsNotAnItem() async throws {
+        let o = try await TextDoc.extract("""
+        Atelier Blanc                                      FACTURE
+        Facture N°: AB-77                       Date: 02/05/2025
+
+        Désignation                  Qté      Prix         Montant
+        Reliure cuir                 2        40,00        80,00
+        Dorure titre                 2        15,00        30,00
+        Somme finale                                       110,00
+        """, "invoice")
+        let items = o["line_items"]?.arrayValue ?? []
+        #expect(items.count == 2)
+        #expect(items.map { $0["amount"]?.doubleValue } == [80, 30])
+    }
+}
+
+/// Tables across pages and lines.
+@Suite struct TableKinds {
+    @Test func tableContinuesOnTheNextPageUnderARepeatedHeaderWithCarriedForwardRows() async throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let header: [(Double, String)] = [(50, "Pos."), (90, "Artikel"), (330, "Menge"), (400, "Einzelpreis"), (500, "Gesamt")]
+        var page1: [[(Double, String)]] = [
+            [(50, "Holzhandel Berg GmbH"), (420, "RECHNUNG")],
+            [],
+            [(50, "Kunde:"), (350, "Rechnungsnr.:"), (440, "HB-2025-88")],
+            [(50, "Schreinerei Lind"), (350, "Rechnungsdatum:"), (440, "03.06.2025")],
+            [],
+            header,
+        ]
+        var sum = 0.0
+        for i in 1...6 {
+            page1.append([(50, "\(i)"), (90, "Brett Eiche \(i)0 cm"), (340, "2"), (410, "5,00"), (505, "10,00")])
+            sum += 10
+        }
+        page1 += [[], [(330, "Übertrag"), (505, "60,00")], [], [(250, "Seite 1 von 2")]]
+        let page2: [[(Double, String)]] = [
+            [(50, "Holzhandel Berg GmbH"), (300, "Rechnung HB-2025-88, Seite 2 von 2")],
+            [],
+            header,
+            [(330, "Übertrag"), (505, "60,00")],
+            [(50, "7"), (90, "Leim 500 g"), (340, "3"), (410, "4,00"), (505, "12,00")],
+            [(50, "8"), (90, "Schleifpapier K120"), (340, "1"), (410, "8,00"), (505, "8,00")],
+            [],
+            [(330, "Nettobetrag"), (505, "80,00")],
+            [(330, "zzgl. 19 % USt."), (505, "15,20")],
+            [(330, "Rechnungsbetrag EUR"), (505, "95,20")],
+        ]
+        let path = try Fixture.pdf(dir, "zwei-seiten.pdf", page1, pages: [page2])
+        let o = try await Fixture.extract(path, "invoice")
+        let items = o["line_items"]?.arrayValue ?? []
+        #expect(items.count == 8)
+        #expect(items.first?["description"] == "Brett Eiche 10 cm")
+        #expect(items.last?["description"] == "Schleifpapier K120")
+        #expect(!items.contains { ($0["description"]?.stringValue ?? "").contains("Übertrag") })
+        #expect(!items.contains { ($0["description"]?.stringValue ?? "").contains("Seite") })
+        #expect(items.compactMap { $0["amount"]?.doubleValue }.reduce(0, +) == 80)
+        #expect(o["subtotal"]?.doubleValue == 80)
+        #expect(o["tax"]?.doubleValue == 15.2)
+        #expect(o["total"]?.doubleValue == 95.2)
+    }
+
+    @Test func descriptionsWrapWithNumbersOnAnyLine() async throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let path = try Fixture.pdf(dir, "wrap.pdf", [
+            [(50, "Ningbo Harbor Export Co., Ltd."), (400, "COMMERCIAL INVOICE")],
+            [],
+            [(50, "Buyer:"), (350, "Invoice No.:"), (440, "NH-0311")],
+            [(50, "Lindqvist Toys AB"), (350, "Invoice Date:"), (440, "2025-03-11")],
+            [],
+            [(50, "Description"), (300, "Quantity"), (380, "Unit Price"), (480, "Amount")],
+            [(50, "Wooden train set with 24 pieces,")],
+            [(50, "painted, in gift box"), (305, "50.00"), (385, "12.400000"), (485, "620.00")],
+            [(50, "natural beech finish")],
+            [(50, "Stacking rings for toddlers,")],
+            [(50, "rainbow colours"), (305, "100.00"), (385, "3.125000"), (485, "312.50")],
+            [(50, "Puzzle cube, 3x3"), (305, "20.00"), (385, "1.875000"), (485, "37.50")],
+            [],
+            [(380, "Total Amount"), (480, "970.00")],
+        ])
+        let o = try await Fixture.extract(path, "invoice")
+        let items = o["line_items"]?.arrayValue ?? []
+        #expect(items.count == 3)
+        #expect(items.map { $0["description"]?.stringValue } == [
+            "Wooden train set with 24 pieces, painted, in gift box natural beech finish",
+            "Stacking rings for toddlers, rainbow colours",
+            "Puzzle cube, 3x3",
+        ])
+        #expect(items.map { $0["unit_price"]?.doubleValue } == [12.4, 3.125, 1.875])
+        #expect(o["total"]?.doubleValue == 970)
+    }
+
+    @Test func dateAndCodeColumnsAreNotTheDescription() async throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let path = try Fixture.pdf(dir, "arzt.pdf", [
+            [(50, "Dr. med. Jonas Weber"), (380, "Facharzt für Innere Medizin")],
+            [],
+            [(50, "Frau"), (350, "Rechnungs-Nr.:"), (440, "2025-0815")],
+            [(50, "Erika Muster"), (350, "Datum:"), (440, "15.08.2025")],
+            [(350, "Zahlungsziel:"), (440, "14.09.2025")],
+            [],
+            [(50, "Datum"), (110, "GOÄ-Nr."), (170, "Leistung"), (390, "Faktor"), (470, "Betrag EUR")],
+            [(50, "01.08.25"), (110, "1"), (170, "Beratung"), (390, "2,30"), (480, "10,72")],
+            [(50, "01.08.25"), (110, "250"), (170, "Blutentnahme"), (390, "1,80"), (480, "4,66")],
+            [],
+            [(330, "Zahlbetrag"), (480, "15,38")],
+        ])
+        let o = try await Fixture.extract(path, "invoice")
+        let items = o["line_items"]?.arrayValue ?? []
+        #expect(items.map { $0["description"]?.stringValue } == ["Beratung", "Blutentnahme"])
+        #expect(items.map { $0["amount"]?.doubleValue } == [10.72, 4.66])
+        #expect(o["total"]?.doubleValue == 15.38)
+        #expect(o["due_date"] == "2025-09-14")
+        #expect(o["currency"] == "EUR")
+    }
+}
+
+/// The lexicon: data files per language; every entry reachable; roles from the schema.
+@Suite struct LexiconData {
+    @Test func everyLanguageFileIsListedAndParses() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../Sources/SmoleEngine/Lexicon/labels").standardized
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".json") }
+            .map { String($0.dropLast(5)) }.sorted()
+        #expect(files == Lexicon.files.map(\.language).sorted())
+        #expect(Set(Lexicon.languages.map(\.language)) == ["en", "de", "fr", "nl", "es", "it", "pt"])
+        for lang in Lexicon.languages {
+            for role in lang.roles.keys { #expect(Role(rawValue: role) != nil, "unknown role \(role) in \(lang.language)") }
+        }
+    }
+
+    /// Each label of each role, written as "LABEL: value" on a line of its own, is found as that role's label.
+    @Test func everyLabelIsReachable() throws {
+        let schema = try SchemaRegistry.load(dirs: []).schemas["invoice"]!
+        for role in [Role.seller, .buyer, .documentNumber, .issueDate, .dueDate, .subtotal, .tax, .total, .currency] {
+            guard let field = schema.field(role) else { Issue.record("no invoice field for \(role)"); continue }
+            for (label, _) in Lexicon.rankedLabels[role] ?? [] {
+                let layout = Layout(pages: ["\(label):   X-42"])
+                let ex = Extractor(layout: layout, schema: schema)
+                let found = (ex.hits[0] ?? []).contains { $0.field == field.name && $0.start == 0 }
+                #expect(found, "'\(label)' is not found as a \(role.rawValue) label")
+            }
+        }
+    }
+
+    @Test func aUserSchemaGetsResolversAndLabelsByRole() async throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let schemaPath = dir.file("payable.json")
+        try #"""
+        {"type": "object", "properties": {
+          "seller": {"type": "string"},
+          "amount_payable": {"type": "number"},
+          "reference": {"type": "string", "x-smole-role": "document_number"}
+        }}
+        """#.write(toFile: schemaPath, atomically: true, encoding: .utf8)
+        let doc = dir.file("f.txt")
+        try """
+        Verkäufer: Brunnen Apotheke KG
+        Rechnungsnummer: BA-4410
+        Zu zahlen:                      42,80 EUR
+        """.write(toFile: doc, atomically: true, encoding: .utf8)
+        let o = try await Fixture.extract(doc, schemaPath)
+        #expect(o["seller"] == "Brunnen Apotheke KG")
+        #expect(o["amount_payable"]?.doubleValue == 42.8)
+        #expect(o["reference"] == "BA-4410")
+    }
+
+    @Test func anUnknownRoleIsASchemaError() async throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let schemaPath = dir.file("bad.json")
+        try #"{"type": "object", "properties": {"x": {"type": "string", "x-smole-role": "sellr"}}}"#
+            .write(toFile: schemaPath, atomically: true, encoding: .utf8)
+        #expect(throws: RecordError.self) { _ = try SchemaRegistry.loadFile(schemaPath) }
+    }
+}
