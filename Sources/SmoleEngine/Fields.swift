@@ -163,6 +163,8 @@ extension Extractor {
                     blocked.append((cell.start - 2, cell.end + 8)); continue
                 }
                 if isLabelCell(l, cell) || cell.text.hasSuffix(":") { continue }
+                // a cell that holds a date is not a name, even once cut at its comma ("March 1, 2025" → "March 1")
+                if !Parse.dates(in: cell.text, dayFirst: dayFirst).isEmpty { continue }
                 let t = headerName(cell.text)
                 if Self.addressHeadings.contains(t.lowercased()) { blocked.append((cell.start - 2, cell.end + 8)); continue }
                 if Self.titleWords.contains(t.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: " .:#"))) { continue }

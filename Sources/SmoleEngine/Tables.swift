@@ -188,6 +188,8 @@ extension Extractor {
         var numericColumns = columns.filter { $0.field.isNumeric }
         var firstNumericStart = numericColumns.map(\.cell.start).min() ?? Int.max
         var page = header.page
+        var headerIndex = header.index
+        var rowsAtHeader = 0
         var textRun: [String] = []   // text-only lines after the last row, not yet given to a row
         var blankRun = 0
         var j = header.index + 1
@@ -197,8 +199,10 @@ extension Extractor {
             if line.page != page {
                 // A new page: the table goes on only under a repeated header near its top.
                 guard let (h, cols) = repeatedHeader(onPage: line.page, from: line.index, itemFields: itemFields) else { break }
-                for k in line.index...h.index { used.insert(k) }
+                used.insert(h.index)
                 j = h.index + 1
+                headerIndex = h.index
+                rowsAtHeader = rows.count
                 page = line.page
                 columns = cols
                 textColumn = columns.first { !$0.field.isNumeric }
@@ -208,10 +212,28 @@ extension Extractor {
                 pendingDescription = nil
                 continue
             }
+            // Where the table seems to end before its page does (blank space, a footer), it may still go on under a
+            // repeated header on the next page: skip to that page's first line.
+            func skipToNextPage() -> Bool {
+                guard let next = layout.lines[line.index...].first(where: { $0.page > page }),
+                      repeatedHeader(onPage: next.page, from: next.index, itemFields: itemFields) != nil else { return false }
+                j = next.index
+                return true
+            }
             if line.isBlank {
                 // Three blank lines end the table, unless the page ends there (the next page may go on with it).
                 blankRun += 1
-                if blankRun >= 3, layout.next(after: line.index).map({ $0.page == page }) ?? true { break }
+                if blankRun >= 3, layout.next(after: line.index).map({ $0.page == page }) ?? true {
+                    if skipToNextPage() { continue }
+                    break
+                }
+                continue
+            }
+            // The header's own second and third lines ("Ohne MwSt." under "VK-Preis"): text over the numeric
+            // columns only, before the first row. Not a description, and not a label with a value below it.
+            if rows.count == rowsAtHeader, pendingDescription == nil, line.index <= headerIndex + 3, let first = line.cells.first,
+               first.start >= firstNumericStart - 6, !line.cells.contains(where: { numericCell($0) != nil }) {
+                used.insert(line.index)
                 continue
             }
             if isTotalsLine(line) { break }
@@ -238,7 +260,10 @@ extension Extractor {
             }
             let descText = desc.joined(separator: " ")
             if values.isEmpty {
-                if blankRun >= 2 && !rows.isEmpty { break }
+                if blankRun >= 2 && !rows.isEmpty {
+                    if skipToNextPage() { continue }
+                    break
+                }
                 blankRun = 0
                 // A text-only line: continues the previous description, or starts one whose numbers follow.
                 let nextLine = layout.next(after: line.index)
@@ -250,6 +275,7 @@ extension Extractor {
                     // Between two rows: the end of the one above or the start of the one below; the next numbers decide.
                     textRun.append(descText)
                 } else {
+                    if skipToNextPage() { continue }
                     break
                 }
                 used.insert(line.index)

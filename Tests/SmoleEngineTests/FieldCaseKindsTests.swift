@@ -330,6 +330,41 @@ enum TextDoc {
         #expect(o["total"]?.doubleValue == 95.2)
     }
 
+    /// A two-line header ("VK-Preis" over "ohne MwSt."), a company footer at the foot of page 1, and the table going
+    /// on under the header repeated below the address block of page 2: every row, and no tax read from the header.
+    @Test func headerSecondLinesFootersAndTheNextPage() async throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let header: [[(Double, String)]] = [
+            [(40, "Pos."), (80, "Menge"), (130, "Beschreibung"), (400, "VK-Preis"), (480, "Zeilenbetrag")],
+            [(400, "ohne"), (480, "ohne MwSt.")],
+            [(400, "MwSt.")],
+        ]
+        func row(_ n: Int, _ price: String) -> [[(Double, String)]] {
+            [[(45, "\(n)"), (90, "1"), (130, "Hosting Paket \(n)"), (405, price), (485, price)], [(130, "Grundgebühr pro Einheit")]]
+        }
+        var page1: [[(Double, String)]] = [
+            [(40, "Serverhaus Nord AG - Kai 7 - 20457 Hamburg")], [], [(40, "Rechnung")],
+            [(40, "Rechnungsnr."), (160, "88120045")], [(40, "Rechnungsdatum"), (160, "7. Mai 2025")], [],
+        ] + header
+        for n in 1...4 { page1 += row(n, "5,00") }
+        page1 += [[], [(40, "Serverhaus Nord AG"), (250, "Vorstand: Ina Berg"), (420, "Bankverbindung")],
+                  [(40, "Kai 7, 20457 Hamburg"), (250, "Registergericht Hamburg"), (420, "IBAN DE02 1203 0000 0000 2020 51")]]
+        var page2: [[(Double, String)]] = [
+            [(40, "Serverhaus Nord AG - Kai 7 - 20457 Hamburg")], [], [(40, "Nordlicht Media Ltd.")], [(40, "Hong Kong")], [],
+            [(40, "Rechnung"), (420, "Seite 2")], [],
+        ] + header
+        page2 += row(5, "7,00")
+        page2 += [[], [(400, "Total EUR"), (485, "27,00")]]
+        let path = try Fixture.pdf(dir, "seiten.pdf", page1, pages: [page2])
+        let o = try await Fixture.extract(path, "invoice")
+        let items = o["line_items"]?.arrayValue ?? []
+        #expect(items.count == 5)
+        #expect(items.compactMap { $0["amount"]?.doubleValue }.reduce(0, +) == 27)
+        #expect(o["tax"] == .null)
+        #expect(o["total"]?.doubleValue == 27)
+        #expect(o["subtotal"]?.doubleValue == 27)
+    }
+
     @Test func descriptionsWrapWithNumbersOnAnyLine() async throws {
         let dir = try TempDir(); defer { dir.cleanup() }
         let path = try Fixture.pdf(dir, "wrap.pdf", [
