@@ -85,12 +85,17 @@ extension Extractor {
             break
         }
         let numeric = f.isNumeric
+        // A till slip's total: its own label rules, checked against cash and change (Receipts.swift).
+        let receiptTotal = f.name == "total" && numeric && isReceiptSchema
+        if receiptTotal, let r = self.receiptTotal() { return r }
         var c = candidates(f.name, wholeLine: numeric, parse: parser(for: f))
+        if receiptTotal { c.removeAll { isQualifiedTotalLine($0.line) } }
         if numeric, ["total", "subtotal", "tax", "amount_due", "grand_total"].contains(f.name) {
             // Totals sit below the table; among equals prefer the later line.
             c = c.map { x in var y = x; if let t = firstTableLine, x.line.index > t { y.confidence += 0.02 }; return y }
         }
         if let b = best(c) { return b }
+        if f.name == "date", f.isDate, isReceiptSchema { return receiptDate() }
         if f.name == "date", f.isDate, !hits.values.contains(where: { $0.contains { $0.field == f.name } }) {
             // An unlabelled date near the top (receipts print the date without a label).
             for l in layout.lines.prefix(40) where !l.isBlank {
@@ -142,6 +147,8 @@ extension Extractor {
         let c = candidates(f.name, parse: parseName)
         if let b = best(c) { return b }
         guard fallbackHeader else { return nil }
+        // A till slip's merchant: the business at its head (Receipts.swift).
+        if f.name == "merchant_name", let r = receiptMerchant() { return r }
         // Payment instructions name the payee ("Account holder: NETPRESSE", "Payment received by OYO"): stronger
         // evidence of the seller than the first name-looking cell at the top, which may be the buyer's address.
         if let p = payeeName() { return p }

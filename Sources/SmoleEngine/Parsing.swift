@@ -354,8 +354,26 @@ enum Parse {
             }
         }
         if dayVotes != monthVotes { return dayVotes > monthVotes }
-        if currency == "USD" && english { return false }
+        if currency == "USD" && english && !dayFirstMarket(lines: lines) { return false }
         return true
+    }
+
+    /// Words of a market that writes dates day first, whatever its dollar sign says: GST and SST (Malaysia, Singapore,
+    /// Australia, New Zealand, India), ringgit ("RM", "MYR"). Canada's GST comes with HST, PST or QST and mixed date
+    /// orders, so those words cancel the cue.
+    static func dayFirstMarket(lines: [String]) -> Bool {
+        var cue = false
+        for line in lines {
+            for w in line.split(whereSeparator: { !$0.isLetter }) where w.count <= 3 {
+                switch w.uppercased() {
+                case "HST", "PST", "QST": return false
+                case "GST", "SST", "MYR": cue = true
+                case "RM" where w == "RM": cue = true
+                default: break
+                }
+            }
+        }
+        return cue
     }
 
     // MARK: time
