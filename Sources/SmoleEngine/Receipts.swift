@@ -327,16 +327,18 @@ extension Extractor {
 /// the `receipt` schema.
 ///
 /// The kinds: cash tendered, change given, a rounding line, a tax summary by tax code, the till's staff or station
-/// (cashier, counter, POS), items sold as "2 x 3.50" or an item count, a closing greeting ("thank you", "come again"),
+/// (cashier, counter, POS, table), a card payment, a date stamped with the time, items sold as "2 x 3.50" or an item count, a closing greeting ("thank you", "come again"),
 /// a returns notice ("goods sold are not returnable"). One kind alone proves nothing (an invoice can say "thank you");
 /// from three on, each kind adds to the receipt's score.
 enum TillLayout {
     static let kinds: [(name: String, pattern: NSRegularExpression)] = [
-        ("cash", #"(?m)^\W*(cash|tunai|tendered|cash tendered|bar|espèces|especes|contant)\b.{0,30}\d"#),
-        ("change", #"(?m)^\W*(change|change due|baki|rückgeld|rendu|wisselgeld)\b.{0,30}\d"#),
+        ("cash", #"(?m)^\W*(rm\s*)?(cash|tunai|tendered|cash tendered|bar|espèces|especes|contant)\b[^\d\n]{0,80}\d"#),
+        ("change", #"(?m)^\W*(change|change due|baki|rückgeld|rendu|wisselgeld)\b[^\d\n]{0,80}\d"#),
         ("rounding", #"(?m)\b(rounding|rounded|round(ing)? adj)"#),
         ("tax summary", #"(?m)\b(gst|sst|vat|tax)\s*summary|\btax\s*code\b"#),
-        ("staff", #"(?m)\b(cashier|counter|pos|terminal|till|operator|served by|salesperson|staff|kasse|caisse|kassa)\b"#),
+        ("staff", #"(?m)\b(cashier|counter|pos|terminal|till|operator|served by|salesperson|staff|table|kasse|caisse|kassa)\b"#),
+        ("card", #"(?m)\b(visa|master|mastercard|amex|edc|card no|card number|debit card|credit card|app\.? code|approval code)\b"#),
+        ("clock", #"(?m)\b\d{1,4}[-/.]\d{1,2}[-/.]\d{2,4}\s{1,4}\d{1,2}:\d{2}"#),
         ("items", #"(?m)\b\d+\s*[xX@]\s*(rm|\$)?\s*\d+[.,]\d\d\b|\b(item\(s\)|items? count|no\.? of items?|total qty|tot qty|qty\(s\))"#),
         ("greeting", #"(?m)\b(thank you|thankyou|come again|terima kasih|vielen dank|merci|bedankt)\b"#),
         ("returns", #"(?m)\b(not returnable|non[- ]refundable|no refund|not refundable|exchange)\b"#),
