@@ -101,7 +101,7 @@ extension Extractor {
         guard letters >= 3 else { return false }
         let nonSpace = t.filter { !$0.isWhitespace }.count
         guard letters * 10 >= nonSpace * 6 else { return false }          // mostly letters
-        if t.hasPrefix("(") { return false }                              // a note in parentheses
+        if t.hasPrefix("("), !hasLegalForm(t) { return false }            // a note in parentheses, unless a wrapped name's end
         let words = receiptWords(t)
         if words.contains(where: { receiptHeadingWords.contains($0) || registrationWords.contains($0) || addressWords.contains($0)
             || greetingWords.contains($0) }) { return false }
