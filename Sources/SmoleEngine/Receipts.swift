@@ -16,7 +16,8 @@ import SmoleCore
 /// "ROUNDED TOTAL", "AMOUNT DUE", OCR-mangled "T0TAL"/"TOTA1"), never a qualified one ("TOTAL QTY", "TOTAL EXCL GST",
 /// "TOTAL GST", "SUB-TOTAL", "TOTAL SAVINGS") nor one under a tax summary ("GST SUMMARY"); the rounded total outranks
 /// the total before rounding (Malaysia and others round cash totals to 5 sen); cash tendered minus change confirms a
-/// candidate, and stands in for the total when no total line could be read.
+/// candidate, and stands in for the total when no total line could be read; so does the sum of the sub-total, tax and
+/// rounding when that sum is printed below them.
 extension Extractor {
     /// Whether the schema is a receipt's (its merchant field is the slip's business).
     var isReceiptSchema: Bool { schema.id == "receipt" || schema.field("merchant_name") != nil }
@@ -250,6 +251,35 @@ extension Extractor {
         return 3
     }
 
+    /// The total when its own line is unreadable but its parts are not: the sub-total before tax, the tax and any
+    /// rounding ("SUB-TOTAL (EX) 26.00", "TOTAL TAX 1.56", "ROUNDING -0.01") add up to an amount printed below them.
+    func totalFromParts() -> Found? {
+        var sub: Double? = nil, tax: Double? = nil, rounding = 0.0
+        var last = 0
+        for l in layout.lines where !l.isBlank {
+            let amounts = receiptAmounts(l)
+            guard let v = amounts.last?.value else { continue }
+            let set = Set(receiptLabelWords(l, before: amounts.first?.start))
+            if !set.isDisjoint(with: Self.summaryWords) { break }
+            if sub == nil, set.contains("sub") || set.contains("subtotal") || (set.contains(where: Self.isTotalWord)
+                && !set.isDisjoint(with: ["excl", "exclusive", "excluding", "ex"])) {
+                sub = v; last = l.index
+            } else if sub != nil, tax == nil, !set.isDisjoint(with: Self.taxWords), set.isDisjoint(with: Self.inclusiveWords) {
+                tax = v; last = l.index
+            } else if sub != nil, !set.isDisjoint(with: ["rounding", "adj", "adjustment"]) {
+                rounding = v; last = l.index
+            }
+        }
+        guard let s = sub, let t = tax else { return nil }
+        let want = ((s + t + rounding) * 100).rounded() / 100
+        for l in layout.lines where l.index > last && !l.isBlank {
+            if receiptAmounts(l).contains(where: { abs($0.value - want) < 0.005 }) {
+                return Found(value: JSONValue(want), line: l, confidence: 0.6)
+            }
+        }
+        return nil
+    }
+
     /// Whether a line's label is a qualified total ("TOTAL QTY", "TOTAL GST", "SUB-TOTAL"): a "total" word that
     /// `totalRank` does not accept. The general label candidates of a receipt skip such lines.
     func isQualifiedTotalLine(_ l: Line) -> Bool {
@@ -295,6 +325,7 @@ extension Extractor {
             return Found(value: JSONValue(top.value), line: top.line, confidence: 0.85)
         }
         if let d = tendered { return Found(value: JSONValue(d), line: layout.lines.first!, confidence: 0.6) }
+        if let parts = totalFromParts() { return parts }
         // Paid exactly, no change printed: the payment is the total.
         if let c = cash, change == nil || change == 0, c > 0 { return Found(value: JSONValue(c), line: layout.lines.first!, confidence: 0.55) }
         return nil

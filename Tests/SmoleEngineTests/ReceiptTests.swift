@@ -147,6 +147,22 @@ import _SmoleTestSupport
         #expect(exact["total"]?.doubleValue == 50)
     }
 
+    /// The total's own line unreadable: the sub-total, tax and rounding add up to the amount printed below them.
+    @Test func totalFromItsParts() async throws {
+        let o = try await Self.extract("""
+        PUSTAKA CAHAYA BOOKS
+        SIMPLIFIED TAX INVOICE
+        Receipt No.: CS10001 Date: 17/01/2018
+        LAMINATING POUCH A4      1  26.00
+        SUB-TOTAL (EX)      :   26.00
+        TOTAL TAX           :    1.56
+        ROUNDING            :   -0.01
+        ~~ ea: ;l  wm           27.55
+        CASH  ~~ ~
+        """)
+        #expect(o["total"]?.doubleValue == 27.55)
+    }
+
     /// "NETT TOTAL" is a total on a slip; "Total net" (before VAT) is not preferred over the gross total.
     @Test func nettTotalAndTotalNet() async throws {
         let nett = try await Self.extract("""
