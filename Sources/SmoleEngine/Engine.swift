@@ -175,6 +175,7 @@ enum Classifier {
                 let n = occurrences(of: Array(word), in: chars)
                 if n > 0 { score += weight * (1 + log2(Double(min(n, 8)))) * (n > 0 ? 1 : 0) / 1 }
             }
+            if s.id == "receipt" { score += TillLayout.bonus(text: text) }
             scores.append((s.id, score))
         }
         scores.sort { $0.1 > $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }

@@ -87,12 +87,17 @@ extension Extractor {
             break
         }
         let numeric = f.isNumeric
+        // A till slip's total: its own label rules, checked against cash and change (Receipts.swift).
+        let receiptTotal = f.role == .total && numeric && isReceiptSchema
+        if receiptTotal, let r = self.receiptTotal() { return r }
         var c = candidates(f.name, wholeLine: numeric, parse: parser(for: f))
+        if receiptTotal { c.removeAll { isQualifiedTotalLine($0.line) } }
         if numeric, f.role == .total || f.role == .subtotal || f.role == .tax {
             // Totals sit below the table; among equals prefer the later line.
             c = c.map { x in var y = x; if let t = firstTableLine, x.line.index > t { y.confidence += 0.02 }; return y }
         }
         if let b = best(c) { return b }
+        if f.role == .issueDate, f.isDate, isReceiptSchema { return receiptDate() }
         if f.role == .issueDate, f.isDate, !hits.values.contains(where: { $0.contains { $0.field == f.name } }) {
             // An unlabelled date near the top (receipts print the date without a label).
             for l in layout.lines.prefix(40) where !l.isBlank {
@@ -144,6 +149,8 @@ extension Extractor {
         let c = candidates(f.name, parse: parseName)
         if let b = best(c) { return b }
         guard fallbackHeader else { return nil }
+        // A till slip's merchant: the business at its head (Receipts.swift).
+        if f.name == "merchant_name", let r = receiptMerchant() { return r }
         // Payment instructions name the payee ("Account holder: NETPRESSE", "Payment received by OYO"): stronger
         // evidence of the seller than the first name-looking cell at the top, which may be the buyer's address.
         if let p = payeeName() { return p }
@@ -256,6 +263,18 @@ extension Extractor {
 
     // MARK: arithmetic
 
+    /// The amount of a cash rounding line ("Rounding Adj  -0.02"), when the document has one.
+    func roundingAdjustment() -> Double? {
+        for l in layout.lines where !l.isBlank {
+            guard Lexicon.rounding.contains(where: { phrase in LabelMatch.find(phrase, in: l).contains { at in l.cell(at: at)?.start == at } })
+            else { continue }
+            if let n = Parse.numbers(in: l, decimalHint: decimalHint).last(where: { !$0.isPercent && $0.decimals > 0 }), abs(n.value) < 1 {
+                return n.value
+            }
+        }
+        return nil
+    }
+
     /// subtotal + tax = total chooses among candidates; Σ amounts = subtotal confirms items.
     func applyArithmetic(_ out: inout JSONObject) {
         guard schema.field(.subtotal) != nil || schema.field(.total) != nil else { return }
@@ -274,8 +293,13 @@ extension Extractor {
             return vals.filter { seen.insert($0).inserted }
         }
         let s = cands(sub), t = cands(tax), g = cands(tot)
-        if let cs = out[sub]?.doubleValue, let ct = out[tax]?.doubleValue, let cg = out[tot]?.doubleValue, abs(cs + ct - cg) < 0.015 { return }
-        for sv in s { for tv in t { for gv in g where abs(sv + tv - gv) < 0.015 {
+        // A cash rounding line ("Rounding Adj -0.02", "Rundung", "Arrondi"): what is paid is subtotal + tax + rounding.
+        let rounding = roundingAdjustment()
+        func closes(_ sv: Double, _ tv: Double, _ gv: Double) -> Bool {
+            abs(sv + tv + (rounding ?? 0) - gv) < 0.015 || (rounding == nil && abs(sv + tv - gv) < 0.015)
+        }
+        if let cs = out[sub]?.doubleValue, let ct = out[tax]?.doubleValue, let cg = out[tot]?.doubleValue, closes(cs, ct, cg) { return }
+        for sv in s { for tv in t { for gv in g where closes(sv, tv, gv) {
             out[sub] = JSONValue(sv); out[tax] = JSONValue(tv); out[tot] = JSONValue(gv); return
         } } }
         // Several tax lines (CGST and SGST; 7 % and 19 % VAT): the tax is their sum when it closes the equation.

@@ -355,6 +355,12 @@ enum Parse {
             case .space: return true
             }
         }
+        // "20180428 13:05": eight digits set off by spaces, then a time (a till slip's stamp)
+        func stampedWithTime(_ k: Int) -> Bool {
+            guard k == 0 || isSpace(k - 1), isSpace(k + 1), let h = num(k + 2), h.count <= 2, punct(k + 3) == ":",
+                  let mm = num(k + 4), mm.count == 2 else { return false }
+            return true
+        }
         while t < toks.count {
             defer { t += 1 }
             guard notGluedBefore(t) else { continue }
@@ -399,7 +405,9 @@ enum Parse {
                     if punct(k) == "." { k += 1 }
                     if punct(k) == "," { k += 1 }
                     k = skipSpace(k)
-                    if let n3 = num(k), n3.count == 4, let y = year(n3), valid(y, m, d) {
+                    // four-digit year, or two ("30 DEC 17", as till slips print it) when no time follows ("15 Mar 10:30")
+                    if let n3 = num(k), n3.count == 4 || (n3.count == 2 && punct(k + 1) != ":" && punct(k + 1) != "."),
+                       let y = year(n3), valid(y, m, d) {
                         out.append(DateToken(start: toks[t].1, end: toks[k].2, year: y, a: d, b: m, ambiguous: false, iso: iso(y, m, d), separator: nil))
                         t = k; continue
                     }
@@ -424,7 +432,7 @@ enum Parse {
             // yyyymmdd (CII format 102) standing alone
             if let n1 = num(t), n1.count == 8, let y = Int(n1.prefix(4)), y >= 1900, y <= 2100,
                let m = Int(n1.dropFirst(4).prefix(2)), let d = Int(n1.suffix(2)), valid(y, m, d),
-               toks.count == 1 || (t == 0 && toks.count <= 2) {
+               toks.count == 1 || (t == 0 && toks.count <= 2) || stampedWithTime(t) {
                 out.append(DateToken(start: toks[t].1, end: toks[t].2, year: y, a: m, b: d, ambiguous: false, iso: iso(y, m, d), separator: nil))
             }
         }
@@ -446,8 +454,26 @@ enum Parse {
             }
         }
         if dayVotes != monthVotes { return dayVotes > monthVotes }
-        if currency == "USD" && english { return false }
+        if currency == "USD" && english && !dayFirstMarket(lines: lines) { return false }
         return true
+    }
+
+    /// Words of a market that writes dates day first, whatever its dollar sign says: GST and SST (Malaysia, Singapore,
+    /// Australia, New Zealand, India), ringgit ("RM", "MYR"). Canada's GST comes with HST, PST or QST and mixed date
+    /// orders, so those words cancel the cue.
+    static func dayFirstMarket(lines: [String]) -> Bool {
+        var cue = false
+        for line in lines {
+            for w in line.split(whereSeparator: { !$0.isLetter }) where w.count <= 3 {
+                switch w.uppercased() {
+                case "HST", "PST", "QST": return false
+                case "GST", "SST", "MYR": cue = true
+                case "RM" where w == "RM": cue = true
+                default: break
+                }
+            }
+        }
+        return cue
     }
 
     // MARK: time

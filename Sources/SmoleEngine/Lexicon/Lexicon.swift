@@ -91,6 +91,7 @@ enum Lexicon {
     }
     static let carriedForward: [[Character]] = phrases("carried_forward").map { LabelMatch.normalize($0) }
     static let pageWords: Set<String> = Set(phrases("page"))
+    static let rounding: [[Character]] = phrases("rounding").map { LabelMatch.normalize($0) }
 
     private struct RolesFile: Decodable { var roles: [String: [String]] }
     /// Default field names per role (`Lexicon/roles.json`).

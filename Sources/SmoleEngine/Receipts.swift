@@ -1,0 +1,389 @@
+import Foundation
+import SmoleCore
+
+/// Receipt rules: the merchant at the head of a till slip and the amount it was paid with.
+///
+/// Input: the layout of a document extracted with a receipt schema (one with a `merchant_name` field), usually OCR text
+/// of a scanned or photographed till slip. Output: a `Found` merchant name or total, or nil to let the general
+/// resolvers decide.
+///
+/// Order of evidence, merchant: a labelled merchant ("Store: ...") first (the general resolver); then the head of the
+/// slip, above its title ("TAX INVOICE", "RECEIPT") and its first date: the first line with a legal form
+/// ("SDN BHD", "BHD", "S/B", "LTD", "GMBH", ...) is the registered business (the trade name above it is a brand);
+/// else the first line that reads as a name — not an address, a registration or phone line, a greeting or OCR specks.
+///
+/// Order of evidence, total: the labelled totals of the slip ("TOTAL", "NETT TOTAL", "TOTAL INCL. GST",
+/// "ROUNDED TOTAL", "AMOUNT DUE", OCR-mangled "T0TAL"/"TOTA1"), never a qualified one ("TOTAL QTY", "TOTAL EXCL GST",
+/// "TOTAL GST", "SUB-TOTAL", "TOTAL SAVINGS") nor one under a tax summary ("GST SUMMARY"); the rounded total outranks
+/// the total before rounding (Malaysia and others round cash totals to 5 sen); cash tendered minus change confirms a
+/// candidate, and stands in for the total when no total line could be read; so does the sum of the sub-total, tax and
+/// rounding when that sum is printed below them.
+extension Extractor {
+    /// Whether the schema is a receipt's (its merchant field is the slip's business).
+    var isReceiptSchema: Bool { schema.id == "receipt" || schema.field("merchant_name") != nil }
+
+    // MARK: merchant
+
+    /// Words of a registered business's legal form. The short ones (`shortLegalForms`) count only as a name's last word.
+    static let legalForms: Set<String> = ["sdn", "bhd", "berhad", "s/b", "ltd", "limited", "llc", "inc", "corp", "corporation",
+                                          "plc", "pte", "pty", "gmbh", "sarl", "sas", "srl", "spa", "b.v", "n.v", "bvba", "ohg", "kg", "ag",
+                                          "sa", "bv", "nv", "co", "company", "llp", "lp", "k.k", "tbk", "pvt"]
+    static let shortLegalForms: Set<String> = ["kg", "ag", "sa", "bv", "nv", "co", "lp", "spa", "sas"]
+
+    /// A slip's title or document word: the line holding one is a heading, not the merchant.
+    static let receiptHeadingWords: Set<String> = ["invoice", "invoices", "taxinvoice", "receipt", "receipts", "bill", "rechnung", "facture",
+                                                   "factuur", "kassenbon", "quittung", "kassabon", "reçu", "recu", "ticket", "beleg",
+                                                   "bon", "note", "adjustment", "copy", "duplicate", "reprint"]
+    /// Registration, tax and contact words: "GST ID", "Co. Reg", "BRN", "Tel".
+    static let registrationWords: Set<String> = ["reg", "regn", "registration", "gst", "sst", "vat", "tin", "brn", "roc", "co-reg", "tel", "telp",
+                                                 "fax", "phone", "hp", "email", "e-mail", "www", "http", "https", "ust-idnr", "ust-id", "siret",
+                                                 "siren", "kvk", "btw", "abn", "acn", "mwst", "steuernr", "uid", "nif", "cif", "gstin", "pan"]
+    /// Street and building words of an address line.
+    static let addressWords: Set<String> = ["jalan", "jln", "lorong", "lrg", "taman", "tmn", "road", "rd", "street", "avenue", "ave", "lot",
+                                            "level", "floor", "flr", "blok", "block", "bangunan", "seksyen", "section", "kawasan", "mukim",
+                                            "persiaran", "lebuh", "lebuhraya", "unit", "suite", "straße", "strasse", "str", "rue", "straat",
+                                            "weg", "laan", "plein", "platz", "gasse", "allee", "boulevard", "chemin", "place", "po", "box"]
+    /// Greetings and slogans at the head or foot of a slip.
+    static let greetingWords: Set<String> = ["thank", "thanks", "welcome", "please", "visit", "again", "danke", "willkommen", "merci",
+                                             "bienvenue", "bedankt", "welkom", "terima", "kasih", "selamat"]
+
+    /// A line's words, lowercased, with the marks around them dropped ("(KUCHAI)" → "kuchai", "CO." → "co").
+    static func receiptWords(_ s: String) -> [String] {
+        s.lowercased().split(whereSeparator: { $0 == " " || $0 == "," || $0 == ":" || $0 == ";" }).map {
+            $0.trimmingCharacters(in: CharacterSet(charactersIn: "().[]{}'\"“”‘’|*#-"))
+        }.filter { !$0.isEmpty }
+    }
+
+    /// Whether `name` ends in (or holds) a legal form: "IKANO HANDEL SDN BHD", "AEON CO. (M) BHD", "Acme GmbH".
+    static func hasLegalForm(_ name: String) -> Bool {
+        let words = receiptWords(name)
+        guard let last = words.last else { return false }
+        if legalForms.contains(last) { return true }
+        return words.contains { legalForms.contains($0) && !shortLegalForms.contains($0) && $0 != "company" }
+    }
+
+    nonisolated(unsafe) static let mangledSdnBhd = try! NSRegularExpression(pattern: #"\b[S5][DO0]N\.?\s*[BE8]H[DO0]\b\.?"#)
+    nonisolated(unsafe) static let mangledSB = try! NSRegularExpression(pattern: #"(?<![A-Za-z0-9])[S5]/[B80]$"#)
+
+    /// OCR slips in a Malaysian legal form, read back: "SON BHD", "SDN EHD", "SDN BHO" → "SDN BHD"; "5/8", "5/0" → "S/B".
+    static func repairLegalForm(_ name: String) -> String {
+        let ns = NSMutableString(string: name)
+        for m in mangledSdnBhd.matches(in: name, range: NSRange(location: 0, length: ns.length)).reversed() {
+            let found = ns.substring(with: m.range)
+            if found.filter({ $0.isLetter }) != "SDNBHD" { ns.replaceCharacters(in: m.range, with: "SDN BHD") }
+        }
+        let s = String(ns)
+        let r = NSRange(location: 0, length: (s as NSString).length)
+        if let m = mangledSB.firstMatch(in: s, range: r), (s as NSString).substring(with: m.range) != "S/B" {
+            return (s as NSString).replacingCharacters(in: m.range, with: "S/B")
+        }
+        return s
+    }
+
+    /// A cell of the slip's head as a name: marks and specks around it dropped, a registration number in parentheses
+    /// after it ("AEON CO. (M) BHD (126926-H)") dropped. Nil when the cell is a label ("Cashier:") or has no letters.
+    static func receiptNameText(_ raw: String) -> String? {
+        var t = raw.trimmingCharacters(in: .whitespaces)
+        if t.hasSuffix(":") { return nil }
+        while let f = t.first, !(f.isLetter || f.isNumber || f == "(") { t.removeFirst() }
+        while let l = t.last, !(l.isLetter || l.isNumber || l == ")" || l == ".") { t.removeLast() }
+        // a trailing registration number in parentheses, or a speck left after the name
+        if t.hasSuffix(")"), let open = t.lastIndex(of: "("), t[open...].filter(\.isNumber).count >= 4 {
+            t = String(t[..<open])
+        }
+        t = t.split(separator: " ").joined(separator: " ")
+        while let l = t.last, !(l.isLetter || l.isNumber || l == ")" || l == ".") { t.removeLast() }
+        return t.contains(where: \.isLetter) ? t : nil
+    }
+
+    /// Whether a cleaned head cell reads as a business name, not a heading, address, registration, greeting or OCR noise.
+    static func readsAsReceiptName(_ t: String) -> Bool {
+        let letters = t.filter(\.isLetter).count
+        guard letters >= 3 else { return false }
+        let nonSpace = t.filter { !$0.isWhitespace }.count
+        guard letters * 10 >= nonSpace * 6 else { return false }          // mostly letters
+        if t.hasPrefix("("), !hasLegalForm(t) { return false }            // a note in parentheses, unless a wrapped name's end
+        let words = receiptWords(t)
+        if words.contains(where: { receiptHeadingWords.contains($0) || registrationWords.contains($0) || addressWords.contains($0)
+            || greetingWords.contains($0) }) { return false }
+        let lower = t.lowercased()
+        if lower.contains("company no") || lower.contains("co. no") || lower.contains("co no") { return false }
+        // postcodes, phone and registration numbers: four digits or more in a row
+        var run = 0
+        for c in t { run = c.isNumber ? run + 1 : 0; if run >= 4 { return false } }
+        // the first word with letters starts with (or holds) a capital: names are capitalised, specks often are not
+        let tokens = t.split(separator: " ")
+        guard let firstWord = tokens.first(where: { $0.contains(where: \.isLetter) }), firstWord.contains(where: \.isUppercase) else { return false }
+        // OCR specks: mostly one- and two-letter words ("SAR u HN AM"), or one short word ("DER")
+        let lettered = tokens.filter { $0.contains(where: \.isLetter) }
+        let short = lettered.filter { $0.filter(\.isLetter).count <= 2 && !legalForms.contains(receiptWords(String($0)).first ?? "") }.count
+        if short * 2 > lettered.count { return false }
+        if lettered.count == 1, letters < 4 { return false }
+        // a word of lowercase letters only, up to three ("218 ote", "eT"), beside no capitalised word
+        if lettered.allSatisfy({ $0.allSatisfy { !$0.isUppercase } || $0.count <= 2 }) { return false }
+        return true
+    }
+
+    /// The merchant at the head of a till slip (see the type's order of evidence), or nil.
+    func receiptMerchant() -> Found? {
+        var names: [(text: String, line: Line)] = []
+        var seen = 0
+        for l in layout.lines where !l.isBlank {
+            seen += 1
+            if seen > 18 { break }
+            let words = Self.receiptWords(l.text)
+            let heading = words.contains { Self.receiptHeadingWords.contains($0) }
+            let dated = !Parse.dates(in: l.text, dayFirst: dayFirst).isEmpty
+            if heading || dated {
+                if names.isEmpty { continue }
+                break
+            }
+            for cell in l.cells {
+                guard let t = Self.receiptNameText(cell.text), Self.readsAsReceiptName(t) else { continue }
+                names.append((t, l))
+                break
+            }
+        }
+        guard !names.isEmpty else { return nil }
+        if let k = names.firstIndex(where: { Self.hasLegalForm($0.text) }) {
+            var name = names[k].text
+            // a name wrapped before its legal form: "AIK HUAT HARDWARE ENTERPRISE" / "(SETIA ALAM) SDN BHD"
+            let ownWords = Self.receiptWords(name.replacingOccurrences(of: #"\([^)]*\)"#, with: " ", options: .regularExpression))
+            if k > 0, names[k - 1].line.index == names[k].line.index - 1,
+               ownWords.allSatisfy({ Self.legalForms.contains($0) }) {
+                name = names[k - 1].text + " " + name
+            }
+            return Found(value: .string(Self.repairLegalForm(name)), line: names[k].line, confidence: 0.8)
+        }
+        return Found(value: .string(Self.repairLegalForm(names[0].text)), line: names[0].line, confidence: 0.75)
+    }
+
+    // MARK: total
+
+    /// A total amount on a slip, with the strength of its label (higher wins).
+    struct ReceiptAmount {
+        var value: Double
+        var line: Line
+        var rank: Int
+    }
+
+    /// Whether a word reads as "total" under OCR slips: one letter changed, added or dropped ("TOTAI", "TCTAL", "jotal",
+    /// "TOTA"), or digits for letters ("T0TAL", "TOTA1").
+    static func isTotalWord(_ w: String) -> Bool {
+        let mapped = String(w.map { c -> Character in
+            switch c { case "0": return "o"; case "1": return "l"; case "7": return "t"; case "|": return "l"; default: return c }
+        })
+        guard mapped.count >= 4, mapped.count <= 6 else { return false }
+        return editDistance(Array(mapped), Array("total")) <= 1
+    }
+
+    static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+        var prev = Array(0...b.count)
+        for i in 1...max(1, a.count) where !a.isEmpty {
+            var cur = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...b.count {
+                cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            prev = cur
+        }
+        return a.isEmpty ? b.count : prev[b.count]
+    }
+
+    /// Words that make a "total" label some other sum: a count, a part before tax, the tax itself, a saving.
+    static let totalQualifiers: Set<String> = ["qty", "qtv", "quantity", "item", "items", "count", "excl", "exclusive", "excluding", "exc", "ex",
+                                               "before", "sub", "subtotal", "discount", "disc", "saving", "savings", "points", "point",
+                                               "supplies", "loading", "weight", "includes", "net", "netto", "ht", "zr", "sr"]
+    /// Tax words: "TOTAL GST" is the tax, unless the label says the total includes it ("TOTAL INCL. GST").
+    static let taxWords: Set<String> = ["gst", "sst", "tax", "vat", "mwst", "tva", "btw"]
+    static let inclusiveWords: Set<String> = ["incl", "inc", "inclusive", "including", "ttc", "brutto"]
+    /// Labels of the final amount: rounded, due, payable.
+    static let finalWords: Set<String> = ["rounded", "rounding", "after", "grand", "payable", "due", "nett"]
+    /// Headings under which totals belong to a tax summary, not to the slip.
+    static let summaryWords: Set<String> = ["summary", "summar", "summay"]
+    static let cashWords: Set<String> = ["cash", "tunai", "tendered", "tender", "paid", "payment", "visa", "master", "mastercard", "card",
+                                         "debit", "credit", "amex", "bar", "espèces", "contant"]
+    static let changeWords: Set<String> = ["change", "baki", "rückgeld", "monnaie", "wisselgeld", "retour"]
+
+    nonisolated(unsafe) static let gluedPrefix = try! NSRegularExpression(pattern: #"(?<![A-Za-z])[A-Za-z]{1,2}(?=\d{1,6}[.,]\d\d\b)"#)
+
+    /// Money amounts on a line: numbers with one or two decimals, not percentages. A currency mark OCR glued to an
+    /// amount and misread ("RM12.50" as "M12.50", "RH41.95") is read past.
+    func receiptAmounts(_ l: Line) -> [NumberToken] {
+        func money(_ n: NumberToken) -> Bool { !n.isPercent && (n.decimals == 2 || n.decimals == 1) }
+        let found = Parse.numbers(in: l, decimalHint: decimalHint).filter(money)
+        guard found.isEmpty, l.ascii != nil else { return found }
+        let ns = NSMutableString(string: l.text)
+        let matches = Self.gluedPrefix.matches(in: l.text, range: NSRange(location: 0, length: ns.length))
+        guard !matches.isEmpty else { return found }
+        for m in matches.reversed() { ns.replaceCharacters(in: m.range, with: String(repeating: " ", count: m.range.length)) }
+        return Parse.numbers(in: String(ns), decimalHint: decimalHint).filter(money)
+    }
+
+    /// The label words of a line: the letters before its first amount.
+    func receiptLabelWords(_ l: Line, before: Int?) -> [String] {
+        let text = before.map { l.substring(0, $0) } ?? l.text
+        return Self.receiptWords(text.replacingOccurrences(of: "-", with: " ").replacingOccurrences(of: "/", with: " "))
+            .flatMap { w in w.split(whereSeparator: { $0 == "." || $0 == "@" || $0 == "(" || $0 == ")" }).map(String.init) }
+    }
+
+    /// The rank of a total label (0: not a total label). "TOTAL INCL. GST" 4, "ROUNDED TOTAL" / "GRAND TOTAL" 5,
+    /// "TOTAL" 3, "NETT TOTAL" 3, "AMOUNT DUE" 4.
+    static func totalRank(_ words: [String]) -> Int {
+        let hasTotal = words.contains(where: isTotalWord) || words.contains("jumlah") || words.contains("totaal") || words.contains("summe")
+        let due = (words.contains("amount") || words.contains("balance")) && (words.contains("due") || words.contains("payable"))
+        guard hasTotal || due else { return 0 }
+        let set = Set(words)
+        let final = !set.isDisjoint(with: finalWords)
+        if set.contains("nett") || set.contains("net") {
+            // "NETT TOTAL" / "NET TOTAL" is the amount to pay on Asian slips, the weakest total label; "Total net" (before
+            // VAT, in Europe) is not a total at all
+            guard let n = words.firstIndex(where: { $0 == "net" || $0 == "nett" }), let t = words.firstIndex(where: isTotalWord), n < t else { return 0 }
+            return set.contains("nett") ? 3 : 2
+        }
+        if !set.isDisjoint(with: ["rounding", "adj", "adjustment"]) && !set.contains("after") && !set.contains("rounded") { return 0 }
+        if !set.isDisjoint(with: totalQualifiers) { return 0 }
+        if !set.isDisjoint(with: cashWords.subtracting(["payment", "paid"])) || !set.isDisjoint(with: changeWords) { return 0 }
+        let inclusive = !set.isDisjoint(with: inclusiveWords)
+        if !set.isDisjoint(with: taxWords) && !inclusive && !final { return 0 }
+        if final { return 5 }
+        if due { return 4 }
+        if inclusive || set.contains("amount") { return 4 }
+        return 3
+    }
+
+    /// The total when its own line is unreadable but its parts are not: the sub-total before tax, the tax and any
+    /// rounding ("SUB-TOTAL (EX) 26.00", "TOTAL TAX 1.56", "ROUNDING -0.01") add up to an amount printed below them.
+    func totalFromParts() -> Found? {
+        var sub: Double? = nil, tax: Double? = nil, rounding = 0.0
+        var last = 0
+        for l in layout.lines where !l.isBlank {
+            let amounts = receiptAmounts(l)
+            guard let v = amounts.last?.value else { continue }
+            let set = Set(receiptLabelWords(l, before: amounts.first?.start))
+            if !set.isDisjoint(with: Self.summaryWords) { break }
+            if sub == nil, set.contains("sub") || set.contains("subtotal") || (set.contains(where: Self.isTotalWord)
+                && !set.isDisjoint(with: ["excl", "exclusive", "excluding", "ex"])) {
+                sub = v; last = l.index
+            } else if sub != nil, tax == nil, !set.isDisjoint(with: Self.taxWords), set.isDisjoint(with: Self.inclusiveWords) {
+                tax = v; last = l.index
+            } else if sub != nil, !set.isDisjoint(with: ["rounding", "adj", "adjustment"]) {
+                rounding = v; last = l.index
+            }
+        }
+        guard let s = sub, let t = tax else { return nil }
+        let want = ((s + t + rounding) * 100).rounded() / 100
+        for l in layout.lines where l.index > last && !l.isBlank {
+            if receiptAmounts(l).contains(where: { abs($0.value - want) < 0.005 }) {
+                return Found(value: JSONValue(want), line: l, confidence: 0.6)
+            }
+        }
+        return nil
+    }
+
+    /// Whether a line's label is a qualified total ("TOTAL QTY", "TOTAL GST", "SUB-TOTAL"): a "total" word that
+    /// `totalRank` does not accept. The general label candidates of a receipt skip such lines.
+    func isQualifiedTotalLine(_ l: Line) -> Bool {
+        let words = receiptLabelWords(l, before: receiptAmounts(l).first?.start)
+        return words.contains(where: Self.isTotalWord) && Self.totalRank(words) == 0
+    }
+
+    /// The slip's total (see the type's order of evidence), or nil.
+    func receiptTotal() -> Found? {
+        var found: [ReceiptAmount] = []
+        var cash: Double? = nil, change: Double? = nil
+        var inSummary = false
+        let lines = layout.lines.filter { !$0.isBlank }
+        for (k, l) in lines.enumerated() {
+            let amounts = receiptAmounts(l)
+            let words = receiptLabelWords(l, before: amounts.first?.start)
+            if amounts.isEmpty, !Set(words).isDisjoint(with: Self.summaryWords) { inSummary = true }
+            if amounts.isEmpty, words.contains("tax"), words.contains("code") { inSummary = true }
+            if inSummary { continue }
+            var value = amounts.last?.value
+            // a label whose amount is on the next line ("TOTAL AMOUNT PAYABLE" / "RM 41.95")
+            if value == nil, k + 1 < lines.count {
+                let next = lines[k + 1]
+                let na = receiptAmounts(next)
+                if na.count == 1, receiptLabelWords(next, before: na[0].start).allSatisfy({ $0.count <= 3 }) { value = na[0].value }
+            }
+            guard let v = value else { continue }
+            let set = Set(words)
+            if change == nil, !set.isDisjoint(with: Self.changeWords) { change = v; continue }
+            if cash == nil, !set.isDisjoint(with: Self.cashWords), Self.totalRank(words) == 0 { cash = v; continue }
+            let rank = Self.totalRank(words)
+            if rank > 0, v > 0 { found.append(ReceiptAmount(value: (v * 100).rounded() / 100, line: l, rank: rank)) }
+        }
+        let tendered: Double? = cash.flatMap { c in
+            guard let ch = change else { return nil }
+            let d = ((c - ch) * 100).rounded() / 100
+            return d > 0 ? d : nil
+        }
+        if let d = tendered, let hit = found.filter({ abs($0.value - d) < 0.005 }).max(by: { $0.rank < $1.rank }) {
+            return Found(value: JSONValue(hit.value), line: hit.line, confidence: 0.9)
+        }
+        if let top = found.max(by: { $0.rank < $1.rank || ($0.rank == $1.rank && $0.line.index < $1.line.index) }) {
+            return Found(value: JSONValue(top.value), line: top.line, confidence: 0.85)
+        }
+        if let d = tendered { return Found(value: JSONValue(d), line: layout.lines.first!, confidence: 0.6) }
+        if let parts = totalFromParts() { return parts }
+        // Paid exactly, no change printed: the payment is the total.
+        if let c = cash, change == nil || change == 0, c > 0 { return Found(value: JSONValue(c), line: layout.lines.first!, confidence: 0.55) }
+        return nil
+    }
+}
+
+// MARK: date
+
+extension Extractor {
+    /// Words of a line whose date is not the slip's: a card's or points' expiry, a validity, a due date.
+    static let otherDateWords: Set<String> = ["expiry", "exp", "expires", "valid", "until", "due", "best", "birth", "dob"]
+
+    /// The slip's date when no labelled date reads: the first date printed on it (receipts print it without a label, at
+    /// the head or the foot), skipping expiry and validity lines.
+    func receiptDate() -> Found? {
+        for l in layout.lines where !l.isBlank && l.text.contains(where: \.isNumber) {
+            if !Set(Self.receiptWords(l.text)).isDisjoint(with: Self.otherDateWords) { continue }
+            if let d = Parse.dates(in: l.text, dayFirst: dayFirst).first {
+                return Found(value: .string(d.iso), line: l, confidence: 0.7)
+            }
+        }
+        return nil
+    }
+}
+
+// MARK: routing
+
+/// A cash register's layout, for routing by content: a till slip headed "TAX INVOICE" (as GST-market slips are) is
+/// still a receipt. Input: a page's text. Output: how many kinds of till line it has, and the routing bonus they give
+/// the `receipt` schema.
+///
+/// The kinds: cash tendered, change given, a rounding line, a tax summary by tax code, the till's staff or station
+/// (cashier, counter, POS, table), a card payment, a date stamped with the time, items sold as "2 x 3.50" or an item count, a closing greeting ("thank you", "come again"),
+/// a returns notice ("goods sold are not returnable"). One kind alone proves nothing (an invoice can say "thank you");
+/// from three on, each kind adds to the receipt's score.
+enum TillLayout {
+    static let kinds: [(name: String, pattern: NSRegularExpression)] = [
+        ("cash", #"(?m)^\W*(rm\s*)?(cash|tunai|tendered|cash tendered|bar|espèces|especes|contant)\b[^\d\n]{0,80}\d"#),
+        ("change", #"(?m)^\W*(change|change due|baki|rückgeld|rendu|wisselgeld)\b[^\d\n]{0,80}\d"#),
+        ("rounding", #"(?m)\b(rounding|rounded|round(ing)? adj)"#),
+        ("tax summary", #"(?m)\b(gst|sst|vat|tax)\s*summary|\btax\s*code\b"#),
+        ("staff", #"(?m)\b(cashier|counter|pos|terminal|till|operator|served by|salesperson|staff|table|kasse|caisse|kassa)\b"#),
+        ("card", #"(?m)\b(visa|master|mastercard|amex|edc|card no|card number|debit card|credit card|app\.? code|approval code)\b"#),
+        ("clock", #"(?m)\b\d{1,4}[-/.]\d{1,2}[-/.]\d{2,4}\s{1,4}\d{1,2}:\d{2}"#),
+        ("items", #"(?m)\b\d+\s*[xX@]\s*(rm|\$)?\s*\d+[.,]\d\d\b|\b(item\(s\)|items? count|no\.? of items?|total qty|tot qty|qty\(s\))"#),
+        ("greeting", #"(?m)\b(thank you|thankyou|come again|terima kasih|vielen dank|merci|bedankt)\b"#),
+        ("returns", #"(?m)\b(not returnable|non[- ]refundable|no refund|not refundable|exchange)\b"#),
+    ].map { ($0.0, try! NSRegularExpression(pattern: $0.1, options: [.caseInsensitive])) }
+
+    /// The kinds of till line found in `text`.
+    static func kindsFound(in text: String) -> [String] {
+        let r = NSRange(location: 0, length: (text as NSString).length)
+        return kinds.filter { $0.pattern.firstMatch(in: text, range: r) != nil }.map(\.name)
+    }
+
+    /// The routing bonus for the receipt schema: 3 per kind of till line from three kinds on, else 0.
+    static func bonus(text: String) -> Double {
+        let n = kindsFound(in: text).count
+        return n >= 3 ? 3 * Double(n) : 0
+    }
+}
