@@ -51,7 +51,10 @@ enum PDFAttachments {
             }
         }
         var embeddedStreams: [Int] = []
-        for n in file.objectNumbers {
+        // Only objects that mention a file specification or an embedded file (or spell a name with #xx escapes
+        // where one could hide) are parsed; the rest of the file is only searched.
+        let needles = ["/EF", "EmbeddedFile", "/E#", "#45", "#46"].map { Array($0.utf8) }
+        for n in file.objectNumbers where file.mentions(n, anyOf: needles) {
             guard let o = file.object(n) else { continue }
             if o["Type"]?.name == "EmbeddedFile", file.isStream(n) { embeddedStreams.append(n) }
             collect(o, depth: 0)

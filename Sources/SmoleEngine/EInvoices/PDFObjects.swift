@@ -233,13 +233,17 @@ struct PDFLexer {
 /// The objects of a PDF file, found by scanning its bytes for `N G obj` headers (as a reader repairing a damaged
 /// cross-reference table does; a later definition of a number replaces an earlier one, as an incremental update
 /// does) and by unpacking its object streams (`/Type /ObjStm`, §7.5.7) when they are FlateDecode or unfiltered.
-/// The cross-reference table is not needed and not read.
+/// The cross-reference table is not needed and not read. Objects are parsed when asked for, so a caller that looks
+/// only at the objects mentioning a word (`mentions`) never parses the rest.
 final class PDFFile {
     let bytes: [UInt8]
     /// Object number → offset just past its `obj` keyword, for objects written in the open.
     private(set) var offsets: [Int: Int] = [:]
-    /// Objects unpacked from object streams.
-    private(set) var packed: [Int: PDFObject] = [:]
+    /// The open objects' offsets in file order: object `n`'s bytes run to the next one's header.
+    private var ordered: [Int] = []
+    /// Object number → where it is packed: the object stream's decoded data and the object's range in it.
+    private var packedAt: [Int: (stream: Int, range: Range<Int>)] = [:]
+    private var objectStreams: [Int: [UInt8]] = [:]
     /// An object stream that could not be unpacked: some objects may be missing.
     private(set) var unreadObjectStreams = 0
     private var cache: [Int: PDFObject] = [:]
@@ -251,7 +255,7 @@ final class PDFFile {
     }
 
     /// Every object number, those in the open and those packed in object streams.
-    var objectNumbers: [Int] { Array(Set(offsets.keys).union(packed.keys)).sorted() }
+    var objectNumbers: [Int] { Array(Set(offsets.keys).union(packedAt.keys)).sorted() }
 
     private func indexObjects() {
         let keyword = Array("obj".utf8)
@@ -272,15 +276,35 @@ final class PDFFile {
                 guard i < numEnd, numEnd - i <= 10, i < 0 || !PDFLexer.isRegular(b[i]) else { continue }
                 guard let n = Int(String(decoding: UnsafeRawBufferPointer(rebasing: b[(i + 1)...numEnd]), as: UTF8.self)) else { continue }
                 offsets[n] = k + 3
+                ordered.append(k + 3)
             }
         }
     }
 
+    /// The open object whose bytes hold `offset` (the last header before it).
+    private func openObject(containing offset: Int) -> Int? {
+        var lo = 0, hi = ordered.count
+        while lo < hi { let mid = (lo + hi) / 2; if ordered[mid] <= offset { lo = mid + 1 } else { hi = mid } }
+        guard lo > 0 else { return nil }
+        let at = ordered[lo - 1]
+        return offsets.first { $0.value == at }?.key
+    }
+
+    /// Object streams are found by their `/ObjStm` type in the open (a stream is never packed), then only their
+    /// headers are read; the objects in them are parsed when asked for.
     private func unpackObjectStreams() {
-        for (n, _) in offsets.sorted(by: { $0.key < $1.key }) {
+        let marker = Array("/ObjStm".utf8)
+        var streams = Set<Int>()
+        var from = 0
+        while let k = ByteSearch.find(marker, in: bytes, from: from) {
+            from = k + marker.count
+            if let n = openObject(containing: k) { streams.insert(n) }
+        }
+        for n in streams.sorted() {
             guard let d = openObject(n)?.dictionary, d["Type"]?.name == "ObjStm" else { continue }
             guard let count = resolve(d["N"])?.int, let first = resolve(d["First"])?.int, count >= 0, first >= 0,
                   let data = stream(n)?.data, first <= data.count else { unreadObjectStreams += 1; continue }
+            objectStreams[n] = data
             data.withUnsafeBytes { b in
                 var header = PDFLexer(b, at: 0, end: first)
                 var entries: [(Int, Int)] = []
@@ -292,9 +316,8 @@ final class PDFFile {
                 for (k, (num, off)) in entries.enumerated() {
                     let start = first + off
                     let stop = k + 1 < entries.count ? first + entries[k + 1].1 : b.count
-                    guard start < b.count, packed[num] == nil else { continue }
-                    var lx = PDFLexer(b, at: start, end: max(start, stop))
-                    if let o = lx.parse() { packed[num] = o }
+                    guard start < b.count, stop >= start, packedAt[num] == nil else { continue }
+                    packedAt[num] = (n, start..<min(stop, b.count))
                 }
             }
         }
@@ -312,8 +335,38 @@ final class PDFFile {
         return o
     }
 
+    private func packedObject(_ n: Int) -> PDFObject? {
+        if let c = cache[n] { return c }
+        guard let (s, range) = packedAt[n], let data = objectStreams[s] else { return nil }
+        let o = data.withUnsafeBytes { b -> PDFObject? in
+            var lx = PDFLexer(b, at: range.lowerBound, end: range.upperBound)
+            return lx.parse()
+        }
+        if let o { cache[n] = o }
+        return o
+    }
+
     /// The value of object `n`, wherever it is written; nil when there is no such object or it cannot be read.
-    func object(_ n: Int) -> PDFObject? { openObject(n) ?? packed[n] }
+    func object(_ n: Int) -> PDFObject? { offsets[n] != nil ? openObject(n) : packedObject(n) }
+
+    /// Whether object `n`'s bytes (for an open object: up to the next object's header, its stream included)
+    /// contain any of `needles`.
+    func mentions(_ n: Int, anyOf needles: [[UInt8]]) -> Bool {
+        if let at = offsets[n] {
+            var lo = 0, hi = ordered.count
+            while lo < hi { let mid = (lo + hi) / 2; if ordered[mid] <= at { lo = mid + 1 } else { hi = mid } }
+            let end = lo < ordered.count ? ordered[lo] : bytes.count
+            return bytes.withUnsafeBytes { b in
+                let region = UnsafeRawBufferPointer(rebasing: b[at..<max(at, end)])
+                return needles.contains { ByteSearch.find($0, in: region) != nil }
+            }
+        }
+        guard let (s, range) = packedAt[n], let data = objectStreams[s] else { return false }
+        return data.withUnsafeBytes { b in
+            let region = UnsafeRawBufferPointer(rebasing: b[range])
+            return needles.contains { ByteSearch.find($0, in: region) != nil }
+        }
+    }
 
     /// Follows a reference (and a reference to a reference, a few deep); other values as they are.
     func resolve(_ o: PDFObject?) -> PDFObject? {
