@@ -88,8 +88,9 @@ import _SmoleTestSupport
         #expect(o["vendor_name"] == "Stahlwerk Nord")
     }
 
-    /// EXTENDED sub-lines: a group line (BT-X-304 ParentLineID on its parts) is one item, its parts are not more
-    /// items, and an information-only line is no item; the items add up to the line total.
+    /// EXTENDED sub-lines (written after or before their group line, as producers do): a group line is the
+    /// subtotal of its detail lines, so the details are the items and the group is not one more; an
+    /// information-only line is no item; the items add up to the line total.
     @Test func extendedSubLinesAreNotExtraItems() throws {
         func line(_ id: String, _ name: String, _ qty: String, _ price: String, _ amount: String, parent: String? = nil, status: String? = nil) -> String {
             """
@@ -103,16 +104,23 @@ import _SmoleTestSupport
             """
         }
         let lines = [
-            line("1", "Arbeitsplatz komplett", "1", "300.00", "300.00", status: "GROUP"),
-            line("1.1", "Schreibtisch", "1", "200.00", "200.00", parent: "1", status: "DETAIL"),
-            line("1.2", "Stuhl", "1", "100.00", "100.00", parent: "1", status: "DETAIL"),
-            line("2", "Lampe", "4", "50.00", "200.00"),
-            line("3", "Montagehinweis", "1", "0.00", "0.00", status: "INFORMATION"),
+            line("0101", "Schreibtisch", "1", "200.00", "200.00", parent: "01", status: "DETAIL"),
+            line("0102", "Stuhl", "2", "50.00", "100.00", parent: "01", status: "DETAIL"),
+            line("01", "Summe Arbeitsplatz", "1", "300.00", "300.00", status: "GROUP"),
+            line("02", "Lampe", "4", "50.00", "200.00"),
+            line("03", "Montagehinweis", "1", "0.00", "0.00", status: "INFORMATION"),
+            line("0301", "Hinweis Teil", "1", "0.00", "0.00", parent: "03", status: "INFORMATION"),
         ].joined()
         let o = try #require(EInvoiceXML.mapInvoice(Self.cii(terms: "", sums: Self.plainSums, lines: lines)))
         let items = o["line_items"]?.arrayValue ?? []
-        #expect(items.map { $0["description"]?.stringValue ?? "" } == ["Arbeitsplatz komplett", "Lampe"])
+        #expect(items.map { $0["description"]?.stringValue ?? "" } == ["Schreibtisch", "Stuhl", "Lampe"])
         #expect(items.compactMap { $0["amount"]?.doubleValue }.reduce(0, +) == 500)
+        #expect(items.dropFirst().first?["quantity"]?.doubleValue == 2)
+        // a group whose only parts are information lines is billed itself
+        let informed = [line("01", "Wartungspaket", "1", "500.00", "500.00", status: "GROUP"),
+                        line("0101", "enthält Prüfung", "1", "0.00", "0.00", parent: "01", status: "INFORMATION")].joined()
+        let p = try #require(EInvoiceXML.mapInvoice(Self.cii(terms: "", sums: Self.plainSums, lines: informed)))
+        #expect(p["line_items"]?.arrayValue?.map { $0["description"]?.stringValue ?? "" } == ["Wartungspaket"])
         // without any ParentLineID every billed line is an item
         let flat = [line("1", "Schreibtisch", "1", "300.00", "300.00"), line("2", "Lampe", "4", "50.00", "200.00")].joined()
         #expect(try #require(EInvoiceXML.mapInvoice(Self.cii(terms: "", sums: Self.plainSums, lines: flat)))["line_items"]?.arrayValue?.count == 2)

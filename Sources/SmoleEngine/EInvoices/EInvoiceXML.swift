@@ -402,13 +402,16 @@ enum EInvoiceXML {
         o["tax"] = number(tax)
         o["total"] = number(grand ?? amount("DuePayableAmount"))
 
-        // EXTENDED sub-lines (BT-X-304 ParentLineID) are parts of a line already counted: the lines whose amounts
-        // make the line total (BT-106) are the top-level ones; information-only lines are never billed.
-        var lines = (tx?.all("IncludedSupplyChainTradeLineItem") ?? []).filter {
+        // EXTENDED sub-lines (ParentLineID, LineStatusReasonCode): a GROUP line is the subtotal of its DETAIL lines,
+        // and an INFORMATION line is never billed. The items are the billed lines no other billed line belongs to
+        // (the details, and any line without parts); their amounts make the line total (BT-106) as the groups' do.
+        let billed = (tx?.all("IncludedSupplyChainTradeLineItem") ?? []).filter {
             $0.value("AssociatedDocumentLineDocument/LineStatusReasonCode")?.uppercased() != "INFORMATION"
         }
-        if lines.contains(where: { $0.value("AssociatedDocumentLineDocument/ParentLineID") != nil }) {
-            lines = lines.filter { $0.value("AssociatedDocumentLineDocument/ParentLineID") == nil }
+        let parents = Set(billed.compactMap { $0.value("AssociatedDocumentLineDocument/ParentLineID") })
+        let lines = billed.filter { li in
+            guard let id = li.value("AssociatedDocumentLineDocument/LineID") else { return true }
+            return !parents.contains(id)
         }
         o["line_items"] = lines.isEmpty ? .null : .array(lines.map { .object(ciiLine($0)) })
         // MINIMUM has no line total: its tax basis is the lines' sum unless there are document-level allowances.
