@@ -72,6 +72,21 @@ private final class TreeBuilder: NSObject, XMLParserDelegate {
     }
 }
 
+/// E-invoices: the structured XML of a Factur-X / ZUGFeRD PDF or a standalone XRechnung file, mapped onto the
+/// invoice fields by EN 16931 business terms.
+///
+/// Input: a document's bytes (an XML file, or a PDF's attachments from `PDFAttachments`, or pdfdetach's copies).
+/// Output: the invoice fields (`mapInvoice`), merged onto a schema with the page's own reading (`merge`).
+/// Order of evidence:
+/// 1. Recognition by parsing the whole XML (XMLParser, namespaces resolved): the root's local name and namespace
+///    (CII D16B, ZUGFeRD 1.0, UBL Invoice/CreditNote), or such an element inside an envelope. Never the first
+///    kilobytes' text: licence comments may come first.
+/// 2. Among several attachments, the one whose root is CII 2.x or UBL, then ZUGFeRD 1.0; a standard file name
+///    (factur-x.xml, zugferd-invoice.xml, xrechnung.xml) breaks ties; then file order.
+/// 3. Each field from its business term (BT-1 number, BT-2 date, BT-9 due date, BT-5 currency, BT-27/44 names,
+///    BT-109/110/112 amounts, lines BT-153/129/146/131), then the documented fallbacks beside each (trading name,
+///    the VAT breakdown's sum, the due date in the payment terms' text).
+/// 4. What the XML leaves out comes from the rendered page when there is one (a PDF), else stays null.
 enum EInvoiceXML {
     /// The syntaxes mapped onto the invoice fields.
     enum Syntax: Equatable {
