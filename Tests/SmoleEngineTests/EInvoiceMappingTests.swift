@@ -60,6 +60,9 @@ import _SmoleTestSupport
         let none = try #require(EInvoiceXML.mapInvoice(Self.cii(terms: "<ram:SpecifiedTradePaymentTerms><ram:Description>Zahlbar sofort ohne Abzug</ram:Description></ram:SpecifiedTradePaymentTerms>", sums: Self.plainSums)))
         #expect(none["due_date"] == .null)
         #expect(EInvoiceXML.dueDate(inTerms: ["Skonto bis 01.01.2020"], issued: "2025-03-10") == nil)
+        // XRechnung's coded cash discount states days and percentages, no date
+        #expect(EInvoiceXML.dueDate(inTerms: ["#SKONTO#TAGE=14#PROZENT=2.00#BASISBETRAG=1190.00#\n", "#SKONTO#TAGE=7#PROZENT=3.00#"], issued: "2025-03-10") == nil)
+        #expect(EInvoiceXML.dueDate(inTerms: ["Payment within 30 days, i.e. by 2025-04-09; 2% discount until 2025-03-20"], issued: "2025-03-10") == "2025-04-09")
     }
 
     /// Several VAT rates; the tax total in the invoice currency when the VAT accounting currency (BT-6) is stated too,
