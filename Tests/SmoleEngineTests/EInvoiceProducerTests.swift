@@ -84,6 +84,26 @@ enum ProducerFixture {
         EInvoiceFixture.checkCII(try await Fixture.extract(pdf, "invoice"))
     }
 
+    /// The streaming look that precedes building a tree: it finds the invoice element after comments and inside
+    /// an envelope, finds none in other XML, and leaves well-formedness to the full parse (a truncated invoice
+    /// starts like one but is not recognised).
+    @Test func aStreamingLookFindsTheInvoiceElementBeforeATreeIsBuilt() {
+        let cii = Array(ProducerFixture.commentedCII.utf8)
+        #expect(EInvoiceXML.mentionsInvoiceElement(cii))
+        let envelope = Array(("<?xml version=\"1.0\"?><Envelope xmlns=\"urn:example:envelope\"><Header/><Body>"
+            + EInvoiceFixture.ubl.replacingOccurrences(of: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>", with: "")
+            + "</Body></Envelope>").utf8)
+        #expect(EInvoiceXML.mentionsInvoiceElement(envelope))
+        #expect(EInvoiceXML.recognizes(envelope))
+        let other = Array(("<?xml version=\"1.0\"?><catalog xmlns=\"urn:example:catalog\">"
+            + String(repeating: "<item><Invoice>not one</Invoice></item>", count: 2000) + "</catalog>").utf8)
+        #expect(!EInvoiceXML.mentionsInvoiceElement(other))
+        #expect(!EInvoiceXML.recognizes(other))
+        let truncated = Array(cii.dropLast(200))
+        #expect(EInvoiceXML.mentionsInvoiceElement(truncated))
+        #expect(!EInvoiceXML.recognizes(truncated))
+    }
+
     /// Each way of storing the attachment: poppler reads the file the same (so the fixture is valid PDF), this
     /// reader finds the XML by itself and is sure of it, and the engine reads the invoice without pdfdetach.
     @Test(arguments: ProducerFixture.styles.indices)

@@ -87,6 +87,17 @@ private final class TreeBuilder: NSObject, XMLParserDelegate {
 ///    BT-109/110/112 amounts, lines BT-153/129/146/131), then the documented fallbacks beside each (trading name,
 ///    the VAT breakdown's sum, the due date in the payment terms' text).
 /// 4. What the XML leaves out comes from the rendered page when there is one (a PDF), else stays null.
+private final class InvoiceElementWatcher: NSObject, XMLParserDelegate {
+    var found = false
+    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]) {
+        let local = elementName.split(separator: ":").last.map(String.init) ?? elementName
+        if EInvoiceXML.syntax(name: local, namespace: namespaceURI.flatMap { $0.isEmpty ? nil : $0 }) != nil {
+            found = true
+            parser.abortParsing()
+        }
+    }
+}
+
 enum EInvoiceXML {
     /// The syntaxes mapped onto the invoice fields.
     enum Syntax: Equatable {
@@ -104,9 +115,11 @@ enum EInvoiceXML {
     static let ublCreditNoteNamespace = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
 
     /// Which e-invoice syntax an element is the root of, by local name and namespace (never by prefix).
-    static func syntax(of node: XMLNode) -> Syntax? {
-        guard let ns = node.namespace else { return nil }
-        switch node.name {
+    static func syntax(of node: XMLNode) -> Syntax? { syntax(name: node.name, namespace: node.namespace) }
+
+    static func syntax(name: String, namespace: String?) -> Syntax? {
+        guard let ns = namespace else { return nil }
+        switch name {
         case "CrossIndustryInvoice" where ns.hasPrefix(ciiNamespace): return .cii
         case "CrossIndustryDocument" where ns.hasPrefix(zugferd1Namespace): return .zugferd1
         case "Invoice" where ns == ublInvoiceNamespace: return .ubl
@@ -145,7 +158,21 @@ enum EInvoiceXML {
 
     /// Whether these bytes are a well-formed e-invoice this mapping reads, decided by parsing the whole document
     /// (its root may follow kilobytes of comments, as in the FeRD samples' licence text), never by a look at its head.
-    static func recognizes(_ bytes: [UInt8]) -> Bool { startsAsMarkup(bytes) && invoiceRoot(bytes) != nil }
+    static func recognizes(_ bytes: [UInt8]) -> Bool {
+        startsAsMarkup(bytes) && mentionsInvoiceElement(bytes) && invoiceRoot(bytes) != nil
+    }
+
+    /// Streams through the XML (no tree, constant memory) until an e-invoice element starts: a large XML that
+    /// is no e-invoice is never built into a tree. Parse errors end the stream with false.
+    static func mentionsInvoiceElement(_ bytes: [UInt8]) -> Bool {
+        let parser = XMLParser(data: Data(bytes))
+        let watcher = InvoiceElementWatcher()
+        parser.delegate = watcher
+        parser.shouldProcessNamespaces = true
+        parser.shouldResolveExternalEntities = false
+        _ = parser.parse()
+        return watcher.found
+    }
 
     /// XML bytes as text, honouring a byte-order mark (UTF-8, UTF-16) or a declared single-byte encoding
     /// (ISO-8859-1, ISO-8859-15, windows-1252); UTF-8 otherwise.
@@ -176,7 +203,7 @@ enum EInvoiceXML {
     /// then the order in the file. Nil when none is a well-formed e-invoice.
     static func chooseInvoice(_ files: [(name: String?, data: [UInt8])]) -> [UInt8]? {
         var best: (rank: (Int, Int, Int), data: [UInt8])? = nil
-        for (i, f) in files.enumerated() where startsAsMarkup(f.data) {
+        for (i, f) in files.enumerated() where startsAsMarkup(f.data) && mentionsInvoiceElement(f.data) {
             guard let (_, syntax) = invoiceRoot(f.data) else { continue }
             let named = f.name.map { standardNames.contains($0.lowercased()) } ?? false
             let rank = (syntax == .zugferd1 ? 1 : 0, named ? 0 : 1, i)
