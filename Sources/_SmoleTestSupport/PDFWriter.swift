@@ -216,7 +216,8 @@ public struct PDFWriter {
                 : "(\(name))"
             let relationship = style.escapedNames ? "/Dat#61" : "/Data"
             let filespec = style.escapedNames ? "/F#69lespec" : "/Filespec"
-            let dict = "<< /Type \(filespec) /F (\(name)) /UF \(uf) /Desc (Rechnungsdaten) /AFRelationship \(relationship) /EF << /F \(ef) 0 R /UF \(ef) 0 R >> >>"
+            let desc = style.nestedParams ? " /Desc (Rechnungsdaten)" : ""
+            let dict = "<< /Type \(filespec) /F (\(name)) /UF \(uf)\(desc) /AFRelationship \(relationship) /EF << /F \(ef) 0 R /UF \(ef) 0 R >> >>"
             specs.append((name, style.inlineFileSpecs ? nil : add(b(dict)), dict))
         }
         var cat = "<< /Type /Catalog /Pages \(pagesObj) 0 R"
