@@ -220,6 +220,62 @@ enum ProducerFixture {
         }
     }
 
+    /// SplitMix64: the same damage on every run.
+    struct SeededGenerator: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    /// Damaged files (bytes overwritten, cut short, numbers out of range) never stop the reader, and damage never
+    /// makes it sure of a wrong invoice: an e-invoice it returns while sure is the one embedded.
+    @Test func damagedFilesNeverStopTheReader() throws {
+        var rng = SeededGenerator(state: 20261129)
+        let original = try #require(EInvoiceXML.mapInvoice(Array(ProducerFixture.commentedCII.utf8)))
+        for (_, style) in ProducerFixture.styles {
+            var w = PDFWriter()
+            w.attachmentStyle = style
+            w.addPage(lines: [[(50, "RECHNUNG 1")]])
+            w.attach(name: "logo.png", data: ProducerFixture.logo, mimeType: "image/png", encoding: .flate)
+            w.attach(name: "factur-x.xml", data: Array(ProducerFixture.commentedCII.utf8), encoding: .flate)
+            let good = w.data()
+            var sure = 0
+            for round in 0..<150 {
+                var bytes = good
+                switch round % 3 {
+                case 0:     // overwrite a few bytes anywhere
+                    for _ in 0..<Int.random(in: 1...8, using: &rng) {
+                        bytes[Int.random(in: 0..<bytes.count, using: &rng)] = UInt8.random(in: 0...255, using: &rng)
+                    }
+                case 1:     // cut short
+                    bytes.removeLast(Int.random(in: 1..<bytes.count, using: &rng))
+                default:    // digits that overflow, negative numbers, unclosed brackets: after a key the reader reads
+                    let junk = ["99999999999999999999999 0 R", "-7", "1e308", "nan", "<<<<", "((((", "[[[["][Int.random(in: 0..<7, using: &rng)]
+                    let keys = ["/EF", "/Length", "/UF", "/N ", "/First", "/Type", "/Filter"].map { Array($0.utf8) }
+                    let key = keys[Int.random(in: 0..<keys.count, using: &rng)]
+                    var hits: [Int] = []
+                    var from = 0
+                    while let k = ByteSearch.find(key, in: bytes, from: from) { hits.append(k + key.count); from = k + 1 }
+                    let at = hits.isEmpty ? Int.random(in: 0..<bytes.count, using: &rng) : hits[Int.random(in: 0..<hits.count, using: &rng)]
+                    bytes.replaceSubrange(at..<min(bytes.count, at + junk.utf8.count + 1), with: Array((" " + junk).utf8))
+                }
+                let found = PDFAttachments.embeddedFiles(in: bytes)
+                guard found.complete else { continue }
+                sure += 1
+                if let xml = EInvoiceXML.chooseInvoice(found.files.map { ($0.name, $0.data) }) {
+                    #expect(EInvoiceXML.mapInvoice(xml) == original, "round \(round)")
+                }
+            }
+            // most damage is noticed (a cut through an object, a broken zlib stream)
+            #expect(sure < 120, "sure of \(sure) damaged copies in 150")
+        }
+    }
+
     /// The object syntax the reader relies on (ISO 32000-1 §7.3).
     @Test func pdfObjectSyntax() throws {
         let src = Array("""

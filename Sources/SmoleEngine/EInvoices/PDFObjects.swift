@@ -145,7 +145,7 @@ struct PDFLexer {
             guard let value = Double(String(decoding: token, as: UTF8.self)) else { return nil }
             pos += token.count
             // "N G R": an integer, another one, then R.
-            if token.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+            if token.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), value < 1e15 {
                 let save = pos
                 skipSpace()
                 let gen = peekToken()
@@ -309,7 +309,7 @@ final class PDFFile {
                 var header = PDFLexer(b, at: 0, end: first)
                 var entries: [(Int, Int)] = []
                 for _ in 0..<count {
-                    guard let num = header.parse()?.int, let off = header.parse()?.int else { break }
+                    guard let num = header.parse()?.int, let off = header.parse()?.int, num >= 0, off >= 0 else { break }
                     entries.append((num, off))
                 }
                 if entries.count < count { unreadObjectStreams += 1 }
