@@ -59,15 +59,17 @@ enum PDFAttachments {
             if o["Type"]?.name == "EmbeddedFile", file.isStream(n) { embeddedStreams.append(n) }
             collect(o, depth: 0)
         }
+        // Each specification's stream (/UF and /F of /EF normally point to the same one), in file order: the
+        // order a dictionary's values come in is not the file's.
+        var pointed: [(stream: Int, name: String?)] = []
         for spec in specs {
-            guard let ef = file.resolve(spec["EF"])?.dictionary else { complete = false; continue }
-            // /UF and /F of /EF normally point to the same stream; the first readable one is the file.
-            let refs = ["UF", "F"].compactMap { ef[$0]?.reference }
-            guard let n = refs.first else { complete = false; continue }
-            guard !taken.contains(n) else { continue }
+            guard let ef = file.resolve(spec["EF"])?.dictionary,
+                  let n = ["UF", "F"].lazy.compactMap({ ef[$0]?.reference }).first else { complete = false; continue }
+            pointed.append((n, file.resolve(spec["UF"])?.text ?? file.resolve(spec["F"])?.text))
+        }
+        for (n, name) in pointed.sorted(by: { ($0.stream, $0.name ?? "") < ($1.stream, $1.name ?? "") }) where !taken.contains(n) {
             taken.insert(n)
             guard let s = file.stream(n, limit: limit) else { complete = false; continue }
-            let name = file.resolve(spec["UF"])?.text ?? file.resolve(spec["F"])?.text
             out.append(File(name: name, data: s.data))
         }
         for n in embeddedStreams where !taken.contains(n) {
