@@ -78,13 +78,15 @@ enum TextSource {
         func hasPrefix(_ s: String) -> Bool { lower.starts(with: s.utf8) }
         func contains(_ s: String) -> Bool { ByteSearch.contains(Array(s.utf8), in: lower) }
         if hasPrefix("<!doctype html") || hasPrefix("<html") || (hasPrefix("<") && contains("<body")) { return .html }
-        if hasPrefix("<?xml") || hasPrefix("<") && (contains("crossindustry") || contains("<invoice")
+        let ext = (path as NSString).pathExtension.lowercased()
+        // A document opening with a comment (an XML e-invoice's licence text can fill the first kilobytes) is
+        // markup: XML unless its name or an <html> tag says HTML. Whether it is an e-invoice is decided by parsing it.
+        if hasPrefix("<?xml") || hasPrefix("<!--") || hasPrefix("<") && (contains("crossindustry") || contains("<invoice")
             || contains("urn:oasis:names:specification:ubl:schema:xsd")) {
-            if contains("<html") { return .html }
+            if contains("<html") || ["htm", "html", "xhtml"].contains(ext) { return .html }
             return .xml
         }
         // Valid UTF-8 text (Latin-1 is accepted too: decode replaces bad bytes).
-        let ext = (path as NSString).pathExtension.lowercased()
         if ["htm", "html", "xhtml"].contains(ext) { return .html }
         if ["xml"].contains(ext) { return .xml }
         let controls = head.filter { $0 < 0x09 || ($0 > 0x0D && $0 < 0x20 && $0 != 0x1B) }.count

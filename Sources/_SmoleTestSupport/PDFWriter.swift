@@ -27,6 +27,41 @@ public struct PDFWriter {
     /// ASCIIHexDecode (a filter few readers decode themselves).
     public enum AttachmentEncoding: Sendable { case none, flate, asciiHex }
 
+    /// How the file around the attachments is written, in the ways PDF producers other than this writer write it.
+    /// Every option is valid PDF (ISO 32000-1) and poppler reads every one.
+    public struct AttachmentStyle: Sendable {
+        /// CR LF ends every line the writer makes, `stream` keywords' lines included (Windows producers).
+        public var crlf = false
+        /// The stream's `/Length` is an indirect reference to an integer object written after the stream.
+        public var indirectLength = false
+        /// `/Params << /Size … /CheckSum <…> /CreationDate (…) /ModDate (…) >>`, a dictionary nested in the stream's.
+        public var nestedParams = false
+        /// Names with `#xx` escapes beyond the mime type's `#2F`: `/Flat#65Decode`, `/F#69lespec`, `/Dat#61`.
+        public var escapedNames = false
+        /// Every object but the streams packed in one FlateDecode object stream (`/Type /ObjStm`), with a
+        /// cross-reference stream instead of a table (PDF 1.5 and later).
+        public var objectStreams = false
+        /// The `/EmbeddedFiles` name tree as a root with `/Kids`, one leaf per attachment with its `/Limits`.
+        public var nameTreeKids = false
+        /// File specifications written directly inside the name tree's `/Names` array (no `/AF` then).
+        public var inlineFileSpecs = false
+        /// File names as UTF-16BE hexadecimal strings with a byte-order mark (`/UF <FEFF…>`).
+        public var utf16Names = false
+        /// The embedded-file streams without `/Type /EmbeddedFile` (the key is optional).
+        public var untypedStreams = false
+        /// No `/EmbeddedFiles` name tree: the attachments are listed only in the catalog's `/AF` array.
+        public var associatedFilesOnly = false
+        public init(crlf: Bool = false, indirectLength: Bool = false, nestedParams: Bool = false, escapedNames: Bool = false,
+                    objectStreams: Bool = false, nameTreeKids: Bool = false, inlineFileSpecs: Bool = false,
+                    utf16Names: Bool = false, untypedStreams: Bool = false, associatedFilesOnly: Bool = false) {
+            self.crlf = crlf; self.indirectLength = indirectLength; self.nestedParams = nestedParams
+            self.escapedNames = escapedNames; self.objectStreams = objectStreams; self.nameTreeKids = nameTreeKids
+            self.inlineFileSpecs = inlineFileSpecs; self.utf16Names = utf16Names; self.untypedStreams = untypedStreams
+            self.associatedFilesOnly = associatedFilesOnly
+        }
+    }
+    public var attachmentStyle = AttachmentStyle()
+
     public init(pageWidth: Double = 612, pageHeight: Double = 792) {
         self.pageWidth = pageWidth
         self.pageHeight = pageHeight
@@ -114,8 +149,18 @@ public struct PDFWriter {
         func add(_ body: [UInt8]) -> Int { objects.append(body); return objects.count }
         func reserve() -> Int { objects.append([]); return objects.count }
         func b(_ s: String) -> [UInt8] { Array(s.utf8) }
+        let style = attachmentStyle
+        let eol = style.crlf ? "\r\n" : "\n"
         func stream(_ dict: String, _ content: [UInt8]) -> [UInt8] {
-            b("<< \(dict) /Length \(content.count) >>\nstream\n") + content + b("\nendstream")
+            b("<< \(dict) /Length \(content.count) >>\(eol)stream\(eol)") + content + b("\(eol)endstream")
+        }
+        // An attachment's stream, with its /Length direct or as a reference to an object added after it.
+        func attachmentStream(_ dict: String, _ content: [UInt8]) -> Int {
+            guard style.indirectLength else { return add(stream(dict, content)) }
+            let s = reserve()
+            let length = add(b("\(content.count)"))
+            objects[s - 1] = b("<< \(dict) /Length \(length) 0 R >>\(eol)stream\(eol)") + content + b("\(eol)endstream")
+            return s
         }
 
         let catalog = reserve()
@@ -145,42 +190,109 @@ public struct PDFWriter {
             }
         }
         objects[pagesObj - 1] = b("<< /Type /Pages /Kids [\(pageRefs.map { "\($0) 0 R" }.joined(separator: " "))] /Count \(pageRefs.count) >>")
-        var specs: [(String, Int)] = []
+        // (name, file specification: an object number, or the dictionary itself when written inline)
+        var specs: [(name: String, ref: Int?, dict: String)] = []
+        let typeKey = style.untypedStreams ? "" : "/Type /EmbeddedFile "
+        let flate = style.escapedNames ? "/Flat#65Decode" : "/FlateDecode"
         for a in attachments {
             let subtype = a.mime.replacingOccurrences(of: "/", with: "#2F")
+            let md5ish = a.data.reduce(into: [UInt8](repeating: 0, count: 16)) { acc, x in acc[Int(x) % 16] &+= x }
+            let params = style.nestedParams
+                ? "/Params << /Size \(a.data.count) /CheckSum <\(md5ish.map { String(format: "%02x", $0) }.joined())> /CreationDate (D:20260301101500+01'00') /ModDate (D:20260301101500+01'00') >>"
+                : "/Params << /Size \(a.data.count) >>"
             let ef: Int
             switch a.encoding {
             case .none:
-                ef = add(stream("/Type /EmbeddedFile /Subtype /\(subtype) /Params << /Size \(a.data.count) >>", a.data))
+                ef = attachmentStream("\(typeKey)/Subtype /\(subtype) \(params)", a.data)
             case .flate:
-                ef = add(stream("/Type /EmbeddedFile /Subtype /\(subtype) /Filter /FlateDecode /Params << /Size \(a.data.count) >>", Self.deflate(a.data)))
+                ef = attachmentStream("\(typeKey)/Subtype /\(subtype) /Filter \(flate) \(params)", Self.deflate(a.data))
             case .asciiHex:
                 let hex = Array(a.data.map { String(format: "%02X", $0) }.joined().utf8) + [0x3E]
-                ef = add(stream("/Type /EmbeddedFile /Subtype /\(subtype) /Filter /ASCIIHexDecode /Params << /Size \(a.data.count) >>", hex))
+                ef = attachmentStream("\(typeKey)/Subtype /\(subtype) /Filter /ASCIIHexDecode \(params)", hex)
             }
             let name = String(decoding: Self.encode(a.name), as: UTF8.self)
-            let spec = add(b("<< /Type /Filespec /F (\(name)) /UF (\(name)) /AFRelationship /Data /EF << /F \(ef) 0 R /UF \(ef) 0 R >> >>"))
-            specs.append((name, spec))
+            let uf = style.utf16Names
+                ? "<FEFF" + a.name.utf16.map { String(format: "%04X", $0) }.joined() + ">"
+                : "(\(name))"
+            let relationship = style.escapedNames ? "/Dat#61" : "/Data"
+            let filespec = style.escapedNames ? "/F#69lespec" : "/Filespec"
+            let desc = style.nestedParams ? " /Desc (Rechnungsdaten)" : ""
+            let dict = "<< /Type \(filespec) /F (\(name)) /UF \(uf)\(desc) /AFRelationship \(relationship) /EF << /F \(ef) 0 R /UF \(ef) 0 R >> >>"
+            specs.append((name, style.inlineFileSpecs ? nil : add(b(dict)), dict))
         }
         var cat = "<< /Type /Catalog /Pages \(pagesObj) 0 R"
         if !specs.isEmpty {
-            let sorted = specs.sorted { $0.0 < $1.0 }
-            let tree = add(b("<< /Names [\(sorted.map { "(\($0.0)) \($0.1) 0 R" }.joined(separator: " "))] >>"))
-            cat += " /Names << /EmbeddedFiles \(tree) 0 R >> /AF [\(specs.map { "\($0.1) 0 R" }.joined(separator: " "))]"
+            let sorted = specs.sorted { $0.name < $1.name }
+            func entry(_ s: (name: String, ref: Int?, dict: String)) -> String { "(\(s.name)) " + (s.ref.map { "\($0) 0 R" } ?? s.dict) }
+            if !style.associatedFilesOnly {
+                let tree: Int
+                if style.nameTreeKids {
+                    let leaves = sorted.map { s in add(b("<< /Limits [(\(s.name)) (\(s.name))] /Names [\(entry(s))] >>")) }
+                    tree = add(b("<< /Kids [\(leaves.map { "\($0) 0 R" }.joined(separator: " "))] >>"))
+                } else {
+                    tree = add(b("<< /Names [\(sorted.map(entry).joined(separator: " "))] >>"))
+                }
+                cat += " /Names << /EmbeddedFiles \(tree) 0 R >>"
+            }
+            let refs = specs.compactMap { $0.ref }
+            if !refs.isEmpty { cat += " /AF [\(refs.map { "\($0) 0 R" }.joined(separator: " "))]" }
         }
         cat += " >>"
         objects[catalog - 1] = b(cat)
+        if style.objectStreams { return objectStreamFile(objects, catalog: catalog, eol: eol) }
 
-        var out = b("%PDF-1.7\n%\u{00E2}\u{00E3}\n")
+        var out = b("%PDF-1.7\(eol)%\u{00E2}\u{00E3}\(eol)")
         var offsets: [Int] = []
         for (i, body) in objects.enumerated() {
             offsets.append(out.count)
-            out += b("\(i + 1) 0 obj\n") + body + b("\nendobj\n")
+            out += b("\(i + 1) 0 obj\(eol)") + body + b("\(eol)endobj\(eol)")
         }
         let xref = out.count
         out += b("xref\n0 \(objects.count + 1)\n0000000000 65535 f \n")
         for o in offsets { out += b(String(format: "%010d 00000 n \n", o)) }
         out += b("trailer\n<< /Size \(objects.count + 1) /Root \(catalog) 0 R >>\nstartxref\n\(xref)\n%%EOF\n")
+        return out
+    }
+
+    /// The file with every object that is not a stream packed in one object stream, and a cross-reference stream.
+    private func objectStreamFile(_ objects: [[UInt8]], catalog: Int, eol: String) -> [UInt8] {
+        func b(_ s: String) -> [UInt8] { Array(s.utf8) }
+        let isStream = objects.map { $0.count >= 9 && Array($0.suffix(9)) == b("endstream") }
+        let packed = objects.indices.filter { !isStream[$0] }
+        // the object stream: "num offset" pairs, then the objects
+        var header = ""
+        var body: [UInt8] = []
+        for i in packed {
+            header += "\(i + 1) \(body.count) "
+            body += objects[i] + b("\n")
+        }
+        let first = b(header).count
+        let objStm = objects.count + 1
+        let xrefObj = objects.count + 2
+        let packedData = Self.deflate(b(header) + body)
+        var out = b("%PDF-1.7\(eol)%\u{00E2}\u{00E3}\(eol)")
+        var offsets = [Int](repeating: 0, count: objects.count + 3)
+        for i in objects.indices where isStream[i] {
+            offsets[i + 1] = out.count
+            out += b("\(i + 1) 0 obj\(eol)") + objects[i] + b("\(eol)endobj\(eol)")
+        }
+        offsets[objStm] = out.count
+        out += b("\(objStm) 0 obj\(eol)<< /Type /ObjStm /N \(packed.count) /First \(first) /Filter /FlateDecode /Length \(packedData.count) >>\(eol)stream\(eol)")
+            + packedData + b("\(eol)endstream\(eol)endobj\(eol)")
+        offsets[xrefObj] = out.count
+        // /W [1 4 2]: type 0 free, 1 in the open (offset, generation), 2 packed (object stream, index)
+        var rows: [UInt8] = [0, 0, 0, 0, 0, 0xFF, 0xFF]
+        func row(_ type: UInt8, _ field: Int, _ extra: Int) -> [UInt8] {
+            [type, UInt8(field >> 24 & 0xFF), UInt8(field >> 16 & 0xFF), UInt8(field >> 8 & 0xFF), UInt8(field & 0xFF),
+             UInt8(extra >> 8 & 0xFF), UInt8(extra & 0xFF)]
+        }
+        for n in 1...(objects.count + 2) {
+            if n <= objects.count, !isStream[n - 1] { rows += row(2, objStm, packed.firstIndex(of: n - 1)!) }
+            else { rows += row(1, offsets[n], 0) }
+        }
+        out += b("\(xrefObj) 0 obj\(eol)<< /Type /XRef /Size \(objects.count + 3) /W [1 4 2] /Root \(catalog) 0 R /Length \(rows.count) >>\(eol)stream\(eol)")
+            + rows + b("\(eol)endstream\(eol)endobj\(eol)")
+        out += b("startxref\(eol)\(offsets[xrefObj])\(eol)%%EOF\(eol)")
         return out
     }
 

@@ -52,8 +52,10 @@ import _SmoleTestSupport
         #expect(found.complete)
         #expect(found.files.count == 2)
         // (compared as a whole, but reported by size so a failure stays readable)
-        #expect(found.files.first.map { $0 == image } == true, "first attachment: \(found.files.first?.count ?? -1) bytes, want \(image.count)")
-        #expect(found.files.last.map { $0 == Array(EInvoiceFixture.cii.utf8) } == true, "XML attachment: \(found.files.last?.count ?? -1) bytes")
+        let logo = found.files.first { $0.name == "logo.bin" }
+        let xml = found.files.first { $0.name == "factur-x.xml" }
+        #expect(logo.map { $0.data == image } == true, "logo.bin: \(logo?.data.count ?? -1) bytes, want \(image.count)")
+        #expect(xml.map { $0.data == Array(EInvoiceFixture.cii.utf8) } == true, "factur-x.xml: \(xml?.data.count ?? -1) bytes")
     }
 
     @Test func aFilterItCannotDecodeIsLeftToPdfdetach() async throws {

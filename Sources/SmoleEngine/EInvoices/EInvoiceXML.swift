@@ -72,6 +72,32 @@ private final class TreeBuilder: NSObject, XMLParserDelegate {
     }
 }
 
+/// E-invoices: the structured XML of a Factur-X / ZUGFeRD PDF or a standalone XRechnung file, mapped onto the
+/// invoice fields by EN 16931 business terms.
+///
+/// Input: a document's bytes (an XML file, or a PDF's attachments from `PDFAttachments`, or pdfdetach's copies).
+/// Output: the invoice fields (`mapInvoice`), merged onto a schema with the page's own reading (`merge`).
+/// Order of evidence:
+/// 1. Recognition by parsing the whole XML (XMLParser, namespaces resolved): the root's local name and namespace
+///    (CII D16B, ZUGFeRD 1.0, UBL Invoice/CreditNote), or such an element inside an envelope. Never the first
+///    kilobytes' text: licence comments may come first.
+/// 2. Among several attachments, the one whose root is CII 2.x or UBL, then ZUGFeRD 1.0; a standard file name
+///    (factur-x.xml, zugferd-invoice.xml, xrechnung.xml) breaks ties; then file order.
+/// 3. Each field from its business term (BT-1 number, BT-2 date, BT-9 due date, BT-5 currency, BT-27/44 names,
+///    BT-109/110/112 amounts, lines BT-153/129/146/131), then the documented fallbacks beside each (trading name,
+///    the VAT breakdown's sum, the due date in the payment terms' text).
+/// 4. What the XML leaves out comes from the rendered page when there is one (a PDF), else stays null.
+private final class InvoiceElementWatcher: NSObject, XMLParserDelegate {
+    var found = false
+    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]) {
+        let local = elementName.split(separator: ":").last.map(String.init) ?? elementName
+        if EInvoiceXML.syntax(name: local, namespace: namespaceURI.flatMap { $0.isEmpty ? nil : $0 }) != nil {
+            found = true
+            parser.abortParsing()
+        }
+    }
+}
+
 enum EInvoiceXML {
     /// The syntaxes mapped onto the invoice fields.
     enum Syntax: Equatable {
@@ -89,9 +115,11 @@ enum EInvoiceXML {
     static let ublCreditNoteNamespace = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
 
     /// Which e-invoice syntax an element is the root of, by local name and namespace (never by prefix).
-    static func syntax(of node: XMLNode) -> Syntax? {
-        guard let ns = node.namespace else { return nil }
-        switch node.name {
+    static func syntax(of node: XMLNode) -> Syntax? { syntax(name: node.name, namespace: node.namespace) }
+
+    static func syntax(name: String, namespace: String?) -> Syntax? {
+        guard let ns = namespace else { return nil }
+        switch name {
         case "CrossIndustryInvoice" where ns.hasPrefix(ciiNamespace): return .cii
         case "CrossIndustryDocument" where ns.hasPrefix(zugferd1Namespace): return .zugferd1
         case "Invoice" where ns == ublInvoiceNamespace: return .ubl
@@ -120,16 +148,31 @@ enum EInvoiceXML {
         return (inner, s)
     }
 
-    /// A quick look at the first bytes: could this be CII, ZUGFeRD 1.0 or UBL? (`invoiceRoot` decides.)
-    static func isEInvoice(_ bytes: [UInt8]) -> Bool {
-        let head = decodeText(Array(bytes.prefix(4096)))
-        return head.contains("CrossIndustryInvoice") || head.contains("CrossIndustryDocument")
-            || head.contains(ublInvoiceNamespace) || head.contains(ublCreditNoteNamespace)
-            || head.range(of: #"<([A-Za-z0-9_.-]+:)?(Invoice|CreditNote)[\s>]"#, options: .regularExpression) != nil
+    /// Whether the bytes begin as markup does (after a byte-order mark and white space): a precondition for
+    /// parsing them, so an image attachment is never handed to the XML parser. Says nothing of what the XML is.
+    static func startsAsMarkup(_ bytes: [UInt8]) -> Bool {
+        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) { return true }
+        let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? bytes.dropFirst(3) : bytes[...]
+        return body.first { !PDFLexer.isSpace($0) } == UInt8(ascii: "<")
     }
 
-    /// Whether these bytes are a well-formed e-invoice this mapping reads.
-    static func recognizes(_ bytes: [UInt8]) -> Bool { isEInvoice(bytes) && invoiceRoot(bytes) != nil }
+    /// Whether these bytes are a well-formed e-invoice this mapping reads, decided by parsing the whole document
+    /// (its root may follow kilobytes of comments, as in the FeRD samples' licence text), never by a look at its head.
+    static func recognizes(_ bytes: [UInt8]) -> Bool {
+        startsAsMarkup(bytes) && mentionsInvoiceElement(bytes) && invoiceRoot(bytes) != nil
+    }
+
+    /// Streams through the XML (no tree, constant memory) until an e-invoice element starts: a large XML that
+    /// is no e-invoice is never built into a tree. Parse errors end the stream with false.
+    static func mentionsInvoiceElement(_ bytes: [UInt8]) -> Bool {
+        let parser = XMLParser(data: Data(bytes))
+        let watcher = InvoiceElementWatcher()
+        parser.delegate = watcher
+        parser.shouldProcessNamespaces = true
+        parser.shouldResolveExternalEntities = false
+        _ = parser.parse()
+        return watcher.found
+    }
 
     /// XML bytes as text, honouring a byte-order mark (UTF-8, UTF-16) or a declared single-byte encoding
     /// (ISO-8859-1, ISO-8859-15, windows-1252); UTF-8 otherwise.
@@ -152,48 +195,60 @@ enum EInvoiceXML {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Finds an embedded CII/UBL XML file in a PDF (Factur-X, ZUGFeRD, XRechnung). Cheap when there is none:
-    /// pdfdetach only runs when the file mentions embedded files. An attachment that is not well-formed is
-    /// passed over (the next one is tried, else the PDF's text is read as for any PDF).
+    /// The standard attachment names (Factur-X / ZUGFeRD 2.x, ZUGFeRD 1.0 and 2.0, XRechnung, Order-X), lowercased.
+    static let standardNames: Set<String> = ["factur-x.xml", "zugferd-invoice.xml", "xrechnung.xml", "order-x.xml"]
+
+    /// The e-invoice among a PDF's attachments, chosen by what each one is: a CII 2.x or UBL root before a
+    /// ZUGFeRD 1.0 one (a PDF carrying both is read as its newer form), then a standard name before another,
+    /// then the order in the file. Nil when none is a well-formed e-invoice.
+    static func chooseInvoice(_ files: [(name: String?, data: [UInt8])]) -> [UInt8]? {
+        var best: (rank: (Int, Int, Int), data: [UInt8])? = nil
+        for (i, f) in files.enumerated() where startsAsMarkup(f.data) && mentionsInvoiceElement(f.data) {
+            guard let (_, syntax) = invoiceRoot(f.data) else { continue }
+            let named = f.name.map { standardNames.contains($0.lowercased()) } ?? false
+            let rank = (syntax == .zugferd1 ? 1 : 0, named ? 0 : 1, i)
+            if best == nil || rank < best!.rank { best = (rank, f.data) }
+        }
+        return best?.data
+    }
+
+    /// Finds an embedded CII/UBL XML file in a PDF (Factur-X, ZUGFeRD, XRechnung). Cheap when there is none: the
+    /// bytes are only parsed when they mention an embedded file or hold object streams. The attachments are read
+    /// from the PDF's bytes (`PDFAttachments`); when that reading is uncertain and finds no e-invoice, poppler's
+    /// pdfdetach lists and saves them instead. An attachment that is not a well-formed e-invoice is passed over
+    /// (the next one is tried, else the PDF's text is read as for any PDF).
     static func embeddedXML(pdfPath: String, size: Int, options: EngineOptions) async throws(RecordError) -> [UInt8]? {
         guard size < 200 * 1024 * 1024, let data = FileManager.default.contents(atPath: pdfPath) else { return nil }
-        // An embedded file's stream dictionary is never inside a compressed object stream, so its
-        // /Type /EmbeddedFile or its XML /Subtype shows in the raw bytes.
-        let markers = [Array("EmbeddedFile".utf8), Array("#2Fxml".utf8)]
-        let found = markers.contains { ByteSearch.contains($0, in: data) }
-        guard found else { return nil }
-        // Read the attachments from the bytes first; pdfdetach only when one of them could not be read here.
+        guard PDFAttachments.mayHaveAttachments(data) else { return nil }
         let own = PDFAttachments.embeddedFiles(in: [UInt8](data))
-        if let xml = own.files.first(where: { recognizes($0) }) { return xml }
-        if own.complete, !own.files.isEmpty { return nil }
+        if let xml = chooseInvoice(own.files.map { ($0.name, $0.data) }) { return xml }
+        if own.complete { return nil }
         guard ExternalTool.locate("pdfdetach", path: options.toolSearchPath) != nil else { return nil }
         let list = try await ExternalTool.run("pdfdetach", ["-list", "-enc", "UTF-8", pdfPath], options: options)
         guard list.status == 0 else { return nil }
         // "1: factur-x.xml"
-        var candidates: [(Int, String)] = []
+        var listed: [(Int, String)] = []
         for line in list.text.split(separator: "\n") {
             guard let colon = line.firstIndex(of: ":"), let n = Int(line[..<colon].trimmingCharacters(in: .whitespaces)) else { continue }
-            let name = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-            if name.lowercased().hasSuffix(".xml") { candidates.append((n, name)) }
+            listed.append((n, line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
         }
-        // Prefer the standard names: Factur-X / ZUGFeRD 2.x, ZUGFeRD 1.0, XRechnung.
-        let standard: Set<String> = ["factur-x.xml", "zugferd-invoice.xml", "xrechnung.xml", "order-x.xml"]
-        candidates.sort { a, b in
-            let pa = standard.contains(a.1.lowercased()) ? 0 : 1
-            let pb = standard.contains(b.1.lowercased()) ? 0 : 1
-            return pa < pb
+        // Files named .xml first (standard names before others), then the rest; a few at most.
+        func order(_ name: String) -> Int {
+            let l = name.lowercased()
+            return standardNames.contains(l) ? 0 : l.hasSuffix(".xml") ? 1 : 2
         }
+        let candidates = listed.enumerated().sorted { (order($0.element.1), $0.offset) < (order($1.element.1), $1.offset) }.map(\.element).prefix(10)
         guard !candidates.isEmpty else { return nil }
         let dir = try PrivateTempDir()
         defer { dir.remove() }
-        for (n, _) in candidates {
-            let out = dir.path + "/attachment-\(n).xml"
+        var saved: [(name: String?, data: [UInt8])] = []
+        for (n, name) in candidates {
+            let out = dir.path + "/attachment-\(n)"
             let r = try await ExternalTool.run("pdfdetach", ["-save", String(n), "-o", out, pdfPath], options: options)
             guard r.status == 0, let d = FileManager.default.contents(atPath: out) else { continue }
-            let bytes = [UInt8](d)
-            if recognizes(bytes) { return bytes }
+            saved.append((name, [UInt8](d)))
         }
-        return nil
+        return chooseInvoice(saved)
     }
 
     /// The invoice fields the mapping fills. A field the XML does not carry maps to `null`
@@ -319,6 +374,14 @@ enum EInvoiceXML {
         return isoDate(t).map { .string($0) } ?? .null
     }
 
+    /// A due date stated only in the payment terms' text (BT-20: "Zahlbar innerhalb 30 Tagen netto bis 04.04.2018,
+    /// 3% Skonto innerhalb 10 Tagen bis 15.03.2018"): the latest date in it that is not before the issue date
+    /// (a cash discount's date always comes before the net due date). Nil when the text states none.
+    static func dueDate(inTerms texts: [String], issued: String?) -> String? {
+        let dates = texts.flatMap { Parse.dates(in: $0, dayFirst: true).map(\.iso) }
+        return dates.filter { issued == nil || $0 >= issued! }.max()
+    }
+
     // MARK: CII (ZUGFeRD 2.x, Factur-X, XRechnung CII) and ZUGFeRD 1.0
 
     /// CII D16B and ZUGFeRD 1.0 name the same things differently; each lookup tries both names.
@@ -341,7 +404,10 @@ enum EInvoiceXML {
         o["invoice_number"] = string(doc?.value("ID"))
         o["date"] = ciiDate(doc?.child("IssueDateTime"))
         let terms = settlement?.all("SpecifiedTradePaymentTerms") ?? []
-        o["due_date"] = ciiDate(terms.lazy.compactMap { $0.child("DueDateDateTime") }.first)
+        // BT-9: the payment terms' due date; several terms (EXTENDED: a cash discount's date beside the net date)
+        // give the latest. Without one, the latest date the terms' text (BT-20) states on or after the issue date.
+        let stated = terms.compactMap { ciiDate($0.child("DueDateDateTime")).stringValue }
+        o["due_date"] = string(stated.max() ?? dueDate(inTerms: terms.compactMap { $0.value("Description") }, issued: o["date"]?.stringValue))
 
         let currency = settlement?.value("InvoiceCurrencyCode")
             ?? sums?.child("GrandTotalAmount")?.attributes["currencyID"]
@@ -351,10 +417,11 @@ enum EInvoiceXML {
         // Several amounts may repeat with a currencyID (TaxTotalAmount in the invoice and in the VAT accounting
         // currency): take the invoice currency's, else the first.
         func amount(_ name: String) -> Double? {
-            let nodes = sums?.all(name) ?? []
-            let pick = nodes.first { $0.attributes["currencyID"] == currency && !$0.trimmed.isEmpty }
-                ?? nodes.first { $0.attributes["currencyID"] == nil && !$0.trimmed.isEmpty }
-                ?? nodes.first { !$0.trimmed.isEmpty }
+            let nodes = (sums?.all(name) ?? []).filter { !$0.trimmed.isEmpty }
+            let pick = nodes.first { $0.attributes["currencyID"] == currency }
+                ?? nodes.first { $0.attributes["currencyID"] == nil }
+                // only amounts in another currency (the VAT accounting currency, BT-111): none in the invoice's
+                ?? (currency == nil ? nodes.first : nil)
             return decimal(pick?.text)
         }
         let lineTotal = amount("LineTotalAmount")
@@ -377,7 +444,17 @@ enum EInvoiceXML {
         o["tax"] = number(tax)
         o["total"] = number(grand ?? amount("DuePayableAmount"))
 
-        let lines = tx?.all("IncludedSupplyChainTradeLineItem") ?? []
+        // EXTENDED sub-lines (ParentLineID, LineStatusReasonCode): a GROUP line is the subtotal of its DETAIL lines,
+        // and an INFORMATION line is never billed. The items are the billed lines no other billed line belongs to
+        // (the details, and any line without parts); their amounts make the line total (BT-106) as the groups' do.
+        let billed = (tx?.all("IncludedSupplyChainTradeLineItem") ?? []).filter {
+            $0.value("AssociatedDocumentLineDocument/LineStatusReasonCode")?.uppercased() != "INFORMATION"
+        }
+        let parents = Set(billed.compactMap { $0.value("AssociatedDocumentLineDocument/ParentLineID") })
+        let lines = billed.filter { li in
+            guard let id = li.value("AssociatedDocumentLineDocument/LineID") else { return true }
+            return !parents.contains(id)
+        }
         o["line_items"] = lines.isEmpty ? .null : .array(lines.map { .object(ciiLine($0)) })
         // MINIMUM has no line total: its tax basis is the lines' sum unless there are document-level allowances.
         if let check = lineTotal ?? taxBasis { o[lineTotalKey] = JSONValue(rounded(check)) }
@@ -418,7 +495,8 @@ enum EInvoiceXML {
         o["invoice_number"] = string(root.value("ID"))
         o["date"] = isoDate(root.value("IssueDate")).map { .string($0) } ?? .null
         let due = root.value("DueDate") ?? root.findAll("PaymentMeans/PaymentDueDate").lazy.compactMap { $0.trimmed.isEmpty ? nil : $0.trimmed }.first
-        o["due_date"] = isoDate(due).map { .string($0) } ?? .null
+        let date = o["date"]?.stringValue
+        o["due_date"] = string(isoDate(due) ?? dueDate(inTerms: root.findAll("PaymentTerms/Note").map(\.trimmed), issued: date))
         let totals = root.child("LegalMonetaryTotal")
         let currency = root.value("DocumentCurrencyCode") ?? totals?.child("PayableAmount")?.attributes["currencyID"]
         o["currency"] = string(currency)
