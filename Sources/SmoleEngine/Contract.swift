@@ -163,21 +163,25 @@ extension Extractor {
                 if k < s.count, s[k - 1] == "." || s[k] == ")" { return i }
                 if k >= s.count { return i }
             }
-            if c == "(" || c == "“" || c == "\"" && depth == 0 && i > from + 1 && s[i - 1] == " " { return i }
+            if c == "(" { return i }
+            // a quoted defined name ends the party ("Acme “Acme”"), but a quoted part of the name does not:
+            // Open Joint Stock Company “Vimpel-Communications”, an open joint stock company
+            if c == "“" || c == "\"" && i > from + 1 && s[i - 1] == " " {
+                guard let close = Self.quotedPartOfName(s, open: i) else { return i }
+                i = close + 1
+                continue
+            }
             // "Regent Group, Inc. together with its subsidiaries (the "Recipient")": the group is not the name
             if c == " ", i > from {
                 let rest = String(s[i..<min(s.count, i + 26)]).lowercased()
-                if rest.hasPrefix(" together with") || rest.hasPrefix(" on behalf of itself") || rest.hasPrefix(" and its subsidiaries")
-                    || rest.hasPrefix(" and its affiliates") || rest.hasPrefix(" and/or") { return i }
+                if ContractWords.partyTails.contains(where: { rest.hasPrefix(" " + $0) }) { return i }
+                // "ASSET ACCEPTANCE CAPITAL CORP. a Delaware corporation": a description after the legal form, with no comma
+                if rest.hasPrefix(" a ") || rest.hasPrefix(" an "), Self.hasEntitySuffix(String(s[from..<i])) { return i }
             }
             if c == "," {
-                let rest = String(s[(i + 1)...].prefix(14)).lowercased()
-                if rest.hasPrefix(" a ") || rest.hasPrefix(" an ") || rest.hasPrefix(" having") || rest.hasPrefix(" with ") || rest.hasPrefix(" located")
-                    || rest.hasPrefix(" whose") || rest.hasPrefix(" hereinafter") || rest.hasPrefix(" organized") || rest.hasPrefix(" incorporated")
-                    || rest.hasPrefix(" registered") || rest.hasPrefix(" each") || rest.hasPrefix(" and ") || rest.hasPrefix(" represented") {
-                    // "X, Inc., a Delaware corporation": the comma before "a" ends it
-                    return i
-                }
+                let rest = String(s[(i + 1)...].prefix(26)).lowercased()
+                // "X, Inc., a Delaware corporation": the comma before "a" ends it; "Escalade, Incorporated" does not
+                if ContractWords.partyCommaTails.contains(where: { rest.hasPrefix(" " + $0) }) { return i }
             }
             if c == ";" || c == ":" { return i }
             if c == "." {
@@ -340,10 +344,47 @@ extension Extractor {
         return Found(value: .array(named.map { .string($0) }), line: line, confidence: named.count >= 2 ? 0.7 : 0.4)
     }
 
+    /// A party's name as printed, alone: no "the undersigned" before it, no address before it ("Waltham, MA 02451,
+    /// Acme Inc."), no degree after a person's name ("Maher Albitar, M.D."), no cross-reference after it ("please see
+    /// Exhibit 10").
     func cleanParty(_ s: String) -> String {
-        var t = s.trimmingCharacters(in: CharacterSet(charactersIn: " ,;:\"“”'"))
+        Self.cleanPartyName(s)
+    }
+
+    static func cleanPartyName(_ s: String) -> String {
+        let trim = CharacterSet(charactersIn: " ,;:\"'")
+        var t = s.trimmingCharacters(in: trim)
+        // quotes around the whole name, not a quoted part inside it
+        if t.hasPrefix("“") && !t.dropFirst().contains("“") { t = String(t.dropFirst()) }
+        if t.hasSuffix("”") && !t.contains("“") { t = String(t.dropLast()) }
         for prefix in ["the undersigned ", "undersigned "] where t.lowercased().hasPrefix(prefix) { t = String(t.dropFirst(prefix.count)) }
+        // an address before the name ends with a postal code: "Waltham, MA 02451, Acme Corp."
+        if let r = t.range(of: #"^.*\b(?:[A-Z]{2}|[A-Z][a-z]+)\.?\s+\d{5}(?:-\d{4})?,?\s+"#, options: .regularExpression), r.upperBound < t.endIndex {
+            t = String(t[r.upperBound...])
+        }
+        // a cross-reference or a note after the name
+        let lower = t.lowercased()
+        if let cut = ContractWords.afterName.compactMap({ lower.range(of: $0)?.lowerBound }).min(), cut > lower.startIndex {
+            t = String(t[..<t.index(t.startIndex, offsetBy: lower.distance(from: lower.startIndex, to: cut))])
+        }
+        t = t.trimmingCharacters(in: trim)
+        // a person's degree or credential: "Maher Albitar, M.D."
+        for suffix in ContractWords.credentials {
+            if t.lowercased().hasSuffix(", " + suffix) { t = String(t.dropLast(suffix.count + 2)); break }
+        }
         return t.split(separator: " ").joined(separator: " ")
+    }
+
+    /// For a quote that opens inside a party's name, the offset of its closing quote when the quoted words are part of
+    /// the name (a description or the next party follows it: "Company “Vimpel-Communications”, an open joint stock
+    /// company"), nil when it is a defined name ("Acme “Acme”").
+    static func quotedPartOfName(_ s: [Character], open: Int) -> Int? {
+        var k = open + 1
+        while k < s.count, k - open < 60, s[k] != "”", s[k] != "\"" { k += 1 }
+        guard k < s.count, k - open < 60, k > open + 1 else { return nil }
+        let rest = String(s[(k + 1)..<min(s.count, k + 16)]).lowercased()
+        guard rest.hasPrefix(", a ") || rest.hasPrefix(", an ") || rest.hasPrefix(", organized") || rest.hasPrefix(", incorporated") else { return nil }
+        return k
     }
 
     /// The first line of the signature part: "IN WITNESS WHEREOF", "Very truly yours", or the first "By:" in the last half.

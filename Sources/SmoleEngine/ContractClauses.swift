@@ -205,6 +205,9 @@ extension Extractor {
                     "via ", "attn", "by email", "by hand", "by courier", "execution", "draft"] where lower.contains(bad) { return false }
         if hasEntitySuffix(s) { return true }
         let letters = s.filter(\.isLetter)
+        // "AUTHORIZED PERSON", "AUTHORIZED SIGNATORY", "EMPLOYEE SIGNATURE": words of the block, not a name
+        if ContractWords.signatureWords.contains(where: { w in words.contains { $0.lowercased().trimmingCharacters(in: .punctuationCharacters) == w } })
+            || lower.contains("person") { return false }
         return words.count >= 2 && letters.count >= 4 && letters.allSatisfy(\.isUppercase)
     }
 
@@ -276,9 +279,7 @@ extension Extractor {
     static func isPartyName(_ s: String) -> Bool {
         let lower = s.lowercased()
         guard let f = s.first, f.isUppercase || f.isNumber, s.count >= 2 else { return false }
-        let roles: Set<String> = ["you", "we", "us", "the company", "company", "the parties", "the undersigned", "recipient", "the recipient",
-                                  "discloser", "the discloser", "each party", "the parties hereto", "parties"]
-        return !roles.contains(lower)
+        return !ContractWords.roles.contains(lower)
     }
 
     // MARK: kind of contract

@@ -1,0 +1,46 @@
+/// The words the contract resolvers read parties by, kept as data in one place (English, as filed with the SEC;
+/// the preamble keys carry the German, French and Dutch "between").
+///
+/// Order of evidence for a party (Contract.swift `contractParties`): the preamble's list ("by and between X and Y",
+/// "PARTIES: X and Y", "among X, Y and Z"); the organisation a first-person agreement names ("my employment with X");
+/// then the signature blocks (organisations above "By:", individuals who sign for themselves); then a letter's addressee.
+enum ContractWords {
+    /// What may follow a party's name after a space and ends it: "Regent Group, Inc. together with its subsidiaries".
+    static let partyTails = ["together with", "on behalf of itself", "and its subsidiaries", "and its affiliates", "and/or",
+                             "including its", "and each of its"]
+
+    /// What may follow a party's name after a comma and ends it: "X, Inc., a Delaware corporation", "NIKE, Inc., divisions,
+    /// subsidiaries and affiliates", "Dolby Laboratories, Inc., its subsidiaries". "Escalade, Incorporated" goes on.
+    static let partyCommaTails = ["a ", "an ", "having", "with ", "located", "whose", "hereinafter", "organized", "organised",
+                                  "incorporated in", "incorporated under", "registered", "each", "and ", "represented", "including",
+                                  "its ", "together", "divisions", "subsidiaries", "affiliates", "successors", "on behalf", "acting",
+                                  "residing", "who ", "which ", "doing business", "d/b/a", "as ", "by its", "through its", "for itself"]
+
+    /// A note after a name that is not part of it: "Acme Corp. please see Exhibit 10".
+    static let afterName = [" please see", " see exhibit", " (see ", " see schedule", " see attached", " as defined"]
+
+    /// A person's degree or credential after a comma: "Maher Albitar, M.D.".
+    static let credentials = ["m.d.", "m.d", "md", "ph.d.", "ph.d", "phd", "esq.", "esq", "cpa", "j.d.", "d.o.", "r.n."]
+
+    /// Roles and pronouns that stand where a party's name would: "between you and the Company", "between Sears and me".
+    static let roles: Set<String> = ["you", "we", "us", "me", "i", "the company", "company", "the parties", "the undersigned", "recipient",
+                                     "the recipient", "discloser", "the discloser", "each party", "the parties hereto", "parties",
+                                     "the employee", "employee", "the executive", "executive", "the associate", "associate",
+                                     "the consultant", "consultant", "the contractor", "contractor", "the employer", "employer"]
+
+    /// Words of a signature block that are never a party's name, in any case: "AUTHORIZED PERSON", "Title: President".
+    static let signatureWords = ["authorized", "authorised", "signatory", "signature", "signed", "witness", "name:", "title:", "date:",
+                                 "print", "typed", "its:", "attest", "notary", "president", "officer", "director", "secretary",
+                                 "treasurer", "manager", "counsel", "partner", "chairman", "vice", "member", "representative",
+                                 "accepted", "agreed", "acknowledged", "confirmed", "employee", "executive", "associate", "consultant",
+                                 "company", "sample", "do not sign", "address", "telephone", "facsimile", "email", "e-mail", "attention"]
+
+    /// Openings of a first-person or second-person agreement that name the other side: "As a condition of my employment
+    /// with Dolby Laboratories, Inc., its subsidiaries ...", "As an associate of Ann Taylor, Inc. (the "Company")".
+    static let employerCues = ["my employment with ", "your employment with ", "employment by ", "employed by ", "an associate of ",
+                               "an employee of ", "in the employ of ", "as a consultant to ", "services to "]
+
+    /// Headings above an individual's signature: "EMPLOYEE:", "ASSOCIATE:", "Name of Employee".
+    static let individualHeadings = ["employee", "executive", "associate", "consultant", "contractor", "individual", "officer",
+                                     "director", "stockholder", "shareholder", "holder", "member", "seller", "buyer"]
+}
