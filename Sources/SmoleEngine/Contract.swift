@@ -294,11 +294,13 @@ extension Extractor {
         let limit = max(3000, t.count / 3)
         var places: [(at: Int, key: String)] = []
         for key in ["by and between ", "by and among ", "between or among ", "between ", "between:", "among ", "entered into by ", "made by ",
-                    "zwischen ", "entre ", "tussen "] {
+                    "zwischen ", "entre ", "tussen ", "parties:"] {
             var from = 0
             while places.count < 40, let k = Self.find(key, in: p, from: from), k < limit {
-                places.append((k, key))
                 from = k + 1
+                // "PARTIES:" as a heading at the start of a line, not "the parties:" in a sentence
+                if key == "parties:", k > 0, p.lineAt[k - 1] == p.lineAt[k] { continue }
+                places.append((k, key))
             }
         }
         places.sort { $0.at < $1.at || ($0.at == $1.at && $0.key.count > $1.key.count) }
@@ -330,10 +332,26 @@ extension Extractor {
             }
             if !parties.isEmpty, named.isEmpty { named = parties; at = layout.lines[p.line(at: k)] }
         }
-        // Signature blocks: the names above "By:" lines
-        for s in signatureParties() where !named.contains(where: { Self.sameParty($0, s.name) }) {
+        // A first-person or second-person agreement names only the other side: "As a condition of my employment with
+        // Dolby Laboratories, Inc., its subsidiaries ...", "As an associate of Ann Taylor, Inc. (the "Company")"
+        if named.isEmpty, let e = employerNamed(p) {
+            named.append(e.name)
+            at = e.line
+        }
+        // Signature blocks: the organisations above "By:" lines. One that spells out a short name the preamble used
+        // ("between Sears and me" / "SEARS, ROEBUCK AND CO.") replaces it.
+        for s in signatureParties() {
+            if let i = named.firstIndex(where: { Self.shortForm($0, of: s.name) }) { named[i] = s.name; continue }
+            if named.contains(where: { Self.sameParty($0, s.name) }) { continue }
             named.append(s.name)
             if at == nil { at = s.line }
+        }
+        // the individuals who sign for themselves (an employee, a consultant), when the preamble does not name them
+        if named.count < 2 {
+            for s in signatureIndividuals() where !named.contains(where: { Self.sameParty($0, s.name) }) {
+                named.append(s.name)
+                if at == nil { at = s.line }
+            }
         }
         // a letter agreement signed by one side only: the addressee is the other
         if named.count < 2, let a = letterAddressee(), !named.contains(where: { Self.sameParty($0, a.name) }) {

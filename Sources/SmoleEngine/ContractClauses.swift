@@ -247,6 +247,94 @@ extension Extractor {
         return out
     }
 
+    /// Whether `short` is a short form of `long`: its leading words ("Sears" of "SEARS, ROEBUCK AND CO.", "ANN TAYLOR" of
+    /// "Ann Taylor, Inc."), when `long` is the fuller organisation name.
+    static func shortForm(_ short: String, of long: String) -> Bool {
+        func words(_ s: String) -> [String] {
+            s.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init)
+        }
+        let a = words(short), b = words(long)
+        guard !a.isEmpty, a.count < b.count, !hasEntitySuffix(short), hasEntitySuffix(long) else { return false }
+        return Array(b.prefix(a.count)) == a
+    }
+
+    /// The organisation a first-person or second-person agreement names: "my employment with X", "an associate of X",
+    /// read in the first part of the document.
+    func employerNamed(_ p: Prose) -> (name: String, line: Line)? {
+        let t = p.text
+        var best: (Int, String)? = nil
+        for cue in ContractWords.employerCues {
+            guard let k = Self.find(cue, in: p), k < 2500, best == nil || k < best!.0 else { continue }
+            let start = k + cue.count
+            let e = partyEnd(t, from: start, stopAtAnd: true, paragraphStarts: p.paragraphStarts)
+            let name = cleanParty(String(t[start..<e]))
+            guard Self.isPartyName(name), Self.looksLikeEntity(name) else { continue }
+            best = (k, name)
+        }
+        return best.map { ($0.1, layout.lines[p.line(at: $0.0)]) }
+    }
+
+    /// People who sign for themselves: a "/s/ Name" that no "By:" introduces and no organisation or "Witness" heads, or
+    /// a name under a heading such as "EMPLOYEE:" or above "Name of Employee". The name typed under the signature
+    /// ("RAY M. DOLBY" under "/s/ RAY DOLBY") is preferred to the signed one.
+    func signatureIndividuals() -> [(name: String, line: Line)] {
+        let lines = layout.lines
+        var out: [(String, Line)] = []
+        func cell(in l: Line, near c: Cell) -> Cell? {
+            l.cells.min { abs($0.center - c.center) < abs($1.center - c.center) }.flatMap { abs($0.center - c.center) < 30 || l.cells.count == 1 ? $0 : nil }
+        }
+        func neighbours(_ n: Int, _ step: Int, _ c: Cell, _ count: Int) -> [Cell] {
+            var got: [Cell] = []
+            var k = n + step
+            while k >= 0, k < lines.count, got.count < count, abs(k - n) <= count + 2 {
+                if !lines[k].isBlank, let x = cell(in: lines[k], near: c) { got.append(x) }
+                k += step
+            }
+            return got
+        }
+        for (n, l) in lines.enumerated() where !l.isBlank {
+            for (ci, c) in l.cells.enumerated() {
+                var text = c.text.trimmingCharacters(in: .whitespaces)
+                guard text.lowercased().hasPrefix("/s/") else { continue }
+                // "/s/      RAY DOLBY": the mark and the name may fall in cells of their own
+                if text.count == 3, ci + 1 < l.cells.count { text += " " + l.cells[ci + 1].text }
+                var name = String(text.dropFirst(3)).trimmingCharacters(in: .whitespaces)
+                let above = neighbours(n, -1, c, 2)
+                // an officer signing for an organisation, or a witness
+                if let a = above.first {
+                    let al = a.text.lowercased()
+                    if al.contains("witness") || al.hasPrefix("by") || Self.looksLikeEntity(a.text.trimmingCharacters(in: CharacterSet(charactersIn: " :"))) { continue }
+                }
+                if above.dropFirst().first.map({ $0.text.lowercased().contains("witness") }) == true { continue }
+                // the typed name below, when it is the same person
+                for b in neighbours(n, 1, c, 3) {
+                    var typed = b.text.trimmingCharacters(in: .whitespaces)
+                    if typed.lowercased().hasPrefix("name:") { typed = String(typed.dropFirst(5)).trimmingCharacters(in: .whitespaces) }
+                    if Self.looksLikePerson(typed), typed.split(separator: " ").last?.lowercased() == name.split(separator: " ").last?.lowercased() {
+                        name = typed
+                        break
+                    }
+                }
+                guard Self.looksLikePerson(name), !out.contains(where: { Self.sameParty($0.0, name) }) else { continue }
+                out.append((name, l))
+            }
+        }
+        return out
+    }
+
+    /// Whether `s` reads as a person's name: two to five words, each capitalised or an initial, no legal form and no word
+    /// of a signature block ("Authorized Person", "Title").
+    static func looksLikePerson(_ s: String) -> Bool {
+        let words = s.split(separator: " ")
+        guard words.count >= 2, words.count <= 5, !hasEntitySuffix(s) else { return false }
+        for w in words {
+            let bare = w.trimmingCharacters(in: CharacterSet(charactersIn: ".,"))
+            guard let f = bare.first, f.isUppercase, bare.allSatisfy({ $0.isLetter || $0 == "-" || $0 == "'" || $0 == "’" || $0 == "." }) else { return false }
+            if ContractWords.signatureWords.contains(bare.lowercased()) { return false }
+        }
+        return true
+    }
+
     /// A letter agreement's addressee: the organisation named between the letter's date and "Re:" / "Dear ..." /
     /// "Ladies and Gentlemen:".
     func letterAddressee() -> (name: String, line: Line)? {
