@@ -424,6 +424,7 @@ extension Extractor {
     /// "entered into as of the 3rd day of March, 2021"), or, for "effective as of the date last signed" and for
     /// agreements dated only where they are signed, the latest date in the signature block.
     func contractEffectiveDate(_ f: Field) -> Found? {
+        dayFirst = contractDayFirst()
         let sigLine = signatureStart()
         if let c = best(candidates(f.name, parse: parseDate).filter { sigLine == nil || $0.line.index < sigLine! }) { return c }
         let p = prose()
@@ -471,6 +472,27 @@ extension Extractor {
         return nil
     }
 
+    /// Whether a/b/yyyy dates in an agreement are day first. Numeric dates that settle it come first (Parse.dayFirstCue);
+    /// then the way the agreement writes its dates out ("August 11, 2008" is month first, "11 August 2008" day first);
+    /// then where it is made: a US state's law or a US filing ("a Delaware corporation", "Securities and Exchange
+    /// Commission") reads month first.
+    func contractDayFirst() -> Bool {
+        let p = prose()
+        let s = p.string
+        func count(_ pattern: String) -> Int {
+            (try? NSRegularExpression(pattern: pattern))?.numberOfMatches(in: s, range: NSRange(s.startIndex..., in: s)) ?? 0
+        }
+        let months = "(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+        let monthFirst = count(#"\b"# + months + #"\s+\d{1,2}(?:st|nd|rd|th)?,\s*\d{4}"#)
+        let dayFirstWritten = count(#"\b\d{1,2}(?:st|nd|rd|th)?\s+"# + months + #",?\s+\d{4}"#)
+        let lower = s.lowercased()
+        let american = ["securities and exchange commission", "delaware corporation", "united states", "u.s.", "exchange act"]
+            .contains(where: { lower.contains($0) })
+            || governingLaw(nil).flatMap { $0.value.stringValue }.map { ContractWords.usStates.contains($0.lowercased()) } == true
+        let us = monthFirst != dayFirstWritten ? monthFirst > dayFirstWritten : american
+        return Parse.dayFirstCue(lines: layout.lines.map(\.text), currency: us ? "USD" : (currency == "USD" ? nil : currency), english: english)
+    }
+
     func contractTerm(_ f: Field) -> Found? {
         let p = prose()
         guard let term = agreementTermMonths(p) else { return nil }
@@ -503,7 +525,7 @@ extension Extractor {
 
     /// Governing law: every "laws of X" is read in its context; "governed by" / "construed in accordance with" wins,
     /// and "organized under the laws of the Netherlands" in the preamble (where a party is incorporated) is skipped.
-    func governingLaw(_ f: Field) -> Found? {
+    func governingLaw(_ f: Field?) -> Found? {
         let p = prose()
         let t = p.text
         var best: (score: Int, law: String, at: Int)? = nil
@@ -515,8 +537,11 @@ extension Extractor {
             while let i = Self.find(cue, in: p, from: from) {
                 from = i + 1
                 let near = String(t[max(0, i - 45)..<i]).lowercased()
+                // "construed and enforced pursuant to the laws of X" is the governing clause; "organized pursuant to" is not
+                let governs = ["govern", "construed", "interpreted", "enforced"].contains(where: { near.contains($0) })
                 if ["organized", "organised", "incorporated", "existing under", "formed under", "registered under", "established under",
-                    "a company under", "conflict", "securities", "violation", "pursuant to"].contains(where: { near.contains($0) }) { continue }
+                    "a company under", "conflict", "securities", "violation"].contains(where: { near.contains($0) })
+                    || (!governs && near.contains("pursuant to")) { continue }
                 guard let law = lawName(t, at: i + cue.count) else { continue }
                 let before = String(t[max(0, i - 120)..<i]).lowercased()
                 let after = String(t[i..<min(t.count, i + cue.count + law.count + 40)]).lowercased()
@@ -567,7 +592,7 @@ extension Extractor {
         if let b = best {
             return Found(value: .string(b.law), line: layout.lines[p.line(at: b.at)], confidence: b.score >= 3 ? 0.85 : 0.6)
         }
-        if let c = self.best(candidates(f.name, parse: parseString)) { return c }
+        if let f, let c = self.best(candidates(f.name, parse: parseString)) { return c }
         return nil
     }
 

@@ -25,6 +25,15 @@ extension Extractor {
         }
         let monthUnits: Set<String> = ["month", "months", "monate", "monaten", "monat", "mois", "maanden", "maand"]
         let yearUnits: Set<String> = ["year", "years", "jahre", "jahren", "jahr", "ans", "année", "années", "jaar", "jaren"]
+        let weekUnits: Set<String> = ["week", "weeks", "wochen", "woche", "semaine", "semaines", "weken", "week"]
+        let dayUnits: Set<String> = ["day", "days", "tage", "tagen", "jours", "jour", "dagen", "dag"]
+        /// Days as whole months, when they are close to a whole number of months (90 days, 180 days, 365 days, 26 weeks);
+        /// 45 days or 8 weeks are not.
+        func wholeMonths(days: Int) -> Int? {
+            let m = (Double(days) / 30.4375).rounded()
+            guard m >= 1, abs(Double(days) - m * 30.4375) <= 0.05 * Double(days) + 1.5 else { return nil }
+            return Int(m)
+        }
         var out: [Duration] = []
         let ordinals = ["first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
                         "tenth": 10, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "6th": 6, "7th": 7, "8th": 8, "9th": 9, "10th": 10]
@@ -34,16 +43,18 @@ extension Extractor {
                 out.append(Duration(months: n * 12, start: words[k - 1].1, end: w.2))
                 continue
             }
-            // "a three-year period", "the 24-month anniversary", "(2)-year"
-            if let dash = w.0.lastIndex(of: "-"), w.0[w.0.index(after: dash)...] == "year" || w.0[w.0.index(after: dash)...] == "month" {
+            // "a three-year period", "the 24-month anniversary", "(2)-year", "a 90-day period"
+            if let dash = w.0.lastIndex(of: "-") {
+                let tail = w.0[w.0.index(after: dash)...]
                 let head = String(w.0[..<dash])
-                if let n = Int(head) ?? Parse.wordNumber(head), n > 0, n < 100 {
-                    out.append(Duration(months: n * (w.0.hasSuffix("year") ? 12 : 1), start: w.1, end: w.2))
+                if ["year", "month", "week", "day"].contains(tail), let n = Int(head) ?? Parse.wordNumber(head), n > 0, n < 1000 {
+                    let months: Int? = tail == "year" ? n * 12 : tail == "month" ? n : wholeMonths(days: tail == "week" ? n * 7 : n)
+                    if let months, months < 1200 { out.append(Duration(months: months, start: w.1, end: w.2)) }
                 }
                 continue
             }
-            let unit = monthUnits.contains(w.0) ? 1 : yearUnits.contains(w.0) ? 12 : 0
-            guard unit > 0 else { continue }
+            let unit = monthUnits.contains(w.0) ? 1 : yearUnits.contains(w.0) ? 12 : weekUnits.contains(w.0) ? -7 : dayUnits.contains(w.0) ? -1 : 0
+            guard unit != 0 else { continue }
             let prev = words[k - 1]
             // the number must be right before the unit: "two (2) years", "24 months", "twenty-four months"
             let gap = String(t[prev.2..<w.1]).trimmingCharacters(in: .whitespaces)
@@ -57,8 +68,10 @@ extension Extractor {
             } else {
                 n = Parse.wordNumber(prev.0)
             }
-            guard let n, n > 0, n < 100 else { continue }
-            out.append(Duration(months: n * unit, start: start, end: w.2))
+            guard let n, n > 0, n < (unit > 0 ? 100 : 1000) else { continue }
+            // days and weeks count when they make whole months ("ninety (90) days", "fifty-two weeks")
+            guard let months = unit > 0 ? n * unit : wholeMonths(days: n * -unit) else { continue }
+            out.append(Duration(months: months, start: start, end: w.2))
         }
         return out
     }
@@ -74,7 +87,8 @@ extension Extractor {
             if p.paragraphStarts.contains(i) { starts.append(i) }
             if (t[i] == "." || t[i] == ":") && t[i + 1] == " " {
                 let next = t[i + 2]
-                if next.isUppercase || next.isNumber || next == "(" || next == "“" || next == "\"" {
+                // "except: (i) ..." and "assist others to): (i) acquire ..." go on; ". (b)" starts anew
+                if next.isUppercase || next.isNumber || (next == "(" && t[i] == ".") || next == "“" || next == "\"" {
                     var k = i - 1
                     while k >= 0, t[k].isLetter || t[k] == "." { k -= 1 }
                     let word = String(t[(k + 1)..<i]).lowercased()
@@ -119,7 +133,13 @@ extension Extractor {
         let starts = Self.sentenceStarts(p)
         let subjects = ["this agreement", "this letter agreement", "the agreement", "this letter", "this nda", "this contract",
                         "the term", "term of this", "initial term", "hereunder", "dieser vertrag", "diese vereinbarung",
-                        "le présent contrat", "deze overeenkomst"]
+                        "le présent contrat", "deze overeenkomst", "obligations"]
+        // the verbs that end an agreement or its obligations: "shall terminate", "shall expire", "remain in effect until"
+        let endVerbs = ["expire", "terminate", "remain in", "remains in", "continue in", "in force", "in effect", " end ", "cease"]
+        // a duration counted from the start ("seven (7) years from the Effective Date"), not from termination
+        let fromStart = ["from the date", "from the effective date", "after the effective date", "after the date", "following the date",
+                         "of the date hereof", "from the execution", "of the effective date", "hereof", "of this agreement", "of this letter"]
+        let headingWords: Set<String> = ["term", "duration", "expiration", "survival", "period", "termination", "laufzeit", "durée", "looptijd"]
         let verbs = ["term", "expir", "period", "anniversary", "remain in", "remains in", "continue", "in force", "in effect", "duration", "survive", "valid",
                      "laufzeit", "durée", "looptijd"]
         let unrelated = ["solicit", "standstill", "hire", "employ", "acquire", "securities", "voting", "retain", "retention",
@@ -141,10 +161,25 @@ extension Extractor {
                     near = String(near[..<cut])
                 }
             }
+            // an exception before the duration is another clause's business: "Your obligations, except: (i) the obligations
+            // with respect to information retained ..., shall terminate two (2) years from the date hereof"
+            let relStart = max(0, min(near.count, d.start - s.start))
+            var lead = String(near.prefix(relStart))
+            if let ex = lead.range(of: "except"), let verb = lead.range(of: " shall ", options: .backwards, range: ex.upperBound..<lead.endIndex) {
+                lead.removeSubrange(ex.lowerBound..<verb.lowerBound)
+            }
+            near = lead + near.dropFirst(relStart)
+            let fromHere = String(t[d.end..<min(t.count, d.end + 40)]).lowercased()
+            let anchored = fromStart.contains { fromHere.contains($0) } || lower.contains("anniversary")
             var score = 0
             let hasVerb = verbs.contains { near.contains($0) }
-            if hasVerb && subjects.contains(where: { lower.contains($0) }) { score += 3 } else if hasVerb { score += 1 }
-            if ["term", "duration", "expiration", "survival", "period", "laufzeit", "durée", "looptijd"].contains(where: { s.heading.contains($0) }) { score += 2 }
+            let hasSubject = subjects.contains(where: { lower.contains($0) })
+            let ends = endVerbs.contains { near.contains($0) }
+            if hasVerb && hasSubject { score += ends ? 4 : 3 } else if hasVerb { score += 1 }
+            // the confidentiality obligations' own end, counted from the start, outlasts a period for disclosures
+            if ends, anchored, near.contains("obligations") { score += 1 }
+            let headingSet = Set(s.heading.split(whereSeparator: { !$0.isLetter }).map(String.init))
+            if !headingSet.isDisjoint(with: headingWords) { score += 2 }
             if unrelated.contains(where: { near.contains($0) || s.heading.contains($0) }) { score -= 5 }
             // a notice period: "on three (3) months' notice", "six months prior written notice"
             var right = String(t[d.end..<min(t.count, d.end + 25)]).lowercased()
@@ -154,7 +189,7 @@ extension Extractor {
             let left = String(t[max(s.start, d.start - 40)..<d.start]).lowercased()
             if ["renew", "successive", "payable", "install", "invoice"].contains(where: { left.contains($0) })
                 || ["-year renewal", " renewal", " installment"].contains(where: { right.hasPrefix($0) }) { score -= 5 }
-            if afterEnd.contains(where: { near.contains($0) }) { score -= 2 }
+            if afterEnd.contains(where: { near.contains($0) }), !anchored { score -= 2 }
             if score >= 1, best == nil || score > best!.score { best = (score, d) }
         }
         guard let b = best else { return nil }

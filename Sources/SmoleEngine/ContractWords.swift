@@ -43,4 +43,13 @@ enum ContractWords {
     /// Headings above an individual's signature: "EMPLOYEE:", "ASSOCIATE:", "Name of Employee".
     static let individualHeadings = ["employee", "executive", "associate", "consultant", "contractor", "individual", "officer",
                                      "director", "stockholder", "shareholder", "holder", "member", "seller", "buyer"]
+
+    /// The states and districts of the United States, whose agreements write a/b/yyyy month first.
+    static let usStates: Set<String> = [
+        "alabama", "alaska", "arizona", "arkansas", "california", "colorado", "connecticut", "delaware", "district of columbia",
+        "florida", "georgia", "hawaii", "idaho", "illinois", "indiana", "iowa", "kansas", "kentucky", "louisiana", "maine", "maryland",
+        "massachusetts", "michigan", "minnesota", "mississippi", "missouri", "montana", "nebraska", "nevada", "new hampshire",
+        "new jersey", "new mexico", "new york", "north carolina", "north dakota", "ohio", "oklahoma", "oregon", "pennsylvania",
+        "rhode island", "south carolina", "south dakota", "tennessee", "texas", "utah", "vermont", "virginia", "washington",
+        "west virginia", "wisconsin", "wyoming", "puerto rico"]
 }
