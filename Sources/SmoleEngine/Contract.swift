@@ -428,7 +428,7 @@ extension Extractor {
         let sigLine = signatureStart()
         if let c = best(candidates(f.name, parse: parseDate).filter { sigLine == nil || $0.line.index < sigLine! }) { return c }
         let p = prose()
-        let dates = Parse.dates(in: p.string, dayFirst: dayFirst)
+        let dates = contractDates(p)
         let sigOffset = sigLine.flatMap { s in p.lineAt.firstIndex { $0 >= s } } ?? p.text.count
         let before = dates.filter { $0.start < sigOffset }
         let signed = dates.filter { $0.start >= sigOffset }
@@ -470,6 +470,37 @@ extension Extractor {
         if let d = before.first(where: cued) { return Found(value: .string(d.iso), line: layout.lines[p.line(at: d.start)], confidence: 0.5) }
         if let d = before.first { return Found(value: .string(d.iso), line: layout.lines[p.line(at: d.start)], confidence: 0.4) }
         return nil
+    }
+
+    /// Every date in the prose: those Parse reads, and the forms deeds write out ("this twenty-first day of June, 2004",
+    /// "June twenty-first, 2004", "the 1st day of March, A.D. 2003"), in reading order.
+    /// - Returns: tokens with offsets into `p.text` (Characters).
+    func contractDates(_ p: Prose) -> [Parse.DateToken] {
+        var out = Parse.dates(in: p.string, dayFirst: dayFirst)
+        let s = p.string
+        let month = "(January|February|March|April|May|June|July|August|September|October|November|December|Jan\\.?|Feb\\.?|Mar\\.?|Apr\\.?|Jun\\.?|Jul\\.?|Aug\\.?|Sept?\\.?|Oct\\.?|Nov\\.?|Dec\\.?)"
+        let day = "([0-9]{1,2}(?:st|nd|rd|th)?|[A-Za-z]+(?:[- ][A-Za-z]+)?)"
+        let year = ",?\\s+(?:A\\.?\\s?D\\.?,?\\s+)?([0-9]{4})\\b"
+        let forms: [(String, dayGroup: Int, monthGroup: Int)] = [
+            ("\\b" + day + "\\s+day\\s+of\\s+" + month + year, 1, 2),
+            ("\\b" + month + "\\s+" + day + year, 2, 1),
+        ]
+        for (pattern, dg, mg) in forms {
+            guard let re = try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive]) else { continue }
+            for m in re.matches(in: s, range: NSRange(s.startIndex..., in: s)) {
+                guard let r = Range(m.range, in: s), let dr = Range(m.range(at: dg), in: s), let mr = Range(m.range(at: mg), in: s),
+                      let yr = Range(m.range(at: 3), in: s), let y = Int(s[yr]) else { continue }
+                let dayText = s[dr].lowercased()
+                let digits = dayText.prefix { $0.isNumber }
+                guard let d = digits.isEmpty ? ContractWords.ordinalDay(dayText) : Int(digits), (1...31).contains(d),
+                      let mo = ContractWords.monthNumber(String(s[mr])) else { continue }
+                let start = s.distance(from: s.startIndex, to: r.lowerBound), end = s.distance(from: s.startIndex, to: r.upperBound)
+                if out.contains(where: { $0.start < end && start < $0.end }) { continue }
+                let iso = String(format: "%04d-%02d-%02d", y, mo, d)
+                out.append(Parse.DateToken(start: start, end: end, year: y, a: mo, b: d, ambiguous: false, iso: iso, separator: nil))
+            }
+        }
+        return out.sorted { $0.start < $1.start }
     }
 
     /// Whether a/b/yyyy dates in an agreement are day first. Numeric dates that settle it come first (Parse.dayFirstCue);

@@ -52,4 +52,23 @@ enum ContractWords {
         "new jersey", "new mexico", "new york", "north carolina", "north dakota", "ohio", "oklahoma", "oregon", "pennsylvania",
         "rhode island", "south carolina", "south dakota", "tennessee", "texas", "utah", "vermont", "virginia", "washington",
         "west virginia", "wisconsin", "wyoming", "puerto rico"]
+
+    /// A day of the month written as an ordinal word: "first" → 1, "twenty-first" / "twenty first" → 21, "thirtieth" → 30.
+    static func ordinalDay(_ s: String) -> Int? {
+        let ones = ["first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
+                    "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14, "fifteenth": 15, "sixteenth": 16,
+                    "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20, "thirtieth": 30]
+        let parts = s.lowercased().split(whereSeparator: { $0 == "-" || $0 == " " }).map(String.init)
+        if parts.count == 1 { return ones[parts[0]] }
+        let tens = ["twenty": 20, "thirty": 30]
+        if parts.count == 2, let t = tens[parts[0]], let o = ones[parts[1]], o < 10 { return t + o }
+        return nil
+    }
+
+    /// The month's number for its English name or abbreviation ("Sept.", "March").
+    static func monthNumber(_ s: String) -> Int? {
+        let key = String(s.lowercased().filter(\.isLetter).prefix(3))
+        let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+        return months.firstIndex(of: key).map { $0 + 1 }
+    }
 }
