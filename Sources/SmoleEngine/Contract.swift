@@ -299,7 +299,8 @@ extension Extractor {
             while places.count < 40, let k = Self.find(key, in: p, from: from), k < limit {
                 from = k + 1
                 // "PARTIES:" as a heading at the start of a line, not "the parties:" in a sentence
-                if key == "parties:", k > 0, p.lineAt[k - 1] == p.lineAt[k] { continue }
+                // (the space that joins two lines carries the later line's index, so look one character further back)
+                if key == "parties:", k > 1, p.lineAt[k - 2] == p.lineAt[k] { continue }
                 places.append((k, key))
             }
         }
@@ -479,7 +480,7 @@ extension Extractor {
         var out = Parse.dates(in: p.string, dayFirst: dayFirst)
         let s = p.string
         let month = "(January|February|March|April|May|June|July|August|September|October|November|December|Jan\\.?|Feb\\.?|Mar\\.?|Apr\\.?|Jun\\.?|Jul\\.?|Aug\\.?|Sept?\\.?|Oct\\.?|Nov\\.?|Dec\\.?)"
-        let day = "([0-9]{1,2}(?:st|nd|rd|th)?|[A-Za-z]+(?:[- ][A-Za-z]+)?)"
+        let day = "([0-9]{1,2}(?:st|nd|rd|th)?|" + ContractWords.ordinalDayPattern + ")"
         let year = ",?\\s+(?:A\\.?\\s?D\\.?,?\\s+)?([0-9]{4})\\b"
         let forms: [(String, dayGroup: Int, monthGroup: Int)] = [
             ("\\b" + day + "\\s+day\\s+of\\s+" + month + year, 1, 2),
@@ -537,7 +538,7 @@ extension Extractor {
         var rest = String(t[s..<min(t.count, s + 80)])
         for lead in ["the state of ", "the commonwealth of ", "the province of ", "the republic of ", "the federal republic of ",
                      "the kingdom of ", "the grand duchy of ", "the ", "state of ", "commonwealth of "]
-            where rest.lowercased().hasPrefix(lead) { rest = String(rest.dropFirst(lead.count)); break }
+            where rest.lowercased().hasPrefix(lead) { rest = String(rest.dropFirst(lead.count)); s += lead.count; break }
         var end = rest.endIndex
         for stop in [",", ".", ";", " without", " (", " applicable", " excluding", " as ", " in ", " that", " which", " and ", " for ",
                      " exclusive", " regardless", " notwithstanding", " other than", " except", " to ", " including", " shall", " with "] {
@@ -551,6 +552,12 @@ extension Extractor {
         }
         let law = rest[..<end].trimmingCharacters(in: .whitespaces)
         guard !law.isEmpty, law.count < 50, law.first?.isUppercase == true else { return nil }
+        // "the laws of the United States of America and the State of Delaware": the state's law is the one that differs
+        if law.lowercased().hasPrefix("united states"), let r = rest.range(of: "state of ", options: .caseInsensitive),
+           rest.distance(from: rest.startIndex, to: r.lowerBound) < law.count + 20 {
+            let after = s + rest.distance(from: rest.startIndex, to: r.lowerBound)
+            if let state = lawName(t, at: after), state != law { return state }
+        }
         return law
     }
 

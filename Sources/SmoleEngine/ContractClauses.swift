@@ -387,6 +387,14 @@ extension Extractor {
             let t = l.text.trimmingCharacters(in: .whitespaces)
             if Self.looksLikeEntity(t) { return (t, l) }
         }
+        // a letter to a person: the name whose surname the salutation repeats ("Mr. Alan Reyes" ... "Dear Mr. Reyes:")
+        guard let dear = lines.first(where: { $0.text.trimmingCharacters(in: .whitespaces).lowercased().hasPrefix("dear ") }),
+              let surname = dear.text.split(whereSeparator: { !$0.isLetter && $0 != "-" }).last.map({ $0.lowercased() }) else { return nil }
+        for l in lines[(dated + 1)..<open] where !l.isBlank {
+            var t = l.text.trimmingCharacters(in: .whitespaces)
+            for h in ContractWords.honorifics where t.lowercased().hasPrefix(h + " ") { t = String(t.dropFirst(h.count + 1)); break }
+            if Self.looksLikePerson(t), t.split(separator: " ").last.map({ $0.lowercased() }) == surname { return (t, l) }
+        }
         return nil
     }
 

@@ -55,9 +55,7 @@ enum ContractWords {
 
     /// A day of the month written as an ordinal word: "first" → 1, "twenty-first" / "twenty first" → 21, "thirtieth" → 30.
     static func ordinalDay(_ s: String) -> Int? {
-        let ones = ["first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
-                    "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14, "fifteenth": 15, "sixteenth": 16,
-                    "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20, "thirtieth": 30]
+        let ones = ordinalWords
         let parts = s.lowercased().split(whereSeparator: { $0 == "-" || $0 == " " }).map(String.init)
         if parts.count == 1 { return ones[parts[0]] }
         let tens = ["twenty": 20, "thirty": 30]
@@ -65,10 +63,24 @@ enum ContractWords {
         return nil
     }
 
+    /// A regular expression (no groups) for the ordinal words of a day: "twenty-first", "twenty first", "thirtieth".
+    static let ordinalDayPattern: String = {
+        let words = ordinalWords.keys.sorted { $0.count > $1.count }.joined(separator: "|")
+        return "(?:(?:twenty|thirty)[- ](?:" + words + ")|" + words + ")"
+    }()
+
+    static let ordinalWords: [String: Int] = [
+        "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10,
+        "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17,
+        "eighteenth": 18, "nineteenth": 19, "twentieth": 20, "thirtieth": 30]
+
     /// The month's number for its English name or abbreviation ("Sept.", "March").
     static func monthNumber(_ s: String) -> Int? {
         let key = String(s.lowercased().filter(\.isLetter).prefix(3))
         let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
         return months.firstIndex(of: key).map { $0 + 1 }
     }
+
+    /// Titles before a person's name in a letter's address: "Mr. Alan Reyes".
+    static let honorifics = ["mr.", "mr", "ms.", "ms", "mrs.", "mrs", "dr.", "dr", "miss", "prof."]
 }
