@@ -539,18 +539,26 @@ extension Extractor {
         for lead in ["the state of ", "the commonwealth of ", "the province of ", "the republic of ", "the federal republic of ",
                      "the kingdom of ", "the grand duchy of ", "the ", "state of ", "commonwealth of "]
             where rest.lowercased().hasPrefix(lead) { rest = String(rest.dropFirst(lead.count)); s += lead.count; break }
+        // a clause in capitals ("GOVERNED BY THE LAWS OF THE STATE OF NEW YORK WITHOUT ...") is read in lower case
+        let shouting = rest.prefix(40).filter(\.isLetter).allSatisfy(\.isUppercase)
+        let scan = shouting ? rest.lowercased() : rest
         var end = rest.endIndex
         for stop in [",", ".", ";", " without", " (", " applicable", " excluding", " as ", " in ", " that", " which", " and ", " for ",
                      " exclusive", " regardless", " notwithstanding", " other than", " except", " to ", " including", " shall", " with "] {
-            var from = rest.startIndex
-            while let r = rest.range(of: stop, range: from..<rest.endIndex) {
+            var from = scan.startIndex
+            while let r = scan.range(of: stop, range: from..<scan.endIndex) {
                 // "England and Wales" continues; "New York and the federal laws" stops
-                if stop == " and ", let next = rest[r.upperBound...].first, next.isUppercase { from = r.upperBound; continue }
-                if r.lowerBound < end { end = r.lowerBound }
+                if stop == " and ", let next = scan[r.upperBound...].split(separator: " ").first {
+                    let go = shouting ? !["the", "its", "any", "all", "federal", "applicable", "of"].contains(String(next)) : next.first?.isUppercase == true
+                    if go { from = r.upperBound; continue }
+                }
+                let at = rest.index(rest.startIndex, offsetBy: scan.distance(from: scan.startIndex, to: r.lowerBound))
+                if at < end { end = at }
                 break
             }
         }
-        let law = rest[..<end].trimmingCharacters(in: .whitespaces)
+        var law = rest[..<end].trimmingCharacters(in: .whitespaces)
+        if shouting { law = law.capitalized.replacingOccurrences(of: " And ", with: " and ").replacingOccurrences(of: " Of ", with: " of ") }
         guard !law.isEmpty, law.count < 50, law.first?.isUppercase == true else { return nil }
         // "the laws of the United States of America and the State of Delaware": the state's law is the one that differs
         if law.lowercased().hasPrefix("united states"), let r = rest.range(of: "state of ", options: .caseInsensitive),

@@ -318,11 +318,11 @@ extension Extractor {
         func cell(in l: Line, near c: Cell) -> Cell? {
             l.cells.min { abs($0.center - c.center) < abs($1.center - c.center) }.flatMap { abs($0.center - c.center) < 30 || l.cells.count == 1 ? $0 : nil }
         }
-        func neighbours(_ n: Int, _ step: Int, _ c: Cell, _ count: Int) -> [Cell] {
-            var got: [Cell] = []
+        func neighbours(_ n: Int, _ step: Int, _ c: Cell, _ count: Int) -> [(text: String, line: Line)] {
+            var got: [(text: String, line: Line)] = []
             var k = n + step
             while k >= 0, k < lines.count, got.count < count, abs(k - n) <= count + 2 {
-                if !lines[k].isBlank, let x = cell(in: lines[k], near: c) { got.append(x) }
+                if !lines[k].isBlank, let x = cell(in: lines[k], near: c) { got.append((x.text, lines[k])) }
                 k += step
             }
             return got
@@ -330,6 +330,19 @@ extension Extractor {
         for (n, l) in lines.enumerated() where !l.isBlank {
             for (ci, c) in l.cells.enumerated() {
                 var text = c.text.trimmingCharacters(in: .whitespaces)
+                // a heading for the person who signs ("Executive:", "EMPLOYEE", "Name of Employee"), then the name below it
+                let heading = text.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: " :"))
+                if ContractWords.individualHeadings.contains(heading) {
+                    for b in neighbours(n, 1, c, 3) {
+                        var typed = b.text.trimmingCharacters(in: .whitespaces)
+                        if typed.lowercased().hasPrefix("by") || typed.lowercased().hasPrefix("/s/") { continue }
+                        if typed.lowercased().hasPrefix("name:") { typed = String(typed.dropFirst(5)).trimmingCharacters(in: .whitespaces) }
+                        if typed.allSatisfy({ $0 == "_" || $0 == " " }) { continue }
+                        if Self.looksLikePerson(typed), !out.contains(where: { Self.sameParty($0.0, typed) }) { out.append((typed, b.line)) }
+                        break
+                    }
+                    continue
+                }
                 guard text.lowercased().hasPrefix("/s/") else { continue }
                 // "/s/      RAY DOLBY": the mark and the name may fall in cells of their own
                 if text.count == 3, ci + 1 < l.cells.count { text += " " + l.cells[ci + 1].text }

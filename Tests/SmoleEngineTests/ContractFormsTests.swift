@@ -157,6 +157,33 @@ extension PartiesBeyondThePreamble {
     }
 }
 
+extension PartiesBeyondThePreamble {
+    /// The person signs under a heading ("Executive:") with no "/s/": the name below the heading is the other party.
+    @Test func personUnderASignatureHeading() async throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let text = """
+        NON-COMPETITION AND NON-DISCLOSURE AGREEMENT
+
+        This Agreement is entered into by Corbel Savings Corp. (the “Company”) for the benefit of its business.
+
+        1. Governing Law. This Agreement shall be governed by the laws of the State of Georgia.
+
+        IN WITNESS WHEREOF, the parties have executed this Agreement.
+
+                                   CORBEL SAVINGS CORP.
+                                   By: ______________________
+                                   Walt Ibsen, President
+
+                                   Executive:
+
+                                   HELGA M. STRAND
+        """
+        let path = try dir.write("p.txt", text + "\n")
+        let o = try await Fixture.extract(path, "contract")
+        #expect(o["parties"] == .array(["Corbel Savings Corp.", "HELGA M. STRAND"]))
+    }
+}
+
 @Suite struct TermsInEveryUnit {
     @Test(arguments: [
         ("This Agreement shall terminate ninety (90) days after the date hereof.", 3),
@@ -220,6 +247,8 @@ extension PartiesBeyondThePreamble {
         ("This Agreement shall he construed and enforced pursuant to the laws of The Commonwealth of Massachusetts, exclusive of its rules governing conflict of law.", "Massachusetts"),
         ("Marten Co., a corporation organized pursuant to the laws of Nevada, and Ibex LLC agree. This Agreement is governed by the laws of the State of Utah.", "Utah"),
         ("This Agreement shall be governed by the laws of the United States of America and the State of Delaware.", "Delaware"),
+        ("14. GOVERNING LAW. THIS AGREEMENT SHALL BE GOVERNED BY THE LAWS OF THE STATE OF NEW YORK WITHOUT REGARD TO CONFLICTS OF LAW.", "New York"),
+        ("THIS AGREEMENT SHALL BE CONSTRUED UNDER THE LAWS OF ENGLAND AND WALES.", "England and Wales"),
     ])
     func governingLaw(_ text: String, _ law: String) async throws {
         let dir = try TempDir(); defer { dir.cleanup() }
