@@ -184,6 +184,8 @@ extension Extractor {
                 if ContractWords.partyCommaTails.contains(where: { rest.hasPrefix(" " + $0) }) { return i }
             }
             if c == ";" || c == ":" { return i }
+            // a period inside a word ("NetTalk.com, Inc.") ends nothing
+            if c == ".", i + 1 < s.count, s[i + 1].isLetter, i > from, s[i - 1].isLetter { i += 1; continue }
             if c == "." {
                 // a sentence end, unless an abbreviation ("Co.", "Inc.") or an initial
                 var k = i - 1
@@ -578,23 +580,39 @@ extension Extractor {
         func consider(_ score: Int, _ law: String, _ at: Int) {
             if best == nil || score > best!.score { best = (score, law, at) }
         }
-        for cue in ["laws of", "law of", "recht der", "droit "] {
+        // "the laws and public policies of the State of Delaware", "the laws and regulations of": a few lower-case words
+        // between "laws" and "of"
+        var joined: [(at: Int, length: Int)] = []
+        var scanFrom = 0
+        while let i = Self.find("laws and ", in: p, from: scanFrom) {
+            scanFrom = i + 1
+            let window = String(t[i..<min(t.count, i + 45)])
+            if let r = window.range(of: #"^laws and (?:[a-z]+ ){1,3}of"#, options: .regularExpression) {
+                joined.append((i, window.distance(from: window.startIndex, to: r.upperBound)))
+            }
+        }
+        for cue in ["laws of", "law of", "recht der", "droit ", "laws and"] {
             var from = 0
-            while let i = Self.find(cue, in: p, from: from) {
+            while let found = cue == "laws and" ? joined.first(where: { $0.at >= from }).map({ $0.at }) : Self.find(cue, in: p, from: from) {
+                let i = found
                 from = i + 1
+                let cueLength = cue == "laws and" ? joined.first(where: { $0.at == i })!.length : cue.count
                 let near = String(t[max(0, i - 45)..<i]).lowercased()
                 // "construed and enforced pursuant to the laws of X" is the governing clause; "organized pursuant to" is not
                 let governs = ["govern", "construed", "interpreted", "enforced"].contains(where: { near.contains($0) })
                 if ["organized", "organised", "incorporated", "existing under", "formed under", "registered under", "established under",
-                    "a company under", "conflict", "securities", "violation"].contains(where: { near.contains($0) })
+                    "a company under", "conflict", "securities", "violation", "export"].contains(where: { near.contains($0) })
                     || (!governs && near.contains("pursuant to")) { continue }
-                guard let law = lawName(t, at: i + cue.count) else { continue }
-                let before = String(t[max(0, i - 120)..<i]).lowercased()
-                let after = String(t[i..<min(t.count, i + cue.count + law.count + 40)]).lowercased()
+                guard let law = lawName(t, at: i + cueLength) else { continue }
+                // the clause this "laws of" is in: what comes before it in its own sentence
+                var before = String(t[max(0, i - 120)..<i]).lowercased()
+                if let stop = before.range(of: ". ", options: .backwards) { before = String(before[stop.upperBound...]) }
+                let after = String(t[i..<min(t.count, i + cueLength + law.count + 40)]).lowercased()
                 var score = 0
                 // "governed by the laws of X", or "The laws of X shall govern this Agreement"
                 if before.contains("govern") || after.contains("shall govern") || after.contains("will govern") || after.contains("govern this") { score += 3 }
-                if ["construed", "interpreted", "enforced", "applicable law", "choice of law", "subject to"].contains(where: { before.contains($0) }) { score += 2 }
+                if ["construed", "interpreted", "enforced", "applicable law", "choice of law"].contains(where: { before.contains($0) })
+                    || before.hasSuffix("subject to the ") || before.hasSuffix("subject to ") { score += 2 }
                 consider(score, law, i)
             }
         }

@@ -343,26 +343,38 @@ extension Extractor {
                     }
                     continue
                 }
+                // "By: /s/ Name" signs for whatever the heading above names
+                let byLine = text.lowercased().hasPrefix("by") || l.cells[..<ci].contains { $0.text.lowercased().hasPrefix("by") }
+                if text.lowercased().hasPrefix("by"), let r = text.range(of: "/s/") { text = String(text[r.lowerBound...]) }
                 guard text.lowercased().hasPrefix("/s/") else { continue }
                 // "/s/      RAY DOLBY": the mark and the name may fall in cells of their own
                 if text.count == 3, ci + 1 < l.cells.count { text += " " + l.cells[ci + 1].text }
                 var name = String(text.dropFirst(3)).trimmingCharacters(in: .whitespaces)
                 let above = neighbours(n, -1, c, 2)
-                // an officer signing for an organisation, or a witness
-                if let a = above.first {
+                func isRoleHeading(_ s: String) -> Bool {
+                    let h = s.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: " :“”\""))
+                    return ContractWords.individualHeadings.contains(h) || h.hasSuffix(" party")
+                }
+                let underRole = above.first.map { isRoleHeading($0.text) } == true
+                // an officer signing for an organisation ("By:", an organisation above), or a witness
+                if let a = above.first, !underRole {
                     let al = a.text.lowercased()
-                    if al.contains("witness") || al.hasPrefix("by") || Self.looksLikeEntity(a.text.trimmingCharacters(in: CharacterSet(charactersIn: " :"))) { continue }
+                    if byLine || al.contains("witness") || al.hasPrefix("by") || Self.looksLikeEntity(a.text.trimmingCharacters(in: CharacterSet(charactersIn: " :"))) { continue }
                 }
                 if above.dropFirst().first.map({ $0.text.lowercased().contains("witness") }) == true { continue }
-                // the typed name below, when it is the same person
+                // the typed name below, when it is the same person; an officer's title below says they sign for an organisation
+                var titled = false
                 for b in neighbours(n, 1, c, 3) {
                     var typed = b.text.trimmingCharacters(in: .whitespaces)
                     if typed.lowercased().hasPrefix("name:") { typed = String(typed.dropFirst(5)).trimmingCharacters(in: .whitespaces) }
                     if Self.looksLikePerson(typed), typed.split(separator: " ").last?.lowercased() == name.split(separator: " ").last?.lowercased() {
                         name = typed
-                        break
+                        continue
                     }
+                    let lower = typed.lowercased()
+                    if ContractWords.officerTitles.contains(where: { lower.contains($0) }) { titled = true }
                 }
+                if titled, !underRole { continue }
                 guard Self.looksLikePerson(name), !out.contains(where: { Self.sameParty($0.0, name) }) else { continue }
                 out.append((name, l))
             }

@@ -33,12 +33,17 @@ enum ContractWords {
                                  "print", "typed", "its:", "attest", "notary", "president", "officer", "director", "secretary",
                                  "treasurer", "manager", "counsel", "partner", "chairman", "vice", "member", "representative",
                                  "accepted", "agreed", "acknowledged", "confirmed", "employee", "executive", "associate", "consultant",
-                                 "company", "sample", "do not sign", "address", "telephone", "facsimile", "email", "e-mail", "attention"]
+                                 "company", "sample", "do not sign", "party", "parties", "address", "telephone", "facsimile", "email", "e-mail", "attention"]
 
     /// Openings of a first-person or second-person agreement that name the other side: "As a condition of my employment
     /// with Dolby Laboratories, Inc., its subsidiaries ...", "As an associate of Ann Taylor, Inc. (the "Company")".
     static let employerCues = ["my employment with ", "your employment with ", "employment by ", "employed by ", "an associate of ",
                                "an employee of ", "in the employ of ", "as a consultant to ", "services to "]
+
+    /// Words of an officer's title under a signature ("Chairman & Chief Executive Officer"): that person signs for an
+    /// organisation, not for themselves.
+    static let officerTitles = ["chief", "officer", "president", "chairman", "director", "secretary", "treasurer", "manager",
+                                "partner", "counsel", "vice", "ceo", "cfo", "coo", "general manager", "title:", "its:"]
 
     /// Headings above an individual's signature: "EMPLOYEE:", "ASSOCIATE:", "Name of Employee".
     static let individualHeadings = ["employee", "executive", "associate", "consultant", "contractor", "individual", "officer",

@@ -21,6 +21,9 @@ import _SmoleTestSupport
         // a person's degree after the name
         ("This Agreement is entered into by and between Colm Farrell, M.D., an individual (“Consultant”) and Quayside Diagnostics, Inc., a Florida corporation (the “Company”).",
          ["Colm Farrell", "Quayside Diagnostics, Inc."]),
+        // a period inside a word is part of the name
+        ("This Agreement is made by and between NetWave.Com, Inc., a Florida corporation (the “Company”), and Ola Brink (“Consultant”).",
+         ["NetWave.Com, Inc.", "Ola Brink"]),
         // the organisation's divisions and affiliates after its name are not part of it
         ("This Agreement is made between Juniper Step, Inc., divisions, subsidiaries and affiliates (“Juniper”) and Roan Ellery (“Employee”).",
          ["Juniper Step, Inc.", "Roan Ellery"]),
@@ -184,6 +187,42 @@ extension PartiesBeyondThePreamble {
     }
 }
 
+extension PartiesBeyondThePreamble {
+    /// "By: /s/ Name" under a role heading ("SECOND PARTY") is that person signing for themselves; "SECOND PARTY" is
+    /// no party's name.
+    @Test func signerUnderARoleHeading() async throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let blocks: [Agreement.Block] = [
+            .heading("CONFIDENTIALITY AGREEMENT"), .gap,
+            .para("Second Party has been engaged by Quarry Search, Inc. and agrees to keep its information confidential."),
+            .para("1. This Agreement shall be governed by the laws of the State of Illinois."),
+            .para("IN WITNESS WHEREOF, the parties hereto have executed this agreement this 16th day of May, 2011."),
+            .line("QUARRY SEARCH, INC."), .gap, .columns("By:", "/s/ Lee Dunmore"), .gap, .gap,
+            .line("SECOND PARTY"), .gap, .columns("By:", "/s/ Otis R. Vale"),
+        ]
+        let path = try Agreement.pdf(dir, "second.pdf", blocks)
+        let o = try await Fixture.extract(path, "contract")
+        #expect(o["parties"] == .array(["QUARRY SEARCH, INC.", "Otis R. Vale"]))
+    }
+
+    /// A letter signed "Sincerely, /s/ Name" over an officer's title is signed for the organisation: that officer is no
+    /// party; the person who accepts it is.
+    @Test func officerSigningALetterIsNoParty() async throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let blocks: [Agreement.Block] = [
+            .line("November 4, 2013"), .gap, .line("Dear Ms. Hale:"), .gap,
+            .para("This letter sets out our agreement about your resignation and the confidentiality of information you hold. It shall be governed by the laws of the State of Missouri."),
+            .right("Sincerely,"), .right("/s/ Victor Amsel"), .right("Victor Amsel"), .right("Chairman & Chief Executive Officer"),
+            .line("ACCEPTED AND AGREED TO:"), .line("/s/ Greta L. Hale"), .line("Name: Greta L. Hale"),
+        ]
+        let path = try Agreement.pdf(dir, "resign.pdf", blocks)
+        let o = try await Fixture.extract(path, "contract")
+        let parties = (o["parties"]?.arrayValue ?? []).compactMap(\.stringValue)
+        #expect(parties.contains("Greta L. Hale"))
+        #expect(!parties.contains("Victor Amsel"))
+    }
+}
+
 @Suite struct TermsInEveryUnit {
     @Test(arguments: [
         ("This Agreement shall terminate ninety (90) days after the date hereof.", 3),
@@ -247,6 +286,10 @@ extension PartiesBeyondThePreamble {
         ("This Agreement shall he construed and enforced pursuant to the laws of The Commonwealth of Massachusetts, exclusive of its rules governing conflict of law.", "Massachusetts"),
         ("Marten Co., a corporation organized pursuant to the laws of Nevada, and Ibex LLC agree. This Agreement is governed by the laws of the State of Utah.", "Utah"),
         ("This Agreement shall be governed by the laws of the United States of America and the State of Delaware.", "Delaware"),
+        // words between "laws" and "of"
+        ("(c) This Agreement shall be governed by and in accordance with the laws and public policies of the State of Delaware.", "Delaware"),
+        // export control laws are not the agreement's law, though the clause says "subject to"
+        ("10. Export. Information may be subject to export controls under the laws of the United States. 12. General. This Agreement shall be construed in accordance with the laws of the State of California.", "California"),
         ("14. GOVERNING LAW. THIS AGREEMENT SHALL BE GOVERNED BY THE LAWS OF THE STATE OF NEW YORK WITHOUT REGARD TO CONFLICTS OF LAW.", "New York"),
         ("THIS AGREEMENT SHALL BE CONSTRUED UNDER THE LAWS OF ENGLAND AND WALES.", "England and Wales"),
     ])
