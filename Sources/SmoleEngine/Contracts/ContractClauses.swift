@@ -1,8 +1,16 @@
 import Foundation
 import SmoleCore
 
-/// Reading long agreements (SEC-filed NDAs, letter agreements): sentences and clause headings in the prose,
-/// every duration with the sentence it sits in, and the parties named above signature lines.
+/// Stage: reading long agreements (SEC-filed NDAs, letter agreements), for the contract resolvers in Contract.swift.
+///
+/// Input: the prose and layout lines. Output: durations with the sentence each sits in and the agreement's own term;
+/// page furniture; the parties a signature page or a letter's address names.
+///
+/// Order of evidence for the term: the end of the agreement or of its obligations ("shall terminate / expire N from the
+/// date hereof") > a period with the agreement as subject > a period under a "Term" heading; periods of
+/// non-solicitation, standstill, notice, renewal or payment, and survival counted from termination, lose.
+/// Order of evidence for a signature party: an organisation above "By:"; a person who signs "/s/" under no organisation,
+/// witness or "By:" (or under a role heading such as "EMPLOYEE:" / "SECOND PARTY"), with the typed name preferred.
 extension Extractor {
     /// A duration written in the prose ("two (2) years", "eighteen months", "24 months").
     struct Duration {

@@ -1,7 +1,23 @@
 import Foundation
 import SmoleCore
 
-/// Contract fields read from prose: title, parties from the preamble, dates, term, law, value.
+/// Stage: contract clause resolvers (one per contract field), after layout and parsing.
+///
+/// Input: the document's layout lines (page furniture removed) joined into running prose (`Prose`), and the schema's
+/// contract fields (`title`, `parties`, `effective_date`, `term_months`, `governing_law`, `total_value`).
+/// Output: one `Found` per field, with the line it was read from and a confidence.
+///
+/// Order of evidence, per field:
+/// - parties: the preamble's list ("by and between X and Y", "PARTIES:", "among X, Y and Z"); the organisation a
+///   first-person agreement names ("my employment with X"); the signature blocks (organisations above "By:", a full
+///   name replacing a short form, people who sign for themselves); a letter's addressee (ContractClauses.swift).
+/// - effective_date: a labelled date above the signatures; "effective when last signed" → the latest signature date;
+///   the date the agreement defines ("(the "Effective Date")"); a letter's date line; a cued preamble date
+///   ("dated as of", "this 3rd day of"); a date signed; a/b/yyyy order from `contractDayFirst`.
+/// - term_months: every duration (days, weeks, months, years) scored by its sentence (ContractClauses.swift).
+/// - governing_law: "governed by / construed in accordance with the laws of X" over any other "laws of X"; "X law governs".
+/// - title: a heading above the first paragraph, a letter's "Re:", or the preamble's name for the agreement.
+/// Word lists live in ContractWords.swift.
 extension Extractor {
     /// The document's prose as one string, with the line each character came from.
     struct Prose {
