@@ -24,6 +24,16 @@ import _SmoleTestSupport
         // a period inside a word is part of the name
         ("This Agreement is made by and between NetWave.Com, Inc., a Florida corporation (the “Company”), and Ola Brink (“Consultant”).",
          ["NetWave.Com, Inc.", "Ola Brink"]),
+        // "BETWEEN: ... AND: ..." headings in a deed
+        ("THIS AGREEMENT made this 1st day of June 2005 BETWEEN: ALDER VALE LIMITED, a company incorporated under the laws of England (“Alder”) AND: KITE RUN INC. (“Kite”).",
+         ["ALDER VALE LIMITED", "KITE RUN INC."]),
+        // the undersigned named after a comma; a person's title before the name; an address after "of"
+        ("This Agreement is made between the undersigned, Johnny Appleseed (“Employee”), and Acme Orchard Corp., an Ohio corporation (the “Company”).",
+         ["Johnny Appleseed", "Acme Orchard Corp."]),
+        ("This Agreement is entered into as of May 1, 2010 by and between Quill Networks, Inc. (“Quill”) and Ms. Jane Roe, an individual (“Roe”).",
+         ["Quill Networks, Inc.", "Jane Roe"]),
+        ("This Agreement is made between Acme Inc. of 1 Main Street, Waltham, MA 02451 and Beta Ltd. of 5 High Street, London.",
+         ["Acme Inc.", "Beta Ltd."]),
         // the organisation's divisions and affiliates after its name are not part of it
         ("This Agreement is made between Juniper Step, Inc., divisions, subsidiaries and affiliates (“Juniper”) and Roan Ellery (“Employee”).",
          ["Juniper Step, Inc.", "Roan Ellery"]),
@@ -40,6 +50,8 @@ import _SmoleTestSupport
         ("Waltham, MA 02451, Larkspur Devices, Inc.", "Larkspur Devices, Inc."),
         ("Greyfield Labs LLC please see Exhibit 10", "Greyfield Labs LLC"),
         ("Pia Novak, Ph.D.", "Pia Novak"),
+        ("Dr. Reddy's Laboratories Ltd.", "Dr. Reddy's Laboratories Ltd."),
+        ("Mr. Peter Hahn", "Peter Hahn"),
         ("“Tern Analytics Ltd”", "Tern Analytics Ltd"),
     ])
     func cleanedName(_ raw: String, _ name: String) {

@@ -163,7 +163,7 @@ extension Extractor {
                                                 "neither", "both", "either", "if", "for", "as", "we", "you", "they", "that", "there", "upon",
                                                 "unless", "except", "notwithstanding", "accordingly", "subject", "witnesseth", "recitals", "background"]
 
-    static let abbreviations: Set<String> = ["co", "inc", "ltd", "corp", "llc", "l.l.c", "n.v", "b.v", "s.a", "plc", "gmbh", "ag", "mr", "mrs", "dr", "no", "st", "s.r.l", "s.a.s", "e.v", "bros", "l.p", "l.l.p", "p.c", "s.p.a", "pty", "corp", "co", "n.a", "s.e", "ltda", "b.v.b.a"]
+    static let abbreviations: Set<String> = ["ms", "mrs", "co", "inc", "ltd", "corp", "llc", "l.l.c", "n.v", "b.v", "s.a", "plc", "gmbh", "ag", "mr", "mrs", "dr", "no", "st", "s.r.l", "s.a.s", "e.v", "bros", "l.p", "l.l.p", "p.c", "s.p.a", "pty", "corp", "co", "n.a", "s.e", "ltda", "b.v.b.a"]
 
     func partyEnd(_ s: [Character], from: Int, stopAtAnd: Bool, paragraphStarts: Set<Int> = []) -> Int {
         var i = from
@@ -193,6 +193,8 @@ extension Extractor {
                 if ContractWords.partyTails.contains(where: { rest.hasPrefix(" " + $0) }) { return i }
                 // "ASSET ACCEPTANCE CAPITAL CORP. a Delaware corporation": a description after the legal form, with no comma
                 if rest.hasPrefix(" a ") || rest.hasPrefix(" an "), Self.hasEntitySuffix(String(s[from..<i])) { return i }
+                // an address after the name: "Acme Inc. of 1 Main Street, Waltham"
+                if rest.hasPrefix(" of "), rest.dropFirst(4).first?.isNumber == true { return i }
             }
             if c == "," {
                 let rest = String(s[(i + 1)...].prefix(26)).lowercased()
@@ -252,7 +254,7 @@ extension Extractor {
     static func secondPartyStart(_ t: [Character], after e1: Int, allowComma: Bool = false) -> Int? {
         let limit = min(t.count, e1 + 400)
         guard e1 < limit else { return nil }
-        let conj = [" and ", " und ", " et ", " en "]
+        let conj = [" and ", " und ", " et ", " en ", " and:"]
         func conjAt(_ i: Int) -> Int? {
             for c in conj where i + c.count <= t.count && String(t[i..<(i + c.count)]).lowercased() == c { return c.count }
             return nil
@@ -394,7 +396,13 @@ extension Extractor {
         // quotes around the whole name, not a quoted part inside it
         if t.hasPrefix("“") && !t.dropFirst().contains("“") { t = String(t.dropFirst()) }
         if t.hasSuffix("”") && !t.contains("“") { t = String(t.dropLast()) }
-        for prefix in ["the undersigned ", "undersigned "] where t.lowercased().hasPrefix(prefix) { t = String(t.dropFirst(prefix.count)) }
+        for prefix in ["the undersigned, ", "the undersigned ", "undersigned, ", "undersigned "] where t.lowercased().hasPrefix(prefix) {
+            t = String(t.dropFirst(prefix.count)); break
+        }
+        // a person's title before the name: "Ms. Jane Roe" (not "Dr. Reddy's Laboratories Ltd.")
+        for h in ContractWords.honorifics where t.lowercased().hasPrefix(h + " ") && looksLikePerson(String(t.dropFirst(h.count + 1))) {
+            t = String(t.dropFirst(h.count + 1)); break
+        }
         // an address before the name ends with a postal code: "Waltham, MA 02451, Acme Corp."
         if let r = t.range(of: #"^.*\b(?:[A-Z]{2}|[A-Z][a-z]+)\.?\s+\d{5}(?:-\d{4})?,?\s+"#, options: .regularExpression), r.upperBound < t.endIndex {
             t = String(t[r.upperBound...])
