@@ -646,6 +646,78 @@ def nda22():
     return b
 
 
+# Kinds met in real filed agreements (issue 8): an employee's agreement in the first person signed by the employee; a
+# "PARTIES:" heading; a deed's date in words and a term in days; a letter to a person with its law clause in capitals
+# and a term in weeks; a description after the legal form with no comma, and a person's degree after the name.
+@doc("emp_01.pdf", {"title": "Employee Confidential Information and Invention Assignment Agreement",
+                    "parties": ["Tamarack Optics, Inc.", "Lucia M. Ferreira"], "effective_date": "2015-03-09", "governing_law": "California"})
+def emp01():
+    b = [("right", "Exhibit 10.12"), ("gap",), ("center", "EMPLOYEE CONFIDENTIAL INFORMATION AND INVENTION ASSIGNMENT AGREEMENT"), ("gap",),
+         ("para", "As a condition of my employment with Tamarack Optics, Inc., its subsidiaries, affiliates, successors or assigns "
+                  "(together, the \u201cCompany\u201d), and in consideration of my employment with the Company and my receipt of the "
+                  "compensation now and hereafter paid to me by the Company, I agree to the following provisions.")]
+    cl = [("Confidential Information", "I will hold in strictest confidence, both during my employment and for five (5) years "
+           "thereafter, all confidential information of the Company, and will not use it except for the benefit of the Company."),
+          ("Inventions", "I will promptly disclose to the Company all inventions I make during my employment and assign them to the "
+           "Company; I will not solicit any employee of the Company for twelve (12) months after my employment ends."),
+          ("Governing Law", "This Agreement will be governed by the laws of the State of California.")]
+    b += numbered(cl)
+    b += [("gap",), ("sig", "Date: 3/9/2015", "/s/ Lucia Ferreira"), ("sig", "", "Signature"), ("gap",), ("sig", "", "LUCIA M. FERREIRA"),
+          ("sig", "", "Name of Employee (typed or printed)"), ("gap",), ("left", "ACKNOWLEDGED AND AGREED:"), ("left", "Tamarack Optics, Inc."),
+          ("left", "/s/ Warren Ostby"), ("gap",), ("left", "Witness:"), ("left", "/s/ Ines Morales")]
+    return b
+
+
+@doc("nda_parties.htm", {"title": "Non-Circumvention and Non-Disclosure Agreement", "parties": ["Gannet Rail Logistics, LLC", "Ottoline Energy Ltd."],
+                         "effective_date": "2004-06-21", "term_months": 6, "governing_law": "Pennsylvania"}, fmt="html")
+def nda_parties():
+    b = [("center", "NON-CIRCUMVENTION AND NON-DISCLOSURE AGREEMENT"), ("gap",), ("left", "PARTIES:"),
+         ("left", "Gannet Rail Logistics, LLC, having offices at 9 Ferry Street, Erie, PA 16501 (\u201cGannet\u201d)"), ("left", "and"),
+         ("left", "Ottoline Energy Ltd., a company registered in Alberta (\u201cOttoline\u201d)."), ("gap",),
+         ("para", "This Agreement is made this twenty-first day of June, 2004. The parties wish to exchange information about "
+                  "sources of supply and agree as follows.")]
+    cl = boilerplate(variant=0)
+    cl.append(("Term", "This Agreement shall terminate one hundred eighty (180) days after the date hereof, and the Recipient shall "
+               "return all Confidential Information within thirty (30) days after termination."))
+    cl.append(("Law", "This Agreement shall be construed and enforced pursuant to the laws of the Commonwealth of Pennsylvania."))
+    b += numbered(cl)
+    b += sig("GANNET RAIL LOGISTICS, LLC", "OTTOLINE ENERGY LTD.", ("Ruth Adeyemi", "Colin Marsh"))
+    return b
+
+
+@doc("letter_person.txt", {"title": "Confidentiality Agreement", "parties": ["Brightwell Mining Corp.", "Anders Kjellberg"],
+                           "effective_date": "2012-10-02", "term_months": 12, "governing_law": "Texas"}, fmt="txt")
+def letter_person():
+    b = [("center", "BRIGHTWELL MINING CORP."), ("center", "700 Louisiana Street, Houston, Texas 77002"), ("gap",), ("left", "October 2, 2012"),
+         ("gap",), ("left", "PERSONAL AND CONFIDENTIAL"), ("left", "Mr. Anders Kjellberg"), ("left", "12 Birch Lane"), ("left", "Austin, TX 78701"),
+         ("gap",), ("left", "Re: Confidentiality Agreement"), ("gap",), ("left", "Dear Mr. Kjellberg:"), ("gap",),
+         ("para", "In connection with your review of a possible consulting engagement with Brightwell Mining Corp. (the \u201cCompany\u201d), "
+                  "the Company will make available to you certain information. You agree as follows.")]
+    cl = boilerplate(recipient="you", discloser="the Company", variant=1)
+    cl.append(("Term", "This letter agreement shall expire fifty-two (52) weeks after the date hereof."))
+    cl.append(("Governing Law", "THIS LETTER AGREEMENT SHALL BE GOVERNED BY THE LAWS OF THE STATE OF TEXAS WITHOUT REGARD TO ITS CONFLICT OF LAWS RULES."))
+    b += numbered(cl, style="{n}. ")
+    b += [("left", "Very truly yours,"), ("left", "BRIGHTWELL MINING CORP."), ("left", "By: /s/ Hannah Cole"), ("left", "Name: Hannah Cole"),
+          ("gap",), ("left", "Accepted and agreed:"), ("left", "/s/ Anders Kjellberg")]
+    return b
+
+
+@doc("consult_01.pdf", {"title": "Consulting and Confidentiality Agreement", "parties": ["HOLLIS RIDGE MEDICAL CORP.", "Ravi Sandhu"],
+                        "effective_date": "2011-01-06", "term_months": 18, "governing_law": "Florida"})
+def consult01():
+    b = [("center", "CONSULTING AND CONFIDENTIALITY AGREEMENT"), ("gap",),
+         ("para", "This Consulting and Confidentiality Agreement is made and entered as of January 6, 2011, between HOLLIS RIDGE "
+                  "MEDICAL CORP. a Florida corporation (the \u201cCompany\u201d), and Ravi Sandhu, M.D., an individual who resides at the "
+                  "address set forth on the signature page hereof (\u201cConsultant\u201d).")]
+    cl = boilerplate(recipient="the Consultant", discloser="the Company", variant=0)
+    cl.append(("Term", "Unless terminated earlier, this Agreement shall remain in effect for eighteen (18) months from the date hereof. "
+               "Either party may terminate it on sixty (60) days\u2019 prior written notice."))
+    cl.append(("Governing Law", "This Agreement shall be governed by the laws of the State of Florida."))
+    b += numbered(cl)
+    b += sig("HOLLIS RIDGE MEDICAL CORP.", "CONSULTANT", ("Elena Brooks", "Ravi Sandhu"))
+    return b
+
+
 def main():
     if len(sys.argv) != 2:
         print(__doc__, file=sys.stderr)

@@ -1,8 +1,16 @@
 import Foundation
 import SmoleCore
 
-/// Reading long agreements (SEC-filed NDAs, letter agreements): sentences and clause headings in the prose,
-/// every duration with the sentence it sits in, and the parties named above signature lines.
+/// Stage: reading long agreements (SEC-filed NDAs, letter agreements), for the contract resolvers in Contract.swift.
+///
+/// Input: the prose and layout lines. Output: durations with the sentence each sits in and the agreement's own term;
+/// page furniture; the parties a signature page or a letter's address names.
+///
+/// Order of evidence for the term: the end of the agreement or of its obligations ("shall terminate / expire N from the
+/// date hereof") > a period with the agreement as subject > a period under a "Term" heading; periods of
+/// non-solicitation, standstill, notice, renewal or payment, and survival counted from termination, lose.
+/// Order of evidence for a signature party: an organisation above "By:"; a person who signs "/s/" under no organisation,
+/// witness or "By:" (or under a role heading such as "EMPLOYEE:" / "SECOND PARTY"), with the typed name preferred.
 extension Extractor {
     /// A duration written in the prose ("two (2) years", "eighteen months", "24 months").
     struct Duration {
@@ -25,6 +33,15 @@ extension Extractor {
         }
         let monthUnits: Set<String> = ["month", "months", "monate", "monaten", "monat", "mois", "maanden", "maand"]
         let yearUnits: Set<String> = ["year", "years", "jahre", "jahren", "jahr", "ans", "année", "années", "jaar", "jaren"]
+        let weekUnits: Set<String> = ["week", "weeks", "wochen", "woche", "semaine", "semaines", "weken", "week"]
+        let dayUnits: Set<String> = ["day", "days", "tage", "tagen", "jours", "jour", "dagen", "dag"]
+        /// Days as whole months, when they are close to a whole number of months (90 days, 180 days, 365 days, 26 weeks);
+        /// 45 days or 8 weeks are not.
+        func wholeMonths(days: Int) -> Int? {
+            let m = (Double(days) / 30.4375).rounded()
+            guard m >= 1, abs(Double(days) - m * 30.4375) <= 0.05 * Double(days) + 1.5 else { return nil }
+            return Int(m)
+        }
         var out: [Duration] = []
         let ordinals = ["first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
                         "tenth": 10, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "6th": 6, "7th": 7, "8th": 8, "9th": 9, "10th": 10]
@@ -34,16 +51,18 @@ extension Extractor {
                 out.append(Duration(months: n * 12, start: words[k - 1].1, end: w.2))
                 continue
             }
-            // "a three-year period", "the 24-month anniversary", "(2)-year"
-            if let dash = w.0.lastIndex(of: "-"), w.0[w.0.index(after: dash)...] == "year" || w.0[w.0.index(after: dash)...] == "month" {
+            // "a three-year period", "the 24-month anniversary", "(2)-year", "a 90-day period"
+            if let dash = w.0.lastIndex(of: "-") {
+                let tail = w.0[w.0.index(after: dash)...]
                 let head = String(w.0[..<dash])
-                if let n = Int(head) ?? Parse.wordNumber(head), n > 0, n < 100 {
-                    out.append(Duration(months: n * (w.0.hasSuffix("year") ? 12 : 1), start: w.1, end: w.2))
+                if ["year", "month", "week", "day"].contains(tail), let n = Int(head) ?? Parse.wordNumber(head), n > 0, n < 1000 {
+                    let months: Int? = tail == "year" ? n * 12 : tail == "month" ? n : wholeMonths(days: tail == "week" ? n * 7 : n)
+                    if let months, months < 1200 { out.append(Duration(months: months, start: w.1, end: w.2)) }
                 }
                 continue
             }
-            let unit = monthUnits.contains(w.0) ? 1 : yearUnits.contains(w.0) ? 12 : 0
-            guard unit > 0 else { continue }
+            let unit = monthUnits.contains(w.0) ? 1 : yearUnits.contains(w.0) ? 12 : weekUnits.contains(w.0) ? -7 : dayUnits.contains(w.0) ? -1 : 0
+            guard unit != 0 else { continue }
             let prev = words[k - 1]
             // the number must be right before the unit: "two (2) years", "24 months", "twenty-four months"
             let gap = String(t[prev.2..<w.1]).trimmingCharacters(in: .whitespaces)
@@ -57,8 +76,10 @@ extension Extractor {
             } else {
                 n = Parse.wordNumber(prev.0)
             }
-            guard let n, n > 0, n < 100 else { continue }
-            out.append(Duration(months: n * unit, start: start, end: w.2))
+            guard let n, n > 0, n < (unit > 0 ? 100 : 1000) else { continue }
+            // days and weeks count when they make whole months ("ninety (90) days", "fifty-two weeks")
+            guard let months = unit > 0 ? n * unit : wholeMonths(days: n * -unit) else { continue }
+            out.append(Duration(months: months, start: start, end: w.2))
         }
         return out
     }
@@ -74,7 +95,8 @@ extension Extractor {
             if p.paragraphStarts.contains(i) { starts.append(i) }
             if (t[i] == "." || t[i] == ":") && t[i + 1] == " " {
                 let next = t[i + 2]
-                if next.isUppercase || next.isNumber || next == "(" || next == "“" || next == "\"" {
+                // "except: (i) ..." and "assist others to): (i) acquire ..." go on; ". (b)" starts anew
+                if next.isUppercase || next.isNumber || (next == "(" && t[i] == ".") || next == "“" || next == "\"" {
                     var k = i - 1
                     while k >= 0, t[k].isLetter || t[k] == "." { k -= 1 }
                     let word = String(t[(k + 1)..<i]).lowercased()
@@ -119,7 +141,13 @@ extension Extractor {
         let starts = Self.sentenceStarts(p)
         let subjects = ["this agreement", "this letter agreement", "the agreement", "this letter", "this nda", "this contract",
                         "the term", "term of this", "initial term", "hereunder", "dieser vertrag", "diese vereinbarung",
-                        "le présent contrat", "deze overeenkomst"]
+                        "le présent contrat", "deze overeenkomst", "obligations"]
+        // the verbs that end an agreement or its obligations: "shall terminate", "shall expire", "remain in effect until"
+        let endVerbs = ["expire", "terminate", "remain in", "remains in", "continue in", "in force", "in effect", " end ", "cease"]
+        // a duration counted from the start ("seven (7) years from the Effective Date"), not from termination
+        let fromStart = ["from the date", "from the effective date", "after the effective date", "after the date", "following the date",
+                         "of the date hereof", "from the execution", "of the effective date", "hereof", "of this agreement", "of this letter"]
+        let headingWords: Set<String> = ["term", "duration", "expiration", "survival", "period", "termination", "laufzeit", "durée", "looptijd"]
         let verbs = ["term", "expir", "period", "anniversary", "remain in", "remains in", "continue", "in force", "in effect", "duration", "survive", "valid",
                      "laufzeit", "durée", "looptijd"]
         let unrelated = ["solicit", "standstill", "hire", "employ", "acquire", "securities", "voting", "retain", "retention",
@@ -141,10 +169,25 @@ extension Extractor {
                     near = String(near[..<cut])
                 }
             }
+            // an exception before the duration is another clause's business: "Your obligations, except: (i) the obligations
+            // with respect to information retained ..., shall terminate two (2) years from the date hereof"
+            let relStart = max(0, min(near.count, d.start - s.start))
+            var lead = String(near.prefix(relStart))
+            if let ex = lead.range(of: "except"), let verb = lead.range(of: " shall ", options: .backwards, range: ex.upperBound..<lead.endIndex) {
+                lead.removeSubrange(ex.lowerBound..<verb.lowerBound)
+            }
+            near = lead + near.dropFirst(relStart)
+            let fromHere = String(t[d.end..<min(t.count, d.end + 40)]).lowercased()
+            let anchored = fromStart.contains { fromHere.contains($0) } || lower.contains("anniversary")
             var score = 0
             let hasVerb = verbs.contains { near.contains($0) }
-            if hasVerb && subjects.contains(where: { lower.contains($0) }) { score += 3 } else if hasVerb { score += 1 }
-            if ["term", "duration", "expiration", "survival", "period", "laufzeit", "durée", "looptijd"].contains(where: { s.heading.contains($0) }) { score += 2 }
+            let hasSubject = subjects.contains(where: { lower.contains($0) })
+            let ends = endVerbs.contains { near.contains($0) }
+            if hasVerb && hasSubject { score += ends ? 4 : 3 } else if hasVerb { score += 1 }
+            // the confidentiality obligations' own end, counted from the start, outlasts a period for disclosures
+            if ends, anchored, near.contains("obligations") { score += 1 }
+            let headingSet = Set(s.heading.split(whereSeparator: { !$0.isLetter }).map(String.init))
+            if !headingSet.isDisjoint(with: headingWords) { score += 2 }
             if unrelated.contains(where: { near.contains($0) || s.heading.contains($0) }) { score -= 5 }
             // a notice period: "on three (3) months' notice", "six months prior written notice"
             var right = String(t[d.end..<min(t.count, d.end + 25)]).lowercased()
@@ -154,7 +197,7 @@ extension Extractor {
             let left = String(t[max(s.start, d.start - 40)..<d.start]).lowercased()
             if ["renew", "successive", "payable", "install", "invoice"].contains(where: { left.contains($0) })
                 || ["-year renewal", " renewal", " installment"].contains(where: { right.hasPrefix($0) }) { score -= 5 }
-            if afterEnd.contains(where: { near.contains($0) }) { score -= 2 }
+            if afterEnd.contains(where: { near.contains($0) }), !anchored { score -= 2 }
             if score >= 1, best == nil || score > best!.score { best = (score, d) }
         }
         guard let b = best else { return nil }
@@ -205,6 +248,9 @@ extension Extractor {
                     "via ", "attn", "by email", "by hand", "by courier", "execution", "draft"] where lower.contains(bad) { return false }
         if hasEntitySuffix(s) { return true }
         let letters = s.filter(\.isLetter)
+        // "AUTHORIZED PERSON", "AUTHORIZED SIGNATORY", "EMPLOYEE SIGNATURE": words of the block, not a name
+        if ContractWords.signatureWords.contains(where: { w in words.contains { $0.lowercased().trimmingCharacters(in: .punctuationCharacters) == w } })
+            || lower.contains("person") { return false }
         return words.count >= 2 && letters.count >= 4 && letters.allSatisfy(\.isUppercase)
     }
 
@@ -244,6 +290,119 @@ extension Extractor {
         return out
     }
 
+    /// Whether `short` is a short form of `long`: its leading words ("Sears" of "SEARS, ROEBUCK AND CO.", "ANN TAYLOR" of
+    /// "Ann Taylor, Inc."), when `long` is the fuller organisation name.
+    static func shortForm(_ short: String, of long: String) -> Bool {
+        func words(_ s: String) -> [String] {
+            s.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init)
+        }
+        let a = words(short), b = words(long)
+        guard !a.isEmpty, a.count < b.count, !hasEntitySuffix(short), hasEntitySuffix(long) else { return false }
+        return Array(b.prefix(a.count)) == a
+    }
+
+    /// The organisation a first-person or second-person agreement names: "my employment with X", "an associate of X",
+    /// read in the first part of the document.
+    func employerNamed(_ p: Prose) -> (name: String, line: Line)? {
+        let t = p.text
+        var best: (Int, String)? = nil
+        for cue in ContractWords.employerCues {
+            guard let k = Self.find(cue, in: p), k < 2500, best == nil || k < best!.0 else { continue }
+            let start = k + cue.count
+            let e = partyEnd(t, from: start, stopAtAnd: true, paragraphStarts: p.paragraphStarts)
+            let name = cleanParty(String(t[start..<e]))
+            guard Self.isPartyName(name), Self.looksLikeEntity(name) else { continue }
+            best = (k, name)
+        }
+        return best.map { ($0.1, layout.lines[p.line(at: $0.0)]) }
+    }
+
+    /// People who sign for themselves: a "/s/ Name" that no "By:" introduces and no organisation or "Witness" heads, or
+    /// a name under a heading such as "EMPLOYEE:" or above "Name of Employee". The name typed under the signature
+    /// ("RAY M. DOLBY" under "/s/ RAY DOLBY") is preferred to the signed one.
+    func signatureIndividuals() -> [(name: String, line: Line)] {
+        let lines = layout.lines
+        var out: [(String, Line)] = []
+        func cell(in l: Line, near c: Cell) -> Cell? {
+            l.cells.min { abs($0.center - c.center) < abs($1.center - c.center) }.flatMap { abs($0.center - c.center) < 30 || l.cells.count == 1 ? $0 : nil }
+        }
+        func neighbours(_ n: Int, _ step: Int, _ c: Cell, _ count: Int) -> [(text: String, line: Line)] {
+            var got: [(text: String, line: Line)] = []
+            var k = n + step
+            while k >= 0, k < lines.count, got.count < count, abs(k - n) <= count + 2 {
+                if !lines[k].isBlank, let x = cell(in: lines[k], near: c) { got.append((x.text, lines[k])) }
+                k += step
+            }
+            return got
+        }
+        for (n, l) in lines.enumerated() where !l.isBlank {
+            for (ci, c) in l.cells.enumerated() {
+                var text = c.text.trimmingCharacters(in: .whitespaces)
+                // a heading for the person who signs ("Executive:", "EMPLOYEE", "Name of Employee"), then the name below it
+                let heading = text.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: " :"))
+                if ContractWords.individualHeadings.contains(heading) {
+                    for b in neighbours(n, 1, c, 3) {
+                        var typed = b.text.trimmingCharacters(in: .whitespaces)
+                        if typed.lowercased().hasPrefix("by") || typed.lowercased().hasPrefix("/s/") { continue }
+                        if typed.lowercased().hasPrefix("name:") { typed = String(typed.dropFirst(5)).trimmingCharacters(in: .whitespaces) }
+                        if typed.allSatisfy({ $0 == "_" || $0 == " " }) { continue }
+                        if Self.looksLikePerson(typed), !out.contains(where: { Self.sameParty($0.0, typed) }) { out.append((typed, b.line)) }
+                        break
+                    }
+                    continue
+                }
+                // "By: /s/ Name" signs for whatever the heading above names
+                let byLine = text.lowercased().hasPrefix("by") || l.cells[..<ci].contains { $0.text.lowercased().hasPrefix("by") }
+                if text.lowercased().hasPrefix("by"), let r = text.range(of: "/s/") { text = String(text[r.lowerBound...]) }
+                guard text.lowercased().hasPrefix("/s/") else { continue }
+                // "/s/      RAY DOLBY": the mark and the name may fall in cells of their own
+                if text.count == 3, ci + 1 < l.cells.count { text += " " + l.cells[ci + 1].text }
+                var name = String(text.dropFirst(3)).trimmingCharacters(in: .whitespaces)
+                let above = neighbours(n, -1, c, 2)
+                func isRoleHeading(_ s: String) -> Bool {
+                    let h = s.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: " :“”\""))
+                    return ContractWords.individualHeadings.contains(h) || h.hasSuffix(" party")
+                }
+                let underRole = above.first.map { isRoleHeading($0.text) } == true
+                // an officer signing for an organisation ("By:", an organisation above), or a witness
+                if let a = above.first, !underRole {
+                    let al = a.text.lowercased()
+                    if byLine || al.contains("witness") || al.hasPrefix("by") || Self.looksLikeEntity(a.text.trimmingCharacters(in: CharacterSet(charactersIn: " :"))) { continue }
+                }
+                if above.dropFirst().first.map({ $0.text.lowercased().contains("witness") }) == true { continue }
+                // the typed name below, when it is the same person; an officer's title below says they sign for an organisation
+                var titled = false
+                for b in neighbours(n, 1, c, 3) {
+                    var typed = b.text.trimmingCharacters(in: .whitespaces)
+                    if typed.lowercased().hasPrefix("name:") { typed = String(typed.dropFirst(5)).trimmingCharacters(in: .whitespaces) }
+                    if Self.looksLikePerson(typed), typed.split(separator: " ").last?.lowercased() == name.split(separator: " ").last?.lowercased() {
+                        name = typed
+                        continue
+                    }
+                    let lower = typed.lowercased()
+                    if ContractWords.officerTitles.contains(where: { lower.contains($0) }) { titled = true }
+                }
+                if titled, !underRole { continue }
+                guard Self.looksLikePerson(name), !out.contains(where: { Self.sameParty($0.0, name) }) else { continue }
+                out.append((name, l))
+            }
+        }
+        return out
+    }
+
+    /// Whether `s` reads as a person's name: two to five words, each capitalised or an initial, no legal form and no word
+    /// of a signature block ("Authorized Person", "Title").
+    static func looksLikePerson(_ s: String) -> Bool {
+        let words = s.split(separator: " ")
+        guard words.count >= 2, words.count <= 5, !hasEntitySuffix(s) else { return false }
+        for w in words {
+            let bare = w.trimmingCharacters(in: CharacterSet(charactersIn: ".,"))
+            guard let f = bare.first, f.isUppercase, bare.allSatisfy({ $0.isLetter || $0 == "-" || $0 == "'" || $0 == "’" || $0 == "." }) else { return false }
+            if ContractWords.signatureWords.contains(bare.lowercased()) { return false }
+        }
+        return true
+    }
+
     /// A letter agreement's addressee: the organisation named between the letter's date and "Re:" / "Dear ..." /
     /// "Ladies and Gentlemen:".
     func letterAddressee() -> (name: String, line: Line)? {
@@ -261,6 +420,14 @@ extension Extractor {
             let t = l.text.trimmingCharacters(in: .whitespaces)
             if Self.looksLikeEntity(t) { return (t, l) }
         }
+        // a letter to a person: the name whose surname the salutation repeats ("Mr. Alan Reyes" ... "Dear Mr. Reyes:")
+        guard let dear = lines.first(where: { $0.text.trimmingCharacters(in: .whitespaces).lowercased().hasPrefix("dear ") }),
+              let surname = dear.text.split(whereSeparator: { !$0.isLetter && $0 != "-" }).last.map({ $0.lowercased() }) else { return nil }
+        for l in lines[(dated + 1)..<open] where !l.isBlank {
+            var t = l.text.trimmingCharacters(in: .whitespaces)
+            for h in ContractWords.honorifics where t.lowercased().hasPrefix(h + " ") { t = String(t.dropFirst(h.count + 1)); break }
+            if Self.looksLikePerson(t), t.split(separator: " ").last.map({ $0.lowercased() }) == surname { return (t, l) }
+        }
         return nil
     }
 
@@ -276,9 +443,7 @@ extension Extractor {
     static func isPartyName(_ s: String) -> Bool {
         let lower = s.lowercased()
         guard let f = s.first, f.isUppercase || f.isNumber, s.count >= 2 else { return false }
-        let roles: Set<String> = ["you", "we", "us", "the company", "company", "the parties", "the undersigned", "recipient", "the recipient",
-                                  "discloser", "the discloser", "each party", "the parties hereto", "parties"]
-        return !roles.contains(lower)
+        return !ContractWords.roles.contains(lower)
     }
 
     // MARK: kind of contract

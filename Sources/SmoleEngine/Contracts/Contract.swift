@@ -1,7 +1,23 @@
 import Foundation
 import SmoleCore
 
-/// Contract fields read from prose: title, parties from the preamble, dates, term, law, value.
+/// Stage: contract clause resolvers (one per contract field), after layout and parsing.
+///
+/// Input: the document's layout lines (page furniture removed) joined into running prose (`Prose`), and the schema's
+/// contract fields (`title`, `parties`, `effective_date`, `term_months`, `governing_law`, `total_value`).
+/// Output: one `Found` per field, with the line it was read from and a confidence.
+///
+/// Order of evidence, per field:
+/// - parties: the preamble's list ("by and between X and Y", "PARTIES:", "among X, Y and Z"); the organisation a
+///   first-person agreement names ("my employment with X"); the signature blocks (organisations above "By:", a full
+///   name replacing a short form, people who sign for themselves); a letter's addressee (ContractClauses.swift).
+/// - effective_date: a labelled date above the signatures; "effective when last signed" → the latest signature date;
+///   the date the agreement defines ("(the "Effective Date")"); a letter's date line; a cued preamble date
+///   ("dated as of", "this 3rd day of"); a date signed; a/b/yyyy order from `contractDayFirst`.
+/// - term_months: every duration (days, weeks, months, years) scored by its sentence (ContractClauses.swift).
+/// - governing_law: "governed by / construed in accordance with the laws of X" over any other "laws of X"; "X law governs".
+/// - title: a heading above the first paragraph, a letter's "Re:", or the preamble's name for the agreement.
+/// Word lists live in ContractWords.swift.
 extension Extractor {
     /// The document's prose as one string, with the line each character came from.
     struct Prose {
@@ -147,7 +163,7 @@ extension Extractor {
                                                 "neither", "both", "either", "if", "for", "as", "we", "you", "they", "that", "there", "upon",
                                                 "unless", "except", "notwithstanding", "accordingly", "subject", "witnesseth", "recitals", "background"]
 
-    static let abbreviations: Set<String> = ["co", "inc", "ltd", "corp", "llc", "l.l.c", "n.v", "b.v", "s.a", "plc", "gmbh", "ag", "mr", "mrs", "dr", "no", "st", "s.r.l", "s.a.s", "e.v", "bros", "l.p", "l.l.p", "p.c", "s.p.a", "pty", "corp", "co", "n.a", "s.e", "ltda", "b.v.b.a"]
+    static let abbreviations: Set<String> = ["ms", "mrs", "co", "inc", "ltd", "corp", "llc", "l.l.c", "n.v", "b.v", "s.a", "plc", "gmbh", "ag", "mr", "mrs", "dr", "no", "st", "s.r.l", "s.a.s", "e.v", "bros", "l.p", "l.l.p", "p.c", "s.p.a", "pty", "corp", "co", "n.a", "s.e", "ltda", "b.v.b.a"]
 
     func partyEnd(_ s: [Character], from: Int, stopAtAnd: Bool, paragraphStarts: Set<Int> = []) -> Int {
         var i = from
@@ -163,23 +179,31 @@ extension Extractor {
                 if k < s.count, s[k - 1] == "." || s[k] == ")" { return i }
                 if k >= s.count { return i }
             }
-            if c == "(" || c == "“" || c == "\"" && depth == 0 && i > from + 1 && s[i - 1] == " " { return i }
+            if c == "(" { return i }
+            // a quoted defined name ends the party ("Acme “Acme”"), but a quoted part of the name does not:
+            // Open Joint Stock Company “Vimpel-Communications”, an open joint stock company
+            if c == "“" || c == "\"" && i > from + 1 && s[i - 1] == " " {
+                guard let close = Self.quotedPartOfName(s, open: i) else { return i }
+                i = close + 1
+                continue
+            }
             // "Regent Group, Inc. together with its subsidiaries (the "Recipient")": the group is not the name
             if c == " ", i > from {
                 let rest = String(s[i..<min(s.count, i + 26)]).lowercased()
-                if rest.hasPrefix(" together with") || rest.hasPrefix(" on behalf of itself") || rest.hasPrefix(" and its subsidiaries")
-                    || rest.hasPrefix(" and its affiliates") || rest.hasPrefix(" and/or") { return i }
+                if ContractWords.partyTails.contains(where: { rest.hasPrefix(" " + $0) }) { return i }
+                // "ASSET ACCEPTANCE CAPITAL CORP. a Delaware corporation": a description after the legal form, with no comma
+                if rest.hasPrefix(" a ") || rest.hasPrefix(" an "), Self.hasEntitySuffix(String(s[from..<i])) { return i }
+                // an address after the name: "Acme Inc. of 1 Main Street, Waltham"
+                if rest.hasPrefix(" of "), rest.dropFirst(4).first?.isNumber == true { return i }
             }
             if c == "," {
-                let rest = String(s[(i + 1)...].prefix(14)).lowercased()
-                if rest.hasPrefix(" a ") || rest.hasPrefix(" an ") || rest.hasPrefix(" having") || rest.hasPrefix(" with ") || rest.hasPrefix(" located")
-                    || rest.hasPrefix(" whose") || rest.hasPrefix(" hereinafter") || rest.hasPrefix(" organized") || rest.hasPrefix(" incorporated")
-                    || rest.hasPrefix(" registered") || rest.hasPrefix(" each") || rest.hasPrefix(" and ") || rest.hasPrefix(" represented") {
-                    // "X, Inc., a Delaware corporation": the comma before "a" ends it
-                    return i
-                }
+                let rest = String(s[(i + 1)...].prefix(26)).lowercased()
+                // "X, Inc., a Delaware corporation": the comma before "a" ends it; "Escalade, Incorporated" does not
+                if ContractWords.partyCommaTails.contains(where: { rest.hasPrefix(" " + $0) }) { return i }
             }
             if c == ";" || c == ":" { return i }
+            // a period inside a word ("NetTalk.com, Inc.") ends nothing
+            if c == ".", i + 1 < s.count, s[i + 1].isLetter, i > from, s[i - 1].isLetter { i += 1; continue }
             if c == "." {
                 // a sentence end, unless an abbreviation ("Co.", "Inc.") or an initial
                 var k = i - 1
@@ -230,7 +254,7 @@ extension Extractor {
     static func secondPartyStart(_ t: [Character], after e1: Int, allowComma: Bool = false) -> Int? {
         let limit = min(t.count, e1 + 400)
         guard e1 < limit else { return nil }
-        let conj = [" and ", " und ", " et ", " en "]
+        let conj = [" and ", " und ", " et ", " en ", " and:"]
         func conjAt(_ i: Int) -> Int? {
             for c in conj where i + c.count <= t.count && String(t[i..<(i + c.count)]).lowercased() == c { return c.count }
             return nil
@@ -290,11 +314,14 @@ extension Extractor {
         let limit = max(3000, t.count / 3)
         var places: [(at: Int, key: String)] = []
         for key in ["by and between ", "by and among ", "between or among ", "between ", "between:", "among ", "entered into by ", "made by ",
-                    "zwischen ", "entre ", "tussen "] {
+                    "zwischen ", "entre ", "tussen ", "parties:"] {
             var from = 0
             while places.count < 40, let k = Self.find(key, in: p, from: from), k < limit {
-                places.append((k, key))
                 from = k + 1
+                // "PARTIES:" as a heading at the start of a line, not "the parties:" in a sentence
+                // (the space that joins two lines carries the later line's index, so look one character further back)
+                if key == "parties:", k > 1, p.lineAt[k - 2] == p.lineAt[k] { continue }
+                places.append((k, key))
             }
         }
         places.sort { $0.at < $1.at || ($0.at == $1.at && $0.key.count > $1.key.count) }
@@ -326,10 +353,26 @@ extension Extractor {
             }
             if !parties.isEmpty, named.isEmpty { named = parties; at = layout.lines[p.line(at: k)] }
         }
-        // Signature blocks: the names above "By:" lines
-        for s in signatureParties() where !named.contains(where: { Self.sameParty($0, s.name) }) {
+        // A first-person or second-person agreement names only the other side: "As a condition of my employment with
+        // Dolby Laboratories, Inc., its subsidiaries ...", "As an associate of Ann Taylor, Inc. (the "Company")"
+        if named.isEmpty, let e = employerNamed(p) {
+            named.append(e.name)
+            at = e.line
+        }
+        // Signature blocks: the organisations above "By:" lines. One that spells out a short name the preamble used
+        // ("between Sears and me" / "SEARS, ROEBUCK AND CO.") replaces it.
+        for s in signatureParties() {
+            if let i = named.firstIndex(where: { Self.shortForm($0, of: s.name) }) { named[i] = s.name; continue }
+            if named.contains(where: { Self.sameParty($0, s.name) }) { continue }
             named.append(s.name)
             if at == nil { at = s.line }
+        }
+        // the individuals who sign for themselves (an employee, a consultant), when the preamble does not name them
+        if named.count < 2 {
+            for s in signatureIndividuals() where !named.contains(where: { Self.sameParty($0, s.name) }) {
+                named.append(s.name)
+                if at == nil { at = s.line }
+            }
         }
         // a letter agreement signed by one side only: the addressee is the other
         if named.count < 2, let a = letterAddressee(), !named.contains(where: { Self.sameParty($0, a.name) }) {
@@ -340,10 +383,53 @@ extension Extractor {
         return Found(value: .array(named.map { .string($0) }), line: line, confidence: named.count >= 2 ? 0.7 : 0.4)
     }
 
+    /// A party's name as printed, alone: no "the undersigned" before it, no address before it ("Waltham, MA 02451,
+    /// Acme Inc."), no degree after a person's name ("Maher Albitar, M.D."), no cross-reference after it ("please see
+    /// Exhibit 10").
     func cleanParty(_ s: String) -> String {
-        var t = s.trimmingCharacters(in: CharacterSet(charactersIn: " ,;:\"“”'"))
-        for prefix in ["the undersigned ", "undersigned "] where t.lowercased().hasPrefix(prefix) { t = String(t.dropFirst(prefix.count)) }
+        Self.cleanPartyName(s)
+    }
+
+    static func cleanPartyName(_ s: String) -> String {
+        let trim = CharacterSet(charactersIn: " ,;:\"'")
+        var t = s.trimmingCharacters(in: trim)
+        // quotes around the whole name, not a quoted part inside it
+        if t.hasPrefix("“") && !t.dropFirst().contains("“") { t = String(t.dropFirst()) }
+        if t.hasSuffix("”") && !t.contains("“") { t = String(t.dropLast()) }
+        for prefix in ["the undersigned, ", "the undersigned ", "undersigned, ", "undersigned "] where t.lowercased().hasPrefix(prefix) {
+            t = String(t.dropFirst(prefix.count)); break
+        }
+        // a person's title before the name: "Ms. Jane Roe" (not "Dr. Reddy's Laboratories Ltd.")
+        for h in ContractWords.honorifics where t.lowercased().hasPrefix(h + " ") && looksLikePerson(String(t.dropFirst(h.count + 1))) {
+            t = String(t.dropFirst(h.count + 1)); break
+        }
+        // an address before the name ends with a postal code: "Waltham, MA 02451, Acme Corp."
+        if let r = t.range(of: #"^.*\b(?:[A-Z]{2}|[A-Z][a-z]+)\.?\s+\d{5}(?:-\d{4})?,?\s+"#, options: .regularExpression), r.upperBound < t.endIndex {
+            t = String(t[r.upperBound...])
+        }
+        // a cross-reference or a note after the name
+        let lower = t.lowercased()
+        if let cut = ContractWords.afterName.compactMap({ lower.range(of: $0)?.lowerBound }).min(), cut > lower.startIndex {
+            t = String(t[..<t.index(t.startIndex, offsetBy: lower.distance(from: lower.startIndex, to: cut))])
+        }
+        t = t.trimmingCharacters(in: trim)
+        // a person's degree or credential: "Maher Albitar, M.D."
+        for suffix in ContractWords.credentials {
+            if t.lowercased().hasSuffix(", " + suffix) { t = String(t.dropLast(suffix.count + 2)); break }
+        }
         return t.split(separator: " ").joined(separator: " ")
+    }
+
+    /// For a quote that opens inside a party's name, the offset of its closing quote when the quoted words are part of
+    /// the name (a description or the next party follows it: "Company “Vimpel-Communications”, an open joint stock
+    /// company"), nil when it is a defined name ("Acme “Acme”").
+    static func quotedPartOfName(_ s: [Character], open: Int) -> Int? {
+        var k = open + 1
+        while k < s.count, k - open < 60, s[k] != "”", s[k] != "\"" { k += 1 }
+        guard k < s.count, k - open < 60, k > open + 1 else { return nil }
+        let rest = String(s[(k + 1)..<min(s.count, k + 16)]).lowercased()
+        guard rest.hasPrefix(", a ") || rest.hasPrefix(", an ") || rest.hasPrefix(", organized") || rest.hasPrefix(", incorporated") else { return nil }
+        return k
     }
 
     /// The first line of the signature part: "IN WITNESS WHEREOF", "Very truly yours", or the first "By:" in the last half.
@@ -365,10 +451,11 @@ extension Extractor {
     /// "entered into as of the 3rd day of March, 2021"), or, for "effective as of the date last signed" and for
     /// agreements dated only where they are signed, the latest date in the signature block.
     func contractEffectiveDate(_ f: Field) -> Found? {
+        dayFirst = contractDayFirst()
         let sigLine = signatureStart()
         if let c = best(candidates(f.name, parse: parseDate).filter { sigLine == nil || $0.line.index < sigLine! }) { return c }
         let p = prose()
-        let dates = Parse.dates(in: p.string, dayFirst: dayFirst)
+        let dates = contractDates(p)
         let sigOffset = sigLine.flatMap { s in p.lineAt.firstIndex { $0 >= s } } ?? p.text.count
         let before = dates.filter { $0.start < sigOffset }
         let signed = dates.filter { $0.start >= sigOffset }
@@ -412,6 +499,58 @@ extension Extractor {
         return nil
     }
 
+    /// Every date in the prose: those Parse reads, and the forms deeds write out ("this twenty-first day of June, 2004",
+    /// "June twenty-first, 2004", "the 1st day of March, A.D. 2003"), in reading order.
+    /// - Returns: tokens with offsets into `p.text` (Characters).
+    func contractDates(_ p: Prose) -> [Parse.DateToken] {
+        var out = Parse.dates(in: p.string, dayFirst: dayFirst)
+        let s = p.string
+        let month = "(January|February|March|April|May|June|July|August|September|October|November|December|Jan\\.?|Feb\\.?|Mar\\.?|Apr\\.?|Jun\\.?|Jul\\.?|Aug\\.?|Sept?\\.?|Oct\\.?|Nov\\.?|Dec\\.?)"
+        let day = "([0-9]{1,2}(?:st|nd|rd|th)?|" + ContractWords.ordinalDayPattern + ")"
+        let year = ",?\\s+(?:A\\.?\\s?D\\.?,?\\s+)?([0-9]{4})\\b"
+        let forms: [(String, dayGroup: Int, monthGroup: Int)] = [
+            ("\\b" + day + "\\s+day\\s+of\\s+" + month + year, 1, 2),
+            ("\\b" + month + "\\s+" + day + year, 2, 1),
+        ]
+        for (pattern, dg, mg) in forms {
+            guard let re = try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive]) else { continue }
+            for m in re.matches(in: s, range: NSRange(s.startIndex..., in: s)) {
+                guard let r = Range(m.range, in: s), let dr = Range(m.range(at: dg), in: s), let mr = Range(m.range(at: mg), in: s),
+                      let yr = Range(m.range(at: 3), in: s), let y = Int(s[yr]) else { continue }
+                let dayText = s[dr].lowercased()
+                let digits = dayText.prefix { $0.isNumber }
+                guard let d = digits.isEmpty ? ContractWords.ordinalDay(dayText) : Int(digits), (1...31).contains(d),
+                      let mo = ContractWords.monthNumber(String(s[mr])) else { continue }
+                let start = s.distance(from: s.startIndex, to: r.lowerBound), end = s.distance(from: s.startIndex, to: r.upperBound)
+                if out.contains(where: { $0.start < end && start < $0.end }) { continue }
+                let iso = String(format: "%04d-%02d-%02d", y, mo, d)
+                out.append(Parse.DateToken(start: start, end: end, year: y, a: mo, b: d, ambiguous: false, iso: iso, separator: nil))
+            }
+        }
+        return out.sorted { $0.start < $1.start }
+    }
+
+    /// Whether a/b/yyyy dates in an agreement are day first. Numeric dates that settle it come first (Parse.dayFirstCue);
+    /// then the way the agreement writes its dates out ("August 11, 2008" is month first, "11 August 2008" day first);
+    /// then where it is made: a US state's law or a US filing ("a Delaware corporation", "Securities and Exchange
+    /// Commission") reads month first.
+    func contractDayFirst() -> Bool {
+        let p = prose()
+        let s = p.string
+        func count(_ pattern: String) -> Int {
+            (try? NSRegularExpression(pattern: pattern))?.numberOfMatches(in: s, range: NSRange(s.startIndex..., in: s)) ?? 0
+        }
+        let months = "(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+        let monthFirst = count(#"\b"# + months + #"\s+\d{1,2}(?:st|nd|rd|th)?,\s*\d{4}"#)
+        let dayFirstWritten = count(#"\b\d{1,2}(?:st|nd|rd|th)?\s+"# + months + #",?\s+\d{4}"#)
+        let lower = s.lowercased()
+        let american = ["securities and exchange commission", "delaware corporation", "united states", "u.s.", "exchange act"]
+            .contains(where: { lower.contains($0) })
+            || governingLaw(nil).flatMap { $0.value.stringValue }.map { ContractWords.usStates.contains($0.lowercased()) } == true
+        let us = monthFirst != dayFirstWritten ? monthFirst > dayFirstWritten : american
+        return Parse.dayFirstCue(lines: layout.lines.map(\.text), currency: us ? "USD" : (currency == "USD" ? nil : currency), english: english)
+    }
+
     func contractTerm(_ f: Field) -> Found? {
         let p = prose()
         guard let term = agreementTermMonths(p) else { return nil }
@@ -425,46 +564,79 @@ extension Extractor {
         var rest = String(t[s..<min(t.count, s + 80)])
         for lead in ["the state of ", "the commonwealth of ", "the province of ", "the republic of ", "the federal republic of ",
                      "the kingdom of ", "the grand duchy of ", "the ", "state of ", "commonwealth of "]
-            where rest.lowercased().hasPrefix(lead) { rest = String(rest.dropFirst(lead.count)); break }
+            where rest.lowercased().hasPrefix(lead) { rest = String(rest.dropFirst(lead.count)); s += lead.count; break }
+        // a clause in capitals ("GOVERNED BY THE LAWS OF THE STATE OF NEW YORK WITHOUT ...") is read in lower case
+        let shouting = rest.prefix(40).filter(\.isLetter).allSatisfy(\.isUppercase)
+        let scan = shouting ? rest.lowercased() : rest
         var end = rest.endIndex
         for stop in [",", ".", ";", " without", " (", " applicable", " excluding", " as ", " in ", " that", " which", " and ", " for ",
                      " exclusive", " regardless", " notwithstanding", " other than", " except", " to ", " including", " shall", " with "] {
-            var from = rest.startIndex
-            while let r = rest.range(of: stop, range: from..<rest.endIndex) {
+            var from = scan.startIndex
+            while let r = scan.range(of: stop, range: from..<scan.endIndex) {
                 // "England and Wales" continues; "New York and the federal laws" stops
-                if stop == " and ", let next = rest[r.upperBound...].first, next.isUppercase { from = r.upperBound; continue }
-                if r.lowerBound < end { end = r.lowerBound }
+                if stop == " and ", let next = scan[r.upperBound...].split(separator: " ").first {
+                    let go = shouting ? !["the", "its", "any", "all", "federal", "applicable", "of"].contains(String(next)) : next.first?.isUppercase == true
+                    if go { from = r.upperBound; continue }
+                }
+                let at = rest.index(rest.startIndex, offsetBy: scan.distance(from: scan.startIndex, to: r.lowerBound))
+                if at < end { end = at }
                 break
             }
         }
-        let law = rest[..<end].trimmingCharacters(in: .whitespaces)
+        var law = rest[..<end].trimmingCharacters(in: .whitespaces)
+        if shouting { law = law.capitalized.replacingOccurrences(of: " And ", with: " and ").replacingOccurrences(of: " Of ", with: " of ") }
         guard !law.isEmpty, law.count < 50, law.first?.isUppercase == true else { return nil }
+        // "the laws of the United States of America and the State of Delaware": the state's law is the one that differs
+        if law.lowercased().hasPrefix("united states"), let r = rest.range(of: "state of ", options: .caseInsensitive),
+           rest.distance(from: rest.startIndex, to: r.lowerBound) < law.count + 20 {
+            let after = s + rest.distance(from: rest.startIndex, to: r.lowerBound)
+            if let state = lawName(t, at: after), state != law { return state }
+        }
         return law
     }
 
     /// Governing law: every "laws of X" is read in its context; "governed by" / "construed in accordance with" wins,
     /// and "organized under the laws of the Netherlands" in the preamble (where a party is incorporated) is skipped.
-    func governingLaw(_ f: Field) -> Found? {
+    func governingLaw(_ f: Field?) -> Found? {
         let p = prose()
         let t = p.text
         var best: (score: Int, law: String, at: Int)? = nil
         func consider(_ score: Int, _ law: String, _ at: Int) {
             if best == nil || score > best!.score { best = (score, law, at) }
         }
-        for cue in ["laws of", "law of", "recht der", "droit "] {
+        // "the laws and public policies of the State of Delaware", "the laws and regulations of": a few lower-case words
+        // between "laws" and "of"
+        var joined: [(at: Int, length: Int)] = []
+        var scanFrom = 0
+        while let i = Self.find("laws and ", in: p, from: scanFrom) {
+            scanFrom = i + 1
+            let window = String(t[i..<min(t.count, i + 45)])
+            if let r = window.range(of: #"^laws and (?:[a-z]+ ){1,3}of"#, options: .regularExpression) {
+                joined.append((i, window.distance(from: window.startIndex, to: r.upperBound)))
+            }
+        }
+        for cue in ["laws of", "law of", "recht der", "droit ", "laws and"] {
             var from = 0
-            while let i = Self.find(cue, in: p, from: from) {
+            while let found = cue == "laws and" ? joined.first(where: { $0.at >= from }).map({ $0.at }) : Self.find(cue, in: p, from: from) {
+                let i = found
                 from = i + 1
+                let cueLength = cue == "laws and" ? joined.first(where: { $0.at == i })!.length : cue.count
                 let near = String(t[max(0, i - 45)..<i]).lowercased()
+                // "construed and enforced pursuant to the laws of X" is the governing clause; "organized pursuant to" is not
+                let governs = ["govern", "construed", "interpreted", "enforced"].contains(where: { near.contains($0) })
                 if ["organized", "organised", "incorporated", "existing under", "formed under", "registered under", "established under",
-                    "a company under", "conflict", "securities", "violation", "pursuant to"].contains(where: { near.contains($0) }) { continue }
-                guard let law = lawName(t, at: i + cue.count) else { continue }
-                let before = String(t[max(0, i - 120)..<i]).lowercased()
-                let after = String(t[i..<min(t.count, i + cue.count + law.count + 40)]).lowercased()
+                    "a company under", "conflict", "securities", "violation", "export"].contains(where: { near.contains($0) })
+                    || (!governs && near.contains("pursuant to")) { continue }
+                guard let law = lawName(t, at: i + cueLength) else { continue }
+                // the clause this "laws of" is in: what comes before it in its own sentence
+                var before = String(t[max(0, i - 120)..<i]).lowercased()
+                if let stop = before.range(of: ". ", options: .backwards) { before = String(before[stop.upperBound...]) }
+                let after = String(t[i..<min(t.count, i + cueLength + law.count + 40)]).lowercased()
                 var score = 0
                 // "governed by the laws of X", or "The laws of X shall govern this Agreement"
                 if before.contains("govern") || after.contains("shall govern") || after.contains("will govern") || after.contains("govern this") { score += 3 }
-                if ["construed", "interpreted", "enforced", "applicable law", "choice of law", "subject to"].contains(where: { before.contains($0) }) { score += 2 }
+                if ["construed", "interpreted", "enforced", "applicable law", "choice of law"].contains(where: { before.contains($0) })
+                    || before.hasSuffix("subject to the ") || before.hasSuffix("subject to ") { score += 2 }
                 consider(score, law, i)
             }
         }
@@ -508,7 +680,7 @@ extension Extractor {
         if let b = best {
             return Found(value: .string(b.law), line: layout.lines[p.line(at: b.at)], confidence: b.score >= 3 ? 0.85 : 0.6)
         }
-        if let c = self.best(candidates(f.name, parse: parseString)) { return c }
+        if let f, let c = self.best(candidates(f.name, parse: parseString)) { return c }
         return nil
     }
 
