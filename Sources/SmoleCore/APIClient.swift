@@ -28,6 +28,9 @@ public final class APIBackend: ExtractionBackend {
             timeout: .init(connect: .seconds(10), read: .seconds(120)))
         config.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(8, connections))
         config.httpVersion = .automatic
+        // A refused or failed connection is answered at once (not retried inside the pool until
+        // the connect timeout): the orchestrator's own back-off and circuit breaker handle it.
+        config.connectionPool.retryConnectionEstablishment = false
         // TLS: the default configuration verifies certificates and host names; nothing here turns that off.
         client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: config)
     }
@@ -78,6 +81,22 @@ public final class APIBackend: ExtractionBackend {
                 retryAfter: retryAfter)
         }
         return SubmittedJob(id: id, retryAfter: retryAfter)
+    }
+
+    /// The schema ids the server lists at `GET {base}/schemas` (`{"schemas": ["invoice", ...]}`,
+    /// as smole-serve answers), or nil when it does not list them (any failure, any other reply):
+    /// then a schema id cannot be checked before the run.
+    public func schemaIDs() async -> [String]? {
+        var req = HTTPClientRequest(url: base + "/schemas")
+        req.method = .GET
+        req.headers = headers()
+        guard let resp = try? await client.execute(req, timeout: .seconds(10)), resp.status == .ok,
+              var buf = try? await resp.body.collect(upTo: 1 << 20),
+              let bytes = buf.readBytes(length: buf.readableBytes),
+              let list = (try? JSON.parse(bytes))?["schemas"]?.arrayValue
+        else { return nil }
+        let ids = list.compactMap(\.stringValue)
+        return ids.count == list.count && !ids.isEmpty ? ids : nil
     }
 
     public func poll(job: String) async throws(BackendError) -> JobState {
@@ -199,6 +218,10 @@ public final class APIBackend: ExtractionBackend {
         case 500...599: code = .serverError
         case 413: code = .tooLarge
         case 415: code = .unsupportedType
+        case 404 where phase == .submit:
+            // Not the document (not_found means a missing file): the URL answers, but not as the API.
+            let hint = "the server has no POST …/pipeline/file here: is the base URL missing /api (--api https://host/api)?"
+            return BackendError(RecordError(.badResponse, "\(message); \(hint)", retryable: false, httpStatus: status), retryAfter: retryAfter)
         default:
             if let sc = serverCode, let known = ErrorCode(rawValue: sc),
                 ![.unauthorized, .forbidden, .quotaExhausted, .rateLimited, .serverError, .network, .cancelled].contains(known)

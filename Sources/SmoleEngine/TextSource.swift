@@ -45,12 +45,19 @@ enum TextSource {
             return DocumentText(pages: [page], kind: .xml, xml: EInvoiceXML.recognizes(bytes) ? bytes : nil)
         case .html:
             guard let data = FileManager.default.contents(atPath: path) else { throw RecordError(.unreadable, "\(path) cannot be read") }
-            return DocumentText(pages: [HTMLText.strip(String(decoding: data, as: UTF8.self), xml: false)], kind: .html)
+            return DocumentText(pages: [HTMLText.strip(decodeText(data), xml: false)], kind: .html)
         case .text:
             guard let data = FileManager.default.contents(atPath: path) else { throw RecordError(.unreadable, "\(path) cannot be read") }
-            let pages = Array(splitPages(String(decoding: data, as: UTF8.self)).prefix(pagesLimit))
+            let pages = Array(splitPages(decodeText(data)).prefix(pagesLimit))
             return DocumentText(pages: pages, kind: .text)
         }
+    }
+
+    /// A text document's bytes as text: a UTF-8 byte-order mark where it begins is not part of
+    /// the first field; bytes outside UTF-8 become U+FFFD.
+    static func decodeText(_ data: Data) -> String {
+        let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+        return data.starts(with: bom) ? String(decoding: data.dropFirst(3), as: UTF8.self) : String(decoding: data, as: UTF8.self)
     }
 
     static func sniff(head: [UInt8], path: String) throws(RecordError) -> DocumentKind {
