@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
@@ -193,7 +196,12 @@ public final class APIBackend: ExtractionBackend {
         }
     }
 
+    /// A failed connection in words: `connection refused (errno 111)` for a system error
+    /// (NIO's own description nests parentheses), else the error's description, clipped.
     static func networkMessage(_ error: any Error) -> String {
+        if let io = error as? IOError {
+            return "\(String(cString: strerror(io.errnoCode)).lowercased()) (errno \(io.errnoCode))"
+        }
         let s = String(describing: error)
         return s.count > 300 ? String(s.prefix(300)) + "…" : s
     }

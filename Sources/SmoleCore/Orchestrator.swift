@@ -337,7 +337,7 @@ public final class Orchestrator: @unchecked Sendable {
     }
 
     /// A duration in seconds as a person writes it: `600`, `0.5`, `1.25`.
-    static func seconds(_ d: Duration) -> String {
+    public static func seconds(_ d: Duration) -> String {
         let s = d.seconds
         if s == s.rounded(), abs(s) < 1e15 { return String(Int64(s)) }
         var t = String(format: "%.3f", s)

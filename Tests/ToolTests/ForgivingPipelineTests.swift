@@ -431,4 +431,88 @@ import SmoleCore
         #expect(try Self.objects(try String(contentsOfFile: d.file("results.ndjson"), encoding: .utf8)).count == 3)
         #expect(try FileManager.default.attributesOfItem(atPath: d.file("items.csv"))[.modificationDate] as? Date == before)
     }
+
+    // MARK: 12. CSV that other programs open
+
+    @Test func csvColumnsAreStableAndExcelOptionsWork() async throws {
+        let d = try TempDir()
+        defer { d.cleanup() }
+        let receipt = #"{"path":"r.pdf","schema":"receipt","status":"ok","data":{"merchant_name":"Café; Bar","total":9.10,"payment_method":"VISA"}}"#
+        let invoice = #"{"path":"i.pdf","schema":"invoice","status":"ok","data":{"vendor_name":"ACME","invoice_number":"I-1","total":1.5}}"#
+        try d.write("a.ndjson", receipt + "\n" + invoice + "\n")
+        try d.write("b.ndjson", invoice + "\n" + receipt + "\n")
+        let a = try await Self.sh("smole-csv a.ndjson", in: d)
+        let b = try await Self.sh("smole-csv b.ndjson", in: d)
+        let header = "path,schema,vendor_name,invoice_number,total,merchant_name,payment_method"
+        #expect(a.stdout.hasPrefix(header + "\r\n") && b.stdout.hasPrefix(header + "\r\n"), "\(a.stdout)\n\(b.stdout)")
+        let excel = try await Self.sh("smole-csv --bom --delimiter ';' --fields path,merchant_name,total a.ndjson | od -An -c | head -1", in: d)
+        #expect(excel.stdout.replacingOccurrences(of: " ", with: "").hasPrefix("357273277path;"), "a UTF-8 BOM first: \(excel.stdout)")
+        let semi = try await Self.sh("smole-csv --delimiter ';' --fields path,merchant_name,total a.ndjson", in: d)
+        #expect(semi.stdout == "path;merchant_name;total\r\nr.pdf;\"Café; Bar\";9.10\r\ni.pdf;;1.5\r\n", "\(semi.stdout)")
+        let clash = try await Self.sh("smole-csv --tsv --delimiter ';' a.ndjson", in: d)
+        #expect(clash.status == 64)
+        // Another CSV reader agrees on the cells.
+        let mlr = try await Self.sh("smole-csv --delimiter ';' a.ndjson | mlr --icsv --ifs ';' --ojsonl cut -f path,merchant_name", in: d)
+        #expect(mlr.stdout.contains(#""merchant_name": "Café; Bar""#), "\(mlr.stdout) \(mlr.stderr)")
+    }
+
+    // MARK: 13. smole-summary says what comes next
+
+    @Test func summaryEndsWithTheNextStepAndNamesAnotherKindOfFile() async throws {
+        let d = try TempDir()
+        defer { d.cleanup() }
+        try d.write("results.ndjson", Self.ok("a.txt", number: "A") + "\n"
+            + #"{"path":"b.txt","schema":"invoice","status":"error","error":{"code":"network","message":"refused","retryable":true},"attempts":1}"# + "\n")
+        let text = try await Self.sh("smole-summary results.ndjson", in: d)
+        #expect(text.stdout.contains("next: smole-retry results.ndjson | smole-extract >> results.ndjson"), "\(text.stdout)")
+        let json = try await Self.sh("smole-summary --json results.ndjson", in: d)
+        #expect(try Self.json(json.stdout)["next"] == .string("smole-retry results.ndjson | smole-extract >> results.ndjson"))
+        try d.write("done.ndjson", Self.ok("a.txt", number: "A") + "\n")
+        let done = try await Self.sh("smole-summary done.ndjson", in: d)
+        #expect(!done.stdout.contains("next:"))
+        try d.write("paths.txt", "docs/a.pdf\ndocs/b.pdf\n")
+        let wrong = try await Self.sh("smole-summary paths.txt", in: d)
+        #expect(wrong.stderr.contains("no line of paths.txt is a JSON record: it looks like another kind of file"), "\(wrong.stderr)")
+    }
+
+    // MARK: 14. messages
+
+    @Test func messagesSayWhatHappened() async throws {
+        let d = try TempDir()
+        defer { d.cleanup() }
+        try d.write("docs/a.txt", Self.invoice(number: "A-1"))
+        // --journal with the local engine is accepted without a warning.
+        let journal = try await Self.sh("smole-extract --schema invoice --journal jobs.journal docs/a.txt", in: d)
+        #expect(journal.status == 0 && !journal.stderr.contains("warning"), "\(journal.stderr)")
+        // One try is "1 try", and the message has no doubled parentheses.
+        let port = try Self.closedPort()
+        let one = try await Self.sh("smole-extract --api http://127.0.0.1:\(port)/api --schema invoice --retries 0 docs/a.txt", in: d)
+        let message = try Self.objects(one.stdout).first?["error"]?["message"]?.stringValue ?? ""
+        #expect(message.contains("after 1 try in this run"), "\(message)")
+        #expect(!message.contains(") ("), "\(message)")
+    }
+
+    @Test(.timeLimit(.minutes(2))) func aBaseURLWithoutApiSaysSoAndServePrintsItsListeningLineOnce() async throws {
+        let d = try TempDir()
+        defer { d.cleanup() }
+        try d.write("docs/a.txt", "x")
+        // The real smole-serve; the client is pointed at its root instead of /api.
+        let r = try await Self.sh("""
+            smole-serve --port 0 2> serve.log & pid=$!; \
+            for i in $(seq 100); do grep -q 'listening on' serve.log && break; sleep 0.1; done; \
+            base=$(grep -o 'listening on http://[0-9.:]*' serve.log | head -1 | cut -d' ' -f3); \
+            smole-extract --api "$base" --schema invoice docs/a.txt; \
+            kill $pid; wait $pid; cat serve.log >&2
+            """, in: d)
+        let rec = try Self.objects(r.stdout).first
+        #expect(rec?["error"]?["code"] == JSONValue.string("bad_response"), "not not_found, which means a missing file: \(r.stdout) \(r.stderr)")
+        #expect(rec?["error"]?["message"]?.stringValue?.contains("missing /api") == true, "\(r.stdout)")
+        #expect(r.stderr.components(separatedBy: "listening").count - 1 == 1, "smole-serve says it is listening once: \(r.stderr)")
+    }
+
+    @Test func fractionalTimeoutIsPrintedAsGiven() {
+        #expect(Orchestrator.seconds(.milliseconds(500)) == "0.5")
+        #expect(Orchestrator.seconds(.seconds(600)) == "600")
+        #expect(Orchestrator.seconds(.milliseconds(1250)) == "1.25")
+    }
 }

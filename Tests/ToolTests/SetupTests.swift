@@ -19,7 +19,7 @@ import _SmoleTestSupport
         "jq": "jq", "sqlite3": "sqlite3", "psql": "postgresql", "mlr": "miller", "make": "make",
         "python3": "python3", "groff": "groff-base", "man": "man-db",
         "pdftotext": "poppler-utils", "pdftoppm": "poppler-utils", "pdfdetach": "poppler-utils",
-        "tesseract": "tesseract-ocr",
+        "tesseract": "tesseract-ocr", "curl": "curl",
     ]
 
     /// Programs that are not smole's and that a test runs: the first argument of every
