@@ -228,6 +228,7 @@ public final class Orchestrator: @unchecked Sendable {
     struct Outcome {
         var data: JSONValue
         var evidence: JSONValue?
+        var pages: PagesRead? = nil
     }
 
     /// Mutable facts about a document as it goes.
@@ -291,6 +292,11 @@ public final class Orchestrator: @unchecked Sendable {
             rec["data"] = o.data
             rec["error"] = nil
             if let ev = o.evidence { rec["evidence"] = ev }
+            if let p = o.pages {
+                // Pages past --max-pages are not extracted: said in the record and on stderr.
+                rec["pages"] = p.json
+                Diagnostics.warning("\(rec.documentPath?.display ?? "a document"): only the first \(p.read) of its \(p.total) pages were read (--max-pages \(p.read))")
+            }
             emit(n, stamped(rec, started: started))
         case .failure(let e):
             emit(n, finished(rec, error: e, started: started))
@@ -517,9 +523,9 @@ public final class Orchestrator: @unchecked Sendable {
                 switch state {
                 case .running(let ra):
                     if let ra { notBefore = max(notBefore, .now + ra) }
-                case .completed(let data, let evidence, let serverDuration):
+                case .completed(let data, let evidence, let serverDuration, let pages):
                     if let serverDuration { timing.observe(serverDuration) }
-                    return Outcome(data: data, evidence: evidence)
+                    return Outcome(data: data, evidence: evidence, pages: pages)
                 case .ended(let e):
                     throw e
                 }

@@ -515,4 +515,27 @@ import SmoleCore
         #expect(Orchestrator.seconds(.seconds(600)) == "600")
         #expect(Orchestrator.seconds(.milliseconds(1250)) == "1.25")
     }
+
+    // MARK: 11. pages past --max-pages
+
+    @Test func pagesPastMaxPagesAreSaidOnStderrAndInTheRecord() async throws {
+        let d = try TempDir()
+        defer { d.cleanup() }
+        // A text document of three pages (form feeds) and a PDF of three pages.
+        try d.write("docs/long.txt", Self.invoice(number: "L-1") + "\u{0C}page two\n\u{0C}page three\n")
+        var pdf = PDFWriter()
+        for n in 1...3 { pdf.addPage(lines: [[(72, "Invoice Number: P-\(n)")], [(72, "Total: USD 1\(n).00")]]) }
+        try pdf.write(to: d.file("docs/long.pdf"))
+        try d.write("docs/short.txt", Self.invoice(number: "S-1"))
+        let r = try await Self.sh("smole-extract --schema invoice --max-pages 2 --keep-order docs/long.txt docs/long.pdf docs/short.txt", in: d)
+        #expect(r.status == 0, "\(r.stderr)")
+        let recs = try Self.objects(r.stdout)
+        #expect(recs.count == 3)
+        let expected = JSONValue.object(JSONObject([("read", .number("2")), ("total", .number("3"))]))
+        #expect(recs[0]["pages"] == expected, "\(recs[0])")
+        #expect(recs[1]["pages"] == expected, "\(recs[1])")
+        #expect(recs[2]["pages"] == nil, "a document within the limit has no pages note")
+        #expect(r.stderr.contains("docs/long.txt: only the first 2 of its 3 pages were read (--max-pages 2)"), "\(r.stderr)")
+        #expect(r.stderr.contains("docs/long.pdf: only the first 2 of its 3 pages were read"), "\(r.stderr)")
+    }
 }
