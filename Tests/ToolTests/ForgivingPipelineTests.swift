@@ -186,6 +186,26 @@ import SmoleCore
         #expect(again.stdout == "1|X-2\n", "\(again.stderr)")
     }
 
+    @Test func theReadmeMixedFolderRecipeCountsEachFileOnce() async throws {
+        let d = try TempDir()
+        defer { d.cleanup() }
+        for n in 1...2 {
+            var pdf = PDFWriter()
+            pdf.addPage(lines: [[(72, "ACME Tools GmbH")], [(72, "Invoice Number: M-\(n)")], [(72, "Total: EUR 1\(n).00")]])
+            try d.write("inbox/m\(n).pdf", bytes: pdf.data())
+        }
+        try d.write("inbox/note.txt", Self.invoice(number: "T-1"))
+        // The README's "A mixed folder, end to end": ls names inbox/x.pdf, find names ./inbox/x.pdf.
+        let r = try await Self.sh("""
+            smole-ls inbox/ | smole-route --classify --default invoice | smole-extract -j 2 > results.ndjson && \
+            find . -name '*.pdf' -print0 | xargs -0 smole-extract --schema invoice >> results.ndjson && \
+            smole-summary --json results.ndjson
+            """, in: d)
+        #expect(r.status == 0, "\(r.stderr)")
+        let s = try Self.json(r.stdout)
+        #expect(s["documents"] == .number("3"), "3 files, 5 records: \(s)")
+    }
+
     @Test func theCanonicalKeyIsLexical() {
         func key(_ p: String, _ cwd: String = "/home/u/work") -> String {
             String(decoding: DocumentKey.canonical(Array(p.utf8), cwd: Array(cwd.utf8)), as: UTF8.self)
@@ -525,7 +545,7 @@ import SmoleCore
         try d.write("docs/long.txt", Self.invoice(number: "L-1") + "\u{0C}page two\n\u{0C}page three\n")
         var pdf = PDFWriter()
         for n in 1...3 { pdf.addPage(lines: [[(72, "Invoice Number: P-\(n)")], [(72, "Total: USD 1\(n).00")]]) }
-        try pdf.write(to: d.file("docs/long.pdf"))
+        try d.write("docs/long.pdf", bytes: pdf.data())
         try d.write("docs/short.txt", Self.invoice(number: "S-1"))
         let r = try await Self.sh("smole-extract --schema invoice --max-pages 2 --keep-order docs/long.txt docs/long.pdf docs/short.txt", in: d)
         #expect(r.status == 0, "\(r.stderr)")
