@@ -234,6 +234,7 @@ public struct DocumentKey: Sendable, Hashable, CustomStringConvertible {
 
     /// `path` made absolute against `cwd`, cleaned lexically, then relative to `cwd` when inside it.
     public static func canonical(_ path: [UInt8], cwd: [UInt8]) -> [UInt8] {
+        if isCleanRelative(path) { return path }
         let absolute = clean(path.first == 0x2F ? path : cwd + [0x2F] + path)
         let base = clean(cwd)
         if absolute == base { return [0x2E] }
@@ -242,6 +243,24 @@ public struct DocumentKey: Sendable, Hashable, CustomStringConvertible {
             return Array(absolute[(base.count + 1)...])
         }
         return absolute
+    }
+
+    /// Whether a path is already its own key: relative, and with no empty, `.` or `..` component
+    /// (the common case, decided without allocating).
+    static func isCleanRelative(_ p: [UInt8]) -> Bool {
+        guard let first = p.first, first != 0x2F, p.last != 0x2F else { return false }
+        var start = 0
+        var i = 0
+        while i <= p.count {
+            if i == p.count || p[i] == 0x2F {
+                let n = i - start
+                if n == 0 { return false }
+                if p[start] == 0x2E && (n == 1 || (n == 2 && p[start + 1] == 0x2E)) { return false }
+                start = i + 1
+            }
+            i += 1
+        }
+        return true
     }
 
     /// Lexical cleaning of an absolute path (Go's `filepath.Clean` rules).

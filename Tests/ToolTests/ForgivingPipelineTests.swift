@@ -220,6 +220,8 @@ import SmoleCore
         #expect(key("/home/u/workshop/z.pdf") == "/home/u/workshop/z.pdf", "a sibling with the same prefix is not inside")
         #expect(key("x.pdf", "/") == "x.pdf")
         #expect(key(".") == ".")
+        #expect(key("docs/x.pdf/") == "docs/x.pdf")
+        #expect(key("..docs/x.pdf") == "..docs/x.pdf", "a name that starts with dots is a name")
     }
 
     // MARK: 4. a torn last line
@@ -522,12 +524,18 @@ import SmoleCore
             for i in $(seq 100); do grep -q 'listening on' serve.log && break; sleep 0.1; done; \
             base=$(grep -o 'listening on http://[0-9.:]*' serve.log | head -1 | cut -d' ' -f3); \
             smole-extract --api "$base" --schema invoice docs/a.txt; \
+            smole-extract --api "$base/api" --schema invoce docs/a.txt > typo.ndjson; echo "typo exit $?" >&2; \
             kill $pid; wait $pid; cat serve.log >&2
             """, in: d)
         let rec = try Self.objects(r.stdout).first
         #expect(rec?["error"]?["code"] == JSONValue.string("bad_response"), "not not_found, which means a missing file: \(r.stdout) \(r.stderr)")
         #expect(rec?["error"]?["message"]?.stringValue?.contains("missing /api") == true, "\(r.stdout)")
         #expect(r.stderr.components(separatedBy: "listening").count - 1 == 1, "smole-serve says it is listening once: \(r.stderr)")
+        // The server lists its schemas (GET /api/schemas): a typo is a usage error before any upload.
+        #expect(r.stderr.contains("typo exit 64"), "\(r.stderr)")
+        #expect(r.stderr.contains("the server does not know the schema \"invoce\""), "\(r.stderr)")
+        #expect(try String(contentsOfFile: d.file("typo.ndjson"), encoding: .utf8).isEmpty)
+        #expect(!r.stderr.contains("POST /api/pipeline/file"), "nothing was uploaded: \(r.stderr)")
     }
 
     @Test func fractionalTimeoutIsPrintedAsGiven() {
