@@ -392,7 +392,7 @@ public final class Orchestrator: @unchecked Sendable {
         let opened = try documentPath.openable()
         defer { opened.release() }
         do throws(RecordError) {
-            return try await extract(&rec, &st, path: opened.path, schema: schema, deadline: deadline)
+            return try await extract(&rec, &st, path: opened.path, shown: documentPath.display, schema: schema, deadline: deadline)
         } catch {
             guard opened.isLink else { throw error }
             var e = error
@@ -402,7 +402,7 @@ public final class Orchestrator: @unchecked Sendable {
     }
 
     private func extract(
-        _ rec: inout Record, _ st: inout DocState, path: String, schema: String, deadline: ContinuousClock.Instant
+        _ rec: inout Record, _ st: inout DocState, path: String, shown: String, schema: String, deadline: ContinuousClock.Instant
     ) async throws(RecordError) -> Outcome {
         let size = try DocumentFile.check(path, maxSize: options.maxSize)
         var sha: String? = nil
@@ -471,7 +471,7 @@ public final class Orchestrator: @unchecked Sendable {
                     if !isProbe { polls = PollDelays(initial: options.pollInitial, max: options.pollMax).makeIterator() }
                     notBefore = .now + (job.retryAfter ?? .zero)
                     if let journal, let sha {
-                        journal.append(Journal.Entry(path: path, sha256: sha, schema: schema, job: job.id, attempts: st.attempts))
+                        journal.append(Journal.Entry(path: shown, sha256: sha, schema: schema, job: job.id, attempts: st.attempts))
                     }
                     await window.succeeded()
                 } catch {

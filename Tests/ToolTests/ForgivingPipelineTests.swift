@@ -454,6 +454,44 @@ import SmoleCore
         #expect(try FileManager.default.attributesOfItem(atPath: d.file("items.csv"))[.modificationDate] as? Date == before)
     }
 
+    @Test(.timeLimit(.minutes(2))) func theMakefileRecipeSurvivesCtrlCAndRedoesTheRest() async throws {
+        let d = try TempDir()
+        defer { d.cleanup() }
+        let recipe = try #require(ManPages.examples(try ManPages.text("smole.7")).map(\.command).first { $0.contains("make items.csv") })
+        try d.write("docs/a.txt", Self.invoice(number: "A-1"))
+        try d.write("docs/b.txt", Self.invoice(number: "B-2"))
+        try d.write("inputs.ndjson", #"{"path":"docs/a.txt","schema":"invoice"}"# + "\n" + #"{"path":"docs/b.txt","schema":"invoice"}"# + "\n")
+        try d.write("results.ndjson", Self.ok("docs/a.txt", number: "A-1") + "\n")
+        // A server that accepts connections and never answers keeps b in flight; Ctrl-C (SIGINT
+        // to make's process group) then interrupts the run.
+        try d.write("hang.py", """
+            import socket, sys
+            s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(16)
+            open("port", "w").write(str(s.getsockname()[1])); held = []
+            while True:
+                c, _ = s.accept(); held.append(c)
+            """)
+        let writeMakefile = try #require(recipe.components(separatedBy: "&& make").first)
+        let r = try await Self.sh(writeMakefile + """
+            ; set -m; python3 hang.py & hang=$!; \
+            for i in $(seq 100); do [ -s port ] && break; sleep 0.1; done; \
+            SMOLE_API_URL=http://127.0.0.1:$(cat port)/api make results.ndjson > make1.log 2>&1 & job=$!; \
+            sleep 2; kill -INT -- -$job; wait $job; echo "make after Ctrl-C: $?" >&2; kill $hang; \
+            test -f results.ndjson && echo "results kept" >&2; \
+            make items.csv
+            """, in: d)
+        #expect(r.stderr.contains("results kept"), "make must not delete the results when interrupted: \(r.stderr)")
+        #expect(!r.stderr.contains("make after Ctrl-C: 0"), "the first make was interrupted: \(r.stderr)")
+        #expect(r.status == 0, "\(r.stdout) \(r.stderr)")
+        let recs = try Self.objects(try String(contentsOfFile: d.file("results.ndjson"), encoding: .utf8))
+        #expect(recs.first?["path"] == .string("docs/a.txt") && recs.first?["status"] == .string("ok"), "the earlier result survives")
+        #expect(recs.contains { $0["path"] == .string("docs/b.txt") && $0["error"]?["code"] == .string("cancelled") },
+                "the interrupted document was written as cancelled: \(recs)")
+        #expect(recs.last?["path"] == .string("docs/b.txt") && recs.last?["status"] == .string("ok"), "the rerun redid it: \(recs)")
+        #expect(recs.filter { $0["path"] == .string("docs/a.txt") }.count == 1, "a was not redone")
+        #expect(try String(contentsOfFile: d.file("items.csv"), encoding: .utf8).contains("docs/b.txt"))
+    }
+
     // MARK: 12. CSV that other programs open
 
     @Test func csvColumnsAreStableAndExcelOptionsWork() async throws {
