@@ -9,7 +9,7 @@ struct SmoleExtract: AsyncParsableCommand {
         commandName: "smole-extract",
         abstract: "Extract schema-shaped JSON from documents, one result record per input.",
         discussion: """
-            Documents named as arguments are extracted with --schema. With no arguments, input records (NDJSON with "path" and "schema", or bare path lines) are read from stdin. One result record is written per input line, as soon as it is known.
+            Documents named as arguments are extracted with --schema, which they then need; a missing or unknown schema is a usage error (64) before any work. With no arguments, input records (NDJSON with "path" and "schema", or bare path lines) are read from stdin. One result record is written per input line, as soon as it is known; it records the schema it was extracted with.
 
             The Smole API is used when SMOLE_API_KEY is set or --api is given; otherwise the embedded local engine. See smole-extract(1).
 

@@ -58,6 +58,9 @@ struct SmoleSummary: ParsableCommand {
         } else {
             LineWriter.stdout.writeLine(Array(stats.text(color: Terminal.stdoutColorAllowed, next: next).utf8))
         }
+        if summary.ignoredAfterOK > 0 {
+            Diagnostics.note("note: \(summary.ignoredAfterOK) no_schema or bad_record error(s) came after an ok result for the same document and did not replace it")
+        }
         for source in summary.sourcesOfAnotherKind {
             Diagnostics.note("note: no line of \(source) is a JSON record: it looks like another kind of file (a CSV, a list of paths), not the NDJSON results smole-extract writes")
         }

@@ -114,6 +114,7 @@ import SmoleCore
             echo '{"path":"docs/b.txt","status":"ok","data":{"invoice_number":"B"}}' >> results.ndjson && \
             echo '{"path":"docs/b.txt","status":"error","error":{"code":"timeout","message":"slow","retryable":true}}' >> results.ndjson && \
             smole-summary --json results.ndjson > summary.json; \
+            smole-summary results.ndjson > /dev/null 2> summary.err; \
             smole-csv --fields path,invoice_number --latest results.ndjson > out.csv; \
             smole-retry results.ndjson > todo.ndjson; \
             smole-sql --table documents results.ndjson | sqlite3 docs.db && \
@@ -125,6 +126,7 @@ import SmoleCore
         let s = try Self.json(try String(contentsOfFile: d.file("summary.json"), encoding: .utf8))
         #expect(s["documents"] == .number("2") && s["ok"] == .number("1") && s["failed"] == .number("1"), "\(s)")
         #expect(s["by_error"]?["no_schema"] == nil)
+        #expect(try String(contentsOfFile: d.file("summary.err"), encoding: .utf8).contains("1 no_schema or bad_record error(s) came after an ok result"))
         let csv = try String(contentsOfFile: d.file("out.csv"), encoding: .utf8)
         #expect(csv == "path,invoice_number\r\ndocs/a.txt,A-1\r\n", "\(csv)")
         let todo = try Self.objects(try String(contentsOfFile: d.file("todo.ndjson"), encoding: .utf8))
