@@ -130,13 +130,17 @@ public final class APIBackend: ExtractionBackend {
             let extraction = o["extraction"]
             let data = extraction?.objectValue?["data"] ?? o["data"] ?? .null
             let evidence = extraction?.objectValue?["evidence"]
+            let pagesObject = extraction?.objectValue?["pages"]?.objectValue
+            let pages = pagesObject.flatMap { p in
+                p["read"]?.intValue.flatMap { r in p["total"]?.intValue.map { PagesRead(read: r, total: $0) } }
+            }
             var serverDuration: Duration?
             if let c = o["createdAt"]?.stringValue.flatMap(Timestamp.parse),
                 let u = o["updatedAt"]?.stringValue.flatMap(Timestamp.parse), u >= c
             {
                 serverDuration = .seconds(u - c)
             }
-            return .completed(data: data, evidence: evidence, serverDuration: serverDuration)
+            return .completed(data: data, evidence: evidence, serverDuration: serverDuration, pages: pages)
         case "failed", "cancelled":
             var message = "job \(job) \(status)"
             if let e = o["error"] {

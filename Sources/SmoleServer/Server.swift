@@ -441,9 +441,9 @@ struct WorkerPool: Service {
         while let job = await store.nextJob() {
             let t0 = clock.now
             let backend = self.backend
-            let task = Task { () -> Result<JSONValue, RecordError> in
+            let task = Task { () -> Result<(data: JSONValue, pages: PagesRead?), RecordError> in
                 do throws(RecordError) {
-                    return .success(try await backend.extract(path: job.path, schema: job.schemaId))
+                    return .success(try await backend.extractNotingPages(path: job.path, schema: job.schemaId))
                 } catch {
                     return .failure(error)
                 }

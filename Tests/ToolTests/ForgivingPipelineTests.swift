@@ -605,5 +605,19 @@ import SmoleCore
         #expect(recs[2]["pages"] == nil, "a document within the limit has no pages note")
         #expect(r.stderr.contains("docs/long.txt: only the first 2 of its 3 pages were read (--max-pages 2)"), "\(r.stderr)")
         #expect(r.stderr.contains("docs/long.pdf: only the first 2 of its 3 pages were read"), "\(r.stderr)")
+
+        // The same through smole-serve and the API: the server sends extraction.pages.
+        let api = try await Self.sh("""
+            smole-serve --port 0 --max-pages 2 2> serve.log & pid=$!; \
+            for i in $(seq 100); do grep -q 'listening on' serve.log && break; sleep 0.1; done; \
+            base=$(grep -o 'listening on http://[0-9.:]*' serve.log | head -1 | cut -d' ' -f3); \
+            smole-extract --api "$base/api" --schema invoice --keep-order --poll-initial 0.05 docs/long.txt docs/short.txt; \
+            kill $pid; wait $pid
+            """, in: d)
+        let viaAPI = try Self.objects(api.stdout)
+        #expect(viaAPI.count == 2, "\(api.stderr)")
+        #expect(viaAPI.first?["pages"] == expected, "\(api.stdout)")
+        #expect(viaAPI.last?["pages"] == nil)
+        #expect(api.stderr.contains("docs/long.txt: only the first 2 of its 3 pages were read"), "\(api.stderr)")
     }
 }
