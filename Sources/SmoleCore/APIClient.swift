@@ -88,12 +88,13 @@ public final class APIBackend: ExtractionBackend {
 
     /// The schema ids the server lists at `GET {base}/schemas` (`{"schemas": ["invoice", ...]}`,
     /// as smole-serve answers), or nil when it does not list them (any failure, any other reply):
-    /// then a schema id cannot be checked before the run.
-    public func schemaIDs() async -> [String]? {
+    /// then a schema id cannot be checked before the run. `timeout` bounds the wait.
+    public func schemaIDs(timeout: Duration = .seconds(5)) async -> [String]? {
         var req = HTTPClientRequest(url: base + "/schemas")
         req.method = .GET
         req.headers = headers()
-        guard let resp = try? await client.execute(req, timeout: .seconds(10)), resp.status == .ok,
+        let ms = Int64(max(0.05, timeout.seconds) * 1000)
+        guard let resp = try? await client.execute(req, timeout: .milliseconds(ms)), resp.status == .ok,
               var buf = try? await resp.body.collect(upTo: 1 << 20),
               let bytes = buf.readBytes(length: buf.readableBytes),
               let list = (try? JSON.parse(bytes))?["schemas"]?.arrayValue

@@ -144,7 +144,8 @@ struct SmoleExtract: AsyncParsableCommand {
                 Diagnostics.error("--schema: \(error.message)")
                 ToolRuntime.exit(.usage)
             }
-        } else if let schema, let api = backend as? APIBackend, let ids = await api.schemaIDs(), !ids.contains(schema) {
+        } else if let schema, let api = backend as? APIBackend, let ids = await api.schemaIDs(timeout: .seconds(min(5, timeout))),
+                  !ids.contains(schema) {
             Diagnostics.error("--schema: the server does not know the schema \"\(schema)\" (it lists: \(ids.joined(separator: ", ")))")
             ToolRuntime.exit(.usage)
         }

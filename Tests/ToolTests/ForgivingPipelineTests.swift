@@ -578,6 +578,28 @@ import SmoleCore
         #expect(!r.stderr.contains("POST /api/pipeline/file"), "nothing was uploaded: \(r.stderr)")
     }
 
+    @Test(.timeLimit(.minutes(1))) func aFractionalTimeoutIsPrintedAsGiven() async throws {
+        let d = try TempDir()
+        defer { d.cleanup() }
+        try d.write("docs/a.txt", "x")
+        // A server that accepts connections and never answers.
+        try d.write("hang.py", """
+            import socket
+            s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(16)
+            open("port", "w").write(str(s.getsockname()[1])); held = []
+            while True:
+                c, _ = s.accept(); held.append(c)
+            """)
+        let start = Date()
+        let r = try await Self.sh("""
+            python3 hang.py & hang=$!; for i in $(seq 100); do [ -s port ] && break; sleep 0.1; done; \
+            smole-extract --api http://127.0.0.1:$(cat port)/api --schema invoice --timeout 0.5 docs/a.txt; kill $hang
+            """, in: d)
+        #expect(Date().timeIntervalSince(start) < 5, "the schema list and the document both wait at most --timeout")
+        let message = try Self.objects(r.stdout).first?["error"]?["message"]?.stringValue ?? ""
+        #expect(message.contains("--timeout 0.5 s"), "\(r.stdout) \(r.stderr)")
+    }
+
     @Test func fractionalTimeoutIsPrintedAsGiven() {
         #expect(Orchestrator.seconds(.milliseconds(500)) == "0.5")
         #expect(Orchestrator.seconds(.seconds(600)) == "600")
