@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
@@ -28,6 +31,9 @@ public final class APIBackend: ExtractionBackend {
             timeout: .init(connect: .seconds(10), read: .seconds(120)))
         config.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(8, connections))
         config.httpVersion = .automatic
+        // A refused or failed connection is answered at once (not retried inside the pool until
+        // the connect timeout): the orchestrator's own back-off and circuit breaker handle it.
+        config.connectionPool.retryConnectionEstablishment = false
         // TLS: the default configuration verifies certificates and host names; nothing here turns that off.
         client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: config)
     }
@@ -80,6 +86,23 @@ public final class APIBackend: ExtractionBackend {
         return SubmittedJob(id: id, retryAfter: retryAfter)
     }
 
+    /// The schema ids the server lists at `GET {base}/schemas` (`{"schemas": ["invoice", ...]}`,
+    /// as smole-serve answers), or nil when it does not list them (any failure, any other reply):
+    /// then a schema id cannot be checked before the run. `timeout` bounds the wait.
+    public func schemaIDs(timeout: Duration = .seconds(5)) async -> [String]? {
+        var req = HTTPClientRequest(url: base + "/schemas")
+        req.method = .GET
+        req.headers = headers()
+        let ms = Int64(max(0.05, timeout.seconds) * 1000)
+        guard let resp = try? await client.execute(req, timeout: .milliseconds(ms)), resp.status == .ok,
+              var buf = try? await resp.body.collect(upTo: 1 << 20),
+              let bytes = buf.readBytes(length: buf.readableBytes),
+              let list = (try? JSON.parse(bytes))?["schemas"]?.arrayValue
+        else { return nil }
+        let ids = list.compactMap(\.stringValue)
+        return ids.count == list.count && !ids.isEmpty ? ids : nil
+    }
+
     public func poll(job: String) async throws(BackendError) -> JobState {
         var req = HTTPClientRequest(url: base + "/pipeline/" + Self.pathEscape(job))
         req.method = .GET
@@ -108,13 +131,17 @@ public final class APIBackend: ExtractionBackend {
             let extraction = o["extraction"]
             let data = extraction?.objectValue?["data"] ?? o["data"] ?? .null
             let evidence = extraction?.objectValue?["evidence"]
+            let pagesObject = extraction?.objectValue?["pages"]?.objectValue
+            let pages = pagesObject.flatMap { p in
+                p["read"]?.intValue.flatMap { r in p["total"]?.intValue.map { PagesRead(read: r, total: $0) } }
+            }
             var serverDuration: Duration?
             if let c = o["createdAt"]?.stringValue.flatMap(Timestamp.parse),
                 let u = o["updatedAt"]?.stringValue.flatMap(Timestamp.parse), u >= c
             {
                 serverDuration = .seconds(u - c)
             }
-            return .completed(data: data, evidence: evidence, serverDuration: serverDuration)
+            return .completed(data: data, evidence: evidence, serverDuration: serverDuration, pages: pages)
         case "failed", "cancelled":
             var message = "job \(job) \(status)"
             if let e = o["error"] {
@@ -174,7 +201,12 @@ public final class APIBackend: ExtractionBackend {
         }
     }
 
+    /// A failed connection in words: `connection refused (errno 111)` for a system error
+    /// (NIO's own description nests parentheses), else the error's description, clipped.
     static func networkMessage(_ error: any Error) -> String {
+        if let io = error as? IOError {
+            return "\(String(cString: strerror(io.errnoCode)).lowercased()) (errno \(io.errnoCode))"
+        }
         let s = String(describing: error)
         return s.count > 300 ? String(s.prefix(300)) + "…" : s
     }
@@ -199,6 +231,10 @@ public final class APIBackend: ExtractionBackend {
         case 500...599: code = .serverError
         case 413: code = .tooLarge
         case 415: code = .unsupportedType
+        case 404 where phase == .submit:
+            // Not the document (not_found means a missing file): the URL answers, but not as the API.
+            let hint = "the server has no POST …/pipeline/file here: is the base URL missing /api (--api https://host/api)?"
+            return BackendError(RecordError(.badResponse, "\(message); \(hint)", retryable: false, httpStatus: status), retryAfter: retryAfter)
         default:
             if let sc = serverCode, let known = ErrorCode(rawValue: sc),
                 ![.unauthorized, .forbidden, .quotaExhausted, .rateLimited, .serverError, .network, .cancelled].contains(known)

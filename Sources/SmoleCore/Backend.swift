@@ -31,12 +31,27 @@ public struct SubmittedJob: Sendable {
     }
 }
 
+/// Pages of a document that were read, when `--max-pages` left some unread.
+public struct PagesRead: Sendable, Equatable {
+    /// Pages read (the limit).
+    public var read: Int
+    /// Pages the document has.
+    public var total: Int
+    public init(read: Int, total: Int) {
+        self.read = read
+        self.total = total
+    }
+    /// The record's `pages` field: `{"read": 50, "total": 72}`.
+    public var json: JSONValue { .object(JSONObject([("read", JSONValue(read)), ("total", JSONValue(total))])) }
+}
+
 /// A job's state as a poll reports it.
 public enum JobState: Sendable {
     /// Any status other than completed/failed/cancelled. `serverDuration` is unknown while running.
     case running(retryAfter: Duration?)
     /// `serverDuration`: how long the job took on the server (updatedAt − createdAt), if the server says.
-    case completed(data: JSONValue, evidence: JSONValue?, serverDuration: Duration?)
+    /// `pages`: set when pages past `--max-pages` were not read.
+    case completed(data: JSONValue, evidence: JSONValue?, serverDuration: Duration?, pages: PagesRead? = nil)
     /// The job ended as failed or cancelled on the server; the error says which.
     case ended(RecordError)
 }

@@ -12,15 +12,19 @@ public struct CSVFormat: Sendable {
     public var tsv = false
     /// Leave text cells that a spreadsheet would run as a formula alone.
     public var raw = false
+    /// The CSV field separator (`--delimiter`): `,` by default; `;` is what spreadsheets expect
+    /// in locales whose decimal mark is a comma. One ASCII byte, not `"`, CR or LF.
+    public var delimiter: UInt8 = UInt8(ascii: ",")
 
-    public init(tsv: Bool = false, raw: Bool = false) {
+    public init(tsv: Bool = false, raw: Bool = false, delimiter: UInt8 = UInt8(ascii: ",")) {
         self.tsv = tsv
         self.raw = raw
+        self.delimiter = delimiter
     }
 
     /// CSV records end with CRLF as RFC 4180 says; TSV lines end with LF.
     public var lineEnd: [UInt8] { tsv ? [0x0A] : [0x0D, 0x0A] }
-    public var separator: UInt8 { tsv ? 0x09 : UInt8(ascii: ",") }
+    public var separator: UInt8 { tsv ? 0x09 : delimiter }
 
     /// Whether a text cell needs a leading `'` so a spreadsheet shows it instead of running it.
     @inline(__always)
@@ -49,7 +53,7 @@ public struct CSVFormat: Sendable {
             return
         }
         var needsQuotes = false
-        for c in content where c == UInt8(ascii: ",") || c == UInt8(ascii: "\"") || c == 0x0A || c == 0x0D {
+        for c in content where c == delimiter || c == UInt8(ascii: "\"") || c == 0x0A || c == 0x0D {
             needsQuotes = true
             break
         }
@@ -219,7 +223,14 @@ public final class CSVWriter {
         for i in items.indices { items[i].removeAll() }
         var itemCount = 0
         explodeAt = -1
-        if let p = record["path"], !p.isNull { addCell(&doc, MetaColumn.path.rawValue, p) }
+        if let p = record["path"], !p.isNull {
+            // A name that is not UTF-8 ({"bytes": base64}) is shown with \xNN for its odd bytes.
+            if case .object = p, let dp = record.documentPath {
+                addCell(&doc, MetaColumn.path.rawValue, .string(dp.display))
+            } else {
+                addCell(&doc, MetaColumn.path.rawValue, p)
+            }
+        }
         if let s = record["schema"], !s.isNull { addCell(&doc, MetaColumn.schema.rawValue, s) }
         if wantsStatus {
             if let s = record["status"], !s.isNull { addCell(&doc, MetaColumn.status.rawValue, s) }
@@ -280,10 +291,10 @@ public final class CSVWriter {
         var line: [UInt8] = []
         report.problems = inputs.forEach { input in
             // A record for a path that already has rows out: the latest-wins rule cannot be kept.
-            var path: String? = nil
+            var path: DocumentKey? = nil
             switch input.item {
-            case .record(let r): path = r.path
-            case .path(let p): path = p
+            case .record(let r): path = r.key
+            case .path(let p): path = DocumentKey(path: p)
             case .bad: break
             }
             if let p = path, seen.contains(p.hashValue) {
@@ -331,6 +342,11 @@ public final class CSVWriter {
     private func runFolded(_ inputs: InputSet) throws {
         let spool = try SpoolFile()
         var latest: [Int: Int32] = [:]
+        var latestOK: [Int: Bool] = [:]
+        // The schema of each record (an index into `schemaNames`), for the column order.
+        var schemaNames: [String] = []
+        var schemaIndex: [String: Int32] = [:]
+        var entrySchema: [Int32] = []
         var included: [Bool] = []
         var recordIndex: Int32 = 0
         var out: [UInt8] = []
@@ -339,14 +355,31 @@ public final class CSVWriter {
             let idx = recordIndex
             recordIndex += 1
             var key: Int? = nil
+            var replaces = true
             switch input.item {
-            case .record(let r): key = r.path?.hashValue
-            case .path(let p): key = p.hashValue
+            case .record(let r):
+                key = r.key?.hashValue
+                // ResultFold: an error that says nothing about the document leaves an ok result in place.
+                if let key { replaces = ResultFold.replaces(keptIsOK: latestOK[key] ?? false, next: r) }
+                if let key, replaces { latestOK[key] = r.isOK }
+            case .path(let p):
+                key = DocumentKey(path: p).hashValue
+                if let key { latestOK[key] = false }
             case .bad: key = nil
             }
-            if let key { latest[key] = idx }
+            if let key, replaces { latest[key] = idx }
             let rowsMade = encode(input)
             included.append(rowsMade)
+            var schemaName = ""
+            if case .record(let r) = input.item, let sc = r.schema { schemaName = sc }
+            if let known = schemaIndex[schemaName] {
+                entrySchema.append(known)
+            } else {
+                let i = Int32(schemaNames.count)
+                schemaIndex[schemaName] = i
+                schemaNames.append(schemaName)
+                entrySchema.append(i)
+            }
             guard rowsMade else { return }
             // Spool entry: u32 length, u64 key, u8 keyed, u32 index, u32 rows, then per row
             // u32 cells and per cell u32 column, u32 length, bytes.
@@ -402,13 +435,27 @@ public final class CSVWriter {
             }
             report.unmatchedFields = fields.enumerated().filter { order[$0.offset] < 0 }.map(\.element)
         } else {
+            // A stable order, whichever document finished first: path, schema, then each
+            // schema's own fields in the order its records carry them, schemas in name order
+            // (records without a schema last).
+            var perSchema = [[Int32]](repeating: [], count: schemaNames.count)
+            var seenIn = [Set<Int32>](repeating: [], count: schemaNames.count)
             try spool.read { entry in
                 guard isKept(entry.keyed, entry.key, entry.index) else { return }
+                let sc = Int(entrySchema[Int(entry.index)])
                 entry.forEachCell { col, _ in
-                    if slot[Int(col)] < 0 {
-                        slot[Int(col)] = Int32(order.count)
-                        order.append(col)
-                    }
+                    if slot[Int(col)] < 0, seenIn[sc].insert(col).inserted { perSchema[sc].append(col) }
+                }
+            }
+            let schemaOrder = schemaNames.indices.sorted { a, b in
+                let (x, y) = (schemaNames[a], schemaNames[b])
+                if x.isEmpty != y.isEmpty { return !x.isEmpty }
+                return x < y
+            }
+            for sc in schemaOrder {
+                for col in perSchema[sc] where slot[Int(col)] < 0 {
+                    slot[Int(col)] = Int32(order.count)
+                    order.append(col)
                 }
             }
         }

@@ -59,11 +59,20 @@ public final class LineReader {
         if n < 0 { return nil }
         lineNumber += 1
         var len = n
-        let p = UnsafeRawPointer(buf!).assumingMemoryBound(to: UInt8.self)
+        var p = UnsafeRawPointer(buf!).assumingMemoryBound(to: UInt8.self)
+        lastLineComplete = len > 0 && p[len - 1] == 0x0A
         if len > 0, p[len - 1] == 0x0A { len -= 1 }
         if len > 0, p[len - 1] == 0x0D { len -= 1 }
+        // A UTF-8 byte-order mark where the input begins is not part of the first line.
+        if lineNumber == 1, len >= 3, p[0] == 0xEF, p[1] == 0xBB, p[2] == 0xBF {
+            p += 3
+            len -= 3
+        }
         return Array(UnsafeBufferPointer(start: p, count: len))
     }
+
+    /// Whether the line `next()` returned last ended with a newline (false for a torn last line).
+    public private(set) var lastLineComplete = true
 }
 
 /// What one input line turned out to be.
@@ -72,7 +81,8 @@ public enum InputItem: Sendable {
     case record(Record)
     /// A line that is not JSON: a file path.
     case path(String)
-    /// A line starting with `{` that does not parse, or invalid UTF-8: a `bad_record` error record.
+    /// A line starting with `{` that does not parse (a JSON line with invalid UTF-8 among them),
+    /// or, for the tools that read results, any line that is not JSON: a `bad_record` error record.
     case bad(Record)
 
     /// The record this item stands for: a path becomes `{"path": ...}`.
@@ -92,9 +102,22 @@ public struct InputLine: Sendable {
     public var item: InputItem
 }
 
+/// What a tool accepts on a line.
+public enum InputKind: Sendable {
+    /// Records and bare path lines: the tools that read *documents* (smole-route, smole-extract).
+    case documents
+    /// JSON records only: the tools that read *results* (smole-summary, smole-csv, smole-sql,
+    /// smole-retry). A line that is not JSON is a `bad_record`, so a CSV or a text file given
+    /// by mistake is reported instead of being counted as documents with no result.
+    case results
+}
+
 public enum RecordParser {
     /// Classifies one raw line (already stripped of its newline). Returns nil for a blank line.
-    public static func classify(_ bytes: [UInt8], source: String, line: Int) -> InputItem? {
+    /// `complete` false marks a last line with no newline (a write cut short).
+    public static func classify(
+        _ bytes: [UInt8], source: String, line: Int, kind: InputKind = .documents, complete: Bool = true
+    ) -> InputItem? {
         var start = 0
         while start < bytes.count, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
         if start == bytes.count { return nil }
@@ -104,11 +127,22 @@ public enum RecordParser {
                 if case .object(let o) = v { return .record(Record(o)) }
                 return .bad(Record.badRecord(raw: rawText(bytes), message: "not a JSON object", source: source, line: line))
             } catch {
-                return .bad(Record.badRecord(raw: rawText(bytes), message: "malformed JSON: \(error)", source: source, line: line))
+                let why = complete ? "malformed JSON: \(error)" : "torn last line (no newline at the end; a write was cut short): \(error)"
+                return .bad(Record.badRecord(raw: rawText(bytes), message: why, source: source, line: line))
             }
         }
+        if kind == .results {
+            return .bad(Record.badRecord(
+                raw: rawText(bytes),
+                message: "not a JSON record (a results file holds one JSON object per line; is this the right file?)",
+                source: source, line: line))
+        }
         guard let s = String(validating: bytes, as: UTF8.self) else {
-            return .bad(Record.badRecord(raw: rawText(bytes), message: "invalid UTF-8", source: source, line: line))
+            // Paths are bytes: a path line that is not UTF-8 (`find docs -type f | smole-extract`)
+            // is carried losslessly as {"bytes": base64} and opened by those very bytes.
+            var r = Record()
+            r["path"] = DocumentPath(bytes: bytes).json
+            return .record(r)
         }
         return .path(s)
     }
@@ -122,10 +156,13 @@ public enum RecordParser {
 /// The inputs a tool reads records from: named files, `-` for stdin, or stdin when none are named.
 public struct InputSet {
     public var paths: [String]
+    /// Whether bare path lines are accepted (`.documents`) or are bad records (`.results`).
+    public var kind: InputKind = .documents
 
     /// `args` empty means stdin. When stdin is a terminal and nothing is named, prints `usage`
     /// on stderr and exits 64.
-    public init(args: [String], usage: @autoclosure () -> String) {
+    public init(args: [String], kind: InputKind = .documents, usage: @autoclosure () -> String) {
+        self.kind = kind
         if args.isEmpty {
             if Terminal.stdinIsTTY {
                 LineWriter.stderr.writeLine(usage())
@@ -137,7 +174,10 @@ public struct InputSet {
         }
     }
 
-    public init(paths: [String]) { self.paths = paths }
+    public init(paths: [String], kind: InputKind = .documents) {
+        self.paths = paths
+        self.kind = kind
+    }
 
     /// Reads every line of every input in order. A named input that is missing is reported on
     /// stderr and counted in the returned value; the rest are still read.
@@ -154,7 +194,9 @@ public struct InputSet {
                 continue
             }
             while let bytes = reader.next() {
-                guard let item = RecordParser.classify(bytes, source: reader.name, line: reader.lineNumber) else { continue }
+                guard let item = RecordParser.classify(
+                    bytes, source: reader.name, line: reader.lineNumber, kind: kind, complete: reader.lastLineComplete)
+                else { continue }
                 try body(InputLine(source: reader.name, line: reader.lineNumber, item: item))
             }
         }

@@ -27,6 +27,25 @@ public final class InputFeed: @unchecked Sendable {
         continuation.finish()
     }
 
+    /// Documents named as arguments, as the bytes the shell passed: a name that is not UTF-8
+    /// becomes a record with `{"bytes": base64}` as its path, so it is opened by its very bytes.
+    public init(documentPaths: [DocumentPath]) {
+        (stream, continuation) = AsyncStream<InputLine>.makeStream(bufferingPolicy: .unbounded)
+        credits = Credits(Int.max / 2)
+        for (i, d) in documentPaths.enumerated() {
+            let item: InputItem
+            if let s = d.string {
+                item = .path(s)
+            } else {
+                var r = Record()
+                r["path"] = d.json
+                item = .record(r)
+            }
+            continuation.yield(InputLine(source: "<arguments>", line: i + 1, item: item))
+        }
+        continuation.finish()
+    }
+
     /// Records from `paths` ("-" = stdin), read on a dedicated thread.
     public init(recordFiles paths: [String], capacity: Int = 256) {
         (stream, continuation) = AsyncStream<InputLine>.makeStream(bufferingPolicy: .unbounded)

@@ -6,7 +6,8 @@ import Foundation
 /// Reads a results stream (files or stdin) so that each document counts once: the latest
 /// record for a `path` describes it. Lines are spooled to a private temporary file and
 /// only a 64-bit key hash per document stays in memory, so a million records fit in a
-/// few tens of MB. Records with no `path` (such as `bad_record`s) are always kept.
+/// few tens of MB. Records with no `path` (such as `bad_record`s) are always kept. Records are
+/// keyed by `DocumentKey` and folded by `ResultFold`.
 public final class LatestRecords {
     public private(set) var problems = InputProblems()
     public private(set) var totalLines = 0
@@ -28,6 +29,7 @@ public final class LatestRecords {
         guard let out = fdopen(fd, "wb") else { throw RecordError(.unreadable, "cannot open the spool file") }
         defer { fclose(out) }
         var latest: [Int: Int] = [:]
+        var latestOK: [Int: Bool] = [:]
         var keyed: [Int?] = []
         var sourceIndex: [String: UInt32] = [:]
         problems = inputs.forEach { input in
@@ -45,11 +47,22 @@ public final class LatestRecords {
             switch input.item {
             case .record(let r):
                 bytes = r.serializedLine()
-                if let k = r.key { latest[k.hashValue] = idx; keyed.append(k.hashValue) } else { keyed.append(nil) }
+                if let k = r.key?.hashValue {
+                    // ResultFold: an error that says nothing about the document leaves an ok result in place.
+                    if ResultFold.replaces(keptIsOK: latestOK[k] ?? false, next: r) {
+                        latest[k] = idx
+                        latestOK[k] = r.isOK
+                    }
+                    keyed.append(k)
+                } else {
+                    keyed.append(nil)
+                }
             case .path(let p):
                 bytes = Array(p.utf8); bytes.append(0x0A)
-                latest[p.hashValue] = idx
-                keyed.append(p.hashValue)
+                let k = DocumentKey(path: p).hashValue
+                latest[k] = idx
+                latestOK[k] = false
+                keyed.append(k)
             case .bad(let r):
                 bytes = r.serializedLine()
                 keyed.append(nil)

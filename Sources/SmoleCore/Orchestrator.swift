@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Foundation
 
 /// smole-extract's settings (the command line, parsed).
 public struct ExtractOptions: Sendable {
@@ -20,6 +21,9 @@ public struct ExtractOptions: Sendable {
     public var journal: Journal?
     public var progress = false
     public var total: Int?
+    /// Consecutive connection failures (across documents, with no successful request between
+    /// them) after which the run stops submitting: the circuit breaker.
+    public var breakerThreshold = 8
     /// Base of the full-jitter exponential back-off between retries.
     public var backoffBase: Duration = .milliseconds(500)
     public var backoffCap: Duration = .seconds(30)
@@ -30,9 +34,13 @@ public struct ExtractOptions: Sendable {
 public enum HaltReason: Sendable {
     case signal(Int32)
     case fatal(RecordError)
+    /// The circuit breaker opened: the backend could not be reached, try after try.
+    case unavailable(RecordError)
 
     var recordError: RecordError {
         switch self {
+        case .unavailable(let e):
+            RecordError(.network, "not tried: the backend was unreachable (\(e.message))", retryable: true)
         case .signal(let s):
             RecordError(.cancelled, "interrupted by \(s == SIGTERM ? "SIGTERM" : "SIGINT") while in flight", retryable: true)
         case .fatal(let e):
@@ -95,6 +103,7 @@ public final class Orchestrator: @unchecked Sendable {
     private var emptyWaiter: CheckedContinuation<Void, Never>?
     private var feed: InputFeed?
     private var fatalAnnounced = false
+    private var connectionFailures = 0
 
     public init(backend: any ExtractionBackend, options: ExtractOptions, writer: LineWriter = .stdout) {
         self.backend = backend
@@ -134,18 +143,18 @@ public final class Orchestrator: @unchecked Sendable {
                 continue
             }
             if let h = haltReason {
-                emit(n, finished(line.item.record, error: h.recordError, started: nil))
+                emit(n, finished(inputRecord(line), error: h.recordError, started: nil))
                 continue
             }
             do {
                 try await window.acquire()
             } catch {
-                emit(n, finished(line.item.record, error: (haltReason ?? .signal(SIGINT)).recordError, started: nil))
+                emit(n, finished(inputRecord(line), error: (haltReason ?? .signal(SIGINT)).recordError, started: nil))
                 continue
             }
             if let h = haltReason {
                 await window.release()
-                emit(n, finished(line.item.record, error: h.recordError, started: nil))
+                emit(n, finished(inputRecord(line), error: h.recordError, started: nil))
                 continue
             }
             start(n, line)
@@ -162,6 +171,7 @@ public final class Orchestrator: @unchecked Sendable {
         switch haltReason {
         case .signal(let s): return s == SIGTERM ? .sigterm : .sigint
         case .fatal: return .unauthorized
+        case .unavailable: return .unavailable
         case nil: break
         }
         if let p = problems.exitStatus { return p }
@@ -218,18 +228,47 @@ public final class Orchestrator: @unchecked Sendable {
     struct Outcome {
         var data: JSONValue
         var evidence: JSONValue?
+        var pages: PagesRead? = nil
     }
 
     /// Mutable facts about a document as it goes.
+    ///
+    /// `attempts` counts runs that tried the document (DESIGN.md): the input's count plus one
+    /// for this run once it submits (or resumes a journaled job), however many times this run
+    /// submitted it; those in-run submissions are `tries`. So a run that retried a document
+    /// through an outage leaves it at one more attempt, and `smole-retry --max-attempts` bounds
+    /// runs, not network hiccups.
     struct DocState {
         var job: String?
-        var attempts: Int
+        /// `attempts` of the input record.
+        var priorAttempts: Int
+        /// The attempts a journal entry recorded for a job this run resumes.
+        var journalAttempts = 0
+        /// Submissions in this run.
+        var tries = 0
+        var resumed = false
+        init(job: String?, attempts: Int) {
+            self.job = job
+            priorAttempts = attempts
+        }
+        /// The record's `attempts`: runs that have tried the document so far.
+        var attempts: Int {
+            tries > 0 || resumed ? max(priorAttempts + 1, journalAttempts) : priorAttempts
+        }
+    }
+
+    /// The record a line stands for, with the schema it is extracted with: a record without
+    /// one takes `--schema`, so every result records the schema it was extracted with.
+    func inputRecord(_ line: InputLine) -> Record {
+        var rec = line.item.record
+        if rec.schema == nil || rec.schema == "", let s = options.schema, !s.isEmpty { rec["schema"] = .string(s) }
+        return rec
     }
 
     private func process(_ n: Int, _ line: InputLine) async {
         let started = currentEpochSeconds()
         let clockStart = ContinuousClock.now
-        var rec = line.item.record
+        var rec = inputRecord(line)
         var st = DocState(job: nil, attempts: max(0, rec.attempts))
         var result: Result<Outcome, RecordError>
         do throws(RecordError) {
@@ -246,12 +285,18 @@ public final class Orchestrator: @unchecked Sendable {
         }
         if let job = st.job { rec["job"] = .string(job) }
         rec["attempts"] = .number(String(st.attempts))
+        rec["tries"] = .number(String(st.tries))
         switch result {
         case .success(let o):
             rec["status"] = .string("ok")
             rec["data"] = o.data
             rec["error"] = nil
             if let ev = o.evidence { rec["evidence"] = ev }
+            if let p = o.pages {
+                // Pages past --max-pages are not extracted: said in the record and on stderr.
+                rec["pages"] = p.json
+                Diagnostics.warning("\(rec.documentPath?.display ?? "a document"): only the first \(p.read) of its \(p.total) pages were read (--max-pages \(p.read))")
+            }
             emit(n, stamped(rec, started: started))
         case .failure(let e):
             emit(n, finished(rec, error: e, started: started))
@@ -297,6 +342,32 @@ public final class Orchestrator: @unchecked Sendable {
         return HaltReason.fatal(e.error).recordError
     }
 
+    /// A duration in seconds as a person writes it: `600`, `0.5`, `1.25`.
+    public static func seconds(_ d: Duration) -> String {
+        let s = d.seconds
+        if s == s.rounded(), abs(s) < 1e15 { return String(Int64(s)) }
+        var t = String(format: "%.3f", s)
+        while t.hasSuffix("0") { t.removeLast() }
+        return t
+    }
+
+    /// Counts a failed connection; at `breakerThreshold` in a row the run stops submitting, says
+    /// so once, and every remaining document is written as a retryable `network` error.
+    private func connectionFailed(_ e: BackendError) {
+        guard e.error.code == .network else { return }
+        let trip: Bool = lock.with {
+            connectionFailures += 1
+            return connectionFailures == options.breakerThreshold && halt == nil
+        }
+        guard trip else { return }
+        Diagnostics.error(
+            "the backend \(backend.name) could not be reached \(options.breakerThreshold) times in a row (last: \(e.error.message)); "
+                + "stopping: every remaining document is written as a retryable network error (smole-retry re-feeds them)")
+        stop(.unavailable(e.error))
+    }
+
+    private func connectionWorked() { lock.with { connectionFailures = 0 } }
+
     /// Waits until `instant` unless the task is cancelled.
     private func sleep(until instant: ContinuousClock.Instant) async throws(RecordError) {
         if instant <= .now { return }
@@ -310,12 +381,29 @@ public final class Orchestrator: @unchecked Sendable {
     }
 
     private func extract(_ rec: inout Record, _ st: inout DocState, deadline: ContinuousClock.Instant) async throws(RecordError) -> Outcome {
-        guard let path = rec.path, !path.isEmpty else {
+        guard let documentPath = rec.documentPath else {
+            if rec.hasPathField { throw RecordError(.badRecord, "\"path\" is not a non-empty string or {\"bytes\": base64}") }
             throw RecordError(.badRecord, "the record has no \"path\"")
         }
         guard let schema = rec.schema ?? options.schema, !schema.isEmpty else {
-            throw RecordError(.noSchema, "\(path): no schema: give the record a \"schema\" or use --schema ID")
+            throw RecordError(.noSchema, "\(documentPath.display): no schema: give the record a \"schema\" or use --schema ID")
         }
+        // A name that is not UTF-8 is opened by its very bytes, through a stand-in link.
+        let opened = try documentPath.openable()
+        defer { opened.release() }
+        do throws(RecordError) {
+            return try await extract(&rec, &st, path: opened.path, shown: documentPath.display, schema: schema, deadline: deadline)
+        } catch {
+            guard opened.isLink else { throw error }
+            var e = error
+            e.message = e.message.replacingOccurrences(of: opened.path, with: documentPath.display)
+            throw e
+        }
+    }
+
+    private func extract(
+        _ rec: inout Record, _ st: inout DocState, path: String, shown: String, schema: String, deadline: ContinuousClock.Instant
+    ) async throws(RecordError) -> Outcome {
         let size = try DocumentFile.check(path, maxSize: options.maxSize)
         var sha: String? = nil
         if backend.wantsHash {
@@ -329,7 +417,8 @@ public final class Orchestrator: @unchecked Sendable {
         let journal = backend.isRemote ? options.journal : nil
         if let journal, let sha, let e = journal.lookup(sha256: sha, schema: schema) {
             st.job = e.job
-            st.attempts = max(st.attempts, e.attempts)
+            st.resumed = true
+            st.journalAttempts = e.attempts
         }
         var notBefore = ContinuousClock.now
         var failures = 0
@@ -343,17 +432,19 @@ public final class Orchestrator: @unchecked Sendable {
 
         func check(_ instant: ContinuousClock.Instant) throws(RecordError) {
             if instant > deadline || ContinuousClock.now >= deadline {
-                throw RecordError(.timeout, "\(path): no result within --timeout \(Int(options.timeout.seconds)) s")
+                throw RecordError(.timeout, "\(path): no result within --timeout \(Orchestrator.seconds(options.timeout)) s")
             }
         }
 
         /// A transient failure: wait per back-off (at least Retry-After), or give up after --retries.
         func transient(_ e: BackendError) async throws(RecordError) {
             failures += 1
+            connectionFailed(e)
+            if case .unavailable? = haltReason { throw RecordError(.cancelled, "interrupted") }
             if e.isThrottle { await window.throttled() }
             if failures > options.retries {
                 var err = e.error
-                err.message += " (after \(failures) tries)"
+                err.message += "; after \(failures) \(failures == 1 ? "try" : "tries") in this run"
                 throw err
             }
             var delay = backoff.next() ?? options.backoffCap
@@ -368,18 +459,19 @@ public final class Orchestrator: @unchecked Sendable {
                 try await sleep(until: notBefore)
                 try await takeToken()
                 do throws(BackendError) {
-                    st.attempts += 1
+                    st.tries += 1
                     let job = try await withDeadline(deadline) { [backend] () async throws(BackendError) in
                         try await backend.submit(submission)
                     }
                     st.job = job.id
+                    connectionWorked()
                     submittedAt = .now
                     failures = 0
                     firstPoll = true
                     if !isProbe { polls = PollDelays(initial: options.pollInitial, max: options.pollMax).makeIterator() }
                     notBefore = .now + (job.retryAfter ?? .zero)
                     if let journal, let sha {
-                        journal.append(Journal.Entry(path: path, sha256: sha, schema: schema, job: job.id, attempts: st.attempts))
+                        journal.append(Journal.Entry(path: shown, sha256: sha, schema: schema, job: job.id, attempts: st.attempts))
                     }
                     await window.succeeded()
                 } catch {
@@ -426,13 +518,14 @@ public final class Orchestrator: @unchecked Sendable {
                     try await backend.poll(job: job)
                 }
                 failures = 0
+                connectionWorked()
                 await window.succeeded()
                 switch state {
                 case .running(let ra):
                     if let ra { notBefore = max(notBefore, .now + ra) }
-                case .completed(let data, let evidence, let serverDuration):
+                case .completed(let data, let evidence, let serverDuration, let pages):
                     if let serverDuration { timing.observe(serverDuration) }
-                    return Outcome(data: data, evidence: evidence)
+                    return Outcome(data: data, evidence: evidence, pages: pages)
                 case .ended(let e):
                     throw e
                 }

@@ -21,6 +21,31 @@ public final class LineWriter: @unchecked Sendable {
     /// When > 0, lines are gathered and written in chunks of about this many bytes (bulk tools).
     public var bufferLimit = 0
 
+    private var checkedTornLine = false
+
+    /// Whether `fd` is a regular file whose write position follows a byte other than `\n`: a
+    /// last line torn by a crash mid-write. A tool appending to such a file (`>> results.ndjson`)
+    /// first ends that line, so its own first record is not glued onto it and lost.
+    static func endsInTornLine(fd: Int32) -> Bool {
+        var st = stat()
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size > 0 else { return false }
+        let flags = fcntl(fd, F_GETFL)
+        let position: off_t = flags >= 0 && (flags & O_APPEND) != 0 ? st.st_size : lseek(fd, 0, SEEK_CUR)
+        guard position > 0 else { return false }
+        var byte: UInt8 = 0
+        if pread(fd, &byte, 1, position - 1) == 1 { return byte != 0x0A }
+        // Opened write-only (as `>>` does): read the same file through a second descriptor.
+        #if os(Linux)
+        let reopen = "/proc/self/fd/\(fd)"
+        #else
+        let reopen = "/dev/fd/\(fd)"
+        #endif
+        let rfd = open(reopen, O_RDONLY | O_CLOEXEC)
+        guard rfd >= 0 else { return false }
+        defer { close(rfd) }
+        return pread(rfd, &byte, 1, position - 1) == 1 && byte != 0x0A
+    }
+
     public init(fd: Int32, quietOnEPIPE: Bool = true) {
         self.fd = fd
         self.quietOnEPIPE = quietOnEPIPE
@@ -44,6 +69,10 @@ public final class LineWriter: @unchecked Sendable {
     public func writeLine(_ bytes: [UInt8]) {
         lock.lock()
         defer { lock.unlock() }
+        if !checkedTornLine {
+            checkedTornLine = true
+            if fd == 1, LineWriter.endsInTornLine(fd: fd) { writeAll([0x0A]) }
+        }
         if bufferLimit > 0 {
             pending.append(contentsOf: bytes)
             if pending.count >= bufferLimit {

@@ -24,8 +24,9 @@ public struct Record: Sendable, Equatable {
     public var attempts: Int { object["attempts"]?.intValue ?? 0 }
     public var sha256: String? { object["sha256"]?.stringValue }
 
-    /// The key a results stream is folded by: the latest record per key describes the document.
-    public var key: String? { path }
+    /// The key a results stream is folded by (`DocumentKey`: the canonical form of `path`, a
+    /// string or `{"bytes": base64}`); nil when the record has no usable path.
+    public var key: DocumentKey? { documentPath?.key }
 
     public func serialized() -> String { JSON.serialize(.object(object)) }
     public func serializedLine() -> [UInt8] {

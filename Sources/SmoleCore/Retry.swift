@@ -59,7 +59,7 @@ public struct RetryCounts: Sendable, Equatable {
 public enum Retry {
     /// The fields smole-extract owns; they are removed so the record is an input again.
     public static let resultFields = [
-        "status", "data", "error", "job", "backend", "started_at", "finished_at", "elapsed_ms", "evidence",
+        "status", "data", "error", "job", "backend", "started_at", "finished_at", "elapsed_ms", "evidence", "tries", "pages",
     ]
 
     /// The input record for a result: result fields removed, `attempts` and every other field kept.
@@ -85,7 +85,7 @@ public enum Retry {
         }
         var counts = RetryCounts()
         var warnings = WarningBudget()
-        var latest: [String: Latest] = [:]
+        var latest: [DocumentKey: Latest] = [:]
         var seq = 0
         let problems = inputs.forEach { input in
             seq += 1
@@ -95,19 +95,21 @@ public enum Retry {
                 Diagnostics.error(Summary.withoutPlace(r.error?.message ?? "not a valid record"),
                                   source: input.source, line: input.line)
             case .path(let p):
-                latest[p] = Latest(seq: seq, verdict: .noResult, record: nil)
+                latest[DocumentKey(path: p)] = Latest(seq: seq, verdict: .noResult, record: nil)
             case .record(let r):
-                guard let path = r["path"]?.stringValue, !path.isEmpty else {
+                guard let key = r.key else {
                     counts.withoutPath += 1
                     warnings.warn("record has no path; it cannot be retried", source: input.source, line: input.line)
                     return
                 }
+                // ResultFold: an error that says nothing about the document leaves an ok result in place.
+                if let kept = latest[key], !ResultFold.replaces(keptIsOK: kept.verdict == .ok, next: r) { return }
                 let info = ResultInfo(r)
                 if !info.problems.isEmpty {
                     warnings.warn(info.problems.joined(separator: "; "), source: input.source, line: input.line)
                 }
                 let v = policy.verdict(info)
-                latest[path] = Latest(seq: seq, verdict: v, record: v == .retry ? inputRecord(from: r) : nil)
+                latest[key] = Latest(seq: seq, verdict: v, record: v == .retry ? inputRecord(from: r) : nil)
             }
         }
         var retry: [(Int, Record)] = []
@@ -142,8 +144,8 @@ public enum Retry {
     /// (the first run has not created it yet); a file that cannot be read throws.
     public static func loadResults(
         _ paths: [String], policy: RetryPolicy, counts: inout RetryCounts
-    ) throws(RecordError) -> [String: Known] {
-        var known: [String: Known] = [:]
+    ) throws(RecordError) -> [DocumentKey: Known] {
+        var known: [DocumentKey: Known] = [:]
         var warnings = WarningBudget()
         for p in paths {
             let reader: BoundedLineReader
@@ -155,7 +157,7 @@ public enum Retry {
             }
             while let (bytes, complete) = reader.next() {
                 let line = reader.lineNumber
-                guard let item = RecordParser.classify(bytes, source: p, line: line) else { continue }
+                guard let item = RecordParser.classify(bytes, source: p, line: line, kind: .results, complete: complete) else { continue }
                 switch item {
                 case .bad(let r):
                     if !complete {
@@ -165,14 +167,16 @@ public enum Retry {
                     counts.badLines += 1
                     Diagnostics.error(Summary.withoutPlace(r.error?.message ?? "not a valid record"), source: p, line: line)
                 case .path(let path):
-                    if known[path] == nil { known[path] = Known(verdict: .noResult, attempts: nil) }
+                    let key = DocumentKey(path: path)
+                    if known[key] == nil { known[key] = Known(verdict: .noResult, attempts: nil) }
                 case .record(let r):
-                    guard let path = r["path"]?.stringValue, !path.isEmpty else { continue }
+                    guard let key = r.key else { continue }
+                    if let kept = known[key], !ResultFold.replaces(keptIsOK: kept.verdict == .ok, next: r) { continue }
                     let info = ResultInfo(r)
                     if !info.problems.isEmpty {
                         warnings.warn(info.problems.joined(separator: "; "), source: p, line: line)
                     }
-                    known[path] = Known(verdict: policy.verdict(info), attempts: info.attempts)
+                    known[key] = Known(verdict: policy.verdict(info), attempts: info.attempts)
                 }
             }
         }
@@ -183,9 +187,9 @@ public enum Retry {
     /// Streams input records: emits each path once, if it has no result yet or its latest
     /// result is an error the policy retries (carrying the result's `attempts` over).
     public static func pending(
-        stdin: LineReader, known: [String: Known], counts: inout RetryCounts, emit: (Record) -> Void
+        stdin: LineReader, known: [DocumentKey: Known], counts: inout RetryCounts, emit: (Record) -> Void
     ) {
-        var seen = Set<String>()
+        var seen = Set<DocumentKey>()
         var warnings = WarningBudget()
         while let bytes = stdin.next() {
             let line = stdin.lineNumber
@@ -199,16 +203,16 @@ public enum Retry {
             case .path(let p): record = Record(path: p)
             case .record(let r): record = r
             }
-            guard let path = record["path"]?.stringValue, !path.isEmpty else {
+            guard let key = record.key else {
                 counts.withoutPath += 1
                 warnings.warn("record has no path; it cannot be extracted", source: stdin.name, line: line)
                 continue
             }
-            if !seen.insert(path).inserted {
+            if !seen.insert(key).inserted {
                 counts.duplicates += 1
                 continue
             }
-            let k = known[path]
+            let k = known[key]
             switch k?.verdict {
             case nil, .noResult?:
                 counts.noResult += 1
@@ -266,6 +270,13 @@ public final class BoundedLineReader {
 
     /// The next line (without `\n` or a trailing `\r`) and whether it ended with a newline.
     public func next() -> ([UInt8], Bool)? {
+        guard var (line, complete) = nextRaw() else { return nil }
+        // A UTF-8 byte-order mark where the file begins is not part of the first line.
+        if lineNumber == 1, line.starts(with: [0xEF, 0xBB, 0xBF]) { line.removeFirst(3) }
+        return (line, complete)
+    }
+
+    private func nextRaw() -> ([UInt8], Bool)? {
         while true {
             if let nl = buffer[max(start, scanned)...].firstIndex(of: 0x0A) {
                 var line = Array(buffer[start..<nl])

@@ -178,16 +178,20 @@ public final class Router {
         let hadSchema = record["schema"].map { !$0.isNull } ?? false
         if !override, hadSchema { return (record, .kept) }
         var r = record
-        let path = record.path
+        let documentPath = record.documentPath
+        // Rules match the name as text (bytes outside UTF-8 as \xNN); the file is opened by its bytes.
+        let path = documentPath?.display
         if let path, let i = firstMatch(path: path) {
             r["schema"] = .string(rules[i].schema)
             r["route"] = .string("rule \(i + 1): \(rules[i].pattern)")
             return (r, .routed)
         }
         if let classifier {
-            if let path {
+            if let path, let documentPath {
                 do {
-                    if let c = try await classifier(path), c.confidence >= minConfidence {
+                    let opened = try documentPath.openable()
+                    defer { opened.release() }
+                    if let c = try await classifier(opened.path), c.confidence >= minConfidence {
                         r["schema"] = .string(c.schema)
                         r["route"] = .string("content: \(c.schema) \(String(format: "%.2f", c.confidence))")
                         return (r, .routed)
@@ -244,9 +248,12 @@ extension Router {
             case .error: summary.errors += 1
             }
         }
-        for doc in documents.isEmpty ? ["-"] : documents {
+        let bytes = documents.isEmpty ? [] : ArgumentBytes.documents(documents)
+        for (i, doc) in (documents.isEmpty ? ["-"] : documents).enumerated() {
             if doc != "-" {
-                let (r, o) = await route(Record(path: doc), source: doc, line: nil)
+                var record = Record()
+                record["path"] = i < bytes.count ? bytes[i].json : .string(doc)
+                let (r, o) = await route(record, source: doc, line: nil)
                 count(o)
                 emit(r)
                 continue
@@ -278,5 +285,31 @@ extension Router {
             }
         }
         return summary
+    }
+}
+
+/// Checks the schema names a routing setup would write (its rules and `--default`) against
+/// the schemas the extraction will know, so a typo (`--default invocie`) or a rule written
+/// backwards (`--rule '*receipt*=receipt'`) is a usage error before any record is routed.
+public enum SchemaNameCheck {
+    /// The problems, one message each; empty when every name is known. `isKnown` answers for
+    /// one name (an id, or a path to a schema file); `known` is listed in the messages.
+    public static func problems(
+        rules: [RouteRule], defaultSchema: String?, known: [String], isKnown: (String) -> Bool
+    ) -> [String] {
+        var out: [String] = []
+        let list = known.joined(separator: ", ")
+        for r in rules where !isKnown(r.schema) {
+            let swapped = r.pattern.hasPrefix("re:") || r.pattern.hasPrefix("path:") ? nil : r.pattern
+            if let swapped, isKnown(swapped) {
+                out.append("\(r.origin): '\(r.schema)' is not a schema, but '\(swapped)' is: a rule is SCHEMA=PATTERN; did you mean '\(swapped)=\(r.schema)'?")
+            } else {
+                out.append("\(r.origin): unknown schema '\(r.schema)' (known: \(list); or a path to a .json schema file)")
+            }
+        }
+        if let d = defaultSchema, !isKnown(d) {
+            out.append("--default: unknown schema '\(d)' (known: \(list); or a path to a .json schema file)")
+        }
+        return out
     }
 }

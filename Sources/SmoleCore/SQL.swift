@@ -341,7 +341,7 @@ public final class SQLWriter {
                 Diagnostics.error(m.hasSuffix(suffix) ? String(m.dropLast(suffix.count)) : m, source: input.source, line: input.line)
             case .path: break
             case .record(let r):
-                guard r.path != nil else {
+                guard r.documentPath != nil else {
                     if r.error?.code == .badRecord {
                         // A bad line, spooled and read back as the error record it became.
                         report.badLines += 1
@@ -456,18 +456,20 @@ public final class SQLWriter {
             case .path(let p): r = Record(path: p)
             case .record(let rec): r = rec
             }
-            guard r.path != nil else { return }
+            guard r.documentPath != nil else { return }
             var whole = JSONValue.object(r.object)
             if SQL.stripNUL(&whole) {
                 warnedNUL += 1
                 Diagnostics.warning("NUL characters removed: SQL text cannot hold them", source: input.source, line: input.line)
                 if case .object(let o) = whole { r = Record(o) }
             }
-            guard let path = r.path else { return }
+            // The upsert key is the document's canonical key (DocumentKey), so the same file named
+            // `./docs/x.pdf`, `docs//x.pdf` or `$PWD/docs/x.pdf` is one row, run after run.
+            guard let path = r.key?.display else { return }
             report.documents += 1
             out.removeAll(keepingCapacity: true)
             out.append(contentsOf: insertHead)
-            appendText(r["path"], &out)
+            SQL.appendLiteral(path, dialect: options.dialect, into: &out)
             out.append(contentsOf: Array(", ".utf8))
             appendText(r["name"], &out)
             out.append(contentsOf: Array(", ".utf8))

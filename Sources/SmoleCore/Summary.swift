@@ -107,7 +107,8 @@ struct WarningBudget {
     }
 }
 
-/// Summary statistics over a results stream: the latest record per `path` counts.
+/// Summary statistics over a results stream: the latest record per document (`DocumentKey`,
+/// folded by `ResultFold`) counts.
 /// Memory holds one small entry per document (and the messages of failed ones).
 public struct Summary {
     struct Doc {
@@ -129,7 +130,7 @@ public struct Summary {
         public var message: String
     }
 
-    private var index: [String: Int] = [:]
+    private var index: [DocumentKey: Int] = [:]
     private var paths: [String] = []
     private var docs: [Doc] = []
     /// Lines of the input that were not valid records (malformed JSON, invalid UTF-8, not an object).
@@ -145,22 +146,37 @@ public struct Summary {
 
     public init() {}
 
+    /// Input lines per source, and how many of them were not records.
+    private var linesBySource: [String: (lines: Int, bad: Int)] = [:]
+    private var sourceOrder: [String] = []
+
+    /// The sources none of whose lines is a JSON record: another kind of file given by mistake
+    /// (a CSV, a path list), not a results stream.
+    public var sourcesOfAnotherKind: [String] {
+        sourceOrder.filter { s in linesBySource[s].map { $0.lines > 0 && $0.bad == $0.lines } ?? false }
+    }
+
     /// Folds one input line in.
     public mutating func add(_ input: InputLine) {
+        if linesBySource[input.source] == nil { sourceOrder.append(input.source) }
+        var tally = linesBySource[input.source] ?? (0, 0)
+        tally.lines += 1
+        if case .bad = input.item { tally.bad += 1 }
+        linesBySource[input.source] = tally
         switch input.item {
         case .bad(let r):
             let msg = Summary.withoutPlace(r.error?.message ?? "not a valid record")
             if emitWarnings { Diagnostics.error(msg, source: input.source, line: input.line) }
             badLines.append(Located(source: input.source, line: input.line, code: ErrorCode.badRecord.rawValue, message: msg))
         case .path(let p):
-            put(p, Doc(outcome: .pending, schema: nil, code: nil, message: nil, retryable: false, attempts: nil,
+            put(DocumentKey(path: p), isRecord: nil, Doc(outcome: .pending, schema: nil, code: nil, message: nil, retryable: false, attempts: nil,
                        elapsedMs: nil, source: input.source, line: input.line))
         case .record(let r):
             let info = ResultInfo(r)
-            guard let path = r["path"]?.stringValue, !path.isEmpty else {
-                if r["path"] != nil, r["path"] != .null {
+            guard let path = r.documentPath else {
+                if r.hasPathField {
                     badLines.append(Located(source: input.source, line: input.line, code: ErrorCode.badRecord.rawValue,
-                                            message: "path is not a non-empty string"))
+                                            message: "path is not a non-empty string or {\"bytes\": base64}"))
                     return
                 }
                 let msg = info.message ?? (info.outcome == .failed ? "error record without a path" : "record without a path")
@@ -177,7 +193,7 @@ public struct Summary {
                     warnings.warn(info.problems.joined(separator: "; "), source: input.source, line: input.line)
                 }
             }
-            put(path, Doc(outcome: info.outcome, schema: info.schema, code: info.code, message: info.message,
+            put(path.key, isRecord: r, Doc(outcome: info.outcome, schema: info.schema, code: info.code, message: info.message,
                           retryable: info.retryable, attempts: info.attempts, elapsedMs: info.elapsedMs,
                           source: input.source, line: input.line))
         }
@@ -189,15 +205,24 @@ public struct Summary {
         return String(m[..<r.lowerBound])
     }
 
-    private mutating func put(_ path: String, _ d: Doc) {
-        if let i = index[path] {
+    /// Keeps `d` as the document's latest state under the `ResultFold` rule.
+    private mutating func put(_ key: DocumentKey, isRecord r: Record?, _ d: Doc) {
+        if let i = index[key] {
+            if let r, !ResultFold.replaces(keptIsOK: docs[i].outcome == .ok, next: r) {
+                ignoredAfterOK += 1
+                return
+            }
             docs[i] = d
         } else {
-            index[path] = docs.count
-            paths.append(path)
+            index[key] = docs.count
+            paths.append(key.display)
             docs.append(d)
         }
     }
+
+    /// Error records (no_schema, bad_record) that came after an ok result for the same document
+    /// and so did not replace it.
+    public private(set) var ignoredAfterOK = 0
 
     public func finishWarnings() { warnings.finish() }
 
@@ -412,8 +437,28 @@ public struct SummaryStats: Sendable {
         return t
     }
 
-    /// The human report: aligned plain text; `color` adds ANSI colour to the headline numbers.
-    public func text(color: Bool = false) -> String {
+    /// The command that comes next, when there is one: re-feeding the retryable failures of
+    /// `files` (the result files read; empty for stdin).
+    public func nextStep(files: [String]) -> String? {
+        guard retryable > 0 else { return nil }
+        let named = files.filter { $0 != "-" }
+        let sources = named.isEmpty ? "RESULTS" : named.map(Self.shellQuoted).joined(separator: " ")
+        let target = named.first.map(Self.shellQuoted) ?? "RESULTS"
+        return "smole-retry \(sources) | smole-extract >> \(target)"
+    }
+
+    /// A word for a shell command line: quoted with single quotes when it holds anything but
+    /// letters, digits and `-_./+,:@%=`.
+    static func shellQuoted(_ s: String) -> String {
+        let plain = !s.isEmpty && s.unicodeScalars.allSatisfy { c in
+            c.isASCII && (CharacterSet.alphanumerics.contains(c) || "-_./+,:@%=".unicodeScalars.contains(c))
+        }
+        return plain ? s : "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
+    /// The human report: aligned plain text; `color` adds ANSI colour to the headline numbers;
+    /// `next`, when given, ends it (the command to run next).
+    public func text(color: Bool = false, next: String? = nil) -> String {
         func paint(_ s: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
         func head(_ s: String) -> String { paint(s, "1") }
         var out: [String] = []
@@ -469,6 +514,10 @@ public struct SummaryStats: Sendable {
             out.append("")
             out.append(head("bad input lines"))
             out += table(badLines.map { ["\($0.source):\($0.line)", Self.oneLine($0.message)] }, right: [false, false])
+        }
+        if let next {
+            out.append("")
+            out.append("\(head("next")): \(next)   # re-feeds the \(retryable) retryable failure\(retryable == 1 ? "" : "s")")
         }
         return out.joined(separator: "\n") + "\n"
     }

@@ -56,7 +56,7 @@ public final class Lister {
     public static let readSize = 1 << 20
 
     enum Item: Sendable {
-        case file(path: String, name: String, size: Int)
+        case file(path: DocumentPath, name: DocumentPath, size: Int)
         case record(Record)
     }
 
@@ -78,56 +78,66 @@ public final class Lister {
 
     /// Lists every root in order ("." when none) and returns what happened.
     public func run(_ roots: [String]) -> WalkSummary {
-        for root in roots.isEmpty ? ["."] : roots { list(root: root) }
+        run(paths: roots.map(DocumentPath.init))
+    }
+
+    /// Lists every root, given as the bytes of its name, in order ("." when none). A name that
+    /// is not UTF-8 is listed with `{"bytes": base64}` as its `path` and `name`.
+    public func run(paths roots: [DocumentPath]) -> WalkSummary {
+        for root in roots.isEmpty ? [DocumentPath(".")] : roots { list(root: root) }
         flush()
         return summary
     }
 
     // MARK: walking
 
-    private func list(root: String) {
+    private func list(root rootPath: DocumentPath) {
         var st = stat()
-        if root.isEmpty || stat(root, &st) != 0 {
+        let root = rootPath.display
+        if root.isEmpty || Lister.cStat(rootPath.bytes, &st, follow: true) != 0 {
             let e = root.isEmpty ? ENOENT : errno
             if e == ENOENT || e == ENOTDIR {
                 var lst = stat()
-                let dangling = !root.isEmpty && lstat(root, &lst) == 0
+                let dangling = !root.isEmpty && Lister.cStat(rootPath.bytes, &lst, follow: false) == 0
                 summary.missing += 1
                 add(.record(Lister.errorRecord(
-                    path: root, .notFound,
+                    path: rootPath, .notFound,
                     dangling ? "\(root): broken symbolic link" : "\(root): no such file or folder")))
             } else {
-                add(.record(Lister.errorRecord(path: root, .unreadable, "\(root): \(Lister.strerror(e))")))
+                add(.record(Lister.errorRecord(path: rootPath, .unreadable, "\(root): \(Lister.strerror(e))")))
             }
             return
         }
         let kind = st.st_mode & S_IFMT
         if kind == S_IFDIR {
-            var prefix = root
-            if prefix == "." || prefix == "./" {
-                prefix = ""
+            var prefix = rootPath.bytes
+            if prefix == [0x2E] || prefix == [0x2E, 0x2F] {
+                prefix = []
             } else {
-                while prefix.count > 1, prefix.hasSuffix("/") { prefix.removeLast() }
-                if prefix != "/" { prefix += "/" }
+                while prefix.count > 1, prefix.last == 0x2F { prefix.removeLast() }
+                if prefix != [0x2F] { prefix.append(0x2F) }
             }
             walk(dir: prefix, relative: "", depth: 0, ancestors: [DevIno(st)])
         } else if kind == S_IFREG {
-            let name = Lister.baseName(root)
-            if options.filter.includes(file: PathFilter.normalize(root), name: name) {
-                add(.file(path: root, name: name, size: Int(st.st_size)))
+            let name = rootPath.baseName
+            if options.filter.includes(file: PathFilter.normalize(root), name: name.display) {
+                add(.file(path: rootPath, name: name, size: Int(st.st_size)))
             }
         } else {
-            add(.record(Lister.errorRecord(path: root, .unreadable, "\(root): not a regular file or folder")))
+            add(.record(Lister.errorRecord(path: rootPath, .unreadable, "\(root): not a regular file or folder")))
         }
     }
 
-    /// Walks the folder whose path (as reachable from the working directory) is `dir`
-    /// ("" for the working directory itself, otherwise ending in `/`).
-    private func walk(dir: String, relative: String, depth: Int, ancestors: Set<DevIno>) {
-        let shown = dir.isEmpty ? "." : String(dir.dropLast(dir == "/" ? 0 : 1))
-        guard let d = opendir(dir.isEmpty ? "." : dir) else {
+    /// Walks the folder whose path (as reachable from the working directory) is `dir`, as bytes
+    /// ("" for the working directory itself, otherwise ending in `/`). File names are bytes: a
+    /// name that is not UTF-8 is carried as bytes, and globs match its text with `\xNN` escapes.
+    private func walk(dir: [UInt8], relative: String, depth: Int, ancestors: Set<DevIno>) {
+        let shownPath = DocumentPath(bytes: dir.isEmpty ? [0x2E] : Array(dir.dropLast(dir == [0x2F] ? 0 : 1)))
+        let shown = shownPath.display
+        let opened: OpaquePointer? = Lister.withCPath(dir.isEmpty ? [0x2E] : dir) { opendir($0) }
+        guard let d = opened else {
             let e = errno
-            add(.record(Lister.errorRecord(path: shown, .unreadable, "\(shown): \(Lister.strerror(e))")))
+            add(.record(Lister.errorRecord(path: shownPath, .unreadable, "\(shown): \(Lister.strerror(e))")))
             return
         }
         var names: [[UInt8]] = []
@@ -136,7 +146,7 @@ public final class Lister {
             guard let ent = readdir(d) else {
                 if errno != 0 {
                     let e = errno
-                    add(.record(Lister.errorRecord(path: shown, .unreadable, "\(shown): \(Lister.strerror(e))")))
+                    add(.record(Lister.errorRecord(path: shownPath, .unreadable, "\(shown): \(Lister.strerror(e))")))
                 }
                 break
             }
@@ -153,33 +163,30 @@ public final class Lister {
 
         for raw in names {
             if !options.hidden, raw.first == 0x2E { continue }
-            guard let name = String(validating: raw, as: UTF8.self) else {
-                let shownName = String(decoding: raw, as: UTF8.self)
-                add(.record(Lister.errorRecord(
-                    path: dir + shownName, .unreadable, "\(dir + shownName): the file name is not valid UTF-8")))
-                continue
-            }
-            let path = dir + name
+            let nameBytes = DocumentPath(bytes: raw)
+            let name = nameBytes.display
+            let pathBytes = DocumentPath(bytes: dir + raw)
+            let path = pathBytes.display
             let rel = relative.isEmpty ? name : relative + "/" + name
             let level = depth + 1
             var st = stat()
-            if lstat(path, &st) != 0 {
+            if Lister.cStat(pathBytes.bytes, &st, follow: false) != 0 {
                 let e = errno
                 if options.filter.includes(file: rel, name: name) {
                     add(.record(Lister.errorRecord(
-                        path: path, e == ENOENT ? .notFound : .unreadable, "\(path): \(Lister.strerror(e))")))
+                        path: pathBytes, e == ENOENT ? .notFound : .unreadable, "\(path): \(Lister.strerror(e))")))
                 }
                 continue
             }
             var kind = st.st_mode & S_IFMT
             if kind == S_IFLNK {
                 guard options.follow else { continue }
-                if stat(path, &st) != 0 {
+                if Lister.cStat(pathBytes.bytes, &st, follow: true) != 0 {
                     let e = errno
                     if level <= (options.maxDepth ?? Int.max), options.filter.includes(file: rel, name: name) {
                         let msg = e == ENOENT || e == ENOTDIR
                             ? "\(path): broken symbolic link" : "\(path): \(Lister.strerror(e))"
-                        add(.record(Lister.errorRecord(path: path, e == ELOOP || e == EACCES ? .unreadable : .notFound, msg)))
+                        add(.record(Lister.errorRecord(path: pathBytes, e == ELOOP || e == EACCES ? .unreadable : .notFound, msg)))
                     }
                     continue
                 }
@@ -195,11 +202,11 @@ public final class Lister {
                 }
                 var next = ancestors
                 next.insert(id)
-                walk(dir: path + "/", relative: rel, depth: level, ancestors: next)
+                walk(dir: pathBytes.bytes + [0x2F], relative: rel, depth: level, ancestors: next)
             } else if kind == S_IFREG {
                 if let m = options.maxDepth, level > m { continue }
                 if options.filter.includes(file: rel, name: name) {
-                    add(.file(path: path, name: name, size: Int(st.st_size)))
+                    add(.file(path: pathBytes, name: nameBytes, size: Int(st.st_size)))
                 }
             }
             // FIFOs, sockets and devices are not documents: skipped, as `find -type f` does.
@@ -276,22 +283,28 @@ public final class Lister {
     /// Reads the file at `path` once: sniffs its type from the first bytes and, when `hash`,
     /// digests all of it in `Lister.readSize` chunks. Failures become error records.
     public static func describe(path: String, name: String, hash digest: Digest256?, buffer: UnsafeMutableRawPointer) -> Record {
+        describe(path: DocumentPath(path), name: DocumentPath(name), hash: digest, buffer: buffer)
+    }
+
+    /// `describe` for a path given as bytes (opened by those very bytes).
+    public static func describe(path pathBytes: DocumentPath, name: DocumentPath, hash digest: Digest256?, buffer: UnsafeMutableRawPointer) -> Record {
         let hash = digest != nil
+        let path = pathBytes.display
         // A read error on an earlier file may have left bytes in the digest.
         digest?.reset()
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        let fd = withCPath(pathBytes.bytes) { open($0, O_RDONLY | O_CLOEXEC | O_NONBLOCK) }
         if fd < 0 {
             let e = errno
-            return errorRecord(path: path, e == ENOENT ? .notFound : .unreadable, "\(path): \(strerror(e))")
+            return errorRecord(path: pathBytes, e == ENOENT ? .notFound : .unreadable, "\(path): \(strerror(e))")
         }
         defer { close(fd) }
         var st = stat()
         if fstat(fd, &st) != 0 {
             let e = errno
-            return errorRecord(path: path, .unreadable, "\(path): \(strerror(e))")
+            return errorRecord(path: pathBytes, .unreadable, "\(path): \(strerror(e))")
         }
         if st.st_mode & S_IFMT != S_IFREG {
-            return errorRecord(path: path, .unreadable, "\(path): not a regular file")
+            return errorRecord(path: pathBytes, .unreadable, "\(path): not a regular file")
         }
         let want = hash ? readSize : Sniff.headSize
         // The head: at least `Sniff.headSize` bytes unless the file is shorter.
@@ -302,7 +315,7 @@ public final class Lister {
             if n < 0 {
                 let e = errno
                 if e == EINTR { continue }
-                return errorRecord(path: path, .unreadable, "\(path): \(strerror(e))")
+                return errorRecord(path: pathBytes, .unreadable, "\(path): \(strerror(e))")
             }
             if n == 0 {
                 eof = true
@@ -320,15 +333,16 @@ public final class Lister {
                 if n < 0 {
                     let e = errno
                     if e == EINTR { continue }
-                    return errorRecord(path: path, .unreadable, "\(path): \(strerror(e))")
+                    return errorRecord(path: pathBytes, .unreadable, "\(path): \(strerror(e))")
                 }
                 if n == 0 { break }
                 total += n
                 digest?.update(UnsafeRawBufferPointer(start: buffer, count: n))
             }
         }
-        var r = Record(path: path)
-        r["name"] = .string(name)
+        var r = Record()
+        r["path"] = pathBytes.json
+        r["name"] = name.json
         r["size"] = .number(String(hash ? total : Int(st.st_size)))
         r["mtime"] = .string(rfc3339(seconds: Int(st.st_mtim.tv_sec)))
         r["type"] = .string(type)
@@ -337,10 +351,27 @@ public final class Lister {
     }
 
     public static func errorRecord(path: String, _ code: ErrorCode, _ message: String) -> Record {
-        var r = Record(path: path)
-        r["name"] = .string(baseName(path))
+        errorRecord(path: DocumentPath(path), code, message)
+    }
+
+    public static func errorRecord(path: DocumentPath, _ code: ErrorCode, _ message: String) -> Record {
+        var r = Record()
+        r["path"] = path.json
+        r["name"] = path.baseName.json
         r.setError(RecordError(code, message))
         return r
+    }
+
+    /// Calls `body` with a NUL-terminated C path made of exactly these bytes.
+    static func withCPath<T>(_ bytes: [UInt8], _ body: (UnsafePointer<CChar>) -> T) -> T {
+        var z = bytes
+        z.append(0)
+        return z.withUnsafeBufferPointer { b in b.withMemoryRebound(to: CChar.self) { body($0.baseAddress!) } }
+    }
+
+    /// stat(2) (`follow`) or lstat(2) on a path given as bytes.
+    static func cStat(_ bytes: [UInt8], _ st: inout stat, follow: Bool) -> Int32 {
+        withCPath(bytes) { follow ? stat($0, &st) : lstat($0, &st) }
     }
 
     public static func baseName(_ path: String) -> String {

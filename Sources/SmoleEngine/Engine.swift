@@ -23,6 +23,8 @@ public struct ExtractionOutput: Sendable {
     public var data: JSONValue
     /// With `evidence`: `{field: {"page": n, "line": "...", "confidence": 0.93}}`.
     public var evidence: JSONValue?
+    /// Set when the document has more pages than `maxPages` and only those were read.
+    public var pages: PagesRead? = nil
     public init(data: JSONValue, evidence: JSONValue? = nil) {
         self.data = data
         self.evidence = evidence
@@ -80,6 +82,7 @@ public final class Engine: Sendable {
         let wantsInvoice = s.fields.contains { $0.name == "invoice_number" } || s.id == "invoice"
         let doc = try await TextSource.read(path: path, options: options, wantXML: wantsInvoice)
         var out = extract(text: doc, schema: s)
+        if let total = doc.pagesTotal, total > doc.pages.count { out.pages = PagesRead(read: doc.pages.count, total: total) }
         // A photo read after deskewing whose totals do not add up gets more readings while none adds up: the photo as
         // taken, then deskewed and enlarged by half. The reading whose numbers agree with each other wins (see OCRPrep).
         if doc.kind == .image, OCRPrep.available {

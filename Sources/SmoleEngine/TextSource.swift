@@ -13,6 +13,8 @@ struct DocumentText: Sendable {
     var ocr: Bool = false
     /// The embedded or standalone e-invoice XML (CII or UBL), when there is one.
     var xml: [UInt8]? = nil
+    /// The pages the document has, when `maxPages` left some unread (nil otherwise).
+    var pagesTotal: Int? = nil
 }
 
 enum TextSource {
@@ -45,12 +47,19 @@ enum TextSource {
             return DocumentText(pages: [page], kind: .xml, xml: EInvoiceXML.recognizes(bytes) ? bytes : nil)
         case .html:
             guard let data = FileManager.default.contents(atPath: path) else { throw RecordError(.unreadable, "\(path) cannot be read") }
-            return DocumentText(pages: [HTMLText.strip(String(decoding: data, as: UTF8.self), xml: false)], kind: .html)
+            return DocumentText(pages: [HTMLText.strip(decodeText(data), xml: false)], kind: .html)
         case .text:
             guard let data = FileManager.default.contents(atPath: path) else { throw RecordError(.unreadable, "\(path) cannot be read") }
-            let pages = Array(splitPages(String(decoding: data, as: UTF8.self)).prefix(pagesLimit))
-            return DocumentText(pages: pages, kind: .text)
+            let all = splitPages(decodeText(data))
+            return DocumentText(pages: Array(all.prefix(pagesLimit)), kind: .text, pagesTotal: all.count > pagesLimit ? all.count : nil)
         }
+    }
+
+    /// A text document's bytes as text: a UTF-8 byte-order mark where it begins is not part of
+    /// the first field; bytes outside UTF-8 become U+FFFD.
+    static func decodeText(_ data: Data) -> String {
+        let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+        return data.starts(with: bom) ? String(decoding: data.dropFirst(3), as: UTF8.self) : String(decoding: data, as: UTF8.self)
     }
 
     static func sniff(head: [UInt8], path: String) throws(RecordError) -> DocumentKind {
@@ -148,11 +157,21 @@ enum TextSource {
             // No usable text layer: render and OCR.
             let ocrPages = try await ocrPDF(path: path, options: options, pages: min(pages, max(1, pageTexts.count)))
             if meaningfulCharacters(ocrPages.joined()) > chars {
-                return DocumentText(pages: ocrPages, kind: .pdf, ocr: true, xml: xml)
+                return DocumentText(pages: ocrPages, kind: .pdf, ocr: true, xml: xml,
+                                    pagesTotal: try await pdfPagesBeyond(pages, path: path, read: pageTexts.count, options: options))
             }
         }
         if pageTexts.isEmpty { pageTexts = [""] }
-        return DocumentText(pages: pageTexts, kind: .pdf, xml: xml)
+        return DocumentText(pages: pageTexts, kind: .pdf, xml: xml, pagesTotal: try await pdfPagesBeyond(pages, path: path, read: pageTexts.count, options: options))
+    }
+
+    /// The page count of a PDF when pdftotext stopped at the `limit` (from pdfinfo), else nil.
+    static func pdfPagesBeyond(_ limit: Int, path: String, read: Int, options: EngineOptions) async throws(RecordError) -> Int? {
+        guard read >= limit, let r = try? await ExternalTool.run("pdfinfo", [path], options: options), r.status == 0 else { return nil }
+        for line in r.text.split(separator: "\n") where line.hasPrefix("Pages:") {
+            if let n = Int(line.dropFirst(6).trimmingCharacters(in: .whitespaces)), n > limit { return n }
+        }
+        return nil
     }
 
     static func ocrPDF(path: String, options: EngineOptions, pages: Int) async throws(RecordError) -> [String] {

@@ -10,6 +10,15 @@ public protocol JobRunner: Sendable {
     func schemaJSON(_ id: String) -> JSONValue?
     /// Extracts `schema` from the uploaded document at `path`; the result is the `data` object.
     func extract(path: String, schema: String) async throws(RecordError) -> JSONValue
+    /// `extract`, with the pages read when `--max-pages` left some unread (sent to the client
+    /// as `extraction.pages`). The default reports none.
+    func extractNotingPages(path: String, schema: String) async throws(RecordError) -> (data: JSONValue, pages: PagesRead?)
+}
+
+extension JobRunner {
+    public func extractNotingPages(path: String, schema: String) async throws(RecordError) -> (data: JSONValue, pages: PagesRead?) {
+        (try await extract(path: path, schema: schema), nil)
+    }
 }
 
 /// The embedded engine behind the API.
@@ -23,6 +32,10 @@ public struct EngineBackend: JobRunner {
     }
     public func extract(path: String, schema: String) async throws(RecordError) -> JSONValue {
         try await engine.extract(path: path, schema: schema).data
+    }
+    public func extractNotingPages(path: String, schema: String) async throws(RecordError) -> (data: JSONValue, pages: PagesRead?) {
+        let out = try await engine.extract(path: path, schema: schema)
+        return (out.data, out.pages)
     }
 }
 

@@ -13,6 +13,8 @@ public struct JobSnapshot: Sendable {
     public var schemaId: String
     public var fileName: String?
     public var data: JSONValue?
+    /// Set when `--max-pages` left pages of the document unread.
+    public var pages: PagesRead?
     public var error: RecordError?
     public var createdAt: Date
     public var updatedAt: Date
@@ -26,6 +28,7 @@ public struct JobSnapshot: Sendable {
         if let data {
             var ex = JSONObject()
             ex["data"] = data
+            if let pages { ex["pages"] = pages.json }
             o["extraction"] = .object(ex)
         } else {
             o["extraction"] = .null
@@ -199,14 +202,15 @@ public actor JobStore {
         if jobs[id]?.snap.status == .running { jobs[id]!.cancelRunning = cancel } else { cancel() }
     }
 
-    func finish(_ id: String, _ result: Result<JSONValue, RecordError>, seconds: Double) {
+    func finish(_ id: String, _ result: Result<(data: JSONValue, pages: PagesRead?), RecordError>, seconds: Double) {
         running -= 1
         meanJobSeconds = meanJobSeconds * 0.8 + seconds * 0.2
         guard var j = jobs[id], j.snap.status == .running else { return }  // cancelled meanwhile
         switch result {
-        case .success(let data):
+        case .success(let out):
             j.snap.status = .completed
-            j.snap.data = data
+            j.snap.data = out.data
+            j.snap.pages = out.pages
         case .failure(let e):
             j.snap.status = e.code == .cancelled ? .cancelled : .failed
             j.snap.error = e

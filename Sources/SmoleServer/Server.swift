@@ -25,6 +25,8 @@ public final class SmoleServe: Sendable {
     /// The private folder uploads stream into (mode 0700, removed at shutdown).
     public let uploadDir: String
     let logger: Logger
+    /// The logger Hummingbird's application gets (warnings and errors only).
+    let frameworkLogger: Logger
 
     public init(config: ServeConfig, backend: any JobRunner) throws(Problem) {
         self.config = config
@@ -33,6 +35,9 @@ public final class SmoleServe: Sendable {
         var logger = Logger(label: "smole-serve") { _ in StderrLogHandler() }
         logger.logLevel = config.quiet ? .warning : .info
         self.logger = logger
+        var framework = logger
+        framework.logLevel = .warning
+        frameworkLogger = framework
         let root = config.tempRoot ?? ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
         var template = Array("\(root)/smole-serve-XXXXXX".utf8CString)
         guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
@@ -148,7 +153,9 @@ public final class SmoleServe: Sendable {
                 let ip = channel.localAddress?.ipAddress ?? host
                 onListening(ip, port)
             },
-            logger: logger
+            // Hummingbird's own start-up line repeats the one `run()` prints: its logger speaks
+            // only from warnings up, so the listening line appears once.
+            logger: frameworkLogger
         )
         let pool = WorkerPool(store: store, backend: backend, uploadDir: uploadDir, logger: logger)
         return ServiceGroup(
@@ -239,7 +246,7 @@ public final class SmoleServe: Sendable {
             }
             let (snap, created) = try await store.submit(path: path, schemaId: schemaId, fileName: upload.fileName, idempotencyKey: key)
             if !created { unlink(path) }
-            context.logger.info("job \(snap.id) \(created ? "queued" : "found by Idempotency-Key"): \(upload.size) bytes, schema \(schemaId)")
+            logger.info("job \(snap.id) \(created ? "queued" : "found by Idempotency-Key"): \(upload.size) bytes, schema \(schemaId)")
             var body = JSONObject()
             body["id"] = .string(snap.id)
             body["status"] = .string(snap.status.rawValue)
@@ -434,9 +441,9 @@ struct WorkerPool: Service {
         while let job = await store.nextJob() {
             let t0 = clock.now
             let backend = self.backend
-            let task = Task { () -> Result<JSONValue, RecordError> in
+            let task = Task { () -> Result<(data: JSONValue, pages: PagesRead?), RecordError> in
                 do throws(RecordError) {
-                    return .success(try await backend.extract(path: job.path, schema: job.schemaId))
+                    return .success(try await backend.extractNotingPages(path: job.path, schema: job.schemaId))
                 } catch {
                     return .failure(error)
                 }

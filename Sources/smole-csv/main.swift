@@ -8,16 +8,18 @@ struct SmoleCsv: ParsableCommand {
         abstract: "Turn extraction results (NDJSON) into CSV or TSV for spreadsheets.",
         discussion: """
             Reads result records from the named NDJSON files, or stdin when none are named ("-" is \
-            stdin). The latest record for each path describes the document. Columns are path, \
+            stdin). The latest record for each document describes it. Columns are path, \
             schema, then the data fields flattened with "." (arrays of scalars joined with "; "). \
-            Without --fields the columns are the union over all rows in first-seen order, and rows \
-            are spooled to a temporary file; with --fields the tool streams.
+            Without --fields the columns are each schema's fields in the order its records carry them, \
+            schemas in name order, so the header is the same on every run; rows are spooled to a \
+            temporary file. With --fields the tool streams.
 
             EXAMPLES
               smole-csv results.ndjson > results.csv
               smole-csv --rows line_items results.ndjson > items.csv
               smole-csv --fields path,total,currency results.ndjson
               smole-csv --all --tsv results.ndjson
+              smole-csv --bom --delimiter ';' results.ndjson > for-excel.csv
             """,
         version: Smole.version
     )
@@ -43,6 +45,12 @@ struct SmoleCsv: ParsableCommand {
     @Flag(name: .long, help: "With --fields: still keep only the latest record per path (spools instead of streaming).")
     var latest = false
 
+    @Flag(name: .long, help: "Begin the output with a UTF-8 byte-order mark, which Excel needs to read the file as UTF-8.")
+    var bom = false
+
+    @Option(name: .long, help: ArgumentHelp("The field separator, one ASCII character (default ','; ';' for locales whose decimal mark is a comma).", valueName: "C"))
+    var delimiter: String?
+
     @Argument(help: ArgumentHelp("NDJSON result files (\"-\" is stdin; stdin when none).", valueName: "FILE"))
     var files: [String] = []
 
@@ -50,22 +58,29 @@ struct SmoleCsv: ParsableCommand {
         if let fields, fields.split(separator: ",").isEmpty { throw ValidationError("--fields needs at least one column name") }
         if let rows, rows.isEmpty { throw ValidationError("--rows needs a field name") }
         if latest && fields == nil { throw ValidationError("--latest only applies with --fields (without it the latest record always wins)") }
+        if let delimiter {
+            if tsv { throw ValidationError("--delimiter and --tsv exclude each other (--tsv is --delimiter with a tab and no quoting)") }
+            guard delimiter.utf8.count == 1, let b = delimiter.utf8.first, b < 0x80, b != UInt8(ascii: "\""), b != 0x0A, b != 0x0D else {
+                throw ValidationError("--delimiter must be one ASCII character other than a double quote, CR or LF")
+            }
+        }
     }
 
     func run() throws {
         ToolRuntime.start("smole-csv")
         var options = CSVOptions()
-        options.format = CSVFormat(tsv: tsv, raw: raw)
+        options.format = CSVFormat(tsv: tsv, raw: raw, delimiter: delimiter?.utf8.first ?? UInt8(ascii: ","))
         options.header = !noHeader
         options.all = all
         options.rows = rows
         options.latest = latest
         options.fields = fields.map { $0.split(separator: ",", omittingEmptySubsequences: true).map(String.init) }
-        let inputs = InputSet(args: files, usage: SmoleCsv.helpMessage())
+        let inputs = InputSet(args: files, kind: .results, usage: SmoleCsv.helpMessage())
         // Bulk output goes out in 64 KiB writes; a streaming run fed by a pipe writes each row
         // as soon as it is made, so `tail -f results.ndjson | smole-csv --fields ...` shows rows live.
         let streamingFromPipe = options.fields != nil && !latest && inputs.paths.contains("-")
         LineWriter.stdout.bufferLimit = streamingFromPipe ? 0 : 1 << 16
+        if bom { LineWriter.stdout.writeLine([0xEF, 0xBB, 0xBF]) }
         let writer = CSVWriter(options: options) { LineWriter.stdout.writeLine($0) }
         let report: CSVReport
         do {

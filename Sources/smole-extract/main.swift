@@ -9,7 +9,7 @@ struct SmoleExtract: AsyncParsableCommand {
         commandName: "smole-extract",
         abstract: "Extract schema-shaped JSON from documents, one result record per input.",
         discussion: """
-            Documents named as arguments are extracted with --schema. With no arguments, input records (NDJSON with "path" and "schema", or bare path lines) are read from stdin. One result record is written per input line, as soon as it is known.
+            Documents named as arguments are extracted with --schema, which they then need; a missing or unknown schema is a usage error (64) before any work. With no arguments, input records (NDJSON with "path" and "schema", or bare path lines) are read from stdin. One result record is written per input line, as soon as it is known; it records the schema it was extracted with.
 
             The Smole API is used when SMOLE_API_KEY is set or --api is given; otherwise the embedded local engine. See smole-extract(1).
 
@@ -129,6 +129,26 @@ struct SmoleExtract: AsyncParsableCommand {
                 ToolRuntime.exit(.unavailable)
             }
         }
+        // A schema the run cannot use is a usage error before any work starts, so a typo
+        // (`--schema invoce`) or a forgotten --schema never appends one error per document
+        // to a results file.
+        let namesDocuments = !(documents.isEmpty || documents == ["-"])
+        if namesDocuments, schema == nil {
+            Diagnostics.error("documents named as arguments need --schema ID (records on stdin may carry their own \"schema\")\(knownSchemas(backend))")
+            ToolRuntime.exit(.usage)
+        }
+        if let schema, let local = backend as? LocalBackend {
+            do throws(RecordError) {
+                try local.engine.validateSchema(schema)
+            } catch {
+                Diagnostics.error("--schema: \(error.message)")
+                ToolRuntime.exit(.usage)
+            }
+        } else if let schema, let api = backend as? APIBackend, let ids = await api.schemaIDs(timeout: .seconds(min(5, timeout))),
+                  !ids.contains(schema) {
+            Diagnostics.error("--schema: the server does not know the schema \"\(schema)\" (it lists: \(ids.joined(separator: ", ")))")
+            ToolRuntime.exit(.usage)
+        }
         if let journal {
             if backend.isRemote {
                 do throws(RecordError) {
@@ -137,9 +157,9 @@ struct SmoleExtract: AsyncParsableCommand {
                     Diagnostics.error("--journal: \(error.message)")
                     ToolRuntime.exit(.ioError)
                 }
-            } else {
-                Diagnostics.warning("--journal applies to the API backend only; ignored for the local engine")
             }
+            // With the local engine there are no paid-for jobs to resume: --journal is accepted
+            // and has nothing to record, so a recipe works with either backend.
         }
 
         let feed: InputFeed
@@ -150,12 +170,19 @@ struct SmoleExtract: AsyncParsableCommand {
             }
             feed = InputFeed(recordFiles: ["-"])
         } else {
-            feed = InputFeed(documents: documents)
+            // The names as the shell passed them: a name that is not UTF-8 is kept as bytes.
+            feed = InputFeed(documentPaths: ArgumentBytes.documents(documents))
         }
         Diagnostics.note(backend.banner)
         let orchestrator = Orchestrator(backend: backend, options: opts)
         Signals.install { sig in orchestrator.stop(.signal(sig)) }
         let status = await orchestrator.run(feed)
         ToolRuntime.exit(status)
+    }
+
+    /// " (known: a, b, c)" for the local engine; empty for the API.
+    func knownSchemas(_ backend: any ExtractionBackend) -> String {
+        guard let local = backend as? LocalBackend else { return "" }
+        return " (known: \(local.engine.schemaIDs.joined(separator: ", ")))"
     }
 }

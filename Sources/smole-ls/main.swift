@@ -54,7 +54,8 @@ struct SmoleLs: ParsableCommand {
         options.hash = !noHash
         options.filter = PathFilter(include: glob, exclude: exclude)
         let lister = Lister(options: options) { LineWriter.stdout.write(record: $0) }
-        let summary = lister.run(paths)
+        // The names as the shell passed them: a name that is not UTF-8 is kept as bytes.
+        let summary = lister.run(paths: ArgumentBytes.documents(paths))
         ToolRuntime.exit(summary.exitStatus)
     }
 }

@@ -61,7 +61,7 @@ struct SmoleRetry: ParsableCommand {
                 ToolRuntime.exit(.usage)
             }
             counts = RetryCounts()
-            let known: [String: Retry.Known]
+            let known: [DocumentKey: Retry.Known]
             do {
                 known = try Retry.loadResults(results, policy: policy, counts: &counts)
             } catch {
@@ -75,7 +75,7 @@ struct SmoleRetry: ParsableCommand {
             }
             Retry.pending(stdin: stdin, known: known, counts: &counts) { out.write(record: $0) }
         } else {
-            let inputs = InputSet(args: results, usage: SmoleRetry.helpMessage())
+            let inputs = InputSet(args: results, kind: .results, usage: SmoleRetry.helpMessage())
             let problems: InputProblems
             (counts, problems) = try Retry.fromResults(inputs, policy: policy) { out.write(record: $0) }
             status = problems.exitStatus

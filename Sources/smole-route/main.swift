@@ -46,7 +46,7 @@ struct SmoleRoute: AsyncParsableCommand {
         "The lowest classification confidence accepted, 0 to 1 (default 0.5).", valueName: "X"))
     var minConfidence: Double = 0.5
 
-    @Option(name: .long, help: ArgumentHelp("A folder of user schemas for --classify (repeatable).", valueName: "DIR"))
+    @Option(name: .long, help: ArgumentHelp("A folder of user schemas: schema names are checked against them, and --classify uses them (repeatable).", valueName: "DIR"))
     var schemas: [String] = []
 
     @Argument(help: ArgumentHelp("Document paths to route; '-' or none reads records from stdin.", valueName: "DOCUMENT"))
@@ -84,9 +84,6 @@ struct SmoleRoute: AsyncParsableCommand {
                 ToolRuntime.exit(.usage)
             }
         }
-        if !schemas.isEmpty, !classify {
-            Diagnostics.warning("--schemas is only used with --classify")
-        }
         if documents.isEmpty, Terminal.stdinIsTTY {
             LineWriter.stderr.writeLine(SmoleRoute.helpMessage())
             ToolRuntime.exit(.usage)
@@ -102,16 +99,33 @@ struct SmoleRoute: AsyncParsableCommand {
                 ToolRuntime.exit(.noInput)
             }
         }
-        if classify {
+        // Schema names are checked against the local engine's schemas (built-in and --schemas),
+        // unless the extraction will use the API (SMOLE_API_KEY or SMOLE_API_URL is set), whose ids
+        // are the server's.
+        let apiConfigured = ["SMOLE_API_KEY", "SMOLE_API_URL"].contains {
+            !(ProcessInfo.processInfo.environment[$0] ?? "").isEmpty
+        }
+        var engine: Engine? = nil
+        if classify || !apiConfigured {
             var options = EngineOptions()
             options.schemaDirs = schemas
-            let engine: Engine
             do {
                 engine = try Engine(options: options)
             } catch {
-                Diagnostics.error("the local engine cannot classify: \(error.message)")
+                Diagnostics.error("the local engine cannot \(classify ? "classify" : "load its schemas"): \(error.message)")
                 ToolRuntime.exit(error.code == .notFound ? .noInput : .usage)
             }
+        }
+        if !apiConfigured, let engine {
+            let problems = SchemaNameCheck.problems(rules: all, defaultSchema: `default`, known: engine.schemaIDs) { name in
+                (try? engine.validateSchema(name)) != nil
+            }
+            if !problems.isEmpty {
+                for p in problems { Diagnostics.error(p) }
+                ToolRuntime.exit(.usage)
+            }
+        }
+        if classify, let engine {
             router.classifier = { path in
                 try await engine.classify(path: path).map { (schema: $0.schema, confidence: $0.confidence) }
             }

@@ -54,7 +54,7 @@ struct SmoleSql: ParsableCommand {
             Diagnostics.error(problem)
             ToolRuntime.exit(.usage)
         }
-        let inputs = InputSet(args: files, usage: SmoleSql.helpMessage())
+        let inputs = InputSet(args: files, kind: .results, usage: SmoleSql.helpMessage())
         LineWriter.stdout.bufferLimit = 1 << 16
         let writer = SQLWriter(options: options) { LineWriter.stdout.writeLine($0) }
         let report: SQLReport

@@ -42,15 +42,27 @@ struct SmoleSummary: ParsableCommand {
 
     func run() throws {
         ToolRuntime.start("smole-summary")
-        let inputs = InputSet(args: files, usage: SmoleSummary.helpMessage())
+        let inputs = InputSet(args: files, kind: .results, usage: SmoleSummary.helpMessage())
         var summary = Summary()
         let problems = inputs.forEach { summary.add($0) }
         summary.finishWarnings()
         let stats = summary.stats(maxAttempts: maxAttempts)
+        let next = stats.nextStep(files: files)
         if json {
-            LineWriter.stdout.write(stats.json)
+            var o = stats.json
+            if case .object(var obj) = o {
+                obj["next"] = next.map(JSONValue.string) ?? .null
+                o = .object(obj)
+            }
+            LineWriter.stdout.write(o)
         } else {
-            LineWriter.stdout.writeLine(Array(stats.text(color: Terminal.stdoutColorAllowed).utf8))
+            LineWriter.stdout.writeLine(Array(stats.text(color: Terminal.stdoutColorAllowed, next: next).utf8))
+        }
+        if summary.ignoredAfterOK > 0 {
+            Diagnostics.note("note: \(summary.ignoredAfterOK) no_schema or bad_record error(s) came after an ok result for the same document and did not replace it")
+        }
+        for source in summary.sourcesOfAnotherKind {
+            Diagnostics.note("note: no line of \(source) is a JSON record: it looks like another kind of file (a CSV, a list of paths), not the NDJSON results smole-extract writes")
         }
         ToolRuntime.exit(problems.exitStatus ?? stats.exitStatus(failOnError: failOnError))
     }

@@ -46,6 +46,7 @@ struct BinaryServerTests {
         #expect(await server.stop() == 143)
         #expect(server.stdout.isEmpty, "stdout carries no messages")
         #expect(server.stderr.contains("GET /healthz 200"), "one request log line per request:\n\(server.stderr)")
+        #expect(server.stderr.components(separatedBy: "listening").count - 1 == 1, "the listening line appears once:\n\(server.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: tmp.path).isEmpty, "the private upload folder is removed at shutdown")
     }
 

@@ -25,11 +25,20 @@ import _SmoleTestSupport
         guard case .bad = classify(#"{"a":1} {"b":2}"#) else { Issue.record("two objects on a line must be bad"); return }
     }
 
-    @Test func invalidUTF8IsBadNotRepaired() {
+    @Test func invalidUTF8PathIsCarriedAsBytesNotRepaired() {
         let bytes: [UInt8] = Array("docs/".utf8) + [0xC3, 0x28] + Array(".pdf".utf8)
-        guard case .bad(let r) = RecordParser.classify(bytes, source: "f", line: 3) else { Issue.record("not bad"); return }
-        #expect(r.error?.message.contains("invalid UTF-8") == true)
-        #expect(r["line"] == .number("3"))
+        // A tool that reads documents: the path line is a path, kept as its very bytes.
+        guard case .record(let r) = RecordParser.classify(bytes, source: "f", line: 3) else { Issue.record("not a record"); return }
+        #expect(r["path"]?["bytes"] == .string(Data(bytes).base64EncodedString()))
+        #expect(r.documentPath?.bytes == bytes)
+        #expect(r.documentPath?.display == "docs/\\xC3(.pdf")
+        // A tool that reads results: any line that is not JSON is a bad record.
+        guard case .bad(let b) = RecordParser.classify(bytes, source: "f", line: 3, kind: .results) else { Issue.record("not bad"); return }
+        #expect(b["line"] == .number("3"))
+        // Invalid UTF-8 inside a JSON line is still malformed JSON.
+        let json: [UInt8] = Array(#"{"path":"a"#.utf8) + [0xFF] + Array(#""}"#.utf8)
+        guard case .bad(let m) = RecordParser.classify(json, source: "f", line: 4) else { Issue.record("not bad"); return }
+        #expect(m.error?.message.contains("invalid UTF-8") == true)
     }
 
     @Test func lineReaderHandlesCRLFHugeLinesAndNoFinalNewline() throws {

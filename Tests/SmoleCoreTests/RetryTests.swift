@@ -157,8 +157,8 @@ private func rec(_ json: String) -> Record {
         defer { dir.cleanup() }
         let r = try dir.write("results.ndjson", #"{"path":"a","status":"ok"}"# + "\n" + #"{"path":"b","sta"#)
         let known = try Retry.loadResults([r], policy: RetryPolicy(), counts: &counts)
-        #expect(known["a"]?.verdict == .ok)
-        #expect(known["b"] == nil)
+        #expect(known[DocumentKey(path: "a")]?.verdict == .ok)
+        #expect(known[DocumentKey(path: "b")] == nil)
         #expect(counts.badLines == 0)
     }
 
@@ -168,7 +168,7 @@ private func rec(_ json: String) -> Record {
         defer { dir.cleanup() }
         let r = try dir.write("results.ndjson", "{oops\n" + #"{"path":"a","status":"ok"}"# + "\n")
         let known = try Retry.loadResults([r], policy: RetryPolicy(), counts: &counts)
-        #expect(known["a"]?.verdict == .ok)
+        #expect(known[DocumentKey(path: "a")]?.verdict == .ok)
         #expect(counts.badLines == 1)
     }
 

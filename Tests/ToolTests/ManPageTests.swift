@@ -600,5 +600,16 @@ struct InstallTests {
         #expect(page.stdout.contains("--fail-on-error"))
         // Everything lands under DESTDIR/PREFIX.
         #expect(try fm.contentsOfDirectory(atPath: dest.path) == ["opt"])
+        // Shell completions for bash, zsh and fish, one per tool; bash loads the one it is given
+        // and completes an option of that tool.
+        for tool in ["smole-summary", "smole-csv", "smole-extract"] {
+            #expect(fm.fileExists(atPath: "\(root)/share/zsh/site-functions/_\(tool)"))
+            #expect(fm.fileExists(atPath: "\(root)/share/fish/vendor_completions.d/\(tool).fish"))
+            let completion = "\(root)/share/bash-completion/completions/\(tool)"
+            let complete = try await runTool("/usr/bin/env", ["bash", "-c", "source \"$0\" && complete -p \"$1\"", completion, tool])
+            #expect(complete.status == 0 && complete.stdout.contains(tool), "\(tool): \(complete.stderr)")
+        }
+        let fish = try String(contentsOfFile: "\(root)/share/fish/vendor_completions.d/smole-csv.fish", encoding: .utf8)
+        #expect(fish.contains("delimiter"))
     }
 }
