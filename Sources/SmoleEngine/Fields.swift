@@ -53,7 +53,11 @@ extension Extractor {
         case .title?:
             return contractTitle()
         case .parties?:
-            return contractParties()
+            return contractParties().map { f in
+                var c = f
+                if let a = f.value.arrayValue { c.value = .array(a.map { $0.stringValue.map { .string(PartyNames.canonical($0)) } ?? $0 }) }
+                return c
+            }
         case .term?:
             return contractTerm(f)
         case .governingLaw?:

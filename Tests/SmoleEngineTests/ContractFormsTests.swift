@@ -14,10 +14,10 @@ import _SmoleTestSupport
          ["OSPREY LENDING CAPITAL CORP.", "Dana R. Whitfield"]),
         // ", Incorporated" is the legal form, not "incorporated in"
         ("This Agreement is entered into by and between Harrow Quill, Incorporated, an Ohio corporation (“Harrow”), and Tessa Lund (“Executive”).",
-         ["Harrow Quill, Incorporated", "Tessa Lund"]),
+         ["Harrow Quill, Inc.", "Tessa Lund"]),
         // a quoted part of the name, followed by its description
         ("This Agreement dated as of May 5, 2010 among BRIGHTWATER HOLDINGS LIMITED, a company organized under the laws of Cyprus (“Brightwater”), and OPEN JOINT STOCK COMPANY “NORTHERN-LINK”, an open joint stock company organized under the laws of the Russian Federation (“Northern”).",
-         ["BRIGHTWATER HOLDINGS LIMITED", "OPEN JOINT STOCK COMPANY “NORTHERN-LINK”"]),
+         ["BRIGHTWATER HOLDINGS LTD.", "OPEN JOINT STOCK COMPANY “NORTHERN-LINK”"]),
         // a person's degree after the name
         ("This Agreement is entered into by and between Colm Farrell, M.D., an individual (“Consultant”) and Quayside Diagnostics, Inc., a Florida corporation (the “Company”).",
          ["Colm Farrell", "Quayside Diagnostics, Inc."]),
@@ -26,7 +26,7 @@ import _SmoleTestSupport
          ["NetWave.Com, Inc.", "Ola Brink"]),
         // "BETWEEN: ... AND: ..." headings in a deed
         ("THIS AGREEMENT made this 1st day of June 2005 BETWEEN: ALDER VALE LIMITED, a company incorporated under the laws of England (“Alder”) AND: KITE RUN INC. (“Kite”).",
-         ["ALDER VALE LIMITED", "KITE RUN INC."]),
+         ["ALDER VALE LTD.", "KITE RUN INC."]),
         // the undersigned named after a comma; a person's title before the name; an address after "of"
         ("This Agreement is made between the undersigned, Johnny Appleseed (“Employee”), and Acme Orchard Corp., an Ohio corporation (the “Company”).",
          ["Johnny Appleseed", "Acme Orchard Corp."]),
@@ -310,5 +310,21 @@ extension PartiesBeyondThePreamble {
         let path = try dir.write("l.txt", "NON-DISCLOSURE AGREEMENT\n\n" + text + "\n")
         let o = try await Fixture.extract(path, "contract")
         #expect(o["governing_law"] == .string(law))
+    }
+}
+
+/// Party names in one canonical spelling (see `PartyNames`).
+@Suite struct CanonicalPartyNames {
+    @Test(arguments: [
+        ("Heidrick & Struggles Incorporated", "Heidrick and Struggles Inc."),
+        ("Altimo Holdings & Investments Limited", "Altimo Holdings and Investments Ltd."),
+        ("LEONARD GREEN & PARTNERS, L.P.", "LEONARD GREEN AND PARTNERS, LP"),
+        ("Potomac Key Group, L.L.C.", "Potomac Key Group, LLC"),
+        ("Intel Corporation", "Intel Corporation"),
+        ("Limited Brands", "Limited Brands"),
+        ("Ray M. Dolby", "Ray M. Dolby"),
+    ])
+    func canonical(_ printed: String, _ want: String) {
+        #expect(PartyNames.canonical(printed) == want)
     }
 }
