@@ -269,7 +269,10 @@ extension Extractor {
             var seen = Set<Double>()
             return vals.filter { seen.insert($0).inserted }
         }
-        let s = cands("subtotal"), t = cands("tax"), g = cands("total")
+        let s = cands("subtotal"), t = cands("tax")
+        // A till slip's total was chosen by its own rules (Receipts.swift): the sums may fill in subtotal and tax, not replace it.
+        let receiptTotal = isReceiptSchema ? out["total"]?.doubleValue : nil
+        let g = receiptTotal.map { [$0] } ?? cands("total")
         if let cs = out["subtotal"]?.doubleValue, let ct = out["tax"]?.doubleValue, let cg = out["total"]?.doubleValue, abs(cs + ct - cg) < 0.015 { return }
         for sv in s { for tv in t { for gv in g where abs(sv + tv - gv) < 0.015 {
             out["subtotal"] = JSONValue(sv); out["tax"] = JSONValue(tv); out["total"] = JSONValue(gv); return
