@@ -147,11 +147,11 @@ extension Extractor {
         let c = candidates(f.name, parse: parseName)
         if let b = best(c) { return b }
         guard fallbackHeader else { return nil }
-        // A till slip's merchant: the business at its head (Receipts.swift).
-        if f.name == "merchant_name", let r = receiptMerchant() { return r }
         // Payment instructions name the payee ("Account holder: NETPRESSE", "Payment received by OYO"): stronger
         // evidence of the seller than the first name-looking cell at the top, which may be the buyer's address.
         if let p = payeeName() { return p }
+        // A till slip's merchant: the business at its head (Receipts.swift).
+        if f.name == "merchant_name", let r = receiptMerchant() { return r }
         // The buyer's block can sit at the top too: a heading cell that is the labelled customer is not the seller.
         let customer = schema.fields.first { ["customer_name", "buyer_name", "client_name"].contains($0.name) }.flatMap { cf in
             best(candidates(cf.name, parse: parseName))?.value.stringValue?.lowercased()
