@@ -39,6 +39,7 @@ let package = Package(
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ],
             resources: [
+                .embedInCode("Schemas/builtin"),
                 .embedInCode("Lexicon/labels"),
                 .embedInCode("Lexicon/roles.json"),
                 .embedInCode("Lexicon/iso4217.json"),

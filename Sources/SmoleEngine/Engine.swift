@@ -3,6 +3,18 @@ import SmoleCore
 
 // The engine's public surface. smole-extract's local backend, smole-serve and
 // smole-route --classify call only this.
+//
+// The stages, each in its folder, in the order a document goes through them:
+//   TextSources/  the document's text per page (pdftotext, OCR, HTML), or its e-invoice XML (EInvoices/)
+//   Layout/       lines of cells
+//   Parsing/      numbers, currencies (ISO 4217), dates, times, terms
+//   Lexicon/      label words per role and language, as data (labels/*.json), and the roles of fields
+//   Labels/       label hits and the values beside or below them; the document's cues (Extractor)
+//   Resolvers/    one per role: Parties (seller, buyer), Tables (items), Receipts, PaymentMethod, Contracts/ (title,
+//                 parties, dates, term, law); Resolve.swift maps every schema field to its role's resolver
+//   Checks/       the numbers must agree: subtotal + tax = total, Σ items, OCR repairs
+//   Schemas/      the JSON Schema subset and the built-in schemas
+// "Where is vendor_name chosen?": its role is `seller` (Lexicon/roles.json), resolved in Resolvers/Parties.swift.
 
 public struct EngineOptions: Sendable {
     /// Pages read per document at most (`--max-pages`).

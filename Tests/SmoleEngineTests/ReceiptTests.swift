@@ -163,6 +163,39 @@ import _SmoleTestSupport
         #expect(o["total"]?.doubleValue == 27.55)
     }
 
+    /// An item table headed "Tax Qty Code/Desc UnitPrice Total" is not a tax summary (the totals below it count), and
+    /// OCR commas that tip the document's decimal mark to the comma do not hide "RM 48.80".
+    @Test func itemHeaderIsNotATaxSummaryAndCommasDoNotHideTheTotal() async throws {
+        let o = try await Self.extract("""
+        GRILL HOUSE KITCHEN
+        Date: 26/05/2018 8:53:27 PM
+        Tax Qty Code/Desc  UnitPrice Total RM
+        SR 2   LAMB CHOP     21,40     42,80
+        SR 1   ICED TEA       3,20      3,20
+        GST 6%                 2,78
+        Total Amount:          48, 78
+        TOTAL:              RM 48.80
+        CASH                    50.00
+        CHANGE                   1.20
+        """)
+        #expect(o["total"]?.doubleValue == 48.8)
+    }
+
+    /// Paid in cash with change, a "total" above the cash tendered is a misread (a decimal mark lost): cash minus
+    /// change stands in.
+    @Test func totalAboveCashTenderedIsAMisread() async throws {
+        let o = try await Self.extract("""
+        BATU BATA TRADING
+        Date: 17/04/2018
+        TOTAL                   754.0
+        Total Sales (Excluding GST) :  71.13
+        Total GST :              4.27
+        CASH :                  75.40
+        Change :                 0.00
+        """)
+        #expect(o["total"]?.doubleValue == 75.4)
+    }
+
     /// "NETT TOTAL" is a total on a slip; "Total net" (before VAT) is not preferred over the gross total.
     @Test func nettTotalAndTotalNet() async throws {
         let nett = try await Self.extract("""

@@ -1,6 +1,8 @@
 import Foundation
 import SmoleCore
 
+// Stage 6, checks (see `Arithmetic.swift`): totals repaired under OCR noise.
+
 /// Totals under OCR noise: a label misread ("TOTAI", "T0TAL", a bold "TOTAL" read as "iG") leaves an amount
 /// unlabelled, and a dropped decimal mark ("44,50" read "4450") makes a tax larger than what it is levied on.
 extension Extractor {

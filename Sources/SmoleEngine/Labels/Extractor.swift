@@ -1,6 +1,12 @@
 import Foundation
 import SmoleCore
 
+// Stage 4, labels. Input: the layout and the schema's fields with their roles. Output: label hits per line (a field's
+// labels from its schema and from the lexicon of its role, `Lexicon/`), the value beside or below each label parsed by
+// the field's type, and the document-wide cues (decimal mark, currency, language, date order). Order of evidence: a
+// longer label over one inside it; a label whose next word gives it another meaning ("Total Qty") is no label of its
+// role; a label leading its cell over one inside text; the value to the right over the value below.
+
 /// A value chosen for a field, with where it came from.
 struct Found {
     var value: JSONValue

@@ -1,5 +1,8 @@
 import Foundation
 
+// Stage 2, layout. Input: the pages' text. Output: `Layout`, numbered lines of cells (runs of text split by two or
+// more spaces), each with its page; lowercased keys for the label search.
+
 /// A run of text on a line separated from its neighbours by two or more spaces.
 struct Cell: Sendable {
     var start: Int

@@ -1,5 +1,10 @@
 import Foundation
 
+// Stage 3, parsing. Input: a line or a cell. Output: typed tokens with their offsets: numbers (either decimal mark,
+// group marks of threes or Indian lakh grouping, apostrophes and thin spaces, accounting negatives, the currency that
+// touches them: `Currency.swift`), dates (numeric, with month names in seven languages, day-first or month-first from
+// the document's cues), times and contract terms. The grammar serves bytes, scalars and characters alike (`ScanUnit`).
+
 /// A number found in a line of text, with where it was.
 struct NumberToken: Sendable, Equatable {
     var start: Int          // character offset in the line

@@ -206,17 +206,29 @@ extension Extractor {
 
     nonisolated(unsafe) static let gluedPrefix = try! NSRegularExpression(pattern: #"(?<![A-Za-z])[A-Za-z]{1,2}(?=\d{1,6}[.,]\d\d\b)"#)
 
+    /// Whether a line's words head a tax summary: "GST SUMMARY" (or OCR's "GSTSUMMARY", "GST SUMMAR"), or a table
+    /// header "Tax Code  %  Amount  Tax" that is not the item table's ("Tax Qty Code/Desc UnitPrice Total").
+    static func isTaxSummaryHeading(_ words: [String]) -> Bool {
+        if words.contains(where: { w in summaryWords.contains(w) || summaryWords.contains { w.hasSuffix($0) && w.count > $0.count } }) { return true }
+        guard let k = words.firstIndex(of: "tax"), k + 1 < words.count, words[k + 1] == "code" else { return false }
+        return words.allSatisfy { !["qty", "desc", "description", "item", "price", "unitprice", "quantity"].contains($0) }
+    }
+
     /// Money amounts on a line: numbers with one or two decimals, not percentages. A currency mark OCR glued to an
     /// amount and misread ("RM12.50" as "M12.50", "RH41.95") is read past.
     func receiptAmounts(_ l: Line) -> [NumberToken] {
         func money(_ n: NumberToken) -> Bool { !n.isPercent && (n.decimals == 2 || n.decimals == 1) }
-        let found = Parse.numbers(in: l, decimalHint: decimalHint).filter(money)
+        var found = Parse.numbers(in: l, decimalHint: decimalHint).filter(money)
+        // OCR reads some decimal points as commas ("9,31"), which can tip the document's decimal mark to the comma;
+        // a till slip's "164.80" is still 164.80
+        if found.isEmpty, decimalHint != nil { found = Parse.numbers(in: l, decimalHint: nil).filter(money) }
         guard found.isEmpty, l.ascii != nil else { return found }
         let ns = NSMutableString(string: l.text)
         let matches = Self.gluedPrefix.matches(in: l.text, range: NSRange(location: 0, length: ns.length))
         guard !matches.isEmpty else { return found }
         for m in matches.reversed() { ns.replaceCharacters(in: m.range, with: String(repeating: " ", count: m.range.length)) }
-        return Parse.numbers(in: String(ns), decimalHint: decimalHint).filter(money)
+        let again = Parse.numbers(in: String(ns), decimalHint: decimalHint).filter(money)
+        return again.isEmpty && decimalHint != nil ? Parse.numbers(in: String(ns), decimalHint: nil).filter(money) : again
     }
 
     /// The label words of a line: the letters before its first amount.
@@ -258,9 +270,10 @@ extension Extractor {
         var last = 0
         for l in layout.lines where !l.isBlank {
             let amounts = receiptAmounts(l)
+            let words = receiptLabelWords(l, before: amounts.first?.start)
+            if amounts.isEmpty, Self.isTaxSummaryHeading(words) { break }
             guard let v = amounts.last?.value else { continue }
-            let set = Set(receiptLabelWords(l, before: amounts.first?.start))
-            if !set.isDisjoint(with: Self.summaryWords) { break }
+            let set = Set(words)
             if sub == nil, set.contains("sub") || set.contains("subtotal") || (set.contains(where: Self.isTotalWord)
                 && !set.isDisjoint(with: ["excl", "exclusive", "excluding", "ex"])) {
                 sub = v; last = l.index
@@ -296,12 +309,11 @@ extension Extractor {
         for (k, l) in lines.enumerated() {
             let amounts = receiptAmounts(l)
             let words = receiptLabelWords(l, before: amounts.first?.start)
-            if amounts.isEmpty, !Set(words).isDisjoint(with: Self.summaryWords) { inSummary = true }
-            if amounts.isEmpty, words.contains("tax"), words.contains("code") { inSummary = true }
+            if amounts.isEmpty, Self.isTaxSummaryHeading(words) { inSummary = true }
             if inSummary { continue }
             var value = amounts.last?.value
             // a label whose amount is on the next line ("TOTAL AMOUNT PAYABLE" / "RM 41.95")
-            if value == nil, k + 1 < lines.count {
+            if value == nil, k + 1 < lines.count, !l.text.contains(where: \.isNumber) {
                 let next = lines[k + 1]
                 let na = receiptAmounts(next)
                 if na.count == 1, receiptLabelWords(next, before: na[0].start).allSatisfy({ $0.count <= 3 }) { value = na[0].value }
@@ -318,6 +330,9 @@ extension Extractor {
             let d = ((c - ch) * 100).rounded() / 100
             return d > 0 ? d : nil
         }
+        // Paid in cash with change given, the total is at most the cash tendered: a larger "total" is a misread
+        // ("1 190.80" read as 1190.80, a dropped decimal mark).
+        if let c = cash, change != nil { found.removeAll { $0.value > c + 0.005 } }
         if let d = tendered, let hit = found.filter({ abs($0.value - d) < 0.005 }).max(by: { $0.rank < $1.rank }) {
             return Found(value: JSONValue(hit.value), line: hit.line, confidence: 0.9)
         }

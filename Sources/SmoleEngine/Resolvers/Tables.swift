@@ -1,6 +1,12 @@
 import Foundation
 import SmoleCore
 
+// Stage 5, resolvers: the item table. Input: the layout and the item fields' roles. Output: rows of description,
+// quantity, unit price and amount. Order of evidence: a header row found by the item labels, columns by alignment,
+// rows until a totals label or a row that sums the rows above; the table goes on under a repeated header on the next
+// page; carried-forward rows and page numbers are skipped; a description may wrap over lines with its numbers on any
+// of them; qty × price = amount settles columns the header did not name. Receipts without a header: till rows.
+
 /// Line items: a header row found by vocabulary, columns by alignment, rows until the totals.
 extension Extractor {
     struct Column { var field: Field; var cell: Cell }

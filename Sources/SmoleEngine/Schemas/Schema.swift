@@ -1,6 +1,9 @@
 import Foundation
 import SmoleCore
 
+// Schemas: the JSON Schema subset the engine reads, each field with its role (`x-smole-role` or by name,
+// `Lexicon/roles.json`) and its labels (its own `x-smole-labels`, then the lexicon's for its role).
+
 /// The JSON Schema subset the engine understands.
 indirect enum FieldKind: Sendable {
     case string(format: String?, enumValues: [String]?)
@@ -229,6 +232,6 @@ struct SchemaRegistry: Sendable {
     }
 
     static func builtinBytes(_ id: String) -> [UInt8]? {
-        BuiltinSchemas.json(id).map { Array($0.utf8) }
+        BuiltinSchemas.bytes(id)
     }
 }

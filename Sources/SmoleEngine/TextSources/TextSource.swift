@@ -1,6 +1,12 @@
 import Foundation
 import SmoleCore
 
+// Stage 1, text sources. Input: a document's path. Output: `DocumentText`, its text one string per page in layout
+// form (columns kept as spaces), and an embedded e-invoice's XML when there is one. Order of evidence: the e-invoice
+// XML (`EInvoices/`) over the page text; for a PDF `pdftotext -layout`, or OCR (`pdftoppm` + tesseract) when it has
+// no text layer; for an image OCR, deskewed first (`OCRPrep.swift`); text and HTML read directly. External programs run
+// through `ExternalTool` with argument arrays, a deadline and a private temporary folder.
+
 /// What kind of file a document is, sniffed from its first bytes (and its name as a last resort).
 enum DocumentKind: String, Sendable {
     case pdf, image, xml, html, text

@@ -1,0 +1,97 @@
+import Foundation
+import SmoleCore
+
+/// Checks: the numbers of a document must agree with each other.
+///
+/// Input: the fields as resolved and every labelled candidate for the totals. Output: subtotal, tax and total chosen
+/// so that subtotal + tax (+ a cash rounding) = total, several tax lines summed, a missing one derived when its value
+/// is printed; Σ line amounts = subtotal confirms the items. Runs after the resolvers (`Resolvers/Resolve.swift`).
+extension Extractor {
+
+    /// The amount of a cash rounding line ("Rounding Adj  -0.02"), when the document has one.
+    func roundingAdjustment() -> Double? {
+        for l in layout.lines where !l.isBlank {
+            guard Lexicon.rounding.contains(where: { phrase in LabelMatch.find(phrase, in: l).contains { at in l.cell(at: at)?.start == at } })
+            else { continue }
+            if let n = Parse.numbers(in: l, decimalHint: decimalHint).last(where: { !$0.isPercent && $0.decimals > 0 }), abs(n.value) < 1 {
+                return n.value
+            }
+        }
+        return nil
+    }
+
+    /// subtotal + tax = total chooses among candidates; Σ amounts = subtotal confirms items.
+    func applyArithmetic(_ out: inout JSONObject) {
+        guard schema.field(.subtotal) != nil || schema.field(.total) != nil else { return }
+        // The fields by role, whatever the schema calls them (a missing one gets a name no field has).
+        let sub = schema.field(.subtotal)?.name ?? "\u{0}subtotal", tax = schema.field(.tax)?.name ?? "\u{0}tax"
+        let tot = schema.field(.total)?.name ?? "\u{0}total", items = schema.field(.lineItems)?.name ?? "\u{0}items"
+        let amountKey = schema.field(.lineItems).flatMap { f -> String? in
+            if case .array(let item) = f.kind, case .object(let sub) = item.kind { return sub.first { $0.role == .itemAmount }?.name }
+            return nil
+        } ?? "amount"
+        func cands(_ name: String) -> [Double] {
+            guard let f = schema.field(name), f.isNumeric else { return [] }
+            var vals = candidates(name, wholeLine: true, parse: parseAmount).compactMap { $0.value.doubleValue }
+            if let cur = out[name]?.doubleValue { vals.insert(cur, at: 0) }
+            var seen = Set<Double>()
+            return vals.filter { seen.insert($0).inserted }
+        }
+        let s = cands(sub), t = cands(tax)
+        // A till slip's total was chosen by its own rules (Receipts.swift): the sums may fill in subtotal and tax, not replace it.
+        let receiptTotal = isReceiptSchema ? out[tot]?.doubleValue : nil
+        let g = receiptTotal.map { [$0] } ?? cands(tot)
+        // A cash rounding line ("Rounding Adj -0.02", "Rundung", "Arrondi"): what is paid is subtotal + tax + rounding.
+        let rounding = roundingAdjustment()
+        func closes(_ sv: Double, _ tv: Double, _ gv: Double) -> Bool {
+            abs(sv + tv + (rounding ?? 0) - gv) < 0.015 || (rounding == nil && abs(sv + tv - gv) < 0.015)
+        }
+        if let cs = out[sub]?.doubleValue, let ct = out[tax]?.doubleValue, let cg = out[tot]?.doubleValue, closes(cs, ct, cg) { return }
+        for sv in s { for tv in t { for gv in g where closes(sv, tv, gv) {
+            out[sub] = JSONValue(sv); out[tax] = JSONValue(tv); out[tot] = JSONValue(gv); return
+        } } }
+        // Several tax lines (CGST and SGST; 7 % and 19 % VAT): the tax is their sum when it closes the equation.
+        if let tf = schema.field(.tax), tf.isNumeric {
+            var byLine: [Int: Double] = [:]
+            for c in candidates(tax, wholeLine: true, parse: parseAmount) where byLine[c.line.index] == nil {
+                if let v = c.value.doubleValue, v != 0 { byLine[c.line.index] = v }
+            }
+            let sum = (byLine.values.reduce(0, +) * 1000).rounded() / 1000
+            if byLine.count >= 2 {
+                for sv in s { for gv in g where abs(sv + sum - gv) < 0.015 {
+                    out[sub] = JSONValue(sv); out[tax] = JSONValue(Currency.round(sum, currency: currency)); out[tot] = JSONValue(gv); return
+                } }
+            }
+        }
+        repairTotals(&out)
+        // A tax printed as zero and no subtotal line: the total is the total before tax.
+        if schema.field(.subtotal)?.isNumeric == true, out[sub] == nil || out[sub] == .null, s.isEmpty,
+           out[tax]?.doubleValue == 0, let gv = out[tot]?.doubleValue {
+            out[sub] = JSONValue(gv)
+        }
+        // No tax label read (an OCR slip: "MuSt." for "MwSt."), but subtotal and total are known: the tax is their
+        // difference when that amount is printed on a line of its own below the items.
+        if schema.field(.tax)?.isNumeric == true, out[tax] == nil || out[tax] == .null,
+           let sv = out[sub]?.doubleValue, let gv = out[tot]?.doubleValue, gv - sv > 0.004 {
+            let diff = ((gv - sv) * 100).rounded() / 100
+            let printed = layout.lines.contains { l in
+                !l.isBlank && !tableLines.contains(l.index)
+                    && Parse.numbers(in: l, decimalHint: decimalHint).contains { !$0.isPercent && $0.decimals == 2 && abs($0.value - diff) < 0.005 }
+            }
+            if printed { out[tax] = JSONValue(diff) }
+        }
+        // Σ line amounts = subtotal
+        if let items = out[items]?.arrayValue, !items.isEmpty {
+            let sum = items.compactMap { $0[amountKey]?.doubleValue }.reduce(0, +)
+            // No subtotal line and no tax: the items add up to the total, so the total before tax is the total.
+            if schema.field(.subtotal)?.isNumeric == true, out[sub] == nil || out[sub] == .null, s.isEmpty,
+               (out[tax]?.doubleValue ?? 0) == 0, let gv = out[tot]?.doubleValue, abs(sum - gv) < 0.015 {
+                out[sub] = JSONValue(gv)
+            }
+            if out[sub] == nil || out[sub] == .null, s.isEmpty, let tv = out[tax]?.doubleValue, let gv = out[tot]?.doubleValue,
+               abs(sum + tv - gv) < 0.015, schema.field(.subtotal) != nil {
+                out[sub] = JSONValue((sum * 100).rounded() / 100)
+            }
+        }
+    }
+}
