@@ -146,6 +146,24 @@ enum TextDoc {
         #expect(o["total"]?.doubleValue == 396)
     }
 
+    /// Words that are also ISO codes or Gulf abbreviations are not currencies: "SDN BHD" (Berhad), "SR" (a
+    /// standard-rated tax code), "SVC" (service); the "RM" before the amounts is.
+    @Test func companyFormsAndTaxCodesAreNotCurrencies() async throws {
+        let o = try await TextDoc.extract("""
+        KEDAI MAJU JAYA SDN BHD
+        (123456-K)
+        TAX INVOICE
+        Date: 12/02/2018 11:34
+        SR  2     6.10      12.20
+        SVC CHARGE 10%       1.22
+        TOTAL              RM 13.42
+        CASH               RM 20.00
+        CHANGE             RM 6.58
+        """, "receipt")
+        #expect(o["currency"] == "MYR")
+        #expect(o["total"]?.doubleValue == 13.42)
+    }
+
     @Test func localFormsOfCurrencies() async throws {
         let pl = try await TextDoc.extract("""
         Sklep Zielony sp. z o.o.

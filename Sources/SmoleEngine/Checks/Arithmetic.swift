@@ -10,7 +10,9 @@ extension Extractor {
 
     /// The amount of a cash rounding line ("Rounding Adj  -0.02"), when the document has one.
     func roundingAdjustment() -> Double? {
-        for l in layout.lines where !l.isBlank {
+        // it stands in the totals block, below the items
+        let from = tableLines.max().map { $0 + 1 } ?? 0
+        for l in layout.lines[min(from, layout.lines.count)...] where !l.isBlank {
             guard Lexicon.rounding.contains(where: { phrase in LabelMatch.find(phrase, in: l).contains { at in l.cell(at: at)?.start == at } })
             else { continue }
             if let n = Parse.numbers(in: l, decimalHint: decimalHint).last(where: { !$0.isPercent && $0.decimals > 0 }), abs(n.value) < 1 {

@@ -80,13 +80,20 @@ final class Extractor {
                     if marks.count == 1, let m = marks.first, let at = n.raw.lastIndex(of: m),
                        n.raw[n.raw.index(after: at)...].prefix(while: \.isNumber).count == 3 { threeDigitMarks[m, default: 0] += 1 }
                 }
-                if let c = n.currency { vote(c, 2, weakSign: Currency.isWeak(raw: n.raw, code: c), line) }
+                // an amount in that currency: with decimals, or in a currency without minor units ("¥500")
+                if let c = n.currency, n.decimals > 0 || Currency.minorUnits(of: c) == 0 {
+                    vote(c, 2, weakSign: Currency.isWeak(raw: n.raw, code: c), line)
+                }
             }
             // stand-alone codes and symbols ("Currency: EUR", "All amounts in USD", "TOTAL EUR")
             let u8 = line.ascii ?? Array(line.text.utf8)
             if u8.contains(where: { $0 == 0x24 || $0 >= 0xC2 }) {
-                for ch in line.chars where ch == "$" || !ch.isASCII {
-                    if let c = Currency.symbols[ch] { vote(c, 1, weakSign: Currency.weakSigns.contains(String(ch)), line) }
+                // a sign standing as a word of its own ("Amount (€)", "in £"), not glued to letters (OCR noise: "£<UIQ")
+                let chars = line.chars
+                for (i, ch) in chars.enumerated() where ch == "$" || !ch.isASCII {
+                    guard let c = Currency.symbols[ch] else { continue }
+                    let apart = { (k: Int) in k < 0 || k >= chars.count || chars[k] == " " || "()[]:/.,".contains(chars[k]) }
+                    if apart(i - 1), apart(i + 1) { vote(c, 1, weakSign: Currency.weakSigns.contains(String(ch)), line) }
                 }
             }
             // ASCII words of letters only: three capitals are a currency code; "Rs" is rupees
@@ -142,9 +149,9 @@ final class Extractor {
 
     func computeHits() {
         let prepared = schema.labelKeys.isEmpty ? Schema.prepareLabelKeys(schema.fields) : schema.labelKeys
-        // Labels grouped by their first character: each line position is compared only with labels that start there.
-        var byFirst: [UInt32: [Int]] = [:]
-        for (k, p) in prepared.enumerated() where !p.2.isEmpty { byFirst[p.2[0], default: []].append(k) }
+        // Labels grouped by their first character: each line position is compared only with labels that start there
+        // (prepared once per schema).
+        let byFirst = schema.labelKeys.isEmpty ? Schema.labelsByFirstKey(prepared) : schema.labelsByFirst
         for line in layout.lines where !line.isBlank {
             var lineHits: [LabelHit] = []
             let keys = line.keys
@@ -188,6 +195,17 @@ final class Extractor {
     /// The lowercased word that follows offset `at` in the same cell, past spaces and punctuation ("Total Qty:" →
     /// "qty", "VAT-No." → "no"); empty when a number, the cell's end or nothing follows.
     static func wordAfter(_ line: Line, _ at: Int) -> String {
+        if let a = line.ascii {
+            // bytes of an ASCII line: the same rule without building characters
+            var i = at, spaces = 0
+            while i < a.count, [0x20, 0x2E, 0x3A, 0x2D, 0x2F, 0x28, 0x23].contains(a[i]) {
+                if a[i] == 0x20 { spaces += 1; if spaces >= 2 { return "" } } else { spaces = 0 }
+                i += 1
+            }
+            let s = i
+            while i < a.count, (a[i] | 0x20) >= 0x61 && (a[i] | 0x20) <= 0x7A { i += 1 }
+            return String(decoding: a[s..<i].map { $0 | 0x20 }, as: UTF8.self)
+        }
         let lower = line.lower
         var i = at
         var spaces = 0

@@ -40,10 +40,24 @@ enum Currency {
     /// Whether an amount's currency came from a sign several currencies share ("$12", "¥500", "Rs 90"), rather
     /// than its code or an unambiguous form ("USD 12", "US$12", "HK$12").
     static func isWeak(raw: String, code: String) -> Bool {
-        if raw.contains(code) { return false }
-        if let p = prefixes.first(where: { raw.contains($0.key) && $0.value == code && !weakSigns.contains($0.key) }), !p.key.isEmpty { return false }
-        return weakSigns.contains { raw.contains($0) }
+        // Only the currencies a weak sign names can be weak; the rest is a byte search in a short token.
+        guard weakCodes.contains(code) else { return false }
+        let r = Array(raw.utf8)
+        if ByteSearch.contains(Array(code.utf8), in: r) { return false }
+        if let strong = strongForms[code], strong.contains(where: { ByteSearch.contains($0, in: r) }) { return false }
+        return weakSignBytes.contains { ByteSearch.contains($0, in: r) }
     }
+    /// The codes a weak sign stands for ("$" → USD, "¥" → JPY, "Rs" → INR).
+    private static let weakCodes: Set<String> = Set(weakSigns.compactMap { w in
+        w.count == 1 ? symbols[Character(w)] : (prefixes[w] ?? suffixes[w])
+    })
+    private static let weakSignBytes: [[UInt8]] = weakSigns.map { Array($0.utf8) }
+    /// Unambiguous prefixes of each code ("US$" for USD), as bytes.
+    private static let strongForms: [String: [[UInt8]]] = {
+        var out: [String: [[UInt8]]] = [:]
+        for (form, code) in prefixes where !weakSigns.contains(form) { out[code, default: []].append(Array(form.utf8)) }
+        return out
+    }()
 
     /// Whether two currencies write the same sign: the dollars ($), yen and yuan (¥), the rupees (Rs).
     static func sharesSign(_ a: String, with b: String) -> Bool {

@@ -160,6 +160,7 @@ extension Extractor {
 
     /// A page number on its own ("Seite 1 von 2", "Page 2 of 3", "Page 1/2", "- 2 -"): page furniture, not a row.
     func isPageNumber(_ line: Line) -> Bool {
+        guard line.cells.count <= 3, line.text.utf8.count - (line.cells.first?.start ?? 0) <= 40 else { return false }
         let words = line.lowerText.split { !($0.isLetter || $0.isNumber) }.map(String.init)
         guard !words.isEmpty, words.count <= 5 else { return false }
         if words.allSatisfy({ $0.allSatisfy(\.isNumber) }) { return words.count <= 2 && line.text.contains("-") || words.count == 2 && line.text.contains("/") }

@@ -56,6 +56,14 @@ struct Schema: Sendable {
     var document: JSONValue
     /// Label search keys of the top-level scalar fields, prepared once: (field, rank, keys, last char is a word char).
     var labelKeys: [(String, Int, [UInt32], Bool)] = []
+    /// Indexes into `labelKeys` by the label's first key.
+    var labelsByFirst: [UInt32: [Int]] = [:]
+
+    static func labelsByFirstKey(_ keys: [(String, Int, [UInt32], Bool)]) -> [UInt32: [Int]] {
+        var byFirst: [UInt32: [Int]] = [:]
+        for (k, p) in keys.enumerated() where !p.2.isEmpty { byFirst[p.2[0], default: []].append(k) }
+        return byFirst
+    }
 
     static func prepareLabelKeys(_ fields: [Field]) -> [(String, Int, [UInt32], Bool)] {
         fields.filter { f in
@@ -113,6 +121,7 @@ struct Schema: Sendable {
         }
         var schema = Schema(id: id, source: source, fields: fields, keywords: keywords, document: doc, labelKeys: prepareLabelKeys(fields))
         for f in fields { if let r = f.role, let w = Lexicon.stopWords[r] { schema.stopWords[f.name] = w } }
+        schema.labelsByFirst = labelsByFirstKey(schema.labelKeys)
         return schema
     }
 
