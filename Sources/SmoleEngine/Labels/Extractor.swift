@@ -61,7 +61,6 @@ final class Extractor {
     /// code the currency is unknown (nil): a tax word (VAT, MwSt, GST) or a decimal comma does not name one.
     func computeCues() {
         var comma = 0, dot = 0
-        var threeDigitMarks: [Character: Int] = [:]
         var strong: [String: Double] = [:], weak: [String: Double] = [:]
         var firstLineFor: [String: Line] = [:]
         func vote(_ code: String, _ w: Double, weakSign: Bool, _ line: Line) {
@@ -73,12 +72,6 @@ final class Extractor {
             for n in hasDigit ? Parse.numbers(in: line) : [] {
                 if n.decimals == 2, let r = n.raw.last(where: { $0 == "," || $0 == "." }) {
                     if r == "," { comma += 1 } else { dot += 1 }
-                }
-                // "12.500": a single mark before three digits is a decimal mark only in a three-decimal currency
-                if n.decimals == 0, !n.isPercent {
-                    let marks = n.raw.filter { $0 == "," || $0 == "." }
-                    if marks.count == 1, let m = marks.first, let at = n.raw.lastIndex(of: m),
-                       n.raw[n.raw.index(after: at)...].prefix(while: \.isNumber).count == 3 { threeDigitMarks[m, default: 0] += 1 }
                 }
                 // an amount in that currency: with decimals, or in a currency without minor units ("¥500")
                 if let c = n.currency, n.decimals > 0 || Currency.minorUnits(of: c) == 0 {
@@ -124,9 +117,18 @@ final class Extractor {
             currency = best.key
             currencyLine = firstLineFor[best.key]
         }
-        // Three-decimal currencies (KWD, BHD, OMR...) print "12.500": that mark is the decimal mark.
-        if Currency.minorUnits(of: currency) == 3, comma + dot == 0, let m = threeDigitMarks.max(by: { $0.value < $1.value })?.key {
-            decimalHint = m
+        // Three-decimal currencies (KWD, BHD, OMR...) print "12.500": a single mark before three digits is the
+        // decimal mark (counted only for such a document).
+        if Currency.minorUnits(of: currency) == 3, comma + dot == 0 {
+            var threeDigitMarks: [Character: Int] = [:]
+            for line in layout.lines where !line.isBlank {
+                for n in Parse.numbers(in: line) where n.decimals == 0 && !n.isPercent {
+                    let marks = n.raw.filter { $0 == "," || $0 == "." }
+                    if marks.count == 1, let m = marks.first, let at = n.raw.lastIndex(of: m),
+                       n.raw[n.raw.index(after: at)...].prefix(while: \.isNumber).count == 3 { threeDigitMarks[m, default: 0] += 1 }
+                }
+            }
+            if let m = threeDigitMarks.max(by: { $0.value < $1.value })?.key { decimalHint = m }
         }
         let all = Array(layout.lines.prefix(200).map(\.lowerText).joined(separator: " ").utf8)
         func has(_ w: String) -> Bool { ByteSearch.contains(Array(w.utf8), in: all) }
