@@ -4,6 +4,7 @@ import Glibc
 import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 
 /// The Smole API backend: `POST {base}/pipeline/file` (multipart, streamed from disk) and
 /// `GET {base}/pipeline/{id}`, per DESIGN.md's wire contract. The key travels only in the
@@ -206,6 +207,15 @@ public final class APIBackend: ExtractionBackend {
     static func networkMessage(_ error: any Error) -> String {
         if let io = error as? IOError {
             return "\(String(cString: strerror(io.errnoCode)).lowercased()) (errno \(io.errnoCode))"
+        }
+        // A host name with several addresses ("localhost": ::1 and 127.0.0.1): each try's own error, once each.
+        if let c = error as? NIOConnectionError, !c.connectionErrors.isEmpty {
+            var seen: [String] = []
+            for f in c.connectionErrors {
+                let m = networkMessage(f.error)
+                if !seen.contains(m) { seen.append(m) }
+            }
+            return seen.joined(separator: "; ")
         }
         let s = String(describing: error)
         return s.count > 300 ? String(s.prefix(300)) + "…" : s

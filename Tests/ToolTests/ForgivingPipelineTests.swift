@@ -552,6 +552,11 @@ import SmoleCore
         let message = try Self.objects(one.stdout).first?["error"]?["message"]?.stringValue ?? ""
         #expect(message.contains("after 1 try in this run"), "\(message)")
         #expect(!message.contains(") ("), "\(message)")
+        #expect(message.contains("connection refused"), "\(message)")
+        // A host name with two addresses (localhost: ::1 and 127.0.0.1) says the same, once, without nesting.
+        let named = try await Self.sh("smole-extract --api http://localhost:\(port)/api --schema invoice --retries 0 docs/a.txt", in: d)
+        let m2 = try Self.objects(named.stdout).first?["error"]?["message"]?.stringValue ?? ""
+        #expect(m2.contains("connection refused") && !m2.contains(") (") && !m2.contains("))") && !m2.lowercased().contains("reset"), "\(m2)")
     }
 
     @Test(.timeLimit(.minutes(2))) func aBaseURLWithoutApiSaysSoAndServePrintsItsListeningLineOnce() async throws {
