@@ -105,6 +105,15 @@ public final class Engine: Sendable {
                 let score = OCRPrep.arithmeticScore(other.data)
                 if score > best { best = score; out = other }
             }
+            // Still no totals that agree: the page may lie sideways or upside down. Tesseract's orientation detection
+            // says how far to turn it; the turned reading wins when its numbers agree better.
+            if best < OCRPrep.consistentScore {
+                let turns = await TextSource.uprightTurns(path: path, options: options)
+                if turns != 0, let text = try? await TextSource.ocrImage(path: path, options: options, quarterTurns: turns) {
+                    let other = extract(text: DocumentText(pages: TextSource.splitPages(text), kind: .image, ocr: true), schema: s)
+                    if OCRPrep.arithmeticScore(other.data) > best { out = other }
+                }
+            }
         }
         return out
     }

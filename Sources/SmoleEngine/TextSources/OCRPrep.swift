@@ -25,9 +25,9 @@ enum OCRPrep {
 
     /// Writes the cleaned image as PNG to `output`. Nil when Leptonica is not available or cannot read the image.
     /// `scale` enlarges the result too (a later reading of a photo whose first reading did not add up).
-    static func prepare(_ input: String, output: String, scale: Double = 1) -> Report? {
+    static func prepare(_ input: String, output: String, scale: Double = 1, quarterTurns: Int = 0) -> Report? {
         guard let lib = Leptonica.shared else { return nil }
-        return lib.prepare(input, output: output, scale: scale)
+        return lib.prepare(input, output: output, scale: scale, quarterTurns: quarterTurns)
     }
 
     static var available: Bool { Leptonica.shared != nil }
@@ -66,6 +66,8 @@ final class Leptonica: @unchecked Sendable {
     let pixDestroy: @convention(c) (UnsafeMutablePointer<Pix?>) -> Void
     let pixGetWidth: @convention(c) (Pix) -> Int32
     let pixGetHeight: @convention(c) (Pix) -> Int32
+    /// Turns by quarter turns clockwise (`pixRotateOrth`); nil in a Leptonica without it.
+    let pixRotateOrth: (@convention(c) (Pix, Int32) -> Pix?)?
 
     /// Library names across distributions: Debian 12 ships liblept.so.5, newer releases libleptonica.so.6.
     static let names = ["liblept.so.5", "libleptonica.so.6", "libleptonica.so", "liblept.so", "liblept.5.dylib", "libleptonica.6.dylib"]
@@ -97,6 +99,7 @@ final class Leptonica: @unchecked Sendable {
         else { return nil }
         pixRead = a; pixConvertTo8 = b; pixBackgroundNormSimple = c; pixFindSkew = d; pixConvertTo1 = e
         pixRotate = f; pixScale = g; pixWrite = w; pixDestroy = x; pixGetWidth = gw; pixGetHeight = gh
+        pixRotateOrth = sym("pixRotateOrth", (@convention(c) (Pix, Int32) -> Pix?).self)
         // Leptonica reports problems on stderr; the engine's own messages are enough.
         if let sev = sym("setMsgSeverity", (@convention(c) (Int32) -> Int32).self) { _ = sev(6) }  // L_SEVERITY_NONE
     }
@@ -111,8 +114,15 @@ final class Leptonica: @unchecked Sendable {
         if q != nil { pixDestroy(&q) }
     }
 
-    func prepare(_ input: String, output: String, scale: Double) -> OCRPrep.Report? {
-        guard let src = pixRead(input) else { return nil }
+    func prepare(_ input: String, output: String, scale: Double, quarterTurns: Int = 0) -> OCRPrep.Report? {
+        guard let read = pixRead(input) else { return nil }
+        var src = read
+        // a page scanned sideways or upside down, turned upright first (the turns tesseract's OSD measured)
+        if quarterTurns % 4 != 0 {
+            guard let turn = pixRotateOrth, let turned = turn(read, Int32(((quarterTurns % 4) + 4) % 4)) else { destroy(read); return nil }
+            destroy(read)
+            src = turned
+        }
         defer { destroy(src) }
         guard let gray = pixConvertTo8(src, 0) else { return nil }
         var cur: Pix = gray

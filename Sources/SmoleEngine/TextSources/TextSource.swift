@@ -199,17 +199,34 @@ enum TextSource {
 
     /// A photo or scanned image: cleaned up first (grey, turned straight when its lines slope; see
     /// `OCRPrep`), then read by tesseract. Without Leptonica, or when it cannot read the file, the original is read.
-    static func ocrImage(path: String, options: EngineOptions, prepare: Bool = true, scale: Double = 1) async throws(RecordError) -> String {
+    static func ocrImage(path: String, options: EngineOptions, prepare: Bool = true, scale: Double = 1,
+                         quarterTurns: Int = 0) async throws(RecordError) -> String {
         guard ExternalTool.locate("tesseract", path: options.toolSearchPath) != nil else { throw ExternalTool.unavailable("tesseract") }
-        if prepare, OCRPrep.available {
+        if prepare || quarterTurns != 0, OCRPrep.available {
             let dir = try PrivateTempDir()
             defer { dir.remove() }
             let cleaned = dir.path + "/page.png"
-            if OCRPrep.prepare(path, output: cleaned, scale: scale) != nil {
+            if OCRPrep.prepare(path, output: cleaned, scale: scale, quarterTurns: quarterTurns) != nil {
                 return OCRText.dropEdgeNoise(try await tesseract(cleaned, psm: "6", options: options))
             }
         }
         return OCRText.dropEdgeNoise(try await tesseract(path, psm: "6", options: options))
+    }
+
+    /// The quarter turns clockwise that bring a page upright, from tesseract's orientation and script detection
+    /// (`--psm 0`, the `osd` data tesseract installs); 0 when the page is upright or the detection is not sure
+    /// (confidence under 2, tesseract's own threshold for trusting it).
+    static func uprightTurns(path: String, options: EngineOptions) async -> Int {
+        guard let r = try? await ExternalTool.run("tesseract", [path, "-", "--psm", "0"], options: options), r.status == 0 else { return 0 }
+        var rotate = 0, confidence = 0.0
+        for line in r.text.split(separator: "\n") {
+            let parts = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2 else { continue }
+            if parts[0] == "Rotate" { rotate = Int(parts[1]) ?? 0 }
+            if parts[0] == "Orientation confidence" { confidence = Double(parts[1]) ?? 0 }
+        }
+        guard confidence >= 2, rotate % 90 == 0 else { return 0 }
+        return rotate / 90
     }
 
     static func tesseract(_ image: String, psm: String, options: EngineOptions) async throws(RecordError) -> String {
