@@ -351,7 +351,8 @@ public struct SummaryStats: Sendable {
         guard failOnError else { return .ok }
         let finalFailures = (failed - retryable) + failedWithoutPath
         if finalFailures > 0 { return .someErrors }
-        if retryable > 0 { return .retryable }
+        // documents with no result yet are still to do, as retryable failures are: not "all ok"
+        if retryable > 0 || noResult > 0 { return .retryable }
         return .ok
     }
 

@@ -61,6 +61,9 @@ struct SmoleSummary: ParsableCommand {
         if summary.ignoredAfterOK > 0 {
             Diagnostics.note("note: \(summary.ignoredAfterOK) no_schema or bad_record error(s) came after an ok result for the same document and did not replace it")
         }
+        if stats.noResult > 0, stats.ok == 0, stats.failed == 0, summary.sourcesOfAnotherKind.isEmpty {
+            Diagnostics.note("note: no record has a result (no \"status\"): these look like input records (smole-ls or smole-route output), not the results smole-extract writes; extract them first (… | smole-extract > results.ndjson)")
+        }
         for source in summary.sourcesOfAnotherKind {
             Diagnostics.note("note: no line of \(source) is a JSON record: it looks like another kind of file (a CSV, a list of paths), not the NDJSON results smole-extract writes")
         }

@@ -535,6 +535,11 @@ import SmoleCore
         try d.write("paths.txt", "docs/a.pdf\ndocs/b.pdf\n")
         let wrong = try await Self.sh("smole-summary paths.txt", in: d)
         #expect(wrong.stderr.contains("no line of paths.txt is a JSON record: it looks like another kind of file"), "\(wrong.stderr)")
+        // smole-ls records (inputs, not results): said so, and --fail-on-error does not call them all ok.
+        try d.write("docs/a.txt", Self.invoice(number: "A-1"))
+        let inputs = try await Self.sh("smole-ls docs | smole-summary --fail-on-error; echo \"exit $?\"", in: d)
+        #expect(inputs.stderr.contains("these look like input records"), "\(inputs.stderr)")
+        #expect(inputs.stdout.hasSuffix("exit 75\n"), "\(inputs.stdout)")
     }
 
     // MARK: 14. messages
