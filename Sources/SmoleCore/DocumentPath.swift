@@ -298,14 +298,17 @@ extension Record {
 /// smole-retry): per `DocumentKey`, the latest record describes the document, except that an
 /// error which says nothing about the document itself never replaces an earlier ok result.
 public enum ResultFold {
-    /// Error codes that describe the input line or the command, not the document: a line that
-    /// is not a record, or a document given no schema. Such a record after an ok result is
-    /// kept in the stream but does not undo the result.
-    public static let codesNotAboutDocument: Set<ErrorCode> = [.badRecord, .noSchema]
+    /// Error codes that say something about the document itself: it is gone, cannot be read, is of
+    /// a kind or size the backend refuses, or its job failed on it. Only these, and only when not
+    /// retryable, replace an earlier ok result. Every other error describes the input line (bad_record),
+    /// the command (no_schema), the account (unauthorized, forbidden, quota_exhausted), or the backend
+    /// and the network (a wrong base URL, an outage, a timeout, a cancelled run): a re-run that meets
+    /// one of them is kept in the stream, but does not undo a result already extracted.
+    public static let codesAboutDocument: Set<ErrorCode> = [.notFound, .unreadable, .unsupportedType, .tooLarge, .jobFailed, .engineFailed]
 
     /// Whether `next` takes the place of the kept record, given whether that record was ok.
     public static func replaces(keptIsOK: Bool, next: Record) -> Bool {
-        guard keptIsOK, next.isError, let code = next.error?.code else { return true }
-        return !codesNotAboutDocument.contains(code)
+        guard keptIsOK, next.isError, let error = next.error else { return true }
+        return codesAboutDocument.contains(error.code) && !error.retryable
     }
 }

@@ -220,8 +220,8 @@ public struct Summary {
         }
     }
 
-    /// Error records (no_schema, bad_record) that came after an ok result for the same document
-    /// and so did not replace it.
+    /// Error records that came after an ok result for the same document but say nothing about the
+    /// document itself (see `ResultFold`), and so did not replace it.
     public private(set) var ignoredAfterOK = 0
 
     public func finishWarnings() { warnings.finish() }

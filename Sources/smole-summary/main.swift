@@ -59,7 +59,7 @@ struct SmoleSummary: ParsableCommand {
             LineWriter.stdout.writeLine(Array(stats.text(color: Terminal.stdoutColorAllowed, next: next).utf8))
         }
         if summary.ignoredAfterOK > 0 {
-            Diagnostics.note("note: \(summary.ignoredAfterOK) no_schema or bad_record error(s) came after an ok result for the same document and did not replace it")
+            Diagnostics.note("note: \(summary.ignoredAfterOK) error record(s) came after an ok result for the same document but say nothing about the document itself (no schema, a bad line, the account, the backend or the network), so they did not replace it")
         }
         if stats.noResult > 0, stats.ok == 0, stats.failed == 0, summary.sourcesOfAnotherKind.isEmpty {
             Diagnostics.note("note: no record has a result (no \"status\"): these look like input records (smole-ls or smole-route output), not the results smole-extract writes; extract them first (… | smole-extract > results.ndjson)")

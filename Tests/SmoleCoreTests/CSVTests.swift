@@ -86,7 +86,7 @@ import _SmoleTestSupport
             #"{"path":"a","status":"ok","data":{"old":1,"total":1}}"#,
             #"{"path":"b","status":"ok","data":{"total":2}}"#,
             #"{"path":"a","status":"ok","data":{"total":10,"new":"y"}}"#,
-            #"{"path":"b","status":"error","error":{"code":"timeout","message":"t"}}"#,
+            #"{"path":"b","status":"error","error":{"code":"job_failed","message":"t","retryable":false}}"#,
         ])
         #expect(out == "path\tschema\ttotal\tnew\na\t\t10\ty\n")
         #expect(report.skippedNotOK == 1)

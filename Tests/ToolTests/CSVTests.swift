@@ -43,7 +43,8 @@ fileprivate let sampleResults = [
     #"{"path":"docs/b.pdf","schema":"receipt","status":"ok","data":{"merchant_name":"Café, \"Bar\"","total":-3.50,"line_items":[]}}"#,
     #"{"path":"docs/c.pdf","schema":"invoice","status":"ok","data":{"vendor_name":"Will fail later","total":9}}"#,
     #"{"path":"docs/a.pdf","schema":"invoice","status":"ok","data":{"vendor_name":"ACME\nGmbH","total":120.50,"date":"2024-03-01","paid":true,"note":null,"tags":["x","y"],"address":{"city":"Köln","zip":"50667"},"line_items":[{"description":"Widget","quantity":2,"amount":100},{"description":"=cmd|' /C calc'!A0","quantity":1,"amount":20.50}]}}"#,
-    #"{"path":"docs/c.pdf","schema":"invoice","status":"error","error":{"code":"timeout","message":"deadline passed","retryable":true}}"#,
+    // a permanent error about the document itself replaces its earlier ok result (an outage would not: ResultFold)
+    #"{"path":"docs/c.pdf","schema":"invoice","status":"error","error":{"code":"unreadable","message":"docs/c.pdf: damaged","retryable":false}}"#,
     #"{"path":"docs/d.pdf","schema":"invoice","status":"error","error":{"code":"not_found","message":"docs/d.pdf: no such file","retryable":false}}"#,
 ].joined(separator: "\n") + "\n"
 
@@ -152,7 +153,7 @@ fileprivate let sampleResults = [
         #expect(Array(rows[0].prefix(5)) == ["path", "schema", "status", "error.code", "error.message"])
         let t = table(rows)
         #expect(t.map { $0["path"] } == ["docs/b.pdf", "docs/a.pdf", "docs/c.pdf", "docs/d.pdf"])
-        #expect(t[2]["status"] == "error" && t[2]["error.code"] == "timeout" && t[2]["error.message"] == "deadline passed")
+        #expect(t[2]["status"] == "error" && t[2]["error.code"] == "unreadable" && t[2]["error.message"] == "docs/c.pdf: damaged")
         #expect(t[1]["vendor_name"] == "ACME\\nGmbH")  // TSV escapes the newline
         #expect(t[1]["status"] == "ok" && t[1]["error.code"] == "")
     }
