@@ -224,9 +224,10 @@ public final class CSVWriter {
         var itemCount = 0
         explodeAt = -1
         if let p = record["path"], !p.isNull {
-            // A name that is not UTF-8 ({"bytes": base64}) is shown with \xNN for its odd bytes.
-            if case .object = p, let dp = record.documentPath {
-                addCell(&doc, MetaColumn.path.rawValue, .string(dp.display))
+            // The document's key, as smole-sql stores it (`./docs/x.pdf` and `docs/x.pdf` are one document); a name
+            // that is not UTF-8 ({"bytes": base64}) is shown with \xNN for its odd bytes.
+            if let key = record.key {
+                addCell(&doc, MetaColumn.path.rawValue, .string(key.display))
             } else {
                 addCell(&doc, MetaColumn.path.rawValue, p)
             }

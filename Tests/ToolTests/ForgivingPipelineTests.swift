@@ -183,6 +183,8 @@ import SmoleCore
         #expect(s["documents"] == .number("1") && s["ok"] == .number("1"), "\(s)")
         let csv = try String(contentsOfFile: d.file("out.csv"), encoding: .utf8)
         #expect(csv.split(separator: "\r\n").count == 2, "\(csv)")
+        // the CSV names the document by the same key smole-sql stores
+        #expect(csv.split(separator: "\r\n").last?.hasPrefix("docs/x.txt,") == true, "\(csv)")
         #expect(try String(contentsOfFile: d.file("todo.ndjson"), encoding: .utf8).isEmpty)
         // smole-sql's upsert key is the canonical key: relative to the working directory.
         #expect(r.stdout == "1|docs/x.txt\n")
