@@ -244,7 +244,8 @@ public final class APIBackend: ExtractionBackend {
         case 404 where phase == .submit:
             // Not the document (not_found means a missing file): the URL answers, but not as the API.
             let hint = "the server has no POST …/pipeline/file here: is the base URL missing /api (--api https://host/api)?"
-            return BackendError(RecordError(.badResponse, "\(message); \(hint)", retryable: false, httpStatus: status), retryAfter: retryAfter)
+            return BackendError(RecordError(.badResponse, "\(message); \(hint)", retryable: false, httpStatus: status), retryAfter: retryAfter,
+                                wrongEndpoint: true)
         default:
             if let sc = serverCode, let known = ErrorCode(rawValue: sc),
                 ![.unauthorized, .forbidden, .quotaExhausted, .rateLimited, .serverError, .network, .cancelled].contains(known)

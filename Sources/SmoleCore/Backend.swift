@@ -60,15 +60,18 @@ public enum JobState: Sendable {
 public struct BackendError: Error, Sendable, CustomStringConvertible {
     public var error: RecordError
     public var retryAfter: Duration?
-    public init(_ error: RecordError, retryAfter: Duration? = nil) {
+    /// The URL answers, but not as the API (a 404 for `POST …/pipeline/file`: the base URL lacks `/api`).
+    public var wrongEndpoint = false
+    public init(_ error: RecordError, retryAfter: Duration? = nil, wrongEndpoint: Bool = false) {
         self.error = error
         self.retryAfter = retryAfter
+        self.wrongEndpoint = wrongEndpoint
     }
     public var description: String { error.description }
 
-    /// 401, 403 and 402: stop the whole run.
+    /// 401, 403 and 402, or a base URL that is not the API: stop the whole run (every document would fail alike).
     public var isFatal: Bool {
-        [.unauthorized, .forbidden, .quotaExhausted].contains(error.code)
+        [.unauthorized, .forbidden, .quotaExhausted].contains(error.code) || wrongEndpoint
     }
     /// Network errors, resets, 408, 429, 5xx and unreadable bodies: worth another try in-run.
     public var isTransient: Bool {

@@ -334,7 +334,8 @@ public final class Orchestrator: @unchecked Sendable {
             switch e.error.code {
             case .unauthorized: what = "the API key was rejected (HTTP 401); check SMOLE_API_KEY or --api-key-file"
             case .forbidden: what = "the API key may not do this (HTTP 403)"
-            default: what = "the account's quota is used up (HTTP 402)"
+            case .quotaExhausted: what = "the account's quota is used up (HTTP 402)"
+            default: what = "the server at \(backend.name) is not the Smole API (HTTP 404 for POST …/pipeline/file): is the base URL missing /api?"
             }
             Diagnostics.error("\(what); stopping: every unfinished document is written as \(e.error.code.rawValue)")
         }

@@ -575,15 +575,27 @@ import SmoleCore
         let d = try TempDir()
         defer { d.cleanup() }
         try d.write("docs/a.txt", "x")
-        // The real smole-serve; the client is pointed at its root instead of /api.
+        for n in ["b", "c", "e"] { try d.write("more/\(n).txt", Self.invoice(number: n.uppercased())) }
+        // The real smole-serve; the client is pointed at its root instead of /api. Three documents already extracted
+        // with the local engine are run again against it: the run stops at the first 404, says so once, writes one
+        // record per document, and the earlier results stay.
         let r = try await Self.sh("""
+            smole-extract --schema invoice more/*.txt > results.ndjson 2> /dev/null; \
             smole-serve --port 0 2> serve.log & pid=$!; \
             for i in $(seq 100); do grep -q 'listening on' serve.log && break; sleep 0.1; done; \
             base=$(grep -o 'listening on http://[0-9.:]*' serve.log | head -1 | cut -d' ' -f3); \
             smole-extract --api "$base" --schema invoice docs/a.txt; \
+            smole-extract --api "$base" --schema invoice -j 1 more/*.txt >> results.ndjson 2> wrong.err; \
             smole-extract --api "$base/api" --schema invoce docs/a.txt > typo.ndjson; echo "typo exit $?" >&2; \
             kill $pid; wait $pid; cat serve.log >&2
             """, in: d)
+        let again = try Self.objects(try String(contentsOfFile: d.file("results.ndjson"), encoding: .utf8))
+        #expect(again.count == 6, "one record per document per run")
+        #expect(again.suffix(3).allSatisfy { $0["error"]?["code"] == .string("bad_response") }, "\(again)")
+        let wrong = try String(contentsOfFile: d.file("wrong.err"), encoding: .utf8)
+        #expect(wrong.components(separatedBy: "is not the Smole API").count - 1 == 1, "said once: \(wrong)")
+        let summary = try await Self.sh("smole-summary --json results.ndjson", in: d)
+        #expect(try Self.json(summary.stdout)["ok"] == .number("3"), "the earlier results stay: \(summary.stdout)")
         let rec = try Self.objects(r.stdout).first
         #expect(rec?["error"]?["code"] == JSONValue.string("bad_response"), "not not_found, which means a missing file: \(r.stdout) \(r.stderr)")
         #expect(rec?["error"]?["message"]?.stringValue?.contains("missing /api") == true, "\(r.stdout)")
