@@ -238,6 +238,28 @@ enum TextDoc {
         }
     }
 
+    /// A block heading beside a label ("Bill to      Details") is not the customer: the name is below the label; a
+    /// title in the top corner ("Tax Invoice") is not the vendor, not even cut to "Tax".
+    @Test func headingsAndTitlesAreNotNames() async throws {
+        let o = try await TextDoc.extract("""
+                                                                           Tax Invoice
+        Northgate Hosting SARL                                   Invoice Number:  NH-2025-0042
+        12 Rue du Port, Luxembourg                               Invoice Date:    November 2, 2025
+
+        Bill to                                       Details
+        Brightline Studio Ltd                         Billing period: Oct 1 - Oct 31, 2025
+        14 Canal Street, Manchester
+
+        Subtotal                                                                  138.00
+        VAT (20%)                                                                  27.60
+        Total in GBP                                                              165.60
+        """, "invoice")
+        #expect(o["vendor_name"] == "Northgate Hosting SARL")
+        #expect(o["customer_name"] == "Brightline Studio Ltd")
+        #expect(o["total"]?.doubleValue == 165.6)
+        #expect(o["currency"] == "GBP")
+    }
+
     @Test func creditMemoNumberAndNegativeTotals() async throws {
         let dir = try TempDir(); defer { dir.cleanup() }
         for (form, name) in [("($228.00)", "paren"), ("-$228.00", "minus"), ("$228.00-", "trailing")] {

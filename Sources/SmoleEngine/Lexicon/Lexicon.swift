@@ -92,6 +92,8 @@ enum Lexicon {
     static let carriedForward: [[Character]] = phrases("carried_forward").map { LabelMatch.normalize($0) }
     static let pageWords: Set<String> = Set(phrases("page"))
     static let rounding: [[Character]] = phrases("rounding").map { LabelMatch.normalize($0) }
+    /// Headings of a block ("Details", "Summary", "Zusammenfassung"), lowercased: never a party's name.
+    static let headings: Set<String> = Set(phrases("headings"))
 
     private struct RolesFile: Decodable { var roles: [String: [String]] }
     /// Default field names per role (`Lexicon/roles.json`).

@@ -19,6 +19,7 @@ extension Extractor {
         let t = s.trimmingCharacters(in: .whitespaces)
         guard t.count >= 2, t.contains(where: \.isLetter) else { return false }
         if Self.titleWords.contains(t.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: " :#"))) { return false }
+        if Lexicon.headings.contains(t.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: " :#"))) { return false }
         if let f = t.first, f.isNumber { return false }
         // a note in parentheses ("(Not to be used for payment remittance)") is not a name
         if t.hasPrefix("("), t.hasSuffix(")") { return false }
@@ -72,6 +73,8 @@ extension Extractor {
                 if isLabelCell(l, cell) || cell.text.hasSuffix(":") { continue }
                 // a cell that holds a date is not a name, even once cut at its comma ("March 1, 2025" → "March 1")
                 if !Parse.dates(in: cell.text, dayFirst: dayFirst).isEmpty { continue }
+                // a title ("Tax Invoice") is not a name, not even what is left once its last word is cut off
+                if Self.titleWords.contains(cleanName(cell.text).lowercased()) { continue }
                 let t = headerName(cell.text)
                 if Self.addressHeadings.contains(t.lowercased()) { blocked.append((cell.start - 2, cell.end + 8)); continue }
                 if Self.titleWords.contains(t.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: " .:#"))) { continue }
