@@ -24,6 +24,8 @@ public struct ResultInfo: Sendable, Equatable {
     public var retryable: Bool
     /// A whole, non-negative `attempts`; nil when absent or not a count.
     public var attempts: Int?
+    /// `backend`: "local", or the API base URL the document was sent to.
+    public var backend: String?
     /// A non-negative `elapsed_ms`; nil when absent or not a number.
     public var elapsedMs: Double?
     /// Odd fields, worded for a warning.
@@ -32,6 +34,7 @@ public struct ResultInfo: Sendable, Equatable {
     public init(_ r: Record) {
         outcome = .pending
         schema = r["schema"]?.stringValue
+        backend = r["backend"]?.stringValue
         retryable = false
         let errorValue: JSONValue? = r["error"].flatMap { $0.isNull ? Optional<JSONValue>.none : $0 }
         switch r["status"] {
@@ -121,6 +124,7 @@ public struct Summary {
         var elapsedMs: Double?
         var source: String
         var line: Int
+        var backend: String? = nil
     }
 
     public struct Located: Sendable, Equatable {
@@ -195,7 +199,7 @@ public struct Summary {
             }
             put(path.key, isRecord: r, Doc(outcome: info.outcome, schema: info.schema, code: info.code, message: info.message,
                           retryable: info.retryable, attempts: info.attempts, elapsedMs: info.elapsedMs,
-                          source: input.source, line: input.line))
+                          source: input.source, line: input.line, backend: info.backend))
         }
     }
 
@@ -252,7 +256,10 @@ public struct Summary {
                 e.count += 1
                 let exhausted = d.retryable && (d.attempts ?? 0) >= maxAttempts
                 if d.retryable { e.retryable += 1 }
-                if d.retryable && !exhausted { s.retryable += 1 }
+                if d.retryable && !exhausted {
+                    s.retryable += 1
+                    if let b = d.backend, b.hasPrefix("http://") || b.hasPrefix("https://") { s.retryBackends.insert(b) }
+                }
                 if exhausted { s.exhausted += 1 }
                 errorRows[code] = e
                 s.failures.append(SummaryStats.Failure(
@@ -313,6 +320,8 @@ public struct SummaryStats: Sendable {
 
     public var maxAttempts = 3
     public var documents = 0, ok = 0, failed = 0, noResult = 0
+    /// The API base URLs of the failures still to retry (the next step must send them there again).
+    public var retryBackends: Set<String> = []
     /// Failed documents smole-retry would emit again (retryable, attempts under the limit).
     public var retryable = 0
     /// Retryable failures that reached the attempt limit.
@@ -445,7 +454,9 @@ public struct SummaryStats: Sendable {
         let named = files.filter { $0 != "-" }
         let sources = named.isEmpty ? "RESULTS" : named.map(Self.shellQuoted).joined(separator: " ")
         let target = named.first.map(Self.shellQuoted) ?? "RESULTS"
-        return "smole-retry \(sources) | smole-extract >> \(target)"
+        // Failures sent to the API go back to it: without --api the retry would run on the local engine.
+        let api = retryBackends.count == 1 ? " --api " + Self.shellQuoted(retryBackends.first!) : ""
+        return "smole-retry \(sources) | smole-extract\(api) >> \(target)"
     }
 
     /// A word for a shell command line: quoted with single quotes when it holds anything but

@@ -536,6 +536,10 @@ import SmoleCore
         #expect(text.stdout.contains("next: smole-retry results.ndjson | smole-extract >> results.ndjson"), "\(text.stdout)")
         let json = try await Self.sh("smole-summary --json results.ndjson", in: d)
         #expect(try Self.json(json.stdout)["next"] == .string("smole-retry results.ndjson | smole-extract >> results.ndjson"))
+        // failures sent to the API are retried against it, not silently on the local engine
+        try d.write("api.ndjson", #"{"path":"c.txt","schema":"invoice","status":"error","error":{"code":"network","message":"refused","retryable":true},"attempts":1,"backend":"http://127.0.0.1:8750/api"}"# + "\n")
+        let api = try await Self.sh("smole-summary api.ndjson", in: d)
+        #expect(api.stdout.contains("next: smole-retry api.ndjson | smole-extract --api http://127.0.0.1:8750/api >> api.ndjson"), "\(api.stdout)")
         try d.write("done.ndjson", Self.ok("a.txt", number: "A") + "\n")
         let done = try await Self.sh("smole-summary done.ndjson", in: d)
         #expect(!done.stdout.contains("next:"))
