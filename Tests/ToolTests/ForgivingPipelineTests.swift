@@ -438,13 +438,19 @@ import SmoleCore
 
     // MARK: 10. the Makefile recipe in smole.7, run by real make
 
-    @Test func theMakefileRecipeRedoesFailuresWithRealMake() async throws {
-        let d = try TempDir()
-        defer { d.cleanup() }
+    /// The Makefile recipe from smole.7, and two invoices listed in inputs.ndjson in `d`.
+    static func makeRecipeFolder(_ d: TempDir) throws -> String {
         let recipe = try #require(ManPages.examples(try ManPages.text("smole.7")).map(\.command).first { $0.contains("make items.csv") })
         try d.write("docs/a.txt", Self.invoice(number: "A-1"))
         try d.write("docs/b.txt", Self.invoice(number: "B-2"))
         try d.write("inputs.ndjson", #"{"path":"docs/a.txt","schema":"invoice"}"# + "\n" + #"{"path":"docs/b.txt","schema":"invoice"}"# + "\n")
+        return recipe
+    }
+
+    @Test func theMakefileRecipeRedoesFailuresWithRealMake() async throws {
+        let d = try TempDir()
+        defer { d.cleanup() }
+        let recipe = try Self.makeRecipeFolder(d)
         // A first run that ended with b failing (or interrupted): results is newer than the inputs.
         try d.write("results.ndjson", Self.ok("docs/a.txt", number: "A-1") + "\n"
             + #"{"path":"docs/b.txt","schema":"invoice","status":"error","error":{"code":"cancelled","message":"interrupted","retryable":true},"attempts":1}"# + "\n")
@@ -466,10 +472,7 @@ import SmoleCore
     @Test(.timeLimit(.minutes(2))) func theMakefileRecipeSurvivesCtrlCAndRedoesTheRest() async throws {
         let d = try TempDir()
         defer { d.cleanup() }
-        let recipe = try #require(ManPages.examples(try ManPages.text("smole.7")).map(\.command).first { $0.contains("make items.csv") })
-        try d.write("docs/a.txt", Self.invoice(number: "A-1"))
-        try d.write("docs/b.txt", Self.invoice(number: "B-2"))
-        try d.write("inputs.ndjson", #"{"path":"docs/a.txt","schema":"invoice"}"# + "\n" + #"{"path":"docs/b.txt","schema":"invoice"}"# + "\n")
+        let recipe = try Self.makeRecipeFolder(d)
         try d.write("results.ndjson", Self.ok("docs/a.txt", number: "A-1") + "\n")
         // A server that accepts connections and never answers keeps b in flight; Ctrl-C (SIGINT
         // to make's process group) then interrupts the run.

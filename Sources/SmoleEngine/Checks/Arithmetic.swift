@@ -32,17 +32,22 @@ extension Extractor {
             if case .array(let item) = f.kind, case .object(let sub) = item.kind { return sub.first { $0.role == .itemAmount }?.name }
             return nil
         } ?? "amount"
-        func cands(_ name: String) -> [Double] {
+        // Every labelled amount of a field (read once; the tax lines are needed again below).
+        func found(_ name: String) -> [Found] {
             guard let f = schema.field(name), f.isNumeric else { return [] }
-            var vals = candidates(name, wholeLine: true, parse: parseAmount).compactMap { $0.value.doubleValue }
+            return candidates(name, wholeLine: true, parse: parseAmount)
+        }
+        func cands(_ name: String, _ found: [Found]) -> [Double] {
+            var vals = found.compactMap { $0.value.doubleValue }
             if let cur = out[name]?.doubleValue { vals.insert(cur, at: 0) }
             var seen = Set<Double>()
             return vals.filter { seen.insert($0).inserted }
         }
-        let s = cands(sub), t = cands(tax)
+        let taxFound = found(tax)
+        let s = cands(sub, found(sub)), t = cands(tax, taxFound)
         // A till slip's total was chosen by its own rules (Receipts.swift): the sums may fill in subtotal and tax, not replace it.
         let receiptTotal = isReceiptSchema ? out[tot]?.doubleValue : nil
-        let g = receiptTotal.map { [$0] } ?? cands(tot)
+        let g = receiptTotal.map { [$0] } ?? cands(tot, found(tot))
         // A cash rounding line ("Rounding Adj -0.02", "Rundung", "Arrondi"): what is paid is subtotal + tax + rounding.
         let rounding = roundingAdjustment()
         func closes(_ sv: Double, _ tv: Double, _ gv: Double) -> Bool {
@@ -53,9 +58,9 @@ extension Extractor {
             out[sub] = JSONValue(sv); out[tax] = JSONValue(tv); out[tot] = JSONValue(gv); return
         } } }
         // Several tax lines (CGST and SGST; 7 % and 19 % VAT): the tax is their sum when it closes the equation.
-        if let tf = schema.field(.tax), tf.isNumeric {
+        do {
             var byLine: [Int: Double] = [:]
-            for c in candidates(tax, wholeLine: true, parse: parseAmount) where byLine[c.line.index] == nil {
+            for c in taxFound where byLine[c.line.index] == nil {
                 if let v = c.value.doubleValue, v != 0 { byLine[c.line.index] = v }
             }
             let sum = (byLine.values.reduce(0, +) * 1000).rounded() / 1000

@@ -163,7 +163,10 @@ extension Extractor {
         guard line.cells.count <= 3, line.text.utf8.count - (line.cells.first?.start ?? 0) <= 40 else { return false }
         let words = line.lowerText.split { !($0.isLetter || $0.isNumber) }.map(String.init)
         guard !words.isEmpty, words.count <= 5 else { return false }
-        if words.allSatisfy({ $0.allSatisfy(\.isNumber) }) { return words.count <= 2 && line.text.contains("-") || words.count == 2 && line.text.contains("/") }
+        // only digits: "- 2 -" or "2/3"
+        if words.allSatisfy({ $0.allSatisfy(\.isNumber) }) {
+            return (words.count <= 2 && line.text.contains("-")) || (words.count == 2 && line.text.contains("/"))
+        }
         guard let p = words.firstIndex(where: { Lexicon.pageWords.contains($0) }), p + 1 < words.count, Int(words[p + 1]) != nil else { return false }
         return words.count - p <= 4
     }
