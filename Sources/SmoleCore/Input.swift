@@ -63,8 +63,9 @@ public final class LineReader {
         lastLineComplete = len > 0 && p[len - 1] == 0x0A
         if len > 0, p[len - 1] == 0x0A { len -= 1 }
         if len > 0, p[len - 1] == 0x0D { len -= 1 }
-        // A UTF-8 byte-order mark where the input begins is not part of the first line.
-        if lineNumber == 1, len >= 3, p[0] == 0xEF, p[1] == 0xBB, p[2] == 0xBF {
+        // A UTF-8 byte-order mark is never data at the start of a line: where the input begins, or
+        // mid-stream where `cat a.ndjson b.ndjson` joined a file that began with one.
+        if len >= 3, p[0] == 0xEF, p[1] == 0xBB, p[2] == 0xBF {
             p += 3
             len -= 3
         }

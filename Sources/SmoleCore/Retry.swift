@@ -271,8 +271,9 @@ public final class BoundedLineReader {
     /// The next line (without `\n` or a trailing `\r`) and whether it ended with a newline.
     public func next() -> ([UInt8], Bool)? {
         guard var (line, complete) = nextRaw() else { return nil }
-        // A UTF-8 byte-order mark where the file begins is not part of the first line.
-        if lineNumber == 1, line.starts(with: [0xEF, 0xBB, 0xBF]) { line.removeFirst(3) }
+        // A UTF-8 byte-order mark is never data at the start of a line (where the file begins, or
+        // where `cat` joined a file that began with one).
+        if line.starts(with: [0xEF, 0xBB, 0xBF]) { line.removeFirst(3) }
         return (line, complete)
     }
 

@@ -135,7 +135,7 @@ public struct Summary {
     }
 
     private var index: [DocumentKey: Int] = [:]
-    private var paths: [String] = []
+    private var keys: [DocumentKey] = []
     private var docs: [Doc] = []
     /// Lines of the input that were not valid records (malformed JSON, invalid UTF-8, not an object).
     public private(set) var badLines: [Located] = []
@@ -219,7 +219,7 @@ public struct Summary {
             docs[i] = d
         } else {
             index[key] = docs.count
-            paths.append(key.display)
+            keys.append(key)
             docs.append(d)
         }
     }
@@ -263,7 +263,7 @@ public struct Summary {
                 if exhausted { s.exhausted += 1 }
                 errorRows[code] = e
                 s.failures.append(SummaryStats.Failure(
-                    path: paths[i], schema: d.schema, code: d.code, message: d.message ?? "",
+                    path: keys[i].display, pathJSON: keys[i].json, schema: d.schema, code: d.code, message: d.message ?? "",
                     retryable: d.retryable, exhausted: exhausted, attempts: d.attempts, source: d.source, line: d.line))
             }
             schemaRows[key] = row
@@ -307,7 +307,10 @@ public struct SummaryStats: Sendable {
         public var retryable: Int
     }
     public struct Failure: Sendable, Equatable {
+        /// The key shown to people (bytes outside UTF-8 as `\xNN`).
         public var path: String
+        /// The key as records carry it: a string, or `{"bytes": base64}` for a name that is not UTF-8.
+        public var pathJSON: JSONValue
         public var schema: String?
         public var code: String?
         public var message: String
@@ -406,7 +409,7 @@ public struct SummaryStats: Sendable {
         ]))
         o["failures"] = .array(failures.map { f in
             .object(JSONObject([
-                ("path", .string(f.path)),
+                ("path", f.pathJSON),
                 ("schema", f.schema.map(JSONValue.string) ?? .null),
                 ("code", f.code.map(JSONValue.string) ?? .null),
                 ("message", .string(f.message)),

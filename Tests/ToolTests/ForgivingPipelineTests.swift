@@ -306,6 +306,13 @@ import SmoleCore
         try d.write("paths-bom.txt", bytes: bom + Array("invoice-a.txt\r\ninvoice-b.txt\r\n".utf8))
         try d.write("invoice-bom.txt", bytes: bom + Array(Self.invoice(number: "HL-3393").utf8))
 
+        // Two files joined with cat: the second one's mark sits at the start of a line mid-stream.
+        try d.write("more-bom.ndjson", bytes: bom + Array((Self.ok("c.txt", number: "HL-3394") + "\n").utf8))
+        let joined = try await Self.sh("cat results-bom.ndjson more-bom.ndjson | smole-csv --fields path,invoice_number", in: d)
+        #expect(joined.status == 0 && joined.stdout == "path,invoice_number\r\na.txt,HL-3391\r\nb.txt,HL-3392\r\nc.txt,HL-3394\r\n", "\(joined.stdout) \(joined.stderr)")
+        let pending = try await Self.sh("cat paths-bom.txt paths-bom.txt | smole-extract --schema invoice | smole-summary --json", in: d)
+        #expect(try Self.json(pending.stdout)["ok"] == .number("2"), "\(pending.stdout) \(pending.stderr)")
+
         let csv = try await Self.sh("smole-csv --fields path,invoice_number,total results-bom.ndjson", in: d)
         #expect(csv.status == 0, "\(csv.stderr)")
         #expect(csv.stdout == "path,invoice_number,total\r\na.txt,HL-3391,10.00\r\nb.txt,HL-3392,10.00\r\n")
@@ -381,6 +388,13 @@ import SmoleCore
         let lines = try await Self.sh("find inbox -type f | sort | smole-extract --schema invoice > r.ndjson && smole-summary r.ndjson && smole-csv --fields path,invoice_number r.ndjson", in: d)
         #expect(lines.status == 0, "\(lines.stderr)")
         #expect(lines.stdout.contains("inbox/Rechnung_M\\xFCller_2025.txt,AT-1"), "\(lines.stdout)")
+
+        // smole-summary --json names a failed document the way records do: {"bytes": base64}, which
+        // opens the very file again, not the \xNN text shown to people.
+        let failed = try await Self.sh("smole-ls --no-hash inbox | jq -c 'select(.path | type == \"object\") | .schema = \"no-such-schema\"' | smole-extract | smole-summary --json", in: d)
+        let failures = try Self.json(failed.stdout)["failures"]?.arrayValue ?? []
+        #expect(failures.count == 2, "\(failed.stdout) \(failed.stderr)")
+        #expect(Set(failures.compactMap { DocumentPath(json: $0["path"])?.bytes }) == Set(names.filter { String(validating: $0, as: UTF8.self) == nil }), "\(failed.stdout)")
     }
 
     // MARK: 8 and 9. an unreachable backend
