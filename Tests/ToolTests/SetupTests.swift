@@ -16,33 +16,56 @@ import _SmoleTestSupport
         "sleep": "essential", "timeout": "essential", "sha256sum": "essential", "setpriv": "essential",
         "printf": "essential", "echo": "essential", "wc": "essential", "grep": "essential", "sed": "essential",
         "tr": "essential", "cut": "essential", "kill": "essential", "rm": "essential", "mkdir": "essential",
+        "awk": "essential", "date": "essential", "dirname": "essential", "od": "essential", "seq": "essential",
+        "stat": "essential", "tee": "essential", "ls": "essential", "false": "essential", "true": "essential",
         "jq": "jq", "sqlite3": "sqlite3", "psql": "postgresql", "mlr": "miller", "make": "make",
         "python3": "python3", "groff": "groff-base", "man": "man-db",
         "pdftotext": "poppler-utils", "pdftoppm": "poppler-utils", "pdfdetach": "poppler-utils",
         "tesseract": "tesseract-ocr", "curl": "curl",
     ]
 
-    /// Programs that are not smole's and that a test runs: the first argument of every
-    /// `runTool(...)`, and every known program named as a pipeline stage or command in a script.
-    static func programsTheTestsRun() throws -> Set<String> {
+    /// Words a test's shell text names as a command: the first argument of every `runTool(...)`,
+    /// the first word of every `sh("...")`, and every pipeline stage or command after `|`, `&&`,
+    /// `;`, `$(` or `xargs` inside a string literal (where shell text lives; Swift's own `&&` and
+    /// `;` are outside literals). Which of them are programs is asked of the machine (`command -v`).
+    static func commandWordsInTheTests() throws -> Set<String> {
         var found = Set<String>()
         let tests = root.appendingPathComponent("Tests")
         let files = FileManager.default.enumerator(atPath: tests.path)?.compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") } ?? []
         #expect(files.count > 10, "the test sources were found under \(tests.path)")
         let runTool = try NSRegularExpression(pattern: #"runTool\(\s*"([^"\\]+)""#)
-        let stage = try NSRegularExpression(pattern: #"(?:\|\s*|&&\s*|;\s*|\$\(\s*|xargs\s+(?:-0\s+)?)([a-z][a-z0-9_+-]*)\b"#)
+        let shFirst = try NSRegularExpression(pattern: #"\bsh\(\s*"(?:"")?\s*([a-z][a-z0-9_+.-]*)"#)
+        let literal = try NSRegularExpression(pattern: #""""[\s\S]*?"""|"(?:[^"\\\n]|\\.)*""#)
+        let stage = try NSRegularExpression(pattern: #"(?:\||&&|;|\$\(|\bxargs\s+(?:-0\s+)?)\s*([a-z][a-z0-9_+.-]*)\b"#)
         for f in files {
             let text = try String(contentsOf: tests.appendingPathComponent(f), encoding: .utf8)
             let ns = text as NSString
             for m in runTool.matches(in: text, range: NSRange(location: 0, length: ns.length)) {
                 found.insert((ns.substring(with: m.range(at: 1)) as NSString).lastPathComponent)
             }
-            for m in stage.matches(in: text, range: NSRange(location: 0, length: ns.length)) {
-                let word = ns.substring(with: m.range(at: 1))
-                if providers[word] != nil, !["echo", "printf", "kill"].contains(word) { found.insert(word) }
+            for m in shFirst.matches(in: text, range: NSRange(location: 0, length: ns.length)) {
+                found.insert(ns.substring(with: m.range(at: 1)))
+            }
+            for lit in literal.matches(in: text, range: NSRange(location: 0, length: ns.length)) {
+                let l = ns.substring(with: lit.range)
+                let ls = l as NSString
+                for m in stage.matches(in: l, range: NSRange(location: 0, length: ls.length)) {
+                    found.insert(ls.substring(with: m.range(at: 1)))
+                }
             }
         }
         return found.filter { !$0.hasPrefix("smole-") }
+    }
+
+    /// The command words of `commandWordsInTheTests()` that are programs on this machine (not
+    /// shell builtins or keywords, not smole's own).
+    static func programsTheTestsRun() async throws -> Set<String> {
+        var programs = Set<String>()
+        for w in try commandWordsInTheTests() {
+            let r = try await runTool("/usr/bin/env", ["bash", "-c", "[ \"$(type -t \"$0\")\" = file ]", w])
+            if r.status == 0 { programs.insert(w) }
+        }
+        return programs
     }
 
     /// The packages `scripts/setup` installs without `--bench`.
@@ -57,7 +80,7 @@ import _SmoleTestSupport
     }
 
     @Test func everyProgramATestRunsIsInstalledBySetup() async throws {
-        let programs = try Self.programsTheTestsRun()
+        let programs = try await Self.programsTheTestsRun()
         let packages = try Self.setupPackages()
         #expect(programs.contains("mlr") && programs.contains("sqlite3") && programs.contains("make"), "\(programs.sorted())")
         for p in programs.sorted() {
