@@ -468,10 +468,47 @@ enum TextDoc {
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".json") }
             .map { String($0.dropLast(5)) }.sorted()
         #expect(files == Lexicon.files.map(\.language).sorted())
-        #expect(Set(Lexicon.languages.map(\.language)) == ["en", "de", "fr", "nl", "es", "it", "pt"])
+        #expect(Set(Lexicon.languages.map(\.language)) == ["en", "de", "fr", "nl", "es", "it", "pt", "ms"])
         for lang in Lexicon.languages {
             for role in lang.roles.keys { #expect(Role(rawValue: role) != nil, "unknown role \(role) in \(lang.language)") }
         }
+    }
+
+    /// Every kind of cue word in a file is one the engine documents (`Lexicon.wordKinds`) and reads (its name is
+    /// in the engine's sources), and every documented kind has words; every language's months are twelve.
+    @Test func everyWordKindIsDocumentedAndRead() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Sources/SmoleEngine").standardized
+        var sources = ""
+        for f in FileManager.default.enumerator(atPath: root.path)?.compactMap({ $0 as? String }) ?? [] where f.hasSuffix(".swift") && !f.hasPrefix("Lexicon/") {
+            sources += try String(contentsOf: root.appendingPathComponent(f), encoding: .utf8)
+        }
+        #expect(sources.count > 100_000, "the engine's sources were found under \(root.path)")
+        var inFiles = Set<String>()
+        for lang in Lexicon.languages {
+            for (kind, words) in lang.words ?? [:] {
+                inFiles.insert(kind)
+                #expect(Lexicon.wordKinds[kind] != nil, "\(lang.language).json has undocumented kind \(kind)")
+                #expect(!words.isEmpty && words.allSatisfy { $0 == $0.lowercased() && !$0.isEmpty }, "\(lang.language) \(kind): lowercased words")
+            }
+            if let months = lang.months { #expect(months.count == 12 && months.allSatisfy { !$0.isEmpty }, "\(lang.language) months") }
+        }
+        for kind in Lexicon.wordKinds.keys {
+            #expect(inFiles.contains(kind), "\(kind) has no words in any language file")
+            #expect(sources.contains("\"\(kind)\""), "\(kind) is not read by the engine")
+        }
+    }
+
+    /// Month names of every language with months read as dates: "15. März 2025", "15 marzo 2025", "15 de março de 2025".
+    @Test func monthNamesOfEveryLanguageAreDates() {
+        for lang in Lexicon.languages {
+            for (i, names) in (lang.months ?? []).enumerated() {
+                let name = names[0]
+                let found = Parse.dates(in: "Fecha 15 \(name) 2025", dayFirst: true).map(\.iso)
+                #expect(found.contains(String(format: "2025-%02d-15", i + 1)), "\(lang.language) \(name): \(found)")
+            }
+        }
+        #expect(Parse.dates(in: "Lisboa, 15 de março de 2025", dayFirst: true).map(\.iso) == ["2025-03-15"])
+        #expect(Parse.dates(in: "Madrid, 3 de diciembre de 2024", dayFirst: true).map(\.iso) == ["2024-12-03"])
     }
 
     /// Each label of each role, written as "LABEL: value" on a line of its own, is found as that role's label.

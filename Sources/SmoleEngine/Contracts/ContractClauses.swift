@@ -31,10 +31,8 @@ extension Extractor {
                 words.append((String(t[s..<i]).lowercased(), s, i))
             } else { i += 1 }
         }
-        let monthUnits: Set<String> = ["month", "months", "monate", "monaten", "monat", "mois", "maanden", "maand"]
-        let yearUnits: Set<String> = ["year", "years", "jahre", "jahren", "jahr", "ans", "année", "années", "jaar", "jaren"]
-        let weekUnits: Set<String> = ["week", "weeks", "wochen", "woche", "semaine", "semaines", "weken", "week"]
-        let dayUnits: Set<String> = ["day", "days", "tage", "tagen", "jours", "jour", "dagen", "dag"]
+        let monthUnits = Parse.monthUnits, yearUnits = Parse.yearUnits
+        let weekUnits = Lexicon.wordSet("unit_week"), dayUnits = Lexicon.wordSet("unit_day")
         /// Days as whole months, when they are close to a whole number of months (90 days, 180 days, 365 days, 26 weeks);
         /// 45 days or 8 weeks are not.
         func wholeMonths(days: Int) -> Int? {

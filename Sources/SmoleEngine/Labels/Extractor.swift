@@ -132,10 +132,8 @@ final class Extractor {
         }
         let all = Array(layout.lines.prefix(200).map(\.lowerText).joined(separator: " ").utf8)
         func has(_ w: String) -> Bool { ByteSearch.contains(Array(w.utf8), in: all) }
-        let german = ["rechnung", "datum", "betrag", "mwst", "summe", "gesamt", " und "].filter(has).count
-        let french = ["facture", "montant", "tva", "date d", "total ttc", " et "].filter(has).count
-        let dutch = ["factuur", "bedrag", "btw", "totaal", " en "].filter(has).count
-        english = german < 2 && french < 2 && dutch < 2
+        // English unless two cue words of another language appear (Lexicon "language_cues").
+        english = Lexicon.wordsByLanguage("language_cues").allSatisfy { $0.words.filter(has).count < 2 }
         dayFirst = Parse.dayFirstCue(lines: layout.lines.map(\.text), currency: currency, english: english)
     }
 
@@ -233,6 +231,8 @@ final class Extractor {
         (hits[line.index] ?? []).contains { $0.start >= cell.start && $0.start <= cell.start + 1 && $0.start < cell.end }
     }
 
+    /// The "No." after a label word (Lexicon "number_words").
+    static let numberWords = Lexicon.words("number_words")
     static let separators: Set<Character> = [":", "#", ".", "-", "–", " ", "/", "|", "*", "°", "º"]
 
     /// Text to the right of a label, within its cell, or the next cell. Nil when the label stands alone.
@@ -242,7 +242,7 @@ final class Extractor {
         var rest = Array(line.substring(h.end, cell.end))
         // "No.", "Nr", "Number" after the label word ("Invoice No.:")
         while let f = rest.first, Self.separators.contains(f) { rest.removeFirst() }
-        for w in ["no.", "no", "nr.", "nr", "n°", "nº", "number", "num"] {
+        for w in Self.numberWords {
             let lw = Array(w)
             if rest.count >= lw.count, Array(String(rest.prefix(lw.count)).lowercased()) == lw,
                rest.count == lw.count || !rest[lw.count].isLetter && (w.last == "°" || w.last == "º" || w.last == "." || !rest[lw.count].isNumber) {
@@ -366,10 +366,11 @@ final class Extractor {
         }
         return nil
     }
+    static let yesWords = Lexicon.wordSet("yes_words")
+    static let noWords = Lexicon.wordSet("no_words")
     func parseBool(_ s: String) -> JSONValue? {
         let l = s.lowercased().trimmingCharacters(in: .whitespaces)
-        let yes = ["yes", "true", "y", "x", "✓", "✔", "ja", "oui", "j", "[x]", "☑"]
-        let no = ["no", "false", "n", "nein", "non", "nee", "[ ]", "☐"]
+        let yes = Self.yesWords, no = Self.noWords
         if let w = l.split(separator: " ").first.map(String.init) {
             if yes.contains(w) { return .bool(true) }
             if no.contains(w) { return .bool(false) }

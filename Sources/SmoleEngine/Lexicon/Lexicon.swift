@@ -39,7 +39,7 @@ enum Lexicon {
     static let files: [(language: String, bytes: [UInt8])] = [
         ("en", PackageResources.en_json), ("de", PackageResources.de_json), ("fr", PackageResources.fr_json),
         ("nl", PackageResources.nl_json), ("es", PackageResources.es_json), ("it", PackageResources.it_json),
-        ("pt", PackageResources.pt_json),
+        ("pt", PackageResources.pt_json), ("ms", PackageResources.ms_json),
     ]
 
     struct Language: Decodable, Sendable {
@@ -47,6 +47,8 @@ enum Lexicon {
         var roles: [String: [String]]
         var not_followed_by: [String: [String]]?
         var phrases: [String: [String]]?
+        var words: [String: [String]]?
+        var months: [[String]]?
     }
 
     /// The parsed language files. A file that does not parse is a build defect, caught by the lexicon tests.
@@ -94,6 +96,60 @@ enum Lexicon {
     static let rounding: [[Character]] = phrases("rounding").map { LabelMatch.normalize($0) }
     /// Headings of a block ("Details", "Summary", "Zusammenfassung"), lowercased: never a party's name.
     static let headings: Set<String> = Set(phrases("headings"))
+
+    /// The kinds of cue word (`"words"` in a language file), each used by one part of the engine. A kind in a
+    /// file that is not listed here, or listed and in no file, fails the lexicon tests.
+    static let wordKinds: [String: String] = [
+        "legal_forms": "a registered business's legal form (Ltd, GmbH, Sdn Bhd): a receipt's merchant line",
+        "short_legal_forms": "legal forms that count only as a name's last word (KG, SA, Co)",
+        "receipt_headings": "a slip's title or document word: that line is a heading, not the merchant",
+        "registration_words": "registration, tax and contact words (GST ID, Co. Reg, Tel): not the merchant",
+        "address_words": "street and building words of an address line",
+        "greetings": "greetings and slogans at the head or foot of a slip",
+        "total_qualifiers": "words that make a receipt's 'total' label some other sum (Total Qty, Total Excl)",
+        "tax_words": "words of a tax line on a receipt (GST, MwSt, TVA)",
+        "inclusive_words": "words saying a total includes the tax (incl., TTC, brutto)",
+        "final_amount_words": "labels of a receipt's final amount (rounded, grand, payable)",
+        "summary_words": "headings of a tax summary under the slip's totals (and their OCR misreadings)",
+        "tendered_words": "money handed over: cash, card (not the total)",
+        "change_words": "change given back (not the total)",
+        "item_table_words": "column words of an item table's header",
+        "exclusive_words": "words saying a total excludes the tax (excl., ex)",
+        "other_date_words": "words of a date that is not the slip's (expiry, valid until, date of birth)",
+        "unit_month": "a contract term's unit: month",
+        "unit_year": "a contract term's unit: year",
+        "unit_week": "a contract term's unit: week",
+        "unit_day": "a contract term's unit: day",
+        "date_particles": "words between a date's day, month and year ('1st of May', '15 de marzo de 2025')",
+        "language_cues": "words that mark a document's language (fewer than two of each other language: English)",
+        "number_words": "the 'No.' after a label word ('Invoice No.:')",
+        "yes_words": "a checkbox or yes/no field's yes",
+        "no_words": "a checkbox or yes/no field's no",
+        "title_words": "a document's title ('Tax Invoice'): never a party's name",
+        "contact_prefixes": "the start of a contact line (Tel, Email, IBAN): never a party's name",
+        "address_headings": "headings of another address block (Ship to, Lieferadresse): not the buyer",
+    ]
+
+    /// Cue words of one kind (`wordKinds`) from every language, in file order, each once.
+    static func words(_ kind: String) -> [String] {
+        var seen = Set<String>()
+        return languages.flatMap { $0.words?[kind] ?? [] }.filter { seen.insert($0).inserted }
+    }
+    /// `words(kind)` as a set.
+    static func wordSet(_ kind: String) -> Set<String> { Set(words(kind)) }
+    /// Cue words of one kind per language (`language_cues`): language → words.
+    static func wordsByLanguage(_ kind: String) -> [(language: String, words: [String])] {
+        languages.compactMap { l in l.words?[kind].map { (l.language, $0) } }
+    }
+
+    /// Month names and abbreviations from every language, lowercased → month number 1...12.
+    static let months: [String: Int] = {
+        var m: [String: Int] = [:]
+        for lang in languages {
+            for (i, names) in (lang.months ?? []).enumerated() { for n in names where m[n.lowercased()] == nil { m[n.lowercased()] = i + 1 } }
+        }
+        return m
+    }()
 
     private struct RolesFile: Decodable { var roles: [String: [String]] }
     /// Default field names per role (`Lexicon/roles.json`).

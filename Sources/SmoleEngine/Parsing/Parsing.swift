@@ -264,25 +264,10 @@ enum Parse {
 
     // MARK: dates
 
-    static let months: [String: Int] = {
-        var m: [String: Int] = [:]
-        let names: [[String]] = [
-            ["january", "jan", "januar", "janvier", "januari", "jänner", "janv"],
-            ["february", "feb", "februar", "février", "fevrier", "februari", "févr", "fevr"],
-            ["march", "mar", "märz", "maerz", "mars", "maart", "mrz", "mär"],
-            ["april", "apr", "avril", "avr"],
-            ["may", "mai", "mei"],
-            ["june", "jun", "juni", "juin"],
-            ["july", "jul", "juli", "juillet", "juil"],
-            ["august", "aug", "août", "aout", "augustus"],
-            ["september", "sep", "sept", "septembre"],
-            ["october", "oct", "oktober", "octobre", "okt"],
-            ["november", "nov", "novembre"],
-            ["december", "dec", "dezember", "décembre", "decembre", "dez", "déc"],
-        ]
-        for (i, list) in names.enumerated() { for n in list { m[n] = i + 1 } }
-        return m
-    }()
+    /// Month names from the lexicon (`Lexicon/labels/*.json`, "months").
+    static let months: [String: Int] = Lexicon.months
+    /// Words between a date's day, month and year: "1st of May", "15 de marzo de 2025" (Lexicon "date_particles").
+    static let datePartic = Lexicon.wordSet("date_particles")
 
     struct DateToken: Sendable {
         var start: Int
@@ -404,12 +389,13 @@ enum Parse {
                 if let w = word(k), ["st", "nd", "rd", "th", "er", "e"].contains(w) { k += 1 }
                 k = skipSpace(k)
                 if word(k) == "day", word(skipSpace(k + 1)) == "of" { k = skipSpace(k + 1) }
-                if word(k) == "of" { k = skipSpace(k + 1) }
+                if let w = word(k), datePartic.contains(w) { k = skipSpace(k + 1) }
                 if let w = word(k), let m = month(w) {
                     k += 1
                     if punct(k) == "." { k += 1 }
                     if punct(k) == "," { k += 1 }
                     k = skipSpace(k)
+                    if let w = word(k), datePartic.contains(w) { k = skipSpace(k + 1) }
                     // four-digit year, or two ("30 DEC 17", as till slips print it) when no time follows ("15 Mar 10:30")
                     if let n3 = num(k), n3.count == 4 || (n3.count == 2 && punct(k + 1) != ":" && punct(k + 1) != "."),
                        let y = year(n3), valid(y, m, d) {
@@ -518,14 +504,16 @@ enum Parse {
         "een": 1, "twee": 2, "drie": 3, "vijf": 5, "twaalf": 12,
     ]
 
+    static let monthUnits = Lexicon.wordSet("unit_month")
+    static let yearUnits = Lexicon.wordSet("unit_year")
+
     /// Reads "twelve (12) months", "24 months", "3 years", "two (2) years" → months.
     static func termMonths(in text: String) -> (Int, Int)? {
         let lower = text.lowercased()
         let words = lower.split { !($0.isLetter || $0.isNumber || $0 == "-") }.map(String.init)
         for (i, w) in words.enumerated() {
             var unit = 0
-            if ["month", "months", "monate", "monaten", "monat", "mois", "maanden", "maand"].contains(w) { unit = 1 }
-            else if ["year", "years", "jahre", "jahren", "jahr", "ans", "année", "années", "jaar", "jaren"].contains(w) { unit = 12 }
+            if monthUnits.contains(w) { unit = 1 } else if yearUnits.contains(w) { unit = 12 }
             guard unit > 0, i > 0 else { continue }
             let prev = words[i - 1]
             var n: Int? = Int(prev)

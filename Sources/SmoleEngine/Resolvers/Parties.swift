@@ -11,9 +11,8 @@ import SmoleCore
 extension Extractor {
     // MARK: names
 
-    static let titleWords: Set<String> = ["invoice", "tax invoice", "rechnung", "facture", "factuur", "receipt", "quittung", "kassenbon",
-                                          "reçu", "kassabon", "bill", "credit note", "gutschrift", "proforma invoice", "commercial invoice",
-                                          "sales receipt", "ticket", "bon", "avoir", "original", "copy", "page 1", "invoice original"]
+    static let titleWords: Set<String> = Lexicon.wordSet("title_words")
+    static let contactPrefixes = Lexicon.words("contact_prefixes")
 
     func looksLikeName(_ s: String) -> Bool {
         let t = s.trimmingCharacters(in: .whitespaces)
@@ -25,7 +24,7 @@ extension Extractor {
         if t.hasPrefix("("), t.hasSuffix(")") { return false }
         if !Parse.dates(in: t, dayFirst: dayFirst).isEmpty { return false }
         let lower = t.lowercased()
-        for w in ["tel", "phone", "fax", "email", "e-mail", "www.", "http", "iban", "vat", "page "] where lower.hasPrefix(w) { return false }
+        for w in Self.contactPrefixes where lower.hasPrefix(w) { return false }
         if t.contains("@") { return false }
         // "Receipt #25259", "Ticket #91937": the slip's number (the name above it lost to OCR), not a name
         if t.contains("#"), let first = lower.split(separator: " ").first, Self.titleWords.contains(String(first)) { return false }
@@ -124,9 +123,7 @@ extension Extractor {
         return nil
     }
 
-    static let addressHeadings: Set<String> = ["ship to", "deliver to", "delivery address", "shipping address", "billing address", "lieferadresse",
-                                               "lieferanschrift", "rechnungsadresse", "afleveradres", "factuuradres", "adresse de livraison",
-                                               "adresse de facturation", "bezorgadres", "kopie factuur", "copy", "duplicate", "original"]
+    static let addressHeadings: Set<String> = Lexicon.wordSet("address_headings")
 
     /// A heading cell as a name: "Amazon Web Services Invoice" → "Amazon Web Services";
     /// "QualityHosting AG - Uferweg 40-42 - D-63571 Gelnhausen" → "QualityHosting AG".

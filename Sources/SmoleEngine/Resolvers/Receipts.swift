@@ -25,27 +25,17 @@ extension Extractor {
     // MARK: merchant
 
     /// Words of a registered business's legal form. The short ones (`shortLegalForms`) count only as a name's last word.
-    static let legalForms: Set<String> = ["sdn", "bhd", "berhad", "s/b", "ltd", "limited", "llc", "inc", "corp", "corporation",
-                                          "plc", "pte", "pty", "gmbh", "sarl", "sas", "srl", "spa", "b.v", "n.v", "bvba", "ohg", "kg", "ag",
-                                          "sa", "bv", "nv", "co", "company", "llp", "lp", "k.k", "tbk", "pvt"]
-    static let shortLegalForms: Set<String> = ["kg", "ag", "sa", "bv", "nv", "co", "lp", "spa", "sas"]
+    static let legalForms: Set<String> = Lexicon.wordSet("legal_forms")
+    static let shortLegalForms: Set<String> = Lexicon.wordSet("short_legal_forms")
 
     /// A slip's title or document word: the line holding one is a heading, not the merchant.
-    static let receiptHeadingWords: Set<String> = ["invoice", "invoices", "taxinvoice", "receipt", "receipts", "bill", "rechnung", "facture",
-                                                   "factuur", "kassenbon", "quittung", "kassabon", "reçu", "recu", "ticket", "beleg",
-                                                   "bon", "note", "adjustment", "copy", "duplicate", "reprint"]
+    static let receiptHeadingWords: Set<String> = Lexicon.wordSet("receipt_headings")
     /// Registration, tax and contact words: "GST ID", "Co. Reg", "BRN", "Tel".
-    static let registrationWords: Set<String> = ["reg", "regn", "registration", "gst", "sst", "vat", "tin", "brn", "roc", "co-reg", "tel", "telp",
-                                                 "fax", "phone", "hp", "email", "e-mail", "www", "http", "https", "ust-idnr", "ust-id", "siret",
-                                                 "siren", "kvk", "btw", "abn", "acn", "mwst", "steuernr", "uid", "nif", "cif", "gstin", "pan"]
+    static let registrationWords: Set<String> = Lexicon.wordSet("registration_words")
     /// Street and building words of an address line.
-    static let addressWords: Set<String> = ["jalan", "jln", "lorong", "lrg", "taman", "tmn", "road", "rd", "street", "avenue", "ave", "lot",
-                                            "level", "floor", "flr", "blok", "block", "bangunan", "seksyen", "section", "kawasan", "mukim",
-                                            "persiaran", "lebuh", "lebuhraya", "unit", "suite", "straße", "strasse", "str", "rue", "straat",
-                                            "weg", "laan", "plein", "platz", "gasse", "allee", "boulevard", "chemin", "place", "po", "box"]
+    static let addressWords: Set<String> = Lexicon.wordSet("address_words")
     /// Greetings and slogans at the head or foot of a slip.
-    static let greetingWords: Set<String> = ["thank", "thanks", "welcome", "please", "visit", "again", "danke", "willkommen", "merci",
-                                             "bienvenue", "bedankt", "welkom", "terima", "kasih", "selamat"]
+    static let greetingWords: Set<String> = Lexicon.wordSet("greetings")
 
     /// A line's words, lowercased, with the marks around them dropped ("(KUCHAI)" → "kuchai", "CO." → "co").
     static func receiptWords(_ s: String) -> [String] {
@@ -190,19 +180,18 @@ extension Extractor {
     }
 
     /// Words that make a "total" label some other sum: a count, a part before tax, the tax itself, a saving.
-    static let totalQualifiers: Set<String> = ["qty", "qtv", "quantity", "item", "items", "count", "excl", "exclusive", "excluding", "exc", "ex",
-                                               "before", "sub", "subtotal", "discount", "disc", "saving", "savings", "points", "point",
-                                               "supplies", "loading", "weight", "includes", "net", "netto", "ht", "zr", "sr"]
+    static let totalQualifiers: Set<String> = Lexicon.wordSet("total_qualifiers")
     /// Tax words: "TOTAL GST" is the tax, unless the label says the total includes it ("TOTAL INCL. GST").
-    static let taxWords: Set<String> = ["gst", "sst", "tax", "vat", "mwst", "tva", "btw"]
-    static let inclusiveWords: Set<String> = ["incl", "inc", "inclusive", "including", "ttc", "brutto"]
+    static let taxWords: Set<String> = Lexicon.wordSet("tax_words")
+    static let inclusiveWords: Set<String> = Lexicon.wordSet("inclusive_words")
     /// Labels of the final amount: rounded, due, payable.
-    static let finalWords: Set<String> = ["rounded", "rounding", "after", "grand", "payable", "due", "nett"]
+    static let finalWords: Set<String> = Lexicon.wordSet("final_amount_words")
     /// Headings under which totals belong to a tax summary, not to the slip.
-    static let summaryWords: Set<String> = ["summary", "summar", "summay"]
-    static let cashWords: Set<String> = ["cash", "tunai", "tendered", "tender", "paid", "payment", "visa", "master", "mastercard", "card",
-                                         "debit", "credit", "amex", "bar", "espèces", "contant"]
-    static let changeWords: Set<String> = ["change", "baki", "rückgeld", "monnaie", "wisselgeld", "retour"]
+    static let summaryWords: Set<String> = Lexicon.wordSet("summary_words")
+    static let itemTableWords: Set<String> = Lexicon.wordSet("item_table_words")
+    static let exclusiveWords: Set<String> = Lexicon.wordSet("exclusive_words")
+    static let cashWords: Set<String> = Lexicon.wordSet("tendered_words")
+    static let changeWords: Set<String> = Lexicon.wordSet("change_words")
 
     nonisolated(unsafe) static let gluedPrefix = try! NSRegularExpression(pattern: #"(?<![A-Za-z])[A-Za-z]{1,2}(?=\d{1,6}[.,]\d\d\b)"#)
 
@@ -211,7 +200,7 @@ extension Extractor {
     static func isTaxSummaryHeading(_ words: [String]) -> Bool {
         if words.contains(where: { w in summaryWords.contains(w) || summaryWords.contains { w.hasSuffix($0) && w.count > $0.count } }) { return true }
         guard let k = words.firstIndex(of: "tax"), k + 1 < words.count, words[k + 1] == "code" else { return false }
-        return words.allSatisfy { !["qty", "desc", "description", "item", "price", "unitprice", "quantity"].contains($0) }
+        return words.allSatisfy { !itemTableWords.contains($0) }
     }
 
     /// Money amounts on a line: numbers with one or two decimals, not percentages. A currency mark OCR glued to an
@@ -275,7 +264,7 @@ extension Extractor {
             guard let v = amounts.last?.value else { continue }
             let set = Set(words)
             if sub == nil, set.contains("sub") || set.contains("subtotal") || (set.contains(where: Self.isTotalWord)
-                && !set.isDisjoint(with: ["excl", "exclusive", "excluding", "ex"])) {
+                && !set.isDisjoint(with: Self.exclusiveWords)) {
                 sub = v; last = l.index
             } else if sub != nil, tax == nil, !set.isDisjoint(with: Self.taxWords), set.isDisjoint(with: Self.inclusiveWords) {
                 tax = v; last = l.index
@@ -351,7 +340,7 @@ extension Extractor {
 
 extension Extractor {
     /// Words of a line whose date is not the slip's: a card's or points' expiry, a validity, a due date.
-    static let otherDateWords: Set<String> = ["expiry", "exp", "expires", "valid", "until", "due", "best", "birth", "dob"]
+    static let otherDateWords: Set<String> = Lexicon.wordSet("other_date_words")
 
     /// The slip's date when no labelled date reads: the first date printed on it (receipts print it without a label, at
     /// the head or the foot), skipping expiry and validity lines.
