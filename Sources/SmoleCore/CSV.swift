@@ -343,7 +343,7 @@ public final class CSVWriter {
     private func runFolded(_ inputs: InputSet) throws {
         let spool = try SpoolFile()
         var latest: [Int: Int32] = [:]
-        var latestOK: [Int: Bool] = [:]
+        var latestKept: [Int: ResultFold.Kept] = [:]
         // The schema of each record (an index into `schemaNames`), for the column order.
         var schemaNames: [String] = []
         var schemaIndex: [String: Int32] = [:]
@@ -361,11 +361,12 @@ public final class CSVWriter {
             case .record(let r):
                 key = r.key?.hashValue
                 // ResultFold: an error that says nothing about the document leaves an ok result in place.
-                if let key { replaces = ResultFold.replaces(keptIsOK: latestOK[key] ?? false, next: r) }
-                if let key, replaces { latestOK[key] = r.isOK }
+                if let key { replaces = ResultFold.replaces(kept: latestKept[key] ?? .input, next: r) }
+                if let key, replaces { latestKept[key] = ResultFold.Kept(r) }
             case .path(let p):
                 key = DocumentKey(path: p).hashValue
-                if let key { latestOK[key] = false }
+                if let key { replaces = (latestKept[key] ?? .input) == .input }
+                if let key, replaces { latestKept[key] = .input }
             case .bad: key = nil
             }
             if let key, replaces { latest[key] = idx }

@@ -50,7 +50,8 @@ public struct DocumentPath: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The path for messages and tables: text, with each byte that is not part of valid UTF-8
-    /// written as `\xNN` (as `ls --quoting-style=escape` and Python's `backslashreplace` do).
+    /// written as `\xNN` (as Python's `backslashreplace` does) and a backslash as `\\` (as
+    /// `ls --quoting-style=escape` does), so two names never share a text.
     public var display: String { DocumentPath.escaped(bytes) }
 
     public var description: String { display }
@@ -119,14 +120,19 @@ public struct DocumentPath: Sendable, Hashable, CustomStringConvertible {
         return Link(dir: dir, path: linkPath)
     }
 
-    /// Text with every byte outside valid UTF-8 written as `\xNN`.
+    /// Text with every byte outside valid UTF-8 written as `\xNN` and a backslash as `\\`: one text per name.
     public static func escaped(_ bytes: [UInt8]) -> String {
-        if let s = String(validating: bytes, as: UTF8.self) { return s }
+        if !bytes.contains(0x5C), let s = String(validating: bytes, as: UTF8.self) { return s }
         var out = ""
         var i = 0
         while i < bytes.count {
             let len = utf8SequenceLength(bytes, at: i)
-            if len > 0, let s = String(validating: bytes[i..<(i + len)], as: UTF8.self) {
+            if bytes[i] == 0x5C {
+                // A backslash is written `\\` (as `ls --escape` does), so a name that holds the text `\xE9`
+                // and a name with the byte 0xE9 are never shown, keyed or stored as the same text.
+                out += "\\\\"
+                i += 1
+            } else if len > 0, let s = String(validating: bytes[i..<(i + len)], as: UTF8.self) {
                 out += s
                 i += len
             } else {
@@ -306,9 +312,25 @@ public enum ResultFold {
     /// one of them is kept in the stream, but does not undo a result already extracted.
     public static let codesAboutDocument: Set<ErrorCode> = [.notFound, .unreadable, .unsupportedType, .tooLarge, .jobFailed, .engineFailed]
 
-    /// Whether `next` takes the place of the kept record, given whether that record was ok.
-    public static func replaces(keptIsOK: Bool, next: Record) -> Bool {
-        guard keptIsOK, next.isError, let error = next.error else { return true }
+    /// What the record kept for a document so far is.
+    public enum Kept: UInt8, Sendable {
+        /// An input record (no `status`, no `error`: smole-ls or smole-route output), or nothing yet.
+        case input
+        case ok
+        case error
+
+        public init(_ r: Record) {
+            self = r.isOK ? .ok : r.isError ? .error : .input
+        }
+    }
+
+    /// Whether `next` takes the place of the kept record. An input record never replaces a result
+    /// (`smole-route ... >> results.ndjson` forgets smole-extract, or results and inputs are
+    /// concatenated); an error replaces an ok result only when it says something about the document.
+    public static func replaces(kept: Kept, next: Record) -> Bool {
+        let nextKind = Kept(next)
+        if nextKind == .input { return kept == .input }
+        guard kept == .ok, nextKind == .error, let error = next.error else { return true }
         return codesAboutDocument.contains(error.code) && !error.retryable
     }
 }

@@ -29,7 +29,7 @@ public final class LatestRecords {
         guard let out = fdopen(fd, "wb") else { throw RecordError(.unreadable, "cannot open the spool file") }
         defer { fclose(out) }
         var latest: [Int: Int] = [:]
-        var latestOK: [Int: Bool] = [:]
+        var latestKept: [Int: ResultFold.Kept] = [:]
         var keyed: [Int?] = []
         var sourceIndex: [String: UInt32] = [:]
         problems = inputs.forEach { input in
@@ -49,9 +49,9 @@ public final class LatestRecords {
                 bytes = r.serializedLine()
                 if let k = r.key?.hashValue {
                     // ResultFold: an error that says nothing about the document leaves an ok result in place.
-                    if ResultFold.replaces(keptIsOK: latestOK[k] ?? false, next: r) {
+                    if ResultFold.replaces(kept: latestKept[k] ?? .input, next: r) {
                         latest[k] = idx
-                        latestOK[k] = r.isOK
+                        latestKept[k] = ResultFold.Kept(r)
                     }
                     keyed.append(k)
                 } else {
@@ -60,8 +60,10 @@ public final class LatestRecords {
             case .path(let p):
                 bytes = Array(p.utf8); bytes.append(0x0A)
                 let k = DocumentKey(path: p).hashValue
-                latest[k] = idx
-                latestOK[k] = false
+                if (latestKept[k] ?? .input) == .input {
+                    latest[k] = idx
+                    latestKept[k] = .input
+                }
                 keyed.append(k)
             case .bad(let r):
                 bytes = r.serializedLine()

@@ -40,7 +40,7 @@ public enum HaltReason: Sendable {
     var recordError: RecordError {
         switch self {
         case .unavailable(let e):
-            RecordError(.network, "not tried: the backend was unreachable (\(e.message))", retryable: true)
+            RecordError(.network, "the run stopped sending documents: the backend could not be reached; last error: \(e.message)", retryable: true)
         case .signal(let s):
             RecordError(.cancelled, "interrupted by \(s == SIGTERM ? "SIGTERM" : "SIGINT") while in flight", retryable: true)
         case .fatal(let e):
@@ -170,7 +170,9 @@ public final class Orchestrator: @unchecked Sendable {
     func exitStatus(_ problems: InputProblems) -> ExitStatus {
         switch haltReason {
         case .signal(let s): return s == SIGTERM ? .sigterm : .sigint
-        case .fatal: return .unauthorized
+        // A base URL that is not the API (404 for its routes) is a backend that is not there (69);
+        // a refused key is 77.
+        case .fatal(let e): return e.code == .badResponse ? .unavailable : .unauthorized
         case .unavailable: return .unavailable
         case nil: break
         }
@@ -362,7 +364,7 @@ public final class Orchestrator: @unchecked Sendable {
         }
         guard trip else { return }
         Diagnostics.error(
-            "the backend \(backend.name) could not be reached \(options.breakerThreshold) times in a row (last: \(e.error.message)); "
+            "the backend \(backend.name) could not be reached \(options.breakerThreshold) times in a row, last: \(e.error.message); "
                 + "stopping: every remaining document is written as a retryable network error (smole-retry re-feeds them)")
         stop(.unavailable(e.error))
     }

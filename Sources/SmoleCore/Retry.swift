@@ -29,6 +29,15 @@ public struct RetryPolicy: Sendable, Equatable {
 
     public enum Verdict: Sendable, Equatable {
         case ok, noResult, retry, notRetryable, exhausted
+
+        /// The record this verdict came from, as `ResultFold` sees it.
+        var kept: ResultFold.Kept {
+            switch self {
+            case .ok: .ok
+            case .noResult: .input
+            case .retry, .notRetryable, .exhausted: .error
+            }
+        }
     }
 
     public func verdict(_ info: ResultInfo) -> Verdict {
@@ -103,7 +112,7 @@ public enum Retry {
                     return
                 }
                 // ResultFold: an error that says nothing about the document leaves an ok result in place.
-                if let kept = latest[key], !ResultFold.replaces(keptIsOK: kept.verdict == .ok, next: r) { return }
+                if let kept = latest[key], !ResultFold.replaces(kept: kept.verdict.kept, next: r) { return }
                 let info = ResultInfo(r)
                 if !info.problems.isEmpty {
                     warnings.warn(info.problems.joined(separator: "; "), source: input.source, line: input.line)
@@ -171,7 +180,7 @@ public enum Retry {
                     if known[key] == nil { known[key] = Known(verdict: .noResult, attempts: nil) }
                 case .record(let r):
                     guard let key = r.key else { continue }
-                    if let kept = known[key], !ResultFold.replaces(keptIsOK: kept.verdict == .ok, next: r) { continue }
+                    if let kept = known[key], !ResultFold.replaces(kept: kept.verdict.kept, next: r) { continue }
                     let info = ResultInfo(r)
                     if !info.problems.isEmpty {
                         warnings.warn(info.problems.joined(separator: "; "), source: p, line: line)

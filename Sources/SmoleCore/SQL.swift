@@ -399,9 +399,13 @@ public final class SQLWriter {
                 head += "ALTER TABLE \(qt) ADD COLUMN IF NOT EXISTS \(SQL.quoteIdentifier(c.column)) \(c.type.name(d));\n"
             }
         }
-        // SQLite with --db: add the columns an existing table lacks.
+        // SQLite with --db: add the columns an existing table lacks, and learn the typed columns of
+        // earlier loads that this load does not write (a row this load replaces clears them).
+        var staleColumns: [String] = []
         if d == .sqlite, let db = options.sqliteDB {
             let have = try SQLiteColumns.existing(db: db, table: table)
+            let written = Set((SQLWriter.mainFixed + mainCols.map(\.column)).map(SQLiteColumns.asciiLower))
+            staleColumns = have.filter { !written.contains($0) }.sorted()
             if !have.isEmpty {
                 let fixedTypes = ["TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT"]
                 let wanted = zip(SQLWriter.mainFixed.dropFirst(), fixedTypes).map { ($0, $1) } + mainCols.map { ($0.column, $0.type.name(d)) }
@@ -437,9 +441,16 @@ public final class SQLWriter {
         // The statement text that is the same for every document.
         let mainNames = SQLWriter.mainFixed + mainCols.map(\.column)
         let insertHead = Array(("INSERT INTO \(qt) (" + mainNames.map(SQL.quoteIdentifier).joined(separator: ", ") + ") VALUES (").utf8)
-        let upsertTail = Array((") ON CONFLICT (\"path\") DO UPDATE SET "
+        // The ResultFold rule holds across loads too: an ok result or an error about the document
+        // replaces the row; an error that says nothing about the document (an outage, a timeout)
+        // replaces it only when it is not ok; an input record (no result) only adds a missing row.
+        let setAll = ") ON CONFLICT (\"path\") DO UPDATE SET "
             + mainNames.dropFirst().map { "\(SQL.quoteIdentifier($0)) = excluded.\(SQL.quoteIdentifier($0))" }.joined(separator: ", ")
-            + ";\n").utf8)
+        let notOK = d == .postgres ? "\(qt).\"status\" IS DISTINCT FROM 'ok'" : "\(qt).\"status\" IS NOT 'ok'"
+        let upsertTail = Array((setAll + ";\n").utf8)
+        let upsertUnlessOKTail = Array((setAll + " WHERE \(notOK);\n").utf8)
+        let insertOnlyTail = Array(") ON CONFLICT (\"path\") DO NOTHING;\n".utf8)
+        let notOKRow = Array(" AND NOT EXISTS (SELECT 1 FROM \(qt) WHERE \(qt).\"path\" = ".utf8)
         let childNames = ["path", "idx", "item", "value"] + childCols.map(\.column)
         let childInsertHead = childTable.map {
             Array(("INSERT INTO \(SQL.quoteIdentifier($0)) (" + childNames.map(SQL.quoteIdentifier).joined(separator: ", ") + ") VALUES (").utf8)
@@ -505,10 +516,25 @@ public final class SQLWriter {
                 out.append(contentsOf: Array(", ".utf8))
                 appendTyped(dataObject?[c.key], c.type, input, &out)
             }
-            out.append(contentsOf: upsertTail)
-            if let childDeleteHead, let childInsertHead {
+            let kept = ResultFold.Kept(r)
+            let replacesOK = ResultFold.replaces(kept: .ok, next: r)
+            out.append(contentsOf: kept == .input ? insertOnlyTail : replacesOK ? upsertTail : upsertUnlessOKTail)
+            if kept != .input, replacesOK, !staleColumns.isEmpty {
+                // No value of an earlier result stays beside this one (an error row has no data).
+                out.append(contentsOf: Array(("UPDATE \(qt) SET " + staleColumns.map { "\(SQL.quoteIdentifier($0)) = NULL" }.joined(separator: ", ")
+                    + " WHERE \"path\" = ").utf8))
+                SQL.appendLiteral(path, dialect: options.dialect, into: &out)
+                out.append(contentsOf: Array(";\n".utf8))
+            }
+            if kept != .input, let childDeleteHead, let childInsertHead {
                 out.append(contentsOf: childDeleteHead)
                 SQL.appendLiteral(path, dialect: options.dialect, into: &out)
+                if !replacesOK {
+                    // The row stayed ok: its items stay too.
+                    out.append(contentsOf: notOKRow)
+                    SQL.appendLiteral(path, dialect: options.dialect, into: &out)
+                    out.append(contentsOf: Array(" AND \"status\" = 'ok')".utf8))
+                }
                 out.append(contentsOf: Array(";\n".utf8))
                 for (i, item) in (rowsValue(r.data) ?? []).enumerated() {
                     out.append(contentsOf: childInsertHead)

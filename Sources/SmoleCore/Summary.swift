@@ -212,8 +212,9 @@ public struct Summary {
     /// Keeps `d` as the document's latest state under the `ResultFold` rule.
     private mutating func put(_ key: DocumentKey, isRecord r: Record?, _ d: Doc) {
         if let i = index[key] {
-            if let r, !ResultFold.replaces(keptIsOK: docs[i].outcome == .ok, next: r) {
-                ignoredAfterOK += 1
+            let kept: ResultFold.Kept = switch docs[i].outcome { case .ok: .ok; case .failed: .error; case .pending: .input }
+            if let r, !ResultFold.replaces(kept: kept, next: r) {
+                if ResultFold.Kept(r) == .input { ignoredInputs += 1 } else { ignoredAfterOK += 1 }
                 return
             }
             docs[i] = d
@@ -227,6 +228,8 @@ public struct Summary {
     /// Error records that came after an ok result for the same document but say nothing about the
     /// document itself (see `ResultFold`), and so did not replace it.
     public private(set) var ignoredAfterOK = 0
+    /// Input records (no result) that came after a result for the same document, and so did not replace it.
+    public private(set) var ignoredInputs = 0
 
     public func finishWarnings() { warnings.finish() }
 
@@ -501,7 +504,7 @@ public struct SummaryStats: Sendable {
         }
         out.append("")
         if latencyCount > 0, let p50, let p95, let latencyMax {
-            out.append("\(head("latency")) (elapsed_ms, \(latencyCount) documents): p50 \(Self.num(p50)) ms, p95 \(Self.num(p95)) ms, max \(Self.num(latencyMax)) ms")
+            out.append("\(head("latency")) (elapsed_ms, \(latencyCount) document\(latencyCount == 1 ? "" : "s")): p50 \(Self.num(p50)) ms, p95 \(Self.num(p95)) ms, max \(Self.num(latencyMax)) ms")
         } else {
             out.append("\(head("latency")): n/a (no elapsed_ms)")
         }

@@ -125,6 +125,12 @@ struct SmoleExtract: AsyncParsableCommand {
             do throws(RecordError) {
                 backend = try LocalBackend(options: eo)
             } catch {
+                // A schema file in --schemas that does not load is the user's input (64, like --schema FILE);
+                // an engine that cannot run here is 69.
+                if error.code == .noSchema {
+                    Diagnostics.error("--schemas: \(error.message)")
+                    ToolRuntime.exit(.usage)
+                }
                 Diagnostics.error("local engine: \(error.message)")
                 ToolRuntime.exit(.unavailable)
             }

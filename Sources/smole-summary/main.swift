@@ -58,6 +58,9 @@ struct SmoleSummary: ParsableCommand {
         } else {
             LineWriter.stdout.writeLine(Array(stats.text(color: Terminal.stdoutColorAllowed, next: next).utf8))
         }
+        if summary.ignoredInputs > 0 {
+            Diagnostics.note("note: \(summary.ignoredInputs) input record(s) (no status: smole-ls or smole-route output) came after a result for the same document, so they did not replace it; did a pipeline append to the results without smole-extract?")
+        }
         if summary.ignoredAfterOK > 0 {
             Diagnostics.note("note: \(summary.ignoredAfterOK) error record(s) came after an ok result for the same document but say nothing about the document itself (no schema, a bad line, the account, the backend or the network), so they did not replace it")
         }

@@ -397,6 +397,89 @@ import SmoleCore
         #expect(Set(failures.compactMap { DocumentPath(json: $0["path"])?.bytes }) == Set(names.filter { String(validating: $0, as: UTF8.self) == nil }), "\(failed.stdout)")
     }
 
+    /// A name that holds the text `\xE9` and a name with the byte 0xE9 are two documents everywhere, also as
+    /// the SQL upsert key (the text shown writes a backslash as `\\`).
+    @Test func aBackslashNameAndANonUTF8NameStayTwoDocuments() async throws {
+        let d = try TempDir()
+        defer { d.cleanup() }
+        func cPath(_ b: [UInt8]) -> [CChar] { (b + [0]).map { CChar(bitPattern: $0) } }
+        #expect(mkdir(cPath(Array((d.path + "/docs").utf8)), 0o755) == 0)
+        for (i, name) in [Array("caf\\xE9.txt".utf8), Array("caf".utf8) + [0xE9] + Array(".txt".utf8)].enumerated() {
+            let body = Array("Acme Tools Ltd\nInvoice No: CB-\(i + 1)\nTotal: EUR 10\(i).00\n".utf8)
+            let fd = open(cPath(Array((d.path + "/docs/").utf8) + name), O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            #expect(fd >= 0)
+            _ = body.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            close(fd)
+        }
+        let r = try await Self.sh("""
+            smole-ls --no-hash docs | smole-extract --schema invoice > r.ndjson && smole-sql r.ndjson | sqlite3 r.db \
+            && sqlite3 r.db 'SELECT path, invoice_number FROM documents ORDER BY invoice_number' && smole-csv --fields path,invoice_number r.ndjson
+            """, in: d)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("docs/caf\\\\xE9.txt|CB-1\n") && r.stdout.contains("docs/caf\\xE9.txt|CB-2\n"), "two rows: \(r.stdout)")
+        #expect(r.stdout.contains("docs/caf\\\\xE9.txt,CB-1\r\n") && r.stdout.contains("docs/caf\\xE9.txt,CB-2\r\n"), "\(r.stdout)")
+    }
+
+    /// Input records (smole-ls or smole-route output, no result) appended after results, by `cat` or by a
+    /// pipeline that forgot smole-extract, never replace the results: in summary, CSV and SQL, and in a
+    /// database loaded before.
+    @Test func inputRecordsAfterResultsReplaceNothing() async throws {
+        let d = try TempDir()
+        defer { d.cleanup() }
+        try d.write("docs/a.txt", Self.invoice(number: "IR-1"))
+        try d.write("docs/b.txt", Self.invoice(number: "IR-2"))
+        let r = try await Self.sh("""
+            smole-extract --schema invoice docs/a.txt docs/b.txt > results.ndjson && smole-sql results.ndjson | sqlite3 r.db \
+            && smole-ls --no-hash docs | smole-route --default invoice > in.ndjson && cat results.ndjson in.ndjson > mixed.ndjson \
+            && smole-summary --json mixed.ndjson > summary.json && smole-csv --fields path,invoice_number mixed.ndjson \
+            && smole-sql in.ndjson | sqlite3 r.db && smole-sql mixed.ndjson | sqlite3 mixed.db \
+            && sqlite3 r.db 'SELECT path, status, invoice_number FROM documents ORDER BY path' \
+            && sqlite3 mixed.db 'SELECT path, status, invoice_number FROM documents ORDER BY path'
+            """, in: d)
+        #expect(r.status == 0, "\(r.stderr)")
+        let s = try Self.json(try String(contentsOfFile: d.file("summary.json"), encoding: .utf8))
+        #expect(s["ok"] == .number("2") && s["documents"] == .number("2"), "\(s)")
+        #expect(r.stderr.contains("2 input record(s)"), "said why: \(r.stderr)")
+        #expect(r.stdout.hasPrefix("path,invoice_number\r\n") && r.stdout.contains("docs/a.txt,IR-1\r\n") && r.stdout.contains("docs/b.txt,IR-2\r\n"), "\(r.stdout)")
+        #expect(r.stdout.components(separatedBy: "docs/a.txt|ok|IR-1\n").count - 1 == 2, "the loaded database and the mixed load: \(r.stdout)")
+        #expect(r.stdout.components(separatedBy: "docs/b.txt|ok|IR-2\n").count - 1 == 2, "\(r.stdout)")
+    }
+
+    /// Across database loads too, an error that says nothing about the document (the backend was down) leaves
+    /// an ok row and its items as they were; an error about the document (the file is gone) replaces it, with
+    /// no value of the old result left in its columns.
+    @Test func aLaterLoadFollowsTheFoldRule() async throws {
+        let d = try TempDir()
+        defer { d.cleanup() }
+        try d.write("docs/a.txt", """
+            Harbor Lights Catering LLC
+            Invoice Number: FL-1
+            Invoice Date: 2025-03-14
+
+            Description             Qty    Unit Price      Amount
+            Catering package          2        500.00     1000.00
+            Delivery                  1        150.00      150.00
+
+            Subtotal: 1150.00
+            Tax: 87.35
+            Total: USD 1237.35
+            """)
+        let port = try Self.closedPort()
+        let r = try await Self.sh("""
+            smole-extract --schema invoice docs/a.txt > ok.ndjson; smole-sql --rows line_items ok.ndjson | sqlite3 r.db; \
+            smole-extract --api http://127.0.0.1:\(port)/api --schema invoice --retries 0 docs/a.txt > down.ndjson; \
+            smole-sql --rows line_items down.ndjson | sqlite3 r.db; \
+            sqlite3 r.db 'SELECT status, invoice_number, total, error_code FROM documents'; \
+            sqlite3 r.db 'SELECT count(*) FROM documents_line_items' | sed 's/^/items /'; \
+            rm docs/a.txt; smole-extract --schema invoice docs/a.txt > gone.ndjson; smole-sql --db r.db --rows line_items gone.ndjson | sqlite3 r.db; \
+            sqlite3 r.db 'SELECT status, coalesce(invoice_number, "null"), coalesce(total, "null"), error_code FROM documents'
+            """, in: d)
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first == "ok|FL-1|1237.35|", "the outage left the ok row: \(r.stdout) \(r.stderr)")
+        #expect(lines.contains { $0.hasPrefix("items ") && $0 != "items 0" }, "and its items: \(r.stdout)")
+        #expect(lines.last == "error|null|null|not_found", "the missing file replaced it: \(r.stdout) \(r.stderr)")
+    }
+
     // MARK: 8 and 9. an unreachable backend
 
     /// A loopback port nothing listens on.
@@ -428,6 +511,10 @@ import SmoleCore
         #expect(recs.allSatisfy { $0["error"]?["code"] == .string("network") && $0["error"]?["retryable"] == .bool(true) })
         let said = r.stderr.components(separatedBy: "could not be reached").count - 1
         #expect(said == 1, "the breaker says so once: \(r.stderr)")
+        // The message nests no parentheses in parentheses, and does not say "not tried" of documents that were.
+        for m in recs.compactMap({ $0["error"]?["message"]?.stringValue }) + [r.stderr] {
+            #expect(!m.contains("))") && !m.contains("not tried"), "\(m)")
+        }
     }
 
     @Test(.timeLimit(.minutes(2))) func attemptsCountRunsSoTheRetryLoopWorksThroughAnOutage() async throws {
@@ -606,7 +693,7 @@ import SmoleCore
             for i in $(seq 100); do grep -q 'listening on' serve.log && break; sleep 0.1; done; \
             base=$(grep -o 'listening on http://[0-9.:]*' serve.log | head -1 | cut -d' ' -f3); \
             smole-extract --api "$base" --schema invoice docs/a.txt; \
-            smole-extract --api "$base" --schema invoice -j 1 more/*.txt >> results.ndjson 2> wrong.err; \
+            smole-extract --api "$base" --schema invoice -j 1 more/*.txt >> results.ndjson 2> wrong.err; echo "wrong exit $?" >&2; \
             smole-extract --api "$base/api" --schema invoce docs/a.txt > typo.ndjson; echo "typo exit $?" >&2; \
             kill $pid; wait $pid; cat serve.log >&2
             """, in: d)
@@ -623,6 +710,7 @@ import SmoleCore
         #expect(r.stderr.components(separatedBy: "listening").count - 1 == 1, "smole-serve says it is listening once: \(r.stderr)")
         // The server lists its schemas (GET /api/schemas): a typo is a usage error before any upload.
         #expect(r.stderr.contains("typo exit 64"), "\(r.stderr)")
+        #expect(r.stderr.contains("wrong exit 69"), "the API is not at that URL: backend unavailable, not 77 (a refused key): \(r.stderr)")
         #expect(r.stderr.contains("the server does not know the schema \"invoce\""), "\(r.stderr)")
         #expect(try String(contentsOfFile: d.file("typo.ndjson"), encoding: .utf8).isEmpty)
         #expect(!r.stderr.contains("POST /api/pipeline/file"), "nothing was uploaded: \(r.stderr)")

@@ -237,7 +237,11 @@ struct SchemaRegistry: Sendable {
             throw RecordError(.noSchema, "schema file \(path) cannot be read")
         }
         let base = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
-        return try Schema.load(id: id ?? base, source: path, bytes: [UInt8](data))
+        var bytes = [UInt8](data)
+        // A UTF-8 byte-order mark (editors on Windows write one) is not part of the JSON (RFC 8259 §8.1 lets a
+        // parser ignore it).
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        return try Schema.load(id: id ?? base, source: path, bytes: bytes)
     }
 
     static func builtinBytes(_ id: String) -> [UInt8]? {
