@@ -434,8 +434,13 @@ public final class Orchestrator: @unchecked Sendable {
         defer { if isProbe { timing.releaseProbe() } }
 
         func check(_ instant: ContinuousClock.Instant) throws(RecordError) {
-            if instant > deadline || ContinuousClock.now >= deadline {
-                throw RecordError(.timeout, "\(path): no result within --timeout \(Orchestrator.seconds(options.timeout)) s")
+            let now = ContinuousClock.now
+            let limit = "--timeout \(Orchestrator.seconds(options.timeout)) s"
+            if now >= deadline { throw RecordError(.timeout, "\(path): no result within \(limit)") }
+            if instant > deadline {
+                // Said as it is: the next try may not come before the deadline (the server's Retry-After is a floor).
+                throw RecordError(.timeout, "\(path): no result within \(limit): the next try could not come before "
+                    + "\(Orchestrator.seconds(instant - now)) s from now (the server's Retry-After or the back-off)")
             }
         }
 

@@ -99,10 +99,15 @@ public actor JobStore {
         guard let j = jobs[id] else { return 1 }
         if j.snap.status == .queued {
             let ahead = pending[pendingHead...].firstIndex(of: id).map { $0 - pendingHead } ?? 0
-            return clampHint(meanJobSeconds * Double(ahead / workers + 1))
+            return pollHint(seconds: meanJobSeconds * Double(ahead / workers + 1))
         }
-        return clampHint(meanJobSeconds / 2)
+        return pollHint(seconds: meanJobSeconds / 2)
     }
+
+    /// A poll hint in whole seconds (Retry-After is delay-seconds, RFC 9110 §10.2.3), rounded to the
+    /// nearest: 0 when the job should be done in under half a second, so a client that treats the hint as
+    /// a floor polls at once instead of waiting a second for a two-millisecond job.
+    private func pollHint(seconds s: Double) -> Int { Int(min(30, max(0, s.rounded(.toNearestOrAwayFromZero)))) }
 
     /// Seconds a refused client should wait: about the time the backlog takes to drain.
     public func sheddingHint() -> Int {

@@ -123,10 +123,33 @@ struct InProcessServerTests {
             let p = try await HTTP.get(base + "/api/pipeline/\(id)")
             #expect(p.status == 200)
             #expect(["queued", "running"].contains(p.json?["status"]?.stringValue ?? ""))
-            #expect(Int(p.header("Retry-After") ?? "") ?? 0 >= 1, "pending jobs carry Retry-After")
+            #expect(Int(p.header("Retry-After") ?? "") ?? -1 >= 1, "pending jobs carry Retry-After; with no job timed yet, a second")
             await gate.release()
             let done = try await HTTP.waitForJob(base, id)
             #expect(done.json?["status"]?.stringValue == "completed")
+        }
+    }
+
+    /// Once the server has seen that its jobs take milliseconds, a running job's Retry-After is 0, not 1: the
+    /// client treats the hint as a floor, and a floor of a second made every document take a second.
+    @Test func fastJobsGetARetryAfterOfZero() async throws {
+        let gate = Gate()
+        let backend = ClosureBackend(schemas: testSchemas) { path, schema throws(RecordError) in
+            if (try? String(contentsOfFile: path, encoding: .utf8))?.hasPrefix("slow") == true { await gate.wait() }
+            return try await fingerprintRunner(path, schema)
+        }
+        try await withServer({ $0.workers = 1 }, backend: backend) { _, base in
+            for i in 0..<8 {
+                let r = try await HTTP.submit(base, file: Array("fast \(i)\n".utf8), schemaId: "receipt")
+                _ = try await HTTP.waitForJob(base, try #require(r.json?["id"]?.stringValue))
+            }
+            let r = try await HTTP.submit(base, file: Array("slow\n".utf8), schemaId: "receipt")
+            let id = try #require(r.json?["id"]?.stringValue)
+            let p = try await HTTP.get(base + "/api/pipeline/\(id)")
+            #expect(["queued", "running"].contains(p.json?["status"]?.stringValue ?? ""))
+            #expect(p.header("Retry-After") == "0", "\(p.header("Retry-After") ?? "none")")
+            await gate.release()
+            _ = try await HTTP.waitForJob(base, id)
         }
     }
 
