@@ -297,7 +297,7 @@ public final class Orchestrator: @unchecked Sendable {
             if let p = o.pages {
                 // Pages past --max-pages are not extracted: said in the record and on stderr.
                 rec["pages"] = p.json
-                Diagnostics.warning("\(rec.documentPath?.display ?? "a document"): only the first \(p.read) of its \(p.total) pages were read (--max-pages \(p.read))")
+                Diagnostics.warning("\(rec.documentPath?.display ?? "a document"): only the first \(p.read) of its \(p.total) pages were read (\(backend.isRemote ? "the server's page limit" : "--max-pages \(p.read)"))")
             }
             emit(n, stamped(rec, started: started))
         case .failure(let e):

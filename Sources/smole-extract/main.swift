@@ -72,8 +72,8 @@ struct SmoleExtract: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Folder of extra schemas for the local engine (repeatable).", valueName: "DIR"))
     var schemas: [String] = []
 
-    @Option(name: .long, help: "Pages read per document by the local engine.")
-    var maxPages: Int = 50
+    @Option(name: .long, help: "Pages read per document by the local engine (default 50); with --api the server's limit applies.")
+    var maxPages: Int?
 
     @Flag(name: .long, help: "Local engine: add per-field evidence (page, line, confidence) to results.")
     var evidence = false
@@ -86,7 +86,7 @@ struct SmoleExtract: AsyncParsableCommand {
         if retries < 0 { throw ValidationError("--retries must be 0 or more") }
         if let maxSize, ByteSize.parse(maxSize) == nil { throw ValidationError("--max-size: '\(maxSize)' is not a size (e.g. 20M)") }
         if let total, total < 0 { throw ValidationError("--total must be 0 or more") }
-        if maxPages < 1 { throw ValidationError("--max-pages must be at least 1") }
+        if let maxPages, maxPages < 1 { throw ValidationError("--max-pages must be at least 1") }
     }
 
     func run() async throws {
@@ -114,12 +114,15 @@ struct SmoleExtract: AsyncParsableCommand {
         switch choice {
         case .api(let url, let key):
             opts.jobs = jobs ?? 5
+            if maxPages != nil {
+                Diagnostics.warning("--max-pages applies to the local engine only; with --api the server's page limit applies (smole-serve --max-pages)")
+            }
             backend = APIBackend(base: url, key: key, connections: opts.jobs * 2 + 2)
         case .local:
             // The engine's work is CPU (pdftotext, tesseract, extraction): one document per core keeps every core busy.
             opts.jobs = jobs ?? max(1, ProcessInfo.processInfo.activeProcessorCount)
             var eo = EngineOptions()
-            eo.maxPages = maxPages
+            eo.maxPages = maxPages ?? 50
             eo.schemaDirs = schemas
             eo.evidence = evidence
             do throws(RecordError) {
