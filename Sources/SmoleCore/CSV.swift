@@ -207,10 +207,7 @@ public final class CSVWriter {
         switch input.item {
         case .bad(let r):
             report.badLines += 1
-            let message = r.error?.message ?? "bad record"
-            let suffix = " (at \(input.source):\(input.line))"
-            Diagnostics.error(message.hasSuffix(suffix) ? String(message.dropLast(suffix.count)) : message,
-                              source: input.source, line: input.line)
+            Diagnostics.badLine(r, source: input.source, line: input.line)
             record = r
         case .path(let p):
             record = Record(path: p)

@@ -138,6 +138,25 @@ public enum Diagnostics {
         if quiet { return }
         LineWriter.stderr.writeLine("\(tool): \(message)")
     }
+
+    /// Bad input lines said on standard error before the rest are only counted: a wrong file of
+    /// thousands of lines gives a screenful, not thousands of messages.
+    public static let badLinesShown = 20
+    nonisolated(unsafe) private static var badLinesSeen = 0
+
+    /// Says a bad input line (its `bad_record` message without the trailing place, which is shown
+    /// apart), up to `badLinesShown` per process; then once that further ones are not shown.
+    public static func badLine(_ record: Record, source: String, line: Int) {
+        badLinesSeen += 1
+        if badLinesSeen > badLinesShown + 1 { return }
+        if badLinesSeen == badLinesShown + 1 {
+            note("further bad lines are not shown (each is still counted, and written where the tool writes bad records)")
+            return
+        }
+        var m = record.error?.message ?? "not a valid record"
+        if m.hasSuffix(")"), let r = m.range(of: " (at ", options: .backwards) { m = String(m[..<r.lowerBound]) }
+        error(m, source: source, line: line)
+    }
 }
 
 public enum Terminal {

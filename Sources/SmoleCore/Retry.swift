@@ -101,8 +101,7 @@ public enum Retry {
             switch input.item {
             case .bad(let r):
                 counts.badLines += 1
-                Diagnostics.error(Summary.withoutPlace(r.error?.message ?? "not a valid record"),
-                                  source: input.source, line: input.line)
+                Diagnostics.badLine(r, source: input.source, line: input.line)
             case .path(let p):
                 latest[DocumentKey(path: p)] = Latest(seq: seq, verdict: .noResult, record: nil)
             case .record(let r):
@@ -174,7 +173,7 @@ public enum Retry {
                         continue
                     }
                     counts.badLines += 1
-                    Diagnostics.error(Summary.withoutPlace(r.error?.message ?? "not a valid record"), source: p, line: line)
+                    Diagnostics.badLine(r, source: p, line: line)
                 case .path(let path):
                     let key = DocumentKey(path: path)
                     if known[key] == nil { known[key] = Known(verdict: .noResult, attempts: nil) }
@@ -207,7 +206,7 @@ public enum Retry {
             switch item {
             case .bad(let r):
                 counts.badLines += 1
-                Diagnostics.error(Summary.withoutPlace(r.error?.message ?? "not a valid record"), source: stdin.name, line: line)
+                Diagnostics.badLine(r, source: stdin.name, line: line)
                 continue
             case .path(let p): record = Record(path: p)
             case .record(let r): record = r

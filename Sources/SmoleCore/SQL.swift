@@ -336,18 +336,14 @@ public final class SQLWriter {
             switch input.item {
             case .bad(let r):
                 report.badLines += 1
-                let suffix = " (at \(input.source):\(input.line))"
-                let m = r.error?.message ?? "bad record"
-                Diagnostics.error(m.hasSuffix(suffix) ? String(m.dropLast(suffix.count)) : m, source: input.source, line: input.line)
+                Diagnostics.badLine(r, source: input.source, line: input.line)
             case .path: break
             case .record(let r):
                 guard r.documentPath != nil else {
                     if r.error?.code == .badRecord {
                         // A bad line, spooled and read back as the error record it became.
                         report.badLines += 1
-                        let suffix = " (at \(input.source):\(input.line))"
-                        let m = r.error?.message ?? "bad record"
-                        Diagnostics.error(m.hasSuffix(suffix) ? String(m.dropLast(suffix.count)) : m, source: input.source, line: input.line)
+                        Diagnostics.badLine(r, source: input.source, line: input.line)
                         return
                     }
                     report.skipped += 1

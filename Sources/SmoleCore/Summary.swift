@@ -170,7 +170,7 @@ public struct Summary {
         switch input.item {
         case .bad(let r):
             let msg = Summary.withoutPlace(r.error?.message ?? "not a valid record")
-            if emitWarnings { Diagnostics.error(msg, source: input.source, line: input.line) }
+            if emitWarnings { Diagnostics.badLine(r, source: input.source, line: input.line) }
             badLines.append(Located(source: input.source, line: input.line, code: ErrorCode.badRecord.rawValue, message: msg))
         case .path(let p):
             put(DocumentKey(path: p), isRecord: nil, Doc(outcome: .pending, schema: nil, code: nil, message: nil, retryable: false, attempts: nil,
@@ -531,7 +531,11 @@ public struct SummaryStats: Sendable {
         if !badLines.isEmpty {
             out.append("")
             out.append(head("bad input lines"))
-            out += table(badLines.map { ["\($0.source):\($0.line)", Self.oneLine($0.message)] }, right: [false, false])
+            out += table(badLines.prefix(Diagnostics.badLinesShown).map { ["\($0.source):\($0.line)", Self.oneLine($0.message)] },
+                         right: [false, false])
+            if badLines.count > Diagnostics.badLinesShown {
+                out.append("… and \(badLines.count - Diagnostics.badLinesShown) more (smole-summary --json lists every one)")
+            }
         }
         if let next {
             out.append("")

@@ -480,6 +480,23 @@ import SmoleCore
         #expect(lines.last == "error|null|null|not_found", "the missing file replaced it: \(r.stdout) \(r.stderr)")
     }
 
+    /// A wrong file of thousands of lines gives a screenful of messages, not thousands; every line is still counted.
+    @Test func thousandsOfBadLinesAreCountedNotAllSaid() async throws {
+        let d = try TempDir()
+        defer { d.cleanup() }
+        try d.write("items.csv", (1...3000).map { "row \($0),12.50" }.joined(separator: "\n") + "\n")
+        for tool in ["smole-summary", "smole-csv", "smole-sql", "smole-retry"] {
+            let r = try await Self.sh("\(tool) items.csv > out.txt", in: d)
+            #expect(r.status != 0, "\(tool)")
+            let said = r.stderr.components(separatedBy: "\n").filter { $0.contains("error (at items.csv:") }.count
+            #expect(said == 20, "\(tool) said \(said) bad lines")
+            #expect(r.stderr.contains("further bad lines are not shown"), "\(tool): \(r.stderr.suffix(300))")
+        }
+        let summary = try await Self.sh("smole-summary items.csv; smole-summary --json items.csv", in: d)
+        #expect(summary.stdout.contains("… and 2980 more"), "\(summary.stdout.prefix(600))")
+        #expect(summary.stdout.contains("\"bad_lines\":3000"), "\(summary.stdout.suffix(300))")
+    }
+
     // MARK: 8 and 9. an unreachable backend
 
     /// A loopback port nothing listens on.
