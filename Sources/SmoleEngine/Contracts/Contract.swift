@@ -90,8 +90,7 @@ extension Extractor {
         return nil
     }
 
-    static let contractWords = ["agreement", "contract", "vertrag", "vereinbarung", "contrat", "convention", "overeenkomst", "memorandum",
-                                "lease", "terms", "undertaking"]
+    static let contractWords = Lexicon.words("contract_words")
 
     /// The title: a heading above the first paragraph of prose (after "EXHIBIT 10.1", "Execution Version", a letterhead,
     /// "CONFIDENTIAL"), the subject line of a letter agreement ("Re: Confidentiality Agreement"), or the name the
@@ -159,11 +158,9 @@ extension Extractor {
     }
 
     /// Words that begin a sentence, never a party's name.
-    static let sentenceStarters: Set<String> = ["the", "this", "these", "those", "each", "in", "it", "whereas", "now", "such", "all", "any",
-                                                "neither", "both", "either", "if", "for", "as", "we", "you", "they", "that", "there", "upon",
-                                                "unless", "except", "notwithstanding", "accordingly", "subject", "witnesseth", "recitals", "background"]
+    static let sentenceStarters: Set<String> = Lexicon.wordSet("sentence_starters")
 
-    static let abbreviations: Set<String> = ["ms", "mrs", "co", "inc", "ltd", "corp", "llc", "l.l.c", "n.v", "b.v", "s.a", "plc", "gmbh", "ag", "mr", "mrs", "dr", "no", "st", "s.r.l", "s.a.s", "e.v", "bros", "l.p", "l.l.p", "p.c", "s.p.a", "pty", "corp", "co", "n.a", "s.e", "ltda", "b.v.b.a"]
+    static let abbreviations: Set<String> = Lexicon.wordSet("name_abbreviations")
 
     func partyEnd(_ s: [Character], from: Int, stopAtAnd: Bool, paragraphStarts: Set<Int> = []) -> Int {
         var i = from

@@ -82,7 +82,7 @@ extension Extractor {
         return out
     }
 
-    static let sentenceAbbreviations: Set<String> = abbreviations.union(["sec", "section", "no", "u.s", "art", "para", "e.g", "i.e", "vs", "approx"])
+    static let sentenceAbbreviations: Set<String> = abbreviations.union(Lexicon.words("sentence_abbreviations"))
 
     /// Start offsets of sentences in the prose: after ". " / "; " before a capital, digit or quote, and at paragraph starts.
     static func sentenceStarts(_ p: Prose) -> [Int] {
@@ -232,9 +232,7 @@ extension Extractor {
 
     // MARK: signature blocks
 
-    static let entitySuffixes = ["inc", "inc.", "incorporated", "llc", "l.l.c.", "ltd", "ltd.", "limited", "corp", "corp.", "corporation",
-                                 "co.", "company", "l.p.", "lp", "llp", "l.l.p.", "n.v.", "b.v.", "s.a.", "s.a", "ag", "gmbh", "plc", "se",
-                                 "s.p.a.", "s.r.l.", "s.a.s.", "pty", "holdings", "group", "partners", "trust", "bank", "fund", "kg", "oy", "ab", "asa"]
+    static let entitySuffixes = Lexicon.words("entity_suffixes")
 
     /// Whether `s` reads as an organisation's name: a legal-form suffix, or two or more words in capitals.
     static func looksLikeEntity(_ s: String) -> Bool {

@@ -1,4 +1,5 @@
-/// The words the contract resolvers read parties by, kept as data in one place (English, as filed with the SEC;
+/// The words the contract resolvers read parties by: each list is a kind of cue word in the lexicon
+/// (`Lexicon/labels/*.json`, "words"; English, as filed with the SEC, where not said otherwise;
 /// the preamble keys carry the German, French and Dutch "between").
 ///
 /// Order of evidence for a party (Contract.swift `contractParties`): the preamble's list ("by and between X and Y",
@@ -6,57 +7,37 @@
 /// then the signature blocks (organisations above "By:", individuals who sign for themselves); then a letter's addressee.
 enum ContractWords {
     /// What may follow a party's name after a space and ends it: "Regent Group, Inc. together with its subsidiaries".
-    static let partyTails = ["together with", "on behalf of itself", "and its subsidiaries", "and its affiliates", "and/or",
-                             "including its", "and each of its"]
+    static let partyTails = Lexicon.words("party_tails")
 
     /// What may follow a party's name after a comma and ends it: "X, Inc., a Delaware corporation", "NIKE, Inc., divisions,
     /// subsidiaries and affiliates", "Dolby Laboratories, Inc., its subsidiaries". "Escalade, Incorporated" goes on.
-    static let partyCommaTails = ["a ", "an ", "having", "with ", "located", "whose", "hereinafter", "organized", "organised",
-                                  "incorporated in", "incorporated under", "registered", "each", "and ", "represented", "including",
-                                  "its ", "together", "divisions", "subsidiaries", "affiliates", "successors", "on behalf", "acting",
-                                  "residing", "who ", "which ", "doing business", "d/b/a", "as ", "by its", "through its", "for itself"]
+    static let partyCommaTails = Lexicon.words("party_comma_tails")
 
     /// A note after a name that is not part of it: "Acme Corp. please see Exhibit 10".
-    static let afterName = [" please see", " see exhibit", " (see ", " see schedule", " see attached", " as defined"]
+    static let afterName = Lexicon.words("after_name_notes")
 
     /// A person's degree or credential after a comma: "Maher Albitar, M.D.".
-    static let credentials = ["m.d.", "m.d", "md", "ph.d.", "ph.d", "phd", "esq.", "esq", "cpa", "j.d.", "d.o.", "r.n."]
+    static let credentials = Lexicon.words("credentials")
 
     /// Roles and pronouns that stand where a party's name would: "between you and the Company", "between Sears and me".
-    static let roles: Set<String> = ["you", "we", "us", "me", "i", "the company", "company", "the parties", "the undersigned", "recipient",
-                                     "the recipient", "discloser", "the discloser", "each party", "the parties hereto", "parties",
-                                     "the employee", "employee", "the executive", "executive", "the associate", "associate",
-                                     "the consultant", "consultant", "the contractor", "contractor", "the employer", "employer"]
+    static let roles: Set<String> = Lexicon.wordSet("party_role_words")
 
     /// Words of a signature block that are never a party's name, in any case: "AUTHORIZED PERSON", "Title: President".
-    static let signatureWords = ["authorized", "authorised", "signatory", "signature", "signed", "witness", "name:", "title:", "date:",
-                                 "print", "typed", "its:", "attest", "notary", "president", "officer", "director", "secretary",
-                                 "treasurer", "manager", "counsel", "partner", "chairman", "vice", "member", "representative",
-                                 "accepted", "agreed", "acknowledged", "confirmed", "employee", "executive", "associate", "consultant",
-                                 "company", "sample", "do not sign", "party", "parties", "address", "telephone", "facsimile", "email", "e-mail", "attention"]
+    static let signatureWords = Lexicon.words("signature_words")
 
     /// Openings of a first-person or second-person agreement that name the other side: "As a condition of my employment
     /// with Dolby Laboratories, Inc., its subsidiaries ...", "As an associate of Ann Taylor, Inc. (the "Company")".
-    static let employerCues = ["my employment with ", "your employment with ", "employment by ", "employed by ", "an associate of ",
-                               "an employee of ", "in the employ of ", "as a consultant to ", "services to "]
+    static let employerCues = Lexicon.words("employer_cues")
 
     /// Words of an officer's title under a signature ("Chairman & Chief Executive Officer"): that person signs for an
     /// organisation, not for themselves.
-    static let officerTitles = ["chief", "officer", "president", "chairman", "director", "secretary", "treasurer", "manager",
-                                "partner", "counsel", "vice", "ceo", "cfo", "coo", "general manager", "title:", "its:"]
+    static let officerTitles = Lexicon.words("officer_titles")
 
     /// Headings above an individual's signature: "EMPLOYEE:", "ASSOCIATE:", "Name of Employee".
-    static let individualHeadings = ["employee", "executive", "associate", "consultant", "contractor", "individual", "officer",
-                                     "director", "stockholder", "shareholder", "holder", "member", "seller", "buyer"]
+    static let individualHeadings = Lexicon.words("individual_headings")
 
     /// The states and districts of the United States, whose agreements write a/b/yyyy month first.
-    static let usStates: Set<String> = [
-        "alabama", "alaska", "arizona", "arkansas", "california", "colorado", "connecticut", "delaware", "district of columbia",
-        "florida", "georgia", "hawaii", "idaho", "illinois", "indiana", "iowa", "kansas", "kentucky", "louisiana", "maine", "maryland",
-        "massachusetts", "michigan", "minnesota", "mississippi", "missouri", "montana", "nebraska", "nevada", "new hampshire",
-        "new jersey", "new mexico", "new york", "north carolina", "north dakota", "ohio", "oklahoma", "oregon", "pennsylvania",
-        "rhode island", "south carolina", "south dakota", "tennessee", "texas", "utah", "vermont", "virginia", "washington",
-        "west virginia", "wisconsin", "wyoming", "puerto rico"]
+    static let usStates: Set<String> = Lexicon.wordSet("us_states")
 
     /// A day of the month written as an ordinal word: "first" → 1, "twenty-first" / "twenty first" → 21, "thirtieth" → 30.
     static func ordinalDay(_ s: String) -> Int? {
@@ -87,5 +68,5 @@ enum ContractWords {
     }
 
     /// Titles before a person's name in a letter's address: "Mr. Alan Reyes".
-    static let honorifics = ["mr.", "mr", "ms.", "ms", "mrs.", "mrs", "dr.", "dr", "miss", "prof."]
+    static let honorifics = Lexicon.words("honorifics")
 }

@@ -128,6 +128,22 @@ enum Lexicon {
         "title_words": "a document's title ('Tax Invoice'): never a party's name",
         "contact_prefixes": "the start of a contact line (Tel, Email, IBAN): never a party's name",
         "address_headings": "headings of another address block (Ship to, Lieferadresse): not the buyer",
+        "party_tails": "what ends a contract party's name after a space ('together with its subsidiaries')",
+        "party_comma_tails": "what ends a contract party's name after a comma (', a Delaware corporation')",
+        "after_name_notes": "a note after a party's name that is not part of it (' please see Exhibit 10')",
+        "credentials": "a person's degree or credential after a comma ('M.D.', 'Esq.')",
+        "party_role_words": "roles and pronouns standing where a party's name would ('you', 'the Company')",
+        "signature_words": "words of a signature block that are never a party's name ('Title:', 'Authorized')",
+        "employer_cues": "openings that name the other side of a first-person agreement ('my employment with ')",
+        "officer_titles": "an officer's title under a signature: that person signs for an organisation",
+        "individual_headings": "headings above an individual's signature ('EMPLOYEE:')",
+        "us_states": "states and districts of the United States (agreements there write a/b/yyyy month first)",
+        "honorifics": "titles before a person's name in a letter's address ('Mr.')",
+        "contract_words": "words of a contract's title (Agreement, Vertrag, Contrat, Overeenkomst)",
+        "sentence_starters": "words that start a sentence of prose, not a party's name",
+        "name_abbreviations": "abbreviations inside names whose period does not end a sentence ('Inc.', 'N.V.')",
+        "sentence_abbreviations": "further abbreviations whose period does not end a sentence ('Sec.', 'e.g.')",
+        "entity_suffixes": "legal-form suffixes that make a name an organisation's ('Inc.', 'GmbH', 'N.V.')",
     ]
 
     /// Cue words of one kind (`wordKinds`) from every language, in file order, each once.
