@@ -96,7 +96,7 @@ extension Extractor {
     /// "CONFIDENTIAL"), the subject line of a letter agreement ("Re: Confidentiality Agreement"), or the name the
     /// preamble gives ("This MUTUAL NONDISCLOSURE AGREEMENT (the "Agreement") ...").
     func contractTitle() -> Found? {
-        let proseStarts = ["this ", "dear ", "ladies", "gentlemen", "whereas", "in connection", "we ", "you "]
+        let proseStarts = Lexicon.words("prose_starts")
         var seen = 0
         let furniture = pageFurniture()
         for l in layout.lines.prefix(80) where !l.isBlank && !furniture.contains(l.index) {
@@ -108,7 +108,7 @@ extension Extractor {
                 var t = cell.text.trimmingCharacters(in: .whitespaces)
                 // EDGAR's SGML wrapper in .txt filings: "<DESCRIPTION>CONFIDENTIALITY AGREEMENT"
                 while t.hasPrefix("<"), let close = t.firstIndex(of: ">") { t = String(t[t.index(after: close)...]).trimmingCharacters(in: .whitespaces) }
-                for lead in ["re:", "re.:", "subject:", "betreff:", "objet:", "betreft:"] where t.lowercased().hasPrefix(lead) {
+                for lead in Lexicon.words("subject_leads") where t.lowercased().hasPrefix(lead) {
                     t = String(t.dropFirst(lead.count)).trimmingCharacters(in: .whitespaces)
                 }
                 let lower = t.lowercased()
@@ -127,10 +127,10 @@ extension Extractor {
                         let aLower = a.lowercased()
                         let heading = above.cells.count == 1 && a.count < 60 && a.filter(\.isLetter).allSatisfy(\.isUppercase)
                             && !Self.contractWords.contains(where: { aLower.contains($0) }) && !aLower.hasPrefix("exhibit") && !aLower.hasPrefix("ex-")
-                            && !["confidential", "strictly confidential", "execution version", "execution copy", "final", "draft"].contains(aLower)
+                            && !Lexicon.words("title_notes").contains(aLower)
                             && !Self.hasEntitySuffix(a)
                         // "... AND" / "STANDSTILL AGREEMENT", or "MUTUAL NONDISCLOSURE" / "AGREEMENT" (a <br> in EDGAR HTML)
-                        if heading, ["and", "of", "&", "for", "to", "on", "in", "with"].contains(lastWord) || t.split(separator: " ").count == 1 {
+                        if heading, Lexicon.words("title_joiners").contains(lastWord) || t.split(separator: " ").count == 1 {
                             t = a + " " + t
                         }
                     }
@@ -219,7 +219,7 @@ extension Extractor {
                 }
             }
             if stopAtAnd, c == " " {
-                for conj in [" and ", " und ", " et ", " en "] where i + conj.count <= s.count && String(s[i..<(i + conj.count)]).lowercased() == conj {
+                for conj in Lexicon.words("conjunctions") where i + conj.count <= s.count && String(s[i..<(i + conj.count)]).lowercased() == conj {
                     return i
                 }
             }
@@ -251,7 +251,7 @@ extension Extractor {
     static func secondPartyStart(_ t: [Character], after e1: Int, allowComma: Bool = false) -> Int? {
         let limit = min(t.count, e1 + 400)
         guard e1 < limit else { return nil }
-        let conj = [" and ", " und ", " et ", " en ", " and:"]
+        let conj = Lexicon.words("party_list_conjunctions")
         func conjAt(_ i: Int) -> Int? {
             for c in conj where i + c.count <= t.count && String(t[i..<(i + c.count)]).lowercased() == c { return c.count }
             return nil
@@ -310,8 +310,7 @@ extension Extractor {
         // every place a preamble may list the parties, in reading order ("by and between" before its own "between")
         let limit = max(3000, t.count / 3)
         var places: [(at: Int, key: String)] = []
-        for key in ["by and between ", "by and among ", "between or among ", "between ", "between:", "among ", "entered into by ", "made by ",
-                    "zwischen ", "entre ", "tussen ", "parties:"] {
+        for key in Lexicon.words("preamble_keys") {
             var from = 0
             while places.count < 40, let k = Self.find(key, in: p, from: from), k < limit {
                 from = k + 1
@@ -393,7 +392,7 @@ extension Extractor {
         // quotes around the whole name, not a quoted part inside it
         if t.hasPrefix("“") && !t.dropFirst().contains("“") { t = String(t.dropFirst()) }
         if t.hasSuffix("”") && !t.contains("“") { t = String(t.dropLast()) }
-        for prefix in ["the undersigned, ", "the undersigned ", "undersigned, ", "undersigned "] where t.lowercased().hasPrefix(prefix) {
+        for prefix in Lexicon.words("undersigned_prefixes") where t.lowercased().hasPrefix(prefix) {
             t = String(t.dropFirst(prefix.count)); break
         }
         // a person's title before the name: "Ms. Jane Roe" (not "Dr. Reddy's Laboratories Ltd.")
@@ -458,9 +457,7 @@ extension Extractor {
         let signed = dates.filter { $0.start >= sigOffset }
         let latestSigned = signed.max { $0.iso < $1.iso }
         let head = String(p.text.prefix(min(2500, sigOffset))).lowercased()
-        let whenSigned = ["last signed", "later of the dates", "date of the last signature", "signed by both", "executed by both",
-                          "last executed", "latest date", "date last written below", "last party to sign", "date of last signature",
-                          "fully executed", "signed by all", "executed by all", "last signature"]
+        let whenSigned = Lexicon.words("when_signed")
         if let d = latestSigned, whenSigned.contains(where: { head.contains($0) }) {
             return Found(value: .string(d.iso), line: layout.lines[p.line(at: d.start)], confidence: 0.75)
         }
@@ -474,8 +471,7 @@ extension Extractor {
         // the preamble's own date first ("dated as of", "entered into this 3rd day of"), then a letter's date above
         // "Dear ..."; dates in later clauses ("financial statements as of December 31, 2019") only after those
         let preamble = before.filter { $0.start < 1500 }
-        let cues = ["as of", "effective", "dated", "made on", "entered into on", "commenc", "made and entered", "signed on", "vom", "en date du",
-                    "d.d.", "with effect from", "starting", "entered into this", "made this", "day of", "is made on", "made the"]
+        let cues = Lexicon.words("effective_date_cues")
         func cued(_ d: Parse.DateToken) -> Bool {
             let ctx = String(p.text[max(0, d.start - 60)..<d.start]).lowercased()
             return cues.contains(where: { ctx.contains($0) })
@@ -541,7 +537,7 @@ extension Extractor {
         let monthFirst = count(#"\b"# + months + #"\s+\d{1,2}(?:st|nd|rd|th)?,\s*\d{4}"#)
         let dayFirstWritten = count(#"\b\d{1,2}(?:st|nd|rd|th)?\s+"# + months + #",?\s+\d{4}"#)
         let lower = s.lowercased()
-        let american = ["securities and exchange commission", "delaware corporation", "united states", "u.s.", "exchange act"]
+        let american = Lexicon.words("american_cues")
             .contains(where: { lower.contains($0) })
             || governingLaw(nil).flatMap { $0.value.stringValue }.map { ContractWords.usStates.contains($0.lowercased()) } == true
         let us = monthFirst != dayFirstWritten ? monthFirst > dayFirstWritten : american
@@ -559,20 +555,18 @@ extension Extractor {
         var s = i
         while s < t.count, t[s] == " " { s += 1 }
         var rest = String(t[s..<min(t.count, s + 80)])
-        for lead in ["the state of ", "the commonwealth of ", "the province of ", "the republic of ", "the federal republic of ",
-                     "the kingdom of ", "the grand duchy of ", "the ", "state of ", "commonwealth of "]
+        for lead in Lexicon.words("law_place_leads")
             where rest.lowercased().hasPrefix(lead) { rest = String(rest.dropFirst(lead.count)); s += lead.count; break }
         // a clause in capitals ("GOVERNED BY THE LAWS OF THE STATE OF NEW YORK WITHOUT ...") is read in lower case
         let shouting = rest.prefix(40).filter(\.isLetter).allSatisfy(\.isUppercase)
         let scan = shouting ? rest.lowercased() : rest
         var end = rest.endIndex
-        for stop in [",", ".", ";", " without", " (", " applicable", " excluding", " as ", " in ", " that", " which", " and ", " for ",
-                     " exclusive", " regardless", " notwithstanding", " other than", " except", " to ", " including", " shall", " with "] {
+        for stop in Lexicon.words("law_name_stops") {
             var from = scan.startIndex
             while let r = scan.range(of: stop, range: from..<scan.endIndex) {
                 // "England and Wales" continues; "New York and the federal laws" stops
                 if stop == " and ", let next = scan[r.upperBound...].split(separator: " ").first {
-                    let go = shouting ? !["the", "its", "any", "all", "federal", "applicable", "of"].contains(String(next)) : next.first?.isUppercase == true
+                    let go = shouting ? !Lexicon.words("law_name_fillers").contains(String(next)) : next.first?.isUppercase == true
                     if go { from = r.upperBound; continue }
                 }
                 let at = rest.index(rest.startIndex, offsetBy: scan.distance(from: scan.startIndex, to: r.lowerBound))
@@ -612,7 +606,7 @@ extension Extractor {
                 joined.append((i, window.distance(from: window.startIndex, to: r.upperBound)))
             }
         }
-        for cue in ["laws of", "law of", "recht der", "droit ", "laws and"] {
+        for cue in Lexicon.words("law_cues") {
             var from = 0
             while let found = cue == "laws and" ? joined.first(where: { $0.at >= from }).map({ $0.at }) : Self.find(cue, in: p, from: from) {
                 let i = found
@@ -620,9 +614,8 @@ extension Extractor {
                 let cueLength = cue == "laws and" ? joined.first(where: { $0.at == i })!.length : cue.count
                 let near = String(t[max(0, i - 45)..<i]).lowercased()
                 // "construed and enforced pursuant to the laws of X" is the governing clause; "organized pursuant to" is not
-                let governs = ["govern", "construed", "interpreted", "enforced"].contains(where: { near.contains($0) })
-                if ["organized", "organised", "incorporated", "existing under", "formed under", "registered under", "established under",
-                    "a company under", "conflict", "securities", "violation", "export"].contains(where: { near.contains($0) })
+                let governs = Lexicon.words("governing_verbs").contains(where: { near.contains($0) })
+                if Lexicon.words("not_governing_cues").contains(where: { near.contains($0) })
                     || (!governs && near.contains("pursuant to")) { continue }
                 guard let law = lawName(t, at: i + cueLength) else { continue }
                 // the clause this "laws of" is in: what comes before it in its own sentence
@@ -632,7 +625,7 @@ extension Extractor {
                 var score = 0
                 // "governed by the laws of X", or "The laws of X shall govern this Agreement"
                 if before.contains("govern") || after.contains("shall govern") || after.contains("will govern") || after.contains("govern this") { score += 3 }
-                if ["construed", "interpreted", "enforced", "applicable law", "choice of law"].contains(where: { before.contains($0) })
+                if Lexicon.words("choice_of_law_words").contains(where: { before.contains($0) })
                     || before.hasSuffix("subject to the ") || before.hasSuffix("subject to ") { score += 2 }
                 consider(score, law, i)
             }
@@ -651,7 +644,7 @@ extension Extractor {
             if !law.isEmpty, law.count < 40, law.first?.isUppercase == true, !law.contains(",") { consider(3, law, i) }
         }
         // "New York law governs this Agreement", "German law shall apply"
-        for cue in [" law governs", " law shall govern", " law will govern", " law shall apply", " law applies", " law will apply"] {
+        for cue in Lexicon.words("law_governs_cues") {
             var from = 0
             while let i = Self.find(cue, in: p, from: from) {
                 from = i + 1
@@ -666,7 +659,7 @@ extension Extractor {
                     k = j
                 }
                 // "Governing Law. New York law governs": the heading's words are not the law's
-                while let f = words.first, ["governing", "applicable", "law", "choice", "of", "the"].contains(f.lowercased()) { words.removeFirst() }
+                while let f = words.first, Lexicon.words("law_heading_words").contains(f.lowercased()) { words.removeFirst() }
                 guard !words.isEmpty else { continue }
                 var law = words.joined(separator: " ")
                 let demonyms = ["German": "Germany", "French": "France", "Dutch": "Netherlands", "English": "England and Wales", "Swiss": "Switzerland"]
@@ -691,15 +684,15 @@ extension Extractor {
         })) { return c }
         let p = prose()
         let nums = Parse.numbers(in: p.text, decimalHint: decimalHint).filter { $0.currency != nil && !$0.isPercent }
-        let cues = ["total", "fee", "price", "consideration", "value", "amount", "sum", "pay", "vergütung", "montant", "prix", "vergoeding"]
+        let cues = Lexicon.words("contract_value_cues")
         for n in nums {
             let before = String(p.text[max(0, n.start - 80)..<n.start]).lowercased()
-            let hedged = ["its own", "own fees", "up to", "may later", "may be agreed", "not to exceed", "no fee", "no payment"]
-            let stated = ["shall pay", "will pay", "agrees to pay", "agree to pay", "shall be paid", "in consideration of"].contains { before.contains($0) }
-                && ["total", "fee of", "sum of", "amount of", "price of"].contains { before.contains($0) }
+            let hedged = Lexicon.words("hedged_amount_cues")
+            let stated = Lexicon.words("payment_verbs").contains { before.contains($0) }
+                && Lexicon.words("amount_of_phrases").contains { before.contains($0) }
             // a rate is not the contract's total: "$15,000 per month", "$250 an hour", "USD 90,000 annually"
             let after = String(p.text[min(p.text.count, n.end)..<min(p.text.count, n.end + 16)]).lowercased().trimmingCharacters(in: .whitespaces)
-            let rate = ["per ", "a month", "a year", "an hour", "a day", "each month", "monthly", "annually", "yearly", "hourly", "/"].contains { after.hasPrefix($0) }
+            let rate = Lexicon.words("rate_words").contains { after.hasPrefix($0) }
             if cues.contains(where: { before.contains($0) }), !hedged.contains(where: { before.contains($0) }), !nda || stated, !rate {
                 if currency == nil || n.currency != currency { currency = n.currency; currencyLine = layout.lines[p.line(at: n.start)] }
                 return Found(value: JSONValue(n.value), line: layout.lines[p.line(at: n.start)], confidence: 0.8)

@@ -137,22 +137,15 @@ extension Extractor {
         let ds = Self.durations(in: t)
         guard !ds.isEmpty else { return nil }
         let starts = Self.sentenceStarts(p)
-        let subjects = ["this agreement", "this letter agreement", "the agreement", "this letter", "this nda", "this contract",
-                        "the term", "term of this", "initial term", "hereunder", "dieser vertrag", "diese vereinbarung",
-                        "le présent contrat", "deze overeenkomst", "obligations"]
+        let subjects = Lexicon.words("term_subjects")
         // the verbs that end an agreement or its obligations: "shall terminate", "shall expire", "remain in effect until"
-        let endVerbs = ["expire", "terminate", "remain in", "remains in", "continue in", "in force", "in effect", " end ", "cease"]
+        let endVerbs = Lexicon.words("term_end_verbs")
         // a duration counted from the start ("seven (7) years from the Effective Date"), not from termination
-        let fromStart = ["from the date", "from the effective date", "after the effective date", "after the date", "following the date",
-                         "of the date hereof", "from the execution", "of the effective date", "hereof", "of this agreement", "of this letter"]
-        let headingWords: Set<String> = ["term", "duration", "expiration", "survival", "period", "termination", "laufzeit", "durée", "looptijd"]
-        let verbs = ["term", "expir", "period", "anniversary", "remain in", "remains in", "continue", "in force", "in effect", "duration", "survive", "valid",
-                     "laufzeit", "durée", "looptijd"]
-        let unrelated = ["solicit", "standstill", "hire", "employ", "acquire", "securities", "voting", "retain", "retention",
-                         "compet", "warrant", "audit", "records"]
-        let afterEnd = ["survive termination", "survive the termination", "survive any termination", "after termination",
-                        "following termination", "following the termination", "after the termination", "after the expiration",
-                        "following expiration", "following the expiration", "survive expiration", "survive the expiration"]
+        let fromStart = Lexicon.words("term_from_start")
+        let headingWords: Set<String> = Lexicon.wordSet("term_headings")
+        let verbs = Lexicon.words("term_verbs")
+        let unrelated = Lexicon.words("term_unrelated")
+        let afterEnd = Lexicon.words("term_after_end")
         var best: (score: Int, d: Duration)? = nil
         for d in ds {
             let s = Self.sentence(around: d.start, starts: starts, in: t)
@@ -163,7 +156,7 @@ extension Extractor {
             let rel = d.end - s.start
             if rel > 0, rel < near.count {
                 let tail = near.dropFirst(rel)
-                if let cut = [", except", " except that", "; provided", ", provided"].compactMap({ tail.range(of: $0)?.lowerBound }).min() {
+                if let cut = Lexicon.words("term_provisos").compactMap({ tail.range(of: $0)?.lowerBound }).min() {
                     near = String(near[..<cut])
                 }
             }
@@ -193,7 +186,7 @@ extension Extractor {
             if right.contains("notice") || right.hasPrefix(" prior") || right.hasPrefix(" in advance") { score -= 5 }
             // a renewal or payment period: "for successive one (1) year periods", "payable in 12 monthly installments"
             let left = String(t[max(s.start, d.start - 40)..<d.start]).lowercased()
-            if ["renew", "successive", "payable", "install", "invoice"].contains(where: { left.contains($0) })
+            if Lexicon.words("term_renewal_words").contains(where: { left.contains($0) })
                 || ["-year renewal", " renewal", " installment"].contains(where: { right.hasPrefix($0) }) { score -= 5 }
             if afterEnd.contains(where: { near.contains($0) }), !anchored { score -= 2 }
             if score >= 1, best == nil || score > best!.score { best = (score, d) }
@@ -239,9 +232,7 @@ extension Extractor {
         let words = s.split(separator: " ")
         guard words.count >= 1, words.count <= 10, s.count <= 90, s.first?.isLetter == true, s.first?.isUppercase == true else { return false }
         let lower = s.lowercased()
-        for bad in ["by:", "name:", "title:", "date:", "in witness", "accepted", "agreed", "very truly", "sincerely", "signature",
-                    "witness", "address", "attention", "exhibit", "page", "agreement", "/s/", "confidential", "personal", "private",
-                    "via ", "attn", "by email", "by hand", "by courier", "execution", "draft"] where lower.contains(bad) { return false }
+        for bad in Lexicon.words("signature_not_name") where lower.contains(bad) { return false }
         if hasEntitySuffix(s) { return true }
         let letters = s.filter(\.isLetter)
         // "AUTHORIZED PERSON", "AUTHORIZED SIGNATORY", "EMPLOYEE SIGNATURE": words of the block, not a name
@@ -274,7 +265,7 @@ extension Extractor {
                     guard let cell = col, l.cells.count == 1 || abs(cell.start - c.start) < 12 || ci == 0 && cell.start <= c.start + 4 else { break }
                     if cell.text.lowercased().hasPrefix("by") { break }
                     var name = cell.text.trimmingCharacters(in: CharacterSet(charactersIn: " :,"))
-                    for lead in ["signed for and on behalf of ", "for and on behalf of ", "on behalf of ", "signed for ", "signed by ", "for "]
+                    for lead in Lexicon.words("behalf_leads")
                         where name.lowercased().hasPrefix(lead) { name = String(name.dropFirst(lead.count)); break }
                     // "ACME CORP., a Delaware corporation"
                     for cut in [", a ", ", an "] { if let r = name.range(of: cut) { name = String(name[..<r.lowerBound]) } }
@@ -446,8 +437,7 @@ extension Extractor {
 
     /// An NDA or confidentiality/standstill agreement: it has no contract value, whatever fees it mentions.
     func isNondisclosure(title: String?) -> Bool {
-        let words = ["non-disclosure", "nondisclosure", "non disclosure", "confidentiality", "confidential disclosure", "secrecy",
-                     "standstill", "geheimhaltung", "vertraulichkeit", "confidentialité", "geheimhouding"]
+        let words = Lexicon.words("nda_title_words")
         if let t = title?.lowercased(), words.contains(where: { t.contains($0) }) { return true }
         return false
     }

@@ -143,16 +143,64 @@ enum Lexicon {
         "sentence_starters": "words that start a sentence of prose, not a party's name",
         "name_abbreviations": "abbreviations inside names whose period does not end a sentence ('Inc.', 'N.V.')",
         "sentence_abbreviations": "further abbreviations whose period does not end a sentence ('Sec.', 'e.g.')",
+        "rate_words": "words that make an amount a rate ('per ', 'monthly')",
+        "amount_of_phrases": "phrases before a stated total ('fee of', 'sum of')",
+        "payment_verbs": "phrases that state a payment ('shall pay')",
+        "hedged_amount_cues": "words that make an amount not the contract's value ('up to', 'not to exceed')",
+        "contract_value_cues": "words before a contract's value ('fee', 'Vergütung', 'montant')",
+        "law_heading_words": "words of a governing-law heading that are not the law ('Governing Law')",
+        "law_governs_cues": "'<place> law governs' and the like after a law's name",
+        "choice_of_law_words": "words of a choice-of-law clause before the law ('construed', 'applicable law')",
+        "not_governing_cues": "words near a place that is not the governing law ('organized under', 'securities')",
+        "governing_verbs": "verbs of a governing-law clause ('governed', 'construed')",
+        "law_cues": "what comes before a governing law ('laws of', 'Recht der')",
+        "law_name_fillers": "words after a law's name in a clause in capitals that do not continue it",
+        "law_name_stops": "what ends a governing law's name (', without', ' applicable')",
+        "law_place_leads": "what comes before a governing law's place ('the State of ')",
+        "american_cues": "signs an agreement is American (its a/b/yyyy dates are month first)",
+        "effective_date_cues": "words before a contract's effective date ('as of', 'vom', 'en date du')",
+        "when_signed": "an effective date given as the date of the last signature",
+        "undersigned_prefixes": "'the undersigned' before a party's name",
+        "preamble_keys": "what introduces a preamble's parties ('by and between ', 'zwischen ')",
+        "party_list_conjunctions": "'and' between parties in a preamble",
+        "conjunctions": "'and' between names, with its spaces",
+        "title_joiners": "words a heading does not end in when it goes on below ('and', 'of')",
+        "title_notes": "notes above a title that are not it ('Confidential', 'Execution Version')",
+        "subject_leads": "a letter's subject line ('Re:', 'Betreff:')",
+        "prose_starts": "openings of a paragraph of prose ('This ', 'Dear ', 'Whereas'): the title is above",
+        "nda_title_words": "words of a non-disclosure agreement's title",
+        "behalf_leads": "what comes before the name signed for ('for and on behalf of ')",
+        "signature_not_name": "words of a signature block's lines that are not a name ('By:', 'Sincerely')",
+        "term_renewal_words": "words that make a period a renewal or a payment's, not the term",
+        "term_provisos": "what ends a term's sentence (', except', '; provided')",
+        "term_after_end": "a period that runs after the term ('survive termination')",
+        "term_unrelated": "words of a period that is not the agreement's term ('non-solicit', 'standstill')",
+        "term_verbs": "words of a sentence that states a term",
+        "term_headings": "headings of a term clause ('Term', 'Laufzeit')",
+        "term_from_start": "where a term is counted from ('from the Effective Date')",
+        "term_end_verbs": "verbs of a term's end ('expire', 'remain in')",
+        "term_subjects": "what a term clause is about ('this Agreement', 'dieser Vertrag')",
+        "mid_phrase_words": "words an item description does not end in when it goes on below",
         "entity_suffixes": "legal-form suffixes that make a name an organisation's ('Inc.', 'GmbH', 'N.V.')",
     ]
 
     /// Cue words of one kind (`wordKinds`) from every language, in file order, each once.
-    static func words(_ kind: String) -> [String] {
-        var seen = Set<String>()
-        return languages.flatMap { $0.words?[kind] ?? [] }.filter { seen.insert($0).inserted }
-    }
+    static func words(_ kind: String) -> [String] { mergedWords[kind] ?? [] }
     /// `words(kind)` as a set.
-    static func wordSet(_ kind: String) -> Set<String> { Set(words(kind)) }
+    static func wordSet(_ kind: String) -> Set<String> { mergedWordSets[kind] ?? [] }
+
+    /// Every kind's words merged once, so a resolver may ask inside a loop.
+    private static let mergedWords: [String: [String]] = {
+        var out: [String: [String]] = [:]
+        var seen: [String: Set<String>] = [:]
+        for lang in languages {
+            for (kind, words) in lang.words ?? [:] {
+                for w in words where seen[kind, default: []].insert(w).inserted { out[kind, default: []].append(w) }
+            }
+        }
+        return out
+    }()
+    private static let mergedWordSets: [String: Set<String>] = mergedWords.mapValues { Set($0) }
     /// Cue words of one kind per language (`language_cues`): language → words.
     static func wordsByLanguage(_ kind: String) -> [(language: String, words: [String])] {
         languages.compactMap { l in l.words?[kind].map { (l.language, $0) } }

@@ -360,8 +360,7 @@ extension Extractor {
         guard let last = t.last else { return false }
         if ",-&/+:(".contains(last) { return true }
         let word = t.split(separator: " ").last.map { $0.lowercased() } ?? ""
-        return ["and", "or", "with", "for", "of", "the", "a", "und", "mit", "für", "et", "de", "avec", "pour", "en", "met", "voor",
-                "y", "con", "para", "per", "e", "com"].contains(word)
+        return Lexicon.words("mid_phrase_words").contains(word)
     }
 
     /// Receipts have no header: rows between the heading block and the totals, "qty x price" lines included.
