@@ -6,6 +6,7 @@ import SmoleCore
 //
 // The stages, each in its folder, in the order a document goes through them:
 //   TextSources/  the document's text per page (pdftotext, OCR, HTML), or its e-invoice XML (EInvoices/)
+//   TextCache/    that text kept on disk by content, so a document is read (OCRed) once across processes and runs
 //   Layout/       lines of cells
 //   Parsing/      numbers, currencies (ISO 4217), dates, times, terms
 //   Lexicon/      label words per role and language, as data (labels/*.json), and the roles of fields
