@@ -124,17 +124,20 @@ public struct RouteRuleError: Error, Sendable, CustomStringConvertible {
 
 /// Content classification for `--classify`: the best schema for the file and its confidence
 /// (0...1), or nil when nothing fits. Errors are reported and the record falls through.
-public typealias RouteClassifier = (_ path: String) async throws -> (schema: String, confidence: Double)?
+public typealias RouteClassifier = @Sendable (_ path: String) async throws -> (schema: String, confidence: Double)?
 
 /// smole-route's decision procedure: a record that already has a `schema` keeps it (unless
 /// `override`); otherwise the first matching rule, then content classification, then the
-/// default; otherwise `schema` and `route` are null.
-public final class Router {
+/// default; otherwise `schema` and `route` are null. Configure it before `run`; routing then only reads it.
+public final class Router: @unchecked Sendable {
     public var rules: [RouteRule]
     public var defaultSchema: String?
     public var override = false
     public var classifier: RouteClassifier?
     public var minConfidence = 0.5
+    /// Records routed at once when there is a `classifier` (each classification reads a document); output keeps
+    /// input order whatever this is. Without a classifier routing is a few string matches and runs one at a time.
+    public var jobs = 1
     private let regexes: [Regex<AnyRegexOutput>?]
 
     public init(rules: [RouteRule], defaultSchema: String? = nil) {
@@ -238,53 +241,106 @@ public struct RouteSummary: Sendable {
 extension Router {
     /// Routes the records of smole-route's inputs in order: each argument is a document path,
     /// except `-`, which reads records (or bare path lines) from stdin; no arguments read stdin.
-    public func run(documents: [String], emit: (Record) -> Void) async -> RouteSummary {
-        var summary = RouteSummary()
-        func count(_ o: Outcome) {
-            switch o {
-            case .kept: summary.kept += 1
-            case .routed: summary.routed += 1
-            case .unrouted: summary.unrouted += 1
-            case .error: summary.errors += 1
+    /// With a `classifier`, up to `jobs` records are routed at once; `emit` still gets one record per input line,
+    /// in input order (a bad line's error record in its place), each as soon as those before it are out. At most
+    /// `8 × jobs` records are in flight or waiting for a slower one ahead of them.
+    public func run(documents: [String], emit: @escaping @Sendable (Record) -> Void) async -> RouteSummary {
+        let parallel = classifier != nil && jobs > 1
+        let out = OrderedEmitter(emit)
+        var index = 0
+        var missingInputs = 0
+        await withTaskGroup(of: Void.self) { group in
+            var inFlight = 0
+            let window = 8 * max(1, jobs)
+            /// Routes one record: inline when one at a time, else as a child task once a slot is free.
+            func submit(_ record: Record, source: String?, line: Int?) async {
+                let i = index
+                index += 1
+                guard parallel else {
+                    let (r, o) = await route(record, source: source, line: line)
+                    out.complete(i, r, o)
+                    return
+                }
+                while inFlight > 0 && (inFlight >= jobs || i - out.written >= window) {
+                    await group.next()
+                    inFlight -= 1
+                }
+                inFlight += 1
+                group.addTask {
+                    let (r, o) = await self.route(record, source: source, line: line)
+                    out.complete(i, r, o)
+                }
             }
-        }
-        let bytes = documents.isEmpty ? [] : ArgumentBytes.documents(documents)
-        for (i, doc) in (documents.isEmpty ? ["-"] : documents).enumerated() {
-            if doc != "-" {
-                var record = Record()
-                record["path"] = i < bytes.count ? bytes[i].json : .string(doc)
-                let (r, o) = await route(record, source: doc, line: nil)
-                count(o)
-                emit(r)
-                continue
-            }
-            let reader: LineReader
-            do {
-                reader = try LineReader(path: "-")
-            } catch {
-                Diagnostics.error(error.message)
-                summary.missingInputs += 1
-                continue
-            }
-            while let bytes = reader.next() {
-                guard let item = RecordParser.classify(bytes, source: reader.name, line: reader.lineNumber) else {
+            let bytes = documents.isEmpty ? [] : ArgumentBytes.documents(documents)
+            for (k, doc) in (documents.isEmpty ? ["-"] : documents).enumerated() {
+                if doc != "-" {
+                    var record = Record()
+                    record["path"] = k < bytes.count ? bytes[k].json : .string(doc)
+                    await submit(record, source: doc, line: nil)
                     continue
                 }
-                if case .bad(let bad) = item {
-                    var msg = bad.error?.message ?? "bad record"
-                    let suffix = " (at \(reader.name):\(reader.lineNumber))"
-                    if msg.hasSuffix(suffix) { msg.removeLast(suffix.count) }
-                    Diagnostics.error(msg, source: reader.name, line: reader.lineNumber)
-                    summary.errors += 1
-                    emit(bad)
+                let reader: LineReader
+                do throws(RecordError) {
+                    reader = try LineReader(path: "-")
+                } catch {
+                    Diagnostics.error(error.message)
+                    missingInputs += 1
                     continue
                 }
-                let (r, o) = await route(item.record, source: reader.name, line: reader.lineNumber)
-                count(o)
-                emit(r)
+                while let bytes = reader.next() {
+                    guard let item = RecordParser.classify(bytes, source: reader.name, line: reader.lineNumber) else {
+                        continue
+                    }
+                    if case .bad(let bad) = item {
+                        var msg = bad.error?.message ?? "bad record"
+                        let suffix = " (at \(reader.name):\(reader.lineNumber))"
+                        if msg.hasSuffix(suffix) { msg.removeLast(suffix.count) }
+                        Diagnostics.error(msg, source: reader.name, line: reader.lineNumber)
+                        out.complete(index, bad, .error)
+                        index += 1
+                        continue
+                    }
+                    await submit(item.record, source: reader.name, line: reader.lineNumber)
+                }
             }
+            await group.waitForAll()
         }
+        var summary = out.summary
+        summary.missingInputs = missingInputs
         return summary
+    }
+}
+
+/// Writes results that finish in any order in the order they were numbered (0, 1, 2, ...), each as soon as every one
+/// before it is written, and counts their outcomes.
+final class OrderedEmitter: @unchecked Sendable {
+    private let lock = NSLock()
+    private let emit: @Sendable (Record) -> Void
+    private var waiting: [Int: (Record, Router.Outcome)] = [:]
+    private var next = 0
+    private var counts = RouteSummary()
+
+    init(_ emit: @escaping @Sendable (Record) -> Void) { self.emit = emit }
+
+    /// How many results have been written.
+    var written: Int { lock.lock(); defer { lock.unlock() }; return next }
+
+    var summary: RouteSummary { lock.lock(); defer { lock.unlock() }; return counts }
+
+    /// Result number `i` is ready: writes it and the ready ones after it, if all before it are written.
+    func complete(_ i: Int, _ record: Record, _ outcome: Router.Outcome) {
+        lock.lock(); defer { lock.unlock() }
+        waiting[i] = (record, outcome)
+        while let (r, o) = waiting.removeValue(forKey: next) {
+            switch o {
+            case .kept: counts.kept += 1
+            case .routed: counts.routed += 1
+            case .unrouted: counts.unrouted += 1
+            case .error: counts.errors += 1
+            }
+            emit(r)
+            next += 1
+        }
     }
 }
 

@@ -6,6 +6,7 @@ import SmoleCore
 //
 // The stages, each in its folder, in the order a document goes through them:
 //   TextSources/  the document's text per page (pdftotext, OCR, HTML), or its e-invoice XML (EInvoices/)
+//   TextCache/    that text kept on disk by content, so a document is read (OCRed) once across processes and runs
 //   Layout/       lines of cells
 //   Parsing/      numbers, currencies (ISO 4217), dates, times, terms
 //   Lexicon/      label words per role and language, as data (labels/*.json), and the roles of fields
@@ -27,6 +28,18 @@ public struct EngineOptions: Sendable {
     public var evidence: Bool = false
     /// Folders searched for pdftotext, pdftoppm, pdfdetach and tesseract, colon-separated; nil means `$PATH`.
     public var toolSearchPath: String? = nil
+    /// Where text read from documents (pdftotext's text, OCR readings) is kept, so each document is read once across
+    /// processes and reruns (`TextCache.standard()`); nil reads every document afresh (`--no-cache`).
+    public var textCache: TextCache? = nil
+
+    /// The settings that change the text a document's text sources produce, as one string. It is part of every
+    /// text-cache key, so text read under other settings is never reused. Add to it any option that changes what a
+    /// reading returns (an OCR backend, languages, page segmentation, rendering resolution). The page limit is not
+    /// here: each reading's key names the pages it read (`pdftotext -l N`, OCR of page K), which is exact for every
+    /// `maxPages`. The OCR program's path and the languages it is given are added per reading (`TextSource.ocrIdentity`).
+    public var textSettingsKey: String {
+        "ocr=tesseract psm=6 preserve_interword_spaces=1 render=pdftoppm-300dpi-gray"
+    }
     public init() {}
 }
 

@@ -36,6 +36,9 @@ public struct RunResult: Sendable {
 private let ignoreSIGPIPE: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
 
 /// Runs a program with an argument array (never a shell), feeding `stdin` and collecting output.
+/// Unless `env` sets `XDG_CACHE_HOME`, the run gets a fresh, empty one (removed afterwards): the tools' text cache
+/// is shared by the programs of one run (a pipeline in `bash -c`) and never by separate runs or with the user's
+/// own cache. A test that means to share it across runs passes its own `XDG_CACHE_HOME`.
 public func runTool(
     _ tool: String, _ args: [String] = [], stdin: String? = nil, cwd: String? = nil,
     env: [String: String] = [:], unset: [String] = []
@@ -44,6 +47,14 @@ public func runTool(
     let exe = tool.contains("/") ? tool : (FileManager.default.fileExists(atPath: Binaries.path(tool)) ? Binaries.path(tool) : tool)
     let executable: Executable = exe.contains("/") ? .path(FilePath(exe)) : .name(exe)
     var environment = Environment.inherit
+    var env = env
+    var freshCache: String? = nil
+    if env["XDG_CACHE_HOME"] == nil && !unset.contains("XDG_CACHE_HOME") {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("smole-test-cache-\(UUID().uuidString)").path
+        freshCache = dir
+        env["XDG_CACHE_HOME"] = dir
+    }
+    defer { if let freshCache { try? FileManager.default.removeItem(atPath: freshCache) } }
     if !env.isEmpty || !unset.isEmpty {
         var updates: [Environment.Key: String?] = [:]
         for (k, v) in env { updates[Environment.Key(stringLiteral: k)] = v }

@@ -78,6 +78,9 @@ struct SmoleExtract: AsyncParsableCommand {
     @Flag(name: .long, help: "Local engine: add per-field evidence (page, line, confidence) to results.")
     var evidence = false
 
+    @Flag(name: .long, help: "Local engine: read every document afresh, without the text cache ($XDG_CACHE_HOME/smole).")
+    var noCache = false
+
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if let rate, !(rate > 0) { throw ValidationError("--rate must be above 0") }
@@ -125,6 +128,7 @@ struct SmoleExtract: AsyncParsableCommand {
             eo.maxPages = maxPages ?? 50
             eo.schemaDirs = schemas
             eo.evidence = evidence
+            eo.textCache = noCache ? nil : TextCache.standard()
             do throws(RecordError) {
                 backend = try LocalBackend(options: eo)
             } catch {

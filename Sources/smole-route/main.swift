@@ -12,12 +12,15 @@ struct SmoleRoute: AsyncParsableCommand {
             Each DOCUMENT argument is a path; with none (or '-') records and bare path lines are \
             read from stdin. Sets 'schema' and 'route'; every other field passes through. Rules \
             are tried in order: --rule options first, then the lines of each --rules file; the \
-            first match wins, then --classify, then --default. Streams.
+            first match wins, then --classify, then --default. Streams. --classify reads \
+            several documents at once (-j) and writes the records in input order; the text it \
+            reads (OCR included) is kept in the text cache, so smole-extract does not read it again.
 
             EXAMPLES:
               smole-ls docs | smole-route --rule 'receipt=*receipt*' --rule 'contract=path:**/contracts/**' --default invoice
               smole-route --rules rules.txt --default invoice docs/a.pdf docs/b.pdf
               smole-ls docs | smole-route --classify --min-confidence 0.6 --default invoice
+              smole-ls scans | smole-route --classify -j 2 --default receipt | smole-extract > results.ndjson
               find docs -name '*.pdf' | smole-route --rule 'invoice=re:INV-[0-9]+' | jq -r .route
             """,
         version: Smole.version
@@ -46,6 +49,13 @@ struct SmoleRoute: AsyncParsableCommand {
         "The lowest classification confidence accepted, 0 to 1 (default 0.5).", valueName: "X"))
     var minConfidence: Double = 0.5
 
+    @Option(name: [.short, .customLong("jobs")], help: ArgumentHelp(
+        "Documents classified at once with --classify (default: one per CPU core); output keeps input order.", valueName: "N"))
+    var jobs: Int?
+
+    @Flag(name: .long, help: "With --classify: read every document afresh, without the text cache ($XDG_CACHE_HOME/smole).")
+    var noCache = false
+
     @Option(name: .long, help: ArgumentHelp("A folder of user schemas: schema names are checked against them, and --classify uses them (repeatable).", valueName: "DIR"))
     var schemas: [String] = []
 
@@ -53,6 +63,7 @@ struct SmoleRoute: AsyncParsableCommand {
     var documents: [String] = []
 
     func validate() throws {
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if !(0...1).contains(minConfidence) { throw ValidationError("--min-confidence must be between 0 and 1") }
         if let d = `default`, d.isEmpty || d.contains(where: { $0.isWhitespace }) {
             throw ValidationError("--default needs a schema name without white space")
@@ -92,6 +103,7 @@ struct SmoleRoute: AsyncParsableCommand {
         let router = Router(rules: all, defaultSchema: `default`)
         router.override = override
         router.minConfidence = minConfidence
+        router.jobs = jobs ?? max(1, ProcessInfo.processInfo.activeProcessorCount)
         for dir in schemas {
             var isDir: ObjCBool = false
             if !FileManager.default.fileExists(atPath: dir, isDirectory: &isDir) || !isDir.boolValue {
@@ -109,6 +121,7 @@ struct SmoleRoute: AsyncParsableCommand {
         if classify || !apiConfigured {
             var options = EngineOptions()
             options.schemaDirs = schemas
+            options.textCache = noCache ? nil : TextCache.standard()
             do {
                 engine = try Engine(options: options)
             } catch {

@@ -51,6 +51,9 @@ struct SmoleServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-pages"), help: "Pages read per document at most.")
     var maxPages = 50
 
+    @Flag(name: .customLong("no-cache"), help: "Read every document afresh, without the text cache ($XDG_CACHE_HOME/smole).")
+    var noCache = false
+
     @Flag(help: "No request log on stderr (errors and the listening line still appear).")
     var quiet = false
 
@@ -82,6 +85,7 @@ struct SmoleServeCommand: AsyncParsableCommand {
         var options = EngineOptions()
         options.schemaDirs = schemas
         options.maxPages = maxPages
+        options.textCache = noCache ? nil : TextCache.standard()
         let engine: Engine
         do {
             engine = try Engine(options: options)

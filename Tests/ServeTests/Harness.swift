@@ -31,6 +31,8 @@ final class ServeProcess: @unchecked Sendable {
         guard FileManager.default.isExecutableFile(atPath: exe) else { throw LaunchError(description: "no built smole-serve at \(exe)") }
         var environment = ProcessInfo.processInfo.environment
         environment["SMOLE_SERVE_API_KEY"] = nil
+        // The server's text cache stays out of the user's own: off, unless the test sets a cache of its own.
+        if env["XDG_CACHE_HOME"] == nil { environment["SMOLE_CACHE_MAX"] = "0" }
         for (k, v) in env { environment[k] = v }
         let p = try ServeProcess(exe: exe, args: args, env: environment)
         if waitForListening { try await p.waitForListening() }

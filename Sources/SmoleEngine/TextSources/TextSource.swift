@@ -148,7 +148,7 @@ enum TextSource {
         if wantXML, let attachment = try await EInvoiceXML.embeddedXML(pdfPath: path, size: size, options: options) {
             xml = attachment
         }
-        let r = try await ExternalTool.run("pdftotext", ["-layout", "-enc", "UTF-8", "-l", String(pages), path, "-"], options: options)
+        let r = try await ExternalTool.runCached("pdftotext", ["-layout", "-enc", "UTF-8", "-l", String(pages), path, "-"], document: path, options: options)
         if r.status != 0 {
             let msg = r.stderr.split(separator: "\n").first.map(String.init) ?? "exit status \(r.status)"
             if r.status == 3 || msg.lowercased().contains("password") || msg.lowercased().contains("encrypt") {
@@ -180,27 +180,41 @@ enum TextSource {
         return nil
     }
 
+    /// The OCR text of pages 1...`pages` of a PDF. Each page is one text-cache entry: pages read before (by
+    /// `--classify`, by an earlier run) are not rendered again; the others are rendered from the first missing one on.
     static func ocrPDF(path: String, options: EngineOptions, pages: Int) async throws(RecordError) -> [String] {
         guard ExternalTool.locate("tesseract", path: options.toolSearchPath) != nil else { throw ExternalTool.unavailable("tesseract") }
         let dir = try PrivateTempDir()
         defer { dir.remove() }
-        let prefix = dir.path + "/page"
-        let r = try await ExternalTool.run("pdftoppm", ["-r", "300", "-gray", "-png", "-l", String(pages), path, prefix], options: options)
-        if r.status != 0 {
-            throw RecordError(.unreadable, "\(path): pdftoppm could not render it (\(r.stderr.split(separator: "\n").first ?? ""))")
-        }
-        let images = ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { $0.hasSuffix(".png") }.sorted()
+        var rendered: (first: Int, images: [String])? = nil
+        let ocr = options.textCache == nil ? "" : try await ocrIdentity(options: options)
+        let pdftoppm = ExternalTool.locate("pdftoppm", path: options.toolSearchPath) ?? "pdftoppm"
         var out: [String] = []
-        for img in images {
-            out.append(try await tesseract(dir.path + "/" + img, psm: "6", options: options))
+        for page in 1...max(1, pages) {
+            let reading = "pdf page \(page): \(pdftoppm) -r 300 -gray -png | \(ocr) --psm 6 -c preserve_interword_spaces=1"
+            let text = try await cached(path, reading: reading, options: options) { () async throws(RecordError) -> [String] in
+                if rendered == nil {
+                    let prefix = dir.path + "/page"
+                    let r = try await ExternalTool.run("pdftoppm", ["-r", "300", "-gray", "-png", "-f", String(page), "-l", String(pages), path, prefix], options: options)
+                    if r.status != 0 {
+                        throw RecordError(.unreadable, "\(path): pdftoppm could not render it (\(r.stderr.split(separator: "\n").first ?? ""))")
+                    }
+                    rendered = (page, ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { $0.hasSuffix(".png") }.sorted())
+                }
+                // pdftoppm names pages with the same zero-padding, so name order is page order; [] past the last page
+                guard let (first, images) = rendered, page - first < images.count else { return [] }
+                return [try await tesseract(dir.path + "/" + images[page - first], psm: "6", options: options)]
+            }
+            guard let t = text.first else { break }
+            out.append(t)
         }
         return out
     }
 
     /// A photo or scanned image: cleaned up first (grey, turned straight when its lines slope; see
     /// `OCRPrep`), then read by tesseract. Without Leptonica, or when it cannot read the file, the original is read.
-    static func ocrImage(path: String, options: EngineOptions, prepare: Bool = true, scale: Double = 1,
-                         quarterTurns: Int = 0) async throws(RecordError) -> String {
+    static func ocrImageUncached(path: String, options: EngineOptions, prepare: Bool = true, scale: Double = 1,
+                                 quarterTurns: Int = 0) async throws(RecordError) -> String {
         guard ExternalTool.locate("tesseract", path: options.toolSearchPath) != nil else { throw ExternalTool.unavailable("tesseract") }
         if prepare || quarterTurns != 0, OCRPrep.available {
             let dir = try PrivateTempDir()
@@ -217,7 +231,7 @@ enum TextSource {
     /// (`--psm 0`, the `osd` data tesseract installs); 0 when the page is upright or the detection is not sure
     /// (confidence under 2, tesseract's own threshold for trusting it).
     static func uprightTurns(path: String, options: EngineOptions) async -> Int {
-        guard let r = try? await ExternalTool.run("tesseract", [path, "-", "--psm", "0"], options: options), r.status == 0 else { return 0 }
+        guard let r = try? await ExternalTool.runCached("tesseract", [path, "-", "--psm", "0"], document: path, options: options), r.status == 0 else { return 0 }
         var rotate = 0, confidence = 0.0
         for line in r.text.split(separator: "\n") {
             let parts = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
