@@ -102,8 +102,7 @@ import _SmoleTestSupport
         let log = Self.takeLog(dir)
         // each image, and each page of the PDF, OCRed exactly once across route --classify and extract
         #expect(Set(log).count == log.count, "a page was OCRed twice:\n\(log.joined(separator: "\n"))")
-        // (the engine OCRs a scanned PDF's first page only: pdftotext reports one blank page for it)
-        #expect(Set(log.map { $0.prefix(64) }).count == 3, "two images and the PDF's page: \(log)")
+        #expect(Set(log.map { $0.prefix(64) }).count == 4, "two images and the PDF's two pages: \(log)")
 
         // the same folder again: no OCR at all, and the same results
         let second = try await Self.sh(Self.pipeline, in: dir, cache: cache)

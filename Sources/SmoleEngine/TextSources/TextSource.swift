@@ -160,11 +160,13 @@ enum TextSource {
         var pageTexts = splitPages(text)
         let chars = meaningfulCharacters(text)
         if chars < 40 * max(1, min(pageTexts.count, 3)) / 2 {
-            // No usable text layer: render and OCR.
-            let ocrPages = try await ocrPDF(path: path, options: options, pages: min(pages, max(1, pageTexts.count)))
+            // No usable text layer: render and OCR every page pdftotext read (it ends each page with a form feed;
+            // `splitPages` drops trailing blank pages, which for a scan is all but the first).
+            let pagesRead = text.utf8.reduce(0) { $1 == 0x0C ? $0 + 1 : $0 }
+            let ocrPages = try await ocrPDF(path: path, options: options, pages: min(pages, max(1, pagesRead, pageTexts.count)))
             if meaningfulCharacters(ocrPages.joined()) > chars {
                 return DocumentText(pages: ocrPages, kind: .pdf, ocr: true, xml: xml,
-                                    pagesTotal: try await pdfPagesBeyond(pages, path: path, read: pageTexts.count, options: options))
+                                    pagesTotal: try await pdfPagesBeyond(pages, path: path, read: max(pagesRead, ocrPages.count), options: options))
             }
         }
         if pageTexts.isEmpty { pageTexts = [""] }
