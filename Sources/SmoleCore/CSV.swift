@@ -15,11 +15,15 @@ public struct CSVFormat: Sendable {
     /// The CSV field separator (`--delimiter`): `,` by default; `;` is what spreadsheets expect
     /// in locales whose decimal mark is a comma. One ASCII byte, not `"`, CR or LF.
     public var delimiter: UInt8 = UInt8(ascii: ",")
+    /// Write numbers with a decimal comma (`12,5`), as spreadsheets in those locales read them
+    /// (`--decimal-comma`); a cell that then holds the delimiter is quoted.
+    public var decimalComma = false
 
-    public init(tsv: Bool = false, raw: Bool = false, delimiter: UInt8 = UInt8(ascii: ",")) {
+    public init(tsv: Bool = false, raw: Bool = false, delimiter: UInt8 = UInt8(ascii: ","), decimalComma: Bool = false) {
         self.tsv = tsv
         self.raw = raw
         self.delimiter = delimiter
+        self.decimalComma = decimalComma
     }
 
     /// CSV records end with CRLF as RFC 4180 says; TSV lines end with LF.
@@ -85,8 +89,13 @@ public struct CSVFormat: Sendable {
         switch v {
         case .null: return
         case .number(var n):
-            // Numbers are written as their literal; they never need quoting or escaping.
-            n.withUTF8 { out.append(contentsOf: $0) }
+            if decimalComma, n.utf8.contains(UInt8(ascii: ".")) {
+                // JSON's decimal point as a comma; never a formula, but quoted when the comma is the delimiter.
+                appendCell(n.utf8.map { $0 == UInt8(ascii: ".") ? UInt8(ascii: ",") : $0 }, text: false, into: &out)
+            } else {
+                // Numbers are written as their literal; they never need quoting or escaping.
+                n.withUTF8 { out.append(contentsOf: $0) }
+            }
         case .bool(let b): out.append(contentsOf: b ? CellText.trueBytes : CellText.falseBytes)
         case .string(var s):
             s.withUTF8 { appendCell($0, text: true, into: &out) }

@@ -19,7 +19,7 @@ struct SmoleCsv: ParsableCommand {
               smole-csv --rows line_items results.ndjson > items.csv
               smole-csv --fields path,total,currency results.ndjson
               smole-csv --all --tsv results.ndjson
-              smole-csv --bom --delimiter ';' results.ndjson > for-excel.csv
+              smole-csv --bom --delimiter ';' --decimal-comma results.ndjson > for-excel.csv
             """,
         version: Smole.version
     )
@@ -51,6 +51,9 @@ struct SmoleCsv: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The field separator, one ASCII character (default ','; ';' for locales whose decimal mark is a comma).", valueName: "C"))
     var delimiter: String?
 
+    @Flag(name: .long, help: "Write numbers with a decimal comma (12,5), as spreadsheets in those locales read them; use with --delimiter ';'.")
+    var decimalComma = false
+
     @Argument(help: ArgumentHelp("NDJSON result files (\"-\" is stdin; stdin when none).", valueName: "FILE"))
     var files: [String] = []
 
@@ -69,7 +72,7 @@ struct SmoleCsv: ParsableCommand {
     func run() throws {
         ToolRuntime.start("smole-csv")
         var options = CSVOptions()
-        options.format = CSVFormat(tsv: tsv, raw: raw, delimiter: delimiter?.utf8.first ?? UInt8(ascii: ","))
+        options.format = CSVFormat(tsv: tsv, raw: raw, delimiter: delimiter?.utf8.first ?? UInt8(ascii: ","), decimalComma: decimalComma)
         options.header = !noHeader
         options.all = all
         options.rows = rows

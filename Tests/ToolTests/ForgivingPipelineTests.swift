@@ -635,6 +635,9 @@ import SmoleCore
         let b = try await Self.sh("smole-csv b.ndjson", in: d)
         let header = "path,schema,vendor_name,invoice_number,total,merchant_name,payment_method"
         #expect(a.stdout.hasPrefix(header + "\r\n") && b.stdout.hasPrefix(header + "\r\n"), "\(a.stdout)\n\(b.stdout)")
+        let comma = try await Self.sh("smole-csv --delimiter ';' --decimal-comma --fields path,total a.ndjson; smole-csv --decimal-comma --fields path,total a.ndjson", in: d)
+        #expect(comma.stdout == "path;total\r\nr.pdf;9,10\r\ni.pdf;1,5\r\npath,total\r\nr.pdf,\"9,10\"\r\ni.pdf,\"1,5\"\r\n",
+                "a decimal comma, quoted where the comma is the delimiter: \(comma.stdout)")
         let excel = try await Self.sh("smole-csv --bom --delimiter ';' --fields path,merchant_name,total a.ndjson | od -An -c | head -1", in: d)
         #expect(excel.stdout.replacingOccurrences(of: " ", with: "").hasPrefix("357273277path;"), "a UTF-8 BOM first: \(excel.stdout)")
         let semi = try await Self.sh("smole-csv --delimiter ';' --fields path,merchant_name,total a.ndjson", in: d)
