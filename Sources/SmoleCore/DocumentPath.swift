@@ -304,7 +304,7 @@ public enum ResultFold {
     /// the command (no_schema), the account (unauthorized, forbidden, quota_exhausted), or the backend
     /// and the network (a wrong base URL, an outage, a timeout, a cancelled run): a re-run that meets
     /// one of them is kept in the stream, but does not undo a result already extracted.
-    public static let codesAboutDocument: Set<ErrorCode> = [.notFound, .unreadable, .unsupportedType, .tooLarge, .jobFailed, .engineFailed]
+    public static let codesAboutDocument: Set<ErrorCode> = [.notFound, .unreadable, .unsupportedType, .tooLarge, .jobFailed, .engineFailed, .nothingExtracted]
 
     /// Whether `next` takes the place of the kept record, given whether that record was ok.
     public static func replaces(keptIsOK: Bool, next: Record) -> Bool {
