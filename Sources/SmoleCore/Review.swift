@@ -103,10 +103,14 @@ public struct DocumentSignals: Sendable, Equatable {
     public var noSchemaKeyword: Bool = false
     /// The schema the content classifies as instead, with its confidence, when that is another schema.
     public var classifiedAs: (schema: String, confidence: Double)? = nil
+    /// The classification's confidence (0...1) when the content classifies as the schema used: low when another
+    /// schema's words come close.
+    public var fitConfidence: Double? = nil
     public init() {}
 
     public static func == (a: DocumentSignals, b: DocumentSignals) -> Bool {
         a.fieldConfidence == b.fieldConfidence && a.ocrWordQuality == b.ocrWordQuality && a.noSchemaKeyword == b.noSchemaKeyword
+            && a.fitConfidence == b.fitConfidence
             && a.classifiedAs?.schema == b.classifiedAs?.schema && a.classifiedAs?.confidence == b.classifiedAs?.confidence
     }
 }

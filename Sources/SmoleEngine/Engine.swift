@@ -179,8 +179,8 @@ public final class Engine: Sendable {
             let known = Array(registry.schemas.values)
             let scores = Classifier.scores(text: text, schemas: registry.schemas[s.id] == nil ? known + [s] : known)
             sig.noSchemaKeyword = (scores.first { $0.0 == s.id }?.1 ?? 0) == 0
-            if let c = Classifier.classification(scores.filter { registry.schemas[$0.0] != nil }), c.schema != s.id {
-                sig.classifiedAs = (c.schema, c.confidence)
+            if let c = Classifier.classification(scores.filter { registry.schemas[$0.0] != nil }) {
+                if c.schema != s.id { sig.classifiedAs = (c.schema, c.confidence) } else { sig.fitConfidence = c.confidence }
             }
         }
         return sig

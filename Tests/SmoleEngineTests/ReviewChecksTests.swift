@@ -111,7 +111,7 @@ import _SmoleTestSupport
 
     @Test func pagesLeftUnreadAndLowConfidence() throws {
         var sig = DocumentSignals()
-        sig.fieldConfidence = ["vendor_name": 0.45, "total": 0.95]
+        sig.fieldConfidence = ["vendor_name": 0.3, "total": 0.95]
         let r = try Self.review("invoice", Self.cleanInvoice, pages: PagesRead(read: 2, total: 60), signals: sig)
         #expect(r.reasons.map(\.code) == [.pagesTruncated, .lowConfidence], "\(r.reasons)")
         #expect(r.reasons.last?.field == "vendor_name")

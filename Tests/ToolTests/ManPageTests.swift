@@ -372,7 +372,7 @@ enum ExampleFixtures {
                     ("subtotal", .number("8.50")), ("tax", .number("0.60")), ("total", .number("9.10")), ("payment_method", "VISA"),
                     ("line_items", .array([item("Cappuccino", "2", "3.20", "6.40"), item("=HYPERLINK(\"http://x\")", "1", "2.10", "2.10")])),
                 ]))),
-                ("review", Review(reasons: [ReviewReason(.lowConfidence, field: "merchant_name", "merchant_name was read with confidence 0.45, under 0.60")]).json),
+                ("review", Review(reasons: [ReviewReason(.lowConfidence, field: "merchant_name", "merchant_name was read with confidence 0.30, under 0.45")]).json),
                 ("attempts", 1),
             ] + when + [("elapsed_ms", 420)]),
             result("docs/contract-nda.txt", [
