@@ -38,7 +38,7 @@ struct ReviewToolTests {
     /// docs/good.txt (clean), docs/sums.txt (items that do not add up), docs/poem.txt (not an invoice), extracted.
     static func extracted(_ dir: TempDir) async throws {
         _ = try dir.write("docs/good.txt", invoice)
-        _ = try dir.write("docs/sums.txt", invoice.replacingOccurrences(of: "     600.00", with: "     700.00"))
+        _ = try dir.write("docs/sums.txt", invoice.replacingOccurrences(of: "200.00     600.00", with: "250.00     750.00"))
         _ = try dir.write("docs/poem.txt", "Shall I compare thee to a summer's day?\nThou art more lovely and more temperate.\n")
         let r = try await sh("smole-ls docs | smole-extract --schema invoice > results.ndjson", in: dir)
         #expect(r.status == 0, "\(r.stderr)")

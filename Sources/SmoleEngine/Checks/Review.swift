@@ -246,15 +246,18 @@ public struct ReviewChecks: ResultReviewer {
         var counted = 0, clean = 0
         let outer = CharacterSet(charactersIn: ".,:;()[]{}\"'!?*-_|/\\<>«»“”‘’")
         let vowels = Set("aeiouyäöüàâéèêëîïôûùÿæœåø")
+        // letters in one case pattern: word, WORD, Word
+        func oneCase(_ w: Substring) -> Bool {
+            let lower = w.lowercased()
+            return w == Substring(lower) || w == Substring(w.uppercased()) || (w.first?.isUppercase == true && w.dropFirst() == Substring(lower).dropFirst())
+        }
         for page in pages {
             for raw in page.split(whereSeparator: { $0.isWhitespace }) {
                 let t = raw.trimmingCharacters(in: outer)
                 guard t.count >= 2, t.contains(where: { $0.isLetter || $0.isNumber }) else { continue }
                 counted += 1
                 if t.allSatisfy(\.isLetter) {
-                    let lower = t.lowercased()
-                    let caseOK = t == lower || t == t.uppercased() || (t.first!.isUppercase && t.dropFirst() == Substring(lower.dropFirst()))
-                    if caseOK, t.count <= 3 || lower.contains(where: { vowels.contains($0) }) { clean += 1 }
+                    if oneCase(Substring(t)), t.count <= 3 || t.lowercased().contains(where: { vowels.contains($0) }) { clean += 1 }
                 } else if t.allSatisfy({ $0.isNumber || ".,:/-%$€£¥+".contains($0) }) {
                     clean += 1
                 } else if t.allSatisfy({ $0.isLetter || $0.isNumber || "-/.&'#".contains($0) }) {
@@ -264,7 +267,9 @@ public struct ReviewChecks: ResultReviewer {
                         if let l = last, l != c.isNumber { changes += 1 }
                         last = c.isNumber
                     }
-                    if changes <= 2 { clean += 1 }
+                    // each run of letters in one case pattern too ("INV-2025", "10am"; not "kWp3r")
+                    let runs = t.split(whereSeparator: { !$0.isLetter })
+                    if changes <= 2, runs.allSatisfy(oneCase) { clean += 1 }
                 }
             }
         }
