@@ -25,8 +25,9 @@ public struct ReviewChecks: ResultReviewer {
     /// 0.72 too); under 0.5 sit dev's unlabelled invoice numbers (0.45 and 0.5, all right) and NDAs with a single party
     /// (0.4, one of seven wrong). 0.45 flags the single parties and nothing on dev or real.
     public static let defaultMinConfidence = 0.45
-    /// Under this share of word-like tokens an OCR reading is flagged (`ocr_quality`). Measured: every OCR reading of
-    /// the corpora (40 receipt scans, dev's photos) is 92% to 100% word-like; letter soup is far under.
+    /// Under this share of word-like tokens an OCR reading is flagged (`ocr_quality`). Measured: the OCR readings of
+    /// the corpora (40 receipt scans, dev's photos) were 92% to 100% word-like before letter runs had to keep one
+    /// case, and none falls under 75% with that rule (`scripts/bench review` flags none); letter soup is far under.
     public static let ocrQualityFloor = 0.75
     /// A schema the content classifies as, with at least this confidence, when it is not the schema used.
     public static let mismatchConfidence = 0.8
