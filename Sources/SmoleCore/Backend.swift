@@ -50,8 +50,9 @@ public enum JobState: Sendable {
     /// Any status other than completed/failed/cancelled. `serverDuration` is unknown while running.
     case running(retryAfter: Duration?)
     /// `serverDuration`: how long the job took on the server (updatedAt − createdAt), if the server says.
-    /// `pages`: set when pages past `--max-pages` were not read.
-    case completed(data: JSONValue, evidence: JSONValue?, serverDuration: Duration?, pages: PagesRead? = nil)
+    /// `pages`: set when pages past `--max-pages` were not read. `signals`: what the local engine knows beyond the
+    /// data (per-field confidence, OCR reading quality, schema fit), for the review checks; nil from the API.
+    case completed(data: JSONValue, evidence: JSONValue?, serverDuration: Duration?, pages: PagesRead? = nil, signals: DocumentSignals? = nil)
     /// The job ended as failed or cancelled on the server; the error says which.
     case ended(RecordError)
 }

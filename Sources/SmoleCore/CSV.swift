@@ -130,6 +130,8 @@ public struct CSVOptions: Sendable {
     public var fields: [String]?
     /// With `fields`: still fold the stream so the latest record per path wins (not streaming).
     public var latest = false
+    /// Keep only records that are ok and need no review (`review.needed` is not true).
+    public var okOnly = false
 
     public init() {}
 }
@@ -140,6 +142,8 @@ public struct CSVReport: Sendable {
     public var documents = 0
     public var badLines = 0
     public var skippedNotOK = 0
+    /// Documents left out by `okOnly` because their latest record needs review.
+    public var skippedNeedsReview = 0
     public var duplicatePaths = 0
     public var unmatchedFields: [String] = []
     public var problems = InputProblems()
@@ -211,6 +215,7 @@ public final class CSVWriter {
 
     /// Whether the record becomes rows, and (when it does) fills `doc`, `items` and `explodeAt`.
     private func encode(_ input: InputLine) -> Bool {
+        needsReviewSkipped = false
         let record: Record
         var isOK = false
         switch input.item {
@@ -225,6 +230,7 @@ public final class CSVWriter {
             isOK = r.isOK
         }
         if !isOK && !options.all { return false }
+        if options.okOnly, Review.codes(of: record["review"])?.needed == true { needsReviewSkipped = true; return false }
         doc.removeAll()
         for i in items.indices { items[i].removeAll() }
         var itemCount = 0
@@ -239,6 +245,13 @@ public final class CSVWriter {
             }
         }
         if let s = record["schema"], !s.isNull { addCell(&doc, MetaColumn.schema.rawValue, s) }
+        // review.needed and review.reasons: each reason as code:field (code alone for the whole document), "; " between
+        if let rv = Review.codes(of: record["review"]) {
+            sawReview = true
+            addCell(&doc, MetaColumn.reviewNeeded.rawValue, .bool(rv.needed))
+            let reasons = zip(rv.codes, rv.fields).map { c, f in f.map { "\(c):\($0)" } ?? c }
+            addCell(&doc, MetaColumn.reviewReasons.rawValue, .string(reasons.joined(separator: "; ")))
+        }
         if wantsStatus {
             if let s = record["status"], !s.isNull { addCell(&doc, MetaColumn.status.rawValue, s) }
             if case .object(let e)? = record["error"] {
@@ -262,6 +275,10 @@ public final class CSVWriter {
     }
 
     private var itemRows = 0
+    /// Whether a record carried a `review` (its columns are then written).
+    private var sawReview = false
+    /// Set by `encode` when `okOnly` left the record out because it needs review.
+    private var needsReviewSkipped = false
 
     /// Calls `body` once per output row with the row's cells in order (document cells before the
     /// exploded field, the item's cells, then the document cells after it).
@@ -312,7 +329,10 @@ public final class CSVWriter {
                         source: input.source, line: input.line)
                 }
             }
-            guard encode(input) else { return }
+            guard encode(input) else {
+                if needsReviewSkipped { report.skippedNeedsReview += 1 }
+                return
+            }
             report.documents += 1
             if let p = path { seen.insert(p.hashValue) }
             forEachRow { doc, before, item, after in
@@ -355,6 +375,7 @@ public final class CSVWriter {
         var schemaIndex: [String: Int32] = [:]
         var entrySchema: [Int32] = []
         var included: [Bool] = []
+        var forReview: [Bool] = []
         var recordIndex: Int32 = 0
         var out: [UInt8] = []
         out.reserveCapacity(1 << 20)
@@ -378,6 +399,7 @@ public final class CSVWriter {
             if let key, replaces { latest[key] = idx }
             let rowsMade = encode(input)
             included.append(rowsMade)
+            forReview.append(needsReviewSkipped)
             var schemaName = ""
             if case .record(let r) = input.item, let sc = r.schema { schemaName = sc }
             if let known = schemaIndex[schemaName] {
@@ -422,8 +444,11 @@ public final class CSVWriter {
         try spool.finishWriting()
 
         // Documents whose latest record was left out (errors without --all).
-        for (_, idx) in latest where !included[Int(idx)] { report.skippedNotOK += 1 }
+        for (_, idx) in latest where !included[Int(idx)] {
+            if forReview[Int(idx)] { report.skippedNeedsReview += 1 } else { report.skippedNotOK += 1 }
+        }
         included = []
+        forReview = []
 
         func isKept(_ keyed: Bool, _ key: Int, _ idx: Int32) -> Bool { !keyed || latest[key] == idx }
 
@@ -432,6 +457,7 @@ public final class CSVWriter {
         if options.all {
             order += [MetaColumn.status.rawValue, MetaColumn.errorCode.rawValue, MetaColumn.errorMessage.rawValue]
         }
+        if sawReview { order += [MetaColumn.reviewNeeded.rawValue, MetaColumn.reviewReasons.rawValue] }
         var slot = [Int32](repeating: -1, count: tree.columnCount)
         for (i, c) in order.enumerated() { slot[Int(c)] = Int32(i) }
         if let fields = options.fields {

@@ -310,7 +310,7 @@ public enum ResultFold {
     /// the command (no_schema), the account (unauthorized, forbidden, quota_exhausted), or the backend
     /// and the network (a wrong base URL, an outage, a timeout, a cancelled run): a re-run that meets
     /// one of them is kept in the stream, but does not undo a result already extracted.
-    public static let codesAboutDocument: Set<ErrorCode> = [.notFound, .unreadable, .unsupportedType, .tooLarge, .jobFailed, .engineFailed]
+    public static let codesAboutDocument: Set<ErrorCode> = [.notFound, .unreadable, .unsupportedType, .tooLarge, .jobFailed, .engineFailed, .nothingExtracted]
 
     /// What the record kept for a document so far is.
     public enum Kept: UInt8, Sendable {

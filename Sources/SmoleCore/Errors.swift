@@ -19,6 +19,7 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
     case cancelled
     case engineUnavailable = "engine_unavailable"
     case engineFailed = "engine_failed"
+    case nothingExtracted = "nothing_extracted"
 
     /// Whether a failure with this code is worth retrying by default.
     public var defaultRetryable: Bool {
@@ -49,6 +50,7 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
         case .cancelled: "the run was interrupted while the document was in flight"
         case .engineUnavailable: "a program the local engine needs is not installed"
         case .engineFailed: "the local engine failed on this document"
+        case .nothingExtracted: "the backend ran, but found no field of the schema in the document"
         }
     }
 }

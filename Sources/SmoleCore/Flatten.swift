@@ -7,11 +7,12 @@
 // - an array holding an object or an array is one cell of JSON text, unless it is the
 //   `--rows` field, which is exploded into one row per item (item keys as `FIELD.key`);
 // - top-level data keys that would collide with the record's own columns (`path`, `schema`,
-//   `status`, `error`, `error.code`, `error.message`) are prefixed with `data.`.
+//   `status`, `error`, `error.code`, `error.message`, `review`, `review.needed`, `review.reasons`) are prefixed with
+//   `data.`.
 
 /// The record-level columns that come before the data columns.
 public enum MetaColumn: Int32, CaseIterable, Sendable {
-    case path = 0, schema, status, errorCode, errorMessage
+    case path = 0, schema, status, errorCode, errorMessage, reviewNeeded, reviewReasons
 
     public var name: String {
         switch self {
@@ -20,6 +21,8 @@ public enum MetaColumn: Int32, CaseIterable, Sendable {
         case .status: "status"
         case .errorCode: "error.code"
         case .errorMessage: "error.message"
+        case .reviewNeeded: "review.needed"
+        case .reviewReasons: "review.reasons"
         }
     }
 }
@@ -41,7 +44,9 @@ public final class ColumnTree {
     /// Called when a new column id is assigned (id, name).
     public var onNewColumn: ((Int32, String) -> Void)?
 
-    static let reservedTopKeys: Set<String> = ["path", "schema", "status", "error", "error.code", "error.message"]
+    static let reservedTopKeys: Set<String> = [
+        "path", "schema", "status", "error", "error.code", "error.message", "review", "review.needed", "review.reasons",
+    ]
 
     /// The root of the `data` object.
     public let dataRoot: Int32 = 0

@@ -27,6 +27,8 @@ public struct ExtractOptions: Sendable {
     /// Base of the full-jitter exponential back-off between retries.
     public var backoffBase: Duration = .milliseconds(500)
     public var backoffCap: Duration = .seconds(30)
+    /// Fills each ok record's `review` (the checks of `SmoleEngine.ReviewChecks`); nil leaves results unreviewed.
+    public var reviewer: (any ResultReviewer)?
     public init() {}
 }
 
@@ -231,6 +233,7 @@ public final class Orchestrator: @unchecked Sendable {
         var data: JSONValue
         var evidence: JSONValue?
         var pages: PagesRead? = nil
+        var signals: DocumentSignals? = nil
     }
 
     /// Mutable facts about a document as it goes.
@@ -288,12 +291,20 @@ public final class Orchestrator: @unchecked Sendable {
         if let job = st.job { rec["job"] = .string(job) }
         rec["attempts"] = .number(String(st.attempts))
         rec["tries"] = .number(String(st.tries))
+        // A document with no field found at all is not a success: it cannot pass as ok (issue 10).
+        if case .success(let o) = result, Review.isEmptyExtraction(o.data) {
+            let what = o.pages.map { " in the \($0.read) pages read of \($0.total)" } ?? ""
+            result = .failure(RecordError(.nothingExtracted, "no field of the schema \(rec.schema ?? "") was found in the document\(what)", retryable: false))
+        }
         switch result {
         case .success(let o):
             rec["status"] = .string("ok")
             rec["data"] = o.data
             rec["error"] = nil
             if let ev = o.evidence { rec["evidence"] = ev }
+            if let reviewer = options.reviewer {
+                rec["review"] = reviewer.review(schema: rec.schema ?? "", data: o.data, evidence: o.evidence, pages: o.pages, signals: o.signals).json
+            }
             if let p = o.pages {
                 // Pages past --max-pages are not extracted: said in the record and on stderr.
                 rec["pages"] = p.json
@@ -321,6 +332,7 @@ public final class Orchestrator: @unchecked Sendable {
         rec.setError(error)
         rec["data"] = nil
         rec["evidence"] = nil
+        rec["review"] = nil
         if rec["attempts"] == nil { rec["attempts"] = .number(String(max(0, r.attempts))) }
         return stamped(rec, started: started)
     }
@@ -531,9 +543,9 @@ public final class Orchestrator: @unchecked Sendable {
                 switch state {
                 case .running(let ra):
                     if let ra { notBefore = max(notBefore, .now + ra) }
-                case .completed(let data, let evidence, let serverDuration, let pages):
+                case .completed(let data, let evidence, let serverDuration, let pages, let signals):
                     if let serverDuration { timing.observe(serverDuration) }
-                    return Outcome(data: data, evidence: evidence, pages: pages)
+                    return Outcome(data: data, evidence: evidence, pages: pages, signals: signals)
                 case .ended(let e):
                     throw e
                 }

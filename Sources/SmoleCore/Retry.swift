@@ -68,7 +68,7 @@ public struct RetryCounts: Sendable, Equatable {
 public enum Retry {
     /// The fields smole-extract owns; they are removed so the record is an input again.
     public static let resultFields = [
-        "status", "data", "error", "job", "backend", "started_at", "finished_at", "elapsed_ms", "evidence", "tries", "pages",
+        "status", "data", "error", "job", "backend", "started_at", "finished_at", "elapsed_ms", "evidence", "tries", "pages", "review",
     ]
 
     /// The input record for a result: result fields removed, `attempts` and every other field kept.

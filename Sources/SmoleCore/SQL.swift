@@ -294,7 +294,13 @@ public final class SQLWriter {
     let emit: ([UInt8]) -> Void
     public private(set) var report = SQLReport()
 
-    static let mainFixed = ["path", "name", "schema", "status", "sha256", "extracted_at", "error_code", "error_message", "data"]
+    static let mainFixed = [
+        "path", "name", "schema", "status", "sha256", "extracted_at", "error_code", "error_message", "data", "needs_review", "review",
+    ]
+    /// The review columns (issue 10), added to tables made before them: (name, type) per dialect.
+    static func reviewColumns(_ d: SQLDialect) -> [(String, String)] {
+        [("needs_review", SQLColumnType.boolean.name(d)), ("review", d == .postgres ? "JSONB" : "TEXT")]
+    }
     static let childFixed = ["path", "idx", "item", "value"]
 
     public init(options: SQLOptions, emit: @escaping ([UInt8]) -> Void) {
@@ -387,10 +393,14 @@ public final class SQLWriter {
         var cols = [
             "\"path\" TEXT PRIMARY KEY", "\"name\" TEXT", "\"schema\" TEXT", "\"status\" TEXT", "\"sha256\" TEXT",
             "\"extracted_at\" \(stamp)", "\"error_code\" TEXT", "\"error_message\" TEXT", "\"data\" \(json)",
-        ]
+        ] + SQLWriter.reviewColumns(d).map { "\(SQL.quoteIdentifier($0.0)) \($0.1)" }
         for c in mainCols { cols.append("\(SQL.quoteIdentifier(c.column)) \(c.type.name(d))") }
         head += "CREATE TABLE IF NOT EXISTS \(qt) (\n  " + cols.joined(separator: ",\n  ") + "\n);\n"
         if d == .postgres {
+            // tables made before the review columns get them
+            for (c, t) in SQLWriter.reviewColumns(d) {
+                head += "ALTER TABLE \(qt) ADD COLUMN IF NOT EXISTS \(SQL.quoteIdentifier(c)) \(t);\n"
+            }
             for c in mainCols {
                 head += "ALTER TABLE \(qt) ADD COLUMN IF NOT EXISTS \(SQL.quoteIdentifier(c.column)) \(c.type.name(d));\n"
             }
@@ -404,7 +414,8 @@ public final class SQLWriter {
             staleColumns = have.filter { !written.contains($0) }.sorted()
             if !have.isEmpty {
                 let fixedTypes = ["TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT"]
-                let wanted = zip(SQLWriter.mainFixed.dropFirst(), fixedTypes).map { ($0, $1) } + mainCols.map { ($0.column, $0.type.name(d)) }
+                let wanted = zip(SQLWriter.mainFixed.dropFirst(), fixedTypes).map { ($0, $1) } + SQLWriter.reviewColumns(d)
+                    + mainCols.map { ($0.column, $0.type.name(d)) }
                 for (c, t) in wanted where !have.contains(SQLiteColumns.asciiLower(c)) {
                     head += "ALTER TABLE \(qt) ADD COLUMN \(SQL.quoteIdentifier(c)) \(t);\n"
                 }
@@ -506,6 +517,20 @@ public final class SQLWriter {
                 if d == .postgres { out.append(contentsOf: Array("::jsonb".utf8)) }
             } else {
                 out.append(contentsOf: Array("NULL".utf8))
+            }
+            // needs_review and review: NULL for a record without a review (errors, results from before reviews)
+            out.append(contentsOf: Array(", ".utf8))
+            if case .object(let rv)? = r["review"] {
+                if let needed = Review.codes(of: .object(rv))?.needed {
+                    out.append(contentsOf: Array((d == .postgres ? (needed ? "TRUE" : "FALSE") : (needed ? "1" : "0")).utf8))
+                } else {
+                    out.append(contentsOf: Array("NULL".utf8))
+                }
+                out.append(contentsOf: Array(", ".utf8))
+                SQL.appendLiteral(JSON.serialize(.object(rv)), dialect: options.dialect, into: &out)
+                if d == .postgres { out.append(contentsOf: Array("::jsonb".utf8)) }
+            } else {
+                out.append(contentsOf: Array("NULL, NULL".utf8))
             }
             let dataObject = r.data?.objectValue
             for c in mainCols {

@@ -5,7 +5,7 @@ import Foundation
 
 /// What one result record says about its document, read leniently: odd fields never crash
 /// the reader, they are noted in `problems` so the tool can name the place.
-public struct ResultInfo: Sendable, Equatable {
+public struct ResultInfo: Sendable {
     public enum Outcome: Sendable, Equatable {
         /// `status` is `ok`.
         case ok
@@ -28,6 +28,10 @@ public struct ResultInfo: Sendable, Equatable {
     public var backend: String?
     /// A non-negative `elapsed_ms`; nil when absent or not a number.
     public var elapsedMs: Double?
+    /// `review.needed` of an ok record, when it carries a review.
+    public var reviewNeeded: Bool?
+    /// The review reasons' codes and fields, in record order.
+    public var reviewReasons: [(code: String, field: String?)] = []
     /// Odd fields, worded for a warning.
     public var problems: [String] = []
 
@@ -70,6 +74,15 @@ public struct ResultInfo: Sendable, Equatable {
                 message = v.stringValue
             } else {
                 problems.append("status is \"error\" but there is no error object")
+            }
+        }
+        if outcome == .ok, let rv = r["review"], !rv.isNull {
+            if let read = Review.codes(of: rv) {
+                reviewNeeded = read.needed
+                reviewReasons = zip(read.codes, read.fields).map { ($0, $1) }
+                for c in read.codes where ReviewCode(rawValue: c) == nil { problems.append("unknown review code \"\(c)\"") }
+            } else {
+                problems.append("review is not an object (\(ResultInfo.clip(JSON.serialize(rv), 40))); ignored")
             }
         }
         switch r["attempts"] {
@@ -125,6 +138,8 @@ public struct Summary {
         var source: String
         var line: Int
         var backend: String? = nil
+        var reviewNeeded: Bool? = nil
+        var reviewReasons: [(code: String, field: String?)] = []
     }
 
     public struct Located: Sendable, Equatable {
@@ -199,7 +214,8 @@ public struct Summary {
             }
             put(path.key, isRecord: r, Doc(outcome: info.outcome, schema: info.schema, code: info.code, message: info.message,
                           retryable: info.retryable, attempts: info.attempts, elapsedMs: info.elapsedMs,
-                          source: input.source, line: input.line, backend: info.backend))
+                          source: input.source, line: input.line, backend: info.backend,
+                          reviewNeeded: info.reviewNeeded, reviewReasons: info.reviewReasons))
         }
     }
 
@@ -241,6 +257,7 @@ public struct Summary {
         s.documents = docs.count
         var schemaRows: [String: SummaryStats.SchemaRow] = [:]
         var errorRows: [String: SummaryStats.ErrorRow] = [:]
+        var reviewRows: [String: SummaryStats.ReviewRow] = [:]
         var latencies: [Double] = []
         var attemptValues: [Int] = []
         for (i, d) in docs.enumerated() {
@@ -250,6 +267,22 @@ public struct Summary {
             switch d.outcome {
             case .ok:
                 s.ok += 1; row.ok += 1
+                if let needed = d.reviewNeeded {
+                    s.reviewed += 1
+                    if needed {
+                        s.needsReview += 1; row.needsReview += 1
+                        var seen = Set<String>()
+                        for r in d.reviewReasons {
+                            var e = reviewRows[r.code] ?? SummaryStats.ReviewRow(code: r.code)
+                            e.reasons += 1
+                            if seen.insert(r.code).inserted { e.documents += 1 }
+                            reviewRows[r.code] = e
+                        }
+                        s.toReview.append(SummaryStats.ToReview(
+                            path: keys[i].display, pathJSON: keys[i].json, schema: d.schema, reasons: d.reviewReasons.map { SummaryStats.ReviewRef(code: $0.code, field: $0.field) },
+                            source: d.source, line: d.line))
+                    }
+                }
             case .pending:
                 s.noResult += 1; row.noResult += 1
             case .failed:
@@ -276,6 +309,13 @@ public struct Summary {
         s.schemas = schemaRows.values.sorted { ($0.documents, $1.schema) > ($1.documents, $0.schema) }
         s.errors = errorRows.values.sorted { ($0.count, $1.code) > ($1.count, $0.code) }
         s.failures.sort { $0.path < $1.path }
+        s.reviewCodes = reviewRows.values.sorted { ($0.documents, $1.code) > ($1.documents, $0.code) }
+        s.toReview.sort { a, b in
+            let (pa, pb) = (a.priority, b.priority)
+            if pa != pb { return pa < pb }
+            if a.reasons.count != b.reasons.count { return a.reasons.count > b.reasons.count }
+            return a.path < b.path
+        }
         latencies.sort()
         s.latencyCount = latencies.count
         s.p50 = SummaryStats.percentile(latencies, 0.50)
@@ -303,7 +343,34 @@ public struct SummaryStats: Sendable {
     public struct SchemaRow: Sendable, Equatable {
         public var schema: String
         public var documents = 0, ok = 0, failed = 0, noResult = 0
+        public var needsReview = 0
     }
+    /// One review reason code: the documents it is on, and how many times it is given.
+    public struct ReviewRow: Sendable, Equatable {
+        public var code: String
+        public var documents = 0
+        public var reasons = 0
+    }
+    public struct ReviewRef: Sendable, Equatable {
+        public var code: String
+        public var field: String?
+    }
+    /// An ok document that needs review, with its reasons.
+    public struct ToReview: Sendable, Equatable {
+        public var path: String
+        /// The key as records carry it (`{"bytes": base64}` for a name that is not UTF-8).
+        public var pathJSON: JSONValue
+        public var schema: String?
+        public var reasons: [ReviewRef]
+        public var source: String
+        public var line: Int
+        /// The rank of its most serious reason (`reviewOrder`): what to look at first.
+        var priority: Int { reasons.map { SummaryStats.reviewOrder.firstIndex(of: $0.code) ?? SummaryStats.reviewOrder.count }.min() ?? Int.max }
+    }
+    /// Review codes from the most serious (the data is probably wrong or incomplete) to the least (a doubt).
+    public static let reviewOrder: [String] = [
+        ReviewCode.schemaMismatch, .arithmetic, .requiredMissing, .invalidValue, .pagesTruncated, .ocrQuality, .lowConfidence,
+    ].map(\.rawValue)
     public struct ErrorRow: Sendable, Equatable {
         public var code: String
         public var count: Int
@@ -344,6 +411,14 @@ public struct SummaryStats: Sendable {
     public var badLines: [Summary.Located] = []
     public var withoutPath: [Summary.Located] = []
     public var oddRecords = 0
+    /// ok documents whose record carries a `review`, and those of them that need one.
+    public var reviewed = 0, needsReview = 0
+    public var reviewCodes: [ReviewRow] = []
+    /// The ok documents that need review, the most serious first.
+    public var toReview: [ToReview] = []
+
+    /// needs review / ok documents that carry a review, or nil when none does.
+    public var reviewRate: Double? { reviewed == 0 ? nil : Double(needsReview) / Double(reviewed) }
 
     /// ok / documents, or nil when there are no documents.
     public var successRate: Double? { documents == 0 ? nil : Double(ok) / Double(documents) }
@@ -361,8 +436,11 @@ public struct SummaryStats: Sendable {
     /// The exit status: 1 for bad input lines; with `failOnError`, 1 when a failure is final
     /// (not retryable, or retryable but at the attempt limit), 75 when every failure is still
     /// worth retrying, 0 otherwise.
-    public func exitStatus(failOnError: Bool) -> ExitStatus {
+    ///
+    /// With `failOnReview`, 1 as well when any ok document needs review.
+    public func exitStatus(failOnError: Bool, failOnReview: Bool = false) -> ExitStatus {
         if !badLines.isEmpty { return .someErrors }
+        if failOnReview, needsReview > 0 { return .someErrors }
         guard failOnError else { return .ok }
         let finalFailures = (failed - retryable) + failedWithoutPath
         if finalFailures > 0 { return .someErrors }
@@ -390,6 +468,7 @@ public struct SummaryStats: Sendable {
             bySchema[r.schema] = .object(JSONObject([
                 ("documents", JSONValue(r.documents)), ("ok", JSONValue(r.ok)),
                 ("failed", JSONValue(r.failed)), ("no_result", JSONValue(r.noResult)),
+                ("needs_review", JSONValue(r.needsReview)),
             ]))
         }
         o["by_schema"] = .object(bySchema)
@@ -398,6 +477,23 @@ public struct SummaryStats: Sendable {
             byError[e.code] = .object(JSONObject([("count", JSONValue(e.count)), ("retryable", JSONValue(e.retryable))]))
         }
         o["by_error"] = .object(byError)
+        o["reviewed"] = JSONValue(reviewed)
+        o["needs_review"] = JSONValue(needsReview)
+        o["review_rate"] = reviewRate.map { JSONValue.fromDouble(Self.round($0, 4)) } ?? .null
+        var byReview = JSONObject()
+        for r in reviewCodes {
+            byReview[r.code] = .object(JSONObject([("documents", JSONValue(r.documents)), ("reasons", JSONValue(r.reasons))]))
+        }
+        o["by_review_reason"] = .object(byReview)
+        o["to_review"] = .array(toReview.map { t in
+            .object(JSONObject([
+                ("path", t.pathJSON),
+                ("schema", t.schema.map(JSONValue.string) ?? .null),
+                ("reasons", .array(t.reasons.map { .object(JSONObject([("code", .string($0.code)), ("field", $0.field.map(JSONValue.string) ?? .null)])) })),
+                ("source", .string(t.source)),
+                ("line", JSONValue(t.line)),
+            ]))
+        })
         o["latency_ms"] = .object(JSONObject([
             ("count", JSONValue(latencyCount)),
             ("p50", p50.map { JSONValue.fromDouble(Self.round($0, 3)) } ?? .null),
@@ -476,6 +572,9 @@ public struct SummaryStats: Sendable {
 
     /// The human report: aligned plain text; `color` adds ANSI colour to the headline numbers;
     /// `next`, when given, ends it (the command to run next).
+    /// Documents to review listed in the text report (all of them in `--json`).
+    public static let reviewListed = 20
+
     public func text(color: Bool = false, next: String? = nil) -> String {
         func paint(_ s: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
         func head(_ s: String) -> String { paint(s, "1") }
@@ -487,6 +586,10 @@ public struct SummaryStats: Sendable {
             ["  failed", paint(String(failed), failed > 0 ? "31" : "0"),
              failed > 0 ? "\(retryable) retryable, \(exhausted) at --max-attempts \(maxAttempts)" : ""],
             ["  no result", String(noResult), ""],
+        ] + (reviewed > 0 ? [
+            ["  needs review", paint(String(needsReview), needsReview > 0 ? "33" : "0"),
+             reviewRate.map { String(format: "%.1f%% of %d ok", $0 * 100, reviewed) } ?? ""],
+        ] : []) + [
             [head("bad lines"), paint(String(badLines.count), badLines.isEmpty ? "0" : "31"), ""],
             [head("records without path"), String(withoutPath.count), ""],
         ], right: [false, true, false])
@@ -495,6 +598,12 @@ public struct SummaryStats: Sendable {
             out += table([[head("schema"), "documents", "ok", "failed", "no result"]] + schemas.map {
                 [$0.schema, String($0.documents), String($0.ok), String($0.failed), String($0.noResult)]
             }, right: [false, true, true, true, true])
+        }
+        if !reviewCodes.isEmpty {
+            out.append("")
+            out += table([[head("review reason"), "documents", "reasons"]] + reviewCodes.map {
+                [$0.code, String($0.documents), String($0.reasons)]
+            }, right: [false, true, true])
         }
         if !errors.isEmpty {
             out.append("")
@@ -521,6 +630,14 @@ public struct SummaryStats: Sendable {
                  f.exhausted ? "exhausted" : (f.retryable ? "yes" : "no"),
                  f.attempts.map(String.init) ?? "-", Self.oneLine(f.message)]
             }, right: [false, false, false, false, true, false])
+        }
+        if !toReview.isEmpty {
+            out.append("")
+            out.append(head("to review first") + (toReview.count > Self.reviewListed ? " (\(Self.reviewListed) of \(toReview.count); --json lists all)" : ""))
+            out += table([["path", "schema", "reasons"]] + toReview.prefix(Self.reviewListed).map { t in
+                [Self.oneLine(t.path, max: 80), t.schema ?? "-",
+                 Self.oneLine(t.reasons.map { r in r.field.map { "\(r.code):\($0)" } ?? r.code }.joined(separator: ", "))]
+            }, right: [false, false, false])
         }
         if !withoutPath.isEmpty {
             out.append("")

@@ -13,7 +13,8 @@ import SmoleCore
 //   Labels/       label hits and the values beside or below them; the document's cues (Extractor)
 //   Resolvers/    one per role: Parties (seller, buyer), Tables (items), Receipts, PaymentMethod, Contracts/ (title,
 //                 parties, dates, term, law); Resolve.swift maps every schema field to its role's resolver
-//   Checks/       the numbers must agree: subtotal + tax = total, Σ items, OCR repairs
+//   Checks/       the numbers must agree: subtotal + tax = total, Σ items, OCR repairs; and the review of every result
+//                 (Review.swift: whether a person should look at it, and why; run by smole-extract for either backend)
 //   Schemas/      the JSON Schema subset and the built-in schemas
 // "Where is vendor_name chosen?": its role is `seller` (Lexicon/roles.json), resolved in Resolvers/Parties.swift.
 
@@ -50,6 +51,8 @@ public struct ExtractionOutput: Sendable {
     public var evidence: JSONValue?
     /// Set when the document has more pages than `maxPages` and only those were read.
     public var pages: PagesRead? = nil
+    /// What the engine knows beyond the data, for the review checks (`Checks/Review.swift`).
+    public var signals = DocumentSignals()
     public init(data: JSONValue, evidence: JSONValue? = nil) {
         self.data = data
         self.evidence = evidence
@@ -146,7 +149,9 @@ public final class Engine: Sendable {
                 }
                 ev = .object(e)
             }
-            return ExtractionOutput(data: .object(o), evidence: ev)
+            var out = ExtractionOutput(data: .object(o), evidence: ev)
+            for m in o where !m.value.isNull && !(mapped[m.key]?.isNull ?? true) { out.signals.fieldConfidence[m.key] = 1 }
+            return out
         }
         let layout = Layout(pages: doc.pages)
         let ex = Extractor(layout: layout, schema: s)
@@ -168,7 +173,31 @@ public final class Engine: Sendable {
             }
             ev = .object(e)
         }
-        return ExtractionOutput(data: .object(data), evidence: ev)
+        var out = ExtractionOutput(data: .object(data), evidence: ev)
+        out.signals = signals(doc, schema: s, extractor: ex, data: data)
+        return out
+    }
+
+    /// The review signals of one reading: each found field's evidence confidence (as `--evidence` gives it), the OCR
+    /// text's word quality, and how the first page's words fit the schema (`Classifier`).
+    func signals(_ doc: DocumentText, schema s: Schema, extractor ex: Extractor, data: JSONObject) -> DocumentSignals {
+        var sig = DocumentSignals()
+        for f in s.fields {
+            if let found = ex.evidence[f.name], !(data[f.name]?.isNull ?? true) {
+                sig.fieldConfidence[f.name] = Self.evidenceJSON(found, ocr: doc.ocr)["confidence"]?.doubleValue
+            }
+        }
+        if doc.ocr { sig.ocrWordQuality = ReviewChecks.ocrWordQuality(doc.pages) }
+        if !s.keywords.isEmpty {
+            let text = doc.pages.first ?? ""
+            let known = Array(registry.schemas.values)
+            let scores = Classifier.scores(text: text, schemas: registry.schemas[s.id] == nil ? known + [s] : known)
+            sig.noSchemaKeyword = (scores.first { $0.0 == s.id }?.1 ?? 0) == 0
+            if let c = Classifier.classification(scores.filter { registry.schemas[$0.0] != nil }) {
+                if c.schema != s.id { sig.classifiedAs = (c.schema, c.confidence) } else { sig.fitConfidence = c.confidence }
+            }
+        }
+        return sig
     }
 
     static func evidenceJSON(_ f: Found, ocr: Bool) -> JSONValue {
@@ -203,6 +232,21 @@ final class FileSchemaCache: @unchecked Sendable {
 /// Keyword scoring for routing by content.
 enum Classifier {
     static func classify(text: String, schemas: [Schema]) -> Classification? {
+        classification(scores(text: text, schemas: schemas))
+    }
+
+    /// The best schema of `scores` (best first) with a confidence from its margin over the next and its strength.
+    static func classification(_ scores: [(String, Double)]) -> Classification? {
+        guard let top = scores.first, top.1 > 0 else { return nil }
+        let second = scores.count > 1 ? scores[1].1 : 0
+        let margin = (top.1 - second) / top.1                  // 0 when tied, 1 when alone
+        let strength = 1 - exp(-top.1 / 6)                     // how much evidence there is at all
+        let confidence = max(0, min(1, 0.6 * margin + 0.4 * strength))
+        return Classification(schema: top.0, confidence: (confidence * 100).rounded() / 100)
+    }
+
+    /// Each schema with keywords and its keyword score on `text`, best first.
+    static func scores(text: String, schemas: [Schema]) -> [(String, Double)] {
         let lower = " " + text.lowercased().split(whereSeparator: { $0.isWhitespace }).joined(separator: " ") + " "
         let chars = Array(lower)
         var scores: [(String, Double)] = []
@@ -216,12 +260,7 @@ enum Classifier {
             scores.append((s.id, score))
         }
         scores.sort { $0.1 > $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }
-        guard let top = scores.first, top.1 > 0 else { return nil }
-        let second = scores.count > 1 ? scores[1].1 : 0
-        let margin = (top.1 - second) / top.1                  // 0 when tied, 1 when alone
-        let strength = 1 - exp(-top.1 / 6)                     // how much evidence there is at all
-        let confidence = max(0, min(1, 0.6 * margin + 0.4 * strength))
-        return Classification(schema: top.0, confidence: (confidence * 100).rounded() / 100)
+        return scores
     }
 
     static func occurrences(of word: [Character], in text: [Character]) -> Int {

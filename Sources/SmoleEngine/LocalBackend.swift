@@ -43,7 +43,7 @@ public final class LocalBackend: ExtractionBackend {
         jobs.remove(job)
         switch result {
         case .success(let out):
-            return .completed(data: out.data, evidence: out.evidence, serverDuration: nil, pages: out.pages)
+            return .completed(data: out.data, evidence: out.evidence, serverDuration: nil, pages: out.pages, signals: out.signals)
         case .failure(let e):
             return .ended(e)
         }

@@ -26,6 +26,9 @@ public final class FakeSmoleServer: @unchecked Sendable {
         /// Schemas the server rejects with 422 problem+json.
         public var rejectSchemas: Set<String> = []
         public var honourIdempotencyKey = true
+        /// The `extraction` object a completed job returns, by file name (`{"data": {...}, "evidence": {...}}`);
+        /// other documents get `{"data": {"document", "schema", "bytes"}}`.
+        public var extractions: [String: JSONValue] = [:]
         public init() {}
     }
 
@@ -329,7 +332,8 @@ public final class FakeSmoleServer: @unchecked Sendable {
             o["retryable"] = .bool(false)
         } else {
             status = "completed"
-            o["extraction"] = ["data": ["document": .string(job.document), "schema": .string(job.schema), "bytes": .number(String(job.bytes))]]
+            o["extraction"] = s.config.extractions[job.document]
+                ?? ["data": ["document": .string(job.document), "schema": .string(job.schema), "bytes": .number(String(job.bytes))]]
         }
         o["status"] = .string(status)
         o["updatedAt"] = .string(Self.iso(status == "processing" ? Date().timeIntervalSince1970 : job.createdWall + durationS))

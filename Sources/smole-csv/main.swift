@@ -9,7 +9,8 @@ struct SmoleCsv: ParsableCommand {
         discussion: """
             Reads result records from the named NDJSON files, or stdin when none are named ("-" is \
             stdin). The latest record for each document describes it. Columns are path, \
-            schema, then the data fields flattened with "." (arrays of scalars joined with "; "). \
+            schema, review.needed and review.reasons (when the records carry a review), then the data \
+            fields flattened with "." (arrays of scalars joined with "; "). \
             Without --fields the columns are each schema's fields in the order its records carry them, \
             schemas in name order, so the header is the same on every run; rows are spooled to a \
             temporary file. With --fields the tool streams.
@@ -20,6 +21,8 @@ struct SmoleCsv: ParsableCommand {
               smole-csv --fields path,total,currency results.ndjson
               smole-csv --all --tsv results.ndjson
               smole-csv --bom --delimiter ';' --decimal-comma results.ndjson > for-excel.csv
+              smole-csv --ok-only results.ndjson > trusted.csv
+              jq -c 'select(.review.needed)' results.ndjson | smole-csv --fields path,review.reasons > to-check.csv
             """,
         version: Smole.version
     )
@@ -38,6 +41,9 @@ struct SmoleCsv: ParsableCommand {
 
     @Flag(name: .long, help: "Include records that are not ok, with status, error.code and error.message columns.")
     var all = false
+
+    @Flag(name: .customLong("ok-only"), help: "Keep only records that are ok and need no review (review.needed is not true).")
+    var okOnly = false
 
     @Flag(name: .long, help: "Do not escape text cells that start with =, +, -, @, TAB or CR.")
     var raw = false
@@ -60,6 +66,7 @@ struct SmoleCsv: ParsableCommand {
     func validate() throws {
         if let fields, fields.split(separator: ",").isEmpty { throw ValidationError("--fields needs at least one column name") }
         if let rows, rows.isEmpty { throw ValidationError("--rows needs a field name") }
+        if okOnly && all { throw ValidationError("--ok-only and --all exclude each other") }
         if latest && fields == nil { throw ValidationError("--latest only applies with --fields (without it the latest record always wins)") }
         if let delimiter {
             if tsv { throw ValidationError("--delimiter and --tsv exclude each other (--tsv is --delimiter with a tab and no quoting)") }
@@ -75,6 +82,7 @@ struct SmoleCsv: ParsableCommand {
         options.format = CSVFormat(tsv: tsv, raw: raw, delimiter: delimiter?.utf8.first ?? UInt8(ascii: ","), decimalComma: decimalComma)
         options.header = !noHeader
         options.all = all
+        options.okOnly = okOnly
         options.rows = rows
         options.latest = latest
         options.fields = fields.map { $0.split(separator: ",", omittingEmptySubsequences: true).map(String.init) }
@@ -98,6 +106,9 @@ struct SmoleCsv: ParsableCommand {
         }
         if report.skippedNotOK > 0 {
             Diagnostics.note("left out \(report.skippedNotOK) document(s) whose latest record is not ok (--all includes them)")
+        }
+        if report.skippedNeedsReview > 0 {
+            Diagnostics.note("left out \(report.skippedNeedsReview) ok document(s) that need review (--ok-only)")
         }
         if report.duplicatePaths > 0 {
             Diagnostics.warning("\(report.duplicatePaths) record(s) repeated an earlier path; each was written as read (--latest keeps only the latest)")

@@ -17,6 +17,7 @@ struct SmoleExtract: AsyncParsableCommand {
               smole-extract --schema invoice a.pdf b.pdf > results.ndjson
               smole-ls docs/ | smole-route --default invoice | smole-extract -j 8 > results.ndjson
               smole-retry results.ndjson | smole-extract --journal jobs.journal >> results.ndjson
+              smole-extract --schema invoice docs/*.pdf | jq -c 'select(.review.needed) | {path, reasons: [.review.reasons[].code]}'
             """,
         version: Smole.version
     )
@@ -81,6 +82,9 @@ struct SmoleExtract: AsyncParsableCommand {
     @Flag(name: .long, help: "Local engine: read every document afresh, without the text cache ($XDG_CACHE_HOME/smole).")
     var noCache = false
 
+    @Option(name: .long, help: ArgumentHelp("A field whose evidence confidence is under C makes the record need review (low_confidence; default \(ReviewChecks.defaultMinConfidence)).", valueName: "C"))
+    var minConfidence: Double = ReviewChecks.defaultMinConfidence
+
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if let rate, !(rate > 0) { throw ValidationError("--rate must be above 0") }
@@ -90,6 +94,7 @@ struct SmoleExtract: AsyncParsableCommand {
         if let maxSize, ByteSize.parse(maxSize) == nil { throw ValidationError("--max-size: '\(maxSize)' is not a size (e.g. 20M)") }
         if let total, total < 0 { throw ValidationError("--total must be 0 or more") }
         if let maxPages, maxPages < 1 { throw ValidationError("--max-pages must be at least 1") }
+        if !(minConfidence >= 0 && minConfidence <= 1) { throw ValidationError("--min-confidence must be between 0 and 1") }
     }
 
     func run() async throws {
@@ -141,6 +146,16 @@ struct SmoleExtract: AsyncParsableCommand {
                 Diagnostics.error("local engine: \(error.message)")
                 ToolRuntime.exit(.unavailable)
             }
+        }
+        // Every ok result gets its `review`, whichever backend produced it: the checks run here, on the data. Schemas
+        // are resolved as the local engine resolves them (built-ins, --schemas, files); an API schema id the engine
+        // does not know is checked by what its data shows (smole-extract(1), REVIEW).
+        if let local = backend as? LocalBackend {
+            opts.reviewer = ReviewChecks(engine: local.engine, minConfidence: minConfidence)
+        } else {
+            var eo = EngineOptions()
+            eo.schemaDirs = schemas
+            if let engine = try? Engine(options: eo) { opts.reviewer = ReviewChecks(engine: engine, minConfidence: minConfidence) }
         }
         // A schema the run cannot use is a usage error before any work starts, so a typo
         // (`--schema invoce`) or a forgotten --schema never appends one error per document

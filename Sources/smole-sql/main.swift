@@ -12,13 +12,16 @@ struct SmoleSql: ParsableCommand {
             Reads result records from the named NDJSON files, or stdin when none are named ("-" is \
             stdin), and writes SQL on stdout: create the table if missing, then upsert the latest \
             record of every document by path, all in one transaction. Columns: path (primary key), \
-            name, schema, status, sha256, extracted_at, error_code, error_message, data (JSON), and \
-            one typed column per top-level scalar field of data.
+            name, schema, status, sha256, extracted_at, error_code, error_message, data (JSON), \
+            needs_review (boolean) and review (JSON), and one typed column per top-level scalar field of data. \
+            A table made before the review columns gets them (PostgreSQL: ADD COLUMN IF NOT EXISTS; \
+            SQLite: with --db).
 
             EXAMPLES
               smole-sql results.ndjson | sqlite3 -bail docs.db
               smole-sql --rows line_items results.ndjson | sqlite3 -bail docs.db
               smole-sql --db docs.db results.ndjson | sqlite3 -bail docs.db
+              sqlite3 docs.db "SELECT path, review FROM documents WHERE needs_review"
               smole-sql --dialect postgres results.ndjson | psql -v ON_ERROR_STOP=1 mydb
             """,
         version: Smole.version

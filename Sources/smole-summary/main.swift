@@ -6,7 +6,7 @@ import SmoleCore
 struct SmoleSummary: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "smole-summary",
-        abstract: "Report counts, success rate, error tables, latency and failed files for a results stream.",
+        abstract: "Report counts, success rate, review needs, error tables, latency and failed files for a results stream.",
         discussion: """
             Reads NDJSON result records from the FILEs, or from stdin when none is named (- is stdin). \
             The latest record for each path describes the document, so retries and re-runs count once. \
@@ -17,6 +17,8 @@ struct SmoleSummary: ParsableCommand {
               smole-summary results.ndjson
               smole-summary --json results.ndjson | jq .success_rate
               smole-summary --fail-on-error results.ndjson   # 0 ok, 75 retryable, 1 final
+              smole-summary --json results.ndjson | jq -r '.to_review[].path'   # the review queue, most serious first
+              smole-summary --fail-on-review results.ndjson  # 1 when any result needs a person's look
             """,
         version: Smole.version
     )
@@ -27,6 +29,10 @@ struct SmoleSummary: ParsableCommand {
     @Flag(name: .customLong("fail-on-error"),
           help: "Exit 1 if any document failed for good, 75 if every failure can still be retried.")
     var failOnError = false
+
+    @Flag(name: .customLong("fail-on-review"),
+          help: "Exit 1 if any ok document needs review (its record's review.needed is true).")
+    var failOnReview = false
 
     @Option(name: .customLong("max-attempts"),
             help: ArgumentHelp("A retryable failure with n attempts or more counts as final, as in smole-retry.",
@@ -70,7 +76,7 @@ struct SmoleSummary: ParsableCommand {
         for source in summary.sourcesOfAnotherKind {
             Diagnostics.note("note: no line of \(source) is a JSON record: it looks like another kind of file (a CSV, a list of paths), not the NDJSON results smole-extract writes")
         }
-        ToolRuntime.exit(problems.exitStatus ?? stats.exitStatus(failOnError: failOnError))
+        ToolRuntime.exit(problems.exitStatus ?? stats.exitStatus(failOnError: failOnError, failOnReview: failOnReview))
     }
 }
 

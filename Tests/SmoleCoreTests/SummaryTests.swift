@@ -198,9 +198,10 @@ private func summarize(_ lines: [String], maxAttempts: Int = 3) -> SummaryStats 
         let j = summarize(Self.stream).json
         #expect(j.objectValue?.keys == [
             "documents", "ok", "failed", "no_result", "success_rate", "retryable", "exhausted", "max_attempts",
-            "bad_lines", "records_without_path", "by_schema", "by_error", "latency_ms", "attempts", "failures",
-            "without_path", "bad",
+            "bad_lines", "records_without_path", "by_schema", "by_error", "reviewed", "needs_review", "review_rate",
+            "by_review_reason", "to_review", "latency_ms", "attempts", "failures", "without_path", "bad",
         ])
+        #expect(j["reviewed"] == 0 && j["review_rate"] == .null, "records without a review are not counted as reviewed")
         #expect(j["success_rate"] == .number("0.3333"))
         #expect(j["by_error"]?["timeout"]?["retryable"] == .number("1"))
         #expect(j["by_schema"]?["receipt"]?["failed"] == .number("2"))

@@ -372,6 +372,7 @@ enum ExampleFixtures {
                     ("subtotal", .number("8.50")), ("tax", .number("0.60")), ("total", .number("9.10")), ("payment_method", "VISA"),
                     ("line_items", .array([item("Cappuccino", "2", "3.20", "6.40"), item("=HYPERLINK(\"http://x\")", "1", "2.10", "2.10")])),
                 ]))),
+                ("review", Review(reasons: [ReviewReason(.lowConfidence, field: "merchant_name", "merchant_name was read with confidence 0.30, under 0.45")]).json),
                 ("attempts", 1),
             ] + when + [("elapsed_ms", 420)]),
             result("docs/contract-nda.txt", [
@@ -386,6 +387,7 @@ enum ExampleFixtures {
                     ("date", "2024-03-12"), ("due_date", .null), ("currency", "EUR"),
                     ("subtotal", .number("200.00")), ("tax", .number("38.00")), ("total", .number("238.00")), ("line_items", .array([])),
                 ]))),
+                ("review", Review().json),
                 ("attempts", 1),
             ] + when + [("elapsed_ms", 1260)]),
             result("docs/archive/receipt-taxi.pdf", [
@@ -478,6 +480,10 @@ struct ManPageTests {
         let errors = ManPages.unescape((ManPages.section(text, "ERROR CODES") ?? []).joined(separator: "\n"))
         for code in ErrorCode.allCases {
             #expect(errors.contains(code.rawValue), "smole.7 ERROR CODES lacks \(code.rawValue)")
+        }
+        let reviews = ManPages.unescape((ManPages.section(text, "REVIEW CODES") ?? []).joined(separator: "\n"))
+        for code in ReviewCode.allCases {
+            #expect(reviews.contains(code.rawValue), "smole.7 REVIEW CODES lacks \(code.rawValue)")
         }
         let exits = (ManPages.section(text, "EXIT STATUS") ?? []).joined(separator: "\n")
         for status in ExitStatus.allCases {

@@ -6,6 +6,33 @@ import SmoleCore
 /// Input: the fields as resolved and every labelled candidate for the totals. Output: subtotal, tax and total chosen
 /// so that subtotal + tax (+ a cash rounding) = total, several tax lines summed, a missing one derived when its value
 /// is printed; Σ line amounts = subtotal confirms the items. Runs after the resolvers (`Resolvers/Resolve.swift`).
+/// The sums both the engine's choice of candidates and the review checks (`Checks/Review.swift`) rely on, in one place.
+enum Sums {
+    /// Whether subtotal + tax (+ a cash rounding) = total within `tolerance`. With a rounding line, the sum without
+    /// it does not count.
+    static func closes(_ subtotal: Double, _ tax: Double, _ total: Double, rounding: Double?, tolerance: Double) -> Bool {
+        abs(subtotal + tax + (rounding ?? 0) - total) < tolerance || (rounding == nil && abs(subtotal + tax - total) < tolerance)
+    }
+
+    /// The name of the line items' amount field in `schema` (role `item_amount`), "amount" when it has none.
+    static func itemAmountKey(_ schema: Schema) -> String {
+        itemKey(schema, .itemAmount) ?? "amount"
+    }
+
+    /// The name of a line item's field with `role` in `schema`, if there is one.
+    static func itemKey(_ schema: Schema, _ role: Role) -> String? {
+        schema.field(.lineItems).flatMap { f -> String? in
+            if case .array(let item) = f.kind, case .object(let sub) = item.kind { return sub.first { $0.role == role }?.name }
+            return nil
+        }
+    }
+
+    /// Σ of the items' amounts (items without a numeric amount add nothing).
+    static func itemsTotal(_ items: [JSONValue], amountKey: String) -> Double {
+        items.compactMap { $0[amountKey]?.doubleValue }.reduce(0, +)
+    }
+}
+
 extension Extractor {
 
     /// The amount of a cash rounding line ("Rounding Adj  -0.02"), when the document has one.
@@ -28,10 +55,7 @@ extension Extractor {
         // The fields by role, whatever the schema calls them (a missing one gets a name no field has).
         let sub = schema.field(.subtotal)?.name ?? "\u{0}subtotal", tax = schema.field(.tax)?.name ?? "\u{0}tax"
         let tot = schema.field(.total)?.name ?? "\u{0}total", items = schema.field(.lineItems)?.name ?? "\u{0}items"
-        let amountKey = schema.field(.lineItems).flatMap { f -> String? in
-            if case .array(let item) = f.kind, case .object(let sub) = item.kind { return sub.first { $0.role == .itemAmount }?.name }
-            return nil
-        } ?? "amount"
+        let amountKey = Sums.itemAmountKey(schema)
         // Every labelled amount of a field (read once; the tax lines are needed again below).
         func found(_ name: String) -> [Found] {
             guard let f = schema.field(name), f.isNumeric else { return [] }
@@ -51,7 +75,7 @@ extension Extractor {
         // A cash rounding line ("Rounding Adj -0.02", "Rundung", "Arrondi"): what is paid is subtotal + tax + rounding.
         let rounding = roundingAdjustment()
         func closes(_ sv: Double, _ tv: Double, _ gv: Double) -> Bool {
-            abs(sv + tv + (rounding ?? 0) - gv) < 0.015 || (rounding == nil && abs(sv + tv - gv) < 0.015)
+            Sums.closes(sv, tv, gv, rounding: rounding, tolerance: 0.015)
         }
         if let cs = out[sub]?.doubleValue, let ct = out[tax]?.doubleValue, let cg = out[tot]?.doubleValue, closes(cs, ct, cg) { return }
         for sv in s { for tv in t { for gv in g where closes(sv, tv, gv) {
@@ -89,7 +113,7 @@ extension Extractor {
         }
         // Σ line amounts = subtotal
         if let items = out[items]?.arrayValue, !items.isEmpty {
-            let sum = items.compactMap { $0[amountKey]?.doubleValue }.reduce(0, +)
+            let sum = Sums.itemsTotal(items, amountKey: amountKey)
             // No subtotal line and no tax: the items add up to the total, so the total before tax is the total.
             if schema.field(.subtotal)?.isNumeric == true, out[sub] == nil || out[sub] == .null, s.isEmpty,
                (out[tax]?.doubleValue ?? 0) == 0, let gv = out[tot]?.doubleValue, abs(sum - gv) < 0.015 {

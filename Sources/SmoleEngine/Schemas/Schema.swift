@@ -99,6 +99,7 @@ struct Schema: Sendable {
         }
         if props.isEmpty { throw invalid(source, "\"properties\" is empty") }
         let fields = try parseProperties(props, at: "/properties", source: source)
+        try checkRequired(root, props: props, at: "", source: source)
         var keywords: [(String, Double)] = []
         switch root["x-smole-keywords"] {
         case nil, .null?: break
@@ -123,6 +124,28 @@ struct Schema: Sendable {
         for f in fields { if let r = f.role, let w = Lexicon.stopWords[r] { schema.stopWords[f.name] = w } }
         schema.labelsByFirst = labelsByFirstKey(schema.labelKeys)
         return schema
+    }
+
+    /// JSON Schema's `required` (an array of property names) must name properties of its object, here and in every
+    /// nested object and array item, so a typo cannot silently require nothing.
+    private static func checkRequired(_ o: JSONObject, props: JSONObject?, at pointer: String, source: String) throws(RecordError) {
+        if let r = o["required"], !r.isNull {
+            guard let names = r.arrayValue else { throw invalid(source, "\(pointer)/required must be an array of property names") }
+            for (i, n) in names.enumerated() {
+                guard let name = n.stringValue else { throw invalid(source, "\(pointer)/required/\(i) must be a string") }
+                guard props?[name] != nil else {
+                    throw invalid(source, "\(pointer)/required/\(i): \"\(name)\" is not one of the properties")
+                }
+            }
+        }
+        for m in props ?? JSONObject() {
+            guard let child = m.value.objectValue else { continue }
+            let here = "\(pointer)/properties/\(m.key)"
+            if let p = child["properties"]?.objectValue { try checkRequired(child, props: p, at: here, source: source) }
+            if let items = child["items"]?.objectValue, let p = items["properties"]?.objectValue {
+                try checkRequired(items, props: p, at: here + "/items", source: source)
+            }
+        }
     }
 
     static func invalid(_ source: String, _ problem: String) -> RecordError {

@@ -1,0 +1,161 @@
+import Foundation
+import Testing
+import SmoleCore
+@testable import SmoleEngine
+import _SmoleTestSupport
+
+/// The review checks (`Checks/Review.swift`) over data, as they run for either backend: each reason code from data
+/// that earns it, and none from data that is right.
+@Suite struct ReviewChecksTests {
+    static let engine = try! Fixture.engine()
+
+    static func review(_ schema: String, _ json: String, evidence: String? = nil, pages: PagesRead? = nil,
+                       signals: DocumentSignals? = nil, min: Double = ReviewChecks.defaultMinConfidence) throws -> Review {
+        ReviewChecks(engine: engine, minConfidence: min)
+            .review(schema: schema, data: try JSON.parse(json), evidence: try evidence.map { try JSON.parse($0) }, pages: pages, signals: signals)
+    }
+
+    static let cleanInvoice = """
+        {"vendor_name":"Acme Tools Ltd","customer_name":"Globex","invoice_number":"INV-7781","date":"2026-03-18",
+         "due_date":"2026-04-17","currency":"GBP","subtotal":945.00,"tax":189.00,"total":1134.00,
+         "line_items":[{"description":"Widget","quantity":2,"unit_price":150.00,"amount":300.00},
+                       {"description":"Consulting","quantity":3,"unit_price":200.00,"amount":600.00},
+                       {"description":"Cable 5 m","quantity":10,"unit_price":4.50,"amount":45.00}]}
+        """
+
+    @Test func aCleanInvoiceNeedsNoReview() throws {
+        let r = try Self.review("invoice", Self.cleanInvoice)
+        #expect(!r.needed, "\(r.reasons)")
+        #expect(r.json == ["needed": false, "reasons": []])
+    }
+
+    @Test func itemsThatDoNotAddUpToTheSubtotal() throws {
+        let data = Self.cleanInvoice.replacingOccurrences(of: #""amount":600.00"#, with: #""amount":1083.00"#)
+        let r = try Self.review("invoice", data)
+        #expect(r.reasons.map(\.code) == [.arithmetic, .arithmetic], "\(r.reasons)")
+        #expect(r.reasons.map(\.field) == ["line_items[1].amount", "line_items"])
+        #expect(r.reasons[1].message.contains("1428.00"), "\(r.reasons[1].message)")
+    }
+
+    @Test func subtotalPlusTaxIsNotTheTotal() throws {
+        let r = try Self.review("invoice", Self.cleanInvoice.replacingOccurrences(of: #""total":1134.00"#, with: #""total":1143.00"#))
+        #expect(r.reasons.map(\.code) == [.arithmetic])
+        #expect(r.reasons.first?.field == "total")
+    }
+
+    @Test func theToleranceIsTheCurrencysMinorUnit() throws {
+        // JPY has no minor unit: a yen apart is rounding; 0.02 apart in EUR is not; KWD has three decimals.
+        let jpy = #"{"vendor_name":"A","invoice_number":"1","date":"2026-01-01","currency":"JPY","subtotal":1000,"tax":100,"total":1101}"#
+        #expect(try !Self.review("invoice", jpy).reasons.contains { $0.code == .arithmetic })
+        let eur = jpy.replacingOccurrences(of: "JPY", with: "EUR").replacingOccurrences(of: "1101", with: "1100.02")
+        #expect(try Self.review("invoice", eur).reasons.map(\.code) == [.arithmetic])
+        let kwd = #"{"vendor_name":"A","invoice_number":"1","date":"2026-01-01","currency":"KWD","subtotal":12.500,"tax":0.625,"total":13.126}"#
+        #expect(try !Self.review("invoice", kwd).reasons.contains { $0.code == .arithmetic })
+        let kwdOff = kwd.replacingOccurrences(of: "13.126", with: "13.135")
+        #expect(try Self.review("invoice", kwdOff).reasons.map(\.code) == [.arithmetic])
+    }
+
+    @Test func aUnitPriceKeepsTheDecimalsItWasPrintedWith() throws {
+        // 1000 × 0.1235 = 123.50: exact; 1000 × 0.12 = 120.00 is not 123.50
+        let ok = #"{"vendor_name":"A","invoice_number":"1","date":"2026-01-01","total":123.5,"line_items":[{"description":"Screws","quantity":1000,"unit_price":0.1235,"amount":123.50}]}"#
+        #expect(try !Self.review("invoice", ok).needed)
+        // printed as 0.12, the price may be 0.1249...: 120 to 125 is rounding, 110 is not
+        #expect(try !Self.review("invoice", ok.replacingOccurrences(of: "0.1235", with: "0.12")).needed)
+        let bad = ok.replacingOccurrences(of: "0.1235", with: "0.11")
+        #expect(try Self.review("invoice", bad).reasons.map(\.field) == ["line_items[0].amount"])
+    }
+
+    @Test func requiredFieldsThatAreNull() throws {
+        let data = Self.cleanInvoice.replacingOccurrences(of: #""invoice_number":"INV-7781""#, with: #""invoice_number":null"#)
+            .replacingOccurrences(of: #""vendor_name":"Acme Tools Ltd""#, with: #""vendor_name":"  ""#)
+        let r = try Self.review("invoice", data)
+        #expect(r.reasons.map(\.code) == [.requiredMissing, .requiredMissing])
+        #expect(r.reasons.map(\.field) == ["vendor_name", "invoice_number"])
+    }
+
+    @Test func aDueDateBeforeTheIssueDateAndADayThatDoesNotExist() throws {
+        let before = Self.cleanInvoice.replacingOccurrences(of: "2026-04-17", with: "2026-02-17")
+        let r = try Self.review("invoice", before)
+        #expect(r.reasons.map(\.code) == [.invalidValue] && r.reasons.first?.field == "due_date", "\(r.reasons)")
+        let feb30 = Self.cleanInvoice.replacingOccurrences(of: "2026-03-18", with: "2026-02-30")
+        let r2 = try Self.review("invoice", feb30)
+        #expect(r2.reasons.contains { $0.code == .invalidValue && $0.field == "date" && $0.message.contains("2026-02-30") }, "\(r2.reasons)")
+    }
+
+    @Test func aUserSchemasEnumMinimumAndMaximum() throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let path = try dir.write("delivery.json", """
+            {"type":"object","required":["note_number"],"properties":{
+              "note_number":{"type":"string"},
+              "carrier":{"type":"string","enum":["DHL","UPS"]},
+              "parcels":{"type":"integer","minimum":1,"maximum":50},
+              "weight":{"type":"number","exclusiveMinimum":0}}}
+            """)
+        let r = try Self.review(path, #"{"note_number":"DN-1","carrier":"FedEx","parcels":51,"weight":0}"#)
+        #expect(r.reasons.map(\.code) == [.invalidValue, .invalidValue, .invalidValue], "\(r.reasons)")
+        #expect(r.reasons.map(\.field) == ["carrier", "parcels", "weight"])
+        let fine = try Self.review(path, #"{"note_number":"DN-1","carrier":"UPS","parcels":3,"weight":2.5}"#)
+        #expect(!fine.needed, "\(fine.reasons)")
+        let missing = try Self.review(path, #"{"note_number":null,"carrier":"UPS","parcels":3,"weight":2.5}"#)
+        #expect(missing.reasons.map(\.code) == [.requiredMissing])
+    }
+
+    @Test func aRequiredNameThatIsNoPropertyIsAnInvalidSchema() throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let path = try dir.write("typo.json", #"{"type":"object","required":["totl"],"properties":{"total":{"type":"number"}}}"#)
+        #expect(throws: RecordError.self) { try Self.engine.validateSchema(path) }
+        #expect(SchemaRegistry.builtinIDs.allSatisfy { id in
+            ((try? Self.engine.resolve(id))?.document["required"]?.arrayValue?.count ?? 0) >= 2
+        }, "every built-in schema declares its required fields")
+    }
+
+    @Test func pagesLeftUnreadAndLowConfidence() throws {
+        var sig = DocumentSignals()
+        sig.fieldConfidence = ["vendor_name": 0.3, "total": 0.95]
+        let r = try Self.review("invoice", Self.cleanInvoice, pages: PagesRead(read: 2, total: 60), signals: sig)
+        #expect(r.reasons.map(\.code) == [.pagesTruncated, .lowConfidence], "\(r.reasons)")
+        #expect(r.reasons.last?.field == "vendor_name")
+        // The API's evidence counts the same way; --min-confidence 0 turns the check off.
+        let ev = #"{"total":{"confidence":0.3}}"#
+        #expect(try Self.review("invoice", Self.cleanInvoice, evidence: ev).reasons.map(\.field) == ["total"])
+        #expect(try !Self.review("invoice", Self.cleanInvoice, evidence: ev, min: 0).needed)
+    }
+
+    @Test func contentThatIsNotTheSchema() throws {
+        var sig = DocumentSignals()
+        sig.noSchemaKeyword = true
+        #expect(try Self.review("invoice", Self.cleanInvoice, signals: sig).reasons.map(\.code) == [.schemaMismatch])
+        sig = DocumentSignals()
+        sig.classifiedAs = ("contract", 0.9)
+        #expect(try Self.review("invoice", Self.cleanInvoice, signals: sig).reasons.map(\.code) == [.schemaMismatch])
+        sig.classifiedAs = ("contract", 0.5)
+        #expect(try !Self.review("invoice", Self.cleanInvoice, signals: sig).needed)
+        // One field of ten, whichever backend: a poem read as an invoice.
+        let poem = #"{"vendor_name":"Shall I compare thee to a summer's day?","customer_name":null,"invoice_number":null,"date":null,"due_date":null,"currency":null,"subtotal":null,"tax":null,"total":null,"line_items":[]}"#
+        let r = try Self.review("invoice", poem)
+        #expect(r.reasons.first?.code == .schemaMismatch, "\(r.reasons)")
+        #expect(Set(r.reasons.dropFirst().map(\.code)) == [.requiredMissing])
+    }
+
+    @Test func poorOCRText() throws {
+        var sig = DocumentSignals()
+        sig.ocrWordQuality = ReviewChecks.ocrWordQuality(["Ao! ONADDAADDM rnVvx 7k1Lq0 ;:WxY|z Tt4qQ9 hjKLmn ¢§ a8B7c6 QwRtY"])
+        #expect((sig.ocrWordQuality ?? 1) < ReviewChecks.ocrQualityFloor, "\(String(describing: sig.ocrWordQuality))")
+        #expect(try Self.review("invoice", Self.cleanInvoice, signals: sig).reasons.map(\.code) == [.ocrQuality])
+        let clean = ReviewChecks.ocrWordQuality(["HARBOUR DELI LTD", "Receipt 2231  14.03.2025 12:41", "Sourdough loaf 4.20", "TOTAL EUR 19.30", "INV-2025-8314 Thank you!"])
+        #expect((clean ?? 0) > 0.9, "\(String(describing: clean))")
+        #expect(ReviewChecks.ocrWordQuality(["", "  "]) == nil)
+    }
+
+    @Test func anAPISchemaTheEngineDoesNotKnowIsCheckedByWhatItsDataShows() throws {
+        let data = #"{"seller":"Acme","subtotal":100.00,"tax":20.00,"total":130.00,"due_date":"2026-01-01","date":"2026-02-01","note":null}"#
+        let r = try Self.review("acme-invoices-v2", data)
+        #expect(Set(r.reasons.map(\.code)) == [.arithmetic, .invalidValue], "\(r.reasons)")
+    }
+
+    @Test func nothingAtAllIsAnEmptyExtraction() throws {
+        #expect(Review.isEmptyExtraction(try JSON.parse(#"{"a":null,"b":"","c":[],"d":{"e":null},"f":[{"g":null}]}"#)))
+        #expect(!Review.isEmptyExtraction(try JSON.parse(#"{"a":null,"b":0}"#)))
+        #expect(!Review.isEmptyExtraction(try JSON.parse(#"{"a":false}"#)))
+    }
+}
