@@ -132,6 +132,64 @@ import _SmoleTestSupport
     /// A UBL credit note as Peppol writers send it: byte-order mark, a comment before the root, the legal name
     /// (BT-27) beside a longer trading name, VAT exempt (tax 0, not null), CreditedQuantity, and no due date but
     /// payment terms text that states one.
+    /// A section heading or a note written as a line (quantity 0, amount 0: what Odoo writes for "--- Food ---"
+    /// and for a remark under an item) is not an item, in UBL and in CII; a free item (quantity 1, amount 0) is.
+    @Test func sectionAndNoteLinesAreNotItems() async throws {
+        func ublLine(_ id: Int, _ name: String, qty: String, amount: String) -> String {
+            """
+            <cac:InvoiceLine><cbc:ID>\(id)</cbc:ID><cbc:InvoicedQuantity>\(qty)</cbc:InvoicedQuantity>
+              <cbc:LineExtensionAmount currencyID="USD">\(amount)</cbc:LineExtensionAmount>
+              <cac:Item><cbc:Name>\(name)</cbc:Name></cac:Item><cac:Price><cbc:PriceAmount currencyID="USD">\(amount)</cbc:PriceAmount></cac:Price></cac:InvoiceLine>
+            """
+        }
+        let ubl = """
+            <Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
+                xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
+                xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2">
+              <cbc:ID>S-1</cbc:ID><cbc:IssueDate>2025-06-02</cbc:IssueDate><cbc:DocumentCurrencyCode>USD</cbc:DocumentCurrencyCode>
+              <cac:AccountingSupplierParty><cac:Party><cac:PartyName><cbc:Name>Larkspur Goods</cbc:Name></cac:PartyName></cac:Party></cac:AccountingSupplierParty>
+              <cac:LegalMonetaryTotal><cbc:LineExtensionAmount currencyID="USD">42.00</cbc:LineExtensionAmount><cbc:PayableAmount currencyID="USD">42.00</cbc:PayableAmount></cac:LegalMonetaryTotal>
+              \(ublLine(1, "--- Non Food ---", qty: "0.00", amount: "0.00"))
+              \(ublLine(2, "Beeswax", qty: "1.00", amount: "42.00"))
+              \(ublLine(3, "Delivered in a re-usable jar", qty: "0.00", amount: "0.00"))
+              \(ublLine(4, "Sample sachet", qty: "1.00", amount: "0.00"))
+            </Invoice>
+            """
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let o = try await Fixture.extract(try dir.write("ubl.xml", ubl), "invoice")
+        #expect(o["line_items"]?.arrayValue?.compactMap { $0["description"]?.stringValue } == ["Beeswax", "Sample sachet"], "\(o)")
+
+        func ciiLine(_ id: Int, _ name: String, qty: String, amount: String) -> String {
+            """
+            <ram:IncludedSupplyChainTradeLineItem>
+              <ram:AssociatedDocumentLineDocument><ram:LineID>\(id)</ram:LineID></ram:AssociatedDocumentLineDocument>
+              <ram:SpecifiedTradeProduct><ram:Name>\(name)</ram:Name></ram:SpecifiedTradeProduct>
+              <ram:SpecifiedLineTradeAgreement><ram:NetPriceProductTradePrice><ram:ChargeAmount>\(amount)</ram:ChargeAmount></ram:NetPriceProductTradePrice></ram:SpecifiedLineTradeAgreement>
+              <ram:SpecifiedLineTradeDelivery><ram:BilledQuantity unitCode="C62">\(qty)</ram:BilledQuantity></ram:SpecifiedLineTradeDelivery>
+              <ram:SpecifiedLineTradeSettlement><ram:SpecifiedTradeSettlementLineMonetarySummation><ram:LineTotalAmount>\(amount)</ram:LineTotalAmount></ram:SpecifiedTradeSettlementLineMonetarySummation></ram:SpecifiedLineTradeSettlement>
+            </ram:IncludedSupplyChainTradeLineItem>
+            """
+        }
+        let cii = """
+            <rsm:CrossIndustryInvoice xmlns:rsm="urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
+                xmlns:ram="urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
+                xmlns:udt="urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100">
+              <rsm:ExchangedDocument><ram:ID>S-2</ram:ID><ram:TypeCode>380</ram:TypeCode>
+                <ram:IssueDateTime><udt:DateTimeString format="102">20250602</udt:DateTimeString></ram:IssueDateTime></rsm:ExchangedDocument>
+              <rsm:SupplyChainTradeTransaction>
+                \(ciiLine(1, "--- Food ---", qty: "0", amount: "0.00"))
+                \(ciiLine(2, "Olive oil", qty: "2", amount: "9.00"))
+                <ram:ApplicableHeaderTradeAgreement><ram:SellerTradeParty><ram:Name>Larkspur Goods</ram:Name></ram:SellerTradeParty></ram:ApplicableHeaderTradeAgreement>
+                <ram:ApplicableHeaderTradeSettlement><ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode>
+                  <ram:SpecifiedTradeSettlementHeaderMonetarySummation><ram:LineTotalAmount>9.00</ram:LineTotalAmount><ram:GrandTotalAmount>9.00</ram:GrandTotalAmount><ram:DuePayableAmount>9.00</ram:DuePayableAmount></ram:SpecifiedTradeSettlementHeaderMonetarySummation>
+                </ram:ApplicableHeaderTradeSettlement>
+              </rsm:SupplyChainTradeTransaction>
+            </rsm:CrossIndustryInvoice>
+            """
+        let c = try await Fixture.extract(try dir.write("cii.xml", cii), "invoice")
+        #expect(c["line_items"]?.arrayValue?.compactMap { $0["description"]?.stringValue } == ["Olive oil"], "\(c)")
+    }
+
     @Test func ublCreditNoteWithBOMCommentAndTermsText() async throws {
         let xml = """
         <?xml version='1.0' encoding='UTF-8' standalone='no'?>

@@ -452,6 +452,13 @@ enum EInvoiceXML {
         }
         let parents = Set(billed.compactMap { $0.value("AssociatedDocumentLineDocument/ParentLineID") })
         let lines = billed.filter { li in
+            // a section heading or note written as a line: no quantity and no amount (see the UBL lines)
+            let delivery = li.child("SpecifiedLineTradeDelivery") ?? li.child("SpecifiedSupplyChainTradeDelivery")
+            let settlement = li.child("SpecifiedLineTradeSettlement") ?? li.child("SpecifiedSupplyChainTradeSettlement")
+            let q = decimal(delivery?.value("BilledQuantity"))
+            let sums = settlement?.child("SpecifiedTradeSettlementLineMonetarySummation") ?? settlement?.child("SpecifiedTradeSettlementMonetarySummation")
+            let a = decimal(sums?.value("LineTotalAmount"))
+            if q == 0 && (a ?? 0) == 0 { return false }
             guard let id = li.value("AssociatedDocumentLineDocument/LineID") else { return true }
             return !parents.contains(id)
         }
@@ -521,7 +528,12 @@ enum EInvoiceXML {
         o["total"] = number(total)
 
         if let lineTotal = decimal(totals?.value("LineExtensionAmount")) { o[lineTotalKey] = JSONValue(rounded(lineTotal)) }
-        let lines = root.all("InvoiceLine") + root.all("CreditNoteLine")
+        // A line with no quantity and no amount is a section heading or a note some producers write as a line
+        // ("--- Non Food ---", "Delivered in a re-usable container"): nothing is billed on it.
+        let lines = (root.all("InvoiceLine") + root.all("CreditNoteLine")).filter { li in
+            let q = decimal(li.value("InvoicedQuantity") ?? li.value("CreditedQuantity")), a = decimal(li.value("LineExtensionAmount"))
+            return !(q == 0 && (a ?? 0) == 0)
+        }
         o["line_items"] = lines.isEmpty ? .null : .array(lines.map { li in
             var item = JSONObject()
             item["description"] = string(li.value("Item/Name") ?? li.value("Item/Description"))

@@ -181,6 +181,7 @@ enum Lexicon {
         "term_end_verbs": "verbs of a term's end ('expire', 'remain in')",
         "term_subjects": "what a term clause is about ('this Agreement', 'dieser Vertrag')",
         "mid_phrase_words": "words an item description does not end in when it goes on below",
+        "measure_units": "units a table's quantity is printed with ('1.00 kg', '3 Stk'): the cell is still a number",
         "entity_suffixes": "legal-form suffixes that make a name an organisation's ('Inc.', 'GmbH', 'N.V.')",
     ]
 

@@ -126,12 +126,15 @@ extension Extractor {
         return false
     }
 
-    /// A cell that holds only a number (with currency, % or an "x").
+    /// Units a quantity is printed with ("1.00 kg", "3 Stk", "2 h"), lowercased (Lexicon "measure_units").
+    static let measureUnits = Lexicon.wordSet("measure_units")
+
+    /// A cell that holds only a number (with currency, %, an "x" or a unit of measure).
     func numericCell(_ cell: Cell) -> [NumberToken]? {
         let nums = Parse.numbers(in: cell.text, decimalHint: decimalHint)
         guard !nums.isEmpty else { return nil }
         func allowed(_ w: String) -> Bool {
-            Currency.isCode(w) || w == "CR" || w == "X" || w == "PCS" || w == "STK" || w == "H" || w == "HRS" || w == "EA" || w == "PC"
+            Currency.isCode(w) || w == "CR" || Self.measureUnits.contains(w.lowercased())
         }
         if cell.text.utf8.allSatisfy({ $0 < 0x80 }) {
             var rest = Array(cell.text.utf8)
@@ -261,7 +264,8 @@ extension Extractor {
                    let d = Parse.dates(in: cell.text, dayFirst: dayFirst).first, d.start == 0, d.end == cell.text.count { continue }
                 if let nums = numericCell(cell), (cell.end > firstNumericStart - 6 || !desc.isEmpty || textColumn == nil) {
                     // "3 x 12.50" in one cell: quantity and price
-                    for n in nums { values.append((Cell(start: cell.start + n.start, end: cell.start + n.end, text: n.raw), n)) }
+                    // A rate ("15.00%", "21%": a discount or tax column) is never a quantity, price or amount.
+                    for n in nums where !n.isPercent { values.append((Cell(start: cell.start + n.start, end: cell.start + n.end, text: n.raw), n)) }
                 } else if values.isEmpty {
                     desc.append(cell.text)
                 } else {
@@ -317,13 +321,19 @@ extension Extractor {
                     assigned[Self.itemKey(col.field)] = values[k].1.value
                 }
             } else {
-                // nearest column by right edge / centre
-                var taken = Set<String>()
-                for (cell, n) in values.sorted(by: { $0.0.end > $1.0.end }) {
-                    let col = fieldsByCol.filter { !taken.contains($0.field.name) }.min {
-                        min(abs($0.cell.end - cell.end), abs(Int($0.cell.center - cell.center))) < min(abs($1.cell.end - cell.end), abs(Int($1.cell.center - cell.center)))
+                // Nearest pairs first (by right edge or centre), each column and each value used once: a value under
+                // a column the header does not name ("Disc. 0.00") is left out instead of pushing the others aside.
+                var pairs: [(distance: Int, col: Int, value: Int)] = []
+                for (c, col) in fieldsByCol.enumerated() {
+                    for (v, (cell, _)) in values.enumerated() {
+                        pairs.append((min(abs(col.cell.end - cell.end), abs(Int(col.cell.center - cell.center))), c, v))
                     }
-                    if let col { taken.insert(col.field.name); assigned[Self.itemKey(col.field)] = n.value }
+                }
+                var colTaken = Set<Int>(), valueTaken = Set<Int>()
+                for p in pairs.sorted(by: { ($0.distance, $0.col, $0.value) < ($1.distance, $1.col, $1.value) })
+                where !colTaken.contains(p.col) && !valueTaken.contains(p.value) {
+                    colTaken.insert(p.col); valueTaken.insert(p.value)
+                    assigned[Self.itemKey(fieldsByCol[p.col].field)] = values[p.value].1.value
                 }
             }
             // qty × price = amount settles columns the header could not: the product is the amount,
