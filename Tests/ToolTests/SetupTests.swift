@@ -17,7 +17,7 @@ import _SmoleTestSupport
         "printf": "essential", "echo": "essential", "wc": "essential", "grep": "essential", "sed": "essential",
         "tr": "essential", "cut": "essential", "kill": "essential", "rm": "essential", "mkdir": "essential",
         "awk": "essential", "date": "essential", "dirname": "essential", "od": "essential", "seq": "essential",
-        "stat": "essential", "tee": "essential", "ls": "essential", "false": "essential", "true": "essential",
+        "stat": "essential", "tee": "essential", "basename": "essential", "ls": "essential", "false": "essential", "true": "essential",
         "jq": "jq", "sqlite3": "sqlite3", "psql": "postgresql", "mlr": "miller", "make": "make",
         "python3": "python3", "groff": "groff-base", "man": "man-db",
         "pdftotext": "poppler-utils", "pdftoppm": "poppler-utils", "pdfdetach": "poppler-utils",
