@@ -321,19 +321,13 @@ extension Extractor {
                     assigned[Self.itemKey(col.field)] = values[k].1.value
                 }
             } else {
-                // Nearest pairs first (by right edge or centre), each column and each value used once: a value under
-                // a column the header does not name ("Disc. 0.00") is left out instead of pushing the others aside.
-                var pairs: [(distance: Int, col: Int, value: Int)] = []
-                for (c, col) in fieldsByCol.enumerated() {
-                    for (v, (cell, _)) in values.enumerated() {
-                        pairs.append((min(abs(col.cell.end - cell.end), abs(Int(col.cell.center - cell.center))), c, v))
+                // nearest column by right edge / centre
+                var taken = Set<String>()
+                for (cell, n) in values.sorted(by: { $0.0.end > $1.0.end }) {
+                    let col = fieldsByCol.filter { !taken.contains($0.field.name) }.min {
+                        min(abs($0.cell.end - cell.end), abs(Int($0.cell.center - cell.center))) < min(abs($1.cell.end - cell.end), abs(Int($1.cell.center - cell.center)))
                     }
-                }
-                var colTaken = Set<Int>(), valueTaken = Set<Int>()
-                for p in pairs.sorted(by: { ($0.distance, $0.col, $0.value) < ($1.distance, $1.col, $1.value) })
-                where !colTaken.contains(p.col) && !valueTaken.contains(p.value) {
-                    colTaken.insert(p.col); valueTaken.insert(p.value)
-                    assigned[Self.itemKey(fieldsByCol[p.col].field)] = values[p.value].1.value
+                    if let col { taken.insert(col.field.name); assigned[Self.itemKey(col.field)] = n.value }
                 }
             }
             // qty × price = amount settles columns the header could not: the product is the amount,
