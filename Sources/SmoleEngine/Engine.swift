@@ -27,6 +27,8 @@ public struct EngineOptions: Sendable {
     public var evidence: Bool = false
     /// Folders searched for pdftotext, pdftoppm, pdfdetach and tesseract, colon-separated; nil means `$PATH`.
     public var toolSearchPath: String? = nil
+    /// The OCR backend for scans and photos (`--ocr`).
+    public var ocr: OCRChoice = .auto
     public init() {}
 }
 
@@ -99,7 +101,10 @@ public final class Engine: Sendable {
         // taken, then deskewed and enlarged by half. The reading whose numbers agree with each other wins (see OCRPrep).
         if doc.kind == .image, OCRPrep.available {
             var best = OCRPrep.arithmeticScore(out.data)
-            for (prepare, scale) in [(false, 1.0), (true, 1.5)] where best < OCRPrep.consistentScore {
+            // RapidOCR's detector scales every image to its own size and copes with the light itself: reading the photo
+            // as taken or enlarged again gives it the same text, so only tesseract gets those readings.
+            let rereads: [(Bool, Double)] = OCRBackends.primary(options.ocr) is TesseractBackend ? [(false, 1.0), (true, 1.5)] : []
+            for (prepare, scale) in rereads where best < OCRPrep.consistentScore {
                 guard let text = try? await TextSource.ocrImage(path: path, options: options, prepare: prepare, scale: scale) else { continue }
                 let other = extract(text: DocumentText(pages: TextSource.splitPages(text), kind: .image, ocr: true), schema: s)
                 let score = OCRPrep.arithmeticScore(other.data)
@@ -162,6 +167,12 @@ public final class Engine: Sendable {
         let c = max(0, min(1, f.confidence * (ocr ? 0.85 : 1)))
         return ["page": JSONValue(f.line.page), "line": .string(f.line.text.trimmingCharacters(in: .whitespaces)),
                 "confidence": JSONValue((c * 100).rounded() / 100)]
+    }
+
+    /// The document's text as the engine reads it (one string per page, layout form), for benchmarks and tools.
+    /// - Throws: the record errors of `extract`.
+    public func text(path: String) async throws(RecordError) -> [String] {
+        try await TextSource.read(path: path, options: options).pages
     }
 
     /// Scores each known schema's keywords against the first page's text; the best one, or nil.

@@ -78,6 +78,9 @@ struct SmoleExtract: AsyncParsableCommand {
     @Flag(name: .long, help: "Local engine: add per-field evidence (page, line, confidence) to results.")
     var evidence = false
 
+    @Option(name: .long, help: ArgumentHelp("Local engine: the OCR for scans and photos: auto (RapidOCR when installed, tesseract for accented languages and otherwise), tesseract or rapidocr.", valueName: "BACKEND"))
+    var ocr = "auto"
+
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if let rate, !(rate > 0) { throw ValidationError("--rate must be above 0") }
@@ -87,6 +90,7 @@ struct SmoleExtract: AsyncParsableCommand {
         if let maxSize, ByteSize.parse(maxSize) == nil { throw ValidationError("--max-size: '\(maxSize)' is not a size (e.g. 20M)") }
         if let total, total < 0 { throw ValidationError("--total must be 0 or more") }
         if maxPages < 1 { throw ValidationError("--max-pages must be at least 1") }
+        if OCRChoice(rawValue: ocr) == nil { throw ValidationError("--ocr takes auto, tesseract or rapidocr, not \"\(ocr)\"") }
     }
 
     func run() async throws {
@@ -122,6 +126,7 @@ struct SmoleExtract: AsyncParsableCommand {
             eo.maxPages = maxPages
             eo.schemaDirs = schemas
             eo.evidence = evidence
+            eo.ocr = OCRChoice(rawValue: ocr) ?? .auto
             do throws(RecordError) {
                 backend = try LocalBackend(options: eo)
             } catch {

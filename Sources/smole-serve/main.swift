@@ -51,6 +51,9 @@ struct SmoleServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-pages"), help: "Pages read per document at most.")
     var maxPages = 50
 
+    @Option(help: ArgumentHelp("The OCR for scans and photos: auto (RapidOCR when installed, tesseract for accented languages and otherwise), tesseract or rapidocr.", valueName: "BACKEND"))
+    var ocr = "auto"
+
     @Flag(help: "No request log on stderr (errors and the listening line still appear).")
     var quiet = false
 
@@ -61,6 +64,7 @@ struct SmoleServeCommand: AsyncParsableCommand {
         guard let n = ByteSize.parse(maxUpload), n > 0 else { throw ValidationError("--max-upload takes a size like 100MB or 512KB, not \"\(maxUpload)\"") }
         guard DurationText.parse(keep) != nil else { throw ValidationError("--keep takes a duration like 30m, 24h or 7d, not \"\(keep)\"") }
         guard maxPages >= 1 else { throw ValidationError("--max-pages must be at least 1") }
+        if OCRChoice(rawValue: ocr) == nil { throw ValidationError("--ocr takes auto, tesseract or rapidocr, not \"\(ocr)\"") }
     }
 
     func run() async throws {
@@ -82,6 +86,7 @@ struct SmoleServeCommand: AsyncParsableCommand {
         var options = EngineOptions()
         options.schemaDirs = schemas
         options.maxPages = maxPages
+        options.ocr = OCRChoice(rawValue: ocr) ?? .auto
         let engine: Engine
         do {
             engine = try Engine(options: options)
