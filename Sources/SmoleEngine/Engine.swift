@@ -99,6 +99,8 @@ public final class Engine: Sendable {
         if let total = doc.pagesTotal, total > doc.pages.count { out.pages = PagesRead(read: doc.pages.count, total: total) }
         // A photo read after deskewing whose totals do not add up gets more readings while none adds up: the photo as
         // taken, then deskewed and enlarged by half. The reading whose numbers agree with each other wins (see OCRPrep).
+        // The most letters and digits any reading of an image found: too few, and the image is unreadable.
+        var mostText = doc.kind == .image ? TextSource.meaningfulCharacters(doc.pages.joined(separator: "\n")) : Int.max
         if doc.kind == .image, OCRPrep.available {
             var best = OCRPrep.arithmeticScore(out.data)
             // RapidOCR's detector scales every image to its own size and copes with the light itself: reading the photo
@@ -106,6 +108,7 @@ public final class Engine: Sendable {
             let rereads: [(Bool, Double)] = OCRBackends.primary(options.ocr) is TesseractBackend ? [(false, 1.0), (true, 1.5)] : []
             for (prepare, scale) in rereads where best < OCRPrep.consistentScore {
                 guard let text = try? await TextSource.ocrImage(path: path, options: options, prepare: prepare, scale: scale) else { continue }
+                mostText = max(mostText, TextSource.meaningfulCharacters(text))
                 let other = extract(text: DocumentText(pages: TextSource.splitPages(text), kind: .image, ocr: true), schema: s)
                 let score = OCRPrep.arithmeticScore(other.data)
                 if score > best { best = score; out = other }
@@ -115,13 +118,22 @@ public final class Engine: Sendable {
             if best < OCRPrep.consistentScore {
                 let turns = await TextSource.uprightTurns(path: path, options: options)
                 if turns != 0, let text = try? await TextSource.ocrImage(path: path, options: options, quarterTurns: turns) {
+                    mostText = max(mostText, TextSource.meaningfulCharacters(text))
                     let other = extract(text: DocumentText(pages: TextSource.splitPages(text), kind: .image, ocr: true), schema: s)
                     if OCRPrep.arithmeticScore(other.data) > best { out = other }
                 }
             }
         }
+        if mostText < Self.readableCharacters {
+            throw RecordError(.unreadable, "\(path): OCR found no readable text in the image (\(mostText) letters or digits, "
+                              + "also after turning it upright); it may be blank, too blurred or too small")
+        }
         return out
     }
+
+    /// Fewer letters and digits than this in every reading of an image (a receipt has hundreds; a line of text has
+    /// twenty) and it is `unreadable`, not an `ok` record of nulls.
+    static let readableCharacters = 20
 
     /// Extraction from text already read (used by tests and by `extract(path:schema:)`).
     func extract(text doc: DocumentText, schema s: Schema) -> ExtractionOutput {
