@@ -113,6 +113,18 @@ public final class Engine: Sendable {
                 let score = OCRPrep.arithmeticScore(other.data)
                 if score > best { best = score; out = other }
             }
+            // auto: RapidOCR reads the image too (it finds the totals of real receipt scans that tesseract misreads,
+            // and misreads clean rendered pages that tesseract reads exactly: each wins where its numbers agree better).
+            if best < OCRPrep.consistentScore, options.ocr == .auto, RapidOCRWorker.installedPython() != nil {
+                var rapid = options
+                rapid.ocr = .rapidocr
+                if let text = try? await TextSource.ocrImage(path: path, options: rapid) {
+                    mostText = max(mostText, TextSource.meaningfulCharacters(text))
+                    let other = extract(text: DocumentText(pages: TextSource.splitPages(text), kind: .image, ocr: true), schema: s)
+                    let score = OCRPrep.arithmeticScore(other.data)
+                    if score > best { best = score; out = other }
+                }
+            }
             // Still no totals that agree: the page may lie sideways or upside down. Tesseract's orientation detection
             // says how far to turn it; the turned reading wins when its numbers agree better.
             if best < OCRPrep.consistentScore {

@@ -9,8 +9,8 @@ import SmoleCore
 
 /// Which OCR backend reads scans and photos (`--ocr`).
 public enum OCRChoice: String, Sendable, CaseIterable {
-    /// RapidOCR when it is installed (the measured best on receipts), with tesseract re-reading a page whose words
-    /// are in a language with accents or umlauts; tesseract alone when RapidOCR is not installed.
+    /// tesseract first (in the page's language); where that reading's numbers do not agree, RapidOCR reads the
+    /// image too when it is installed, and the reading whose numbers agree better wins (README, "OCR backends").
     case auto
     case tesseract
     case rapidocr
@@ -45,12 +45,13 @@ struct RapidOCRBackend: OCRBackend {
 }
 
 enum OCRBackends {
-    /// The backend `choice` names; `auto` is RapidOCR when its virtual environment is installed, else tesseract.
+    /// The backend that reads a page first; for `auto` tesseract (RapidOCR reads again where tesseract's numbers do
+    /// not agree, `Engine.extract`).
     static func primary(_ choice: OCRChoice) -> any OCRBackend {
         switch choice {
         case .tesseract: return TesseractBackend()
         case .rapidocr: return RapidOCRBackend()
-        case .auto: return RapidOCRWorker.installedPython() != nil ? RapidOCRBackend() : TesseractBackend()
+        case .auto: return TesseractBackend()
         }
     }
 }
@@ -160,15 +161,12 @@ enum OCRLanguageGuess {
     }
 }
 
-/// Reads one cleaned-up image with the backend `options.ocr` names, and once more with tesseract in the page's own
-/// language when that language writes accents or umlauts, which RapidOCR's recogniser (and tesseract's English model)
-/// drop or misread ("Müller Straße" → "Muller StraBe").
+/// Reads one cleaned-up image with the backend `options.ocr` names.
 ///
 /// - `rapidocr`: RapidOCR alone.
-/// - `tesseract`: tesseract with English first (a third of the cost of four languages at once); a page whose words
-///   are clearly another language's is read again with that language (`-l deu`).
-/// - `auto`: RapidOCR (measured best on receipts), then tesseract in the page's language when it is not English;
-///   tesseract as above when RapidOCR is not installed.
+/// - `tesseract` and `auto`: tesseract with English first (a third of the cost of four languages at once); a page
+///   whose words are clearly another language's is read again in that language (`-l deu`), so umlauts and accents
+///   survive. (`auto` adds a RapidOCR reading where the numbers do not agree: `Engine.extract`.)
 enum OCRReader {
     static func read(_ path: String, options: EngineOptions) async throws(RecordError) -> String {
         let primary = OCRBackends.primary(options.ocr)
@@ -177,18 +175,13 @@ enum OCRReader {
             let installed = try await OCRLanguages.installed(options: options)
             guard installed.contains("eng") else { return try await TesseractBackend().read(path, options: options) }
             let first = try await TesseractBackend(languages: "eng").read(path, options: options)
-            if let lang = OCRLanguageGuess.guess(first) {
-                guard lang != "en", let name = OCRLanguageGuess.tesseractNames[lang], installed.contains(name) else { return first }
-                return try await TesseractBackend(languages: name).read(path, options: options)
+            guard let lang = OCRLanguageGuess.guess(first), lang != "en", let name = OCRLanguageGuess.tesseractNames[lang],
+                  installed.contains(name) else {
+                // English, or no language stands out: the English reading
+                return first
             }
-            // no language stands out: the English reading (reading it again with every language costs three times
-            // as much and changed no field on the measured sets)
-            return first
+            return try await TesseractBackend(languages: name).read(path, options: options)
         }
-        let text = try await primary.read(path, options: options)
-        guard options.ocr == .auto, let lang = OCRLanguageGuess.guess(text), lang != "en",
-              let name = OCRLanguageGuess.tesseractNames[lang], ExternalTool.locate("tesseract", path: options.toolSearchPath) != nil,
-              let installed = try? await OCRLanguages.installed(options: options), installed.contains(name) else { return text }
-        return (try? await TesseractBackend(languages: name).read(path, options: options)) ?? text
+        return try await primary.read(path, options: options)
     }
 }
