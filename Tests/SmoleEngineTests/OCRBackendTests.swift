@@ -131,4 +131,13 @@ import _SmoleTestSupport
         let bad = try await runTool("smole-extract", ["--schema", "receipt", "--ocr", "easyocr", path])
         #expect(bad.status == 64, "\(bad.stderr)")
     }
+
+    /// A page's language from the lexicon's label words, also when the reading lost its accents.
+    @Test func thePageLanguageComesFromItsLabelWords() {
+        #expect(OCRLanguageGuess.guess("Rechnung Nr. 17\nZwischensumme 5,60\nMwSt 7% 0,39\nGesamtbetrag 5,99") == "de")
+        #expect(OCRLanguageGuess.guess("Facture n° 12\nMontant HT 10,00\nTotal TTC 12,00\nDate d'echeance") == "fr")
+        #expect(OCRLanguageGuess.guess("Factura 2024-7\nFecha de vencimiento 03/04/2024\nImporte total 12,00") == "es")
+        #expect(OCRLanguageGuess.guess("1234 5678\n3.50 2.10") == nil)
+        #expect(OCRLanguageGuess.guess(Self.receipt.joined(separator: "\n")) != "de")
+    }
 }
