@@ -99,8 +99,8 @@ import _SmoleTestSupport
         }
     }
 
-    /// German with umlauts: tesseract's English reading shows the page's language, and the page is read again in
-    /// German, so "Müller Straße" keeps its letters (RapidOCR alone reads the page too, without them).
+    /// German with umlauts: tesseract's first pass has German, so "Müller Straße" keeps its letters (RapidOCR alone
+    /// reads the page too, without them).
     @Test func autoReadsGermanWithItsUmlauts() async throws {
         let dir = try TempDir(); defer { dir.cleanup() }
         let path = try await Self.render(dir, name: "rechnung.png", lines: [

@@ -384,12 +384,12 @@ enum HTMLText {
     }
 }
 
-/// The OCR languages: the lexicon's seven (English, German, French, Dutch, Spanish, Italian, Portuguese) as far as
-/// their traineddata files are installed; asked of `tesseract --list-langs` once per tesseract binary and cached.
-/// `OCRReader` reads with English first and then with the page's own language; `choose` is the fallback when no
-/// language stands out (every installed one of them at once).
+/// The OCR languages: English, German, French and Dutch together in the first pass (so umlauts and accents survive)
+/// as far as their traineddata files are installed; Spanish, Italian and Portuguese only for a page whose words are
+/// clearly theirs (`OCRReader`). Asked of `tesseract --list-langs` once per tesseract binary and cached.
 enum OCRLanguages {
-    static let wanted = ["eng", "deu", "fra", "nld", "spa", "ita", "por"]
+    static let firstPass = ["eng", "deu", "fra", "nld"]
+    static let wanted = firstPass
     /// Per tesseract binary: the installed languages.
     private static let cache = LockedDictionary<Set<String>>()
 
