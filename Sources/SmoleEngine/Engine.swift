@@ -120,9 +120,17 @@ public final class Engine: Sendable {
                 rapid.ocr = .rapidocr
                 if let text = try? await TextSource.ocrImage(path: path, options: rapid) {
                     mostText = max(mostText, TextSource.meaningfulCharacters(text))
-                    let other = extract(text: DocumentText(pages: TextSource.splitPages(text), kind: .image, ocr: true), schema: s)
+                    var other = extract(text: DocumentText(pages: TextSource.splitPages(text), kind: .image, ocr: true), schema: s)
                     let score = OCRPrep.arithmeticScore(other.data)
-                    if score > best { best = score; out = other }
+                    if score > best {
+                        // RapidOCR's recogniser has no euro sign and fewer accents: a field its reading leaves empty
+                        // keeps tesseract's value
+                        if case .object(var o) = other.data, let before = out.data.objectValue {
+                            for m in before where !m.value.isNull && (o[m.key]?.isNull ?? false) && m.value.arrayValue == nil { o[m.key] = m.value }
+                            other.data = .object(o)
+                        }
+                        best = score; out = other
+                    }
                 }
             }
             // Still no totals that agree: the page may lie sideways or upside down. Tesseract's orientation detection
