@@ -78,7 +78,7 @@ struct SmoleExtract: AsyncParsableCommand {
     @Flag(name: .long, help: "Local engine: add per-field evidence (page, line, confidence) to results.")
     var evidence = false
 
-    @Option(name: .long, help: ArgumentHelp("Local engine: the OCR for scans and photos: auto (RapidOCR when installed, tesseract for accented languages and otherwise), tesseract or rapidocr.", valueName: "BACKEND"))
+    @Option(name: .long, help: ArgumentHelp("Local engine: the OCR for scans and photos: auto (tesseract, and RapidOCR too where its numbers do not agree), tesseract or rapidocr.", valueName: "BACKEND"))
     var ocr = "auto"
 
     func validate() throws {

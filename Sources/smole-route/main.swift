@@ -49,7 +49,7 @@ struct SmoleRoute: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("A folder of user schemas: schema names are checked against them, and --classify uses them (repeatable).", valueName: "DIR"))
     var schemas: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("--classify: the OCR for scans and photos: auto (RapidOCR when installed, tesseract for accented languages and otherwise), tesseract or rapidocr.", valueName: "BACKEND"))
+    @Option(name: .long, help: ArgumentHelp("--classify: the OCR for scans and photos: auto (tesseract, and RapidOCR too where its numbers do not agree), tesseract or rapidocr.", valueName: "BACKEND"))
     var ocr = "auto"
 
     @Argument(help: ArgumentHelp("Document paths to route; '-' or none reads records from stdin.", valueName: "DOCUMENT"))

@@ -51,7 +51,7 @@ struct SmoleServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-pages"), help: "Pages read per document at most.")
     var maxPages = 50
 
-    @Option(help: ArgumentHelp("The OCR for scans and photos: auto (RapidOCR when installed, tesseract for accented languages and otherwise), tesseract or rapidocr.", valueName: "BACKEND"))
+    @Option(help: ArgumentHelp("The OCR for scans and photos: auto (tesseract, and RapidOCR too where its numbers do not agree), tesseract or rapidocr.", valueName: "BACKEND"))
     var ocr = "auto"
 
     @Flag(help: "No request log on stderr (errors and the listening line still appear).")
