@@ -44,6 +44,7 @@ let package = Package(
                 .embedInCode("Lexicon/roles.json"),
                 .embedInCode("Lexicon/iso4217.json"),
                 .embedInCode("Lexicon/currency-signs.json"),
+                .embedInCode("TextSources/OCRWorker/rapidocr_worker.py"),
             ]
         ),
         .executableTarget(name: "smole-ls", dependencies: toolDeps()),

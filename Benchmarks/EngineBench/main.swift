@@ -1,4 +1,5 @@
-// engine-bench [--jobs N] [--schema S | --classify] [--schemas DIR] [--evidence] FILES...
+// engine-bench [--jobs N] [--schema S | --classify | --text] [--schemas DIR] [--evidence] [--ocr B] FILES...
+// (--text: each file's text as the engine reads it, {"path", "text"}, pages apart by form feeds)
 // Runs the local engine in-process over FILES with N concurrent tasks and writes one NDJSON
 // result per file to stdout; timing goes to stderr.
 import Foundation
@@ -8,7 +9,7 @@ import SmoleEngine
 
 struct EngineBench {
     static func usage() -> Never {
-        FileHandle.standardError.write(Data("usage: engine-bench [--jobs N] [--schema S | --classify] [--schemas DIR] [--evidence] [--max-pages N] FILES...\n".utf8))
+        FileHandle.standardError.write(Data("usage: engine-bench [--jobs N] [--schema S | --classify] [--schemas DIR] [--evidence] [--max-pages N] [--ocr auto|tesseract|rapidocr] [--text] FILES...\n".utf8))
         exit(64)
     }
 
@@ -18,6 +19,7 @@ struct EngineBench {
         var jobs = ProcessInfo.processInfo.activeProcessorCount
         var schema: String? = nil
         var classify = false
+        var textOnly = false
         var options = EngineOptions()
         var files: [String] = []
         while !args.isEmpty {
@@ -29,6 +31,8 @@ struct EngineBench {
             case "--max-pages": guard let v = args.first.flatMap(Int.init) else { usage() }; options.maxPages = v; args.removeFirst()
             case "--classify": classify = true
             case "--evidence": options.evidence = true
+            case "--ocr": guard let v = args.first.flatMap(OCRChoice.init(rawValue:)) else { usage() }; options.ocr = v; args.removeFirst()
+            case "--text": textOnly = true
             case "-h", "--help": usage()
             default: files.append(a)
             }
@@ -42,6 +46,7 @@ struct EngineBench {
         let truthSchemas = schema == nil && !classify
         let fixedSchema = schema
         let classifyOnly = classify
+        let text = textOnly
         let fileList = files
         let clock = ContinuousClock()
         let start = clock.now
@@ -56,6 +61,12 @@ struct EngineBench {
                     var rec = JSONObject()
                     rec["path"] = .string(path)
                     do throws(RecordError) {
+                        if text {
+                            rec["text"] = .string(try await engine.text(path: path).joined(separator: "\u{0C}"))
+                            rec["status"] = "ok"
+                            LineWriter.stdout.writeLine(JSON.serialize(.object(rec)))
+                            return
+                        }
                         var chosen = fixedSchema
                         var route: String? = nil
                         if classifyOnly || truthSchemas {

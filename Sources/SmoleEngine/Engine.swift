@@ -39,8 +39,11 @@ public struct EngineOptions: Sendable {
     /// here: each reading's key names the pages it read (`pdftotext -l N`, OCR of page K), which is exact for every
     /// `maxPages`. The OCR program's path and the languages it is given are added per reading (`TextSource.ocrIdentity`).
     public var textSettingsKey: String {
-        "ocr=tesseract psm=6 preserve_interword_spaces=1 render=pdftoppm-300dpi-gray"
+        "ocr=\(ocr.rawValue) psm=6 preserve_interword_spaces=1 render=pdftoppm-300dpi-gray"
     }
+
+    /// The OCR backend for scans and photos (`--ocr`).
+    public var ocr: OCRChoice = .auto
     public init() {}
 }
 
@@ -113,26 +116,61 @@ public final class Engine: Sendable {
         if let total = doc.pagesTotal, total > doc.pages.count { out.pages = PagesRead(read: doc.pages.count, total: total) }
         // A photo read after deskewing whose totals do not add up gets more readings while none adds up: the photo as
         // taken, then deskewed and enlarged by half. The reading whose numbers agree with each other wins (see OCRPrep).
+        // The most letters and digits any reading of an image found: too few, and the image is unreadable.
+        var mostText = doc.kind == .image ? TextSource.meaningfulCharacters(doc.pages.joined(separator: "\n")) : Int.max
         if doc.kind == .image, OCRPrep.available {
             var best = OCRPrep.arithmeticScore(out.data)
-            for (prepare, scale) in [(false, 1.0), (true, 1.5)] where best < OCRPrep.consistentScore {
+            // RapidOCR's detector scales every image to its own size and copes with the light itself: reading the photo
+            // as taken or enlarged again gives it the same text, so only tesseract gets those readings.
+            let rereads: [(Bool, Double)] = OCRBackends.primary(options.ocr) is TesseractBackend ? [(false, 1.0), (true, 1.5)] : []
+            for (prepare, scale) in rereads where best < OCRPrep.consistentScore {
                 guard let text = try? await TextSource.ocrImage(path: path, options: options, prepare: prepare, scale: scale) else { continue }
+                mostText = max(mostText, TextSource.meaningfulCharacters(text))
                 let other = extract(text: DocumentText(pages: TextSource.splitPages(text), kind: .image, ocr: true), schema: s)
                 let score = OCRPrep.arithmeticScore(other.data)
                 if score > best { best = score; out = other }
+            }
+            // auto: RapidOCR reads the image too (it finds the totals of real receipt scans that tesseract misreads,
+            // and misreads clean rendered pages that tesseract reads exactly: each wins where its numbers agree better).
+            if best < OCRPrep.consistentScore, options.ocr == .auto, RapidOCRWorker.installedPython() != nil {
+                var rapid = options
+                rapid.ocr = .rapidocr
+                if let text = try? await TextSource.ocrImage(path: path, options: rapid) {
+                    mostText = max(mostText, TextSource.meaningfulCharacters(text))
+                    var other = extract(text: DocumentText(pages: TextSource.splitPages(text), kind: .image, ocr: true), schema: s)
+                    let score = OCRPrep.arithmeticScore(other.data)
+                    if score > best {
+                        // RapidOCR's recogniser has no euro sign and fewer accents: a field its reading leaves empty
+                        // keeps tesseract's value
+                        if case .object(var o) = other.data, let before = out.data.objectValue {
+                            for m in before where !m.value.isNull && (o[m.key]?.isNull ?? false) && m.value.arrayValue == nil { o[m.key] = m.value }
+                            other.data = .object(o)
+                        }
+                        best = score; out = other
+                    }
+                }
             }
             // Still no totals that agree: the page may lie sideways or upside down. Tesseract's orientation detection
             // says how far to turn it; the turned reading wins when its numbers agree better.
             if best < OCRPrep.consistentScore {
                 let turns = await TextSource.uprightTurns(path: path, options: options)
                 if turns != 0, let text = try? await TextSource.ocrImage(path: path, options: options, quarterTurns: turns) {
+                    mostText = max(mostText, TextSource.meaningfulCharacters(text))
                     let other = extract(text: DocumentText(pages: TextSource.splitPages(text), kind: .image, ocr: true), schema: s)
                     if OCRPrep.arithmeticScore(other.data) > best { out = other }
                 }
             }
         }
+        if mostText < Self.readableCharacters {
+            throw RecordError(.unreadable, "\(path): OCR found no readable text in the image (\(mostText) letters or digits, "
+                              + "also after turning it upright); it may be blank, too blurred or too small")
+        }
         return out
     }
+
+    /// Fewer letters and digits than this in every reading of an image (a receipt has hundreds; a line of text has
+    /// twenty) and it is `unreadable`, not an `ok` record of nulls.
+    static let readableCharacters = 20
 
     /// Extraction from text already read (used by tests and by `extract(path:schema:)`).
     func extract(text doc: DocumentText, schema s: Schema) -> ExtractionOutput {
@@ -204,6 +242,12 @@ public final class Engine: Sendable {
         let c = max(0, min(1, f.confidence * (ocr ? 0.85 : 1)))
         return ["page": JSONValue(f.line.page), "line": .string(f.line.text.trimmingCharacters(in: .whitespaces)),
                 "confidence": JSONValue((c * 100).rounded() / 100)]
+    }
+
+    /// The document's text as the engine reads it (one string per page, layout form), for benchmarks and tools.
+    /// - Throws: the record errors of `extract`.
+    public func text(path: String) async throws(RecordError) -> [String] {
+        try await TextSource.read(path: path, options: options).pages
     }
 
     /// Scores each known schema's keywords against the first page's text; the best one, or nil.

@@ -85,6 +85,9 @@ struct SmoleExtract: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("A field whose evidence confidence is under C makes the record need review (low_confidence; default \(ReviewChecks.defaultMinConfidence)).", valueName: "C"))
     var minConfidence: Double = ReviewChecks.defaultMinConfidence
 
+    @Option(name: .long, help: ArgumentHelp("Local engine: the OCR for scans and photos: auto (tesseract, and RapidOCR too where its numbers do not agree), tesseract or rapidocr.", valueName: "BACKEND"))
+    var ocr = "auto"
+
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if let rate, !(rate > 0) { throw ValidationError("--rate must be above 0") }
@@ -95,6 +98,7 @@ struct SmoleExtract: AsyncParsableCommand {
         if let total, total < 0 { throw ValidationError("--total must be 0 or more") }
         if let maxPages, maxPages < 1 { throw ValidationError("--max-pages must be at least 1") }
         if !(minConfidence >= 0 && minConfidence <= 1) { throw ValidationError("--min-confidence must be between 0 and 1") }
+        if OCRChoice(rawValue: ocr) == nil { throw ValidationError("--ocr takes auto, tesseract or rapidocr, not \"\(ocr)\"") }
     }
 
     func run() async throws {
@@ -134,6 +138,7 @@ struct SmoleExtract: AsyncParsableCommand {
             eo.schemaDirs = schemas
             eo.evidence = evidence
             eo.textCache = noCache ? nil : TextCache.standard()
+            eo.ocr = OCRChoice(rawValue: ocr) ?? .auto
             do throws(RecordError) {
                 backend = try LocalBackend(options: eo)
             } catch {

@@ -59,12 +59,16 @@ struct SmoleRoute: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("A folder of user schemas: schema names are checked against them, and --classify uses them (repeatable).", valueName: "DIR"))
     var schemas: [String] = []
 
+    @Option(name: .long, help: ArgumentHelp("--classify: the OCR for scans and photos: auto (tesseract, and RapidOCR too where its numbers do not agree), tesseract or rapidocr.", valueName: "BACKEND"))
+    var ocr = "auto"
+
     @Argument(help: ArgumentHelp("Document paths to route; '-' or none reads records from stdin.", valueName: "DOCUMENT"))
     var documents: [String] = []
 
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if !(0...1).contains(minConfidence) { throw ValidationError("--min-confidence must be between 0 and 1") }
+        if OCRChoice(rawValue: ocr) == nil { throw ValidationError("--ocr takes auto, tesseract or rapidocr, not \"\(ocr)\"") }
         if let d = `default`, d.isEmpty || d.contains(where: { $0.isWhitespace }) {
             throw ValidationError("--default needs a schema name without white space")
         }
@@ -122,6 +126,7 @@ struct SmoleRoute: AsyncParsableCommand {
             var options = EngineOptions()
             options.schemaDirs = schemas
             options.textCache = noCache ? nil : TextCache.standard()
+            options.ocr = OCRChoice(rawValue: ocr) ?? .auto
             do {
                 engine = try Engine(options: options)
             } catch {

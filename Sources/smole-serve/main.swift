@@ -54,6 +54,9 @@ struct SmoleServeCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-cache"), help: "Read every document afresh, without the text cache ($XDG_CACHE_HOME/smole).")
     var noCache = false
 
+    @Option(help: ArgumentHelp("The OCR for scans and photos: auto (tesseract, and RapidOCR too where its numbers do not agree), tesseract or rapidocr.", valueName: "BACKEND"))
+    var ocr = "auto"
+
     @Flag(help: "No request log on stderr (errors and the listening line still appear).")
     var quiet = false
 
@@ -64,6 +67,7 @@ struct SmoleServeCommand: AsyncParsableCommand {
         guard let n = ByteSize.parse(maxUpload), n > 0 else { throw ValidationError("--max-upload takes a size like 100MB or 512KB, not \"\(maxUpload)\"") }
         guard DurationText.parse(keep) != nil else { throw ValidationError("--keep takes a duration like 30m, 24h or 7d, not \"\(keep)\"") }
         guard maxPages >= 1 else { throw ValidationError("--max-pages must be at least 1") }
+        if OCRChoice(rawValue: ocr) == nil { throw ValidationError("--ocr takes auto, tesseract or rapidocr, not \"\(ocr)\"") }
     }
 
     func run() async throws {
@@ -86,6 +90,7 @@ struct SmoleServeCommand: AsyncParsableCommand {
         options.schemaDirs = schemas
         options.maxPages = maxPages
         options.textCache = noCache ? nil : TextCache.standard()
+        options.ocr = OCRChoice(rawValue: ocr) ?? .auto
         let engine: Engine
         do {
             engine = try Engine(options: options)

@@ -283,7 +283,7 @@ extension TextSource {
     /// The part of an OCR reading's key that names the OCR program: its path and the `-l` languages it is given.
     static func ocrIdentity(options: EngineOptions) async throws(RecordError) -> String {
         let exe = ExternalTool.locate("tesseract", path: options.toolSearchPath) ?? "tesseract"
-        return "\(exe) -l \(try await OCRLanguages.argument(options: options) ?? "default")"
+        return "\(options.ocr.rawValue): \(exe) -l \(try await OCRLanguages.argument(options: options) ?? "default")"
     }
 }
 
@@ -296,7 +296,9 @@ extension TextSource {
         guard options.textCache != nil else {
             return try await ocrImageUncached(path: path, options: options, prepare: prepare, scale: scale, quarterTurns: quarterTurns)
         }
-        guard ExternalTool.locate("tesseract", path: options.toolSearchPath) != nil else { throw ExternalTool.unavailable("tesseract") }
+        if OCRBackends.primary(options.ocr) is TesseractBackend, ExternalTool.locate("tesseract", path: options.toolSearchPath) == nil {
+            throw ExternalTool.unavailable("tesseract")
+        }
         let reading = "image: \(try await ocrIdentity(options: options)) --psm 6 -c preserve_interword_spaces=1"
             + " prepare=\(prepare) leptonica=\(OCRPrep.available) scale=\(scale) quarter-turns=\(quarterTurns)"
         let pages = try await cached(path, reading: reading, options: options) { () async throws(RecordError) -> [String] in

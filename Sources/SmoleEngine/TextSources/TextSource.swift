@@ -185,7 +185,7 @@ enum TextSource {
     /// The OCR text of pages 1...`pages` of a PDF. Each page is one text-cache entry: pages read before (by
     /// `--classify`, by an earlier run) are not rendered again; the others are rendered from the first missing one on.
     static func ocrPDF(path: String, options: EngineOptions, pages: Int) async throws(RecordError) -> [String] {
-        guard ExternalTool.locate("tesseract", path: options.toolSearchPath) != nil else { throw ExternalTool.unavailable("tesseract") }
+        if OCRBackends.primary(options.ocr) is TesseractBackend, ExternalTool.locate("tesseract", path: options.toolSearchPath) == nil { throw ExternalTool.unavailable("tesseract") }
         let dir = try PrivateTempDir()
         defer { dir.remove() }
         var rendered: (first: Int, images: [String])? = nil
@@ -205,7 +205,7 @@ enum TextSource {
                 }
                 // pdftoppm names pages with the same zero-padding, so name order is page order; [] past the last page
                 guard let (first, images) = rendered, page - first < images.count else { return [] }
-                return [try await tesseract(dir.path + "/" + images[page - first], psm: "6", options: options)]
+                return [try await OCRReader.read(dir.path + "/" + images[page - first], options: options)]
             }
             guard let t = text.first else { break }
             out.append(t)
@@ -214,19 +214,20 @@ enum TextSource {
     }
 
     /// A photo or scanned image: cleaned up first (grey, turned straight when its lines slope; see
-    /// `OCRPrep`), then read by tesseract. Without Leptonica, or when it cannot read the file, the original is read.
+    /// `OCRPrep`), then read by the OCR backend `options.ocr` picks (`OCRBackend.swift`). Without Leptonica, or when it
+    /// cannot read the file, the original is read.
     static func ocrImageUncached(path: String, options: EngineOptions, prepare: Bool = true, scale: Double = 1,
                                  quarterTurns: Int = 0) async throws(RecordError) -> String {
-        guard ExternalTool.locate("tesseract", path: options.toolSearchPath) != nil else { throw ExternalTool.unavailable("tesseract") }
+        if OCRBackends.primary(options.ocr) is TesseractBackend, ExternalTool.locate("tesseract", path: options.toolSearchPath) == nil { throw ExternalTool.unavailable("tesseract") }
         if prepare || quarterTurns != 0, OCRPrep.available {
             let dir = try PrivateTempDir()
             defer { dir.remove() }
             let cleaned = dir.path + "/page.png"
             if OCRPrep.prepare(path, output: cleaned, scale: scale, quarterTurns: quarterTurns) != nil {
-                return OCRText.dropEdgeNoise(try await tesseract(cleaned, psm: "6", options: options))
+                return OCRText.dropEdgeNoise(try await OCRReader.read(cleaned, options: options))
             }
         }
-        return OCRText.dropEdgeNoise(try await tesseract(path, psm: "6", options: options))
+        return OCRText.dropEdgeNoise(try await OCRReader.read(path, options: options))
     }
 
     /// The quarter turns clockwise that bring a page upright, from tesseract's orientation and script detection
@@ -245,8 +246,10 @@ enum TextSource {
         return rotate / 90
     }
 
-    static func tesseract(_ image: String, psm: String, options: EngineOptions) async throws(RecordError) -> String {
-        let langs = try await OCRLanguages.argument(options: options)
+    /// tesseract on one image; `languages` is the `-l` value (nil: `OCRLanguages.argument`).
+    static func tesseract(_ image: String, psm: String, options: EngineOptions, languages: String? = nil) async throws(RecordError) -> String {
+        let langs: String?
+        if let languages { langs = languages } else { langs = try await OCRLanguages.argument(options: options) }
         var args = [image, "-", "--psm", psm, "-c", "preserve_interword_spaces=1"]
         if let langs { args += ["-l", langs] }
         let r = try await ExternalTool.run("tesseract", args, options: options)
@@ -397,24 +400,29 @@ enum HTMLText {
     }
 }
 
-/// The OCR languages: English, German, French and Dutch together (so umlauts and accents survive) when
-/// their traineddata files are installed, else whichever of them are; asked of `tesseract --list-langs`
-/// once per tesseract binary and cached.
+/// The OCR languages: English, German, French and Dutch together in the first pass (so umlauts and accents survive)
+/// as far as their traineddata files are installed; Spanish, Italian and Portuguese only for a page whose words are
+/// clearly theirs (`OCRReader`). Asked of `tesseract --list-langs` once per tesseract binary and cached.
 enum OCRLanguages {
-    static let wanted = ["eng", "deu", "fra", "nld"]
-    /// Per tesseract binary: the `-l` value (nil: tesseract's default).
-    private static let cache = LockedDictionary<String?>()
+    static let firstPass = ["eng", "deu", "fra", "nld"]
+    static let wanted = firstPass
+    /// Per tesseract binary: the installed languages.
+    private static let cache = LockedDictionary<Set<String>>()
 
-    /// The `-l` value, or nil to leave tesseract's default.
+    /// The `-l` value for all wanted installed languages, or nil to leave tesseract's default.
     static func argument(options: EngineOptions) async throws(RecordError) -> String? {
+        choose(installed: try await installed(options: options))
+    }
+
+    /// The languages `tesseract --list-langs` names.
+    static func installed(options: EngineOptions) async throws(RecordError) -> Set<String> {
         let key = ExternalTool.locate("tesseract", path: options.toolSearchPath) ?? "tesseract"
         if let cached = cache.get(key) { return cached }
         let r = try await ExternalTool.run("tesseract", ["--list-langs"], options: options)
         // the list goes to stdout (tesseract 4/5); older builds print it on stderr
         let installed = Set((r.text + "\n" + r.stderr).split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) })
-        let value = choose(installed: installed)
-        cache.set(key, value)
-        return value
+        cache.set(key, installed)
+        return installed
     }
 
     static func choose(installed: Set<String>) -> String? {
