@@ -165,6 +165,15 @@ public final class Engine: Sendable {
             throw RecordError(.unreadable, "\(path): OCR found no readable text in the image (\(mostText) letters or digits, "
                               + "also after turning it upright); it may be blank, too blurred or too small")
         }
+        // A PDF whose text layer and OCR both give next to nothing (a blank scan, a page of pictures) is unreadable
+        // by the same rule, not an ok record of nulls.
+        if doc.kind == .pdf, doc.xml == nil {
+            let chars = TextSource.meaningfulCharacters(doc.pages.joined(separator: "\n"))
+            if chars < Self.readableCharacters {
+                throw RecordError(.unreadable, "\(path): the PDF has no readable text (\(chars) letters or digits in its "
+                                  + "\(doc.ocr ? "OCR" : "text layer and its OCR")); it may be blank or a picture without words")
+            }
+        }
         return out
     }
 

@@ -99,6 +99,23 @@ import _SmoleTestSupport
         }
     }
 
+    /// A scanned PDF whose pages hold no words (a blank page, a page of shapes) is `unreadable` by the same rule as
+    /// an image, not an ok record of nulls (a scanned PDF with words: TextCacheTests).
+    @Test func aScannedPDFWithoutTextIsUnreadable() async throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        var blank = PDFWriter()
+        blank.addImagePage(gray: [UInt8](repeating: 255, count: 400 * 300), width: 400, height: 300)
+        let path = dir.file("blank-scan.pdf")
+        try blank.write(to: path)
+        do {
+            _ = try await Fixture.extract(path, "invoice")
+            Issue.record("a blank scanned PDF came back ok")
+        } catch let error as RecordError {
+            #expect(error.code == .unreadable, "\(error)")
+            #expect(error.message.contains("no readable text"), "\(error.message)")
+        }
+    }
+
     /// German with umlauts: tesseract's first pass has German, so "Müller Straße" keeps its letters (RapidOCR alone
     /// reads the page too, without them).
     @Test func autoReadsGermanWithItsUmlauts() async throws {
