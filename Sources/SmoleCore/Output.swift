@@ -153,9 +153,7 @@ public enum Diagnostics {
             note("further bad lines are not shown (each is still counted, and written where the tool writes bad records)")
             return
         }
-        var m = record.error?.message ?? "not a valid record"
-        if m.hasSuffix(")"), let r = m.range(of: " (at ", options: .backwards) { m = String(m[..<r.lowerBound]) }
-        error(m, source: source, line: line)
+        error(Summary.withoutPlace(record.error?.message ?? "not a valid record"), source: source, line: line)
     }
 }
 

@@ -56,6 +56,43 @@ public enum Spawn {
     }()
 
     /// `environment` adds or replaces variables in the child's copy of this process's environment.
+    /// Starts `exe` with `args` (an argument array, never a shell) and `actions` for its descriptors. The child
+    /// gets default signal dispositions and an empty mask (the tools ignore SIGPIPE), and the parent's environment
+    /// with `environment` put over it. Used for one-shot runs (`run`) and long-lived workers (the OCR worker).
+    /// - Returns: posix_spawn's status (0, or an errno value) and the child's pid.
+    public static func spawnChild(_ exe: String, _ args: [String], environment: [String: String] = [:],
+                                  actions: inout posix_spawn_file_actions_t) -> (status: Int32, pid: pid_t) {
+        var attr = posix_spawnattr_t()
+        posix_spawnattr_init(&attr)
+        defer { posix_spawnattr_destroy(&attr) }
+        var defaults = sigset_t(); sigemptyset(&defaults)
+        for s in [SIGPIPE, SIGINT, SIGTERM, SIGQUIT, SIGHUP] { sigaddset(&defaults, s) }
+        var mask = sigset_t(); sigemptyset(&mask)
+        posix_spawnattr_setsigdefault(&attr, &defaults)
+        posix_spawnattr_setsigmask(&attr, &mask)
+        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+
+        let argv: [UnsafeMutablePointer<CChar>?] = ([exe] + args).map { strdup($0) } + [nil]
+        defer { for p in argv { free(p) } }
+        var envp: [UnsafeMutablePointer<CChar>?] = []
+        if !environment.isEmpty {
+            var p = environ
+            while let e = p.pointee {
+                let entry = String(cString: e)
+                let name = entry.split(separator: "=", maxSplits: 1).first.map(String.init) ?? entry
+                if environment[name] == nil { envp.append(strdup(e)) }
+                p += 1
+            }
+            for (k, v) in environment.sorted(by: { $0.key < $1.key }) { envp.append(strdup("\(k)=\(v)")) }
+            envp.append(nil)
+        }
+        defer { for p in envp { free(p) } }
+        var pid: pid_t = 0
+        let rc = envp.isEmpty ? posix_spawn(&pid, exe, &actions, &attr, argv, environ)
+                              : posix_spawn(&pid, exe, &actions, &attr, argv, envp)
+        return (rc, pid)
+    }
+
     public static func run(_ exe: String, _ args: [String], timeout: Duration, outputLimit: Int,
                            environment: [String: String] = [:]) async -> Outcome {
         let handle = Handle()
@@ -110,35 +147,7 @@ public enum Spawn {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
         posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
-        var attr = posix_spawnattr_t()
-        posix_spawnattr_init(&attr)
-        defer { posix_spawnattr_destroy(&attr) }
-        // The tools ignore SIGPIPE; the child gets default dispositions and an empty mask.
-        var defaults = sigset_t(); sigemptyset(&defaults)
-        for s in [SIGPIPE, SIGINT, SIGTERM, SIGQUIT, SIGHUP] { sigaddset(&defaults, s) }
-        var mask = sigset_t(); sigemptyset(&mask)
-        posix_spawnattr_setsigdefault(&attr, &defaults)
-        posix_spawnattr_setsigmask(&attr, &mask)
-        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-
-        let argv: [UnsafeMutablePointer<CChar>?] = ([exe] + args).map { strdup($0) } + [nil]
-        defer { for p in argv { free(p) } }
-        var envp: [UnsafeMutablePointer<CChar>?] = []
-        if !environment.isEmpty {
-            var p = environ
-            while let e = p.pointee {
-                let entry = String(cString: e)
-                let name = entry.split(separator: "=", maxSplits: 1).first.map(String.init) ?? entry
-                if environment[name] == nil { envp.append(strdup(e)) }
-                p += 1
-            }
-            for (k, v) in environment.sorted(by: { $0.key < $1.key }) { envp.append(strdup("\(k)=\(v)")) }
-            envp.append(nil)
-        }
-        defer { for p in envp { free(p) } }
-        var pid: pid_t = 0
-        let rc = envp.isEmpty ? posix_spawn(&pid, exe, &actions, &attr, argv, environ)
-                              : posix_spawn(&pid, exe, &actions, &attr, argv, envp)
+        let (rc, pid) = spawnChild(exe, args, environment: environment, actions: &actions)
         close(outPipe[1]); close(errPipe[1])
         if locked { spawnLock.unlock(); locked = false }
         guard rc == 0 else {

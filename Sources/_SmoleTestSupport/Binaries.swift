@@ -117,3 +117,14 @@ public struct TempDir: Sendable {
     }
     public func cleanup() { try? FileManager.default.removeItem(atPath: path) }
 }
+
+/// Runs `script` with `bash -o pipefail -c` in `dir`, the built tools first on PATH, as a user with no account
+/// would: SMOLE_API_KEY and SMOLE_API_URL unset (the local engine), NO_COLOR set. The tests that run pipelines
+/// the way a report or a man page wrote them share this one setting.
+public func runPipeline(_ script: String, in dir: String) async throws -> RunResult {
+    let path = Binaries.directory.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+    return try await runTool("/usr/bin/env", [
+        "-u", "SMOLE_API_KEY", "-u", "SMOLE_API_URL", "PATH=\(path)", "NO_COLOR=1",
+        "bash", "-o", "pipefail", "-c", script,
+    ], cwd: dir)
+}

@@ -7,13 +7,7 @@ import SmoleCore
 /// in real pipes the way the report did, on fixtures made here.
 @Suite struct ForgivingPipelineTests {
     /// Runs a bash script (`pipefail`) with the built tools first on PATH, the local engine chosen.
-    static func sh(_ script: String, in dir: TempDir) async throws -> RunResult {
-        let path = Binaries.directory.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
-        return try await runTool("/usr/bin/env", [
-            "-u", "SMOLE_API_KEY", "-u", "SMOLE_API_URL", "PATH=\(path)", "NO_COLOR=1",
-            "bash", "-o", "pipefail", "-c", script,
-        ], cwd: dir.path)
-    }
+    static func sh(_ script: String, in dir: TempDir) async throws -> RunResult { try await runPipeline(script, in: dir.path) }
 
     static func objects(_ text: String) throws -> [JSONObject] {
         try text.split(separator: "\n").map { line in

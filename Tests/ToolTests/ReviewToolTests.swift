@@ -8,13 +8,7 @@ import _SmoleTestSupport
 /// database (one made before the review columns gets them), smole-retry leaves review alone.
 @Suite("Review queue, tools", .serialized)
 struct ReviewToolTests {
-    static func sh(_ script: String, in dir: TempDir) async throws -> RunResult {
-        let path = Binaries.directory.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
-        return try await runTool("/usr/bin/env", [
-            "-u", "SMOLE_API_KEY", "-u", "SMOLE_API_URL", "PATH=\(path)", "NO_COLOR=1",
-            "bash", "-o", "pipefail", "-c", script,
-        ], cwd: dir.path)
-    }
+    static func sh(_ script: String, in dir: TempDir) async throws -> RunResult { try await runPipeline(script, in: dir.path) }
 
     static let invoice = """
         Acme Tools Ltd                                   INVOICE

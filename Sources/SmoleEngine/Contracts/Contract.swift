@@ -158,6 +158,11 @@ extension Extractor {
     }
 
     /// Words that begin a sentence, never a party's name.
+    /// "and" between names, read once per character of a preamble (Lexicon "conjunctions").
+    static let conjunctions = Lexicon.words("conjunctions")
+    /// Words after a law's name in a clause in capitals that do not continue it (Lexicon "law_name_fillers").
+    static let lawNameFillers = Lexicon.wordSet("law_name_fillers")
+
     static let sentenceStarters: Set<String> = Lexicon.wordSet("sentence_starters")
 
     static let abbreviations: Set<String> = Lexicon.wordSet("name_abbreviations")
@@ -219,7 +224,7 @@ extension Extractor {
                 }
             }
             if stopAtAnd, c == " " {
-                for conj in Lexicon.words("conjunctions") where i + conj.count <= s.count && String(s[i..<(i + conj.count)]).lowercased() == conj {
+                for conj in Self.conjunctions where i + conj.count <= s.count && String(s[i..<(i + conj.count)]).lowercased() == conj {
                     return i
                 }
             }
@@ -566,7 +571,7 @@ extension Extractor {
             while let r = scan.range(of: stop, range: from..<scan.endIndex) {
                 // "England and Wales" continues; "New York and the federal laws" stops
                 if stop == " and ", let next = scan[r.upperBound...].split(separator: " ").first {
-                    let go = shouting ? !Lexicon.words("law_name_fillers").contains(String(next)) : next.first?.isUppercase == true
+                    let go = shouting ? !Self.lawNameFillers.contains(String(next)) : next.first?.isUppercase == true
                     if go { from = r.upperBound; continue }
                 }
                 let at = rest.index(rest.startIndex, offsetBy: scan.distance(from: scan.startIndex, to: r.lowerBound))

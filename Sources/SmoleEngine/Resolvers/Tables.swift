@@ -359,12 +359,14 @@ extension Extractor {
     }
 
     /// Whether a line of a description stops mid-phrase, so the next line goes on with it ("for DSi AC adapter,").
+    static let midPhraseWords = Lexicon.wordSet("mid_phrase_words")
+
     static func endsMidPhrase(_ s: String) -> Bool {
         let t = s.trimmingCharacters(in: .whitespaces)
         guard let last = t.last else { return false }
         if ",-&/+:(".contains(last) { return true }
         let word = t.split(separator: " ").last.map { $0.lowercased() } ?? ""
-        return Lexicon.words("mid_phrase_words").contains(word)
+        return midPhraseWords.contains(word)
     }
 
     /// Receipts have no header: rows between the heading block and the totals, "qty x price" lines included.

@@ -142,35 +142,12 @@ final class RapidOCRWorker: @unchecked Sendable {
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_addclose(&actions, inPipe[1])
         posix_spawn_file_actions_addclose(&actions, outPipe[0])
-        var attr = posix_spawnattr_t()
-        posix_spawnattr_init(&attr)
-        defer { posix_spawnattr_destroy(&attr) }
-        var defaults = sigset_t(); sigemptyset(&defaults)
-        for s in [SIGPIPE, SIGINT, SIGTERM, SIGQUIT, SIGHUP] { sigaddset(&defaults, s) }
-        var mask = sigset_t(); sigemptyset(&mask)
-        posix_spawnattr_setsigdefault(&attr, &defaults)
-        posix_spawnattr_setsigmask(&attr, &mask)
-        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
         let script = String(decoding: PackageResources.rapidocr_worker_py, as: UTF8.self)
-        let argv: [UnsafeMutablePointer<CChar>?] = ([python, "-c", script, "--max-side", String(Self.maxSide)] as [String]).map { strdup($0) } + [nil]
-        defer { for p in argv { free(p) } }
         // glibc keeps freed memory per thread arena; two arenas and an early trim keep the worker's RSS near what
         // one image needs (measured: 540 MB -> 400 MB peak, 140 MB between images).
         let extra = ["MALLOC_ARENA_MAX": "2", "MALLOC_TRIM_THRESHOLD_": "65536", "PYTHONDONTWRITEBYTECODE": "1",
                      "PYTHONIOENCODING": "utf-8"]
-        var envp: [UnsafeMutablePointer<CChar>?] = []
-        var p = environ
-        while let e = p.pointee {
-            let entry = String(cString: e)
-            let name = entry.split(separator: "=", maxSplits: 1).first.map(String.init) ?? entry
-            if extra[name] == nil { envp.append(strdup(e)) }
-            p += 1
-        }
-        for (k, v) in extra.sorted(by: { $0.key < $1.key }) { envp.append(strdup("\(k)=\(v)")) }
-        envp.append(nil)
-        defer { for p in envp { free(p) } }
-        var child: pid_t = 0
-        let rc = posix_spawn(&child, python, &actions, &attr, argv, envp)
+        let (rc, child) = Spawn.spawnChild(python, ["-c", script, "--max-side", String(Self.maxSide)], environment: extra, actions: &actions)
         close(inPipe[0]); close(outPipe[1])
         guard rc == 0 else {
             close(inPipe[1]); close(outPipe[0])
