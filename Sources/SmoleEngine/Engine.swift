@@ -260,11 +260,37 @@ public final class Engine: Sendable {
     }
 
     /// Scores each known schema's keywords against the first page's text; the best one, or nil.
+    ///
+    /// An image whose first reading routes nowhere with confidence (under `Self.sureRoute`: a dark or small scan that
+    /// tesseract reads as a few stray characters) is read the way extraction reads it next: by RapidOCR under
+    /// `--ocr auto`, then turned upright when tesseract's orientation detection says so. The reading that routes
+    /// with the most confidence wins. Each reading goes to the text cache, so extraction does not OCR it again.
+    /// - Throws: the record errors of `extract` (not_found, unreadable, unsupported_type, engine_unavailable).
     public func classify(path: String) async throws(RecordError) -> Classification? {
         let doc = try await TextSource.read(path: path, options: options, maxPages: 1, wantXML: true)
         if doc.xml != nil, registry.schemas["invoice"] != nil { return Classification(schema: "invoice", confidence: 1) }
-        return Classifier.classify(text: doc.pages.first ?? "", schemas: Array(registry.schemas.values))
+        let schemas = Array(registry.schemas.values)
+        var best = Classifier.classify(text: doc.pages.first ?? "", schemas: schemas)
+        guard doc.kind == .image, OCRPrep.available else { return best }
+        func consider(_ text: String?) {
+            guard let text, let other = Classifier.classify(text: TextSource.splitPages(text).first ?? "", schemas: schemas),
+                  other.confidence > (best?.confidence ?? 0) else { return }
+            best = other
+        }
+        if (best?.confidence ?? 0) < Self.sureRoute, options.ocr == .auto, RapidOCRWorker.installedPython() != nil {
+            var rapid = options
+            rapid.ocr = .rapidocr
+            consider(try? await TextSource.ocrImage(path: path, options: rapid))
+        }
+        if (best?.confidence ?? 0) < Self.sureRoute {
+            let turns = await TextSource.uprightTurns(path: path, options: options)
+            if turns != 0 { consider(try? await TextSource.ocrImage(path: path, options: options, quarterTurns: turns)) }
+        }
+        return best
     }
+
+    /// A route at or above this confidence is not read again (`smole-route --min-confidence` defaults to 0.5).
+    static let sureRoute = 0.6
 }
 
 /// Schemas loaded from paths, validated once and kept.
@@ -299,15 +325,33 @@ enum Classifier {
     }
 
     /// Each schema with keywords and its keyword score on `text`, best first.
+    ///
+    /// Keywords of all schemas are matched longest first, and a stretch of text that a longer keyword of one schema
+    /// matched does not count for a shorter keyword of another: "cash invoice" is the receipt's "cash inv", not also the
+    /// invoice's "invoice"; "customer's copy" is not the invoice's "customer". Within one schema the keywords add up
+    /// as written ("invoice number" is also "invoice"). A keyword scores `weight × (1 + log2(min(n, 8)))` for its n
+    /// occurrences.
     static func scores(text: String, schemas: [Schema]) -> [(String, Double)] {
         let lower = " " + text.lowercased().split(whereSeparator: { $0.isWhitespace }).joined(separator: " ") + " "
         let chars = Array(lower)
+        let scored = schemas.filter { !$0.keywords.isEmpty }
+        // owners[word]: a bit per schema of `scored` that lists the word
+        var owners: [String: UInt64] = [:]
+        for (k, s) in scored.prefix(64).enumerated() {
+            for (word, _) in s.keywords { owners[word, default: 0] |= 1 << UInt64(k) }
+        }
+        let words = owners.keys.sorted { (a: String, b: String) -> Bool in a.count != b.count ? a.count > b.count : a < b }
+        var claimed = [UInt64](repeating: 0, count: chars.count)
+        var counts: [String: Int] = [:]
+        for word in words {
+            let n = occurrences(of: Array(word), owners: owners[word]!, in: chars, claimed: &claimed)
+            if n > 0 { counts[word] = n }
+        }
         var scores: [(String, Double)] = []
-        for s in schemas where !s.keywords.isEmpty {
+        for s in scored {
             var score = 0.0
             for (word, weight) in s.keywords {
-                let n = occurrences(of: Array(word), in: chars)
-                if n > 0 { score += weight * (1 + log2(Double(min(n, 8)))) * (n > 0 ? 1 : 0) / 1 }
+                if let n = counts[word] { score += weight * (1 + log2(Double(min(n, 8)))) }
             }
             if s.id == "receipt" { score += TillLayout.bonus(text: text) }
             scores.append((s.id, score))
@@ -316,20 +360,28 @@ enum Classifier {
         return scores
     }
 
-    static func occurrences(of word: [Character], in text: [Character]) -> Int {
+    /// Occurrences of `word` (listed by the schemas whose bits are `owners`) in `text` that start a word and do not
+    /// overlap a stretch `claimed` only by other schemas' longer keywords; each one found is claimed for `owners`.
+    static func occurrences(of word: [Character], owners: UInt64, in text: [Character], claimed: inout [UInt64]) -> Int {
         guard !word.isEmpty, text.count >= word.count else { return 0 }
+        func free(_ k: Int) -> Bool { claimed[k] == 0 || claimed[k] & owners != 0 }
         var n = 0
         var i = 0
         let wordEndsWithLetter = word.last!.isLetter
         while i <= text.count - word.count {
-            if text[i] == word[0], i == 0 || !text[i - 1].isLetter {
+            if text[i] == word[0], i == 0 || !text[i - 1].isLetter, free(i) {
                 var ok = true
-                for k in 1..<word.count where text[i + k] != word[k] { ok = false; break }
+                for k in 1..<word.count where text[i + k] != word[k] || !free(i + k) { ok = false; break }
                 // prefix keywords ("indemnif") may continue; whole words must end
                 if ok {
                     let e = i + word.count
                     let ends = e >= text.count || !text[e].isLetter || !wordEndsWithLetter || word.count >= 7
-                    if ends { n += 1; i = e; continue }
+                    if ends {
+                        n += 1
+                        for k in i..<e { claimed[k] |= owners }
+                        i = e
+                        continue
+                    }
                 }
             }
             i += 1

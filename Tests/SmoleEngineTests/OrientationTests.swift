@@ -47,6 +47,17 @@ import _SmoleTestSupport
         #expect(o["currency"] == "EUR", "turned \(degrees)°")
     }
 
+    /// Routing reads a sideways scan as extraction does: a first reading that routes nowhere with confidence is read
+    /// again (RapidOCR, then turned upright), and the reading that routes best wins.
+    @Test(arguments: [90, 180])
+    func aTurnedReceiptRoutesAsAReceipt(_ degrees: Int) async throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let path = try await Self.render(dir, degrees: degrees)
+        let routed = try #require(try await Fixture.engine().classify(path: path), "turned \(degrees)°")
+        #expect(routed.schema == "receipt", "turned \(degrees)°")
+        #expect(routed.confidence >= 0.5, "turned \(degrees)°: confident enough for smole-route's default threshold")
+    }
+
     @Test func orientationDetectionOfAnUprightPageSaysNoTurn() async throws {
         let dir = try TempDir(); defer { dir.cleanup() }
         let path = try await Self.render(dir, degrees: 0)

@@ -279,4 +279,47 @@ import _SmoleTestSupport
         #expect(try await engine.classify(path: invoice)?.schema == "invoice")
         #expect(TillLayout.kindsFound(in: Self.gstSlip).count >= 6)
     }
+
+    /// A cash invoice (a sale paid on the spot, headed "TAX INVOICE" as GST law asks) routes to receipt; the heading
+    /// counts once, not also as "invoice"; an invoice with a time stamp and a cash line still routes to invoice.
+    @Test func cashInvoicesAndTaxInvoiceHeadings() async throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let engine = try Fixture.engine()
+        let cashInvoice = try dir.write("bakery.txt", """
+        KENANGA BAKERIES (M) SDN BHD (223344-K)
+        Lot 5, Jalan Perusahaan 2, 40300 Shah Alam
+        GST ID: 000111222333
+        TAX INVOICE / ADJUSTMENT NOTE
+        Cash Inv No.: 8812F715            Date: 14/05/2017
+        WARUNG MAJU ENTERPRISE
+        DD: 14/05/2017 10:42
+        Description         U.P   Qty   Amt
+        WHITE BREAD        2.40     4   9.60
+        Total Payable:               9.60
+        Received above goods in good order condition.
+        CUSTOMER'S COPY
+        """)
+        let routed = try #require(try await engine.classify(path: cashInvoice))
+        #expect(routed.schema == "receipt")
+        #expect(routed.confidence >= 0.5, "confident enough for smole-route's default threshold")
+        let receipt = try Fixture.engine().registry.schemas["receipt"]!
+        let invoice = try Fixture.engine().registry.schemas["invoice"]!
+        func score(_ text: String, _ id: String) -> Double {
+            Classifier.scores(text: text, schemas: [receipt, invoice]).first { $0.0 == id }!.1
+        }
+        #expect(score("CUSTOMER'S COPY", "invoice") == 0, "the receipt's longer keyword claims \"customer\"")
+        #expect(score("cash invoice", "invoice") == 0 && score("cash invoice", "receipt") > 0)
+        #expect(score("TAX INVOICE", "invoice") < score("INVOICE", "invoice") + 1, "the GST heading weighs little more than \"invoice\"")
+        #expect(score("Invoice Number", "invoice") > score("Invoice", "invoice"), "within a schema keywords add up")
+        let stamped = try dir.write("stamped.txt", """
+        Acme Tooling GmbH                               Invoice No: AT-5521
+        Printed 14/05/2026 10:42                        Invoice Date: 14/05/2026
+        Bill To: Northwind Ltd                          Due Date: 13/06/2026
+        Description                 Qty    Unit Price    Amount
+        Calibration                   2       150.00    300.00
+        Total                                           300.00
+        Cash discount 2% if paid within 10 days. Thank you.
+        """)
+        #expect(try await engine.classify(path: stamped)?.schema == "invoice")
+    }
 }

@@ -362,9 +362,10 @@ extension Extractor {
 /// the `receipt` schema.
 ///
 /// The kinds: cash tendered, change given, a rounding line, a tax summary by tax code, the till's staff or station
-/// (cashier, counter, POS, table), a card payment, a date stamped with the time, items sold as "2 x 3.50" or an item count, a closing greeting ("thank you", "come again"),
-/// a returns notice ("goods sold are not returnable"). One kind alone proves nothing (an invoice can say "thank you");
-/// from three on, each kind adds to the receipt's score.
+/// (cashier, counter, POS, table), a card payment, the time of day of the sale ("18:26", "12:16:25 PM"; invoices
+/// carry a date without one), items sold as "2 x 3.50" or an item count, a closing greeting ("thank you",
+/// "come again"), a returns notice ("goods sold are not returnable"). One kind alone proves nothing (an invoice can
+/// say "thank you"); from two on, each kind adds to the receipt's score.
 enum TillLayout {
     static let kinds: [(name: String, pattern: NSRegularExpression)] = [
         ("cash", #"(?m)^\W*(rm\s*)?(cash|tunai|tendered|cash tendered|bar|espèces|especes|contant)\b[^\d\n]{0,80}\d"#),
@@ -373,7 +374,7 @@ enum TillLayout {
         ("tax summary", #"(?m)\b(gst|sst|vat|tax)\s*summary|\btax\s*code\b"#),
         ("staff", #"(?m)\b(cashier|counter|pos|terminal|till|operator|served by|salesperson|staff|table|kasse|caisse|kassa)\b"#),
         ("card", #"(?m)\b(visa|master|mastercard|amex|edc|card no|card number|debit card|credit card|app\.? code|approval code)\b"#),
-        ("clock", #"(?m)\b\d{1,4}[-/.]\d{1,2}[-/.]\d{2,4}\s{1,4}\d{1,2}:\d{2}"#),
+        ("clock", #"(?<![\d:])([01]?\d|2[0-3]):[0-5]\d(?!\d)"#),
         ("items", #"(?m)\b\d+\s*[xX@]\s*(rm|\$)?\s*\d+[.,]\d\d\b|\b(item\(s\)|items? count|no\.? of items?|total qty|tot qty|qty\(s\))"#),
         ("greeting", #"(?m)\b(thank you|thankyou|come again|terima kasih|vielen dank|merci|bedankt)\b"#),
         ("returns", #"(?m)\b(not returnable|non[- ]refundable|no refund|not refundable|exchange)\b"#),
@@ -385,9 +386,9 @@ enum TillLayout {
         return kinds.filter { $0.pattern.firstMatch(in: text, range: r) != nil }.map(\.name)
     }
 
-    /// The routing bonus for the receipt schema: 3 per kind of till line from three kinds on, else 0.
+    /// The routing bonus for the receipt schema: 3 per kind of till line from two kinds on, else 0.
     static func bonus(text: String) -> Double {
         let n = kindsFound(in: text).count
-        return n >= 3 ? 3 * Double(n) : 0
+        return n >= 2 ? 3 * Double(n) : 0
     }
 }
