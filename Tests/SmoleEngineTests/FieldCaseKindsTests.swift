@@ -327,6 +327,36 @@ enum TextDoc {
 
 /// Tables across pages and lines.
 @Suite struct TableKinds {
+    /// An indented sub-line naming a part already in the item's price ("Incl. copying levy") is that item's detail,
+    /// not an item; a quantity printed "1" beside prices printed "399,00" is the quantity, though 399 is whole too.
+    @Test(arguments: [("Incl.", "Factuur", "Aantal", "Prijs per stuk", "Prijs incl. BTW", "Totaal"),
+                      ("inkl.", "Rechnung", "Menge", "Einzelpreis", "Preis inkl. MwSt.", "Gesamtbetrag")])
+    func partsIncludedInAnItemAndWholePrices(_ words: (String, String, String, String, String, String)) async throws {
+        let (incl, title, qty, price, amount, total) = words
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let lines: [[(Double, String)]] = [
+            [(50, "Beeldscherm Handel B.V."), (420, title.uppercased())],
+            [(50, "\(title)nummer: 77120"), (350, "19-04-2024")],
+            [],
+            [(50, "Artikel"), (300, qty), (350, price), (430, "BTW"), (470, amount)],
+            [(50, "Tablet Air 64 GB"), (310, "1"), (360, "€ 399,00"), (430, "21%"), (500, "€ 399,00")],
+            [(58, "\(incl) copying levy €3.50"), (310, "1"), (430, "21%"), (505, "€ 4,24")],
+            [(50, "Leather cover"), (310, "2"), (365, "€ 35,00"), (430, "21%"), (505, "€ 70,00")],
+            [],
+            [(360, total), (500, "€ 469,00")],
+        ]
+        let path = try Fixture.pdf(dir, "levy.pdf", lines)
+        let o = try await Fixture.extract(path, "invoice")
+        let items = o["line_items"]?.arrayValue ?? []
+        #expect(items.count == 2, "\(items)")
+        #expect(items.first?["quantity"]?.doubleValue == 1)
+        #expect(items.first?["unit_price"]?.doubleValue == 399)
+        #expect(items.first?["amount"]?.doubleValue == 399)
+        #expect((items.first?["description"]?.stringValue ?? "").contains("copying levy"), "the levy stays with its item")
+        #expect(items.compactMap { $0["amount"]?.doubleValue }.reduce(0, +) == 469)
+        #expect(o["total"]?.doubleValue == 469)
+    }
+
     @Test func tableContinuesOnTheNextPageUnderARepeatedHeaderWithCarriedForwardRows() async throws {
         let dir = try TempDir(); defer { dir.cleanup() }
         let header: [(Double, String)] = [(50, "Pos."), (90, "Artikel"), (330, "Menge"), (400, "Einzelpreis"), (500, "Gesamt")]

@@ -149,6 +149,18 @@ extension Extractor {
         return leftover.isEmpty ? nums : nil
     }
 
+    static let partOfItemWords = Lexicon.words("part_of_item_words")
+
+    /// Whether `description` opens with a word of `part_of_item_words` ("Incl.", "inkl.", "davon", "waarvan").
+    static func namesPartOfItem(_ description: String) -> Bool {
+        let lower = description.lowercased()
+        return partOfItemWords.contains { w in
+            guard lower.hasPrefix(w) else { return false }
+            let rest = lower.dropFirst(w.count)
+            return rest.first.map { !$0.isLetter } ?? false
+        }
+    }
+
     /// A row that repeats a running total at a page break ("Übertrag 92,50", "Carried forward", "A reporter"):
     /// not an item, and not the end of the table.
     /// The phrase leads its cell and the row holds one number, the running total.
@@ -311,6 +323,14 @@ extension Extractor {
                 }
                 textRun = []
             }
+            // An indented sub-line that names a part already in the price of the item above ("  Incl. copying levy
+            // 4,24", "  davon Pfand 0,25") is that item's detail, not another item: its amount is in the item's.
+            if !rows.isEmpty, pendingDescription == nil, textRun.isEmpty, let startCol = textColumn?.cell.start,
+               let first = line.cells.first, first.start > startCol, Self.namesPartOfItem(descText) {
+                rows[rows.count - 1].description += " " + descText
+                used.insert(line.index)
+                continue
+            }
             var description = descText
             if let p = pendingDescription { description = description.isEmpty ? p : p + " " + description; pendingDescription = nil }
             guard !description.isEmpty else { continue }
@@ -341,7 +361,9 @@ extension Extractor {
                 outer: for i in 0..<3 { for j in 0..<3 where j != i { for k in 0..<3 where k != i && k != j && i < j {
                     if abs(nums[i] * nums[j] - nums[k]) < 0.011 {
                         let (x, y) = (nums[i], nums[j])
-                        let xi = x == x.rounded(), yi = y == y.rounded()
+                        // the quantity is printed with fewer decimals ("1" beside "399,00"), else it is the integral one
+                        let (dx, dy) = (values[i].1.decimals, values[j].1.decimals)
+                        let xi = dx < dy || (dx == dy && x == x.rounded()), yi = dy < dx || (dx == dy && y == y.rounded())
                         let (qq, uu) = xi && !yi ? (x, y) : (yi && !xi ? (y, x) : (q == y || u == x ? (y, x) : (x, y)))
                         assigned["quantity"] = qq; assigned["unit_price"] = uu; assigned["amount"] = nums[k]
                         break outer
