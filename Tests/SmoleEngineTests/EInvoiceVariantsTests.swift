@@ -408,6 +408,17 @@ enum Variant {
 }
 
 @Suite struct EInvoiceVariants {
+    /// The price per unit is the net price over its base quantity (EN 16931 BT-146/BT-149), unless the line's own
+    /// net amount (BT-131) contradicts that and agrees with the price as written (a producer that repeats the
+    /// quantity as the base quantity).
+    @Test func unitPriceOverBaseQuantityUnlessTheLineAmountSaysOtherwise() {
+        #expect(EInvoiceXML.unitPrice(4, base: 10, quantity: 500, amount: 200) == 0.4)
+        #expect(EInvoiceXML.unitPrice(10, base: 15, quantity: 15, amount: 150) == 10)
+        #expect(abs((EInvoiceXML.unitPrice(10, base: 15, quantity: 15, amount: nil) ?? 0) - 10.0 / 15) < 1e-9)
+        #expect(EInvoiceXML.unitPrice(80, base: nil, quantity: 1.5, amount: 120) == 80)
+        #expect(EInvoiceXML.unitPrice(nil, base: 10, quantity: 1, amount: 1) == nil)
+    }
+
     @Test func xrechnungCIIWithForeignCurrencyAllowancesAndPrepayment() throws {
         let o = try #require(EInvoiceXML.mapInvoice(Array(Variant.xrechnungCII.utf8)))
         Variant.checkXRechnungCII(o)

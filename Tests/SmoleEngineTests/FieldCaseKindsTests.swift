@@ -327,6 +327,32 @@ enum TextDoc {
 
 /// Tables across pages and lines.
 @Suite struct TableKinds {
+    /// A rate column printed without its % sign ("Disc.%" over "10.00") holds rates: never the price or amount. With a
+    /// discount, the price per unit is the net one (EN 16931 BT-146), so quantity × price = amount holds.
+    @Test(arguments: ["Disc.%", "Rabatt %", "Remise"])
+    func rateColumnsWithoutPercentSigns(_ heading: String) async throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let lines: [[(Double, String)]] = [
+            [(50, "Global Wholesale Inc."), (420, "INVOICE")],
+            [(50, "Invoice INV/2025/0042"), (350, "Date: 03/20/2025")],
+            [],
+            [(50, "Description"), (250, "Quantity"), (330, "Unit Price"), (410, heading), (500, "Amount")],
+            [(50, "Olive Oil"), (255, "1.00 L"), (350, "1.00"), (415, "10.00"), (500, "$ 0.90")],
+            [(50, "Luxury Truffles"), (255, "15.00 g"), (345, "10.00"), (420, "0.00"), (495, "$ 150.00")],
+            [],
+            [(400, "Total"), (495, "$ 150.90")],
+        ]
+        let path = try Fixture.pdf(dir, "rates.pdf", lines)
+        let o = try await Fixture.extract(path, "invoice")
+        let items = o["line_items"]?.arrayValue ?? []
+        #expect(items.count == 2, "\(heading): \(items)")
+        #expect(items.first?["unit_price"]?.doubleValue == 0.9, "\(heading): 1.00 less 10%")
+        #expect(items.first?["amount"]?.doubleValue == 0.9, "\(heading)")
+        #expect(items.last?["quantity"]?.doubleValue == 15, "\(heading)")
+        #expect(items.last?["unit_price"]?.doubleValue == 10, "\(heading)")
+        #expect(items.last?["amount"]?.doubleValue == 150, "\(heading)")
+    }
+
     /// An indented sub-line naming a part already in the item's price ("Incl. copying levy") is that item's detail,
     /// not an item; a quantity printed "1" beside prices printed "399,00" is the quantity, though 399 is whole too.
     @Test(arguments: [("Incl.", "Factuur", "Aantal", "Prijs per stuk", "Prijs incl. BTW", "Totaal"),

@@ -328,6 +328,17 @@ enum EInvoiceXML {
         guard !kept.isEmpty, let v = Double(kept), v.isFinite else { return nil }
         return v
     }
+    /// A line's price per unit: the net price (BT-146) over its base quantity (BT-149), as EN 16931 defines it
+    /// (line net amount = quantity × price ÷ base quantity, BT-131). Where the line's own net amount (BT-131) says
+    /// otherwise and agrees with quantity × price as written (a producer that writes the quantity again as the base
+    /// quantity: 15 g at 10.00 "per 15 g" = 150.00), the price is per unit.
+    static func unitPrice(_ price: Double?, base: Double?, quantity: Double?, amount: Double?) -> Double? {
+        guard let p = price, let b = base, b > 0, b != 1 else { return price }
+        let perBase = p / b
+        if let q = quantity, let a = amount, abs(q * perBase - a) > 0.01, abs(q * p - a) <= 0.01 { return p }
+        return perBase
+    }
+
     static func number(_ s: String?) -> JSONValue { decimal(s).map { JSONValue(rounded($0)) } ?? .null }
     static func number(_ d: Double?) -> JSONValue { d.map { JSONValue(rounded($0)) } ?? .null }
     /// Drops binary floating-point noise (0.1 + 0.2) while keeping every digit an XML amount can carry.
@@ -477,12 +488,13 @@ enum EInvoiceXML {
         // the gross price only when there is no net price.
         let agreement = li.child("SpecifiedLineTradeAgreement") ?? li.child("SpecifiedSupplyChainTradeAgreement")
         let priceNode = agreement?.child("NetPriceProductTradePrice") ?? agreement?.child("GrossPriceProductTradePrice")
-        var price = decimal(priceNode?.value("ChargeAmount"))
-        if let p = price, let b = decimal(priceNode?.value("BasisQuantity")), b > 0 { price = p / b }
-        item["unit_price"] = number(price)
         let settlement = li.child("SpecifiedLineTradeSettlement") ?? li.child("SpecifiedSupplyChainTradeSettlement")
         let lineSums = settlement?.child("SpecifiedTradeSettlementLineMonetarySummation")
             ?? settlement?.child("SpecifiedTradeSettlementMonetarySummation")
+        item["unit_price"] = number(unitPrice(decimal(priceNode?.value("ChargeAmount")),
+                                              base: decimal(priceNode?.value("BasisQuantity")),
+                                              quantity: decimal(delivery?.value("BilledQuantity")),
+                                              amount: decimal(lineSums?.value("LineTotalAmount"))))
         item["amount"] = number(lineSums?.value("LineTotalAmount"))
         return item
     }
@@ -538,9 +550,9 @@ enum EInvoiceXML {
             var item = JSONObject()
             item["description"] = string(li.value("Item/Name") ?? li.value("Item/Description"))
             item["quantity"] = number(li.value("InvoicedQuantity") ?? li.value("CreditedQuantity"))
-            var price = decimal(li.value("Price/PriceAmount"))
-            if let p = price, let b = decimal(li.value("Price/BaseQuantity")), b > 0 { price = p / b }
-            item["unit_price"] = number(price)
+            item["unit_price"] = number(unitPrice(decimal(li.value("Price/PriceAmount")), base: decimal(li.value("Price/BaseQuantity")),
+                                                  quantity: decimal(li.value("InvoicedQuantity") ?? li.value("CreditedQuantity")),
+                                                  amount: decimal(li.value("LineExtensionAmount"))))
             item["amount"] = number(li.value("LineExtensionAmount"))
             return .object(item)
         })

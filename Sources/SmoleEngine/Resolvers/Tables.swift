@@ -149,6 +149,27 @@ extension Extractor {
         return leftover.isEmpty ? nums : nil
     }
 
+    static let rateColumnWords = Lexicon.words("rate_column_words")
+
+    /// The header cells of rate columns ("Disc.%", "Rabatt %", "Remise", "Korting", "VAT %"): the numbers under
+    /// them are rates, even when printed without a % sign, never a quantity, price or amount. A cell that names an
+    /// item field's column is not one.
+    func rateColumns(_ header: Line) -> [Cell] {
+        header.cells.filter { cell in
+            let words = cell.text.lowercased().split { !$0.isLetter }.map(String.init)
+            guard let first = words.first, words.count <= 3 else { return false }
+            return Self.rateColumnWords.contains(first) && (words.count == 1 || cell.text.contains("%"))
+        }
+    }
+
+    /// Whether the value cell `c` lies nearer a rate column than any item field's column (by right edge or centre,
+    /// as values are given to columns).
+    static func nearestIsRate(_ c: Cell, rates: [Cell], columns: [Column]) -> Bool {
+        func distance(_ h: Cell) -> Int { min(abs(h.end - c.end), abs(Int(h.center - c.center))) }
+        guard let rate = rates.map(distance).min() else { return false }
+        return columns.allSatisfy { distance($0.cell) > rate }
+    }
+
     static let partOfItemWords = Lexicon.words("part_of_item_words")
 
     /// Whether `description` opens with a word of `part_of_item_words` ("Incl.", "inkl.", "davon", "waarvan").
@@ -212,6 +233,7 @@ extension Extractor {
         var textColumn = columns.first { !$0.field.isNumeric }
         var numericColumns = columns.filter { $0.field.isNumeric }
         var firstNumericStart = numericColumns.map(\.cell.start).min() ?? Int.max
+        var rateCells = rateColumns(header)
         var page = header.page
         var headerIndex = header.index
         var rowsAtHeader = 0
@@ -233,6 +255,7 @@ extension Extractor {
                 textColumn = columns.first { !$0.field.isNumeric }
                 numericColumns = columns.filter { $0.field.isNumeric }
                 firstNumericStart = numericColumns.map(\.cell.start).min() ?? Int.max
+                rateCells = rateColumns(h)
                 blankRun = 0
                 pendingDescription = nil
                 continue
@@ -267,6 +290,7 @@ extension Extractor {
             // split: leading text cells are the description, numeric cells are values
             var desc: [String] = []
             var values: [(Cell, NumberToken)] = []
+            var rate: Double? = nil
             for cell in line.cells {
                 // A position number ("1", "2.", "10") before the description, left of the numeric columns, is not part
                 // of the row; nor is a date in a date column ("08.07.25").
@@ -277,7 +301,12 @@ extension Extractor {
                 if let nums = numericCell(cell), (cell.end > firstNumericStart - 6 || !desc.isEmpty || textColumn == nil) {
                     // "3 x 12.50" in one cell: quantity and price
                     // A rate ("15.00%", "21%": a discount or tax column) is never a quantity, price or amount.
-                    for n in nums where !n.isPercent { values.append((Cell(start: cell.start + n.start, end: cell.start + n.end, text: n.raw), n)) }
+                    for n in nums where !n.isPercent {
+                        let c = Cell(start: cell.start + n.start, end: cell.start + n.end, text: n.raw)
+                        // under a rate column ("Disc.%" over "10.00"): a rate printed without its % sign
+                        if !rateCells.isEmpty, Self.nearestIsRate(c, rates: rateCells, columns: numericColumns) { rate = n.value; continue }
+                        values.append((c, n))
+                    }
                 } else if values.isEmpty {
                     desc.append(cell.text)
                 } else {
@@ -373,6 +402,7 @@ extension Extractor {
             // A row with one amount that is the sum of the rows above is their total, whatever its label says.
             if rows.count >= 2, values.count == 1, let a = assigned["amount"] ?? nums.last,
                abs(rows.compactMap({ $0.numbers["amount"] }).reduce(0, +) - a) < 0.015 { break }
+            if let rate { assigned["discount_rate"] = rate }
             rows.append(Row(description: description, numbers: assigned, line: line, confidence: 0.85))
             used.insert(line.index)
         }
@@ -548,7 +578,11 @@ extension Extractor {
         // Arithmetic: qty × price = amount; fill a missing one from the other two.
         for k in rows.indices {
             let q = rows[k].numbers["quantity"], u = rows[k].numbers["unit_price"], a = rows[k].numbers["amount"]
-            if let q, let u, let a, abs(q * u - a) > 0.011 {
+            if let q, let u, let a, abs(q * u - a) > 0.011, q != 0, let r = rows[k].numbers["discount_rate"],
+               abs(q * u * (1 - r / 100) - a) < 0.011 + abs(q) * 0.005 {
+                // a discount column: the price per unit is the net one (EN 16931 BT-146: gross price less discount)
+                rows[k].numbers["unit_price"] = a / q
+            } else if let q, let u, let a, abs(q * u - a) > 0.011 {
                 // OCR slip: keep the pair that agrees with the others' decimals; prefer q×u when a looks misread
                 rows[k].confidence = 0.5
                 if abs((a / max(q, 1e-9)) - u) < 0.011 { continue }
