@@ -327,6 +327,36 @@ enum TextDoc {
 
 /// Tables across pages and lines.
 @Suite struct TableKinds {
+    /// Items with detail lines under them ("Notes: ...", "Tax: 0.2%"): a rate alone on a line is the item's tax code,
+    /// not the totals block, so the table goes on to the next item.
+    @Test func itemDetailLinesWithARateDoNotEndTheTable() async throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let lines: [[(Double, String)]] = [
+            [(50, "Maple Repairs"), (450, "INVOICE")],
+            [(400, "# MR-1207")],
+            [(350, "Date: Jan 1, 2025")],
+            [],
+            [(50, "Item"), (330, "Quantity"), (420, "Rate"), (500, "Amount")],
+            [(50, "Service A"), (340, "12"), (420, "$10.00"), (500, "$120.00")],
+            [(50, "Notes: Replaced capacitor")],
+            [(50, "Tax: 0.2%")],
+            [],
+            [(50, "Service B"), (340, "5"), (425, "$1.50"), (505, "$7.50")],
+            [(50, "Notes: Removed debris")],
+            [(50, "Tax: 0.4%")],
+            [],
+            [(380, "Subtotal:"), (500, "$127.50")],
+            [(380, "Total:"), (500, "$127.50")],
+        ]
+        let path = try Fixture.pdf(dir, "details.pdf", lines)
+        let o = try await Fixture.extract(path, "invoice")
+        let items = o["line_items"]?.arrayValue ?? []
+        #expect(items.count == 2, "\(items)")
+        #expect(items.last?["amount"]?.doubleValue == 7.5)
+        #expect(o["subtotal"]?.doubleValue == 127.5)
+        #expect(o["total"]?.doubleValue == 127.5)
+    }
+
     /// A rate column printed without its % sign ("Disc.%" over "10.00") holds rates: never the price or amount. With a
     /// discount, the price per unit is the net one (EN 16931 BT-146), so quantity × price = amount holds.
     @Test(arguments: ["Disc.%", "Rabatt %", "Remise"])
