@@ -106,6 +106,9 @@ public struct DocumentSignals: Sendable, Equatable {
     /// The classification's confidence (0...1) when the content classifies as the schema used: low when another
     /// schema's words come close.
     public var fitConfidence: Double? = nil
+    /// Indices of line items whose amount is the line's gross: quantity × unit price plus the tax the document prints
+    /// in its own column. The per-item product check does not apply to them.
+    public var itemsWithTax: Set<Int> = []
     public init() {}
 
     public static func == (a: DocumentSignals, b: DocumentSignals) -> Bool {

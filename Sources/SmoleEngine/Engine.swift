@@ -235,6 +235,7 @@ public final class Engine: Sendable {
             }
         }
         if doc.ocr { sig.ocrWordQuality = ReviewChecks.ocrWordQuality(doc.pages) }
+        sig.itemsWithTax = ex.itemsWithTax
         if !s.keywords.isEmpty {
             let text = doc.pages.first ?? ""
             let known = Array(registry.schemas.values)

@@ -327,6 +327,37 @@ enum TextDoc {
 
 /// Tables across pages and lines.
 @Suite struct TableKinds {
+    /// A tax column in the item table ("Tax(%)", "Tax", "IGST"): its numbers are not the quantity, price or amount;
+    /// the line's amount is its gross (quantity × price + tax), and the review knows it.
+    @Test(arguments: ["Tax", "IGST", "VAT"])
+    func taxColumnsInTheItemTable(_ tax: String) async throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let lines: [[(Double, String)]] = [
+            [(50, "Sold By: Orbit Retail Pvt. Ltd."), (420, "Invoice No: ORB-2291")],
+            [(50, "Invoice Date: 20-10-2025")],
+            [],
+            [(50, "Product"), (250, "Qty"), (290, "Price"), (360, "\(tax)(%)"), (430, tax), (500, "Total")],
+            [(50, "Memory card 16 GB"), (255, "1"), (290, "278.61"), (360, "14.50%"), (430, "40.39"), (500, "319.00")],
+            [(50, "Card reader"), (255, "2"), (295, "50.00"), (360, "18.00%"), (430, "18.00"), (500, "118.00")],
+            [],
+            [(400, "Grand Total"), (500, "437.00")],
+        ]
+        let path = try Fixture.pdf(dir, "taxcol.pdf", lines)
+        let engine = try Fixture.engine()
+        let out = try await engine.extract(path: path, schema: "invoice")
+        let items = out.data["line_items"]?.arrayValue ?? []
+        #expect(items.count == 2, "\(tax): \(items)")
+        #expect(items.first?["quantity"]?.doubleValue == 1, "\(tax)")
+        #expect(items.first?["unit_price"]?.doubleValue == 278.61, "\(tax)")
+        #expect(items.first?["amount"]?.doubleValue == 319, "\(tax)")
+        #expect(items.last?["quantity"]?.doubleValue == 2, "\(tax)")
+        #expect(items.last?["amount"]?.doubleValue == 118, "\(tax)")
+        #expect(out.signals.itemsWithTax == [0, 1], "\(tax)")
+        let review = ReviewChecks(engine: engine, minConfidence: ReviewChecks.defaultMinConfidence)
+            .review(schema: "invoice", data: out.data, evidence: nil, pages: nil, signals: out.signals)
+        #expect(!review.reasons.contains { $0.code == .arithmetic }, "\(tax): \(review.reasons)")
+    }
+
     /// Items with detail lines under them ("Notes: ...", "Tax: 0.2%"): a rate alone on a line is the item's tax code,
     /// not the totals block, so the table goes on to the next item.
     @Test func itemDetailLinesWithARateDoNotEndTheTable() async throws {

@@ -69,7 +69,7 @@ public struct ReviewChecks: ResultReviewer {
         out += requiredMissing(schema.document, obj, at: "")
         out += invalidValues(schema.document, obj, at: "")
         out += dueBeforeIssue(schema, obj)
-        out += arithmetic(schema, obj)
+        out += arithmetic(schema, obj, grossItems: signals?.itemsWithTax ?? [])
         out += lowConfidence(schema, obj, evidence: evidence, signals: signals, min: minConfidence)
         return out
     }
@@ -174,7 +174,7 @@ public struct ReviewChecks: ResultReviewer {
 
     // MARK: arithmetic
 
-    static func arithmetic(_ schema: Schema, _ o: JSONObject) -> [ReviewReason] {
+    static func arithmetic(_ schema: Schema, _ o: JSONObject, grossItems: Set<Int> = []) -> [ReviewReason] {
         let currency = schema.field(.currency).flatMap { o[$0.name]?.stringValue }.flatMap { Currency.isCode($0) ? $0 : nil }
         let unit = pow(10.0, -Double(Currency.minorUnits(of: currency)))
         let tolerance = unit * 1.5
@@ -193,7 +193,7 @@ public struct ReviewChecks: ResultReviewer {
         let qtyKey = Sums.itemKey(schema, .itemQuantity), priceKey = Sums.itemKey(schema, .itemUnitPrice)
         // quantity × unit price = amount, per item
         if let qtyKey, let priceKey {
-            for (i, item) in items.enumerated() {
+            for (i, item) in items.enumerated() where !grossItems.contains(i) {
                 guard let q = item[qtyKey]?.doubleValue, let p = item[priceKey]?.doubleValue, let a = item[amountKey]?.doubleValue else { continue }
                 // the price per unit is exact to the decimals printed: its rounding grows with the quantity
                 let priceStep: Double = {

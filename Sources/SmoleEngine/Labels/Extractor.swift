@@ -36,6 +36,8 @@ final class Extractor {
     var tableLines: Set<Int> = []
     var evidence: [String: Found] = [:]
     var items: [[String: Found]]? = nil
+    /// Line items whose amount is quantity × price plus the tax the table prints in its own column (the line's gross).
+    var itemsWithTax: Set<Int> = []
     var firstTableLine: Int? = nil
     var itemLabelCache: [String: [ItemLabels]] = [:]
     var headerCache: [String: [Int: [Column]]] = [:]

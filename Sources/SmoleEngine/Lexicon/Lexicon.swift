@@ -107,7 +107,7 @@ enum Lexicon {
         "address_words": "street and building words of an address line",
         "greetings": "greetings and slogans at the head or foot of a slip",
         "total_qualifiers": "words that make a receipt's 'total' label some other sum (Total Qty, Total Excl)",
-        "tax_words": "words of a tax line on a receipt (GST, MwSt, TVA)",
+        "tax_words": "words of a tax (GST, MwSt, TVA, IVA): a receipt's tax line; an item table's tax column, whose numbers are not the item's",
         "inclusive_words": "words saying a total includes the tax (incl., TTC, brutto)",
         "rate_column_words": "the first word of an item table's rate column heading ('Disc.%', 'Rabatt'): its numbers are rates, not prices",
         "part_of_item_words": "the first word of an indented sub-line naming a part already in the price of the item above ('Incl. levy 4,24', 'davon Pfand'): not an item",

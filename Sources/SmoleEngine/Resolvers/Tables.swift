@@ -155,19 +155,32 @@ extension Extractor {
 
     static let rateColumnWords = Lexicon.words("rate_column_words")
 
-    /// The header cells of rate columns ("Disc.%", "Rabatt %", "Remise", "Korting", "VAT %"): the numbers under
-    /// them are rates, even when printed without a % sign, never a quantity, price or amount. A cell that names an
-    /// item field's column is not one.
-    func rateColumns(_ header: Line) -> [Cell] {
-        header.cells.filter { cell in
+    /// The header cells of rate columns ("Disc.%", "Rabatt %", "Remise", "Korting"): the numbers under them are
+    /// rates, even when printed without a % sign, never a quantity, price or amount.
+    func rateColumns(_ header: Line, columns: [Column]) -> [Cell] {
+        otherColumns(header, columns: columns, words: Self.rateColumnWords)
+    }
+
+    /// The header cells of tax columns ("Tax", "VAT", "Tax(%)", "IGST", "MwSt."; Lexicon "tax_words"): the numbers
+    /// under them are the item's tax or its rate, never its quantity, price or amount.
+    func taxColumns(_ header: Line, columns: [Column]) -> [Cell] {
+        otherColumns(header, columns: columns, words: Self.taxWords)
+    }
+
+    /// Header cells led by one of `words` (at most three words, and more than one only with a % sign) that are not
+    /// an item field's own column.
+    private func otherColumns<S: Sequence<String>>(_ header: Line, columns: [Column], words lead: S) -> [Cell] {
+        let leading = Set(lead)
+        return header.cells.filter { cell in
             let words = cell.text.lowercased().split { !$0.isLetter }.map(String.init)
-            guard let first = words.first, words.count <= 3 else { return false }
-            return Self.rateColumnWords.contains(first) && (words.count == 1 || cell.text.contains("%"))
+            guard let first = words.first, words.count <= 3, leading.contains(first) else { return false }
+            guard words.count == 1 || cell.text.contains("%") else { return false }
+            return !columns.contains { $0.cell.start < cell.end && cell.start < $0.cell.end }
         }
     }
 
-    /// Whether the value cell `c` lies nearer a rate column than any item field's column (by right edge or centre,
-    /// as values are given to columns).
+    /// Whether the value cell `c` lies nearer one of the `rates` (rate or tax) columns than any item field's column
+    /// (by right edge or centre, as values are given to columns).
     static func nearestIsRate(_ c: Cell, rates: [Cell], columns: [Column]) -> Bool {
         func distance(_ h: Cell) -> Int { min(abs(h.end - c.end), abs(Int(h.center - c.center))) }
         guard let rate = rates.map(distance).min() else { return false }
@@ -237,7 +250,8 @@ extension Extractor {
         var textColumn = columns.first { !$0.field.isNumeric }
         var numericColumns = columns.filter { $0.field.isNumeric }
         var firstNumericStart = numericColumns.map(\.cell.start).min() ?? Int.max
-        var rateCells = rateColumns(header)
+        var rateCells = rateColumns(header, columns: firstColumns)
+        var taxCells = taxColumns(header, columns: firstColumns)
         var page = header.page
         var headerIndex = header.index
         var rowsAtHeader = 0
@@ -259,7 +273,8 @@ extension Extractor {
                 textColumn = columns.first { !$0.field.isNumeric }
                 numericColumns = columns.filter { $0.field.isNumeric }
                 firstNumericStart = numericColumns.map(\.cell.start).min() ?? Int.max
-                rateCells = rateColumns(h)
+                rateCells = rateColumns(h, columns: cols)
+                taxCells = taxColumns(h, columns: cols)
                 blankRun = 0
                 pendingDescription = nil
                 continue
@@ -295,6 +310,7 @@ extension Extractor {
             var desc: [String] = []
             var values: [(Cell, NumberToken)] = []
             var rate: Double? = nil
+            var itemTax: Double? = nil
             for cell in line.cells {
                 // A position number ("1", "2.", "10") before the description, left of the numeric columns, is not part
                 // of the row; nor is a date in a date column ("08.07.25").
@@ -309,6 +325,7 @@ extension Extractor {
                         let c = Cell(start: cell.start + n.start, end: cell.start + n.end, text: n.raw)
                         // under a rate column ("Disc.%" over "10.00"): a rate printed without its % sign
                         if !rateCells.isEmpty, Self.nearestIsRate(c, rates: rateCells, columns: numericColumns) { rate = n.value; continue }
+                        if !taxCells.isEmpty, Self.nearestIsRate(c, rates: taxCells, columns: numericColumns) { itemTax = n.value; continue }
                         values.append((c, n))
                     }
                 } else if values.isEmpty {
@@ -407,6 +424,7 @@ extension Extractor {
             if rows.count >= 2, values.count == 1, let a = assigned["amount"] ?? nums.last,
                abs(rows.compactMap({ $0.numbers["amount"] }).reduce(0, +) - a) < 0.015 { break }
             if let rate { assigned["discount_rate"] = rate }
+            if let itemTax { assigned["item_tax"] = itemTax }
             rows.append(Row(description: description, numbers: assigned, line: line, confidence: 0.85))
             used.insert(line.index)
         }
@@ -586,6 +604,8 @@ extension Extractor {
                abs(q * u * (1 - r / 100) - a) < 0.011 + abs(q) * 0.005 {
                 // a discount column: the price per unit is the net one (EN 16931 BT-146: gross price less discount)
                 rows[k].numbers["unit_price"] = a / q
+            } else if let q, let u, let a, let t = rows[k].numbers["item_tax"], abs(q * u + t - a) < 0.011 {
+                itemsWithTax.insert(k)   // a tax column: the amount is the line's gross (quantity × price + its tax)
             } else if let q, let u, let a, abs(q * u - a) > 0.011 {
                 // OCR slip: keep the pair that agrees with the others' decimals; prefer q×u when a looks misread
                 rows[k].confidence = 0.5
