@@ -78,14 +78,17 @@ public actor JobStore {
     public let workers: Int
     public let queueLimit: Int
     public let keep: Duration
+    /// Put with a dot before every job id (`ID.UUID`), when set.
+    public let nodeID: String?
     /// Exponentially weighted mean job duration in seconds, for Retry-After hints.
     private var meanJobSeconds = 1.0
     private let clock = ContinuousClock()
 
-    public init(workers: Int, queueLimit: Int, keep: Duration) {
+    public init(workers: Int, queueLimit: Int, keep: Duration, nodeID: String? = nil) {
         self.workers = max(1, workers)
         self.queueLimit = max(0, queueLimit)
         self.keep = keep
+        self.nodeID = nodeID
     }
 
     public struct Counts: Sendable {
@@ -137,7 +140,8 @@ public actor JobStore {
             throw .queueFull(retryAfter: sheddingHint())
         }
         let now = Date()
-        let id = UUID().uuidString.lowercased()
+        let uuid = UUID().uuidString.lowercased()
+        let id = nodeID.map { "\($0).\(uuid)" } ?? uuid
         let snap = JobSnapshot(id: id, status: .queued, schemaId: schemaId, fileName: fileName, data: nil, error: nil, createdAt: now, updatedAt: now)
         jobs[id] = Job(snap: snap, path: path, idempotencyKey: idempotencyKey)
         if let key = idempotencyKey { byKey[key] = id }

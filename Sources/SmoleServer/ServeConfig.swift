@@ -19,7 +19,30 @@ public struct ServeConfig: Sendable {
     public var tempRoot: String?
     /// No request log lines.
     public var quiet = false
+    /// This node's name in a cluster: the front of every job id (`ID.UUID`) and the `node` of
+    /// `/healthz`, so a proxy can send a poll to the node that holds the job. Nil: bare UUIDs.
+    public var nodeID: String?
     public init() {}
+}
+
+/// The rule for a node id (`smole-serve --node-id`).
+public enum NodeID {
+    /// Longest id accepted, in characters (a DNS label's limit, RFC 1035 §2.3.4).
+    public static let maxLength = 63
+
+    /// Nil when `id` can be a node id, else why not. A node id is 1 to 63 ASCII letters, digits,
+    /// `-` or `_`: characters that are "unreserved" in a URI path segment (RFC 3986 §2.3) and
+    /// need no escaping in an nginx `map` regex; never a dot, which separates the id from the
+    /// job's UUID.
+    public static func problem(_ id: String) -> String? {
+        if id.isEmpty { return "it is empty" }
+        if id.count > maxLength { return "it is longer than \(maxLength) characters" }
+        if let bad = id.first(where: { !($0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_")) }) {
+            let shown = bad == "." ? "a dot (the dot separates the node id from the job's UUID)" : "\"\(bad)\""
+            return "it contains \(shown); use ASCII letters, digits, - and _"
+        }
+        return nil
+    }
 }
 
 /// Durations like `90s`, `30m`, `24h`, `7d`, `1h30m`, `500ms`, or plain seconds.

@@ -31,7 +31,7 @@ public final class SmoleServe: Sendable {
     public init(config: ServeConfig, backend: any JobRunner) throws(Problem) {
         self.config = config
         self.backend = backend
-        self.store = JobStore(workers: config.workers, queueLimit: config.queueLimit, keep: config.keep)
+        self.store = JobStore(workers: config.workers, queueLimit: config.queueLimit, keep: config.keep, nodeID: config.nodeID)
         var logger = Logger(label: "smole-serve") { _ in StderrLogHandler() }
         logger.logLevel = config.quiet ? .warning : .info
         self.logger = logger
@@ -180,6 +180,7 @@ public final class SmoleServe: Sendable {
             let c = await self.store.counts
             var o = JSONObject()
             o["status"] = .string("ok")
+            if let node = self.config.nodeID { o["node"] = .string(node) }
             o["workers"] = .number(String(self.store.workers))
             o["queued"] = .number(String(c.queued))
             o["running"] = .number(String(c.running))

@@ -19,6 +19,7 @@ struct SmoleServeCommand: AsyncParsableCommand {
               smole-serve
               smole-serve --port 0 --workers 4 --queue 128 --max-upload 20MB --keep 2h
               SMOLE_SERVE_API_KEY=secret smole-serve --host 0.0.0.0
+              smole-serve --host 10.0.0.11 --node-id n1     # a node behind nginx
               smole-extract --api http://127.0.0.1:8750/api --schema invoice docs/*.pdf
             """,
         version: Smole.version
@@ -57,6 +58,9 @@ struct SmoleServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The OCR for scans and photos: auto (tesseract, and RapidOCR too where its numbers do not agree), tesseract or rapidocr.", valueName: "BACKEND"))
     var ocr = "auto"
 
+    @Option(name: .customLong("node-id"), help: ArgumentHelp("This node's name behind a proxy: job ids become ID.UUID and /healthz says it (letters, digits, - and _; no dot).", valueName: "ID"))
+    var nodeID: String?
+
     @Flag(help: "No request log on stderr (errors and the listening line still appear).")
     var quiet = false
 
@@ -67,6 +71,9 @@ struct SmoleServeCommand: AsyncParsableCommand {
         guard let n = ByteSize.parse(maxUpload), n > 0 else { throw ValidationError("--max-upload takes a size like 100MB or 512KB, not \"\(maxUpload)\"") }
         guard DurationText.parse(keep) != nil else { throw ValidationError("--keep takes a duration like 30m, 24h or 7d, not \"\(keep)\"") }
         guard maxPages >= 1 else { throw ValidationError("--max-pages must be at least 1") }
+        if let nodeID, let why = NodeID.problem(nodeID) {
+            throw ValidationError("--node-id \"\(nodeID)\" cannot be a node id: \(why)")
+        }
         if OCRChoice(rawValue: ocr) == nil { throw ValidationError("--ocr takes auto, tesseract or rapidocr, not \"\(ocr)\"") }
     }
 
@@ -80,6 +87,7 @@ struct SmoleServeCommand: AsyncParsableCommand {
         config.maxUpload = ByteSize.parse(maxUpload)!
         config.keep = DurationText.parse(keep)!
         config.quiet = quiet
+        config.nodeID = nodeID
         switch ServeKey.load(file: apiKeyFile, environment: ProcessInfo.processInfo.environment) {
         case .success(let key): config.apiKey = key
         case .failure(let failure):

@@ -22,6 +22,8 @@ import _SmoleTestSupport
         "python3": "python3", "groff": "groff-base", "man": "man-db",
         "pdftotext": "poppler-utils", "pdftoppm": "poppler-utils", "pdfdetach": "poppler-utils",
         "tesseract": "tesseract-ocr", "curl": "curl",
+        "nginx": "nginx-light", "ip": "iproute2", "ssh": "openssh-client", "ssh-keygen": "openssh-client",
+        "sshd": "openssh-server", "parallel": "parallel", "rsync": "rsync", "taskset": "essential",
     ]
 
     /// Words a test's shell text names as a command: the first argument of every `runTool(...)`,
