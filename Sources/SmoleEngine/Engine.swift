@@ -114,6 +114,7 @@ public final class Engine: Sendable {
         let doc = try await TextSource.read(path: path, options: options, wantXML: wantsInvoice)
         var out = extract(text: doc, schema: s)
         if let total = doc.pagesTotal, total > doc.pages.count { out.pages = PagesRead(read: doc.pages.count, total: total) }
+        if doc.kind == .pdf, !doc.ocr, doc.xml == nil { await sellerFromPictures(path: path, schema: s, into: &out) }
         // A photo read after deskewing whose totals do not add up gets more readings while none adds up: the photo as
         // taken, then deskewed and enlarged by half. The reading whose numbers agree with each other wins (see OCRPrep).
         // The most letters and digits any reading of an image found: too few, and the image is unreadable.
@@ -175,6 +176,70 @@ public final class Engine: Sendable {
             }
         }
         return out
+    }
+
+    /// A PDF with a text layer whose seller is not in it: many issuers print their name only in a logo or a letterhead
+    /// picture. The pictures of page 1 (`pdfimages -png`, those at least 32 × 100 px) are OCRed (the text cache keeps
+    /// each reading) and the seller their text names fills the field. Nothing else is taken from the pictures: the text
+    /// layer is the exact source for the rest.
+    func sellerFromPictures(path: String, schema s: Schema, into out: inout ExtractionOutput) async {
+        guard let seller = s.field(.seller), var data = out.data.objectValue, data[seller.name]?.isNull ?? true,
+              ExternalTool.locate("tesseract", path: options.toolSearchPath) != nil,
+              let dir = try? PrivateTempDir() else { return }
+        defer { dir.remove() }
+        guard let r = try? await ExternalTool.run("pdfimages", ["-png", "-f", "1", "-l", "1", path, dir.path + "/img"], options: options),
+              r.status == 0 else { return }
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).sorted().prefix(8)
+        var texts: [String] = []
+        for name in names {
+            let image = dir.path + "/" + name
+            guard let size = Self.pngSize(image), size.height >= 32, size.width >= 100,
+                  let text = try? await TextSource.ocrImage(path: image, options: options, prepare: false) else { continue }
+            texts.append(text)
+        }
+        guard !texts.isEmpty else { return }
+        let other = extract(text: DocumentText(pages: [texts.joined(separator: "\n")], kind: .image, ocr: true), schema: s)
+        // A letterhead's line with a legal form names the legal seller ("e-Luscious Nederland B.V. iov Saeco.com"
+        // under a logo that reads "Saeco"): the words up to the legal form.
+        let legal = texts.flatMap { $0.split(separator: "\n") }.lazy
+            .compactMap { l in Self.nameUpToLegalForm(String(l)).map { (name: $0, line: String(l)) } }.first
+        guard let name = legal.map({ JSONValue.string($0.name) }) ?? other.data[seller.name],
+              name.stringValue.map({ $0.filter(\.isLetter).count >= 3 }) == true else { return }
+        data[seller.name] = name
+        out.data = .object(data)
+        // as sure as a name read by OCR at the head of a page (the resolver's confidence, less OCR's share)
+        let confidence = legal != nil ? 0.6 : other.signals.fieldConfidence[seller.name] ?? 0.6
+        out.signals.fieldConfidence[seller.name] = confidence
+        if case .object(var e)? = out.evidence {
+            let line = legal?.line ?? other.evidence?[seller.name]?["line"]?.stringValue ?? name.stringValue ?? ""
+            e[seller.name] = ["page": 1, "line": .string(line.trimmingCharacters(in: .whitespaces)),
+                              "confidence": JSONValue(confidence), "source": "OCR of a picture on page 1"]
+            out.evidence = .object(e)
+        }
+    }
+
+    /// The words of `line` up to and including its first legal form that is not only a name's last word ("Acme
+    /// Tools Ltd" of "Acme Tools Ltd, 12 High St"), when at most six words come before it; nil without one.
+    static func nameUpToLegalForm(_ line: String) -> String? {
+        let tokens = line.split(separator: " ").map(String.init)
+        for (k, t) in tokens.enumerated().prefix(7) {
+            guard let w = Extractor.receiptWords(t).last, Extractor.legalForms.contains(w), !Extractor.shortLegalForms.contains(w),
+                  k > 0 else { continue }
+            let name = tokens[0...k].joined(separator: " ").trimmingCharacters(in: CharacterSet(charactersIn: ",;: "))
+            return name.filter(\.isLetter).count >= 3 ? name : nil
+        }
+        return nil
+    }
+
+    /// Width and height in pixels of a PNG file, from its IHDR chunk (PNG spec 11.2.2: bytes 16–23 after the
+    /// signature and chunk header, big-endian); nil when the file is not a PNG.
+    static func pngSize(_ path: String) -> (width: Int, height: Int)? {
+        guard let h = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? h.close() }
+        guard let d = try? h.read(upToCount: 24), d.count == 24, d.starts(with: [0x89, 0x50, 0x4E, 0x47]) else { return nil }
+        let b = [UInt8](d)
+        func be(_ i: Int) -> Int { Int(b[i]) << 24 | Int(b[i + 1]) << 16 | Int(b[i + 2]) << 8 | Int(b[i + 3]) }
+        return (be(16), be(20))
     }
 
     /// Fewer letters and digits than this in every reading of an image (a receipt has hundreds; a line of text has

@@ -16,6 +16,8 @@ public struct PDFWriter {
     enum Page {
         case text([Text])
         case image(gray: [UInt8], width: Int, height: Int)
+        /// Text with a grayscale picture (a logo, a letterhead) drawn at (x, y from the top) `drawWidth` points wide.
+        case textWithPicture([Text], gray: [UInt8], width: Int, height: Int, x: Double, y: Double, drawWidth: Double)
     }
 
     public var pageWidth: Double
@@ -77,6 +79,18 @@ public struct PDFWriter {
             for (x, s) in runs where !s.isEmpty { texts.append(Text(x: x, y: top + Double(i) * lineHeight, size: size, s)) }
         }
         pages.append(.text(texts))
+    }
+
+    /// A page of text lines (as `addPage(lines:)`) with a grayscale picture (8 bits per pixel, row by row) drawn with
+    /// its top left corner at (`x`, `y` from the top of the page), `drawWidth` points wide: a logo or a letterhead.
+    public mutating func addPage(lines: [[(Double, String)]], picture gray: [UInt8], width: Int, height: Int,
+                                 x: Double, y: Double, drawWidth: Double, top: Double = 60, lineHeight: Double = 14, size: Double = 10) {
+        precondition(gray.count == width * height, "gray image size mismatch")
+        var texts: [Text] = []
+        for (i, line) in lines.enumerated() {
+            for (x, s) in line { texts.append(Text(x: x, y: top + Double(i) * lineHeight, size: size, s)) }
+        }
+        pages.append(.textWithPicture(texts, gray: gray, width: width, height: height, x: x, y: y, drawWidth: drawWidth))
     }
 
     /// A page that is only a grayscale image (8 bits per pixel, row by row): a scan without a text layer.
@@ -186,6 +200,16 @@ public struct PDFWriter {
                 let content = b(String(format: "q %.2f 0 0 %.2f 0 %.2f cm /Im1 Do Q\n", pageWidth, drawH, pageHeight - drawH))
                 let c = add(stream("", content))
                 let p = add(b("<< /Type /Page /Parent \(pagesObj) 0 R /MediaBox [0 0 \(fmt(pageWidth)) \(fmt(pageHeight))] /Resources << /XObject << /Im1 \(img) 0 R >> >> /Contents \(c) 0 R >>"))
+                pageRefs.append(p)
+            case .textWithPicture(let texts, let gray, let w, let h, let x, let y, let drawWidth):
+                let img = add(stream("/Type /XObject /Subtype /Image /Width \(w) /Height \(h) /ColorSpace /DeviceGray /BitsPerComponent 8", gray))
+                let drawH = Double(h) * drawWidth / Double(w)
+                var content = b(String(format: "q %.2f 0 0 %.2f %.2f %.2f cm /Im1 Do Q\n", drawWidth, drawH, x, pageHeight - y - drawH))
+                for t in texts {
+                    content += b(String(format: "BT /F1 %.1f Tf %.2f %.2f Td (", t.size, t.x, pageHeight - t.y)) + Self.encode(t.string) + b(") Tj ET\n")
+                }
+                let c = add(stream("", content))
+                let p = add(b("<< /Type /Page /Parent \(pagesObj) 0 R /MediaBox [0 0 \(fmt(pageWidth)) \(fmt(pageHeight))] /Resources << /Font << /F1 \(font) 0 R >> /XObject << /Im1 \(img) 0 R >> >> /Contents \(c) 0 R >>"))
                 pageRefs.append(p)
             }
         }
