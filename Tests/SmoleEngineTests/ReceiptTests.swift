@@ -229,6 +229,18 @@ import _SmoleTestSupport
         #expect(Parse.dayFirstCue(lines: ["GST 5%  HST 8%", "04/06/16"], currency: "USD", english: true) == false, "Canada's GST with HST")
     }
 
+    /// A merchant line read by OCR: a legal form's slips read back, a registration number whose closing parenthesis
+    /// OCR lost dropped, and the line then reads as a name.
+    @Test func ocrSlipsInAMerchantLine() {
+        #expect(Extractor.repairLegalForm("AMANO MALAYSIA SON BHD") == "AMANO MALAYSIA SDN BHD")
+        #expect(Extractor.repairLegalForm("RAPID RAIL SL: BHD") == "RAPID RAIL SDN BHD")
+        #expect(Extractor.repairLegalForm("KEDAI SDN BHD") == "KEDAI SDN BHD")
+        #expect(Extractor.repairLegalForm("SOLO BHD") == "SOLO BHD", "a word before BHD is not a slip")
+        #expect(Extractor.receiptNameText("AMANO MALAYSIA SON BHD (682288-V") == "AMANO MALAYSIA SON BHD")
+        #expect(Extractor.receiptNameText("AEON CO. (M) BHD (126926-H)") == "AEON CO. (M) BHD")
+        #expect(Extractor.readsAsReceiptName(Extractor.receiptNameText("AMANO MALAYSIA SON BHD (682288-V") ?? ""))
+    }
+
     /// Dates in till-slip forms, on their own.
     @Test func tillSlipDateForms() {
         func d(_ s: String) -> String? { Parse.dates(in: s, dayFirst: true).first?.iso }

@@ -52,10 +52,11 @@ extension Extractor {
         return words.contains { legalForms.contains($0) && !shortLegalForms.contains($0) && $0 != "company" }
     }
 
-    nonisolated(unsafe) static let mangledSdnBhd = try! NSRegularExpression(pattern: #"\b[S5][DO0]N\.?\s*[BE8]H[DO0]\b\.?"#)
+    nonisolated(unsafe) static let mangledSdnBhd = try! NSRegularExpression(pattern: #"\b[S5][DO0L1I][N:;.,]?\.?\s*[BE8]H[DO0]\b\.?"#)
     nonisolated(unsafe) static let mangledSB = try! NSRegularExpression(pattern: #"(?<![A-Za-z0-9])[S5]/[B80]$"#)
 
-    /// OCR slips in a Malaysian legal form, read back: "SON BHD", "SDN EHD", "SDN BHO" → "SDN BHD"; "5/8", "5/0" → "S/B".
+    /// OCR slips in a Malaysian legal form, read back: "SON BHD", "SDN EHD", "SDN BHO", "SL: BHD" → "SDN BHD";
+    /// "5/8", "5/0" → "S/B".
     static func repairLegalForm(_ name: String) -> String {
         let ns = NSMutableString(string: name)
         for m in mangledSdnBhd.matches(in: name, range: NSRange(location: 0, length: ns.length)).reversed() {
@@ -77,8 +78,10 @@ extension Extractor {
         if t.hasSuffix(":") { return nil }
         while let f = t.first, !(f.isLetter || f.isNumber || f == "(") { t.removeFirst() }
         while let l = t.last, !(l.isLetter || l.isNumber || l == ")" || l == ".") { t.removeLast() }
-        // a trailing registration number in parentheses, or a speck left after the name
-        if t.hasSuffix(")"), let open = t.lastIndex(of: "("), t[open...].filter(\.isNumber).count >= 4 {
+        // a trailing registration number in parentheses (its closing one lost to OCR or not: "(682288-V"), or a
+        // speck left after the name
+        if let open = t.lastIndex(of: "("), open > t.startIndex, t.hasSuffix(")") || !t[open...].contains(")"),
+           t[open...].filter(\.isNumber).count >= 4 {
             t = String(t[..<open])
         }
         t = t.split(separator: " ").joined(separator: " ")
