@@ -241,6 +241,32 @@ import _SmoleTestSupport
         #expect(Extractor.readsAsReceiptName(Extractor.receiptNameText("AMANO MALAYSIA SON BHD (682288-V") ?? ""))
     }
 
+    /// A company number printed above the name picked means the merchant's own line was unreadable: the name picked
+    /// (a street, a town) is said with low confidence, so the record is flagged for a look.
+    @Test func aMerchantPickedBelowTheCompanyNumberIsUnsure() async throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let engine = try Fixture.engine()
+        func merchant(_ text: String) async throws -> (String?, Double?) {
+            let path = try dir.write("slip-\(text.count).txt", text)
+            let out = try await engine.extract(path: path, schema: "receipt")
+            return (out.data["merchant_name"]?.stringValue, out.signals.fieldConfidence["merchant_name"])
+        }
+        let tail = """
+        GST ID NO: 000181747712
+        10-05-17 14:31
+        CRISPY ROLL               6.85
+        Total Sales (Incl GST)  RM 11.50
+        CASH                    RM 52.00
+        CHANGE                  RM 40.50
+        """
+        let (lost, unsure) = try await merchant("99SPEEDN9R75/B (519537-X)\nLOT P.T. 2811, JALAN ANGSA\nTAMAN BERKELEY\n41150 KLANG\n" + tail)
+        #expect(lost != nil)
+        #expect((unsure ?? 1) < ReviewChecks.defaultMinConfidence + 0.1, "\(String(describing: lost)) at \(String(describing: unsure))")
+        let (name, sure) = try await merchant("HARBOUR GROCER\n(519537-X)\nLOT 2811, JALAN ANGSA\n41150 KLANG\n" + tail)
+        #expect(name == "HARBOUR GROCER")
+        #expect((sure ?? 0) >= 0.7)
+    }
+
     /// Dates in till-slip forms, on their own.
     @Test func tillSlipDateForms() {
         func d(_ s: String) -> String? { Parse.dates(in: s, dayFirst: true).first?.iso }

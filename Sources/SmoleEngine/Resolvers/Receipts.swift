@@ -148,8 +148,19 @@ extension Extractor {
             }
             return Found(value: .string(Self.repairLegalForm(name)), line: names[k].line, confidence: 0.8)
         }
+        // A company number ("(519537-X)") printed above the name picked: the merchant's own line is most likely that
+        // one, unreadable, and the name picked is what follows it (a street, a town). Said with low confidence, so the
+        // record is flagged for a look.
+        let first = names[0].line.index
+        if layout.lines.prefix(first).contains(where: { Self.companyNumber.firstMatch(in: $0.text, range: NSRange($0.text.startIndex..., in: $0.text)) != nil }) {
+            return Found(value: .string(Self.repairLegalForm(names[0].text)), line: names[0].line, confidence: 0.5)
+        }
         return Found(value: .string(Self.repairLegalForm(names[0].text)), line: names[0].line, confidence: 0.75)
     }
+
+    /// A company registration number in parentheses, as slips print it after the name: "(519537-X)", "(126926-H)",
+    /// "(682288-V", "(1234567-T)".
+    nonisolated(unsafe) static let companyNumber = try! NSRegularExpression(pattern: #"\(\s*\d{5,8}\s*-?\s*[A-Z](?![A-Za-z])"#)
 
     // MARK: total
 
