@@ -763,3 +763,25 @@ enum TextDoc {
         #expect(o["total"]?.doubleValue == 49.99)
     }
 }
+
+/// A department after the seller's name in a letterhead is not part of the name.
+@Suite struct SellerDepartments {
+    @Test(arguments: [("Fibre Libre Service Abonné", "Fibre Libre", "Facture", "Montant total"),
+                      ("Harbor Lights Catering Customer Service", "Harbor Lights Catering", "Invoice", "Total"),
+                      ("Nordlicht Energie GmbH Kundenservice", "Nordlicht Energie GmbH", "Rechnung", "Gesamtbetrag")])
+    func aDepartmentAfterTheNameIsDropped(_ c: (String, String, String, String)) async throws {
+        let (head, name, title, total) = c
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let path = try Fixture.pdf(dir, "dept.pdf", [
+            [(50, head)],
+            [(50, "75371 Paris"), (400, title.uppercased())],
+            [],
+            [(330, "\(title) No: F-2291")],
+            [(330, "Date: 12/03/2025")],
+            [],
+            [(330, total), (480, "29.99")],
+        ])
+        let o = try await Fixture.extract(path, "invoice")
+        #expect(o["vendor_name"] == .string(name), "\(head)")
+    }
+}

@@ -109,6 +109,7 @@ enum Lexicon {
         "total_qualifiers": "words that make a receipt's 'total' label some other sum (Total Qty, Total Excl)",
         "tax_words": "words of a tax (GST, MwSt, TVA, IVA): a receipt's tax line; an item table's tax column, whose numbers are not the item's",
         "inclusive_words": "words saying a total includes the tax (incl., TTC, brutto)",
+        "department_words": "a department after a seller's name in a letterhead ('Free Service Abonné', 'Acme Customer Service'): not part of the name",
         "rate_column_words": "the first word of an item table's rate column heading ('Disc.%', 'Rabatt'): its numbers are rates, not prices",
         "part_of_item_words": "the first word of an indented sub-line naming a part already in the price of the item above ('Incl. levy 4,24', 'davon Pfand'): not an item",
         "final_amount_words": "labels of a receipt's final amount (rounded, grand, payable)",

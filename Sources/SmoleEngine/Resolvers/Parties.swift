@@ -136,6 +136,14 @@ extension Extractor {
         for w in Self.titleWords.sorted(by: { $0.count > $1.count }) where lower.hasSuffix(" " + w) {
             t = String(t.dropLast(w.count + 1)); break
         }
+        // a department after the name ("Free Service Abonné", "Acme Ltd Customer Service")
+        let rest = t.lowercased()
+        for w in Self.departmentWords where rest.hasSuffix(" " + w) && rest.count > w.count + 2 {
+            t = String(t.dropLast(w.count + 1)); break
+        }
         return cleanName(t)
     }
+
+    /// Department names, longest first (Lexicon "department_words").
+    static let departmentWords = Lexicon.words("department_words").sorted { $0.count > $1.count }
 }
