@@ -35,8 +35,8 @@ public final class APIBackend: ExtractionBackend {
     let options: Options
     let bucket: TokenBucket
     private let journalSlot = Mutex<Journal?>(nil)
-    /// The server's typical job time, learned from completed jobs.
-    let timing = JobTiming()
+    /// What the run's polls have taught about the server's job time.
+    public let jobTimes = JobTimes()
 
     public var name: String { base }
     public var banner: String { "backend: Smole API at \(base)" + (key == nil ? " (no API key)" : "") }
@@ -85,11 +85,11 @@ public final class APIBackend: ExtractionBackend {
             context.resumed(job: e.job, attempts: e.attempts)
         }
         var notBefore = ContinuousClock.now
-        var polls = PollDelays(initial: options.pollInitial, max: options.pollMax).makeIterator()
-        var firstPoll = true
         var submittedAt = ContinuousClock.now
-        var isProbe = false
-        defer { if isProbe { timing.releaseProbe() } }
+        /// The job's poll schedule, planned at its first poll; a resumed job is polled at once.
+        var schedule: PollSchedule? = context.job == nil ? nil : .resumed(initial: options.pollInitial, max: options.pollMax)
+        var coldProbe = false
+        defer { if coldProbe { jobTimes.releaseColdProbe() } }
 
         /// A failed request: the instant of the next try, or the error the document ends with.
         func failed(_ error: BackendError) async throws(RecordError) -> ContinuousClock.Instant {
@@ -110,8 +110,6 @@ public final class APIBackend: ExtractionBackend {
                     let accepted = try await submit(submission)
                     context.accepted(job: accepted.id)
                     submittedAt = .now
-                    firstPoll = true
-                    if !isProbe { polls = PollDelays(initial: options.pollInitial, max: options.pollMax).makeIterator() }
                     notBefore = .now + (accepted.retryAfter ?? .zero)
                     if let journal {
                         journal.append(Journal.Entry(path: document.shown, sha256: sha, schema: document.schema, job: accepted.id,
@@ -123,32 +121,28 @@ public final class APIBackend: ExtractionBackend {
                 }
                 continue
             }
-            // Poll: never before the server's hint; the first poll lands at the learned job time.
-            // Until a job time is known, one document probes on a fast schedule; the others
-            // wait for poll-initial, or for the probe's answer if it comes sooner.
-            if firstPoll, let est = timing.estimate {
-                notBefore = max(notBefore, submittedAt + min(est + .milliseconds(5), options.pollMax))
-            } else if firstPoll, !isProbe, timing.claimProbe() {
-                isProbe = true
-                polls = PollDelays(initial: min(.milliseconds(50), options.pollInitial), max: options.pollMax, factor: 1.2).makeIterator()
-                notBefore = max(notBefore, .now + (polls.next() ?? options.pollInitial))
-            } else if firstPoll {
-                var target = ContinuousClock.now + options.pollInitial
-                try context.check(target, path: document.path)
-                while ContinuousClock.now < target {
-                    try await sleep(until: min(target, .now + .milliseconds(25)))
-                    if let est = timing.estimate {
-                        target = min(target, submittedAt + est + .milliseconds(5))
+            if schedule == nil {
+                var planned = jobTimes.schedule(initial: options.pollInitial, max: options.pollMax)
+                if planned.kind == .waiting {
+                    // No job time known yet and another job probes for it: wait for its answer, or --poll-initial.
+                    let target = submittedAt + options.pollInitial
+                    try context.check(target, path: document.path)
+                    while ContinuousClock.now < target {
+                        try await sleep(until: min(target, .now + .milliseconds(10)))
+                        if jobTimes.estimate != nil {
+                            planned = jobTimes.schedule(initial: options.pollInitial, max: options.pollMax, probe: false)
+                            break
+                        }
                     }
                 }
-                notBefore = max(notBefore, target)
-            } else {
-                notBefore = max(notBefore, .now + (polls.next() ?? options.pollMax))
+                coldProbe = planned.kind == .coldProbe
+                schedule = planned
             }
-            firstPoll = false
+            notBefore = max(notBefore, schedule!.next(submitted: submittedAt, now: .now))
             try context.check(notBefore, path: document.path)
             try await sleep(until: notBefore)
             try await takeToken()
+            let sentAt = ContinuousClock.now - submittedAt
             let state: JobState
             do throws(BackendError) {
                 state = try await poll(job: job)
@@ -157,6 +151,11 @@ public final class APIBackend: ExtractionBackend {
                     try context.jobExpired(error)
                     journal?.forget(sha256: sha, schema: document.schema)
                     if let ra = error.retryAfter { notBefore = .now + ra }
+                    schedule = nil
+                    if coldProbe {
+                        jobTimes.releaseColdProbe()
+                        coldProbe = false
+                    }
                 } else {
                     notBefore = try await failed(error)
                 }
@@ -165,9 +164,15 @@ public final class APIBackend: ExtractionBackend {
             await context.requestSucceeded()
             switch state {
             case .running(let retryAfter):
+                schedule!.foundRunning(at: sentAt)
                 if let retryAfter { notBefore = max(notBefore, .now + retryAfter) }
             case .completed(let data, let evidence, let serverDuration, let pages):
-                if let serverDuration { timing.observe(serverDuration) }
+                if let serverDuration {
+                    jobTimes.record(.server(serverDuration.seconds), fromServer: true)
+                } else if let sample = schedule!.sample(doneAt: sentAt) {
+                    jobTimes.record(sample)
+                }
+                coldProbe = false
                 return Outcome(data: data, evidence: evidence, pages: pages)
             case .ended(let e):
                 throw e
@@ -482,43 +487,4 @@ public enum JobState: Sendable {
     case completed(data: JSONValue, evidence: JSONValue?, serverDuration: Duration?, pages: PagesRead? = nil)
     /// The job ended as failed or cancelled on the server; the error says which.
     case ended(RecordError)
-}
-
-/// The server's typical job duration, learned from completed jobs' createdAt/updatedAt, so the
-/// first poll can land just after a job usually finishes instead of on a fixed schedule.
-final class JobTiming: Sendable {
-    private struct State {
-        var recent: [Double] = []
-        var next = 0
-        var probing = false
-    }
-    private let state = Mutex(State())
-
-    func observe(_ d: Duration) {
-        let s = d.seconds
-        guard s.isFinite, s >= 0 else { return }
-        state.withLock { st in
-            if st.recent.count < 31 { st.recent.append(s) } else { st.recent[st.next] = s; st.next = (st.next + 1) % 31 }
-        }
-    }
-
-    /// Claims the one probe (fast polling while no job time is known); false if taken or not needed.
-    func claimProbe() -> Bool {
-        state.withLock { st in
-            if !st.recent.isEmpty || st.probing { return false }
-            st.probing = true
-            return true
-        }
-    }
-
-    func releaseProbe() { state.withLock { $0.probing = false } }
-
-    /// The median of recent durations (the latest 31), once one is known.
-    var estimate: Duration? {
-        state.withLock { st in
-            guard !st.recent.isEmpty else { return nil }
-            let sorted = st.recent.sorted()
-            return .seconds(sorted[sorted.count / 2])
-        }
-    }
 }

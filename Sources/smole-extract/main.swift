@@ -43,7 +43,7 @@ struct SmoleExtract: AsyncParsableCommand {
     @Flag(name: .long, help: "Allow sending the API key over plain http:// to a host that is not loopback.")
     var allowInsecureHttp = false
 
-    @Option(name: .long, help: ArgumentHelp("First poll interval in seconds.", valueName: "SECONDS"))
+    @Option(name: .long, help: ArgumentHelp("First poll interval in seconds, until the run has learned the job time.", valueName: "SECONDS"))
     var pollInitial: Double = 0.5
 
     @Option(name: .long, help: ArgumentHelp("Longest poll interval in seconds.", valueName: "SECONDS"))
