@@ -76,7 +76,8 @@ public struct PollDelays: Sequence, Sendable {
 /// little before the estimate, in steps, and finds its time within one step; each probe's step is
 /// half the typical uncertainty the samples show, so the estimate narrows towards the true time.
 /// A probe done at its very first poll, or well before the estimate, means the estimate is late:
-/// the next job probes too, so a server that speeds up is followed within a few jobs. Jobs that a
+/// the next job probes too, from the earliest recent time, so a server that speeds up is followed
+/// within a few jobs. Jobs that a
 /// first poll at the estimate finds still running count as samples, so a server that slows down
 /// is noticed at once. When the server gives its timestamps, no job probes. All polls, probes
 /// included, take tokens from the one request budget (`--rate`).
@@ -160,13 +161,15 @@ public final class JobTimes: Sendable {
                 }
                 return PollSchedule(.waiting, initial: initial, max: max)
             }
-            var probes = false
-            if probe {
-                st.planned += 1
-                probes = !st.serverTimed && (st.probeNext || st.planned % Self.probeEvery == 0)
-                if probes { st.probeNext = false }
+            guard probe else { return PollSchedule(.estimate(t), initial: initial, max: max) }
+            st.planned += 1
+            if st.serverTimed || !(st.probeNext || st.planned % Self.probeEvery == 0) {
+                return PollSchedule(.estimate(t), initial: initial, max: max)
             }
-            return PollSchedule(probes ? .probe(time: t, spread: w) : .estimate(t), initial: initial, max: max)
+            // A probe that follows one that found its job done early starts from the earliest recent time.
+            let from = st.probeNext ? Swift.min(t, .seconds(st.samples.map(\.done).min() ?? t.seconds)) : t
+            st.probeNext = false
+            return PollSchedule(.probe(time: from, spread: w), initial: initial, max: max)
         }
     }
 
@@ -183,7 +186,7 @@ public struct PollSchedule: Sendable {
         case waiting
         /// A first poll at the estimated job time.
         case estimate(Duration)
-        /// Polls from twice the spread before the estimate up to it, in half-spread steps.
+        /// Polls from one spread before the estimate up to it, in half-spread steps.
         case probe(time: Duration, spread: Duration)
         /// A job an earlier run submitted (from the journal): polled at once, then as after `--poll-initial`.
         case resumed
@@ -220,7 +223,7 @@ public struct PollSchedule: Sendable {
             planned = [Swift.min(t, max)]
             followUps = Self.followUps(after: t, initial: initial, max: max)
         case .probe(let t, let w):
-            planned = (0...4).map { k in Swift.min(Swift.max(t - w * (2 - Double(k) / 2), .zero), max) }
+            planned = (0...2).map { k in Swift.min(Swift.max(t - w * (1 - Double(k) / 2), .zero), max) }
             followUps = Self.followUps(after: t, initial: initial, max: max)
         }
     }
