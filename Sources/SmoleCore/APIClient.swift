@@ -5,32 +5,54 @@ import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import Synchronization
 
 /// The Smole API backend: `POST {base}/pipeline/file` (multipart, streamed from disk) and
-/// `GET {base}/pipeline/{id}`, per DESIGN.md's wire contract. The key travels only in the
+/// `GET {base}/pipeline/{id}`, per DESIGN.md's wire contract, behind one call, `extract`: it
+/// hashes the file for the `Idempotency-Key`, resumes a job the journal knows, submits, appends
+/// the job to the journal, and polls on a schedule that learns the server's job time
+/// (`JobTimes`), every request under one token bucket (`--rate`). The key travels only in the
 /// `Authorization` header; it is never part of a message, a record or a log line.
 public final class APIBackend: ExtractionBackend {
+    /// The API backend's own settings.
+    public struct Options: Sendable {
+        /// Requests per second, submits and polls together (`--rate`); nil: no limit.
+        public var rate: Double?
+        /// `--poll-initial`: the first poll's wait while no job time is known, and the longest
+        /// first step after a poll at the learned job time.
+        public var pollInitial: Duration = .milliseconds(500)
+        /// `--poll-max`: the longest wait between polls.
+        public var pollMax: Duration = .seconds(10)
+        /// The connection pool's per-host limit (documents in flight plus polls).
+        public var connections = 8
+        public init() {}
+    }
+
     public let base: String
     private let key: String?
     private let client: HTTPClient
     private let userAgent = "smole-extract/\(Smole.version)"
+    let options: Options
+    let bucket: TokenBucket
+    private let journalSlot = Mutex<Journal?>(nil)
+    /// What the run's polls have taught about the server's job time.
+    public let jobTimes = JobTimes()
 
     public var name: String { base }
     public var banner: String { "backend: Smole API at \(base)" + (key == nil ? " (no API key)" : "") }
-    public var wantsHash: Bool { true }
-    public var pollBlocks: Bool { false }
-    public var isRemote: Bool { true }
+    public func pageLimit(_ pages: PagesRead) -> String { "the server's page limit" }
 
-    /// `connections`: the pool's per-host limit (documents in flight plus polls).
-    public init(base: String, key: String?, connections: Int) {
+    public init(base: String, key: String?, options: Options = Options()) {
         var b = base
         while b.hasSuffix("/") { b.removeLast() }
         self.base = b
         self.key = key
+        self.options = options
+        bucket = TokenBucket(rate: options.rate)
         var config = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
             timeout: .init(connect: .seconds(10), read: .seconds(120)))
-        config.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(8, connections))
+        config.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(8, options.connections))
         config.httpVersion = .automatic
         // A refused or failed connection is answered at once (not retried inside the pool until
         // the connect timeout): the orchestrator's own back-off and circuit breaker handle it.
@@ -38,6 +60,139 @@ public final class APIBackend: ExtractionBackend {
         // TLS: the default configuration verifies certificates and host names; nothing here turns that off.
         client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: config)
     }
+
+    /// `--journal`: each job is appended before it is waited on, and a job the journal knows
+    /// for a document is polled instead of uploading the document again.
+    public func keepJournal(_ journal: Journal) { journalSlot.withLock { $0 = journal } }
+
+    var journal: Journal? { journalSlot.withLock { $0 } }
+
+    // MARK: one document
+
+    /// Extracts one document through the API: hash, journal, submit, poll.
+    ///
+    /// Transient failures go to the context's retry policy, which says when to try again or
+    /// gives up; a job the server no longer knows (404) is submitted again, up to `--retries`
+    /// times; 401, 403, 402 and a base URL that is not the API stop the run.
+    ///
+    /// - Throws: the record error the document ends with.
+    public func extract(_ document: Document, _ context: DocumentContext) async throws(RecordError) -> Outcome {
+        let sha: String
+        if let s = document.sha256 { sha = s } else { sha = try DocumentFile.sha256(document.path) }
+        let journal = self.journal
+        let submission = Submission(path: document.path, schema: document.schema, size: document.size, sha256: sha)
+        if let journal, let e = journal.lookup(sha256: sha, schema: document.schema) {
+            context.resumed(job: e.job, attempts: e.attempts)
+        }
+        var notBefore = ContinuousClock.now
+        var submittedAt = ContinuousClock.now
+        /// The job's poll schedule, planned at its first poll; a resumed job is polled at once.
+        var schedule: PollSchedule? = context.job == nil ? nil : .resumed(initial: options.pollInitial, max: options.pollMax)
+        var coldProbe = false
+        defer { if coldProbe { jobTimes.releaseColdProbe() } }
+
+        /// A failed request: the instant of the next try, or the error the document ends with.
+        func failed(_ error: BackendError) async throws(RecordError) -> ContinuousClock.Instant {
+            if error.error.code == .cancelled { throw error.error }
+            if error.isFatal { throw context.fatal(error) }
+            if error.isTransient { return try await context.transientFailure(error) }
+            throw error.error
+        }
+
+        while true {
+            if Task.isCancelled { throw RecordError(.cancelled, "interrupted") }
+            guard let job = context.job else {
+                try context.check(notBefore, path: document.path)
+                try await sleep(until: notBefore)
+                try await takeToken()
+                context.submitting()
+                do throws(BackendError) {
+                    let accepted = try await submit(submission)
+                    context.accepted(job: accepted.id)
+                    submittedAt = .now
+                    notBefore = .now + (accepted.retryAfter ?? .zero)
+                    if let journal {
+                        journal.append(Journal.Entry(path: document.shown, sha256: sha, schema: document.schema, job: accepted.id,
+                                                     attempts: context.attempts))
+                    }
+                    await context.requestSucceeded()
+                } catch {
+                    notBefore = try await failed(error)
+                }
+                continue
+            }
+            if schedule == nil {
+                var planned = jobTimes.schedule(initial: options.pollInitial, max: options.pollMax)
+                if planned.kind == .waiting {
+                    // No job time known yet and another job probes for it: wait for its answer, or --poll-initial.
+                    let target = submittedAt + options.pollInitial
+                    try context.check(target, path: document.path)
+                    while ContinuousClock.now < target {
+                        try await sleep(until: min(target, .now + .milliseconds(10)))
+                        if jobTimes.estimate != nil {
+                            planned = jobTimes.schedule(initial: options.pollInitial, max: options.pollMax, probe: false)
+                            break
+                        }
+                    }
+                }
+                coldProbe = planned.kind == .coldProbe
+                schedule = planned
+            }
+            notBefore = max(notBefore, schedule!.next(submitted: submittedAt, now: .now))
+            try context.check(notBefore, path: document.path)
+            try await sleep(until: notBefore)
+            try await takeToken()
+            let sentAt = ContinuousClock.now - submittedAt
+            let state: JobState
+            do throws(BackendError) {
+                state = try await poll(job: job)
+            } catch {
+                if error.isExpired {
+                    try context.jobExpired(error)
+                    journal?.forget(sha256: sha, schema: document.schema)
+                    if let ra = error.retryAfter { notBefore = .now + ra }
+                    schedule = nil
+                    if coldProbe {
+                        jobTimes.releaseColdProbe()
+                        coldProbe = false
+                    }
+                } else {
+                    notBefore = try await failed(error)
+                }
+                continue
+            }
+            await context.requestSucceeded()
+            switch state {
+            case .running(let retryAfter):
+                schedule!.foundRunning(at: sentAt)
+                if let retryAfter { notBefore = max(notBefore, .now + retryAfter) }
+            case .completed(let data, let evidence, let serverDuration, let pages):
+                if let serverDuration {
+                    jobTimes.record(.server(serverDuration.seconds), fromServer: true)
+                } else if let sample = schedule!.sample(doneAt: sentAt) {
+                    jobTimes.record(sample)
+                }
+                coldProbe = false
+                return Outcome(data: data, evidence: evidence, pages: pages)
+            case .ended(let e):
+                throw e
+            }
+        }
+    }
+
+    /// Waits until `instant` unless the task is cancelled.
+    private func sleep(until instant: ContinuousClock.Instant) async throws(RecordError) {
+        if instant <= .now { return }
+        do { try await Task.sleep(until: instant, clock: .continuous) } catch {
+            throw RecordError(.cancelled, "interrupted")
+        }
+    }
+
+    private func takeToken() async throws(RecordError) {
+        do { try await bucket.acquire() } catch { throw RecordError(.cancelled, "interrupted") }
+    }
+
+    // MARK: the wire
 
     /// Whether sending a key to this URL is allowed: https, or http to a loopback host.
     public static func isSafe(url: String) -> Bool {
@@ -66,6 +221,9 @@ public final class APIBackend: ExtractionBackend {
         return h
     }
 
+    /// `POST {base}/pipeline/file`: one upload, streamed from disk.
+    ///
+    /// - Throws: the failure mapped to a record error, with the reply's `Retry-After`.
     public func submit(_ doc: Submission) async throws(BackendError) -> SubmittedJob {
         let body = MultipartFileBody(path: doc.path, fileSize: doc.size, schema: doc.schema)
         var req = HTTPClientRequest(url: base + "/pipeline/file")
@@ -104,6 +262,9 @@ public final class APIBackend: ExtractionBackend {
         return ids.count == list.count && !ids.isEmpty ? ids : nil
     }
 
+    /// `GET {base}/pipeline/{id}`: the job's state.
+    ///
+    /// - Throws: the failure mapped to a record error (`job_expired` for a 404), with the reply's `Retry-After`.
     public func poll(job: String) async throws(BackendError) -> JobState {
         var req = HTTPClientRequest(url: base + "/pipeline/" + Self.pathEscape(job))
         req.method = .GET
@@ -285,4 +446,45 @@ public final class APIBackend: ExtractionBackend {
         }
         return out
     }
+}
+
+/// What is submitted for one document.
+public struct Submission: Sendable {
+    public var path: String
+    public var schema: String
+    /// Size in bytes, checked before submitting.
+    public var size: Int64
+    /// Hex SHA-256 of the file.
+    public var sha256: String?
+    /// `<sha256>:<schema>`, sent as `Idempotency-Key`.
+    public var idempotencyKey: String? {
+        sha256.map { "\($0):\(schema)" }
+    }
+    public init(path: String, schema: String, size: Int64, sha256: String?) {
+        self.path = path
+        self.schema = schema
+        self.size = size
+        self.sha256 = sha256
+    }
+}
+
+/// The server's answer to a submit: a job id and how long it asks the client to wait.
+public struct SubmittedJob: Sendable {
+    public var id: String
+    public var retryAfter: Duration?
+    public init(id: String, retryAfter: Duration? = nil) {
+        self.id = id
+        self.retryAfter = retryAfter
+    }
+}
+
+/// A job's state as a poll reports it.
+public enum JobState: Sendable {
+    /// Any status other than completed/failed/cancelled.
+    case running(retryAfter: Duration?)
+    /// `serverDuration`: how long the job took on the server (updatedAt − createdAt), if the server says.
+    /// `pages`: set when pages past the server's page limit were not read.
+    case completed(data: JSONValue, evidence: JSONValue?, serverDuration: Duration?, pages: PagesRead? = nil)
+    /// The job ended as failed or cancelled on the server; the error says which.
+    case ended(RecordError)
 }

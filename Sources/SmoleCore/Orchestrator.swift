@@ -6,19 +6,17 @@ import Musl
 import Darwin
 #endif
 import Foundation
+import Synchronization
 
-/// smole-extract's settings (the command line, parsed).
+/// smole-extract's settings that the orchestration uses (the command line, parsed); the API
+/// backend's own (`--rate`, poll schedule, `--journal`) are `APIBackend.Options`.
 public struct ExtractOptions: Sendable {
     public var jobs = 5
-    public var rate: Double?
-    public var pollInitial: Duration = .milliseconds(500)
-    public var pollMax: Duration = .seconds(10)
     public var timeout: Duration = .seconds(600)
     public var retries = 3
     public var schema: String?
     public var maxSize: Int64?
     public var keepOrder = false
-    public var journal: Journal?
     public var progress = false
     public var total: Int?
     /// Consecutive connection failures (across documents, with no successful request between
@@ -51,61 +49,35 @@ public enum HaltReason: Sendable {
     }
 }
 
-/// The server's typical job duration, learned from completed jobs' createdAt/updatedAt, so the
-/// first poll can land just after a job usually finishes instead of on a fixed schedule.
-final class JobTiming: @unchecked Sendable {
-    private let lock = NSLockish()
-    private var recent: [Double] = []
-    private var next = 0
-
-    func observe(_ d: Duration) {
-        let s = d.seconds
-        guard s.isFinite, s >= 0 else { return }
-        lock.with {
-            if recent.count < 31 { recent.append(s) } else { recent[next] = s; next = (next + 1) % 31 }
-        }
-    }
-
-    private var probing = false
-
-    /// Claims the one probe (fast polling while no job time is known); false if taken or not needed.
-    func claimProbe() -> Bool {
-        lock.with {
-            if !recent.isEmpty || probing { return false }
-            probing = true
-            return true
-        }
-    }
-
-    func releaseProbe() { lock.with { probing = false } }
-
-    /// The median of recent durations (the latest 31), once one is known.
-    var estimate: Duration? {
-        lock.with {
-            guard !recent.isEmpty else { return nil }
-            let sorted = recent.sorted()
-            return .seconds(sorted[sorted.count / 2])
-        }
-    }
-}
-
-/// Drives one run: reads inputs, keeps at most `jobs` documents in flight under one request
-/// budget, retries transient failures, and writes exactly one result record per input.
-public final class Orchestrator: @unchecked Sendable {
+/// Drives one run: reads inputs, keeps at most `jobs` documents in flight, hands each to the
+/// backend's one call, retries transient failures (the `DocumentContext` policy), and writes
+/// exactly one result record per input. Each document is a child task of one discarding task
+/// group; a halt (a signal, a refused key, the circuit breaker) cancels the group's children.
+public final class Orchestrator: Sendable {
     public let backend: any ExtractionBackend
     public let options: ExtractOptions
     public let counters: RunCounters
     let output: ResultWriter
     let window: Window
-    let bucket: TokenBucket
-    let timing = JobTiming()
-    let lock = NSLockish()
-    private var halt: HaltReason?
-    private var tasks: [Int: Task<Void, Never>] = [:]
-    private var emptyWaiter: CheckedContinuation<Void, Never>?
-    private var feed: InputFeed?
-    private var fatalAnnounced = false
-    private var connectionFailures = 0
+    private let state = Mutex(State())
+
+    private struct State {
+        var halt: HaltReason?
+        var feed: InputFeed?
+        /// The run's event stream while it runs: a halt is sent there so the loop cancels the documents.
+        var events: AsyncStream<Event>.Continuation?
+        var fatalAnnounced = false
+        var connectionFailures = 0
+    }
+
+    /// What the run's loop waits for.
+    private enum Event: Sendable {
+        case line(InputLine)
+        case inputEnded
+        /// A document's record is written.
+        case finished
+        case halt
+    }
 
     public init(backend: any ExtractionBackend, options: ExtractOptions, writer: LineWriter = .stdout) {
         self.backend = backend
@@ -113,60 +85,103 @@ public final class Orchestrator: @unchecked Sendable {
         counters = RunCounters(total: options.total)
         output = ResultWriter(writer: writer, keepOrder: options.keepOrder)
         window = Window(max: options.jobs)
-        bucket = TokenBucket(rate: backend.isRemote ? options.rate : nil)
     }
 
-    public var haltReason: HaltReason? { lock.with { halt } }
+    public var haltReason: HaltReason? { state.withLock { $0.halt } }
 
     /// Stops the run: no new submissions; in-flight documents end with the halt's error.
     public func stop(_ reason: HaltReason) {
-        let toCancel: [Task<Void, Never>] = lock.with {
-            guard halt == nil else { return [] }
-            halt = reason
-            return Array(tasks.values)
+        let (first, feed, events) = state.withLock { s -> (Bool, InputFeed?, AsyncStream<Event>.Continuation?) in
+            guard s.halt == nil else { return (false, nil, nil) }
+            s.halt = reason
+            return (true, s.feed, s.events)
         }
+        guard first else { return }
         if case .signal = reason { feed?.stop() }
-        for t in toCancel { t.cancel() }
-        Task { await window.cancelWaiters() }
+        events?.yield(.halt)
+        let window = self.window
+        Task { await window.close() }
     }
 
     /// Runs until the input ends and every document has its record; returns the exit status.
     public func run(_ feed: InputFeed) async -> ExitStatus {
-        lock.with { self.feed = feed }
+        let (events, sink) = AsyncStream<Event>.makeStream()
+        let halted = state.withLock { s in
+            s.feed = feed
+            s.events = sink
+            return s.halt != nil
+        }
+        if halted { sink.yield(.halt) }
         let progress: ProgressDisplay? = options.progress ? ProgressDisplay(counters: counters, tty: Terminal.stderrIsTTY) : nil
         progress?.start()
         var seq = 0
-        for await line in feed.stream {
-            feed.consumed()
-            seq += 1
-            let n = seq
-            if case .bad(let r) = line.item {
-                emit(n, r)
-                continue
+        await withDiscardingTaskGroup { input in
+            // The input is read by its own child, so that a halt, which cancels the documents, does not end it:
+            // every line read after a refused key or an open breaker still gets its record.
+            input.addTask {
+                for await line in feed.stream { sink.yield(.line(line)) }
+                sink.yield(.inputEnded)
             }
-            if let h = haltReason {
-                emit(n, finished(inputRecord(line), error: h.recordError, started: nil))
-                continue
+            await withDiscardingTaskGroup { documents in
+                var inFlight = 0
+                var inputEnded = false
+                for await event in events {
+                    switch event {
+                    case .halt:
+                        documents.cancelAll()
+                    case .finished:
+                        inFlight -= 1
+                    case .inputEnded:
+                        inputEnded = true
+                    case .line(let line):
+                        feed.consumed()
+                        seq += 1
+                        let n = seq
+                        if await admit(n, line) {
+                            inFlight += 1
+                            documents.addTask {
+                                await self.process(n, line)
+                                await self.window.release()
+                                sink.yield(.finished)
+                            }
+                        }
+                    }
+                    if inputEnded && inFlight == 0 { break }
+                }
             }
-            do {
-                try await window.acquire()
-            } catch {
-                emit(n, finished(inputRecord(line), error: (haltReason ?? .signal(SIGINT)).recordError, started: nil))
-                continue
-            }
-            if let h = haltReason {
-                await window.release()
-                emit(n, finished(inputRecord(line), error: h.recordError, started: nil))
-                continue
-            }
-            start(n, line)
         }
+        sink.finish()
+        state.withLock { $0.events = nil }
         if options.total == nil { counters.setTotal(seq) }
-        await waitForTasks()
         output.finish()
         progress?.finish()
         await backend.shutdown()
         return exitStatus(feed.problems)
+    }
+
+    /// Takes a place in the window for line `n`, or writes its record at once (a bad line, a run
+    /// that has stopped); true when the document is to be extracted.
+    private func admit(_ n: Int, _ line: InputLine) async -> Bool {
+        if case .bad(let r) = line.item {
+            emit(n, r)
+            return false
+        }
+        if let h = haltReason {
+            emit(n, finished(inputRecord(line), error: h.recordError, started: nil))
+            return false
+        }
+        do {
+            try await window.acquire()
+        } catch {
+            emit(n, finished(inputRecord(line), error: (haltReason ?? .signal(SIGINT)).recordError, started: nil))
+            return false
+        }
+        if let h = haltReason {
+            await window.release()
+            emit(n, finished(inputRecord(line), error: h.recordError, started: nil))
+            return false
+        }
+        return true
     }
 
     func exitStatus(_ problems: InputProblems) -> ExitStatus {
@@ -187,80 +202,12 @@ public final class Orchestrator: @unchecked Sendable {
         return .someErrors
     }
 
-    private func start(_ n: Int, _ line: InputLine) {
-        lock.with {
-            let t = Task {
-                await self.process(n, line)
-                await self.window.release()
-                self.taskDone(n)
-            }
-            tasks[n] = t
-            if halt != nil { t.cancel() }
-        }
-    }
-
-    private func taskDone(_ n: Int) {
-        let w: CheckedContinuation<Void, Never>? = lock.with {
-            tasks[n] = nil
-            if tasks.isEmpty, let w = emptyWaiter {
-                emptyWaiter = nil
-                return w
-            }
-            return nil
-        }
-        w?.resume()
-    }
-
-    private func waitForTasks() async {
-        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-            let now: Bool = lock.with {
-                if tasks.isEmpty { return true }
-                emptyWaiter = c
-                return false
-            }
-            if now { c.resume() }
-        }
-    }
-
     private func emit(_ n: Int, _ r: Record) {
         counters.count(r)
         output.write(n, r)
     }
 
     // MARK: one document
-
-    struct Outcome {
-        var data: JSONValue
-        var evidence: JSONValue?
-        var pages: PagesRead? = nil
-        var signals: DocumentSignals? = nil
-    }
-
-    /// Mutable facts about a document as it goes.
-    ///
-    /// `attempts` counts runs that tried the document (DESIGN.md): the input's count plus one
-    /// for this run once it submits (or resumes a journaled job), however many times this run
-    /// submitted it; those in-run submissions are `tries`. So a run that retried a document
-    /// through an outage leaves it at one more attempt, and `smole-retry --max-attempts` bounds
-    /// runs, not network hiccups.
-    struct DocState {
-        var job: String?
-        /// `attempts` of the input record.
-        var priorAttempts: Int
-        /// The attempts a journal entry recorded for a job this run resumes.
-        var journalAttempts = 0
-        /// Submissions in this run.
-        var tries = 0
-        var resumed = false
-        init(job: String?, attempts: Int) {
-            self.job = job
-            priorAttempts = attempts
-        }
-        /// The record's `attempts`: runs that have tried the document so far.
-        var attempts: Int {
-            tries > 0 || resumed ? max(priorAttempts + 1, journalAttempts) : priorAttempts
-        }
-    }
 
     /// The record a line stands for, with the schema it is extracted with: a record without
     /// one takes `--schema`, so every result records the schema it was extracted with.
@@ -272,25 +219,26 @@ public final class Orchestrator: @unchecked Sendable {
 
     private func process(_ n: Int, _ line: InputLine) async {
         let started = currentEpochSeconds()
-        let clockStart = ContinuousClock.now
         var rec = inputRecord(line)
-        var st = DocState(job: nil, attempts: max(0, rec.attempts))
+        let context = DocumentContext(
+            deadline: .now + options.timeout, timeoutText: Self.seconds(options.timeout), priorAttempts: max(0, rec.attempts), policy: self)
         var result: Result<Outcome, RecordError>
         do throws(RecordError) {
-            result = .success(try await extract(&rec, &st, deadline: clockStart + options.timeout))
+            result = .success(try await extract(rec, context))
         } catch {
             result = .failure(error)
         }
         if case .failure(let e) = result, let h = haltReason, e.code == .cancelled || Task.isCancelled {
             result = .failure(h.recordError)
-            if case .signal = h, let job = st.job {
+            if case .signal = h, let job = context.job {
+                // Not cancelled with the document: the request must go out.
                 let backend = self.backend
                 await Task.detached { await backend.cancel(job: job) }.value
             }
         }
-        if let job = st.job { rec["job"] = .string(job) }
-        rec["attempts"] = .number(String(st.attempts))
-        rec["tries"] = .number(String(st.tries))
+        if let job = context.job { rec["job"] = .string(job) }
+        rec["attempts"] = .number(String(context.attempts))
+        rec["tries"] = .number(String(context.tries))
         // A document with no field found at all is not a success: it cannot pass as ok (issue 10).
         if case .success(let o) = result, Review.isEmptyExtraction(o.data) {
             let what = o.pages.map { " in the \($0.read) pages read of \($0.total)" } ?? ""
@@ -306,13 +254,42 @@ public final class Orchestrator: @unchecked Sendable {
                 rec["review"] = reviewer.review(schema: rec.schema ?? "", data: o.data, evidence: o.evidence, pages: o.pages, signals: o.signals).json
             }
             if let p = o.pages {
-                // Pages past --max-pages are not extracted: said in the record and on stderr.
+                // Pages past the page limit are not extracted: said in the record and on stderr.
                 rec["pages"] = p.json
-                Diagnostics.warning("\(rec.documentPath?.display ?? "a document"): only the first \(p.read) of its \(p.total) pages were read (\(backend.isRemote ? "the server's page limit" : "--max-pages \(p.read)"))")
+                Diagnostics.warning("\(rec.documentPath?.display ?? "a document"): only the first \(p.read) of its \(p.total) pages were read (\(backend.pageLimit(p)))")
             }
             emit(n, stamped(rec, started: started))
         case .failure(let e):
             emit(n, finished(rec, error: e, started: started))
+        }
+    }
+
+    /// Checks the record's path, schema and file, then makes the backend's one call, which ends
+    /// at the document's deadline.
+    private func extract(_ rec: Record, _ context: DocumentContext) async throws(RecordError) -> Outcome {
+        guard let documentPath = rec.documentPath else {
+            if rec.hasPathField { throw RecordError(.badRecord, "\"path\" is not a non-empty string or {\"bytes\": base64}") }
+            throw RecordError(.badRecord, "the record has no \"path\"")
+        }
+        guard let schema = rec.schema ?? options.schema, !schema.isEmpty else {
+            throw RecordError(.noSchema, "\(documentPath.display): no schema: give the record a \"schema\" or use --schema ID")
+        }
+        // A name that is not UTF-8 is opened by its very bytes, through a stand-in link.
+        let opened = try documentPath.openable()
+        defer { opened.release() }
+        do throws(RecordError) {
+            let size = try DocumentFile.check(opened.path, maxSize: options.maxSize)
+            let sha = rec.sha256.flatMap { s in s.count == 64 && s.allSatisfy(\.isHexDigit) ? s.lowercased() : nil }
+            let document = Document(path: opened.path, shown: documentPath.display, schema: schema, size: size, sha256: sha)
+            let late = RecordError(.timeout, "\(opened.path): no result within --timeout \(Self.seconds(options.timeout)) s")
+            return try await withDeadline(context.deadline, else: late) { [backend] () async throws(RecordError) in
+                try await backend.extract(document, context)
+            }
+        } catch {
+            guard opened.isLink else { throw error }
+            var e = error
+            e.message = e.message.replacingOccurrences(of: opened.path, with: documentPath.display)
+            throw e
         }
     }
 
@@ -337,10 +314,10 @@ public final class Orchestrator: @unchecked Sendable {
         return stamped(rec, started: started)
     }
 
-    private func fatal(_ e: BackendError) -> RecordError {
-        let first: Bool = lock.with {
-            if fatalAnnounced { return false }
-            fatalAnnounced = true
+    func fatal(_ e: BackendError) -> RecordError {
+        let first = state.withLock { s in
+            if s.fatalAnnounced { return false }
+            s.fatalAnnounced = true
             return true
         }
         if first {
@@ -366,222 +343,47 @@ public final class Orchestrator: @unchecked Sendable {
         return t
     }
 
+    // MARK: the retry policy the documents' contexts ask
+
+    var retries: Int { options.retries }
+    var backoff: RetryDelays { RetryDelays(base: options.backoffBase, cap: options.backoffCap) }
+
+    func requestSucceeded() async {
+        state.withLock { $0.connectionFailures = 0 }
+        await window.succeeded()
+    }
+
     /// Counts a failed connection; at `breakerThreshold` in a row the run stops submitting, says
-    /// so once, and every remaining document is written as a retryable `network` error.
-    private func connectionFailed(_ e: BackendError) {
-        guard e.error.code == .network else { return }
-        let trip: Bool = lock.with {
-            connectionFailures += 1
-            return connectionFailures == options.breakerThreshold && halt == nil
-        }
-        guard trip else { return }
-        Diagnostics.error(
-            "the backend \(backend.name) could not be reached \(options.breakerThreshold) times in a row, last: \(e.error.message); "
-                + "stopping: every remaining document is written as a retryable network error (smole-retry re-feeds them)")
-        stop(.unavailable(e.error))
-    }
-
-    private func connectionWorked() { lock.with { connectionFailures = 0 } }
-
-    /// Waits until `instant` unless the task is cancelled.
-    private func sleep(until instant: ContinuousClock.Instant) async throws(RecordError) {
-        if instant <= .now { return }
-        do { try await Task.sleep(until: instant, clock: .continuous) } catch {
-            throw RecordError(.cancelled, "interrupted")
-        }
-    }
-
-    private func takeToken() async throws(RecordError) {
-        do { try await bucket.acquire() } catch { throw RecordError(.cancelled, "interrupted") }
-    }
-
-    private func extract(_ rec: inout Record, _ st: inout DocState, deadline: ContinuousClock.Instant) async throws(RecordError) -> Outcome {
-        guard let documentPath = rec.documentPath else {
-            if rec.hasPathField { throw RecordError(.badRecord, "\"path\" is not a non-empty string or {\"bytes\": base64}") }
-            throw RecordError(.badRecord, "the record has no \"path\"")
-        }
-        guard let schema = rec.schema ?? options.schema, !schema.isEmpty else {
-            throw RecordError(.noSchema, "\(documentPath.display): no schema: give the record a \"schema\" or use --schema ID")
-        }
-        // A name that is not UTF-8 is opened by its very bytes, through a stand-in link.
-        let opened = try documentPath.openable()
-        defer { opened.release() }
-        do throws(RecordError) {
-            return try await extract(&rec, &st, path: opened.path, shown: documentPath.display, schema: schema, deadline: deadline)
-        } catch {
-            guard opened.isLink else { throw error }
-            var e = error
-            e.message = e.message.replacingOccurrences(of: opened.path, with: documentPath.display)
-            throw e
-        }
-    }
-
-    private func extract(
-        _ rec: inout Record, _ st: inout DocState, path: String, shown: String, schema: String, deadline: ContinuousClock.Instant
-    ) async throws(RecordError) -> Outcome {
-        let size = try DocumentFile.check(path, maxSize: options.maxSize)
-        var sha: String? = nil
-        if backend.wantsHash {
-            if let s = rec.sha256, s.count == 64, s.allSatisfy(\.isHexDigit) {
-                sha = s.lowercased()
-            } else {
-                sha = try DocumentFile.sha256(path)
+    /// so once, and every remaining document is written as a retryable `network` error. A 429
+    /// halves the window.
+    func transientFailure(_ e: BackendError) async throws(RecordError) {
+        if e.error.code == .network {
+            let trip = state.withLock { s in
+                s.connectionFailures += 1
+                return s.connectionFailures == options.breakerThreshold && s.halt == nil
+            }
+            if trip {
+                Diagnostics.error(
+                    "the backend \(backend.name) could not be reached \(options.breakerThreshold) times in a row, last: \(e.error.message); "
+                        + "stopping: every remaining document is written as a retryable network error (smole-retry re-feeds them)")
+                stop(.unavailable(e.error))
             }
         }
-        let submission = Submission(path: path, schema: schema, size: size, sha256: sha)
-        let journal = backend.isRemote ? options.journal : nil
-        if let journal, let sha, let e = journal.lookup(sha256: sha, schema: schema) {
-            st.job = e.job
-            st.resumed = true
-            st.journalAttempts = e.attempts
-        }
-        var notBefore = ContinuousClock.now
-        var failures = 0
-        var expirations = 0
-        var backoff = RetryDelays(base: options.backoffBase, cap: options.backoffCap).makeIterator()
-        var polls = PollDelays(initial: options.pollInitial, max: options.pollMax).makeIterator()
-        var firstPoll = true
-        var submittedAt = ContinuousClock.now
-        var isProbe = false
-        defer { if isProbe { timing.releaseProbe() } }
-
-        func check(_ instant: ContinuousClock.Instant) throws(RecordError) {
-            let now = ContinuousClock.now
-            let limit = "--timeout \(Orchestrator.seconds(options.timeout)) s"
-            if now >= deadline { throw RecordError(.timeout, "\(path): no result within \(limit)") }
-            if instant > deadline {
-                // Said as it is: the next try may not come before the deadline (the server's Retry-After is a floor).
-                throw RecordError(.timeout, "\(path): no result within \(limit): the next try could not come before "
-                    + "\(Orchestrator.seconds(instant - now)) s from now (the server's Retry-After or the back-off)")
-            }
-        }
-
-        /// A transient failure: wait per back-off (at least Retry-After), or give up after --retries.
-        func transient(_ e: BackendError) async throws(RecordError) {
-            failures += 1
-            connectionFailed(e)
-            if case .unavailable? = haltReason { throw RecordError(.cancelled, "interrupted") }
-            if e.isThrottle { await window.throttled() }
-            if failures > options.retries {
-                var err = e.error
-                err.message += "; after \(failures) \(failures == 1 ? "try" : "tries") in this run"
-                throw err
-            }
-            var delay = backoff.next() ?? options.backoffCap
-            if let ra = e.retryAfter, ra > delay { delay = ra }
-            notBefore = .now + delay
-        }
-
-        while true {
-            if Task.isCancelled { throw RecordError(.cancelled, "interrupted") }
-            if st.job == nil {
-                try check(notBefore)
-                try await sleep(until: notBefore)
-                try await takeToken()
-                do throws(BackendError) {
-                    st.tries += 1
-                    let job = try await withDeadline(deadline) { [backend] () async throws(BackendError) in
-                        try await backend.submit(submission)
-                    }
-                    st.job = job.id
-                    connectionWorked()
-                    submittedAt = .now
-                    failures = 0
-                    firstPoll = true
-                    if !isProbe { polls = PollDelays(initial: options.pollInitial, max: options.pollMax).makeIterator() }
-                    notBefore = .now + (job.retryAfter ?? .zero)
-                    if let journal, let sha {
-                        journal.append(Journal.Entry(path: shown, sha256: sha, schema: schema, job: job.id, attempts: st.attempts))
-                    }
-                    await window.succeeded()
-                } catch {
-                    if error.error.code == .cancelled { throw error.error }
-                    if error.isFatal { throw fatal(error) }
-                    if error.isTransient {
-                        try await transient(error)
-                        continue
-                    }
-                    throw error.error
-                }
-            }
-            guard let job = st.job else { continue }
-            // Poll: never before the server's hint; the first poll lands at the learned job time.
-            // Until a job time is known, one document probes on a fast schedule; the others
-            // wait for poll-initial, or for the probe's answer if it comes sooner.
-            if backend.pollBlocks {
-                notBefore = max(notBefore, .now)
-            } else if firstPoll, let est = timing.estimate {
-                notBefore = max(notBefore, submittedAt + min(est + .milliseconds(5), options.pollMax))
-            } else if firstPoll, !isProbe, timing.claimProbe() {
-                isProbe = true
-                polls = PollDelays(initial: min(.milliseconds(50), options.pollInitial), max: options.pollMax, factor: 1.2).makeIterator()
-                notBefore = max(notBefore, .now + (polls.next() ?? options.pollInitial))
-            } else if firstPoll {
-                var target = ContinuousClock.now + options.pollInitial
-                try check(target)
-                while ContinuousClock.now < target {
-                    try await sleep(until: min(target, .now + .milliseconds(25)))
-                    if let est = timing.estimate {
-                        target = min(target, submittedAt + est + .milliseconds(5))
-                    }
-                }
-                notBefore = max(notBefore, target)
-            } else {
-                notBefore = max(notBefore, .now + (polls.next() ?? options.pollMax))
-            }
-            firstPoll = false
-            try check(notBefore)
-            try await sleep(until: notBefore)
-            try await takeToken()
-            do {
-                let state = try await withDeadline(deadline) { [backend] () async throws(BackendError) in
-                    try await backend.poll(job: job)
-                }
-                failures = 0
-                connectionWorked()
-                await window.succeeded()
-                switch state {
-                case .running(let ra):
-                    if let ra { notBefore = max(notBefore, .now + ra) }
-                case .completed(let data, let evidence, let serverDuration, let pages, let signals):
-                    if let serverDuration { timing.observe(serverDuration) }
-                    return Outcome(data: data, evidence: evidence, pages: pages, signals: signals)
-                case .ended(let e):
-                    throw e
-                }
-            } catch let error as BackendError {
-                if error.error.code == .cancelled { throw error.error }
-                if error.isFatal { throw fatal(error) }
-                if error.isExpired {
-                    expirations += 1
-                    if expirations > options.retries { throw error.error }
-                    if let journal, let sha { journal.forget(sha256: sha, schema: schema) }
-                    st.job = nil
-                    if let ra = error.retryAfter { notBefore = .now + ra }
-                    continue
-                }
-                if error.isTransient {
-                    try await transient(error)
-                    continue
-                }
-                throw error.error
-            } catch let e as RecordError {
-                throw e
-            } catch {
-                throw RecordError(.badResponse, "\(error)")
-            }
-        }
+        if case .unavailable? = haltReason { throw RecordError(.cancelled, "interrupted") }
+        if e.isThrottle { await window.throttled() }
     }
 }
 
-/// Runs one backend call, giving up at the document's deadline (the call is cancelled; a
-/// `timeout` error results).
+extension Orchestrator: RunPolicy {}
+
+/// Runs a backend's call, giving up at the document's deadline: the call is cancelled and
+/// `timeout` is thrown.
 func withDeadline<T: Sendable>(
-    _ deadline: ContinuousClock.Instant, _ op: @escaping @Sendable () async throws(BackendError) -> T
-) async throws(BackendError) -> T {
-    let first: Result<T, BackendError>? = await withTaskGroup(of: Result<T, BackendError>?.self) { g in
+    _ deadline: ContinuousClock.Instant, else timeout: RecordError, _ op: @escaping @Sendable () async throws(RecordError) -> T
+) async throws(RecordError) -> T {
+    let first: Result<T, RecordError>? = await withTaskGroup(of: Result<T, RecordError>?.self) { g in
         g.addTask {
-            do throws(BackendError) { return .success(try await op()) } catch { return .failure(error) }
+            do throws(RecordError) { return .success(try await op()) } catch { return .failure(error) }
         }
         g.addTask {
             try? await Task.sleep(until: deadline, clock: .continuous)
@@ -595,8 +397,8 @@ func withDeadline<T: Sendable>(
     case .success(let v): return v
     case .failure(let e): throw e
     case nil:
-        if Task.isCancelled { throw BackendError(RecordError(.cancelled, "interrupted")) }
-        throw BackendError(RecordError(.timeout, "the document's deadline (--timeout) passed while waiting for the server"))
+        if Task.isCancelled { throw RecordError(.cancelled, "interrupted") }
+        throw timeout
     }
 }
 

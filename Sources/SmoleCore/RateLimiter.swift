@@ -47,13 +47,18 @@ public actor Window {
     var waiters: [(id: Int, cont: CheckedContinuation<Void, any Error>)] = []
     var nextID = 0
     var lastDecrease: ContinuousClock.Instant?
+    var closed = false
 
     public init(max: Int) {
         self.max = Swift.max(1, max)
         self.limit = Double(self.max)
     }
 
+    /// Takes a place, waiting for one if all `limit` are taken.
+    ///
+    /// - Throws: `CancellationError` when the task is cancelled or the window is closed.
     public func acquire() async throws {
+        if closed { throw CancellationError() }
         if inFlight < Int(limit), waiters.isEmpty {
             inFlight += 1
             peak = Swift.max(peak, inFlight)
@@ -77,8 +82,9 @@ public actor Window {
         }
     }
 
-    /// Fails every waiting `acquire()` (the run is stopping).
-    public func cancelWaiters() {
+    /// Fails every waiting `acquire()`, and every later one: the run is stopping.
+    public func close() {
+        closed = true
         let ws = waiters
         waiters.removeAll()
         for w in ws { w.cont.resume(throwing: CancellationError()) }

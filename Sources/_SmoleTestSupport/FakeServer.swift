@@ -29,6 +29,9 @@ public final class FakeSmoleServer: @unchecked Sendable {
         /// The `extraction` object a completed job returns, by file name (`{"data": {...}, "evidence": {...}}`);
         /// other documents get `{"data": {"document", "schema", "bytes"}}`.
         public var extractions: [String: JSONValue] = [:]
+        /// Whether poll replies carry `createdAt` and `updatedAt`; false: a server whose replies
+        /// tell nothing of how long a job took.
+        public var sendsTimestamps = true
         public init() {}
     }
 
@@ -337,6 +340,10 @@ public final class FakeSmoleServer: @unchecked Sendable {
         }
         o["status"] = .string(status)
         o["updatedAt"] = .string(Self.iso(status == "processing" ? Date().timeIntervalSince1970 : job.createdWall + durationS))
+        if !s.config.sendsTimestamps {
+            o["createdAt"] = nil
+            o["updatedAt"] = nil
+        }
         e.jobStatus = status
         var r = json(200, .object(o))
         if status == "processing", let ra = s.config.pollRetryAfter { r.headers.append(("Retry-After", String(ra))) }

@@ -43,7 +43,7 @@ struct SmoleExtract: AsyncParsableCommand {
     @Flag(name: .long, help: "Allow sending the API key over plain http:// to a host that is not loopback.")
     var allowInsecureHttp = false
 
-    @Option(name: .long, help: ArgumentHelp("First poll interval in seconds.", valueName: "SECONDS"))
+    @Option(name: .long, help: ArgumentHelp("First poll interval in seconds, until the run has learned the job time.", valueName: "SECONDS"))
     var pollInitial: Double = 0.5
 
     @Option(name: .long, help: ArgumentHelp("Longest poll interval in seconds.", valueName: "SECONDS"))
@@ -104,9 +104,6 @@ struct SmoleExtract: AsyncParsableCommand {
     func run() async throws {
         ToolRuntime.start("smole-extract")
         var opts = ExtractOptions()
-        opts.rate = rate
-        opts.pollInitial = .seconds(pollInitial)
-        opts.pollMax = .seconds(pollMax)
         opts.timeout = .seconds(timeout)
         opts.retries = retries
         opts.schema = schema
@@ -129,7 +126,12 @@ struct SmoleExtract: AsyncParsableCommand {
             if maxPages != nil {
                 Diagnostics.warning("--max-pages applies to the local engine only; with --api the server's page limit applies (smole-serve --max-pages)")
             }
-            backend = APIBackend(base: url, key: key, connections: opts.jobs * 2 + 2)
+            var api = APIBackend.Options()
+            api.rate = rate
+            api.pollInitial = .seconds(pollInitial)
+            api.pollMax = .seconds(pollMax)
+            api.connections = opts.jobs * 2 + 2
+            backend = APIBackend(base: url, key: key, options: api)
         case .local:
             // The engine's work is CPU (pdftotext, tesseract, extraction): one document per core keeps every core busy.
             opts.jobs = jobs ?? max(1, ProcessInfo.processInfo.activeProcessorCount)
@@ -182,17 +184,17 @@ struct SmoleExtract: AsyncParsableCommand {
             Diagnostics.error("--schema: the server does not know the schema \"\(schema)\" (it lists: \(ids.joined(separator: ", ")))")
             ToolRuntime.exit(.usage)
         }
-        if let journal {
-            if backend.isRemote {
-                do throws(RecordError) {
-                    opts.journal = try Journal(path: journal)
-                } catch {
-                    Diagnostics.error("--journal: \(error.message)")
-                    ToolRuntime.exit(.ioError)
-                }
+
+        // The journal is opened once the run is sure to start. With the local engine there are no
+        // paid-for jobs to resume: --journal is accepted and has nothing to record, so a recipe
+        // works with either backend.
+        if let journal, let api = backend as? APIBackend {
+            do throws(RecordError) {
+                api.keepJournal(try Journal(path: journal))
+            } catch {
+                Diagnostics.error("--journal: \(error.message)")
+                ToolRuntime.exit(.ioError)
             }
-            // With the local engine there are no paid-for jobs to resume: --journal is accepted
-            // and has nothing to record, so a recipe works with either backend.
         }
 
         let feed: InputFeed

@@ -160,7 +160,7 @@ import _SmoleTestSupport
         func parse(_ s: String) -> JobState { APIBackend.jobState(try! JSON.parse(s).objectValue!, job: "j", retryAfter: nil) }
         if case .running = parse(#"{"id":"j","status":"queued"}"#) {} else { Issue.record("queued is running") }
         if case .running = parse(#"{"id":"j","status":"weird-new-status"}"#) {} else { Issue.record("unknown is running") }
-        if case .completed(let d, _, let dur, _, _) = parse(#"{"status":"completed","extraction":{"data":{"total":1}},"createdAt":"2026-01-01T00:00:00.000Z","updatedAt":"2026-01-01T00:00:00.300Z"}"#) {
+        if case .completed(let d, _, let dur, _) = parse(#"{"status":"completed","extraction":{"data":{"total":1}},"createdAt":"2026-01-01T00:00:00.000Z","updatedAt":"2026-01-01T00:00:00.300Z"}"#) {
             #expect(d == ["total": 1])
             #expect(abs(dur!.seconds - 0.3) < 0.001)
         } else { Issue.record("completed") }
