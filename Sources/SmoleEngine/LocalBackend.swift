@@ -1,4 +1,5 @@
-import SmoleCore
+import SmoleRecords
+import SmoleClient
 
 /// The local engine behind smole-extract's backend protocol. A submit starts the extraction
 /// as a task and returns its id; a poll waits for that task, so the orchestrator's

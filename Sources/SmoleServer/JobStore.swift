@@ -1,5 +1,6 @@
 import Foundation
-import SmoleCore
+import SmoleRecords
+import SmoleClient
 
 public enum JobStatus: String, Sendable {
     case queued, running, completed, failed, cancelled

@@ -1,5 +1,5 @@
 import Foundation
-import SmoleCore
+import SmoleRecords
 
 /// Everything `smole-serve` is told on its command line and in its environment.
 public struct ServeConfig: Sendable {

@@ -11,7 +11,8 @@ import Hummingbird
 import Logging
 import NIOCore
 import ServiceLifecycle
-import SmoleCore
+import SmoleRecords
+import SmoleClient
 import UnixSignals
 
 /// smole-serve: the local engine (or any `JobRunner`) behind the Smole HTTP API.

@@ -477,7 +477,8 @@ extension Duration {
     }
 }
 
-import SmoleCore
+import SmoleRecords
+import SmoleClient
 
 #if canImport(Glibc)
 import Glibc

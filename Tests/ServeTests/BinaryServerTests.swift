@@ -4,7 +4,7 @@ import Glibc
 import AsyncHTTPClient
 import Foundation
 import NIOCore
-import SmoleCore
+import SmoleRecords
 import SmoleEngine
 import Testing
 import _SmoleTestSupport

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 import _SmoleTestSupport
-@testable import SmoleCore
+@testable import SmoleRecords
+@testable import SmoleTools
 
 /// `n` bytes from /dev/urandom (fast, unlike a per-byte generator in a debug build).
 private func randomBytes(_ n: Int) throws -> [UInt8] {

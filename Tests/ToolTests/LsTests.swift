@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 import _SmoleTestSupport
-import SmoleCore
+import SmoleRecords
+import SmoleTools
 
 /// End-to-end tests of the built smole-ls binary.
 @Suite struct LsTests {

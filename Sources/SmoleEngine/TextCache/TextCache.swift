@@ -1,5 +1,5 @@
 import Foundation
-import SmoleCore
+import SmoleRecords
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import SmoleRecords
 
 /// Reads a results stream (files or stdin) so that each document counts once: the latest
 /// record for a `path` describes it. Lines are spooled to a private temporary file and

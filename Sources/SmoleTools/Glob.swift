@@ -1,3 +1,5 @@
+import SmoleRecords
+
 /// A shell-style glob, matched case-insensitively.
 ///
 /// - `*` matches any run of characters except `/`;

@@ -6,6 +6,7 @@ import Musl
 import Darwin
 #endif
 import Foundation
+import SmoleRecords
 
 /// Cell and line encoding for CSV (RFC 4180) and TSV.
 public struct CSVFormat: Sendable {

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import SmoleRecords
 
 /// What one result record says about its document, read leniently: odd fields never crash
 /// the reader, they are noted in `problems` so the tool can name the place.
@@ -184,7 +185,7 @@ public struct Summary {
         linesBySource[input.source] = tally
         switch input.item {
         case .bad(let r):
-            let msg = Summary.withoutPlace(r.error?.message ?? "not a valid record")
+            let msg = Diagnostics.withoutPlace(r.error?.message ?? "not a valid record")
             if emitWarnings { Diagnostics.badLine(r, source: input.source, line: input.line) }
             badLines.append(Located(source: input.source, line: input.line, code: ErrorCode.badRecord.rawValue, message: msg))
         case .path(let p):
@@ -217,12 +218,6 @@ public struct Summary {
                           source: input.source, line: input.line, backend: info.backend,
                           reviewNeeded: info.reviewNeeded, reviewReasons: info.reviewReasons))
         }
-    }
-
-    /// A bad_record message without its trailing ` (at FILE:LINE)` (the place is shown apart).
-    static func withoutPlace(_ m: String) -> String {
-        guard m.hasSuffix(")"), let r = m.range(of: " (at ", options: .backwards) else { return m }
-        return String(m[..<r.lowerBound])
     }
 
     /// Keeps `d` as the document's latest state under the `ResultFold` rule.

@@ -1,3 +1,5 @@
+import SmoleRecords
+
 /// The shared request budget (`--rate`) and the documents-in-flight window (`-j`, AIMD on 429).
 
 /// One token bucket for all requests (submits and polls alike). `rate` tokens per second,

@@ -6,6 +6,7 @@ import Musl
 import Darwin
 #endif
 import Foundation
+import SmoleRecords
 
 /// What smole-ls walks and how.
 public struct WalkOptions: Sendable {

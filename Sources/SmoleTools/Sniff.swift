@@ -1,3 +1,5 @@
+import SmoleRecords
+
 /// Media types sniffed from a file's first bytes, never from its name.
 public enum Sniff {
     /// How many leading bytes `mediaType` looks at.

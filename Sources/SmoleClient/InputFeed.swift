@@ -6,6 +6,7 @@ import Musl
 import Darwin
 #endif
 import Foundation
+import SmoleRecords
 
 /// Input lines for an async tool: document arguments, or records read from stdin (or named
 /// files) by a dedicated thread running `LineReader` (getline), feeding an AsyncStream with

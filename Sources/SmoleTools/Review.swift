@@ -1,3 +1,5 @@
+import SmoleRecords
+
 /// Whether a person should look at a result, and why: the record's `review` field (DESIGN.md, issue 10).
 ///
 /// `status` keeps its meaning (`ok`: the backend produced data); `review` says whether that data can be trusted
@@ -113,15 +115,4 @@ public struct DocumentSignals: Sendable, Equatable {
             && a.fitConfidence == b.fitConfidence
             && a.classifiedAs?.schema == b.classifiedAs?.schema && a.classifiedAs?.confidence == b.classifiedAs?.confidence
     }
-}
-
-/// Reviews a completed extraction (the orchestrator calls it for every ok result, whichever backend produced it).
-public protocol ResultReviewer: Sendable {
-    /// - Parameters:
-    ///   - schema: the schema id or path the document was extracted with.
-    ///   - data: the extracted object.
-    ///   - evidence: the backend's per-field evidence (`{field: {"confidence": 0.93, ...}}`), when it sent any.
-    ///   - pages: set when pages past `--max-pages` were not read.
-    ///   - signals: what the local engine knows beyond the data; nil for the API.
-    func review(schema: String, data: JSONValue, evidence: JSONValue?, pages: PagesRead?, signals: DocumentSignals?) -> Review
 }

@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SmoleRecords
 
 /// `--journal FILE`: one NDJSON line per submitted job, appended (one write(2)) before the
 /// client waits on it. A rerun loads it and polls those jobs instead of uploading again.

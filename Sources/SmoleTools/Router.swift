@@ -1,4 +1,5 @@
 import Foundation
+import SmoleRecords
 
 /// One routing rule: a schema and the pattern that selects it.
 ///

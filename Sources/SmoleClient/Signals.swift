@@ -6,6 +6,7 @@ import Musl
 import Darwin
 #endif
 import Dispatch
+import SmoleRecords
 
 /// SIGINT/SIGTERM handling: the first signal calls `onFirst` (stop taking work, cancel what is
 /// in flight); a second one exits at once. The dispatch sources are kept in a static so they

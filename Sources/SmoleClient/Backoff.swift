@@ -1,3 +1,5 @@
+import SmoleRecords
+
 /// Retry delays as a plain sequence, so they can be tested with no clock.
 
 /// Exponential back-off with full jitter: the n-th delay is uniform in [0, min(cap, base·2ⁿ)].

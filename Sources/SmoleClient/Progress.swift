@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SmoleRecords
 
 /// Counters for the run, and the progress line on stderr (done/total, ok, failed, rate, ETA).
 public final class RunCounters: @unchecked Sendable {

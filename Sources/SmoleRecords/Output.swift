@@ -153,7 +153,13 @@ public enum Diagnostics {
             note("further bad lines are not shown (each is still counted, and written where the tool writes bad records)")
             return
         }
-        error(Summary.withoutPlace(record.error?.message ?? "not a valid record"), source: source, line: line)
+        error(withoutPlace(record.error?.message ?? "not a valid record"), source: source, line: line)
+    }
+
+    /// A bad_record message without its trailing ` (at FILE:LINE)` (the place is shown apart).
+    public static func withoutPlace(_ m: String) -> String {
+        guard m.hasSuffix(")"), let r = m.range(of: " (at ", options: .backwards) else { return m }
+        return String(m[..<r.lowerBound])
     }
 }
 

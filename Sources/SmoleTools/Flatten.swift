@@ -1,3 +1,5 @@
+import SmoleRecords
+
 // Flattening of a record's `data` into named columns, shared by smole-csv (and its tests).
 //
 // Rules (man/smole-csv.1):

@@ -6,6 +6,7 @@ import Musl
 import Darwin
 #endif
 import Foundation
+import SmoleRecords
 
 // smole-sql: SQL text for sqlite3 or psql that creates a documents table if missing and
 // upserts the latest record of every document, all in one transaction.

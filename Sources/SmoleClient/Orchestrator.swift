@@ -6,6 +6,8 @@ import Musl
 import Darwin
 #endif
 import Foundation
+import SmoleRecords
+import SmoleTools
 
 /// smole-extract's settings (the command line, parsed).
 public struct ExtractOptions: Sendable {

@@ -6,6 +6,7 @@ import Musl
 import Darwin
 #endif
 import Foundation
+import SmoleRecords
 
 /// Which failed documents are worth another run.
 public struct RetryPolicy: Sendable, Equatable {

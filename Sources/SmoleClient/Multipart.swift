@@ -6,6 +6,7 @@ import Musl
 import Darwin
 #endif
 import NIOCore
+import SmoleRecords
 
 /// A multipart/form-data body with a `schemaId` field and a `file` part streamed from disk in
 /// 64 KiB chunks, so memory does not grow with the file's size.

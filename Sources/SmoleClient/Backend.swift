@@ -1,3 +1,6 @@
+import SmoleRecords
+import SmoleTools
+
 /// The backend protocol smole-extract's orchestration drives: the Smole API client and the
 /// local engine adapter both implement it, so they share concurrency, retries, progress and records.
 

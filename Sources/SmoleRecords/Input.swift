@@ -101,6 +101,11 @@ public struct InputLine: Sendable {
     public var source: String
     public var line: Int
     public var item: InputItem
+    public init(source: String, line: Int, item: InputItem) {
+        self.source = source
+        self.line = line
+        self.item = item
+    }
 }
 
 /// What a tool accepts on a line.
@@ -208,6 +213,7 @@ public struct InputSet {
 public struct InputProblems: Sendable {
     public var missing: [String] = []
     public var unreadable: [String] = []
+    public init() {}
     public var any: Bool { !missing.isEmpty || !unreadable.isEmpty }
     /// The exit status these problems call for, if any (66 for missing, 74 for unreadable).
     public var exitStatus: ExitStatus? {

@@ -5,6 +5,7 @@ import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import SmoleRecords
 
 /// The Smole API backend: `POST {base}/pipeline/file` (multipart, streamed from disk) and
 /// `GET {base}/pipeline/{id}`, per DESIGN.md's wire contract. The key travels only in the
