@@ -333,4 +333,45 @@ public enum ResultFold {
         guard kept == .ok, nextKind == .error, let error = next.error else { return true }
         return codesAboutDocument.contains(error.code) && !error.retryable
     }
+
+    /// The fold itself, the one every reader of a results stream uses: per key, the record that describes the
+    /// document so far (as its `Kept` kind) and a value the reader keeps for it, with keys in first-seen order.
+    /// A bare path line (`offer(nil, ...)`) reads as an input record: it never replaces a result.
+    public struct Latest<Key: Hashable, Value> {
+        /// The keys in the order they were first offered.
+        public private(set) var keys: [Key] = []
+        /// The value kept for each key, parallel to `keys`.
+        public private(set) var values: [Value] = []
+        private var kinds: [Kept] = []
+        private var index: [Key: Int] = [:]
+
+        public init() {}
+
+        /// How many keys were offered.
+        public var count: Int { keys.count }
+
+        /// The value kept for `key`, if it was offered.
+        public subscript(key: Key) -> Value? { index[key].map { values[$0] } }
+
+        /// Offers `next` for `key` (nil: a bare path line). When it takes the place of what is kept (or the key
+        /// is new), `value()` is kept for the key and the result is true; otherwise nothing changes.
+        @discardableResult
+        public mutating func offer(_ next: Record?, key: Key, value: () throws -> Value) rethrows -> Bool {
+            let kind = next.map(Kept.init) ?? .input
+            guard let i = index[key] else {
+                index[key] = keys.count
+                keys.append(key)
+                values.append(try value())
+                kinds.append(kind)
+                return true
+            }
+            let replaces = next.map { ResultFold.replaces(kept: kinds[i], next: $0) } ?? (kinds[i] == .input)
+            guard replaces else { return false }
+            values[i] = try value()
+            kinds[i] = kind
+            return true
+        }
+    }
 }
+
+extension ResultFold.Latest: Sendable where Key: Sendable, Value: Sendable {}

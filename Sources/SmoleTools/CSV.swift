@@ -369,8 +369,7 @@ public final class CSVWriter {
 
     private func runFolded(_ inputs: InputSet) throws {
         let spool = try SpoolFile()
-        var latest: [Int: Int32] = [:]
-        var latestKept: [Int: ResultFold.Kept] = [:]
+        var latest = ResultFold.Latest<Int, Int32>()
         // The schema of each record (an index into `schemaNames`), for the column order.
         var schemaNames: [String] = []
         var schemaIndex: [String: Int32] = [:]
@@ -384,20 +383,15 @@ public final class CSVWriter {
             let idx = recordIndex
             recordIndex += 1
             var key: Int? = nil
-            var replaces = true
             switch input.item {
             case .record(let r):
                 key = r.key?.hashValue
-                // ResultFold: an error that says nothing about the document leaves an ok result in place.
-                if let key { replaces = ResultFold.replaces(kept: latestKept[key] ?? .input, next: r) }
-                if let key, replaces { latestKept[key] = ResultFold.Kept(r) }
+                if let key { latest.offer(r, key: key) { idx } }
             case .path(let p):
                 key = DocumentKey(path: p).hashValue
-                if let key { replaces = (latestKept[key] ?? .input) == .input }
-                if let key, replaces { latestKept[key] = .input }
+                if let key { latest.offer(nil, key: key) { idx } }
             case .bad: key = nil
             }
-            if let key, replaces { latest[key] = idx }
             let rowsMade = encode(input)
             included.append(rowsMade)
             forReview.append(needsReviewSkipped)
@@ -445,7 +439,7 @@ public final class CSVWriter {
         try spool.finishWriting()
 
         // Documents whose latest record was left out (errors without --all).
-        for (_, idx) in latest where !included[Int(idx)] {
+        for idx in latest.values where !included[Int(idx)] {
             if forReview[Int(idx)] { report.skippedNeedsReview += 1 } else { report.skippedNotOK += 1 }
         }
         included = []

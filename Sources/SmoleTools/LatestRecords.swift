@@ -29,8 +29,7 @@ public final class LatestRecords {
         spoolFD = dup(fd)
         guard let out = fdopen(fd, "wb") else { throw RecordError(.unreadable, "cannot open the spool file") }
         defer { fclose(out) }
-        var latest: [Int: Int] = [:]
-        var latestKept: [Int: ResultFold.Kept] = [:]
+        var latest = ResultFold.Latest<Int, Int>()
         var keyed: [Int?] = []
         var sourceIndex: [String: UInt32] = [:]
         problems = inputs.forEach { input in
@@ -49,11 +48,7 @@ public final class LatestRecords {
             case .record(let r):
                 bytes = r.serializedLine()
                 if let k = r.key?.hashValue {
-                    // ResultFold: an error that says nothing about the document leaves an ok result in place.
-                    if ResultFold.replaces(kept: latestKept[k] ?? .input, next: r) {
-                        latest[k] = idx
-                        latestKept[k] = ResultFold.Kept(r)
-                    }
+                    latest.offer(r, key: k) { idx }
                     keyed.append(k)
                 } else {
                     keyed.append(nil)
@@ -61,10 +56,7 @@ public final class LatestRecords {
             case .path(let p):
                 bytes = Array(p.utf8); bytes.append(0x0A)
                 let k = DocumentKey(path: p).hashValue
-                if (latestKept[k] ?? .input) == .input {
-                    latest[k] = idx
-                    latestKept[k] = .input
-                }
+                latest.offer(nil, key: k) { idx }
                 keyed.append(k)
             case .bad(let r):
                 bytes = r.serializedLine()

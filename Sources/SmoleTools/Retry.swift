@@ -30,15 +30,6 @@ public struct RetryPolicy: Sendable, Equatable {
 
     public enum Verdict: Sendable, Equatable {
         case ok, noResult, retry, notRetryable, exhausted
-
-        /// The record this verdict came from, as `ResultFold` sees it.
-        var kept: ResultFold.Kept {
-            switch self {
-            case .ok: .ok
-            case .noResult: .input
-            case .retry, .notRetryable, .exhausted: .error
-            }
-        }
     }
 
     public func verdict(_ info: ResultInfo) -> Verdict {
@@ -95,7 +86,7 @@ public enum Retry {
         }
         var counts = RetryCounts()
         var warnings = WarningBudget()
-        var latest: [DocumentKey: Latest] = [:]
+        var latest = ResultFold.Latest<DocumentKey, Latest>()
         var seq = 0
         let problems = inputs.forEach { input in
             seq += 1
@@ -104,21 +95,21 @@ public enum Retry {
                 counts.badLines += 1
                 Diagnostics.badLine(r, source: input.source, line: input.line)
             case .path(let p):
-                latest[DocumentKey(path: p)] = Latest(seq: seq, verdict: .noResult, record: nil)
+                latest.offer(nil, key: DocumentKey(path: p)) { Latest(seq: seq, verdict: .noResult, record: nil) }
             case .record(let r):
                 guard let key = r.key else {
                     counts.withoutPath += 1
                     warnings.warn("record has no path; it cannot be retried", source: input.source, line: input.line)
                     return
                 }
-                // ResultFold: an error that says nothing about the document leaves an ok result in place.
-                if let kept = latest[key], !ResultFold.replaces(kept: kept.verdict.kept, next: r) { return }
-                let info = ResultInfo(r)
-                if !info.problems.isEmpty {
-                    warnings.warn(info.problems.joined(separator: "; "), source: input.source, line: input.line)
+                latest.offer(r, key: key) {
+                    let info = ResultInfo(r)
+                    if !info.problems.isEmpty {
+                        warnings.warn(info.problems.joined(separator: "; "), source: input.source, line: input.line)
+                    }
+                    let v = policy.verdict(info)
+                    return Latest(seq: seq, verdict: v, record: v == .retry ? inputRecord(from: r) : nil)
                 }
-                let v = policy.verdict(info)
-                latest[key] = Latest(seq: seq, verdict: v, record: v == .retry ? inputRecord(from: r) : nil)
             }
         }
         var retry: [(Int, Record)] = []
@@ -133,7 +124,7 @@ public enum Retry {
                 if let r = l.record { retry.append((l.seq, r)) }
             }
         }
-        latest.removeAll()
+        latest = ResultFold.Latest()
         retry.sort { $0.0 < $1.0 }
         for (_, r) in retry { emit(r) }
         warnings.finish()
@@ -141,6 +132,9 @@ public enum Retry {
     }
 
     // MARK: Pending mode: input records on stdin, result files as arguments
+
+    /// What the result files say, per document (`ResultFold`).
+    public typealias KnownResults = ResultFold.Latest<DocumentKey, Known>
 
     /// What the result files say about one document.
     public struct Known: Sendable, Equatable {
@@ -153,8 +147,8 @@ public enum Retry {
     /// (the first run has not created it yet); a file that cannot be read throws.
     public static func loadResults(
         _ paths: [String], policy: RetryPolicy, counts: inout RetryCounts
-    ) throws(RecordError) -> [DocumentKey: Known] {
-        var known: [DocumentKey: Known] = [:]
+    ) throws(RecordError) -> KnownResults {
+        var known = KnownResults()
         var warnings = WarningBudget()
         for p in paths {
             let reader: BoundedLineReader
@@ -177,15 +171,16 @@ public enum Retry {
                     Diagnostics.badLine(r, source: p, line: line)
                 case .path(let path):
                     let key = DocumentKey(path: path)
-                    if known[key] == nil { known[key] = Known(verdict: .noResult, attempts: nil) }
+                    known.offer(nil, key: key) { Known(verdict: .noResult, attempts: nil) }
                 case .record(let r):
                     guard let key = r.key else { continue }
-                    if let kept = known[key], !ResultFold.replaces(kept: kept.verdict.kept, next: r) { continue }
-                    let info = ResultInfo(r)
-                    if !info.problems.isEmpty {
-                        warnings.warn(info.problems.joined(separator: "; "), source: p, line: line)
+                    known.offer(r, key: key) {
+                        let info = ResultInfo(r)
+                        if !info.problems.isEmpty {
+                            warnings.warn(info.problems.joined(separator: "; "), source: p, line: line)
+                        }
+                        return Known(verdict: policy.verdict(info), attempts: info.attempts)
                     }
-                    known[key] = Known(verdict: policy.verdict(info), attempts: info.attempts)
                 }
             }
         }
@@ -196,7 +191,7 @@ public enum Retry {
     /// Streams input records: emits each path once, if it has no result yet or its latest
     /// result is an error the policy retries (carrying the result's `attempts` over).
     public static func pending(
-        stdin: LineReader, known: [DocumentKey: Known], counts: inout RetryCounts, emit: (Record) -> Void
+        stdin: LineReader, known: KnownResults, counts: inout RetryCounts, emit: (Record) -> Void
     ) {
         var seen = Set<DocumentKey>()
         var warnings = WarningBudget()

@@ -150,9 +150,8 @@ public struct Summary {
         public var message: String
     }
 
-    private var index: [DocumentKey: Int] = [:]
-    private var keys: [DocumentKey] = []
-    private var docs: [Doc] = []
+    /// The latest state of each document, folded by `ResultFold`.
+    private var fold = ResultFold.Latest<DocumentKey, Doc>()
     /// Lines of the input that were not valid records (malformed JSON, invalid UTF-8, not an object).
     public private(set) var badLines: [Located] = []
     /// JSON records with no `path` (for example `bad_record` results passed through by smole-extract).
@@ -220,26 +219,18 @@ public struct Summary {
         }
     }
 
-    /// Keeps `d` as the document's latest state under the `ResultFold` rule.
+    /// Keeps `d` as the document's latest state under the `ResultFold` rule (`r` nil: a bare path line).
     private mutating func put(_ key: DocumentKey, isRecord r: Record?, _ d: Doc) {
-        if let i = index[key] {
-            let kept: ResultFold.Kept = switch docs[i].outcome { case .ok: .ok; case .failed: .error; case .pending: .input }
-            if let r, !ResultFold.replaces(kept: kept, next: r) {
-                if ResultFold.Kept(r) == .input { ignoredInputs += 1 } else { ignoredAfterOK += 1 }
-                return
-            }
-            docs[i] = d
-        } else {
-            index[key] = docs.count
-            keys.append(key)
-            docs.append(d)
+        if !fold.offer(r, key: key, value: { d }) {
+            if r.map(ResultFold.Kept.init) ?? .input == .input { ignoredInputs += 1 } else { ignoredAfterOK += 1 }
         }
     }
 
     /// Error records that came after an ok result for the same document but say nothing about the
     /// document itself (see `ResultFold`), and so did not replace it.
     public private(set) var ignoredAfterOK = 0
-    /// Input records (no result) that came after a result for the same document, and so did not replace it.
+    /// Input records (no result) and bare path lines that came after a result for the same document, and so did
+    /// not replace it.
     public private(set) var ignoredInputs = 0
 
     public func finishWarnings() { warnings.finish() }
@@ -249,13 +240,14 @@ public struct Summary {
     public func stats(maxAttempts: Int) -> SummaryStats {
         var s = SummaryStats()
         s.maxAttempts = maxAttempts
-        s.documents = docs.count
+        s.documents = fold.count
+        let keys = fold.keys
         var schemaRows: [String: SummaryStats.SchemaRow] = [:]
         var errorRows: [String: SummaryStats.ErrorRow] = [:]
         var reviewRows: [String: SummaryStats.ReviewRow] = [:]
         var latencies: [Double] = []
         var attemptValues: [Int] = []
-        for (i, d) in docs.enumerated() {
+        for (i, d) in fold.values.enumerated() {
             let key = d.schema ?? SummaryStats.noSchema
             var row = schemaRows[key] ?? SummaryStats.SchemaRow(schema: key)
             row.documents += 1
