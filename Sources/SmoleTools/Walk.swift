@@ -345,7 +345,7 @@ public final class Lister {
         r["path"] = pathBytes.json
         r["name"] = name.json
         r["size"] = .number(String(hash ? total : Int(st.st_size)))
-        r["mtime"] = .string(rfc3339(seconds: Int(st.st_mtim.tv_sec)))
+        r["mtime"] = .string(Timestamp.format(seconds: Int(st.st_mtim.tv_sec)))
         r["type"] = .string(type)
         if let digest { r["sha256"] = .string(digest.finalizeHex()) }
         return r
@@ -380,19 +380,6 @@ public final class Lister {
         while p.count > 1, p.hasSuffix("/") { p = p.dropLast() }
         if let i = p.lastIndex(of: "/"), p != "/" { return String(p[p.index(after: i)...]) }
         return String(p)
-    }
-
-    /// `2026-01-31T09:05:00Z`
-    public static func rfc3339(seconds: Int) -> String {
-        var t = time_t(seconds)
-        var tm = tm()
-        gmtime_r(&t, &tm)
-        func pad(_ v: Int32, _ w: Int) -> String {
-            let s = String(v)
-            return s.count >= w ? s : String(repeating: "0", count: w - s.count) + s
-        }
-        return "\(pad(tm.tm_year + 1900, 4))-\(pad(tm.tm_mon + 1, 2))-\(pad(tm.tm_mday, 2))T"
-            + "\(pad(tm.tm_hour, 2)):\(pad(tm.tm_min, 2)):\(pad(tm.tm_sec, 2))Z"
     }
 
     static func strerror(_ e: Int32) -> String { String(cString: Glibc.strerror(e)) }
