@@ -1,12 +1,6 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
 import SmoleRecords
+import Synchronization
 
 /// Input lines for an async tool: document arguments, or records read from stdin (or named
 /// files) by a dedicated thread running `LineReader` (getline), feeding an AsyncStream with
@@ -15,8 +9,7 @@ public final class InputFeed: @unchecked Sendable {
     public let stream: AsyncStream<InputLine>
     private let continuation: AsyncStream<InputLine>.Continuation
     private let credits: Credits
-    private let problemsBox = NSLockish()
-    private var _problems = InputProblems()
+    private let problemsBox = Mutex(InputProblems())
 
     /// Documents named as arguments, each a path (one input line per argument).
     public init(documents: [String]) {
@@ -58,7 +51,7 @@ public final class InputFeed: @unchecked Sendable {
                 credits.take()
                 cont.yield(line)
             }
-            problemsBox.with { _problems = problems }
+            problemsBox.withLock { $0 = problems }
             cont.finish()
         }
         thread.stackSize = 1 << 20
@@ -72,7 +65,7 @@ public final class InputFeed: @unchecked Sendable {
     public func stop() { continuation.finish() }
 
     /// Missing or unreadable named inputs, known once the stream has ended.
-    public var problems: InputProblems { problemsBox.with { _problems } }
+    public var problems: InputProblems { problemsBox.withLock { $0 } }
 }
 
 /// A counting semaphore on a pthread condition variable (no libdispatch lifetime traps).

@@ -1,10 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import SmoleRecords
 
 /// `--journal FILE`: one NDJSON line per submitted job, appended (one write(2)) before the

@@ -1,44 +1,46 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import SmoleRecords
+import Synchronization
 
 /// Counters for the run, and the progress line on stderr (done/total, ok, failed, rate, ETA).
-public final class RunCounters: @unchecked Sendable {
-    private let lock = NSLockish()
-    public private(set) var done = 0
-    public private(set) var ok = 0
-    public private(set) var failed = 0
-    public private(set) var retryableFailed = 0
-    public private(set) var total: Int?
-    public private(set) var codes: [ErrorCode: Int] = [:]
+public final class RunCounters: Sendable {
+    private struct Counts {
+        var done = 0
+        var ok = 0
+        var failed = 0
+        var retryableFailed = 0
+        var total: Int?
+        var codes: [ErrorCode: Int] = [:]
+    }
+    private let counts: Mutex<Counts>
+    public var done: Int { counts.withLock { $0.done } }
+    public var ok: Int { counts.withLock { $0.ok } }
+    public var failed: Int { counts.withLock { $0.failed } }
+    public var retryableFailed: Int { counts.withLock { $0.retryableFailed } }
+    public var total: Int? { counts.withLock { $0.total } }
+    public var codes: [ErrorCode: Int] { counts.withLock { $0.codes } }
     let start = ContinuousClock.now
 
-    public init(total: Int? = nil) { self.total = total }
+    public init(total: Int? = nil) { counts = Mutex(Counts(total: total)) }
 
-    public func setTotal(_ n: Int) { lock.with { if total == nil || total! < n { total = n } } }
+    public func setTotal(_ n: Int) { counts.withLock { c in if c.total == nil || c.total! < n { c.total = n } } }
 
     public func count(_ r: Record) {
-        lock.with {
-            done += 1
+        counts.withLock { c in
+            c.done += 1
             if r.isOK {
-                ok += 1
+                c.ok += 1
             } else {
-                failed += 1
+                c.failed += 1
                 if let e = r.error {
-                    codes[e.code, default: 0] += 1
-                    if e.retryable { retryableFailed += 1 }
+                    c.codes[e.code, default: 0] += 1
+                    if e.retryable { c.retryableFailed += 1 }
                 }
             }
         }
     }
 
     public var snapshot: (done: Int, ok: Int, failed: Int, total: Int?, codes: [ErrorCode: Int], retryable: Int) {
-        lock.with { (done, ok, failed, total, codes, retryableFailed) }
+        counts.withLock { c in (c.done, c.ok, c.failed, c.total, c.codes, c.retryableFailed) }
     }
 
     public func line() -> String {

@@ -75,9 +75,6 @@ private final class JobTable: @unchecked Sendable {
     func remove(_ id: String) { lock.with { _ = tasks.removeValue(forKey: id) } }
 }
 
-#if canImport(Glibc)
-import Glibc
-#endif
 
 private final class Mutex: @unchecked Sendable {
     private var m = pthread_mutex_t()

@@ -1,11 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
+import Synchronization
 
 /// Writes whole lines to a file descriptor, one `write(2)` per line under a lock, so
 /// concurrent writers never interleave and downstream sees each line at once.
@@ -15,13 +9,11 @@ public final class LineWriter: @unchecked Sendable {
     public static let stderr = LineWriter(fd: 2, quietOnEPIPE: false)
 
     private let fd: Int32
-    private let lock = NSLock()
     private let quietOnEPIPE: Bool
-    private var pending: [UInt8] = []
+    /// Lines gathered under `bufferLimit`, and whether the torn-line check ran; one write(2) at a time.
+    private let state = Mutex((pending: [UInt8](), checkedTornLine: false))
     /// When > 0, lines are gathered and written in chunks of about this many bytes (bulk tools).
     public var bufferLimit = 0
-
-    private var checkedTornLine = false
 
     /// Whether `fd` is a regular file whose write position follows a byte other than `\n`: a
     /// last line torn by a crash mid-write. A tool appending to such a file (`>> results.ndjson`)
@@ -67,31 +59,29 @@ public final class LineWriter: @unchecked Sendable {
 
     /// Writes the bytes as given (callers include the trailing newline).
     public func writeLine(_ bytes: [UInt8]) {
-        lock.lock()
-        defer { lock.unlock() }
-        if !checkedTornLine {
-            checkedTornLine = true
-            if fd == 1, LineWriter.endsInTornLine(fd: fd) { writeAll([0x0A]) }
-        }
-        if bufferLimit > 0 {
-            pending.append(contentsOf: bytes)
-            if pending.count >= bufferLimit {
-                let p = pending
-                pending.removeAll(keepingCapacity: true)
-                writeAll(p)
+        state.withLock { s in
+            if !s.checkedTornLine {
+                s.checkedTornLine = true
+                if fd == 1, LineWriter.endsInTornLine(fd: fd) { writeAll([0x0A]) }
             }
-            return
+            if bufferLimit > 0 {
+                s.pending.append(contentsOf: bytes)
+                if s.pending.count >= bufferLimit {
+                    writeAll(s.pending)
+                    s.pending.removeAll(keepingCapacity: true)
+                }
+                return
+            }
+            writeAll(bytes)
         }
-        writeAll(bytes)
     }
 
     public func flush() {
-        lock.lock()
-        defer { lock.unlock() }
-        if !pending.isEmpty {
-            let p = pending
-            pending.removeAll(keepingCapacity: true)
-            writeAll(p)
+        state.withLock { s in
+            if !s.pending.isEmpty {
+                writeAll(s.pending)
+                s.pending.removeAll(keepingCapacity: true)
+            }
         }
     }
 

@@ -1,11 +1,5 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Synchronization
 
 /// The result of a finished child: exit status (128 + signal when killed), stdout bytes, stderr text.
 public struct ToolResult: Sendable {
@@ -36,15 +30,24 @@ public enum Spawn {
     }
 
     /// The child's pid, shared with the cancellation handler.
-    public final class Handle: @unchecked Sendable {
+    public final class Handle: Sendable {
         public init() {}
-        private let lock = NSLock()
-        private var pid: pid_t = 0
-        private var cancelled = false
-        public func set(_ p: pid_t) -> Bool { lock.lock(); defer { lock.unlock() }; pid = p; if cancelled { kill(p, SIGKILL) }; return !cancelled }
-        public func cancel() { lock.lock(); cancelled = true; if pid > 0 { kill(pid, SIGKILL) }; lock.unlock() }
-        public var isCancelled: Bool { lock.lock(); defer { lock.unlock() }; return cancelled }
-        public func done() { lock.lock(); pid = 0; lock.unlock() }
+        private let state = Mutex((pid: pid_t(0), cancelled: false))
+        public func set(_ p: pid_t) -> Bool {
+            state.withLock { s in
+                s.pid = p
+                if s.cancelled { kill(p, SIGKILL) }
+                return !s.cancelled
+            }
+        }
+        public func cancel() {
+            state.withLock { s in
+                s.cancelled = true
+                if s.pid > 0 { kill(s.pid, SIGKILL) }
+            }
+        }
+        public var isCancelled: Bool { state.withLock { $0.cancelled } }
+        public func done() { state.withLock { $0.pid = 0 } }
     }
 
     private static let spawnLock = NSLock()
@@ -199,14 +202,14 @@ public enum Spawn {
 
 /// How many child waits run on the shared dispatch pool (at most one per core).
 enum SharedWaits {
-    private static let lock = NSLock()
-    nonisolated(unsafe) private static var inUse = 0
+    private static let inUse = Mutex(0)
     private static let limit = max(1, ProcessInfo.processInfo.activeProcessorCount)
     static func enter() -> Bool {
-        lock.lock(); defer { lock.unlock() }
-        guard inUse < limit else { return false }
-        inUse += 1
-        return true
+        inUse.withLock { n in
+            guard n < limit else { return false }
+            n += 1
+            return true
+        }
     }
-    static func leave() { lock.lock(); inUse -= 1; lock.unlock() }
+    static func leave() { inUse.withLock { $0 -= 1 } }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import SmoleRecords
+import Synchronization
 
 /// One routing rule: a schema and the pattern that selects it.
 ///
@@ -314,33 +315,36 @@ extension Router {
 
 /// Writes results that finish in any order in the order they were numbered (0, 1, 2, ...), each as soon as every one
 /// before it is written, and counts their outcomes.
-final class OrderedEmitter: @unchecked Sendable {
-    private let lock = NSLock()
+final class OrderedEmitter: Sendable {
+    private struct State {
+        var waiting: [Int: (Record, Router.Outcome)] = [:]
+        var next = 0
+        var counts = RouteSummary()
+    }
+    private let state = Mutex(State())
     private let emit: @Sendable (Record) -> Void
-    private var waiting: [Int: (Record, Router.Outcome)] = [:]
-    private var next = 0
-    private var counts = RouteSummary()
 
     init(_ emit: @escaping @Sendable (Record) -> Void) { self.emit = emit }
 
     /// How many results have been written.
-    var written: Int { lock.lock(); defer { lock.unlock() }; return next }
+    var written: Int { state.withLock { $0.next } }
 
-    var summary: RouteSummary { lock.lock(); defer { lock.unlock() }; return counts }
+    var summary: RouteSummary { state.withLock { $0.counts } }
 
     /// Result number `i` is ready: writes it and the ready ones after it, if all before it are written.
     func complete(_ i: Int, _ record: Record, _ outcome: Router.Outcome) {
-        lock.lock(); defer { lock.unlock() }
-        waiting[i] = (record, outcome)
-        while let (r, o) = waiting.removeValue(forKey: next) {
-            switch o {
-            case .kept: counts.kept += 1
-            case .routed: counts.routed += 1
-            case .unrouted: counts.unrouted += 1
-            case .error: counts.errors += 1
+        state.withLock { s in
+            s.waiting[i] = (record, outcome)
+            while let (r, o) = s.waiting.removeValue(forKey: s.next) {
+                switch o {
+                case .kept: s.counts.kept += 1
+                case .routed: s.counts.routed += 1
+                case .unrouted: s.counts.unrouted += 1
+                case .error: s.counts.errors += 1
+                }
+                emit(r)
+                s.next += 1
             }
-            emit(r)
-            next += 1
         }
     }
 }

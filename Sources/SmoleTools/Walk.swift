@@ -1,12 +1,6 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
 import SmoleRecords
+import Synchronization
 
 /// What smole-ls walks and how.
 public struct WalkOptions: Sendable {
@@ -268,14 +262,13 @@ public final class Lister {
         _ = results.baseAddress.map { $0.deinitialize(count: items.count) }
     }
 
-    final class Counter: @unchecked Sendable {
-        private let lock = NSLock()
-        private var value = 0
+    final class Counter: Sendable {
+        private let value = Mutex(0)
         func take() -> Int {
-            lock.lock()
-            defer { lock.unlock() }
-            value += 1
-            return value - 1
+            value.withLock { v in
+                v += 1
+                return v - 1
+            }
         }
     }
 

@@ -1,12 +1,5 @@
 import Foundation
 import SmoleRecords
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Clean-up of a photographed page before OCR: grey, and turned straight when its text lines slope.
 ///
