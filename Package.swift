@@ -52,7 +52,6 @@ let package = Package(
             name: "SmoleEngine",
             dependencies: [
                 "SmoleRecords", "SmoleTools", "SmoleClient",
-                .product(name: "Subprocess", package: "swift-subprocess"),
             ],
             resources: [
                 .embedInCode("Schemas/builtin"),
