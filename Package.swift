@@ -3,11 +3,21 @@ import PackageDescription
 
 let tools = ["ls", "route", "csv", "summary", "sql", "retry", "extract", "serve"]
 
+let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
+
+// Layers (README, "Code layout"): each target depends only on the ones before it.
+//   SmoleRecords  records, NDJSON I/O, errors, exit codes, paths, hashing, spawning, platform shim
+//   SmoleTools    the logic of the record tools: walk, sniff, route, CSV, SQL, summary, retry, review
+//   SmoleClient   the orchestrator and the API backend; with the server, the only layer that links NIO
+//   SmoleEngine   the local extraction engine
+//   SmoleServer   smole-serve (Hummingbird)
 let package = Package(
     name: "smole",
     platforms: [.macOS(.v15)],
     products: [
-        .library(name: "SmoleCore", targets: ["SmoleCore"]),
+        .library(name: "SmoleRecords", targets: ["SmoleRecords"]),
+        .library(name: "SmoleTools", targets: ["SmoleTools"]),
+        .library(name: "SmoleClient", targets: ["SmoleClient"]),
         .library(name: "SmoleEngine", targets: ["SmoleEngine"]),
     ] + tools.map { .executable(name: "smole-\($0)", targets: ["smole-\($0)"]) },
     dependencies: [
@@ -22,21 +32,26 @@ let package = Package(
     ],
     targets: [
         .target(
-            name: "SmoleCore",
+            name: "SmoleRecords",
             dependencies: [
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(name: "SmoleTools", dependencies: ["SmoleRecords"]),
+        .target(
+            name: "SmoleClient",
+            dependencies: [
+                "SmoleRecords", "SmoleTools",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .target(
             name: "SmoleEngine",
             dependencies: [
-                "SmoleCore",
-                .product(name: "Subprocess", package: "swift-subprocess"),
+                "SmoleRecords", "SmoleTools", "SmoleClient",
             ],
             resources: [
                 .embedInCode("Schemas/builtin"),
@@ -47,29 +62,33 @@ let package = Package(
                 .embedInCode("TextSources/OCRWorker/rapidocr_worker.py"),
             ]
         ),
-        .executableTarget(name: "smole-ls", dependencies: toolDeps()),
-        .executableTarget(name: "smole-route", dependencies: toolDeps(["SmoleEngine"])),
-        .executableTarget(name: "smole-csv", dependencies: toolDeps()),
-        .executableTarget(name: "smole-summary", dependencies: toolDeps()),
-        .executableTarget(name: "smole-sql", dependencies: toolDeps()),
-        .executableTarget(name: "smole-retry", dependencies: toolDeps()),
-        .executableTarget(name: "smole-extract", dependencies: toolDeps(["SmoleEngine"])),
+        // The record tools link no networking (ToolTests' LinkedLayerTests checks their symbols).
+        .executableTarget(name: "smole-ls", dependencies: ["SmoleRecords", "SmoleTools", argumentParser]),
+        .executableTarget(name: "smole-csv", dependencies: ["SmoleRecords", "SmoleTools", argumentParser]),
+        .executableTarget(name: "smole-summary", dependencies: ["SmoleRecords", "SmoleTools", argumentParser]),
+        .executableTarget(name: "smole-sql", dependencies: ["SmoleRecords", "SmoleTools", argumentParser]),
+        .executableTarget(name: "smole-retry", dependencies: ["SmoleRecords", "SmoleTools", argumentParser]),
+        .executableTarget(name: "smole-route", dependencies: ["SmoleRecords", "SmoleTools", "SmoleEngine", argumentParser]),
+        .executableTarget(
+            name: "smole-extract", dependencies: ["SmoleRecords", "SmoleTools", "SmoleClient", "SmoleEngine", argumentParser]),
         .target(
             name: "SmoleServer",
             dependencies: [
-                "SmoleCore", "SmoleEngine",
+                "SmoleRecords", "SmoleClient", "SmoleEngine",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .executableTarget(name: "smole-serve", dependencies: toolDeps(["SmoleEngine", "SmoleServer"])),
-        .executableTarget(name: "engine-bench", dependencies: ["SmoleCore", "SmoleEngine"], path: "Benchmarks/EngineBench"),
+        .executableTarget(
+            name: "smole-serve", dependencies: ["SmoleRecords", "SmoleEngine", "SmoleServer", argumentParser]),
+        .executableTarget(
+            name: "engine-bench", dependencies: ["SmoleRecords", "SmoleEngine"], path: "Benchmarks/EngineBench"),
         .target(
             name: "_SmoleTestSupport",
             dependencies: [
-                "SmoleCore",
+                "SmoleRecords", "SmoleClient",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -77,21 +96,17 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "SmoleCoreTests", dependencies: ["SmoleCore", "_SmoleTestSupport"]),
-        .testTarget(name: "SmoleEngineTests", dependencies: ["SmoleEngine", "_SmoleTestSupport"]),
-        .testTarget(name: "ToolTests", dependencies: ["SmoleCore", "_SmoleTestSupport"]),
-        .testTarget(name: "ExtractTests", dependencies: ["SmoleCore", "SmoleEngine", "_SmoleTestSupport"]),
+        .testTarget(name: "SmoleCoreTests", dependencies: ["SmoleRecords", "SmoleTools", "_SmoleTestSupport"]),
+        .testTarget(name: "SmoleEngineTests", dependencies: ["SmoleRecords", "SmoleTools", "SmoleClient", "SmoleEngine", "_SmoleTestSupport"]),
+        .testTarget(name: "ToolTests", dependencies: ["SmoleRecords", "SmoleTools", "SmoleClient", "_SmoleTestSupport"]),
+        .testTarget(name: "ExtractTests", dependencies: ["SmoleRecords", "SmoleTools", "SmoleClient", "SmoleEngine", "_SmoleTestSupport"]),
         .testTarget(
             name: "ServeTests",
             dependencies: [
-                "SmoleCore", "SmoleEngine", "SmoleServer", "_SmoleTestSupport",
+                "SmoleRecords", "SmoleTools", "SmoleClient", "SmoleEngine", "SmoleServer", "_SmoleTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
     ],
     swiftLanguageModes: [.v6]
 )
-
-func toolDeps(_ extra: [Target.Dependency] = []) -> [Target.Dependency] {
-    ["SmoleCore", .product(name: "ArgumentParser", package: "swift-argument-parser")] + extra
-}

@@ -3,7 +3,7 @@
 // Runs the local engine in-process over FILES with N concurrent tasks and writes one NDJSON
 // result per file to stdout; timing goes to stderr.
 import Foundation
-import SmoleCore
+import SmoleRecords
 import SmoleEngine
 
 

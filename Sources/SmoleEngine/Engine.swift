@@ -1,5 +1,7 @@
 import Foundation
-import SmoleCore
+import SmoleRecords
+import SmoleTools
+import SmoleClient
 
 // The engine's public surface. smole-extract's local backend, smole-serve and
 // smole-route --classify call only this.

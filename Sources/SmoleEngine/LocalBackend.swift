@@ -1,4 +1,5 @@
-import SmoleCore
+import SmoleRecords
+import SmoleClient
 
 /// The local engine behind smole-extract's backend protocol: one document is one call to the
 /// engine, run in the document's own task, so the orchestrator's concurrency, deadline, signals

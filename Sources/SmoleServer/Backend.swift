@@ -1,4 +1,5 @@
-import SmoleCore
+import SmoleRecords
+import SmoleClient
 import SmoleEngine
 
 /// What the server runs jobs with: the local engine in production, a deterministic

@@ -1,10 +1,6 @@
 import Foundation
-import SmoleCore
-
-public enum JobStatus: String, Sendable {
-    case queued, running, completed, failed, cancelled
-    public var isTerminal: Bool { self == .completed || self == .failed || self == .cancelled }
-}
+import SmoleRecords
+import SmoleClient
 
 /// A copy of a job's state, safe to render outside the store.
 public struct JobSnapshot: Sendable {
@@ -19,26 +15,12 @@ public struct JobSnapshot: Sendable {
     public var createdAt: Date
     public var updatedAt: Date
 
-    /// The wire shape of `GET /api/pipeline/{id}`.
+    /// The wire shape of `GET /api/pipeline/{id}` (`JobReply`).
     public var json: JSONValue {
-        var o = JSONObject()
-        o["id"] = .string(id)
-        o["status"] = .string(status.rawValue)
-        o["schemaId"] = .string(schemaId)
-        if let data {
-            var ex = JSONObject()
-            ex["data"] = data
-            if let pages { ex["pages"] = pages.json }
-            o["extraction"] = .object(ex)
-        } else {
-            o["extraction"] = .null
-        }
-        o["error"] = error.map { .string($0.message) } ?? .null
-        o["errorCode"] = error.map { .string($0.code.rawValue) } ?? .null
-        o["retryable"] = error.map { .bool($0.retryable) } ?? .null
-        o["createdAt"] = .string(rfc3339(createdAt))
-        o["updatedAt"] = .string(rfc3339(updatedAt))
-        return .object(o)
+        JobReply(
+            id: id, status: status, schemaId: schemaId, extraction: data.map { JobReply.extraction(data: $0, pages: pages) },
+            error: error, createdAt: createdAt.timeIntervalSince1970, updatedAt: updatedAt.timeIntervalSince1970
+        ).json
     }
 }
 

@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import SmoleRecords
 
 /// A `multipart/form-data` body that could not be parsed (RFC 7578 / RFC 2046).
 public struct MultipartError: Error, Sendable, Equatable, CustomStringConvertible {

@@ -1,6 +1,6 @@
 import HTTPTypes
 import Hummingbird
-import SmoleCore
+import SmoleRecords
 
 /// An RFC 9457 `application/problem+json` error reply carrying a DESIGN error `code`.
 public struct Problem: Error, Sendable, CustomStringConvertible {

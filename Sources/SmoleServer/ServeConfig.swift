@@ -1,5 +1,5 @@
 import Foundation
-import SmoleCore
+import SmoleRecords
 
 /// Everything `smole-serve` is told on its command line and in its environment.
 public struct ServeConfig: Sendable {
@@ -99,18 +99,7 @@ public func constantTimeEquals(_ a: [UInt8], _ b: [UInt8]) -> Bool {
 }
 
 /// RFC 3339 UTC with milliseconds, e.g. `2026-11-29T05:40:01.123Z`.
-func rfc3339(_ date: Date) -> String {
-    let t = date.timeIntervalSince1970
-    var secs = time_t(t.rounded(.down))
-    let ms = Int((t - Double(secs)) * 1000)
-    var tmv = tm()
-    gmtime_r(&secs, &tmv)
-    func p(_ v: Int32, _ w: Int) -> String {
-        let s = String(v)
-        return String(repeating: "0", count: max(0, w - s.count)) + s
-    }
-    return "\(p(tmv.tm_year + 1900, 4))-\(p(tmv.tm_mon + 1, 2))-\(p(tmv.tm_mday, 2))T\(p(tmv.tm_hour, 2)):\(p(tmv.tm_min, 2)):\(p(tmv.tm_sec, 2)).\(p(Int32(ms), 3))Z"
-}
+func rfc3339(_ date: Date) -> String { Timestamp.format(date.timeIntervalSince1970) }
 
 /// Where the server's API key comes from: `--api-key-file`, else `SMOLE_SERVE_API_KEY`.
 public enum ServeKey {

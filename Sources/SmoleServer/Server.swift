@@ -1,17 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
 import ServiceLifecycle
-import SmoleCore
+import SmoleRecords
+import SmoleClient
 import UnixSignals
 
 /// smole-serve: the local engine (or any `JobRunner`) behind the Smole HTTP API.

@@ -290,7 +290,7 @@ public final class FakeSmoleServer: @unchecked Sendable {
             let key = headers.first(name: "Idempotency-Key")
             if s.config.honourIdempotencyKey, let key, let existing = s.byKey[key], s.jobs[existing] != nil {
                 e.job = existing
-                var r = json(202, ["id": .string(existing), "status": .string("queued")])
+                var r = json(202, ["id": .string(existing), "status": .string(JobStatus.queued.rawValue)])
                 r.headers.append(("Location", "/api/pipeline/\(existing)"))
                 if let ra = s.config.submitRetryAfter { r.headers.append(("Retry-After", String(ra))) }
                 return r
@@ -301,7 +301,7 @@ public final class FakeSmoleServer: @unchecked Sendable {
                              key: key, bytes: upload.content.count, sha256: "")
             if let key { s.byKey[key] = id }
             e.job = id
-            var r = json(202, ["id": .string(id), "status": .string("queued")])
+            var r = json(202, ["id": .string(id), "status": .string(JobStatus.queued.rawValue)])
             r.headers.append(("Location", "/api/pipeline/\(id)"))
             if let ra = s.config.submitRetryAfter { r.headers.append(("Retry-After", String(ra))) }
             return r
@@ -311,7 +311,7 @@ public final class FakeSmoleServer: @unchecked Sendable {
         if method != "GET" {
             job.cancelled = true
             s.jobs[jobID] = job
-            return json(200, ["id": .string(jobID), "status": .string("cancelled")])
+            return json(200, ["id": .string(jobID), "status": .string(JobStatus.cancelled.rawValue)])
         }
         if s.config.vanishOnce.contains(job.document), !s.vanished.contains(job.document) {
             s.vanished.insert(job.document)
@@ -320,40 +320,34 @@ public final class FakeSmoleServer: @unchecked Sendable {
             return problem(404, "job_expired", "no such job")
         }
         let durationS = s.config.jobDuration.seconds
-        var o = JSONObject()
-        o["id"] = .string(jobID)
-        o["createdAt"] = .string(Self.iso(job.createdWall))
-        let status: String
+        let status: JobStatus
+        var extraction: JSONValue? = nil
+        var error: RecordError? = nil
         if job.cancelled {
-            status = "cancelled"
+            status = .cancelled
         } else if t - job.created < durationS {
-            status = "processing"
+            status = .running
         } else if s.config.failDocuments.contains(job.document) {
-            status = "failed"
-            o["error"] = .string("simulated failure of \(job.document)")
-            o["errorCode"] = .string("job_failed")
-            o["retryable"] = .bool(false)
+            status = .failed
+            error = RecordError(.jobFailed, "simulated failure of \(job.document)", retryable: false)
         } else {
-            status = "completed"
-            o["extraction"] = s.config.extractions[job.document]
+            status = .completed
+            extraction = s.config.extractions[job.document]
                 ?? ["data": ["document": .string(job.document), "schema": .string(job.schema), "bytes": .number(String(job.bytes))]]
         }
-        o["status"] = .string(status)
-        o["updatedAt"] = .string(Self.iso(status == "processing" ? Date().timeIntervalSince1970 : job.createdWall + durationS))
-        if !s.config.sendsTimestamps {
+        let reply = JobReply(
+            id: jobID, status: status, schemaId: job.schema, extraction: extraction, error: error, createdAt: job.createdWall,
+            updatedAt: status == .running ? Date().timeIntervalSince1970 : job.createdWall + durationS)
+        e.jobStatus = status.rawValue
+        var body = reply.json
+        if !s.config.sendsTimestamps, case .object(var o) = body {
             o["createdAt"] = nil
             o["updatedAt"] = nil
+            body = .object(o)
         }
-        e.jobStatus = status
-        var r = json(200, .object(o))
-        if status == "processing", let ra = s.config.pollRetryAfter { r.headers.append(("Retry-After", String(ra))) }
+        var r = json(200, body)
+        if status == .running, let ra = s.config.pollRetryAfter { r.headers.append(("Retry-After", String(ra))) }
         return r
-    }
-
-    static func iso(_ t: Double) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f.string(from: Date(timeIntervalSince1970: t))
     }
 
     /// The `file` part's name and content and the `schemaId` field of a multipart body.
@@ -484,11 +478,9 @@ extension Duration {
     }
 }
 
-import SmoleCore
+import SmoleRecords
+import SmoleClient
 
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// A built tool started in the background with stdin/stdout/stderr on files, so a test can
 /// signal it (SIGINT, SIGKILL) mid-run and then read what it wrote.

@@ -1,5 +1,6 @@
 import ArgumentParser
-import SmoleCore
+import SmoleRecords
+import SmoleClient
 import SmoleEngine
 import Foundation
 

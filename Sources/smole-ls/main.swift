@@ -1,5 +1,6 @@
 import ArgumentParser
-import SmoleCore
+import SmoleRecords
+import SmoleTools
 
 @main
 struct SmoleLs: ParsableCommand {

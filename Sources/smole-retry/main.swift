@@ -1,5 +1,6 @@
 import ArgumentParser
-import SmoleCore
+import SmoleRecords
+import SmoleTools
 
 @main
 struct SmoleRetry: ParsableCommand {
@@ -61,7 +62,7 @@ struct SmoleRetry: ParsableCommand {
                 ToolRuntime.exit(.usage)
             }
             counts = RetryCounts()
-            let known: [DocumentKey: Retry.Known]
+            let known: Retry.KnownResults
             do {
                 known = try Retry.loadResults(results, policy: policy, counts: &counts)
             } catch {

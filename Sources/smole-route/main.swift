@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import SmoleCore
+import SmoleRecords
+import SmoleTools
 import SmoleEngine
 
 @main

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import SmoleCore
+import SmoleRecords
 import SmoleEngine
 import SmoleServer
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import SmoleCore
+import SmoleRecords
+import SmoleTools
 
 @main
 struct SmoleSummary: ParsableCommand {

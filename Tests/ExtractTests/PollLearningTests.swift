@@ -1,5 +1,6 @@
 import Foundation
-import SmoleCore
+import SmoleRecords
+import SmoleClient
 import Testing
 import _SmoleTestSupport
 

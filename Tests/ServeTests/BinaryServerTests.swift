@@ -1,10 +1,7 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import AsyncHTTPClient
 import Foundation
 import NIOCore
-import SmoleCore
+import SmoleRecords
 import SmoleEngine
 import Testing
 import _SmoleTestSupport

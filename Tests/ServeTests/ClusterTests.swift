@@ -1,8 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
-import SmoleCore
+import SmoleRecords
 import Testing
 import _SmoleTestSupport
 

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import _SmoleTestSupport
-import SmoleCore
+import SmoleRecords
 
 /// The real client against the real server: `smole-extract --api` → `smole-serve` → the engine,
 /// and the same documents through the in-process local engine, with the same answers.

@@ -1,13 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
-import SmoleCore
+import SmoleRecords
 import _SmoleTestSupport
 
 /// The real `smole-serve` binary, started with an argument array (no shell), its stderr

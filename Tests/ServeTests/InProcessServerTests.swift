@@ -1,7 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
-import SmoleCore
+import SmoleRecords
 @testable import SmoleServer
 import Testing
 import _SmoleTestSupport

@@ -1,4 +1,4 @@
-import SmoleCore
+import SmoleRecords
 import SmoleServer
 import Testing
 

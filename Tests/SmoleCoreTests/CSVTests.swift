@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 import _SmoleTestSupport
-@testable import SmoleCore
+@testable import SmoleRecords
+@testable import SmoleTools
 
 @Suite struct CSVCellTests {
     func cell(_ v: JSONValue, tsv: Bool = false, raw: Bool = false) -> String {

@@ -1,5 +1,6 @@
 import Testing
-@testable import SmoleCore
+@testable import SmoleRecords
+@testable import SmoleTools
 
 @Suite struct FlattenTests {
     func rows(_ json: String, rows field: String? = nil) throws -> [[(String, String)]] {

@@ -1,5 +1,6 @@
 import Testing
-@testable import SmoleCore
+@testable import SmoleRecords
+@testable import SmoleTools
 
 @Suite struct GlobTests {
     @Test(arguments: [

@@ -1,5 +1,5 @@
 import Testing
-@testable import SmoleCore
+@testable import SmoleRecords
 
 @Suite struct JSONTests {
     @Test func roundTripKeepsOrderAndNumberLiterals() throws {

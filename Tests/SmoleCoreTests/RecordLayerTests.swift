@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 import _SmoleTestSupport
-@testable import SmoleCore
+@testable import SmoleRecords
+@testable import SmoleTools
 
 @Suite struct RecordLayerTests {
     func classify(_ s: String) -> InputItem? { RecordParser.classify(Array(s.utf8), source: "t", line: 1) }

@@ -1,5 +1,6 @@
 import Testing
-@testable import SmoleCore
+@testable import SmoleRecords
+@testable import SmoleTools
 
 @Suite struct SniffTests {
     static let cases: [([UInt8], String)] = [

@@ -1,5 +1,6 @@
 import Testing
-@testable import SmoleCore
+@testable import SmoleRecords
+@testable import SmoleTools
 
 private func rec(_ json: String) -> Record {
     guard case .object(let o) = try! JSON.parse(json) else { fatalError("not an object: \(json)") }

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 import _SmoleTestSupport
-@testable import SmoleCore
+@testable import SmoleRecords
+@testable import SmoleTools
 
 /// `n` bytes from /dev/urandom (fast, unlike a per-byte generator in a debug build).
 private func randomBytes(_ n: Int) throws -> [UInt8] {
@@ -62,8 +63,8 @@ private func randomBytes(_ n: Int) throws -> [UInt8] {
 
 @Suite struct WalkTests {
     @Test func rfc3339() {
-        #expect(Lister.rfc3339(seconds: 0) == "1970-01-01T00:00:00Z")
-        #expect(Lister.rfc3339(seconds: 1_767_225_600 + 3661) == "2026-01-01T01:01:01Z")
+        #expect(Timestamp.format(seconds: 0) == "1970-01-01T00:00:00Z")
+        #expect(Timestamp.format(seconds: 1_767_225_600 + 3661) == "2026-01-01T01:01:01Z")
     }
 
     @Test(arguments: [("a/b.pdf", "b.pdf"), ("b.pdf", "b.pdf"), ("dir/", "dir"), ("/", "/"), ("./x", "x")])

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import SmoleCore
+import SmoleRecords
 @testable import SmoleEngine
 import _SmoleTestSupport
 

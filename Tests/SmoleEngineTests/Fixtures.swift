@@ -1,5 +1,5 @@
 import Foundation
-import SmoleCore
+import SmoleRecords
 @testable import SmoleEngine
 import _SmoleTestSupport
 

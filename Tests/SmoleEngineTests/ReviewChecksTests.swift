@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-import SmoleCore
+import SmoleRecords
+import SmoleTools
+import SmoleClient
 @testable import SmoleEngine
 import _SmoleTestSupport
 

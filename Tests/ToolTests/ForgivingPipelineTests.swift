@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 import _SmoleTestSupport
-import SmoleCore
+import SmoleRecords
+import SmoleClient
 
 /// Issue 11, "a pipeline that forgives everyday mistakes": each test runs the built binaries
 /// in real pipes the way the report did, on fixtures made here.

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 import _SmoleTestSupport
-import SmoleCore
+import SmoleRecords
+import SmoleTools
 
 /// End-to-end tests of the built smole-ls binary.
 @Suite struct LsTests {
@@ -54,7 +55,7 @@ import SmoleCore
         #expect(mtime.wholeMatch(of: /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/) != nil)
         let attrs = try FileManager.default.attributesOfItem(atPath: d.file("docs/2024/contracts/lease.pdf"))
         let date = try #require(attrs[.modificationDate] as? Date)
-        #expect(mtime == Lister.rfc3339(seconds: Int(date.timeIntervalSince1970)))
+        #expect(mtime == Timestamp.format(seconds: Int(date.timeIntervalSince1970)))
     }
 
     @Test func digestsMatchSha256sum() async throws {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import _SmoleTestSupport
-import SmoleCore
+import SmoleRecords
 
 /// The tools of the record stream together, in real shell pipes.
 @Suite struct PipelineTests {

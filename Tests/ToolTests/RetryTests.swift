@@ -1,5 +1,5 @@
 import Foundation
-import SmoleCore
+import SmoleRecords
 import Testing
 import _SmoleTestSupport
 

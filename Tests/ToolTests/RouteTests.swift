@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import _SmoleTestSupport
-import SmoleCore
+import SmoleRecords
 
 /// End-to-end tests of the built smole-route binary, alone and behind smole-ls in real pipes.
 @Suite struct RouteTests {

@@ -1,5 +1,6 @@
 import Foundation
-import SmoleCore
+import SmoleRecords
+import SmoleTools
 
 /// Checks: the numbers of a document must agree with each other.
 ///

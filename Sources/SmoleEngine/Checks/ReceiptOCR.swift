@@ -1,5 +1,5 @@
 import Foundation
-import SmoleCore
+import SmoleRecords
 
 // Stage 6, checks (see `Arithmetic.swift`): totals repaired under OCR noise.
 

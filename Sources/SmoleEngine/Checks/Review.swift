@@ -1,5 +1,7 @@
 import Foundation
-import SmoleCore
+import SmoleRecords
+import SmoleTools
+import SmoleClient
 
 /// Checks: whether a person should look at a result, and why (the record's `review`, issue 10).
 ///

@@ -1,5 +1,5 @@
 import Foundation
-import SmoleCore
+import SmoleRecords
 
 /// Stage: contract clause resolvers (one per contract field), after layout and parsing.
 ///

@@ -1,5 +1,5 @@
 import Foundation
-import SmoleCore
+import SmoleRecords
 
 /// Stage: reading long agreements (SEC-filed NDAs, letter agreements), for the contract resolvers in Contract.swift.
 ///

@@ -2,7 +2,7 @@ import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
-import SmoleCore
+import SmoleRecords
 
 /// A small element tree: each element by its local name and namespace URI, whatever prefix the file used
 /// (`ubl:Invoice`, `Invoice` and `ns0:Invoice` are one element).

@@ -1,5 +1,5 @@
 import Foundation
-import SmoleCore
+import SmoleRecords
 
 // Stage 4, labels. Input: the layout and the schema's fields with their roles. Output: label hits per line (a field's
 // labels from its schema and from the lexicon of its role, `Lexicon/`), the value beside or below each label parsed by

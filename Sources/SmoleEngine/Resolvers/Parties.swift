@@ -1,5 +1,5 @@
 import Foundation
-import SmoleCore
+import SmoleRecords
 
 /// The parties of an invoice or receipt: the seller (vendor, merchant) and the buyer (customer).
 ///

@@ -1,5 +1,5 @@
 import Foundation
-import SmoleCore
+import SmoleRecords
 
 /// The payment method of a receipt: the card scheme or cash named after the items (VISA, AMEX, girocard, espèces...),
 /// else a labelled value ("Paid by", "Zahlungsart").

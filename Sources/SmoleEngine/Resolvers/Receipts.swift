@@ -1,5 +1,5 @@
 import Foundation
-import SmoleCore
+import SmoleRecords
 
 /// Receipt rules: the merchant at the head of a till slip and the amount it was paid with.
 ///

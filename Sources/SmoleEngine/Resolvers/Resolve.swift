@@ -1,5 +1,5 @@
 import Foundation
-import SmoleCore
+import SmoleRecords
 
 /// Schema mapping: every field of the schema, in schema order, from the resolver of its role.
 ///

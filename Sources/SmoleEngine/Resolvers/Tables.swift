@@ -1,5 +1,5 @@
 import Foundation
-import SmoleCore
+import SmoleRecords
 
 // Stage 5, resolvers: the item table. Input: the layout and the item fields' roles. Output: rows of description,
 // quantity, unit price and amount. Order of evidence: a header row found by the item labels, columns by alignment,

@@ -1,5 +1,5 @@
 import Foundation
-import SmoleCore
+import SmoleRecords
 
 // Schemas: the JSON Schema subset the engine reads, each field with its role (`x-smole-role` or by name,
 // `Lexicon/roles.json`) and its labels (its own `x-smole-labels`, then the lexicon's for its role).

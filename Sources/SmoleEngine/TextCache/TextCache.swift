@@ -1,12 +1,5 @@
 import Foundation
-import SmoleCore
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import SmoleRecords
 
 // Stage 1's memory: the text a document's text sources produced (pdftotext's text, OCR readings), kept on disk by
 // content, so `smole-route --classify` and `smole-extract` read a scan once between them and a rerun of the same

@@ -1,11 +1,6 @@
 import Foundation
-import SmoleCore
-import Subprocess
-#if canImport(System)
-import System
-#else
-import SystemPackage
-#endif
+import SmoleRecords
+import Synchronization
 
 /// The outcome of one external program run.
 /// Runs the external programs the engine needs (pdftotext, pdftoppm, pdfdetach, tesseract)
@@ -43,10 +38,6 @@ enum ExternalTool {
                     "\(name) is not installed or not on PATH; install the Debian package \(package(of: name)) (apt-get install \(package(of: name)))")
     }
 
-    /// The runner: the direct posix_spawn one (Spawn.swift), or swift-subprocess when
-    /// SMOLE_ENGINE_RUNNER=subprocess (kept for side-by-side benchmarks).
-    static let useSubprocess = ProcessInfo.processInfo.environment["SMOLE_ENGINE_RUNNER"] == "subprocess"
-
     /// Runs `name` with `args`. Throws engine_unavailable when the program is missing,
     /// timeout when it runs past `timeout`.
     static func run(_ name: String, _ args: [String], options: EngineOptions,
@@ -57,53 +48,20 @@ enum ExternalTool {
         // same cores (measured: OCR of 8 images at -P 2 took 2.7x as long). One thread each, unless the user set it.
         var env: [String: String] = [:]
         if name == "tesseract", getenv("OMP_THREAD_LIMIT") == nil { env["OMP_THREAD_LIMIT"] = "1" }
-        if !useSubprocess {
-            switch await Spawn.run(exe, args, timeout: timeout, outputLimit: outputLimit, environment: env) {
-            case .finished(let r): return r
-            case .timedOut: throw RecordError(.timeout, "\(name) ran longer than \(timeout) and was stopped")
-            case .cancelled: throw RecordError(.cancelled, "\(name) was cancelled")
-            case .failed(let why): throw RecordError(.engineFailed, "could not run \(name): \(why)")
-            }
-        }
-        do {
-            return try await withThrowingTaskGroup(of: ToolResult?.self) { group in
-                group.addTask {
-                    let r = try await Subprocess.run(
-                        .path(FilePath(exe)), arguments: Arguments(args),
-                        input: .none, output: .bytes(limit: outputLimit), error: .string(limit: 1024 * 1024))
-                    let status: Int32
-                    switch r.terminationStatus {
-                    case .exited(let c): status = c
-                    case .signaled(let s): status = 128 + s
-                    }
-                    return ToolResult(status: status, stdout: r.standardOutput, stderr: r.standardError ?? "")
-                }
-                group.addTask {
-                    try await Task.sleep(for: timeout)
-                    return nil
-                }
-                defer { group.cancelAll() }
-                guard let first = try await group.next(), let result = first else {
-                    throw RecordError(.timeout, "\(name) ran longer than \(timeout) and was stopped")
-                }
-                return result
-            }
-        } catch let e as RecordError {
-            throw e
-        } catch is CancellationError {
-            throw RecordError(.cancelled, "\(name) was cancelled")
-        } catch {
-            throw RecordError(.engineFailed, "could not run \(name): \(error)")
+        switch await Spawn.run(exe, args, timeout: timeout, outputLimit: outputLimit, environment: env) {
+        case .finished(let r): return r
+        case .timedOut: throw RecordError(.timeout, "\(name) ran longer than \(timeout) and was stopped")
+        case .cancelled: throw RecordError(.cancelled, "\(name) was cancelled")
+        case .failed(let why): throw RecordError(.engineFailed, "could not run \(name): \(why)")
         }
     }
 }
 
 /// A string-keyed dictionary shared between concurrent extractions (remembered PATH lookups, OCR languages).
-final class LockedDictionary<Value: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var values: [String: Value] = [:]
-    func get(_ key: String) -> Value? { lock.lock(); defer { lock.unlock() }; return values[key] }
-    func set(_ key: String, _ value: Value) { lock.lock(); values[key] = value; lock.unlock() }
+final class LockedDictionary<Value: Sendable>: Sendable {
+    private let values = Mutex<[String: Value]>([:])
+    func get(_ key: String) -> Value? { values.withLock { $0[key] } }
+    func set(_ key: String, _ value: Value) { values.withLock { $0[key] = value } }
 }
 
 /// A private temporary folder, removed by `remove()`.

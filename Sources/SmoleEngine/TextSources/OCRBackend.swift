@@ -1,5 +1,5 @@
 import Foundation
-import SmoleCore
+import SmoleRecords
 
 // OCR backends behind one interface. Input: the path of an image already cleaned up (OCRPrep) and the engine's
 // options. Output: the page as layout text (one line per text row, columns kept as spaces), the form the Layout stage

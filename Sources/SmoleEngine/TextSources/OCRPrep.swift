@@ -1,12 +1,5 @@
 import Foundation
-import SmoleCore
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import SmoleRecords
 
 /// Clean-up of a photographed page before OCR: grey, and turned straight when its text lines slope.
 ///

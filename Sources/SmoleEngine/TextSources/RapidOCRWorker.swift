@@ -1,12 +1,5 @@
 import Foundation
-import SmoleCore
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import SmoleRecords
 
 /// One recognised page from RapidOCR: the image's size in pixels and its text boxes.
 struct OCRPage: Sendable {

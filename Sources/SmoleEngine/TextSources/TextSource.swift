@@ -1,5 +1,5 @@
 import Foundation
-import SmoleCore
+import SmoleRecords
 
 // Stage 1, text sources. Input: a document's path. Output: `DocumentText`, its text one string per page in layout
 // form (columns kept as spaces), and an embedded e-invoice's XML when there is one. Order of evidence: the e-invoice

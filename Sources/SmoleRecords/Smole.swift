@@ -1,0 +1,5 @@
+/// SmoleRecords: the record layer every smole tool shares: records, NDJSON input and output, errors and exit
+/// codes, document paths, hashing and spawning. It links no networking.
+public enum Smole {
+    public static let version = "0.1.0"
+}
