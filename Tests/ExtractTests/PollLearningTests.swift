@@ -68,7 +68,7 @@ import _SmoleTestSupport
         let slower = Self.simulate(times, jobs: 100) { _ in 0.9 }
         var e = times.estimate!.time.seconds
         #expect(e >= 0.9 && e < 1.0, "estimate \(e) s after the server slowed down")
-        #expect(slower.suffix(50).map(\.late).sorted()[25] < 0.03)
+        #expect(slower.suffix(50).map(\.late).sorted()[25] < 0.06, "median lateness at 0.9 s jobs (polls carry ±10 % jitter)")
         let faster = Self.simulate(times, jobs: 200) { _ in 0.2 }
         e = times.estimate!.time.seconds
         #expect(e >= 0.2 && e < 0.23, "estimate \(e) s after the server sped up")
@@ -123,7 +123,7 @@ import _SmoleTestSupport
             let polls = reqs.filter(\.isPoll)
             late.append(done.received - (submit.received + 0.3))
             if let first = polls.first, first.received - submit.received >= 2.5 { waitedPollInitial += 1 }
-            polledEarly += polls.filter { $0.jobStatus == "processing" }.count > 0 ? 1 : 0
+            polledEarly += polls.filter { $0.jobStatus == "running" }.count > 0 ? 1 : 0
         }
         late.sort()
         // Without learning every document would wait --poll-initial (3 s) for its first poll.

@@ -2,7 +2,7 @@
 """A minimal Smole API stand-in for benchmarks (stdlib only).
 
 POST /api/pipeline/file  multipart upload (read in chunks and discarded) -> 202 {"id","status":"queued"}
-GET  /api/pipeline/{id}  -> processing until --job-ms have passed, then completed, with createdAt/updatedAt
+GET  /api/pipeline/{id}  -> running until --job-ms have passed, then completed, with createdAt/updatedAt
 GET  /stats              -> {"requests", "posts", "gets", "jobs"}
 Honours Idempotency-Key. With --hint N, 202 replies and pending polls carry Retry-After: N.
 Prints the port it listens on (127.0.0.1) as its first line.
@@ -84,7 +84,7 @@ class Handler(BaseHTTPRequestHandler):
         mono, wall = job
         d = ARGS.job_ms / 1000.0
         if time.monotonic() - mono < d:
-            return self.reply(200, {"id": jid, "status": "processing", "createdAt": iso(wall), "updatedAt": iso(time.time())}, ARGS.hint)
+            return self.reply(200, {"id": jid, "status": "running", "createdAt": iso(wall), "updatedAt": iso(time.time())}, ARGS.hint)
         self.reply(200, {"id": jid, "status": "completed", "extraction": {"data": {"job": jid}},
                          "createdAt": iso(wall), "updatedAt": iso(wall + d)})
 
