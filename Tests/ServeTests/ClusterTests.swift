@@ -56,8 +56,8 @@ struct ClusterTests {
     }
 
     /// Runs `body` against a cluster of `n` nodes and removes the cluster afterwards, also when `body` throws.
-    static func withCluster(_ n: Int, key: String, _ body: (Cluster) async throws -> Void) async throws {
-        let cluster = try await up(n, key: key)
+    static func withCluster(_ n: Int, key: String, serveOptions: [String] = [], _ body: (Cluster) async throws -> Void) async throws {
+        let cluster = try await up(n, key: key, serveOptions: serveOptions)
         do {
             try await body(cluster)
         } catch {
@@ -204,7 +204,9 @@ struct ClusterTests {
         defer { dir.cleanup() }
         let docs = try Self.documents(120, in: dir)
         let key = "cluster-\(UUID().uuidString)"
-        try await Self.withCluster(3, key: key) { cluster in
+        // One worker a node: jobs wait in the node's queue, so the victim holds unfinished jobs when it is killed
+        // (with polls that learn the job time, a node with a worker per core finishes text documents in a blink).
+        try await Self.withCluster(3, key: key, serveOptions: ["--workers", "1"]) { cluster in
         let victim = "n2"
         let victimPid = try #require(cluster.pids[victim])
 
