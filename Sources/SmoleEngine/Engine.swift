@@ -56,6 +56,9 @@ public struct ExtractionOutput: Sendable {
     public var pages: PagesRead? = nil
     /// What the engine knows beyond the data, for the review checks (`Checks/Review.swift`).
     public var signals = DocumentSignals()
+    /// For an image: the pages of the OCR reading the data was taken from (of the readings `extract` made, the one
+    /// whose numbers agree best); nil otherwise. For measuring OCR (`engine-bench --text --schema`).
+    public var ocrText: [String]? = nil
     public init(data: JSONValue, evidence: JSONValue? = nil) {
         self.data = data
         self.evidence = evidence
@@ -120,24 +123,32 @@ public final class Engine: Sendable {
         var mostText = doc.kind == .image ? TextSource.meaningfulCharacters(doc.pages.joined(separator: "\n")) : Int.max
         if doc.kind == .image, OCRPrep.available {
             var best = OCRPrep.arithmeticScore(out.data)
+            var bestPages = doc.pages
+            // auto with RapidOCR installed: RapidOCR is the second reading (it finds the totals of real receipt scans
+            // that tesseract misreads); tesseract's own rereads (the photo as taken, enlarged by half) are for tesseract
+            // alone, where they were measured to help. Measured on receipts-real: RapidOCR instead of the rereads is
+            // both cheaper and more accurate (README, "OCR backends").
+            let rapid = options.ocr == .auto && RapidOCRWorker.installedPython() != nil
             // RapidOCR's detector scales every image to its own size and copes with the light itself: reading the photo
             // as taken or enlarged again gives it the same text, so only tesseract gets those readings.
-            let rereads: [(Bool, Double)] = OCRBackends.primary(options.ocr) is TesseractBackend ? [(false, 1.0), (true, 1.5)] : []
+            let rereads: [(Bool, Double)] = OCRBackends.primary(options.ocr) is TesseractBackend && !rapid ? [(false, 1.0), (true, 1.5)] : []
             for (prepare, scale) in rereads where best < OCRPrep.consistentScore {
                 guard let text = try? await TextSource.ocrImage(path: path, options: options, prepare: prepare, scale: scale) else { continue }
                 mostText = max(mostText, TextSource.meaningfulCharacters(text))
-                let other = extract(text: DocumentText(pages: TextSource.splitPages(text), kind: .image, ocr: true), schema: s)
+                let pages = TextSource.splitPages(text)
+                let other = extract(text: DocumentText(pages: pages, kind: .image, ocr: true), schema: s)
                 let score = OCRPrep.arithmeticScore(other.data)
-                if score > best { best = score; out = other }
+                if score > best { best = score; out = other; bestPages = pages }
             }
             // auto: RapidOCR reads the image too (it finds the totals of real receipt scans that tesseract misreads,
             // and misreads clean rendered pages that tesseract reads exactly: each wins where its numbers agree better).
-            if best < OCRPrep.consistentScore, options.ocr == .auto, RapidOCRWorker.installedPython() != nil {
-                var rapid = options
-                rapid.ocr = .rapidocr
-                if let text = try? await TextSource.ocrImage(path: path, options: rapid) {
+            if best < OCRPrep.consistentScore, rapid {
+                var rapidOptions = options
+                rapidOptions.ocr = .rapidocr
+                if let text = try? await TextSource.ocrImage(path: path, options: rapidOptions) {
                     mostText = max(mostText, TextSource.meaningfulCharacters(text))
-                    var other = extract(text: DocumentText(pages: TextSource.splitPages(text), kind: .image, ocr: true), schema: s)
+                    let pages = TextSource.splitPages(text)
+                    var other = extract(text: DocumentText(pages: pages, kind: .image, ocr: true), schema: s)
                     let score = OCRPrep.arithmeticScore(other.data)
                     if score > best {
                         // RapidOCR's recogniser has no euro sign and fewer accents: a field its reading leaves empty
@@ -146,20 +157,25 @@ public final class Engine: Sendable {
                             for m in before where !m.value.isNull && (o[m.key]?.isNull ?? false) && m.value.arrayValue == nil { o[m.key] = m.value }
                             other.data = .object(o)
                         }
-                        best = score; out = other
+                        best = score; out = other; bestPages = pages
                     }
                 }
             }
-            // Still no totals that agree: the page may lie sideways or upside down. Tesseract's orientation detection
-            // says how far to turn it; the turned reading wins when its numbers agree better.
-            if best < OCRPrep.consistentScore {
+            // Still no totals that agree, and the text does not read as words (or there is next to none): the page may
+            // lie sideways or upside down. Tesseract's orientation detection says how far to turn it; the turned
+            // reading wins when its numbers agree better. An upright page's readings are word-like (every reading of
+            // the corpora's scans and photos at 0.75 or more, `ReviewChecks.ocrQualityFloor`), so it is not asked for them.
+            if best < OCRPrep.consistentScore, (ReviewChecks.ocrWordQuality(bestPages) ?? 0) < ReviewChecks.ocrQualityFloor
+                || TextSource.meaningfulCharacters(bestPages.joined(separator: "\n")) < Self.readableCharacters {
                 let turns = await TextSource.uprightTurns(path: path, options: options)
                 if turns != 0, let text = try? await TextSource.ocrImage(path: path, options: options, quarterTurns: turns) {
                     mostText = max(mostText, TextSource.meaningfulCharacters(text))
-                    let other = extract(text: DocumentText(pages: TextSource.splitPages(text), kind: .image, ocr: true), schema: s)
-                    if OCRPrep.arithmeticScore(other.data) > best { out = other }
+                    let pages = TextSource.splitPages(text)
+                    let other = extract(text: DocumentText(pages: pages, kind: .image, ocr: true), schema: s)
+                    if OCRPrep.arithmeticScore(other.data) > best { out = other; bestPages = pages }
                 }
             }
+            out.ocrText = bestPages
         }
         if mostText < Self.readableCharacters {
             throw RecordError(.unreadable, "\(path): OCR found no readable text in the image (\(mostText) letters or digits, "

@@ -157,4 +157,44 @@ import _SmoleTestSupport
         #expect(OCRLanguageGuess.guess("1234 5678\n3.50 2.10") == nil)
         #expect(OCRLanguageGuess.guess(Self.receipt.joined(separator: "\n")) != "de")
     }
+
+    /// Issue 9: a page clearly in one language is not read with four. The real tesseract runs behind a stand-in that
+    /// logs each `-l` it is given: an English receipt is read once, with English alone; a German one with English
+    /// first and German alone after (its umlauts kept).
+    @Test func aPageIsReadInTheLanguageItsWordsShow() async throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let real = try #require(ExternalTool.locate("tesseract", path: nil), "tesseract is installed")
+        let installed = try await OCRLanguages.installed(options: EngineOptions())
+        try #require(installed.isSuperset(of: ["eng", "deu"]), "tesseract's English and German are installed")
+        let bin = dir.file("bin")
+        try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
+        let log = dir.file("langs.log")
+        _ = try dir.writeExecutable("bin/tesseract", """
+        #!/bin/sh
+        prev=""; for a in "$@"; do [ "$prev" = "-l" ] && echo "$a" >> '\(log)'; prev="$a"; done
+        exec '\(real)' "$@"
+        """)
+        func readings(_ lines: [String], _ name: String) async throws -> (langs: [String], text: String) {
+            try? FileManager.default.removeItem(atPath: log)
+            let path = try await Self.render(dir, name: name, lines: lines)
+            let text = try await Fixture.engine { $0.toolSearchPath = bin; $0.ocr = .tesseract }.text(path: path).joined()
+            let langs = ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+            return (langs, text)
+        }
+        let english = try await readings(Self.receipt, "receipt.png")
+        #expect(english.langs == ["eng"], "\(english.langs)")
+        #expect(english.text.contains("NORTHWIND GROCERS"), "\(english.text)")
+        let german = try await readings([
+            "Bäckerei Müller GmbH", "Müller Straße 12, 50667 Köln", "", "Rechnung Nr. 2024-118   Datum 03.04.2024", "",
+            "Brötchen                        3,50 €", "Zwischensumme                   5,60 €", "MwSt 7%                         0,39 €",
+            "Gesamtbetrag                    5,99 €",
+        ], "rechnung.png")
+        #expect(german.langs == ["eng", "deu"], "\(german.langs)")
+        #expect(german.text.contains("Müller Straße"), "\(german.text)")
+        // the choice after the English pass
+        #expect(OCRLanguages.second(guess: "en", installed: installed) == nil)
+        #expect(OCRLanguages.second(guess: "fr", installed: ["eng", "fra"]) == "fra")
+        #expect(OCRLanguages.second(guess: "es", installed: ["eng", "deu", "fra"]) == nil)
+        #expect(OCRLanguages.second(guess: nil, installed: ["eng", "deu"]) == nil)
+    }
 }

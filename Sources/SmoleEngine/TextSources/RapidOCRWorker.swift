@@ -32,6 +32,9 @@ final class RapidOCRWorker: @unchecked Sendable {
     /// The largest image side the detector sees (bigger images are scaled down first): at 2000, a 3500 px scan took
     /// the worker past 540 MB; at 1600 it stays near 400 MB with the same receipts read (README, "OCR backends").
     static let maxSide = 1600
+    /// The largest side the detector sees when it looks for text boxes (the crops it reads stay at `maxSide`): ONNX
+    /// Runtime's memory for detection grows with the pixels it sees (README, "OCR backends").
+    static let detSide = Int(ProcessInfo.processInfo.environment["SMOLE_OCR_DET_SIDE"] ?? "") ?? 960
 
     static var venv: String {
         let env = ProcessInfo.processInfo.environment
@@ -147,7 +150,7 @@ final class RapidOCRWorker: @unchecked Sendable {
         // one image needs (measured: 540 MB -> 400 MB peak, 140 MB between images).
         let extra = ["MALLOC_ARENA_MAX": "2", "MALLOC_TRIM_THRESHOLD_": "65536", "PYTHONDONTWRITEBYTECODE": "1",
                      "PYTHONIOENCODING": "utf-8"]
-        let (rc, child) = Spawn.spawnChild(python, ["-c", script, "--max-side", String(Self.maxSide)], environment: extra, actions: &actions)
+        let (rc, child) = Spawn.spawnChild(python, ["-c", script, "--max-side", String(Self.maxSide), "--det-side", String(Self.detSide)], environment: extra, actions: &actions)
         close(inPipe[0]); close(outPipe[1])
         guard rc == 0 else {
             close(inPipe[1]); close(outPipe[0])
