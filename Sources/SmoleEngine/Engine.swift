@@ -123,32 +123,27 @@ public final class Engine: Sendable {
         var mostText = doc.kind == .image ? TextSource.meaningfulCharacters(doc.pages.joined(separator: "\n")) : Int.max
         if doc.kind == .image, OCRPrep.available {
             var best = OCRPrep.arithmeticScore(out.data)
-            var bestPages = doc.pages
-            // auto with RapidOCR installed: RapidOCR is the second reading (it finds the totals of real receipt scans
-            // that tesseract misreads); tesseract's own rereads (the photo as taken, enlarged by half) are for tesseract
-            // alone, where they were measured to help. Measured on receipts-real: RapidOCR instead of the rereads is
-            // both cheaper and more accurate (README, "OCR backends").
-            let rapid = options.ocr == .auto && RapidOCRWorker.installedPython() != nil
+            out.ocrText = doc.pages
             // RapidOCR's detector scales every image to its own size and copes with the light itself: reading the photo
             // as taken or enlarged again gives it the same text, so only tesseract gets those readings.
-            let rereads: [(Bool, Double)] = OCRBackends.primary(options.ocr) is TesseractBackend && !rapid ? [(false, 1.0), (true, 1.5)] : []
+            let rereads: [(Bool, Double)] = OCRBackends.primary(options.ocr) is TesseractBackend ? [(false, 1.0), (true, 1.5)] : []
             for (prepare, scale) in rereads where best < OCRPrep.consistentScore {
                 guard let text = try? await TextSource.ocrImage(path: path, options: options, prepare: prepare, scale: scale) else { continue }
                 mostText = max(mostText, TextSource.meaningfulCharacters(text))
-                let pages = TextSource.splitPages(text)
-                let other = extract(text: DocumentText(pages: pages, kind: .image, ocr: true), schema: s)
+                var other = extract(text: DocumentText(pages: TextSource.splitPages(text), kind: .image, ocr: true), schema: s)
+                other.ocrText = TextSource.splitPages(text)
                 let score = OCRPrep.arithmeticScore(other.data)
-                if score > best { best = score; out = other; bestPages = pages }
+                if score > best { best = score; out = other }
             }
             // auto: RapidOCR reads the image too (it finds the totals of real receipt scans that tesseract misreads,
             // and misreads clean rendered pages that tesseract reads exactly: each wins where its numbers agree better).
-            if best < OCRPrep.consistentScore, rapid {
-                var rapidOptions = options
-                rapidOptions.ocr = .rapidocr
-                if let text = try? await TextSource.ocrImage(path: path, options: rapidOptions) {
+            if best < OCRPrep.consistentScore, options.ocr == .auto, RapidOCRWorker.installedPython() != nil {
+                var rapid = options
+                rapid.ocr = .rapidocr
+                if let text = try? await TextSource.ocrImage(path: path, options: rapid) {
                     mostText = max(mostText, TextSource.meaningfulCharacters(text))
-                    let pages = TextSource.splitPages(text)
-                    var other = extract(text: DocumentText(pages: pages, kind: .image, ocr: true), schema: s)
+                    var other = extract(text: DocumentText(pages: TextSource.splitPages(text), kind: .image, ocr: true), schema: s)
+                    other.ocrText = TextSource.splitPages(text)
                     let score = OCRPrep.arithmeticScore(other.data)
                     if score > best {
                         // RapidOCR's recogniser has no euro sign and fewer accents: a field its reading leaves empty
@@ -157,25 +152,21 @@ public final class Engine: Sendable {
                             for m in before where !m.value.isNull && (o[m.key]?.isNull ?? false) && m.value.arrayValue == nil { o[m.key] = m.value }
                             other.data = .object(o)
                         }
-                        best = score; out = other; bestPages = pages
+                        best = score; out = other
                     }
                 }
             }
-            // Still no totals that agree, and the text does not read as words (or there is next to none): the page may
-            // lie sideways or upside down. Tesseract's orientation detection says how far to turn it; the turned
-            // reading wins when its numbers agree better. An upright page's readings are word-like (every reading of
-            // the corpora's scans and photos at 0.75 or more, `ReviewChecks.ocrQualityFloor`), so it is not asked for them.
-            if best < OCRPrep.consistentScore, (ReviewChecks.ocrWordQuality(bestPages) ?? 0) < ReviewChecks.ocrQualityFloor
-                || TextSource.meaningfulCharacters(bestPages.joined(separator: "\n")) < Self.readableCharacters {
+            // Still no totals that agree: the page may lie sideways or upside down. Tesseract's orientation detection
+            // says how far to turn it; the turned reading wins when its numbers agree better.
+            if best < OCRPrep.consistentScore {
                 let turns = await TextSource.uprightTurns(path: path, options: options)
                 if turns != 0, let text = try? await TextSource.ocrImage(path: path, options: options, quarterTurns: turns) {
                     mostText = max(mostText, TextSource.meaningfulCharacters(text))
-                    let pages = TextSource.splitPages(text)
-                    let other = extract(text: DocumentText(pages: pages, kind: .image, ocr: true), schema: s)
-                    if OCRPrep.arithmeticScore(other.data) > best { out = other; bestPages = pages }
+                    var other = extract(text: DocumentText(pages: TextSource.splitPages(text), kind: .image, ocr: true), schema: s)
+                    other.ocrText = TextSource.splitPages(text)
+                    if OCRPrep.arithmeticScore(other.data) > best { out = other }
                 }
             }
-            out.ocrText = bestPages
         }
         if mostText < Self.readableCharacters {
             throw RecordError(.unreadable, "\(path): OCR found no readable text in the image (\(mostText) letters or digits, "

@@ -70,6 +70,25 @@ import _SmoleTestSupport
                 == total.distance(from: total.startIndex, to: total.range(of: "15.00")!.lowerBound), "\(subtotal) / \(total)")
     }
 
+    /// A page far larger than RapidOCR's largest side (a 5000 x 7000 px scan) is decoded reduced in the worker, so its
+    /// memory stays bounded; its boxes still come back in the original's pixels and its text reads the same.
+    @Test func aVeryLargePageIsReadReducedWithBoxesInItsOwnPixels() async throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let small = try await Self.render(dir, name: "receipt.png", lines: Self.receipt)
+        let big = dir.file("receipt-big.jpg")
+        let python = FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") ? "/usr/bin/python3" : "python3"
+        let r = try await runTool(python, ["-c", "import sys\nfrom PIL import Image\nim = Image.open(sys.argv[1])\n"
+                                           + "im.resize((im.width * 5, im.height * 5)).save(sys.argv[2], quality=90)", small, big])
+        try #require(r.status == 0, "\(r.stderr)")
+        let page = try await RapidOCRWorker.shared.recognize(big, options: EngineOptions())
+        #expect(page.width == 3800)
+        let text = OCRLines.layout(page.boxes)
+        #expect(text.contains("NORTHWIND GROCERS LTD") && text.contains("15.00"), "\(text)")
+        let total = try #require(page.boxes.first { $0.text.contains("15.00") && !$0.text.contains("CARD") })
+        // the total's box lies in the right part of the big page, in its pixels (the small page is 760 px wide)
+        #expect(total.corners.allSatisfy { $0.x > 760 && $0.x <= 3800 }, "\(total.corners)")
+    }
+
     @Test func boxesOnOneRowAreOneLine() {
         func box(_ x: Double, _ y: Double, _ w: Double, _ t: String) -> OCRBox {
             OCRBox(corners: [(x, y), (x + w, y), (x + w, y + 20), (x, y + 20)], text: t, score: 0.9)
@@ -156,45 +175,5 @@ import _SmoleTestSupport
         #expect(OCRLanguageGuess.guess("Factura 2024-7\nFecha de vencimiento 03/04/2024\nImporte total 12,00") == "es")
         #expect(OCRLanguageGuess.guess("1234 5678\n3.50 2.10") == nil)
         #expect(OCRLanguageGuess.guess(Self.receipt.joined(separator: "\n")) != "de")
-    }
-
-    /// Issue 9: a page clearly in one language is not read with four. The real tesseract runs behind a stand-in that
-    /// logs each `-l` it is given: an English receipt is read once, with English alone; a German one with English
-    /// first and German alone after (its umlauts kept).
-    @Test func aPageIsReadInTheLanguageItsWordsShow() async throws {
-        let dir = try TempDir(); defer { dir.cleanup() }
-        let real = try #require(ExternalTool.locate("tesseract", path: nil), "tesseract is installed")
-        let installed = try await OCRLanguages.installed(options: EngineOptions())
-        try #require(installed.isSuperset(of: ["eng", "deu"]), "tesseract's English and German are installed")
-        let bin = dir.file("bin")
-        try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
-        let log = dir.file("langs.log")
-        _ = try dir.writeExecutable("bin/tesseract", """
-        #!/bin/sh
-        prev=""; for a in "$@"; do [ "$prev" = "-l" ] && echo "$a" >> '\(log)'; prev="$a"; done
-        exec '\(real)' "$@"
-        """)
-        func readings(_ lines: [String], _ name: String) async throws -> (langs: [String], text: String) {
-            try? FileManager.default.removeItem(atPath: log)
-            let path = try await Self.render(dir, name: name, lines: lines)
-            let text = try await Fixture.engine { $0.toolSearchPath = bin; $0.ocr = .tesseract }.text(path: path).joined()
-            let langs = ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
-            return (langs, text)
-        }
-        let english = try await readings(Self.receipt, "receipt.png")
-        #expect(english.langs == ["eng"], "\(english.langs)")
-        #expect(english.text.contains("NORTHWIND GROCERS"), "\(english.text)")
-        let german = try await readings([
-            "Bäckerei Müller GmbH", "Müller Straße 12, 50667 Köln", "", "Rechnung Nr. 2024-118   Datum 03.04.2024", "",
-            "Brötchen                        3,50 €", "Zwischensumme                   5,60 €", "MwSt 7%                         0,39 €",
-            "Gesamtbetrag                    5,99 €",
-        ], "rechnung.png")
-        #expect(german.langs == ["eng", "deu"], "\(german.langs)")
-        #expect(german.text.contains("Müller Straße"), "\(german.text)")
-        // the choice after the English pass
-        #expect(OCRLanguages.second(guess: "en", installed: installed) == nil)
-        #expect(OCRLanguages.second(guess: "fr", installed: ["eng", "fra"]) == "fra")
-        #expect(OCRLanguages.second(guess: "es", installed: ["eng", "deu", "fra"]) == nil)
-        #expect(OCRLanguages.second(guess: nil, installed: ["eng", "deu"]) == nil)
     }
 }

@@ -34,7 +34,7 @@ final class RapidOCRWorker: @unchecked Sendable {
     static let maxSide = 1600
     /// The largest side the detector sees when it looks for text boxes (the crops it reads stay at `maxSide`): ONNX
     /// Runtime's memory for detection grows with the pixels it sees (README, "OCR backends").
-    static let detSide = Int(ProcessInfo.processInfo.environment["SMOLE_OCR_DET_SIDE"] ?? "") ?? 960
+    static let detSide = Int(ProcessInfo.processInfo.environment["SMOLE_OCR_DET_SIDE"] ?? "") ?? 0
 
     static var venv: String {
         let env = ProcessInfo.processInfo.environment
@@ -146,10 +146,10 @@ final class RapidOCRWorker: @unchecked Sendable {
         posix_spawn_file_actions_addclose(&actions, inPipe[1])
         posix_spawn_file_actions_addclose(&actions, outPipe[0])
         let script = String(decoding: PackageResources.rapidocr_worker_py, as: UTF8.self)
-        // glibc keeps freed memory per thread arena; two arenas and an early trim keep the worker's RSS near what
-        // one image needs (measured: 540 MB -> 400 MB peak, 140 MB between images).
-        let extra = ["MALLOC_ARENA_MAX": "2", "MALLOC_TRIM_THRESHOLD_": "65536", "PYTHONDONTWRITEBYTECODE": "1",
-                     "PYTHONIOENCODING": "utf-8"]
+        // glibc keeps freed memory per thread arena: two arenas. (An early trim, MALLOC_TRIM_THRESHOLD_=65536, was
+        // measured to cost far more than it saved: it also turns off glibc's adaptive mmap threshold, so every large
+        // ONNX Runtime buffer was mapped and unmapped again, 4.5 system CPU s per image on receipts-real.)
+        let extra = ["MALLOC_ARENA_MAX": "2", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONIOENCODING": "utf-8"]
         let (rc, child) = Spawn.spawnChild(python, ["-c", script, "--max-side", String(Self.maxSide), "--det-side", String(Self.detSide)], environment: extra, actions: &actions)
         close(inPipe[0]); close(outPipe[1])
         guard rc == 0 else {

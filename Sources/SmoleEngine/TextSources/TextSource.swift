@@ -400,20 +400,12 @@ enum HTMLText {
     }
 }
 
-/// The OCR languages: English first; then, for a page whose words are clearly another installed language's, that
-/// language alone (`OCRReader`). English, German, French and Dutch together are the `-l` when tesseract has no English.
-/// Asked of `tesseract --list-langs` once per tesseract binary and cached.
+/// The OCR languages: English, German, French and Dutch together in the first pass (so umlauts and accents survive)
+/// as far as their traineddata files are installed; Spanish, Italian and Portuguese only for a page whose words are
+/// clearly theirs (`OCRReader`). Asked of `tesseract --list-langs` once per tesseract binary and cached.
 enum OCRLanguages {
-    static let wanted = ["eng", "deu", "fra", "nld"]
-
-    /// The `-l` value of the reading after the English pass: the guessed language alone when it is not English and is
-    /// installed; else nil (the English reading stands: a page with too few label words to show a language is mostly
-    /// numbers and names, which English reads as well as the four together, at a third of the cost).
-    static func second(guess: String?, installed: Set<String>) -> String? {
-        guard let guess, guess != "en", let name = OCRLanguageGuess.tesseractNames[guess], installed.contains(name) else { return nil }
-        return name
-    }
-
+    static let firstPass = ["eng", "deu", "fra", "nld"]
+    static let wanted = firstPass
     /// Per tesseract binary: the installed languages.
     private static let cache = LockedDictionary<Set<String>>()
 
