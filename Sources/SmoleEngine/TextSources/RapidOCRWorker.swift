@@ -33,8 +33,10 @@ final class RapidOCRWorker: @unchecked Sendable {
     /// the worker past 540 MB; at 1600 it stays near 400 MB with the same receipts read (README, "OCR backends").
     static let maxSide = 1600
     /// The largest side the detector sees when it looks for text boxes (the crops it reads stay at `maxSide`): ONNX
-    /// Runtime's memory for detection grows with the pixels it sees (README, "OCR backends").
-    static let detSide = Int(ProcessInfo.processInfo.environment["SMOLE_OCR_DET_SIDE"] ?? "") ?? 0
+    /// Runtime's memory for detection grows with the pixels it sees. Measured over receipts-real (README, "OCR
+    /// backends"): rapidocr's own 1500-2000 peaked at 806 MB, 1120 at 453 MB with every total still read; 960 (382 MB)
+    /// merged a photographed item with its price. `SMOLE_OCR_DET_SIDE` overrides it, for measuring.
+    static let detSide = Int(ProcessInfo.processInfo.environment["SMOLE_OCR_DET_SIDE"] ?? "") ?? 1120
 
     static var venv: String {
         let env = ProcessInfo.processInfo.environment

@@ -6,7 +6,7 @@
 #
 # Arguments: --max-side N (the largest image side the recogniser's crops are cut from; larger images are scaled down,
 # boxes are given in the original's pixels), --det-side N (the largest side the detector sees: the page is scaled down
-# to it for finding the text boxes only; 0: as --max-side), --cls (run PP-OCR's 180-degree text direction classifier on
+# to it for finding the text boxes only; 0: rapidocr's own choice, 1500 or 2000), --cls (run PP-OCR's 180-degree text direction classifier on
 # every box; off by default: the engine turns pages upright with tesseract's orientation detection).
 # SMOLE_OCR_THREADS=N sets ONNX Runtime's threads (default 1; 0: its own choice).
 #
