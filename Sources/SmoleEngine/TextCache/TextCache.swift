@@ -280,7 +280,8 @@ extension TextSource {
         return pages
     }
 
-    /// The part of an OCR reading's key that names the OCR program: its path and the `-l` languages it is given.
+    /// The part of an OCR reading's key that names the OCR program: its path and the `-l` languages it is given, and for
+    /// RapidOCR its package version and the sides it reads at.
     static func ocrIdentity(options: EngineOptions) async throws(RecordError) -> String {
         let exe = ExternalTool.locate("tesseract", path: options.toolSearchPath) ?? "tesseract"
         let rapid = options.ocr == .rapidocr ? " \(RapidOCRWorker.package) \(RapidOCRWorker.version) max-side \(RapidOCRWorker.maxSide) det-side \(RapidOCRWorker.detSide)" : ""
