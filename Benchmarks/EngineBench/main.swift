@@ -1,5 +1,6 @@
 // engine-bench [--jobs N] [--schema S | --classify | --text] [--schemas DIR] [--evidence] [--ocr B] FILES...
-// (--text: each file's text as the engine reads it, {"path", "text"}, pages apart by form feeds)
+// (--text: each file's text as the engine reads it, {"path", "text"}, pages apart by form feeds; with --schema S: the
+// text of the reading the extraction of S took its data from, for an image the best of the OCR readings it made)
 // Runs the local engine in-process over FILES with N concurrent tasks and writes one NDJSON
 // result per file to stdout; timing goes to stderr.
 import Foundation
@@ -61,6 +62,16 @@ struct EngineBench {
                     var rec = JSONObject()
                     rec["path"] = .string(path)
                     do throws(RecordError) {
+                        if text, let fixedSchema {
+                            // the text of the reading the extraction took its data from (an image: of all readings made)
+                            let out = try await engine.extract(path: path, schema: fixedSchema)
+                            var pages = out.ocrText
+                            if pages == nil { pages = try await engine.text(path: path) }
+                            rec["text"] = .string((pages ?? []).joined(separator: "\u{0C}"))
+                            rec["status"] = "ok"
+                            LineWriter.stdout.writeLine(JSON.serialize(.object(rec)))
+                            return
+                        }
                         if text {
                             rec["text"] = .string(try await engine.text(path: path).joined(separator: "\u{0C}"))
                             rec["status"] = "ok"

@@ -58,6 +58,9 @@ public struct ExtractionOutput: Sendable {
     public var pages: PagesRead? = nil
     /// What the engine knows beyond the data, for the review checks (`Checks/Review.swift`).
     public var signals = DocumentSignals()
+    /// For an image: the pages of the OCR reading the data was taken from (of the readings `extract` made, the one
+    /// whose numbers agree best); nil otherwise. For measuring OCR (`engine-bench --text --schema`).
+    public var ocrText: [String]? = nil
     public init(data: JSONValue, evidence: JSONValue? = nil) {
         self.data = data
         self.evidence = evidence
@@ -123,13 +126,15 @@ public final class Engine: Sendable {
         var mostText = doc.kind == .image ? TextSource.meaningfulCharacters(doc.pages.joined(separator: "\n")) : Int.max
         if doc.kind == .image, OCRPrep.available {
             var best = OCRPrep.arithmeticScore(out.data)
+            out.ocrText = doc.pages
             // RapidOCR's detector scales every image to its own size and copes with the light itself: reading the photo
             // as taken or enlarged again gives it the same text, so only tesseract gets those readings.
             let rereads: [(Bool, Double)] = OCRBackends.primary(options.ocr) is TesseractBackend ? [(false, 1.0), (true, 1.5)] : []
             for (prepare, scale) in rereads where best < OCRPrep.consistentScore {
                 guard let text = try? await TextSource.ocrImage(path: path, options: options, prepare: prepare, scale: scale) else { continue }
                 mostText = max(mostText, TextSource.meaningfulCharacters(text))
-                let other = extract(text: DocumentText(pages: TextSource.splitPages(text), kind: .image, ocr: true), schema: s)
+                var other = extract(text: DocumentText(pages: TextSource.splitPages(text), kind: .image, ocr: true), schema: s)
+                other.ocrText = TextSource.splitPages(text)
                 let score = OCRPrep.arithmeticScore(other.data)
                 if score > best { best = score; out = other }
             }
@@ -141,6 +146,7 @@ public final class Engine: Sendable {
                 if let text = try? await TextSource.ocrImage(path: path, options: rapid) {
                     mostText = max(mostText, TextSource.meaningfulCharacters(text))
                     var other = extract(text: DocumentText(pages: TextSource.splitPages(text), kind: .image, ocr: true), schema: s)
+                    other.ocrText = TextSource.splitPages(text)
                     let score = OCRPrep.arithmeticScore(other.data)
                     if score > best {
                         // RapidOCR's recogniser has no euro sign and fewer accents: a field its reading leaves empty
@@ -159,7 +165,8 @@ public final class Engine: Sendable {
                 let turns = await TextSource.uprightTurns(path: path, options: options)
                 if turns != 0, let text = try? await TextSource.ocrImage(path: path, options: options, quarterTurns: turns) {
                     mostText = max(mostText, TextSource.meaningfulCharacters(text))
-                    let other = extract(text: DocumentText(pages: TextSource.splitPages(text), kind: .image, ocr: true), schema: s)
+                    var other = extract(text: DocumentText(pages: TextSource.splitPages(text), kind: .image, ocr: true), schema: s)
+                    other.ocrText = TextSource.splitPages(text)
                     if OCRPrep.arithmeticScore(other.data) > best { out = other }
                 }
             }

@@ -70,6 +70,25 @@ import _SmoleTestSupport
                 == total.distance(from: total.startIndex, to: total.range(of: "15.00")!.lowerBound), "\(subtotal) / \(total)")
     }
 
+    /// A page far larger than RapidOCR's largest side (a 5000 x 7000 px scan) is decoded reduced in the worker, so its
+    /// memory stays bounded; its boxes still come back in the original's pixels and its text reads the same.
+    @Test func aVeryLargePageIsReadReducedWithBoxesInItsOwnPixels() async throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let small = try await Self.render(dir, name: "receipt.png", lines: Self.receipt)
+        let big = dir.file("receipt-big.jpg")
+        let python = FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") ? "/usr/bin/python3" : "python3"
+        let r = try await runTool(python, ["-c", "import sys\nfrom PIL import Image\nim = Image.open(sys.argv[1])\n"
+                                           + "im.resize((im.width * 5, im.height * 5)).save(sys.argv[2], quality=90)", small, big])
+        try #require(r.status == 0, "\(r.stderr)")
+        let page = try await RapidOCRWorker.shared.recognize(big, options: EngineOptions())
+        #expect(page.width == 3800)
+        let text = OCRLines.layout(page.boxes)
+        #expect(text.contains("NORTHWIND GROCERS LTD") && text.contains("15.00"), "\(text)")
+        let total = try #require(page.boxes.first { $0.text.contains("15.00") && !$0.text.contains("CARD") })
+        // the total's box lies in the right part of the big page, in its pixels (the small page is 760 px wide)
+        #expect(total.corners.allSatisfy { $0.x > 760 && $0.x <= 3800 }, "\(total.corners)")
+    }
+
     @Test func boxesOnOneRowAreOneLine() {
         func box(_ x: Double, _ y: Double, _ w: Double, _ t: String) -> OCRBox {
             OCRBox(corners: [(x, y), (x + w, y), (x + w, y + 20), (x, y + 20)], text: t, score: 0.9)

@@ -257,7 +257,7 @@ enum DocumentDigest {
 extension TextSource {
     /// The text sources' version: part of every text-cache key. Bump it whenever code in `TextSources/` (or the
     /// OCR clean-up in `OCRPrep`) changes the text a reading produces, so entries written by older code are not used.
-    static let version = 1
+    static let version = 2
 
     /// The text of one reading of the document at `path`: from the cache when `options.textCache` holds it under
     /// `reading`, else from `read`, whose result is then stored. `reading` names the reading fully (program and
@@ -273,10 +273,12 @@ extension TextSource {
         return pages
     }
 
-    /// The part of an OCR reading's key that names the OCR program: its path and the `-l` languages it is given.
+    /// The part of an OCR reading's key that names the OCR program: its path and the `-l` languages it is given, and for
+    /// RapidOCR its package version and the sides it reads at.
     static func ocrIdentity(options: EngineOptions) async throws(RecordError) -> String {
         let exe = ExternalTool.locate("tesseract", path: options.toolSearchPath) ?? "tesseract"
-        return "\(options.ocr.rawValue): \(exe) -l \(try await OCRLanguages.argument(options: options) ?? "default")"
+        let rapid = options.ocr == .rapidocr ? " \(RapidOCRWorker.package) \(RapidOCRWorker.version) max-side \(RapidOCRWorker.maxSide) det-side \(RapidOCRWorker.detSide)" : ""
+        return "\(options.ocr.rawValue): \(exe) -l \(try await OCRLanguages.argument(options: options) ?? "default")\(rapid)"
     }
 }
 

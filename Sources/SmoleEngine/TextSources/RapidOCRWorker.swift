@@ -25,6 +25,11 @@ final class RapidOCRWorker: @unchecked Sendable {
     /// The largest image side the detector sees (bigger images are scaled down first): at 2000, a 3500 px scan took
     /// the worker past 540 MB; at 1600 it stays near 400 MB with the same receipts read (README, "OCR backends").
     static let maxSide = 1600
+    /// The largest side the detector sees when it looks for text boxes (the crops it reads stay at `maxSide`): ONNX
+    /// Runtime's memory for detection grows with the pixels it sees. Measured over receipts-real (README, "OCR
+    /// backends"): rapidocr's own 1500-2000 peaked at 806 MB, 1120 at 453 MB with every total still read; 960 (382 MB)
+    /// merged a photographed item with its price. `SMOLE_OCR_DET_SIDE` overrides it, for measuring.
+    static let detSide = Int(ProcessInfo.processInfo.environment["SMOLE_OCR_DET_SIDE"] ?? "") ?? 1120
 
     static var venv: String {
         let env = ProcessInfo.processInfo.environment
@@ -136,11 +141,11 @@ final class RapidOCRWorker: @unchecked Sendable {
         posix_spawn_file_actions_addclose(&actions, inPipe[1])
         posix_spawn_file_actions_addclose(&actions, outPipe[0])
         let script = String(decoding: PackageResources.rapidocr_worker_py, as: UTF8.self)
-        // glibc keeps freed memory per thread arena; two arenas and an early trim keep the worker's RSS near what
-        // one image needs (measured: 540 MB -> 400 MB peak, 140 MB between images).
-        let extra = ["MALLOC_ARENA_MAX": "2", "MALLOC_TRIM_THRESHOLD_": "65536", "PYTHONDONTWRITEBYTECODE": "1",
-                     "PYTHONIOENCODING": "utf-8"]
-        let (rc, child) = Spawn.spawnChild(python, ["-c", script, "--max-side", String(Self.maxSide)], environment: extra, actions: &actions)
+        // glibc keeps freed memory per thread arena: two arenas. (An early trim, MALLOC_TRIM_THRESHOLD_=65536, was
+        // measured to cost far more than it saved: it also turns off glibc's adaptive mmap threshold, so every large
+        // ONNX Runtime buffer was mapped and unmapped again, 4.5 system CPU s per image on receipts-real.)
+        let extra = ["MALLOC_ARENA_MAX": "2", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONIOENCODING": "utf-8"]
+        let (rc, child) = Spawn.spawnChild(python, ["-c", script, "--max-side", String(Self.maxSide), "--det-side", String(Self.detSide)], environment: extra, actions: &actions)
         close(inPipe[0]); close(outPipe[1])
         guard rc == 0 else {
             close(inPipe[1]); close(outPipe[0])
