@@ -19,7 +19,9 @@ import _SmoleTestSupport
     /// Runs 200 documents with a journal and kills the run with SIGKILL once about a quarter are done.
     func crashedRun() async throws -> Drill {
         var c = FakeSmoleServer.Config()
-        c.jobDuration = .milliseconds(300)
+        // Jobs of a second: the run lasts well over ten seconds (200 × 1 s / 16), so the kill lands mid-run even on a
+        // loaded machine (with 300 ms jobs and polls that learn the job time, a loaded CI run ended before the kill).
+        c.jobDuration = .seconds(1)
         let f = try await Fixture.make(c)
         let docs = try f.docs(200)
         let list = try f.dir.write("inputs.txt", docs.joined(separator: "\n") + "\n")
