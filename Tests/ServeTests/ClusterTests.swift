@@ -204,40 +204,49 @@ struct ClusterTests {
         defer { dir.cleanup() }
         let docs = try Self.documents(120, in: dir)
         let key = "cluster-\(UUID().uuidString)"
-        // One worker a node: jobs wait in the node's queue, so the victim holds unfinished jobs when it is killed
-        // (with polls that learn the job time, a node with a worker per core finishes text documents in a blink).
-        try await Self.withCluster(3, key: key, serveOptions: ["--workers", "1"]) { cluster in
+        try await Self.withCluster(3, key: key) { cluster in
         let victim = "n2"
         let victimPid = try #require(cluster.pids[victim])
 
         async let run = runTool("smole-extract", ["--api", cluster.api, "--schema", "invoice", "-j", "9"] + docs.map(\.path),
                                 env: ["SMOLE_API_KEY": key])
-        // Kill -9 once the victim has taken a good part of its share and holds jobs not yet done (queued or
-        // running, by its own /healthz through nginx), whose results no client can have fetched.
-        var killedAfter = 0
-        let health = String(cluster.api.dropLast("/api".count)) + "/nodes/\(victim)/healthz"
+        // Stop the victim once the run is well under way (30 uploads through nginx), so that what it holds stays
+        // unfinished and unfetched: the jobs it accepted, and the uploads hashed to it meanwhile. When the cluster has
+        // seen that (a poll of one of its jobs answered 404 job_expired, or an upload to it answered 503 after
+        // nginx's read timeout), kill it with SIGKILL.
+        var stoppedAfter = 0
         let deadline = ContinuousClock.now + .seconds(50)
         while ContinuousClock.now < deadline {
-            let posts = cluster.accessLog.filter { $0[1] == "POST" && $0[3] == "202" }
-            // The node that took the upload: the last address tried.
-            let toVictim = posts.filter { $0[6].split(separator: " ").filter { $0.contains(":") }.last == "127.0.0.1:\(cluster.nodePort(victim))" }.count
-            let h = toVictim >= 8 ? try? await HTTP.get(health).json : nil
-            if let h, (h["queued"]?.intValue ?? 0) + (h["running"]?.intValue ?? 0) > 0 {
-                kill(victimPid, SIGKILL)
-                killedAfter = posts.count
+            let posts = cluster.accessLog.filter { $0[1] == "POST" }
+            if posts.count >= 30 {
+                kill(victimPid, SIGSTOP)
+                stoppedAfter = posts.count
                 break
             }
             try await Task.sleep(for: .milliseconds(20))
         }
+        let victimAddress = "127.0.0.1:\(cluster.nodePort(victim))"
+        func noticed() -> Bool {
+            cluster.accessLog.contains { e in
+                (e[1] == "GET" && e[2].hasPrefix("/api/pipeline/\(victim).") && e[3] == "404")
+                    || (e[1] == "POST" && e[3] == "503" && e[6].contains(victimAddress))
+            }
+        }
+        while stoppedAfter > 0, !noticed(), ContinuousClock.now < deadline + .seconds(30) {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        kill(victimPid, SIGCONT)
+        kill(victimPid, SIGKILL)
         let r = try await run
-        #expect(killedAfter > 0 && killedAfter < 120, "the node was killed mid-run, after \(killedAfter) uploads")
+        #expect(stoppedAfter > 0 && stoppedAfter < 120, "the node was stopped and killed mid-run, after \(stoppedAfter) uploads")
         #expect(r.status == 0, "\(r.stderr)")
         let byPath = try Self.checkEveryDocumentOnce(r, docs)
 
-        // The victim's unfinished jobs were lost with it: nginx answered their polls 404 job_expired, the client
-        // submitted those documents again, and the surviving nodes took them.
+        // The victim's unfinished jobs were lost with it: nginx answered their polls 404 job_expired, and the uploads
+        // it held 503; the client submitted those documents again, and the surviving nodes took them.
         let lost = cluster.accessLog.filter { $0[1] == "GET" && $0[2].hasPrefix("/api/pipeline/\(victim).") && $0[3] == "404" }
-        #expect(!lost.isEmpty, "some polls met the dead node")
+        let held = cluster.accessLog.filter { $0[1] == "POST" && $0[3] == "503" && $0[6].contains(victimAddress) }
+        #expect(!lost.isEmpty || !held.isEmpty, "polls or uploads met the stopped, then dead, node")
         let posts = cluster.accessLog.filter { $0[1] == "POST" }
         #expect(posts.count > 120, "lost documents were uploaded again (\(posts.count) uploads)")
         #expect(Set(posts.map { $0[4] }).count == 120)
