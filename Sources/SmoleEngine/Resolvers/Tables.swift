@@ -120,12 +120,12 @@ extension Extractor {
 
     func isTotalsLine(_ line: Line) -> Bool {
         if qualifiedLabelLines.contains(line.index) { return true }
-        // A rate alone ("Tax: 0.2%" under an item, its tax code) is an item's detail: a totals line carries an amount
-        // (or has it on the line below, with no number of its own).
-        let nums = Parse.numbers(in: line, decimalHint: decimalHint)
-        if !nums.isEmpty, nums.allSatisfy(\.isPercent) { return false }
         for h in hits[line.index] ?? [] where schema.field(h.field).map({ $0.role?.isTotalsAmount == true || $0.isNumeric }) == true {
-            if leadsCell(h) != nil { return true }
+            guard leadsCell(h) != nil else { continue }
+            // A rate alone ("Tax: 0.2%" under an item, its tax code) is an item's detail: a totals line carries an
+            // amount (or has it on the line below, with no number of its own).
+            let nums = Parse.numbers(in: line, decimalHint: decimalHint)
+            return nums.isEmpty || !nums.allSatisfy(\.isPercent)
         }
         return false
     }
