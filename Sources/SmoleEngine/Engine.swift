@@ -207,20 +207,21 @@ public final class Engine: Sendable {
             texts.append(text)
         }
         guard !texts.isEmpty else { return }
-        let other = extract(text: DocumentText(pages: [texts.joined(separator: "\n")], kind: .image, ocr: true), schema: s)
         // A letterhead's line with a legal form names the legal seller ("e-Luscious Nederland B.V. iov Saeco.com"
-        // under a logo that reads "Saeco"): the words up to the legal form.
+        // under a logo that reads "Saeco"): the words up to the legal form. Without one, the resolvers read the text.
         let legal = texts.flatMap { $0.split(separator: "\n") }.lazy
             .compactMap { l in Self.nameUpToLegalForm(String(l)).map { (name: $0, line: String(l)) } }.first
-        guard let name = legal.map({ JSONValue.string($0.name) }) ?? other.data[seller.name],
+        let other = legal == nil
+            ? extract(text: DocumentText(pages: [texts.joined(separator: "\n")], kind: .image, ocr: true), schema: s) : nil
+        guard let name = legal.map({ JSONValue.string($0.name) }) ?? other?.data[seller.name],
               name.stringValue.map({ $0.filter(\.isLetter).count >= 3 }) == true else { return }
         data[seller.name] = name
         out.data = .object(data)
         // as sure as a name read by OCR at the head of a page (the resolver's confidence, less OCR's share)
-        let confidence = legal != nil ? 0.6 : other.signals.fieldConfidence[seller.name] ?? 0.6
+        let confidence = other?.signals.fieldConfidence[seller.name] ?? 0.6
         out.signals.fieldConfidence[seller.name] = confidence
         if case .object(var e)? = out.evidence {
-            let line = legal?.line ?? other.evidence?[seller.name]?["line"]?.stringValue ?? name.stringValue ?? ""
+            let line = legal?.line ?? other?.evidence?[seller.name]?["line"]?.stringValue ?? name.stringValue ?? ""
             e[seller.name] = ["page": 1, "line": .string(line.trimmingCharacters(in: .whitespaces)),
                               "confidence": JSONValue(confidence), "source": "OCR of a picture on page 1"]
             out.evidence = .object(e)
