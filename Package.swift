@@ -34,7 +34,7 @@ let package = Package(
         .target(
             name: "SmoleRecords",
             dependencies: [
-                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Crypto", package: "swift-crypto")
             ]
         ),
         .target(name: "SmoleTools", dependencies: ["SmoleRecords"]),
@@ -68,9 +68,11 @@ let package = Package(
         .executableTarget(name: "smole-summary", dependencies: ["SmoleRecords", "SmoleTools", argumentParser]),
         .executableTarget(name: "smole-sql", dependencies: ["SmoleRecords", "SmoleTools", argumentParser]),
         .executableTarget(name: "smole-retry", dependencies: ["SmoleRecords", "SmoleTools", argumentParser]),
-        .executableTarget(name: "smole-route", dependencies: ["SmoleRecords", "SmoleTools", "SmoleEngine", argumentParser]),
         .executableTarget(
-            name: "smole-extract", dependencies: ["SmoleRecords", "SmoleTools", "SmoleClient", "SmoleEngine", argumentParser]),
+            name: "smole-route", dependencies: ["SmoleRecords", "SmoleTools", "SmoleEngine", argumentParser]),
+        .executableTarget(
+            name: "smole-extract",
+            dependencies: ["SmoleRecords", "SmoleTools", "SmoleClient", "SmoleEngine", argumentParser]),
         .target(
             name: "SmoleServer",
             dependencies: [
@@ -97,9 +99,14 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SmoleCoreTests", dependencies: ["SmoleRecords", "SmoleTools", "_SmoleTestSupport"]),
-        .testTarget(name: "SmoleEngineTests", dependencies: ["SmoleRecords", "SmoleTools", "SmoleClient", "SmoleEngine", "_SmoleTestSupport"]),
-        .testTarget(name: "ToolTests", dependencies: ["SmoleRecords", "SmoleTools", "SmoleClient", "_SmoleTestSupport"]),
-        .testTarget(name: "ExtractTests", dependencies: ["SmoleRecords", "SmoleTools", "SmoleClient", "SmoleEngine", "_SmoleTestSupport"]),
+        .testTarget(
+            name: "SmoleEngineTests",
+            dependencies: ["SmoleRecords", "SmoleTools", "SmoleClient", "SmoleEngine", "_SmoleTestSupport"]),
+        .testTarget(
+            name: "ToolTests", dependencies: ["SmoleRecords", "SmoleTools", "SmoleClient", "_SmoleTestSupport"]),
+        .testTarget(
+            name: "ExtractTests",
+            dependencies: ["SmoleRecords", "SmoleTools", "SmoleClient", "SmoleEngine", "_SmoleTestSupport"]),
         .testTarget(
             name: "ServeTests",
             dependencies: [

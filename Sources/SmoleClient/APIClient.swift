@@ -2,8 +2,8 @@ import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
 import NIOPosix
-import Synchronization
 import SmoleRecords
+import Synchronization
 
 /// The Smole API backend: `POST {base}/pipeline/file` (multipart, streamed from disk) and
 /// `GET {base}/pipeline/{id}`, per DESIGN.md's wire contract, behind one call, `extract`: it
@@ -50,7 +50,8 @@ public final class APIBackend: ExtractionBackend {
         var config = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
             timeout: .init(connect: .seconds(10), read: .seconds(120)))
-        config.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(8, options.connections))
+        config.connectionPool = .init(
+            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(8, options.connections))
         config.httpVersion = .automatic
         // A refused or failed connection is answered at once (not retried inside the pool until
         // the connect timeout): the orchestrator's own back-off and circuit breaker handle it.
@@ -85,7 +86,8 @@ public final class APIBackend: ExtractionBackend {
         var notBefore = ContinuousClock.now
         var submittedAt = ContinuousClock.now
         /// The job's poll schedule, planned at its first poll; a resumed job is polled at once.
-        var schedule: PollSchedule? = context.job == nil ? nil : .resumed(initial: options.pollInitial, max: options.pollMax)
+        var schedule: PollSchedule? =
+            context.job == nil ? nil : .resumed(initial: options.pollInitial, max: options.pollMax)
         var coldProbe = false
         defer { if coldProbe { jobTimes.releaseColdProbe() } }
 
@@ -110,8 +112,10 @@ public final class APIBackend: ExtractionBackend {
                     submittedAt = .now
                     notBefore = .now + (accepted.retryAfter ?? .zero)
                     if let journal {
-                        journal.append(Journal.Entry(path: document.shown, sha256: sha, schema: document.schema, job: accepted.id,
-                                                     attempts: context.attempts))
+                        journal.append(
+                            Journal.Entry(
+                                path: document.shown, sha256: sha, schema: document.schema, job: accepted.id,
+                                attempts: context.attempts))
                     }
                     await context.requestSucceeded()
                 } catch {
@@ -128,7 +132,8 @@ public final class APIBackend: ExtractionBackend {
                     while ContinuousClock.now < target {
                         try await sleep(until: min(target, .now + .milliseconds(10)))
                         if jobTimes.estimate != nil {
-                            planned = jobTimes.schedule(initial: options.pollInitial, max: options.pollMax, probe: false)
+                            planned = jobTimes.schedule(
+                                initial: options.pollInitial, max: options.pollMax, probe: false)
                             break
                         }
                     }
@@ -198,7 +203,9 @@ public final class APIBackend: ExtractionBackend {
         if lower.hasPrefix("https://") { return true }
         guard lower.hasPrefix("http://") else { return false }
         var rest = lower.dropFirst("http://".count)
-        if let at = rest.firstIndex(of: "@"), rest.firstIndex(of: "/").map({ at < $0 }) ?? true { rest = rest[rest.index(after: at)...] }
+        if let at = rest.firstIndex(of: "@"), rest.firstIndex(of: "/").map({ at < $0 }) ?? true {
+            rest = rest[rest.index(after: at)...]
+        }
         let hostPort = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
         var host: Substring
         if hostPort.hasPrefix("[") {
@@ -237,7 +244,9 @@ public final class APIBackend: ExtractionBackend {
         }
         guard let o = (try? JSON.parse(bytes))?.objectValue, let id = Self.idString(o["id"]) else {
             throw BackendError(
-                RecordError(.badResponse, "submit: HTTP \(status) without a job id (\(Self.describe(bytes, headers)))", httpStatus: status),
+                RecordError(
+                    .badResponse, "submit: HTTP \(status) without a job id (\(Self.describe(bytes, headers)))",
+                    httpStatus: status),
                 retryAfter: retryAfter)
         }
         return SubmittedJob(id: id, retryAfter: retryAfter)
@@ -252,9 +261,9 @@ public final class APIBackend: ExtractionBackend {
         req.headers = headers()
         let ms = Int64(max(0.05, timeout.seconds) * 1000)
         guard let resp = try? await client.execute(req, timeout: .milliseconds(ms)), resp.status == .ok,
-              var buf = try? await resp.body.collect(upTo: 1 << 20),
-              let bytes = buf.readBytes(length: buf.readableBytes),
-              let list = (try? JSON.parse(bytes))?["schemas"]?.arrayValue
+            var buf = try? await resp.body.collect(upTo: 1 << 20),
+            let bytes = buf.readBytes(length: buf.readableBytes),
+            let list = (try? JSON.parse(bytes))?["schemas"]?.arrayValue
         else { return nil }
         let ids = list.compactMap(\.stringValue)
         return ids.count == list.count && !ids.isEmpty ? ids : nil
@@ -271,13 +280,18 @@ public final class APIBackend: ExtractionBackend {
         let retryAfter = headers.first(name: "Retry-After").flatMap { RetryAfter.parse($0) }
         guard (200..<300).contains(status) else {
             if status == 404 {
-                throw BackendError(RecordError(.jobExpired, "job \(job): the server no longer knows it (HTTP 404)", httpStatus: 404), retryAfter: retryAfter)
+                throw BackendError(
+                    RecordError(.jobExpired, "job \(job): the server no longer knows it (HTTP 404)", httpStatus: 404),
+                    retryAfter: retryAfter)
             }
             throw Self.httpError(status: status, headers: headers, body: bytes, phase: .poll, retryAfter: retryAfter)
         }
         guard let o = (try? JSON.parse(bytes))?.objectValue else {
             throw BackendError(
-                RecordError(.badResponse, "poll: HTTP \(status) with a body that is not a JSON object (\(Self.describe(bytes, headers)))", httpStatus: status),
+                RecordError(
+                    .badResponse,
+                    "poll: HTTP \(status) with a body that is not a JSON object (\(Self.describe(bytes, headers)))",
+                    httpStatus: status),
                 retryAfter: retryAfter)
         }
         return Self.jobState(o, job: job, retryAfter: retryAfter)
@@ -305,8 +319,11 @@ public final class APIBackend: ExtractionBackend {
         case "failed", "cancelled":
             var message = "job \(job) \(status)"
             if let e = o["error"] {
-                if let s = e.stringValue, !s.isEmpty { message += ": \(s)" }
-                else if let eo = e.objectValue, let m = eo["message"]?.stringValue ?? eo["detail"]?.stringValue { message += ": \(m)" }
+                if let s = e.stringValue, !s.isEmpty {
+                    message += ": \(s)"
+                } else if let eo = e.objectValue, let m = eo["message"]?.stringValue ?? eo["detail"]?.stringValue {
+                    message += ": \(m)"
+                }
             }
             let serverCode = o["errorCode"]?.stringValue ?? o["error"]?.objectValue?["code"]?.stringValue
             var code: ErrorCode = status == "failed" ? .jobFailed : .cancelled
@@ -336,7 +353,9 @@ public final class APIBackend: ExtractionBackend {
 
     enum Phase { case submit, poll }
 
-    private func send(_ req: HTTPClientRequest, upload: String?) async throws(BackendError) -> (Int, HTTPHeaders, [UInt8]) {
+    private func send(_ req: HTTPClientRequest, upload: String?) async throws(BackendError) -> (
+        Int, HTTPHeaders, [UInt8]
+    ) {
         let what = upload == nil ? "poll" : "submit"
         do {
             let resp = try await client.execute(req, timeout: .seconds(upload == nil ? 120 : 3600))
@@ -381,7 +400,9 @@ public final class APIBackend: ExtractionBackend {
     }
 
     /// Maps a non-2xx reply to a record error, reading RFC 9457 problem+json when present.
-    static func httpError(status: Int, headers: HTTPHeaders, body: [UInt8], phase: Phase, retryAfter: Duration?) -> BackendError {
+    static func httpError(status: Int, headers: HTTPHeaders, body: [UInt8], phase: Phase, retryAfter: Duration?)
+        -> BackendError
+    {
         let problem = (try? JSON.parse(body))?.objectValue
         let detail = problem.flatMap { p in
             p["detail"]?.stringValue ?? p["title"]?.stringValue ?? p["message"]?.stringValue ?? p["error"]?.stringValue
@@ -402,12 +423,16 @@ public final class APIBackend: ExtractionBackend {
         case 415: code = .unsupportedType
         case 404 where phase == .submit:
             // Not the document (not_found means a missing file): the URL answers, but not as the API.
-            let hint = "the server has no POST …/pipeline/file here: is the base URL missing /api (--api https://host/api)?"
-            return BackendError(RecordError(.badResponse, "\(message); \(hint)", retryable: false, httpStatus: status), retryAfter: retryAfter,
-                                wrongEndpoint: true)
+            let hint =
+                "the server has no POST …/pipeline/file here: is the base URL missing /api (--api https://host/api)?"
+            return BackendError(
+                RecordError(.badResponse, "\(message); \(hint)", retryable: false, httpStatus: status),
+                retryAfter: retryAfter,
+                wrongEndpoint: true)
         default:
             if let sc = serverCode, let known = ErrorCode(rawValue: sc),
-                ![.unauthorized, .forbidden, .quotaExhausted, .rateLimited, .serverError, .network, .cancelled].contains(known)
+                ![.unauthorized, .forbidden, .quotaExhausted, .rateLimited, .serverError, .network, .cancelled]
+                    .contains(known)
             {
                 code = known
             } else if "\(serverCode ?? "") \(detail ?? "")".lowercased().contains("schema") {
@@ -417,7 +442,8 @@ public final class APIBackend: ExtractionBackend {
             }
             retryable = code == .jobExpired ? true : false
         }
-        return BackendError(RecordError(code, message, retryable: retryable, httpStatus: status), retryAfter: retryAfter)
+        return BackendError(
+            RecordError(code, message, retryable: retryable, httpStatus: status), retryAfter: retryAfter)
     }
 
     /// A short description of a body that is not what was expected, never its full contents.
@@ -439,8 +465,11 @@ public final class APIBackend: ExtractionBackend {
         var out = ""
         for b in s.utf8 {
             let c = Character(Unicode.Scalar(b))
-            if c.isASCII && (c.isLetter || c.isNumber || "-._~".contains(c)) { out.append(c) }
-            else { out += "%" + (b < 16 ? "0" : "") + String(b, radix: 16, uppercase: true) }
+            if c.isASCII && (c.isLetter || c.isNumber || "-._~".contains(c)) {
+                out.append(c)
+            } else {
+                out += "%" + (b < 16 ? "0" : "") + String(b, radix: 16, uppercase: true)
+            }
         }
         return out
     }

@@ -1,6 +1,6 @@
-import Synchronization
 import SmoleRecords
 import SmoleTools
+import Synchronization
 
 /// A backend is one call: `extract(document, context)` turns one document into an `Outcome` or
 /// throws the `RecordError` its record carries. The Smole API backend (`APIBackend`) hides
@@ -216,8 +216,10 @@ public final class DocumentContext: Sendable {
         if now >= deadline { throw RecordError(.timeout, "\(path): no result within \(limit)") }
         if instant > deadline {
             // Said as it is: the next try may not come before the deadline (the server's Retry-After is a floor).
-            throw RecordError(.timeout, "\(path): no result within \(limit): the next try could not come before "
-                + "\(Orchestrator.seconds(instant - now)) s from now (the server's Retry-After or the back-off)")
+            throw RecordError(
+                .timeout,
+                "\(path): no result within \(limit): the next try could not come before "
+                    + "\(Orchestrator.seconds(instant - now)) s from now (the server's Retry-After or the back-off)")
         }
     }
 }

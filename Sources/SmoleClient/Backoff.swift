@@ -1,5 +1,5 @@
-import Synchronization
 import SmoleRecords
+import Synchronization
 
 /// Retry delays and poll schedules as plain values, so they can be tested with no clock.
 
@@ -41,7 +41,9 @@ public struct PollDelays: Sequence, Sendable {
     public var factor: Double
     public var jitter: Double
 
-    public init(initial: Duration = .milliseconds(500), max: Duration = .seconds(10), factor: Double = 1.5, jitter: Double = 0.1) {
+    public init(
+        initial: Duration = .milliseconds(500), max: Duration = .seconds(10), factor: Double = 1.5, jitter: Double = 0.1
+    ) {
         self.initial = initial
         self.max = max
         self.factor = factor
@@ -127,7 +129,9 @@ public final class JobTimes: Sendable {
         state.withLock { st in
             // A job done well before the estimate: the server may have sped up, so the next job probes too.
             if !fromServer, let (t, w) = Self.estimate(st.samples), s.done < (t - w).seconds { st.probeNext = true }
-            if st.samples.count < Self.capacity { st.samples.append(s) } else {
+            if st.samples.count < Self.capacity {
+                st.samples.append(s)
+            } else {
                 st.samples[st.next] = s
                 st.next = (st.next + 1) % Self.capacity
             }
@@ -194,7 +198,9 @@ public struct PollSchedule: Sendable {
     }
 
     /// The schedule for a job an earlier run submitted: its time since then is unknown.
-    public static func resumed(initial: Duration, max: Duration) -> PollSchedule { PollSchedule(.resumed, initial: initial, max: max) }
+    public static func resumed(initial: Duration, max: Duration) -> PollSchedule {
+        PollSchedule(.resumed, initial: initial, max: max)
+    }
     public let kind: Kind
     let initial: Duration
     let max: Duration
@@ -237,7 +243,9 @@ public struct PollSchedule: Sendable {
 
     /// When to poll next: the next planned offset from the submit reply, else the next
     /// follow-up interval from the previous poll.
-    public mutating func next(submitted: ContinuousClock.Instant, now: ContinuousClock.Instant) -> ContinuousClock.Instant {
+    public mutating func next(submitted: ContinuousClock.Instant, now: ContinuousClock.Instant)
+        -> ContinuousClock.Instant
+    {
         while let first = planned.first {
             planned.removeFirst()
             let at = submitted + first
@@ -299,8 +307,14 @@ public enum HTTPDate {
                 let c = p.split(separator: ":").compactMap { Int($0) }
                 if c.count == 3 { hms = c }
             } else if let n = Int(p) {
-                if day == nil && n <= 31 && p.count <= 2 { day = n } else { year = n < 100 ? (n < 70 ? 2000 + n : 1900 + n) : n }
-            } else if let m = months.firstIndex(of: String(p.prefix(3))), p.count == 3 || !weekdays.contains(String(p.prefix(3))) {
+                if day == nil && n <= 31 && p.count <= 2 {
+                    day = n
+                } else {
+                    year = n < 100 ? (n < 70 ? 2000 + n : 1900 + n) : n
+                }
+            } else if let m = months.firstIndex(of: String(p.prefix(3))),
+                p.count == 3 || !weekdays.contains(String(p.prefix(3)))
+            {
                 month = m + 1
             }
         }

@@ -23,7 +23,9 @@ public enum BackendChoice: Sendable {
             }
             let k = text.trimmingCharacters(in: .whitespacesAndNewlines)
             if k.isEmpty { throw RecordError(.unreadable, "--api-key-file \(keyFile): the file is empty") }
-            if k.contains(where: { $0.isNewline }) { throw RecordError(.unreadable, "--api-key-file \(keyFile): expected one line") }
+            if k.contains(where: { $0.isNewline }) {
+                throw RecordError(.unreadable, "--api-key-file \(keyFile): expected one line")
+            }
             key = k
         } else if let k = environment["SMOLE_API_KEY"]?.trimmingCharacters(in: .whitespacesAndNewlines), !k.isEmpty {
             key = k
@@ -39,9 +41,9 @@ public enum BackendChoice: Sendable {
         if key != nil, !allowInsecureHTTP, !APIBackend.isSafe(url: url) {
             throw RecordError(
                 .badRecord,
-                "refusing to send the API key over plain http:// to a host that is not loopback (\(url)); use https:// or --allow-insecure-http")
+                "refusing to send the API key over plain http:// to a host that is not loopback (\(url)); use https:// or --allow-insecure-http"
+            )
         }
         return .api(url: url, key: key)
     }
 }
-

@@ -1,7 +1,7 @@
 import Foundation
-import Synchronization
 import SmoleRecords
 import SmoleTools
+import Synchronization
 
 /// smole-extract's settings that the orchestration uses (the command line, parsed); the API
 /// backend's own (`--rate`, poll schedule, `--journal`) are `APIBackend.Options`.
@@ -35,9 +35,13 @@ public enum HaltReason: Sendable {
     var recordError: RecordError {
         switch self {
         case .unavailable(let e):
-            RecordError(.network, "the run stopped sending documents: the backend could not be reached; last error: \(e.message)", retryable: true)
+            RecordError(
+                .network,
+                "the run stopped sending documents: the backend could not be reached; last error: \(e.message)",
+                retryable: true)
         case .signal(let s):
-            RecordError(.cancelled, "interrupted by \(s == SIGTERM ? "SIGTERM" : "SIGINT") while in flight", retryable: true)
+            RecordError(
+                .cancelled, "interrupted by \(s == SIGTERM ? "SIGTERM" : "SIGINT") while in flight", retryable: true)
         case .fatal(let e):
             RecordError(e.code, e.message, retryable: false, httpStatus: e.httpStatus)
         }
@@ -107,7 +111,8 @@ public final class Orchestrator: Sendable {
             return s.halt != nil
         }
         if halted { sink.yield(.halt) }
-        let progress: ProgressDisplay? = options.progress ? ProgressDisplay(counters: counters, tty: Terminal.stderrIsTTY) : nil
+        let progress: ProgressDisplay? =
+            options.progress ? ProgressDisplay(counters: counters, tty: Terminal.stderrIsTTY) : nil
         progress?.start()
         var seq = 0
         await withDiscardingTaskGroup { input in
@@ -216,7 +221,8 @@ public final class Orchestrator: Sendable {
         let started = currentEpochSeconds()
         var rec = inputRecord(line)
         let context = DocumentContext(
-            deadline: .now + options.timeout, timeoutText: Self.seconds(options.timeout), priorAttempts: max(0, rec.attempts), policy: self)
+            deadline: .now + options.timeout, timeoutText: Self.seconds(options.timeout),
+            priorAttempts: max(0, rec.attempts), policy: self)
         var result: Result<Outcome, RecordError>
         do throws(RecordError) {
             result = .success(try await extract(rec, context))
@@ -237,7 +243,10 @@ public final class Orchestrator: Sendable {
         // A document with no field found at all is not a success: it cannot pass as ok (issue 10).
         if case .success(let o) = result, Review.isEmptyExtraction(o.data) {
             let what = o.pages.map { " in the \($0.read) pages read of \($0.total)" } ?? ""
-            result = .failure(RecordError(.nothingExtracted, "no field of the schema \(rec.schema ?? "") was found in the document\(what)", retryable: false))
+            result = .failure(
+                RecordError(
+                    .nothingExtracted, "no field of the schema \(rec.schema ?? "") was found in the document\(what)",
+                    retryable: false))
         }
         switch result {
         case .success(let o):
@@ -246,12 +255,17 @@ public final class Orchestrator: Sendable {
             rec["error"] = nil
             if let ev = o.evidence { rec["evidence"] = ev }
             if let reviewer = options.reviewer {
-                rec["review"] = reviewer.review(schema: rec.schema ?? "", data: o.data, evidence: o.evidence, pages: o.pages, signals: o.signals).json
+                rec["review"] =
+                    reviewer.review(
+                        schema: rec.schema ?? "", data: o.data, evidence: o.evidence, pages: o.pages, signals: o.signals
+                    ).json
             }
             if let p = o.pages {
                 // Pages past the page limit are not extracted: said in the record and on stderr.
                 rec["pages"] = p.json
-                Diagnostics.warning("\(rec.documentPath?.display ?? "a document"): only the first \(p.read) of its \(p.total) pages were read (\(backend.pageLimit(p)))")
+                Diagnostics.warning(
+                    "\(rec.documentPath?.display ?? "a document"): only the first \(p.read) of its \(p.total) pages were read (\(backend.pageLimit(p)))"
+                )
             }
             emit(n, stamped(rec, started: started))
         case .failure(let e):
@@ -263,11 +277,14 @@ public final class Orchestrator: Sendable {
     /// at the document's deadline.
     private func extract(_ rec: Record, _ context: DocumentContext) async throws(RecordError) -> Outcome {
         guard let documentPath = rec.documentPath else {
-            if rec.hasPathField { throw RecordError(.badRecord, "\"path\" is not a non-empty string or {\"bytes\": base64}") }
+            if rec.hasPathField {
+                throw RecordError(.badRecord, "\"path\" is not a non-empty string or {\"bytes\": base64}")
+            }
             throw RecordError(.badRecord, "the record has no \"path\"")
         }
         guard let schema = rec.schema ?? options.schema, !schema.isEmpty else {
-            throw RecordError(.noSchema, "\(documentPath.display): no schema: give the record a \"schema\" or use --schema ID")
+            throw RecordError(
+                .noSchema, "\(documentPath.display): no schema: give the record a \"schema\" or use --schema ID")
         }
         // A name that is not UTF-8 is opened by its very bytes, through a stand-in link.
         let opened = try documentPath.openable()
@@ -275,8 +292,10 @@ public final class Orchestrator: Sendable {
         do throws(RecordError) {
             let size = try DocumentFile.check(opened.path, maxSize: options.maxSize)
             let sha = rec.sha256.flatMap { s in s.count == 64 && s.allSatisfy(\.isHexDigit) ? s.lowercased() : nil }
-            let document = Document(path: opened.path, shown: documentPath.display, schema: schema, size: size, sha256: sha)
-            let late = RecordError(.timeout, "\(opened.path): no result within --timeout \(Self.seconds(options.timeout)) s")
+            let document = Document(
+                path: opened.path, shown: documentPath.display, schema: schema, size: size, sha256: sha)
+            let late = RecordError(
+                .timeout, "\(opened.path): no result within --timeout \(Self.seconds(options.timeout)) s")
             return try await withDeadline(context.deadline, else: late) { [backend] () async throws(RecordError) in
                 try await backend.extract(document, context)
             }
@@ -321,7 +340,9 @@ public final class Orchestrator: Sendable {
             case .unauthorized: what = "the API key was rejected (HTTP 401); check SMOLE_API_KEY or --api-key-file"
             case .forbidden: what = "the API key may not do this (HTTP 403)"
             case .quotaExhausted: what = "the account's quota is used up (HTTP 402)"
-            default: what = "the server at \(backend.name) is not the Smole API (HTTP 404 for POST …/pipeline/file): is the base URL missing /api?"
+            default:
+                what =
+                    "the server at \(backend.name) is not the Smole API (HTTP 404 for POST …/pipeline/file): is the base URL missing /api?"
             }
             Diagnostics.error("\(what); stopping: every unfinished document is written as \(e.error.code.rawValue)")
         }
@@ -360,7 +381,8 @@ public final class Orchestrator: Sendable {
             if trip {
                 Diagnostics.error(
                     "the backend \(backend.name) could not be reached \(options.breakerThreshold) times in a row, last: \(e.error.message); "
-                        + "stopping: every remaining document is written as a retryable network error (smole-retry re-feeds them)")
+                        + "stopping: every remaining document is written as a retryable network error (smole-retry re-feeds them)"
+                )
                 stop(.unavailable(e.error))
             }
         }
@@ -374,7 +396,8 @@ extension Orchestrator: RunPolicy {}
 /// Runs a backend's call, giving up at the document's deadline: the call is cancelled and
 /// `timeout` is thrown.
 func withDeadline<T: Sendable>(
-    _ deadline: ContinuousClock.Instant, else timeout: RecordError, _ op: @escaping @Sendable () async throws(RecordError) -> T
+    _ deadline: ContinuousClock.Instant, else timeout: RecordError,
+    _ op: @escaping @Sendable () async throws(RecordError) -> T
 ) async throws(RecordError) -> T {
     let first: Result<T, RecordError>? = await withTaskGroup(of: Result<T, RecordError>?.self) { g in
         g.addTask {

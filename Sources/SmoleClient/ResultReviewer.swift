@@ -9,5 +9,6 @@ public protocol ResultReviewer: Sendable {
     ///   - evidence: the backend's per-field evidence (`{field: {"confidence": 0.93, ...}}`), when it sent any.
     ///   - pages: set when pages past `--max-pages` were not read.
     ///   - signals: what the local engine knows beyond the data; nil for the API.
-    func review(schema: String, data: JSONValue, evidence: JSONValue?, pages: PagesRead?, signals: DocumentSignals?) -> Review
+    func review(schema: String, data: JSONValue, evidence: JSONValue?, pages: PagesRead?, signals: DocumentSignals?)
+        -> Review
 }

@@ -1,7 +1,7 @@
 import Foundation
+import SmoleClient
 import SmoleRecords
 import SmoleTools
-import SmoleClient
 
 // The engine's public surface. smole-extract's local backend, smole-serve and
 // smole-route --classify call only this.
@@ -107,7 +107,10 @@ public final class Engine: Sendable {
         if looksLikePath || FileManager.default.fileExists(atPath: idOrPath) {
             return try fileSchemas.get(idOrPath)
         }
-        throw RecordError(.noSchema, "unknown schema \"\(idOrPath)\" (known: \(schemaIDs.joined(separator: ", ")); or give a path to a .json schema file)")
+        throw RecordError(
+            .noSchema,
+            "unknown schema \"\(idOrPath)\" (known: \(schemaIDs.joined(separator: ", ")); or give a path to a .json schema file)"
+        )
     }
 
     /// Extracts `schema` (an id or a path to a schema file) from the document at `path`.
@@ -118,7 +121,9 @@ public final class Engine: Sendable {
         let wantsInvoice = s.fields.contains { $0.name == "invoice_number" } || s.id == "invoice"
         let doc = try await TextSource.read(path: path, options: options, wantXML: wantsInvoice)
         var out = extract(text: doc, schema: s)
-        if let total = doc.pagesTotal, total > doc.pages.count { out.pages = PagesRead(read: doc.pages.count, total: total) }
+        if let total = doc.pagesTotal, total > doc.pages.count {
+            out.pages = PagesRead(read: doc.pages.count, total: total)
+        }
         if doc.kind == .pdf, !doc.ocr, doc.xml == nil { await sellerFromPictures(path: path, schema: s, into: &out) }
         // A photo read after deskewing whose totals do not add up gets more readings while none adds up: the photo as
         // taken, then deskewed and enlarged by half. The reading whose numbers agree with each other wins (see OCRPrep).
@@ -129,11 +134,16 @@ public final class Engine: Sendable {
             out.ocrText = doc.pages
             // RapidOCR's detector scales every image to its own size and copes with the light itself: reading the photo
             // as taken or enlarged again gives it the same text, so only tesseract gets those readings.
-            let rereads: [(Bool, Double)] = OCRBackends.primary(options.ocr) is TesseractBackend ? [(false, 1.0), (true, 1.5)] : []
+            let rereads: [(Bool, Double)] =
+                OCRBackends.primary(options.ocr) is TesseractBackend ? [(false, 1.0), (true, 1.5)] : []
             for (prepare, scale) in rereads where best < OCRPrep.consistentScore {
-                guard let text = try? await TextSource.ocrImage(path: path, options: options, prepare: prepare, scale: scale) else { continue }
+                guard
+                    let text = try? await TextSource.ocrImage(
+                        path: path, options: options, prepare: prepare, scale: scale)
+                else { continue }
                 mostText = max(mostText, TextSource.meaningfulCharacters(text))
-                var other = extract(text: DocumentText(pages: TextSource.splitPages(text), kind: .image, ocr: true), schema: s)
+                var other = extract(
+                    text: DocumentText(pages: TextSource.splitPages(text), kind: .image, ocr: true), schema: s)
                 other.ocrText = TextSource.splitPages(text)
                 let score = OCRPrep.arithmeticScore(other.data)
                 if score > best { best = score; out = other }
@@ -145,14 +155,18 @@ public final class Engine: Sendable {
                 rapid.ocr = .rapidocr
                 if let text = try? await TextSource.ocrImage(path: path, options: rapid) {
                     mostText = max(mostText, TextSource.meaningfulCharacters(text))
-                    var other = extract(text: DocumentText(pages: TextSource.splitPages(text), kind: .image, ocr: true), schema: s)
+                    var other = extract(
+                        text: DocumentText(pages: TextSource.splitPages(text), kind: .image, ocr: true), schema: s)
                     other.ocrText = TextSource.splitPages(text)
                     let score = OCRPrep.arithmeticScore(other.data)
                     if score > best {
                         // RapidOCR's recogniser has no euro sign and fewer accents: a field its reading leaves empty
                         // keeps tesseract's value
                         if case .object(var o) = other.data, let before = out.data.objectValue {
-                            for m in before where !m.value.isNull && (o[m.key]?.isNull ?? false) && m.value.arrayValue == nil { o[m.key] = m.value }
+                            for m in before
+                            where !m.value.isNull && (o[m.key]?.isNull ?? false) && m.value.arrayValue == nil {
+                                o[m.key] = m.value
+                            }
                             other.data = .object(o)
                         }
                         best = score; out = other
@@ -163,25 +177,32 @@ public final class Engine: Sendable {
             // says how far to turn it; the turned reading wins when its numbers agree better.
             if best < OCRPrep.consistentScore {
                 let turns = await TextSource.uprightTurns(path: path, options: options)
-                if turns != 0, let text = try? await TextSource.ocrImage(path: path, options: options, quarterTurns: turns) {
+                if turns != 0,
+                    let text = try? await TextSource.ocrImage(path: path, options: options, quarterTurns: turns)
+                {
                     mostText = max(mostText, TextSource.meaningfulCharacters(text))
-                    var other = extract(text: DocumentText(pages: TextSource.splitPages(text), kind: .image, ocr: true), schema: s)
+                    var other = extract(
+                        text: DocumentText(pages: TextSource.splitPages(text), kind: .image, ocr: true), schema: s)
                     other.ocrText = TextSource.splitPages(text)
                     if OCRPrep.arithmeticScore(other.data) > best { out = other }
                 }
             }
         }
         if mostText < Self.readableCharacters {
-            throw RecordError(.unreadable, "\(path): OCR found no readable text in the image (\(mostText) letters or digits, "
-                              + "also after turning it upright); it may be blank, too blurred or too small")
+            throw RecordError(
+                .unreadable,
+                "\(path): OCR found no readable text in the image (\(mostText) letters or digits, "
+                    + "also after turning it upright); it may be blank, too blurred or too small")
         }
         // A PDF whose text layer and OCR both give next to nothing (a blank scan, a page of pictures) is unreadable
         // by the same rule, not an ok record of nulls.
         if doc.kind == .pdf, doc.xml == nil {
             let chars = TextSource.meaningfulCharacters(doc.pages.joined(separator: "\n"))
             if chars < Self.readableCharacters {
-                throw RecordError(.unreadable, "\(path): the PDF has no readable text (\(chars) letters or digits in its "
-                                  + "\(doc.ocr ? "OCR" : "text layer and its OCR")); it may be blank or a picture without words")
+                throw RecordError(
+                    .unreadable,
+                    "\(path): the PDF has no readable text (\(chars) letters or digits in its "
+                        + "\(doc.ocr ? "OCR" : "text layer and its OCR")); it may be blank or a picture without words")
             }
         }
         return out
@@ -193,17 +214,22 @@ public final class Engine: Sendable {
     /// layer is the exact source for the rest.
     func sellerFromPictures(path: String, schema s: Schema, into out: inout ExtractionOutput) async {
         guard let seller = s.field(.seller), var data = out.data.objectValue, data[seller.name]?.isNull ?? true,
-              ExternalTool.locate("tesseract", path: options.toolSearchPath) != nil,
-              let dir = try? PrivateTempDir() else { return }
+            ExternalTool.locate("tesseract", path: options.toolSearchPath) != nil,
+            let dir = try? PrivateTempDir()
+        else { return }
         defer { dir.remove() }
-        guard let r = try? await ExternalTool.run("pdfimages", ["-png", "-f", "1", "-l", "1", path, dir.path + "/img"], options: options),
-              r.status == 0 else { return }
+        guard
+            let r = try? await ExternalTool.run(
+                "pdfimages", ["-png", "-f", "1", "-l", "1", path, dir.path + "/img"], options: options),
+            r.status == 0
+        else { return }
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).sorted().prefix(8)
         var texts: [String] = []
         for name in names {
             let image = dir.path + "/" + name
             guard let size = Self.pngSize(image), size.height >= 32, size.width >= 100,
-                  let text = try? await TextSource.ocrImage(path: image, options: options, prepare: false) else { continue }
+                let text = try? await TextSource.ocrImage(path: image, options: options, prepare: false)
+            else { continue }
             texts.append(text)
         }
         guard !texts.isEmpty else { return }
@@ -211,10 +237,13 @@ public final class Engine: Sendable {
         // under a logo that reads "Saeco"): the words up to the legal form. Without one, the resolvers read the text.
         let legal = texts.flatMap { $0.split(separator: "\n") }.lazy
             .compactMap { l in Self.nameUpToLegalForm(String(l)).map { (name: $0, line: String(l)) } }.first
-        let other = legal == nil
-            ? extract(text: DocumentText(pages: [texts.joined(separator: "\n")], kind: .image, ocr: true), schema: s) : nil
+        let other =
+            legal == nil
+            ? extract(text: DocumentText(pages: [texts.joined(separator: "\n")], kind: .image, ocr: true), schema: s)
+            : nil
         guard let name = legal.map({ JSONValue.string($0.name) }) ?? other?.data[seller.name],
-              name.stringValue.map({ $0.filter(\.isLetter).count >= 3 }) == true else { return }
+            name.stringValue.map({ $0.filter(\.isLetter).count >= 3 }) == true
+        else { return }
         data[seller.name] = name
         out.data = .object(data)
         // as sure as a name read by OCR at the head of a page (the resolver's confidence, less OCR's share)
@@ -222,8 +251,10 @@ public final class Engine: Sendable {
         out.signals.fieldConfidence[seller.name] = confidence
         if case .object(var e)? = out.evidence {
             let line = legal?.line ?? other?.evidence?[seller.name]?["line"]?.stringValue ?? name.stringValue ?? ""
-            e[seller.name] = ["page": 1, "line": .string(line.trimmingCharacters(in: .whitespaces)),
-                              "confidence": JSONValue(confidence), "source": "OCR of a picture on page 1"]
+            e[seller.name] = [
+                "page": 1, "line": .string(line.trimmingCharacters(in: .whitespaces)),
+                "confidence": JSONValue(confidence), "source": "OCR of a picture on page 1",
+            ]
             out.evidence = .object(e)
         }
     }
@@ -233,8 +264,10 @@ public final class Engine: Sendable {
     static func nameUpToLegalForm(_ line: String) -> String? {
         let tokens = line.split(separator: " ").map(String.init)
         for (k, t) in tokens.enumerated().prefix(7) {
-            guard let w = Extractor.receiptWords(t).last, Extractor.legalForms.contains(w), !Extractor.shortLegalForms.contains(w),
-                  k > 0 else { continue }
+            guard let w = Extractor.receiptWords(t).last, Extractor.legalForms.contains(w),
+                !Extractor.shortLegalForms.contains(w),
+                k > 0
+            else { continue }
             let name = tokens[0...k].joined(separator: " ").trimmingCharacters(in: CharacterSet(charactersIn: ",;: "))
             return name.filter(\.isLetter).count >= 3 ? name : nil
         }
@@ -246,7 +279,9 @@ public final class Engine: Sendable {
     static func pngSize(_ path: String) -> (width: Int, height: Int)? {
         guard let h = FileHandle(forReadingAtPath: path) else { return nil }
         defer { try? h.close() }
-        guard let d = try? h.read(upToCount: 24), d.count == 24, d.starts(with: [0x89, 0x50, 0x4E, 0x47]) else { return nil }
+        guard let d = try? h.read(upToCount: 24), d.count == 24, d.starts(with: [0x89, 0x50, 0x4E, 0x47]) else {
+            return nil
+        }
         let b = [UInt8](d)
         func be(_ i: Int) -> Int { Int(b[i]) << 24 | Int(b[i + 1]) << 16 | Int(b[i + 2]) << 8 | Int(b[i + 3]) }
         return (be(16), be(20))
@@ -272,7 +307,9 @@ public final class Engine: Sendable {
                 ev = .object(e)
             }
             var out = ExtractionOutput(data: .object(o), evidence: ev)
-            for m in o where !m.value.isNull && !(mapped[m.key]?.isNull ?? true) { out.signals.fieldConfidence[m.key] = 1 }
+            for m in o where !m.value.isNull && !(mapped[m.key]?.isNull ?? true) {
+                out.signals.fieldConfidence[m.key] = 1
+            }
             return out
         }
         let layout = Layout(pages: doc.pages)
@@ -285,12 +322,18 @@ public final class Engine: Sendable {
                 if let found = ex.evidence[f.name], !(data[f.name]?.isNull ?? true) {
                     e[f.name] = Self.evidenceJSON(found, ocr: doc.ocr)
                 }
-                if f.name == "line_items" || (data[f.name]?.arrayValue != nil && ex.items != nil && ex.evidence[f.name] == nil), let items = ex.items {
-                    e[f.name] = .array(items.map { row in
-                        var r = JSONObject()
-                        for (k, v) in row.sorted(by: { $0.key < $1.key }) { r[k] = Self.evidenceJSON(v, ocr: doc.ocr) }
-                        return .object(r)
-                    })
+                if f.name == "line_items"
+                    || (data[f.name]?.arrayValue != nil && ex.items != nil && ex.evidence[f.name] == nil),
+                    let items = ex.items
+                {
+                    e[f.name] = .array(
+                        items.map { row in
+                            var r = JSONObject()
+                            for (k, v) in row.sorted(by: { $0.key < $1.key }) {
+                                r[k] = Self.evidenceJSON(v, ocr: doc.ocr)
+                            }
+                            return .object(r)
+                        })
                 }
             }
             ev = .object(e)
@@ -317,7 +360,11 @@ public final class Engine: Sendable {
             let scores = Classifier.scores(text: text, schemas: registry.schemas[s.id] == nil ? known + [s] : known)
             sig.noSchemaKeyword = (scores.first { $0.0 == s.id }?.1 ?? 0) == 0
             if let c = Classifier.classification(scores.filter { registry.schemas[$0.0] != nil }) {
-                if c.schema != s.id { sig.classifiedAs = (c.schema, c.confidence) } else { sig.fitConfidence = c.confidence }
+                if c.schema != s.id {
+                    sig.classifiedAs = (c.schema, c.confidence)
+                } else {
+                    sig.fitConfidence = c.confidence
+                }
             }
         }
         return sig
@@ -325,8 +372,10 @@ public final class Engine: Sendable {
 
     static func evidenceJSON(_ f: Found, ocr: Bool) -> JSONValue {
         let c = max(0, min(1, f.confidence * (ocr ? 0.85 : 1)))
-        return ["page": JSONValue(f.line.page), "line": .string(f.line.text.trimmingCharacters(in: .whitespaces)),
-                "confidence": JSONValue((c * 100).rounded() / 100)]
+        return [
+            "page": JSONValue(f.line.page), "line": .string(f.line.text.trimmingCharacters(in: .whitespaces)),
+            "confidence": JSONValue((c * 100).rounded() / 100),
+        ]
     }
 
     /// The document's text as the engine reads it (one string per page, layout form), for benchmarks and tools.
@@ -344,13 +393,17 @@ public final class Engine: Sendable {
     /// - Throws: the record errors of `extract` (not_found, unreadable, unsupported_type, engine_unavailable).
     public func classify(path: String) async throws(RecordError) -> Classification? {
         let doc = try await TextSource.read(path: path, options: options, maxPages: 1, wantXML: true)
-        if doc.xml != nil, registry.schemas["invoice"] != nil { return Classification(schema: "invoice", confidence: 1) }
+        if doc.xml != nil, registry.schemas["invoice"] != nil {
+            return Classification(schema: "invoice", confidence: 1)
+        }
         let schemas = Array(registry.schemas.values)
         var best = Classifier.classify(text: doc.pages.first ?? "", schemas: schemas)
         guard doc.kind == .image, OCRPrep.available else { return best }
         func consider(_ text: String?) {
-            guard let text, let other = Classifier.classify(text: TextSource.splitPages(text).first ?? "", schemas: schemas),
-                  other.confidence > (best?.confidence ?? 0) else { return }
+            guard let text,
+                let other = Classifier.classify(text: TextSource.splitPages(text).first ?? "", schemas: schemas),
+                other.confidence > (best?.confidence ?? 0)
+            else { return }
             best = other
         }
         if (best?.confidence ?? 0) < Self.sureRoute, options.ocr == .auto, RapidOCRWorker.installedPython() != nil {
@@ -360,7 +413,9 @@ public final class Engine: Sendable {
         }
         if (best?.confidence ?? 0) < Self.sureRoute {
             let turns = await TextSource.uprightTurns(path: path, options: options)
-            if turns != 0 { consider(try? await TextSource.ocrImage(path: path, options: options, quarterTurns: turns)) }
+            if turns != 0 {
+                consider(try? await TextSource.ocrImage(path: path, options: options, quarterTurns: turns))
+            }
         }
         return best
     }
@@ -394,8 +449,8 @@ enum Classifier {
     static func classification(_ scores: [(String, Double)]) -> Classification? {
         guard let top = scores.first, top.1 > 0 else { return nil }
         let second = scores.count > 1 ? scores[1].1 : 0
-        let margin = (top.1 - second) / top.1                  // 0 when tied, 1 when alone
-        let strength = 1 - exp(-top.1 / 6)                     // how much evidence there is at all
+        let margin = (top.1 - second) / top.1  // 0 when tied, 1 when alone
+        let strength = 1 - exp(-top.1 / 6)  // how much evidence there is at all
         let confidence = max(0, min(1, 0.6 * margin + 0.4 * strength))
         return Classification(schema: top.0, confidence: (confidence * 100).rounded() / 100)
     }
@@ -416,7 +471,9 @@ enum Classifier {
         for (k, s) in scored.prefix(64).enumerated() {
             for (word, _) in s.keywords { owners[word, default: 0] |= 1 << UInt64(k) }
         }
-        let words = owners.keys.sorted { (a: String, b: String) -> Bool in a.count != b.count ? a.count > b.count : a < b }
+        let words = owners.keys.sorted { (a: String, b: String) -> Bool in
+            a.count != b.count ? a.count > b.count : a < b
+        }
         var claimed = [UInt64](repeating: 0, count: chars.count)
         var counts: [String: Int] = [:]
         for word in words {
@@ -438,7 +495,8 @@ enum Classifier {
 
     /// Occurrences of `word` (listed by the schemas whose bits are `owners`) in `text` that start a word and do not
     /// overlap a stretch `claimed` only by other schemas' longer keywords; each one found is claimed for `owners`.
-    static func occurrences(of word: [Character], owners: UInt64, in text: [Character], claimed: inout [UInt64]) -> Int {
+    static func occurrences(of word: [Character], owners: UInt64, in text: [Character], claimed: inout [UInt64]) -> Int
+    {
         guard !word.isEmpty, text.count >= word.count else { return 0 }
         func free(_ k: Int) -> Bool { claimed[k] == 0 || claimed[k] & owners != 0 }
         var n = 0

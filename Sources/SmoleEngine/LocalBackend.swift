@@ -1,5 +1,5 @@
-import SmoleRecords
 import SmoleClient
+import SmoleRecords
 
 /// The local engine behind smole-extract's backend protocol: one document is one call to the
 /// engine, run in the document's own task, so the orchestrator's concurrency, deadline, signals

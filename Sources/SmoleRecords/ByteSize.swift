@@ -32,4 +32,3 @@ public enum ByteSize {
         return "\(bytes) bytes"
     }
 }
-

@@ -61,7 +61,9 @@ public struct DocumentPath: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The document's key in a results stream (see `DocumentKey`).
-    public var key: DocumentKey { DocumentKey(canonical: DocumentKey.canonical(bytes, cwd: DocumentKey.workingDirectory)) }
+    public var key: DocumentKey {
+        DocumentKey(canonical: DocumentKey.canonical(bytes, cwd: DocumentKey.workingDirectory))
+    }
 
     /// A path string that opens this very file. A UTF-8 path is returned as it is; for one that
     /// is not, a symbolic link with a UTF-8 name in a private folder (mode 0700) that points at the
@@ -88,14 +90,16 @@ public struct DocumentPath: Sendable, Hashable, CustomStringConvertible {
         let tmp = FileManager.default.temporaryDirectory.path
         var template = Array("\(tmp)/smole-name-XXXXXX".utf8CString)
         guard mkdtemp(&template) != nil else {
-            throw RecordError(.unreadable, "\(display): cannot make a private folder in \(tmp) to open a file name that is not UTF-8")
+            throw RecordError(
+                .unreadable, "\(display): cannot make a private folder in \(tmp) to open a file name that is not UTF-8")
         }
         let dir = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         // Keep a valid extension (file kind cues use it); the rest of the name does not matter.
         let base = baseName.bytes
         var ext = ""
         if let dot = base.lastIndex(of: 0x2E), dot > 0, let e = String(validating: base[(dot + 1)...], as: UTF8.self),
-           !e.isEmpty, e.count <= 16, e.allSatisfy({ $0.isLetter || $0.isNumber }) {
+            !e.isEmpty, e.count <= 16, e.allSatisfy({ $0.isLetter || $0.isNumber })
+        {
             ext = "." + e
         }
         let linkPath = "\(dir)/document\(ext)"
@@ -108,7 +112,8 @@ public struct DocumentPath: Sendable, Hashable, CustomStringConvertible {
         guard ok else {
             let e = errno
             rmdir(dir)
-            throw RecordError(.unreadable, "\(display): cannot link the file for reading (\(String(cString: strerror(e))))")
+            throw RecordError(
+                .unreadable, "\(display): cannot link the file for reading (\(String(cString: strerror(e))))")
         }
         return Link(dir: dir, path: linkPath)
     }
@@ -303,7 +308,9 @@ public enum ResultFold {
     /// the command (no_schema), the account (unauthorized, forbidden, quota_exhausted), or the backend
     /// and the network (a wrong base URL, an outage, a timeout, a cancelled run): a re-run that meets
     /// one of them is kept in the stream, but does not undo a result already extracted.
-    public static let codesAboutDocument: Set<ErrorCode> = [.notFound, .unreadable, .unsupportedType, .tooLarge, .jobFailed, .engineFailed, .nothingExtracted]
+    public static let codesAboutDocument: Set<ErrorCode> = [
+        .notFound, .unreadable, .unsupportedType, .tooLarge, .jobFailed, .engineFailed, .nothingExtracted,
+    ]
 
     /// What the record kept for a document so far is.
     public enum Kept: UInt8, Sendable {

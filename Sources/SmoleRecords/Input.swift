@@ -124,17 +124,23 @@ public enum RecordParser {
             do {
                 let v = try JSON.parse(bytes)
                 if case .object(let o) = v { return .record(Record(o)) }
-                return .bad(Record.badRecord(raw: rawText(bytes), message: "not a JSON object", source: source, line: line))
+                return .bad(
+                    Record.badRecord(raw: rawText(bytes), message: "not a JSON object", source: source, line: line))
             } catch {
-                let why = complete ? "malformed JSON: \(error)" : "torn last line (no newline at the end; a write was cut short): \(error)"
+                let why =
+                    complete
+                    ? "malformed JSON: \(error)"
+                    : "torn last line (no newline at the end; a write was cut short): \(error)"
                 return .bad(Record.badRecord(raw: rawText(bytes), message: why, source: source, line: line))
             }
         }
         if kind == .results {
-            return .bad(Record.badRecord(
-                raw: rawText(bytes),
-                message: "not a JSON record (a results file holds one JSON object per line; is this the right file?)",
-                source: source, line: line))
+            return .bad(
+                Record.badRecord(
+                    raw: rawText(bytes),
+                    message:
+                        "not a JSON record (a results file holds one JSON object per line; is this the right file?)",
+                    source: source, line: line))
         }
         guard let s = String(validating: bytes, as: UTF8.self) else {
             // Paths are bytes: a path line that is not UTF-8 (`find docs -type f | smole-extract`)
@@ -193,8 +199,10 @@ public struct InputSet {
                 continue
             }
             while let bytes = reader.next() {
-                guard let item = RecordParser.classify(
-                    bytes, source: reader.name, line: reader.lineNumber, kind: kind, complete: reader.lastLineComplete)
+                guard
+                    let item = RecordParser.classify(
+                        bytes, source: reader.name, line: reader.lineNumber, kind: kind,
+                        complete: reader.lastLineComplete)
                 else { continue }
                 try body(InputLine(source: reader.name, line: reader.lineNumber, item: item))
             }

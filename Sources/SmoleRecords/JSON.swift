@@ -197,7 +197,8 @@ public enum JSON {
         case .array(let a) where !a.isEmpty:
             return "[\n" + a.map { pad1 + pretty($0, indent: indent + 1) }.joined(separator: ",\n") + "\n" + pad + "]"
         case .object(let o) where !o.isEmpty:
-            return "{\n" + o.members.map { pad1 + serialize(.string($0.key)) + ": " + pretty($0.value, indent: indent + 1) }
+            return "{\n"
+                + o.members.map { pad1 + serialize(.string($0.key)) + ": " + pretty($0.value, indent: indent + 1) }
                 .joined(separator: ",\n") + "\n" + pad + "}"
         default:
             return serialize(value)

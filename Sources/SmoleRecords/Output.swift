@@ -140,7 +140,9 @@ public enum Diagnostics {
         badLinesSeen += 1
         if badLinesSeen > badLinesShown + 1 { return }
         if badLinesSeen == badLinesShown + 1 {
-            note("further bad lines are not shown (each is still counted, and written where the tool writes bad records)")
+            note(
+                "further bad lines are not shown (each is still counted, and written where the tool writes bad records)"
+            )
             return
         }
         error(withoutPlace(record.error?.message ?? "not a valid record"), source: source, line: line)

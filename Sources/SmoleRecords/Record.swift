@@ -18,7 +18,9 @@ public struct Record: Sendable, Equatable {
     public var schema: String? { object["schema"]?.stringValue }
     public var status: String? { object["status"]?.stringValue }
     public var isOK: Bool { status == "ok" }
-    public var isError: Bool { status == "error" || (status == nil && object["error"] != nil && object["error"] != .null) }
+    public var isError: Bool {
+        status == "error" || (status == nil && object["error"] != nil && object["error"] != .null)
+    }
     public var error: RecordError? { RecordError(json: object["error"]) }
     public var data: JSONValue? { object["data"] }
     public var attempts: Int { object["attempts"]?.intValue ?? 0 }

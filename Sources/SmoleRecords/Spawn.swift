@@ -63,8 +63,10 @@ public enum Spawn {
     /// gets default signal dispositions and an empty mask (the tools ignore SIGPIPE), and the parent's environment
     /// with `environment` put over it. Used for one-shot runs (`run`) and long-lived workers (the OCR worker).
     /// - Returns: posix_spawn's status (0, or an errno value) and the child's pid.
-    public static func spawnChild(_ exe: String, _ args: [String], environment: [String: String] = [:],
-                                  actions: inout posix_spawn_file_actions_t) -> (status: Int32, pid: pid_t) {
+    public static func spawnChild(
+        _ exe: String, _ args: [String], environment: [String: String] = [:],
+        actions: inout posix_spawn_file_actions_t
+    ) -> (status: Int32, pid: pid_t) {
         var attr = posix_spawnattr_t()
         posix_spawnattr_init(&attr)
         defer { posix_spawnattr_destroy(&attr) }
@@ -91,19 +93,25 @@ public enum Spawn {
         }
         defer { for p in envp { free(p) } }
         var pid: pid_t = 0
-        let rc = envp.isEmpty ? posix_spawn(&pid, exe, &actions, &attr, argv, environ)
-                              : posix_spawn(&pid, exe, &actions, &attr, argv, envp)
+        let rc =
+            envp.isEmpty
+            ? posix_spawn(&pid, exe, &actions, &attr, argv, environ)
+            : posix_spawn(&pid, exe, &actions, &attr, argv, envp)
         return (rc, pid)
     }
 
-    public static func run(_ exe: String, _ args: [String], timeout: Duration, outputLimit: Int,
-                           environment: [String: String] = [:]) async -> Outcome {
+    public static func run(
+        _ exe: String, _ args: [String], timeout: Duration, outputLimit: Int,
+        environment: [String: String] = [:]
+    ) async -> Outcome {
         let handle = Handle()
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (cont: CheckedContinuation<Outcome, Never>) in
                 let job: @Sendable () -> Void = {
-                    cont.resume(returning: runBlocking(exe, args, timeout: timeout, outputLimit: outputLimit, handle: handle,
-                                                       environment: environment))
+                    cont.resume(
+                        returning: runBlocking(
+                            exe, args, timeout: timeout, outputLimit: outputLimit, handle: handle,
+                            environment: environment))
                 }
                 // Up to one wait per core runs on libdispatch's global pool: its threads are reused (a fresh thread's
                 // stack is new memory to fault in), and the thread that saw the child end picks up the task's next step
@@ -111,7 +119,9 @@ public enum Spawn {
                 // per call. Beyond that, a wait gets a thread of its own, so `-j 32` still has 32 children running and
                 // the pool is never filled with blocked waits.
                 if SharedWaits.enter() {
-                    DispatchQueue.global().async { job(); SharedWaits.leave() }
+                    DispatchQueue.global().async {
+                        job(); SharedWaits.leave()
+                    }
                 } else {
                     let t = Thread(block: job)
                     t.stackSize = 512 * 1024
@@ -123,8 +133,10 @@ public enum Spawn {
         }
     }
 
-    public static func runBlocking(_ exe: String, _ args: [String], timeout: Duration, outputLimit: Int, handle: Handle,
-                                   environment: [String: String] = [:]) -> Outcome {
+    public static func runBlocking(
+        _ exe: String, _ args: [String], timeout: Duration, outputLimit: Int, handle: Handle,
+        environment: [String: String] = [:]
+    ) -> Outcome {
         // Our pipe ends must never leak into another thread's child (it would hold our reads open until that child
         // exits). pipe2(O_CLOEXEC) makes that atomic; Glibc's module does not import it, so it is looked up once. Where
         // it is missing, pipe + FD_CLOEXEC under one lock around creating the pipes and spawning does the same.
@@ -163,7 +175,10 @@ public enum Spawn {
         let deadline = ContinuousClock.now + timeout
         var out: [UInt8] = [], err: [UInt8] = []
         out.reserveCapacity(64 * 1024)
-        var fds = [pollfd(fd: outPipe[0], events: Int16(POLLIN), revents: 0), pollfd(fd: errPipe[0], events: Int16(POLLIN), revents: 0)]
+        var fds = [
+            pollfd(fd: outPipe[0], events: Int16(POLLIN), revents: 0),
+            pollfd(fd: errPipe[0], events: Int16(POLLIN), revents: 0),
+        ]
         var open = 2
         var timedOut = false
         let buf = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
@@ -171,7 +186,8 @@ public enum Spawn {
         while open > 0 {
             let left = ContinuousClock.now.duration(to: deadline)
             if left <= .zero { timedOut = true; break }
-            let ms = Int32(min(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000 + 1, 1_000))
+            let ms = Int32(
+                min(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000 + 1, 1_000))
             let n = poll(&fds, nfds_t(fds.count), ms)
             if n < 0 { if errno == EINTR { continue }; break }
             if n == 0 { if handle.isCancelled { break }; continue }
@@ -179,7 +195,9 @@ public enum Spawn {
                 let r = read(fds[k].fd, buf.baseAddress, buf.count)
                 if r > 0 {
                     if k == 0 {
-                        if out.count < outputLimit { out.append(contentsOf: buf.prefix(min(r, outputLimit - out.count))) }
+                        if out.count < outputLimit {
+                            out.append(contentsOf: buf.prefix(min(r, outputLimit - out.count)))
+                        }
                     } else if err.count < 1024 * 1024 {
                         err.append(contentsOf: buf.prefix(r))
                     }

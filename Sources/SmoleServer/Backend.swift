@@ -1,6 +1,6 @@
-import SmoleRecords
 import SmoleClient
 import SmoleEngine
+import SmoleRecords
 
 /// What the server runs jobs with: the local engine in production, a deterministic
 /// runner in tests.
@@ -13,11 +13,15 @@ public protocol JobRunner: Sendable {
     func extract(path: String, schema: String) async throws(RecordError) -> JSONValue
     /// `extract`, with the pages read when `--max-pages` left some unread (sent to the client
     /// as `extraction.pages`). The default reports none.
-    func extractNotingPages(path: String, schema: String) async throws(RecordError) -> (data: JSONValue, pages: PagesRead?)
+    func extractNotingPages(path: String, schema: String) async throws(RecordError) -> (
+        data: JSONValue, pages: PagesRead?
+    )
 }
 
 extension JobRunner {
-    public func extractNotingPages(path: String, schema: String) async throws(RecordError) -> (data: JSONValue, pages: PagesRead?) {
+    public func extractNotingPages(path: String, schema: String) async throws(RecordError) -> (
+        data: JSONValue, pages: PagesRead?
+    ) {
         (try await extract(path: path, schema: schema), nil)
     }
 }
@@ -34,7 +38,9 @@ public struct EngineBackend: JobRunner {
     public func extract(path: String, schema: String) async throws(RecordError) -> JSONValue {
         try await engine.extract(path: path, schema: schema).data
     }
-    public func extractNotingPages(path: String, schema: String) async throws(RecordError) -> (data: JSONValue, pages: PagesRead?) {
+    public func extractNotingPages(path: String, schema: String) async throws(RecordError) -> (
+        data: JSONValue, pages: PagesRead?
+    ) {
         let out = try await engine.extract(path: path, schema: schema)
         return (out.data, out.pages)
     }

@@ -1,6 +1,6 @@
 import Foundation
-import SmoleRecords
 import SmoleClient
+import SmoleRecords
 
 /// A copy of a job's state, safe to render outside the store.
 public struct JobSnapshot: Sendable {
@@ -18,7 +18,8 @@ public struct JobSnapshot: Sendable {
     /// The wire shape of `GET /api/pipeline/{id}` (`JobReply`).
     public var json: JSONValue {
         JobReply(
-            id: id, status: status, schemaId: schemaId, extraction: data.map { JobReply.extraction(data: $0, pages: pages) },
+            id: id, status: status, schemaId: schemaId,
+            extraction: data.map { JobReply.extraction(data: $0, pages: pages) },
             error: error, createdAt: createdAt.timeIntervalSince1970, updatedAt: updatedAt.timeIntervalSince1970
         ).json
     }
@@ -124,7 +125,9 @@ public actor JobStore {
         let now = Date()
         let uuid = UUID().uuidString.lowercased()
         let id = nodeID.map { "\($0).\(uuid)" } ?? uuid
-        let snap = JobSnapshot(id: id, status: .queued, schemaId: schemaId, fileName: fileName, data: nil, error: nil, createdAt: now, updatedAt: now)
+        let snap = JobSnapshot(
+            id: id, status: .queued, schemaId: schemaId, fileName: fileName, data: nil, error: nil, createdAt: now,
+            updatedAt: now)
         jobs[id] = Job(snap: snap, path: path, idempotencyKey: idempotencyKey)
         if let key = idempotencyKey { byKey[key] = id }
         if hasIdleWorker {

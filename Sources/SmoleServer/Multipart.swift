@@ -48,7 +48,9 @@ public struct MultipartParser {
 
     public init(boundary: String) throws(MultipartError) {
         let b = Array(boundary.utf8)
-        guard (1...70).contains(b.count) else { throw MultipartError("the multipart boundary must be 1 to 70 characters") }
+        guard (1...70).contains(b.count) else {
+            throw MultipartError("the multipart boundary must be 1 to 70 characters")
+        }
         delimiter = Array("\r\n--".utf8) + b
         // A body normally opens with "--boundary" and no CRLF before it; a virtual CRLF lets
         // one delimiter pattern match the first boundary too.
@@ -125,7 +127,9 @@ public struct MultipartParser {
                 }
                 while i < buffer.count, buffer[i] == 0x20 || buffer[i] == 0x09 { i += 1 }
                 guard i + 1 < buffer.count else {
-                    if i - pos > 256 { throw MultipartError("a multipart boundary line is followed by too much padding") }
+                    if i - pos > 256 {
+                        throw MultipartError("a multipart boundary line is followed by too much padding")
+                    }
                     return
                 }
                 guard buffer[i] == 13, buffer[i + 1] == 10 else {
@@ -139,11 +143,15 @@ public struct MultipartParser {
                     head = MultipartPartHead(name: nil, filename: nil, contentType: nil, headers: [])
                     pos += 2
                 } else if let end = find([13, 10, 13, 10], from: pos) {
-                    guard end - pos <= maxHeaderBytes else { throw MultipartError("a part's headers are over \(maxHeaderBytes) bytes") }
+                    guard end - pos <= maxHeaderBytes else {
+                        throw MultipartError("a part's headers are over \(maxHeaderBytes) bytes")
+                    }
                     head = try Self.parseHead(buffer[pos..<end])
                     pos = end + 4
                 } else {
-                    if buffer.count - pos > maxHeaderBytes { throw MultipartError("a part's headers are over \(maxHeaderBytes) bytes") }
+                    if buffer.count - pos > maxHeaderBytes {
+                        throw MultipartError("a part's headers are over \(maxHeaderBytes) bytes")
+                    }
                     return
                 }
                 partCount += 1

@@ -35,7 +35,8 @@ public struct Problem: Error, Sendable, CustomStringConvertible {
         var headers = HTTPFields()
         headers[.contentType] = "application/problem+json"
         if let retryAfter { headers[.retryAfter] = String(retryAfter) }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: JSON.serializeBytes(json))))
+        return Response(
+            status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: JSON.serializeBytes(json))))
     }
 
     /// The problem for an error Hummingbird raised itself (unknown route, bad method, ...).
@@ -61,7 +62,9 @@ public struct Problem: Error, Sendable, CustomStringConvertible {
     }
 }
 
-func jsonResponse(_ value: JSONValue, status: HTTPResponse.Status = .ok, headers extra: HTTPFields = HTTPFields()) -> Response {
+func jsonResponse(_ value: JSONValue, status: HTTPResponse.Status = .ok, headers extra: HTTPFields = HTTPFields())
+    -> Response
+{
     var headers = extra
     headers[.contentType] = "application/json"
     var bytes = JSON.serializeBytes(value)

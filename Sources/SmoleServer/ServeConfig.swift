@@ -114,13 +114,17 @@ public enum ServeKey {
             guard FileManager.default.fileExists(atPath: file) else {
                 return .failure(Failure(message: "the API key file \(file) does not exist", status: .noInput))
             }
-            guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
+            guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8)
+            else {
                 return .failure(Failure(message: "cannot read the API key file \(file)", status: .ioError))
             }
             let key = text.smTrim(" \t\r\n")
-            guard !key.isEmpty else { return .failure(Failure(message: "the API key file \(file) is empty", status: .usage)) }
+            guard !key.isEmpty else {
+                return .failure(Failure(message: "the API key file \(file) is empty", status: .usage))
+            }
             guard !key.contains(where: { $0.isWhitespace }) else {
-                return .failure(Failure(message: "the API key in \(file) must be one line with no spaces", status: .usage))
+                return .failure(
+                    Failure(message: "the API key in \(file) must be one line with no spaces", status: .usage))
             }
             return .success(key)
         }

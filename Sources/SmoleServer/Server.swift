@@ -4,8 +4,8 @@ import Hummingbird
 import Logging
 import NIOCore
 import ServiceLifecycle
-import SmoleRecords
 import SmoleClient
+import SmoleRecords
 import UnixSignals
 
 /// smole-serve: the local engine (or any `JobRunner`) behind the Smole HTTP API.
@@ -25,17 +25,21 @@ public final class SmoleServe: Sendable {
     public init(config: ServeConfig, backend: any JobRunner) throws(Problem) {
         self.config = config
         self.backend = backend
-        self.store = JobStore(workers: config.workers, queueLimit: config.queueLimit, keep: config.keep, nodeID: config.nodeID)
+        self.store = JobStore(
+            workers: config.workers, queueLimit: config.queueLimit, keep: config.keep, nodeID: config.nodeID)
         var logger = Logger(label: "smole-serve") { _ in StderrLogHandler() }
         logger.logLevel = config.quiet ? .warning : .info
         self.logger = logger
         var framework = logger
         framework.logLevel = .warning
         frameworkLogger = framework
-        let root = config.tempRoot ?? ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        let root =
+            config.tempRoot ?? ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
         var template = Array("\(root)/smole-serve-XXXXXX".utf8CString)
         guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
-            throw Problem(.internalServerError, .unreadable, "cannot make a private upload folder under \(root): \(String(cString: strerror(errno)))")
+            throw Problem(
+                .internalServerError, .unreadable,
+                "cannot make a private upload folder under \(root): \(String(cString: strerror(errno)))")
         }
         uploadDir = String(cString: made)
         chmod(uploadDir, 0o700)
@@ -106,7 +110,8 @@ public final class SmoleServe: Sendable {
             for await sig in await UnixSignalsSequence(trapping: .sigterm, .sigint) {
                 let status: ExitStatus = sig == .sigint ? .sigint : .sigterm
                 if received.set(status) {
-                    Diagnostics.note("\(sig == .sigint ? "SIGINT" : "SIGTERM"): shutting down (send it again to stop at once)")
+                    Diagnostics.note(
+                        "\(sig == .sigint ? "SIGINT" : "SIGTERM"): shutting down (send it again to stop at once)")
                     await group.triggerGracefulShutdown()
                 } else {
                     try? FileManager.default.removeItem(atPath: uploadDir)
@@ -156,7 +161,9 @@ public final class SmoleServe: Sendable {
             configuration: .init(
                 services: [
                     .init(service: pool),
-                    .init(service: app, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),
+                    .init(
+                        service: app, successTerminationBehavior: .gracefullyShutdownGroup,
+                        failureTerminationBehavior: .gracefullyShutdownGroup),
                 ],
                 gracefulShutdownSignals: [],
                 logger: logger
@@ -216,20 +223,29 @@ public final class SmoleServe: Sendable {
 
     func submit(_ request: Request, context: BasicRequestContext) async throws -> Response {
         guard let ct = request.headers[.contentType], let boundary = MultipartParser.boundary(contentType: ct) else {
-            throw Problem(.unsupportedMediaType, .badRecord, "the body must be multipart/form-data with the parts \"file\" and \"schemaId\"")
+            throw Problem(
+                .unsupportedMediaType, .badRecord,
+                "the body must be multipart/form-data with the parts \"file\" and \"schemaId\"")
         }
         let overhead = Self.multipartOverhead
         if let cl = request.headers[.contentLength].flatMap({ Int($0) }), cl > config.maxUpload + overhead {
-            throw Problem(.contentTooLarge, .tooLarge, "the upload is \(cl) bytes; this server takes files up to \(ByteSize.format(config.maxUpload))")
+            throw Problem(
+                .contentTooLarge, .tooLarge,
+                "the upload is \(cl) bytes; this server takes files up to \(ByteSize.format(config.maxUpload))")
         }
         let key = request.headers[Self.idempotencyHeader]
-        if let key, key.utf8.count > 512 { throw Problem(.badRequest, .badRecord, "the Idempotency-Key header is over 512 bytes") }
+        if let key, key.utf8.count > 512 {
+            throw Problem(.badRequest, .badRecord, "the Idempotency-Key header is over 512 bytes")
+        }
         if let key, let existing = await store.job(forKey: key) {
             return jsonResponse(existing.json, status: .ok, headers: await jobHeaders(existing))
         }
         let c = await store.counts
         if c.queued >= store.queueLimit, c.running >= store.workers {
-            throw Problem(.serviceUnavailable, .rateLimited, "the job queue is full (\(store.queueLimit) waiting); try again later", retryAfter: await store.sheddingHint())
+            throw Problem(
+                .serviceUnavailable, .rateLimited,
+                "the job queue is full (\(store.queueLimit) waiting); try again later",
+                retryAfter: await store.sheddingHint())
         }
         let upload = try await receiveUpload(request.body, boundary: boundary)
         do {
@@ -239,19 +255,25 @@ public final class SmoleServe: Sendable {
             guard let path = upload.path else {
                 throw Problem(.badRequest, .badRecord, "the multipart body has no \"file\" part")
             }
-            let (snap, created) = try await store.submit(path: path, schemaId: schemaId, fileName: upload.fileName, idempotencyKey: key)
+            let (snap, created) = try await store.submit(
+                path: path, schemaId: schemaId, fileName: upload.fileName, idempotencyKey: key)
             if !created { unlink(path) }
-            logger.info("job \(snap.id) \(created ? "queued" : "found by Idempotency-Key"): \(upload.size) bytes, schema \(schemaId)")
+            logger.info(
+                "job \(snap.id) \(created ? "queued" : "found by Idempotency-Key"): \(upload.size) bytes, schema \(schemaId)"
+            )
             var body = JSONObject()
             body["id"] = .string(snap.id)
             body["status"] = .string(snap.status.rawValue)
-            return jsonResponse(created ? .object(body) : snap.json, status: created ? .accepted : .ok, headers: await jobHeaders(snap))
+            return jsonResponse(
+                created ? .object(body) : snap.json, status: created ? .accepted : .ok, headers: await jobHeaders(snap))
         } catch {
             if let p = upload.path { unlink(p) }
             switch error {
             case let p as Problem: throw p
             case SubmitRefusal.queueFull(let ra):
-                throw Problem(.serviceUnavailable, .rateLimited, "the job queue is full (\(store.queueLimit) waiting); try again later", retryAfter: ra)
+                throw Problem(
+                    .serviceUnavailable, .rateLimited,
+                    "the job queue is full (\(store.queueLimit) waiting); try again later", retryAfter: ra)
             case SubmitRefusal.shuttingDown:
                 throw Problem(.serviceUnavailable, .serverError, "the server is shutting down", retryAfter: 5)
             default: throw error
@@ -261,7 +283,9 @@ public final class SmoleServe: Sendable {
 
     func poll(_ id: String) async throws -> Response {
         guard let snap = await store.snapshot(id) else {
-            throw Problem(.notFound, .jobExpired, "no job \(id): it never existed or its result was evicted after \(DurationText.format(config.keep))")
+            throw Problem(
+                .notFound, .jobExpired,
+                "no job \(id): it never existed or its result was evicted after \(DurationText.format(config.keep))")
         }
         return jsonResponse(snap.json, headers: await jobHeaders(snap))
     }
@@ -286,7 +310,9 @@ public final class SmoleServe: Sendable {
     /// small fields are kept in memory; the size limit is enforced while bytes arrive.
     func receiveUpload(_ body: RequestBody, boundary: String) async throws -> Upload {
         var parser: MultipartParser
-        do { parser = try MultipartParser(boundary: boundary) } catch { throw Problem(.badRequest, .badRecord, error.message) }
+        do { parser = try MultipartParser(boundary: boundary) } catch {
+            throw Problem(.badRequest, .badRecord, error.message)
+        }
         var up = Upload()
         var sink = PartSink(maxUpload: config.maxUpload, dir: uploadDir, backend: backend)
         var total = 0
@@ -295,7 +321,9 @@ public final class SmoleServe: Sendable {
             for try await chunk in body {
                 total += chunk.readableBytes
                 if total > totalLimit {
-                    throw Problem(.contentTooLarge, .tooLarge, "the upload is over this server's limit of \(ByteSize.format(config.maxUpload))")
+                    throw Problem(
+                        .contentTooLarge, .tooLarge,
+                        "the upload is over this server's limit of \(ByteSize.format(config.maxUpload))")
                 }
                 try chunk.withUnsafeReadableBytes { raw in
                     try parser.feed(raw) { event in try sink.handle(event) }
@@ -340,12 +368,16 @@ struct PartSink {
             current = head.name
             field.removeAll()
             if head.name == "file" {
-                guard filePath == nil else { throw Problem(.badRequest, .badRecord, "the multipart body has more than one \"file\" part") }
+                guard filePath == nil else {
+                    throw Problem(.badRequest, .badRecord, "the multipart body has more than one \"file\" part")
+                }
                 fileName = head.filename
                 let path = "\(dir)/\(UUID().uuidString.lowercased())\(Self.safeExtension(head.filename))"
                 fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
                 guard fd >= 0 else {
-                    throw Problem(.internalServerError, .serverError, "cannot store the upload: \(String(cString: strerror(errno)))")
+                    throw Problem(
+                        .internalServerError, .serverError,
+                        "cannot store the upload: \(String(cString: strerror(errno)))")
                 }
                 filePath = path
             }
@@ -353,14 +385,18 @@ struct PartSink {
             if current == "file" {
                 fileBytes += bytes.count
                 if fileBytes > maxUpload {
-                    throw Problem(.contentTooLarge, .tooLarge, "the file is over this server's limit of \(ByteSize.format(maxUpload))")
+                    throw Problem(
+                        .contentTooLarge, .tooLarge,
+                        "the file is over this server's limit of \(ByteSize.format(maxUpload))")
                 }
                 var off = 0
                 while off < bytes.count {
                     let n = write(fd, bytes.baseAddress! + off, bytes.count - off)
                     if n < 0 {
                         if errno == EINTR { continue }
-                        throw Problem(.internalServerError, .serverError, "cannot store the upload: \(String(cString: strerror(errno)))")
+                        throw Problem(
+                            .internalServerError, .serverError,
+                            "cannot store the upload: \(String(cString: strerror(errno)))")
                     }
                     off += n
                 }
@@ -379,7 +415,8 @@ struct PartSink {
                 guard !id.isEmpty else { throw Problem(.badRequest, .noSchema, "the \"schemaId\" part is empty") }
                 // Reject an unknown schema before the rest of the upload is stored.
                 guard backend.schemaJSON(id) != nil else {
-                    throw Problem(.unprocessableContent, .noSchema, "no schema \"\(id)\"; GET /api/schemas lists the known ids")
+                    throw Problem(
+                        .unprocessableContent, .noSchema, "no schema \"\(id)\"; GET /api/schemas lists the known ids")
                 }
                 schemaId = id
             }
@@ -399,7 +436,9 @@ struct PartSink {
     static func safeExtension(_ name: String?) -> String {
         guard let name, let dot = name.lastIndex(of: ".") else { return "" }
         let ext = name[name.index(after: dot)...]
-        guard (1...8).contains(ext.count), ext.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else { return "" }
+        guard (1...8).contains(ext.count), ext.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
+            return ""
+        }
         return "." + ext.lowercased()
     }
 }
@@ -450,7 +489,8 @@ struct WorkerPool: Service {
             unlink(job.path)
             switch result {
             case .success: logger.info("job \(job.id) completed in \(Int(elapsed * 1000))ms")
-            case .failure(let e): logger.info("job \(job.id) failed in \(Int(elapsed * 1000))ms: \(e.code.rawValue): \(e.message)")
+            case .failure(let e):
+                logger.info("job \(job.id) failed in \(Int(elapsed * 1000))ms: \(e.code.rawValue): \(e.message)")
             }
         }
     }
@@ -459,7 +499,9 @@ struct WorkerPool: Service {
 /// One line per request on stderr: method, path (no query), status, time. No headers, so no key.
 struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
     let logger: Logger
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         let t0 = ContinuousClock.now
         func line(_ status: Int) {
             let ms = (ContinuousClock.now - t0).seconds * 1000
@@ -478,7 +520,9 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
 
 /// Turns every error into an RFC 9457 problem reply.
 struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         do {
             return try await next(request, context)
         } catch {
@@ -491,14 +535,17 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
 struct BearerAuthMiddleware<Context: RequestContext>: RouterMiddleware {
     let key: [UInt8]
     init(key: String) { self.key = Array(key.utf8) }
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         let presented = request.headers[.authorization].flatMap { v -> String? in
             let parts = v.split(separator: " ", maxSplits: 1)
             guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
             return parts[1].smTrim(" \t")
         }
         guard let presented else {
-            throw Problem(.unauthorized, .unauthorized, "this server requires an API key: send Authorization: Bearer KEY")
+            throw Problem(
+                .unauthorized, .unauthorized, "this server requires an API key: send Authorization: Bearer KEY")
         }
         guard constantTimeEquals(Array(presented.utf8), key) else {
             throw Problem(.unauthorized, .unauthorized, "the API key was not accepted")

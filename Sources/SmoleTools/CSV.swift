@@ -13,7 +13,8 @@ public struct CSVFormat: Sendable {
     /// (`--decimal-comma`); a cell that then holds the delimiter is quoted.
     public var decimalComma = false
 
-    public init(tsv: Bool = false, raw: Bool = false, delimiter: UInt8 = UInt8(ascii: ","), decimalComma: Bool = false) {
+    public init(tsv: Bool = false, raw: Bool = false, delimiter: UInt8 = UInt8(ascii: ","), decimalComma: Bool = false)
+    {
         self.tsv = tsv
         self.raw = raw
         self.delimiter = delimiter
@@ -224,7 +225,9 @@ public final class CSVWriter {
             isOK = r.isOK
         }
         if !isOK && !options.all { return false }
-        if options.okOnly, Review.codes(of: record["review"])?.needed == true { needsReviewSkipped = true; return false }
+        if options.okOnly, Review.codes(of: record["review"])?.needed == true {
+            needsReviewSkipped = true; return false
+        }
         doc.removeAll()
         for i in items.indices { items[i].removeAll() }
         var itemCount = 0
@@ -640,7 +643,9 @@ final class SpoolFile {
                 }
                 if need > buf.count { buf += [UInt8](repeating: 0, count: need - buf.count) }
                 while have < need && !eof {
-                    let n = buf.withUnsafeMutableBytes { raw in Glibc.read(fd, raw.baseAddress! + have, raw.count - have) }
+                    let n = buf.withUnsafeMutableBytes { raw in
+                        Glibc.read(fd, raw.baseAddress! + have, raw.count - have)
+                    }
                     if n < 0 { if errno == EINTR { continue }; eof = true; break }
                     if n == 0 { eof = true; break }
                     have += n

@@ -227,7 +227,11 @@ public enum Flatten {
         var explodeAt = -1
         var items: [JSONValue] = []
         var itemNode: Int32 = 0
-        f.walk(data, leaf: { doc.append(($0, $1)) }, explode: { explodeAt = doc.count; items = $0; itemNode = $1 })
+        f.walk(
+            data, leaf: { doc.append(($0, $1)) },
+            explode: {
+                explodeAt = doc.count; items = $0; itemNode = $1
+            })
         func named(_ cells: [(Int32, JSONValue)]) -> [(String, String)] {
             cells.map { (tree.names[Int($0.0)], CellText.string($0.1)) }
         }

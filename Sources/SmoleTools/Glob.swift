@@ -138,7 +138,9 @@ public struct Glob: Sendable, Equatable, CustomStringConvertible {
                 case .any:
                     if c != "/" { next[p + 1] = true; any = true }
                 case .set(let ranges, let negated):
-                    if c != "/", ranges.contains(where: { $0.contains(c) }) != negated { next[p + 1] = true; any = true }
+                    if c != "/", ranges.contains(where: { $0.contains(c) }) != negated {
+                        next[p + 1] = true; any = true
+                    }
                 case .star:
                     if c != "/" { next[p] = true; any = true }
                 case .globstar:
@@ -211,6 +213,8 @@ public struct PathFilter: Sendable {
         let n = Array(name.lowercased().unicodeScalars)
         // `docs/build/` (stored as `docs/build/**`) prunes the folder `docs/build` itself.
         let slashed = r + ["/"]
-        return exclude.contains { PathFilter.matches($0, relative: r, name: n) || ($0.hasSlash && $0.matches(scalars: slashed)) }
+        return exclude.contains {
+            PathFilter.matches($0, relative: r, name: n) || ($0.hasSlash && $0.matches(scalars: slashed))
+        }
     }
 }

@@ -53,7 +53,8 @@ public struct RetryCounts: Sendable, Equatable {
 public enum Retry {
     /// The fields smole-extract owns; they are removed so the record is an input again.
     public static let resultFields = [
-        "status", "data", "error", "job", "backend", "started_at", "finished_at", "elapsed_ms", "evidence", "tries", "pages", "review",
+        "status", "data", "error", "job", "backend", "started_at", "finished_at", "elapsed_ms", "evidence", "tries",
+        "pages", "review",
     ]
 
     /// The input record for a result: result fields removed, `attempts` and every other field kept.
@@ -153,11 +154,14 @@ public enum Retry {
             }
             while let (bytes, complete) = reader.next() {
                 let line = reader.lineNumber
-                guard let item = RecordParser.classify(bytes, source: p, line: line, kind: .results, complete: complete) else { continue }
+                guard let item = RecordParser.classify(bytes, source: p, line: line, kind: .results, complete: complete)
+                else { continue }
                 switch item {
                 case .bad(let r):
                     if !complete {
-                        warnings.warn("incomplete last line (no newline) ignored; end the file with a newline (echo >> \(p)) before appending to it", source: p, line: line)
+                        warnings.warn(
+                            "incomplete last line (no newline) ignored; end the file with a newline (echo >> \(p)) before appending to it",
+                            source: p, line: line)
                         continue
                     }
                     counts.badLines += 1

@@ -30,12 +30,14 @@ public enum ReviewCode: String, Sendable, CaseIterable, Codable {
     public var summary: String {
         switch self {
         case .requiredMissing: "a field the schema marks required (JSON Schema \"required\") is null"
-        case .arithmetic: "the amounts do not add up (line items vs subtotal, subtotal + tax vs total, quantity x unit price vs amount), beyond the currency's minor unit"
+        case .arithmetic:
+            "the amounts do not add up (line items vs subtotal, subtotal + tax vs total, quantity x unit price vs amount), beyond the currency's minor unit"
         case .lowConfidence: "a field's evidence confidence is under --min-confidence"
         case .pagesTruncated: "the document has more pages than were read (--max-pages)"
         case .schemaMismatch: "the content does not look like the schema it was extracted with"
         case .ocrQuality: "the OCR text reads poorly (few of its words look like words)"
-        case .invalidValue: "a value outside the schema's enum, format, minimum or maximum; a date that does not exist; a due date before the issue date"
+        case .invalidValue:
+            "a value outside the schema's enum, format, minimum or maximum; a date that does not exist; a due date before the issue date"
         }
     }
 }
@@ -53,9 +55,11 @@ public struct ReviewReason: Sendable, Equatable {
     }
 
     public var json: JSONValue {
-        .object(JSONObject([
-            ("code", .string(code.rawValue)), ("field", field.map(JSONValue.string) ?? .null), ("message", .string(message)),
-        ]))
+        .object(
+            JSONObject([
+                ("code", .string(code.rawValue)), ("field", field.map(JSONValue.string) ?? .null),
+                ("message", .string(message)),
+            ]))
     }
 }
 
@@ -114,8 +118,10 @@ public struct DocumentSignals: Sendable, Equatable {
     public init() {}
 
     public static func == (a: DocumentSignals, b: DocumentSignals) -> Bool {
-        a.fieldConfidence == b.fieldConfidence && a.ocrWordQuality == b.ocrWordQuality && a.noSchemaKeyword == b.noSchemaKeyword
+        a.fieldConfidence == b.fieldConfidence && a.ocrWordQuality == b.ocrWordQuality
+            && a.noSchemaKeyword == b.noSchemaKeyword
             && a.fitConfidence == b.fitConfidence
-            && a.classifiedAs?.schema == b.classifiedAs?.schema && a.classifiedAs?.confidence == b.classifiedAs?.confidence
+            && a.classifiedAs?.schema == b.classifiedAs?.schema
+            && a.classifiedAs?.confidence == b.classifiedAs?.confidence
     }
 }

@@ -217,7 +217,8 @@ public final class Router: @unchecked Sendable {
         r["schema"] = .null
         r["route"] = .null
         if let path {
-            Diagnostics.warning("no rule matched \(path) and there is no --default; schema is null", source: source, line: line)
+            Diagnostics.warning(
+                "no rule matched \(path) and there is no --default; schema is null", source: source, line: line)
         } else {
             Diagnostics.warning("the record has no path; schema is null", source: source, line: line)
         }
@@ -363,9 +364,12 @@ public enum SchemaNameCheck {
         for r in rules where !isKnown(r.schema) {
             let swapped = r.pattern.hasPrefix("re:") || r.pattern.hasPrefix("path:") ? nil : r.pattern
             if let swapped, isKnown(swapped) {
-                out.append("\(r.origin): '\(r.schema)' is not a schema, but '\(swapped)' is: a rule is SCHEMA=PATTERN; did you mean '\(swapped)=\(r.schema)'?")
+                out.append(
+                    "\(r.origin): '\(r.schema)' is not a schema, but '\(swapped)' is: a rule is SCHEMA=PATTERN; did you mean '\(swapped)=\(r.schema)'?"
+                )
             } else {
-                out.append("\(r.origin): unknown schema '\(r.schema)' (known: \(list); or a path to a .json schema file)")
+                out.append(
+                    "\(r.origin): unknown schema '\(r.schema)' (known: \(list); or a path to a .json schema file)")
             }
         }
         if let d = defaultSchema, !isKnown(d) {

@@ -133,7 +133,8 @@ public enum SQL {
             }
             return v <= max
         }
-        guard digits(11..<13, max: 23), b[13] == UInt8(ascii: ":"), digits(14..<16, max: 59), b[16] == UInt8(ascii: ":"),
+        guard digits(11..<13, max: 23), b[13] == UInt8(ascii: ":"), digits(14..<16, max: 59),
+            b[16] == UInt8(ascii: ":"),
             digits(17..<19, max: 60)
         else { return false }
         var i = 19
@@ -249,7 +250,9 @@ struct TypedColumns {
             guard let t = tallies[k]!.type else { continue }
             let c = SQL.columnName(forKey: k, reserved: reserved)
             if !used.insert(c.lowercased()).inserted {
-                Diagnostics.warning("table \(table): key \(JSON.serialize(.string(k))) maps to column \(c), which is already taken; its values stay in the JSON column only")
+                Diagnostics.warning(
+                    "table \(table): key \(JSON.serialize(.string(k))) maps to column \(c), which is already taken; its values stay in the JSON column only"
+                )
                 continue
             }
             out.append((k, c, t))
@@ -289,7 +292,8 @@ public final class SQLWriter {
     public private(set) var report = SQLReport()
 
     static let mainFixed = [
-        "path", "name", "schema", "status", "sha256", "extracted_at", "error_code", "error_message", "data", "needs_review", "review",
+        "path", "name", "schema", "status", "sha256", "extracted_at", "error_code", "error_message", "data",
+        "needs_review", "review",
     ]
     /// The review columns (issue 10), added to tables made before them: (name, type) per dialect.
     static func reviewColumns(_ d: SQLDialect) -> [(String, String)] {
@@ -306,7 +310,8 @@ public final class SQLWriter {
     public static func validate(_ options: SQLOptions) -> String? {
         if options.table.isEmpty { return "--table needs a name" }
         if options.table.utf8.count > SQL.maxIdentifierBytes {
-            return "--table \(options.table): longer than \(SQL.maxIdentifierBytes) bytes (PostgreSQL would cut it short)"
+            return
+                "--table \(options.table): longer than \(SQL.maxIdentifierBytes) bytes (PostgreSQL would cut it short)"
         }
         if let r = options.rows, r.isEmpty { return "--rows needs a field name" }
         return nil
@@ -347,7 +352,8 @@ public final class SQLWriter {
                         return
                     }
                     report.skipped += 1
-                    Diagnostics.error("record has no \"path\" (a string); it is left out", source: input.source, line: input.line)
+                    Diagnostics.error(
+                        "record has no \"path\" (a string); it is left out", source: input.source, line: input.line)
                     return
                 }
                 var data = r.data ?? .null
@@ -379,15 +385,17 @@ public final class SQLWriter {
         let qt = SQL.quoteIdentifier(table)
         var head = "-- smole-sql \(Smole.version): \(d.rawValue) statements for table \(table)\n"
         if d == .postgres {
-            head += "SET standard_conforming_strings = on;\nSET client_encoding = 'UTF8';\nSET client_min_messages = warning;\n"
+            head +=
+                "SET standard_conforming_strings = on;\nSET client_encoding = 'UTF8';\nSET client_min_messages = warning;\n"
         }
         head += "BEGIN;\n"
         let json = d == .postgres ? "JSONB" : "TEXT"
         let stamp = d == .postgres ? "TIMESTAMPTZ" : "TEXT"
-        var cols = [
-            "\"path\" TEXT PRIMARY KEY", "\"name\" TEXT", "\"schema\" TEXT", "\"status\" TEXT", "\"sha256\" TEXT",
-            "\"extracted_at\" \(stamp)", "\"error_code\" TEXT", "\"error_message\" TEXT", "\"data\" \(json)",
-        ] + SQLWriter.reviewColumns(d).map { "\(SQL.quoteIdentifier($0.0)) \($0.1)" }
+        var cols =
+            [
+                "\"path\" TEXT PRIMARY KEY", "\"name\" TEXT", "\"schema\" TEXT", "\"status\" TEXT", "\"sha256\" TEXT",
+                "\"extracted_at\" \(stamp)", "\"error_code\" TEXT", "\"error_message\" TEXT", "\"data\" \(json)",
+            ] + SQLWriter.reviewColumns(d).map { "\(SQL.quoteIdentifier($0.0)) \($0.1)" }
         for c in mainCols { cols.append("\(SQL.quoteIdentifier(c.column)) \(c.type.name(d))") }
         head += "CREATE TABLE IF NOT EXISTS \(qt) (\n  " + cols.joined(separator: ",\n  ") + "\n);\n"
         if d == .postgres {
@@ -396,7 +404,8 @@ public final class SQLWriter {
                 head += "ALTER TABLE \(qt) ADD COLUMN IF NOT EXISTS \(SQL.quoteIdentifier(c)) \(t);\n"
             }
             for c in mainCols {
-                head += "ALTER TABLE \(qt) ADD COLUMN IF NOT EXISTS \(SQL.quoteIdentifier(c.column)) \(c.type.name(d));\n"
+                head +=
+                    "ALTER TABLE \(qt) ADD COLUMN IF NOT EXISTS \(SQL.quoteIdentifier(c.column)) \(c.type.name(d));\n"
             }
         }
         // SQLite with --db: add the columns an existing table lacks, and learn the typed columns of
@@ -408,7 +417,8 @@ public final class SQLWriter {
             staleColumns = have.filter { !written.contains($0) }.sorted()
             if !have.isEmpty {
                 let fixedTypes = ["TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT"]
-                let wanted = zip(SQLWriter.mainFixed.dropFirst(), fixedTypes).map { ($0, $1) } + SQLWriter.reviewColumns(d)
+                let wanted =
+                    zip(SQLWriter.mainFixed.dropFirst(), fixedTypes).map { ($0, $1) } + SQLWriter.reviewColumns(d)
                     + mainCols.map { ($0.column, $0.type.name(d)) }
                 for (c, t) in wanted where !have.contains(SQLiteColumns.asciiLower(c)) {
                     head += "ALTER TABLE \(qt) ADD COLUMN \(SQL.quoteIdentifier(c)) \(t);\n"
@@ -417,22 +427,29 @@ public final class SQLWriter {
             if let childTable {
                 let haveChild = try SQLiteColumns.existing(db: db, table: childTable)
                 if !haveChild.isEmpty {
-                    let wanted = [("item", "TEXT"), ("value", valueType.name(d))] + childCols.map { ($0.column, $0.type.name(d)) }
+                    let wanted =
+                        [("item", "TEXT"), ("value", valueType.name(d))]
+                        + childCols.map { ($0.column, $0.type.name(d)) }
                     for (c, t) in wanted where !haveChild.contains(SQLiteColumns.asciiLower(c)) {
-                        childAlters += "ALTER TABLE \(SQL.quoteIdentifier(childTable)) ADD COLUMN \(SQL.quoteIdentifier(c)) \(t);\n"
+                        childAlters +=
+                            "ALTER TABLE \(SQL.quoteIdentifier(childTable)) ADD COLUMN \(SQL.quoteIdentifier(c)) \(t);\n"
                     }
                 }
             }
         }
         if let childTable {
             let qc = SQL.quoteIdentifier(childTable)
-            var ccols = ["\"path\" TEXT NOT NULL", "\"idx\" INTEGER NOT NULL", "\"item\" \(json)", "\"value\" \(valueType.name(d))"]
+            var ccols = [
+                "\"path\" TEXT NOT NULL", "\"idx\" INTEGER NOT NULL", "\"item\" \(json)",
+                "\"value\" \(valueType.name(d))",
+            ]
             for c in childCols { ccols.append("\(SQL.quoteIdentifier(c.column)) \(c.type.name(d))") }
             ccols.append("PRIMARY KEY (\"path\", \"idx\")")
             head += "CREATE TABLE IF NOT EXISTS \(qc) (\n  " + ccols.joined(separator: ",\n  ") + "\n);\n"
             if d == .postgres {
                 for c in childCols {
-                    head += "ALTER TABLE \(qc) ADD COLUMN IF NOT EXISTS \(SQL.quoteIdentifier(c.column)) \(c.type.name(d));\n"
+                    head +=
+                        "ALTER TABLE \(qc) ADD COLUMN IF NOT EXISTS \(SQL.quoteIdentifier(c.column)) \(c.type.name(d));\n"
                 }
             }
             head += childAlters
@@ -441,12 +458,15 @@ public final class SQLWriter {
 
         // The statement text that is the same for every document.
         let mainNames = SQLWriter.mainFixed + mainCols.map(\.column)
-        let insertHead = Array(("INSERT INTO \(qt) (" + mainNames.map(SQL.quoteIdentifier).joined(separator: ", ") + ") VALUES (").utf8)
+        let insertHead = Array(
+            ("INSERT INTO \(qt) (" + mainNames.map(SQL.quoteIdentifier).joined(separator: ", ") + ") VALUES (").utf8)
         // The ResultFold rule holds across loads too: an ok result or an error about the document
         // replaces the row; an error that says nothing about the document (an outage, a timeout)
         // replaces it only when it is not ok; an input record (no result) only adds a missing row.
-        let setAll = ") ON CONFLICT (\"path\") DO UPDATE SET "
-            + mainNames.dropFirst().map { "\(SQL.quoteIdentifier($0)) = excluded.\(SQL.quoteIdentifier($0))" }.joined(separator: ", ")
+        let setAll =
+            ") ON CONFLICT (\"path\") DO UPDATE SET "
+            + mainNames.dropFirst().map { "\(SQL.quoteIdentifier($0)) = excluded.\(SQL.quoteIdentifier($0))" }.joined(
+                separator: ", ")
         let notOK = d == .postgres ? "\(qt).\"status\" IS DISTINCT FROM 'ok'" : "\(qt).\"status\" IS NOT 'ok'"
         let upsertTail = Array((setAll + ";\n").utf8)
         let upsertUnlessOKTail = Array((setAll + " WHERE \(notOK);\n").utf8)
@@ -454,7 +474,9 @@ public final class SQLWriter {
         let notOKRow = Array(" AND NOT EXISTS (SELECT 1 FROM \(qt) WHERE \(qt).\"path\" = ".utf8)
         let childNames = ["path", "idx", "item", "value"] + childCols.map(\.column)
         let childInsertHead = childTable.map {
-            Array(("INSERT INTO \(SQL.quoteIdentifier($0)) (" + childNames.map(SQL.quoteIdentifier).joined(separator: ", ") + ") VALUES (").utf8)
+            Array(
+                ("INSERT INTO \(SQL.quoteIdentifier($0)) ("
+                    + childNames.map(SQL.quoteIdentifier).joined(separator: ", ") + ") VALUES (").utf8)
         }
         let childDeleteHead = childTable.map { Array("DELETE FROM \(SQL.quoteIdentifier($0)) WHERE \"path\" = ".utf8) }
 
@@ -472,7 +494,8 @@ public final class SQLWriter {
             var whole = JSONValue.object(r.object)
             if SQL.stripNUL(&whole) {
                 warnedNUL += 1
-                Diagnostics.warning("NUL characters removed: SQL text cannot hold them", source: input.source, line: input.line)
+                Diagnostics.warning(
+                    "NUL characters removed: SQL text cannot hold them", source: input.source, line: input.line)
                 if case .object(let o) = whole { r = Record(o) }
             }
             // The upsert key is the document's canonical key (DocumentKey), so the same file named
@@ -495,8 +518,9 @@ public final class SQLWriter {
                 SQL.appendLiteral(f, dialect: options.dialect, into: &out)
             } else {
                 if let f = r["finished_at"], !f.isNull {
-                    Diagnostics.warning("finished_at \(JSON.serialize(f)) is not an RFC 3339 time; extracted_at is left NULL",
-                                        source: input.source, line: input.line)
+                    Diagnostics.warning(
+                        "finished_at \(JSON.serialize(f)) is not an RFC 3339 time; extracted_at is left NULL",
+                        source: input.source, line: input.line)
                 }
                 out.append(contentsOf: Array("NULL".utf8))
             }
@@ -516,7 +540,8 @@ public final class SQLWriter {
             out.append(contentsOf: Array(", ".utf8))
             if case .object(let rv)? = r["review"] {
                 if let needed = Review.codes(of: .object(rv))?.needed {
-                    out.append(contentsOf: Array((d == .postgres ? (needed ? "TRUE" : "FALSE") : (needed ? "1" : "0")).utf8))
+                    out.append(
+                        contentsOf: Array((d == .postgres ? (needed ? "TRUE" : "FALSE") : (needed ? "1" : "0")).utf8))
                 } else {
                     out.append(contentsOf: Array("NULL".utf8))
                 }
@@ -536,8 +561,11 @@ public final class SQLWriter {
             out.append(contentsOf: kept == .input ? insertOnlyTail : replacesOK ? upsertTail : upsertUnlessOKTail)
             if kept != .input, replacesOK, !staleColumns.isEmpty {
                 // No value of an earlier result stays beside this one (an error row has no data).
-                out.append(contentsOf: Array(("UPDATE \(qt) SET " + staleColumns.map { "\(SQL.quoteIdentifier($0)) = NULL" }.joined(separator: ", ")
-                    + " WHERE \"path\" = ").utf8))
+                out.append(
+                    contentsOf: Array(
+                        ("UPDATE \(qt) SET "
+                            + staleColumns.map { "\(SQL.quoteIdentifier($0)) = NULL" }.joined(separator: ", ")
+                            + " WHERE \"path\" = ").utf8))
                 SQL.appendLiteral(path, dialect: options.dialect, into: &out)
                 out.append(contentsOf: Array(";\n".utf8))
             }
@@ -594,8 +622,9 @@ public final class SQLWriter {
             if let x = Double(n), x.isFinite {
                 out.append(contentsOf: Array(n.utf8))
             } else {
-                Diagnostics.warning("number \(n) is out of range for a floating-point column; stored as NULL",
-                                    source: input.source, line: input.line)
+                Diagnostics.warning(
+                    "number \(n) is out of range for a floating-point column; stored as NULL",
+                    source: input.source, line: input.line)
                 out.append(contentsOf: Array("NULL".utf8))
             }
         case (.boolean, .bool(let b)):
@@ -611,7 +640,6 @@ public final class SQLWriter {
 
 // MARK: - SQLite: the columns a table already has
 
-
 /// SQLite has no `ADD COLUMN IF NOT EXISTS`, and SQL text cannot ask the database which
 /// columns exist. With `--db FILE` smole-sql asks it itself, read-only, by running
 /// `sqlite3 -readonly FILE "SELECT hex(name) FROM pragma_table_info(...)"` (an argument array,
@@ -624,7 +652,8 @@ public enum SQLiteColumns {
         let query = "SELECT hex(name) FROM pragma_table_info(\(SQL.literal(table)));"
         let (status, out, err) = try run(["sqlite3", "-readonly", "-batch", "-noheader", "-list", "-bail", db, query])
         guard status == 0 else {
-            throw RecordError(.unreadable, "sqlite3 could not read \(db): \(err.trimmingCharacters(in: .whitespacesAndNewlines))")
+            throw RecordError(
+                .unreadable, "sqlite3 could not read \(db): \(err.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
         var names = Set<String>()
         for line in out.split(separator: "\n") {
@@ -661,7 +690,9 @@ public enum SQLiteColumns {
         guard let exe = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
             throw RecordError(.engineUnavailable, "cannot run \(argv[0]): not found on PATH")
         }
-        switch Spawn.runBlocking(exe, Array(argv.dropFirst()), timeout: .seconds(120), outputLimit: 256 << 20, handle: Spawn.Handle()) {
+        switch Spawn.runBlocking(
+            exe, Array(argv.dropFirst()), timeout: .seconds(120), outputLimit: 256 << 20, handle: Spawn.Handle())
+        {
         case .finished(let r): return (r.status, r.text, r.stderr)
         case .timedOut: throw RecordError(.timeout, "\(argv[0]) did not finish within 120 s")
         case .cancelled: throw RecordError(.cancelled, "\(argv[0]) was cancelled")

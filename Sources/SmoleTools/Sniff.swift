@@ -51,8 +51,10 @@ public enum Sniff {
             }
             return true
         }
-        for tag in ["<!doctype html", "<html", "<head", "<body", "<script", "<iframe", "<h1", "<div", "<font",
-            "<table", "<a", "<style", "<title", "<b", "<br", "<p", "<!--"]
+        for tag in [
+            "<!doctype html", "<html", "<head", "<body", "<script", "<iframe", "<h1", "<div", "<font",
+            "<table", "<a", "<style", "<title", "<b", "<br", "<p", "<!--",
+        ]
         where startsCI(tag) {
             return "text/html"
         }
@@ -96,10 +98,15 @@ public enum Sniff {
                 continue
             }
             let len: Int
-            if c & 0xE0 == 0xC0, c >= 0xC2 { len = 2 }
-            else if c & 0xF0 == 0xE0 { len = 3 }
-            else if c & 0xF8 == 0xF0, c <= 0xF4 { len = 4 }
-            else { return false }
+            if c & 0xE0 == 0xC0, c >= 0xC2 {
+                len = 2
+            } else if c & 0xF0 == 0xE0 {
+                len = 3
+            } else if c & 0xF8 == 0xF0, c <= 0xF4 {
+                len = 4
+            } else {
+                return false
+            }
             if i + len > n { return !complete }
             for j in 1..<len where b[i + j] & 0xC0 != 0x80 { return false }
             i += len

@@ -78,7 +78,9 @@ public struct ResultInfo: Sendable {
             if let read = Review.codes(of: rv) {
                 reviewNeeded = read.needed
                 reviewReasons = zip(read.codes, read.fields).map { ($0, $1) }
-                for c in read.codes where ReviewCode(rawValue: c) == nil { problems.append("unknown review code \"\(c)\"") }
+                for c in read.codes where ReviewCode(rawValue: c) == nil {
+                    problems.append("unknown review code \"\(c)\"")
+                }
             } else {
                 problems.append("review is not an object (\(ResultInfo.clip(JSON.serialize(rv), 40))); ignored")
             }
@@ -86,15 +88,20 @@ public struct ResultInfo: Sendable {
         switch r["attempts"] {
         case nil, .null?: attempts = nil
         case let v?:
-            if let n = v.intValue, n >= 0 { attempts = n } else {
+            if let n = v.intValue, n >= 0 {
+                attempts = n
+            } else {
                 problems.append("attempts is not a whole number (\(ResultInfo.clip(JSON.serialize(v), 40)))")
             }
         }
         switch r["elapsed_ms"] {
         case nil, .null?: elapsedMs = nil
         case let v?:
-            if let d = v.doubleValue, d >= 0, d.isFinite { elapsedMs = d } else {
-                problems.append("elapsed_ms is not a non-negative number (\(ResultInfo.clip(JSON.serialize(v), 40))); ignored")
+            if let d = v.doubleValue, d >= 0, d.isFinite {
+                elapsedMs = d
+            } else {
+                problems.append(
+                    "elapsed_ms is not a non-negative number (\(ResultInfo.clip(JSON.serialize(v), 40))); ignored")
             }
         }
     }
@@ -183,23 +190,31 @@ public struct Summary {
         case .bad(let r):
             let msg = Diagnostics.withoutPlace(r.error?.message ?? "not a valid record")
             if emitWarnings { Diagnostics.badLine(r, source: input.source, line: input.line) }
-            badLines.append(Located(source: input.source, line: input.line, code: ErrorCode.badRecord.rawValue, message: msg))
+            badLines.append(
+                Located(source: input.source, line: input.line, code: ErrorCode.badRecord.rawValue, message: msg))
         case .path(let p):
-            put(DocumentKey(path: p), isRecord: nil, Doc(outcome: .pending, schema: nil, code: nil, message: nil, retryable: false, attempts: nil,
-                       elapsedMs: nil, source: input.source, line: input.line))
+            put(
+                DocumentKey(path: p), isRecord: nil,
+                Doc(
+                    outcome: .pending, schema: nil, code: nil, message: nil, retryable: false, attempts: nil,
+                    elapsedMs: nil, source: input.source, line: input.line))
         case .record(let r):
             let info = ResultInfo(r)
             guard let path = r.documentPath else {
                 if r.hasPathField {
-                    badLines.append(Located(source: input.source, line: input.line, code: ErrorCode.badRecord.rawValue,
-                                            message: "path is not a non-empty string or {\"bytes\": base64}"))
+                    badLines.append(
+                        Located(
+                            source: input.source, line: input.line, code: ErrorCode.badRecord.rawValue,
+                            message: "path is not a non-empty string or {\"bytes\": base64}"))
                     return
                 }
-                let msg = info.message ?? (info.outcome == .failed ? "error record without a path" : "record without a path")
+                let msg =
+                    info.message ?? (info.outcome == .failed ? "error record without a path" : "record without a path")
                 withoutPath.append(Located(source: input.source, line: input.line, code: info.code, message: msg))
                 if info.outcome == .failed { withoutPathFailed += 1 }
                 if emitWarnings, info.outcome != .failed {
-                    warnings.warn("record has no path; it is not counted as a document", source: input.source, line: input.line)
+                    warnings.warn(
+                        "record has no path; it is not counted as a document", source: input.source, line: input.line)
                 }
                 return
             }
@@ -209,10 +224,13 @@ public struct Summary {
                     warnings.warn(info.problems.joined(separator: "; "), source: input.source, line: input.line)
                 }
             }
-            put(path.key, isRecord: r, Doc(outcome: info.outcome, schema: info.schema, code: info.code, message: info.message,
-                          retryable: info.retryable, attempts: info.attempts, elapsedMs: info.elapsedMs,
-                          source: input.source, line: input.line, backend: info.backend,
-                          reviewNeeded: info.reviewNeeded, reviewReasons: info.reviewReasons))
+            put(
+                path.key, isRecord: r,
+                Doc(
+                    outcome: info.outcome, schema: info.schema, code: info.code, message: info.message,
+                    retryable: info.retryable, attempts: info.attempts, elapsedMs: info.elapsedMs,
+                    source: input.source, line: input.line, backend: info.backend,
+                    reviewNeeded: info.reviewNeeded, reviewReasons: info.reviewReasons))
         }
     }
 
@@ -262,9 +280,11 @@ public struct Summary {
                             if seen.insert(r.code).inserted { e.documents += 1 }
                             reviewRows[r.code] = e
                         }
-                        s.toReview.append(SummaryStats.ToReview(
-                            path: keys[i].display, pathJSON: keys[i].json, schema: d.schema, reasons: d.reviewReasons.map { SummaryStats.ReviewRef(code: $0.code, field: $0.field) },
-                            source: d.source, line: d.line))
+                        s.toReview.append(
+                            SummaryStats.ToReview(
+                                path: keys[i].display, pathJSON: keys[i].json, schema: d.schema,
+                                reasons: d.reviewReasons.map { SummaryStats.ReviewRef(code: $0.code, field: $0.field) },
+                                source: d.source, line: d.line))
                     }
                 }
             case .pending:
@@ -278,13 +298,18 @@ public struct Summary {
                 if d.retryable { e.retryable += 1 }
                 if d.retryable && !exhausted {
                     s.retryable += 1
-                    if let b = d.backend, b.hasPrefix("http://") || b.hasPrefix("https://") { s.retryBackends.insert(b) }
+                    if let b = d.backend, b.hasPrefix("http://") || b.hasPrefix("https://") {
+                        s.retryBackends.insert(b)
+                    }
                 }
                 if exhausted { s.exhausted += 1 }
                 errorRows[code] = e
-                s.failures.append(SummaryStats.Failure(
-                    path: keys[i].display, pathJSON: keys[i].json, schema: d.schema, code: d.code, message: d.message ?? "",
-                    retryable: d.retryable, exhausted: exhausted, attempts: d.attempts, source: d.source, line: d.line))
+                s.failures.append(
+                    SummaryStats.Failure(
+                        path: keys[i].display, pathJSON: keys[i].json, schema: d.schema, code: d.code,
+                        message: d.message ?? "",
+                        retryable: d.retryable, exhausted: exhausted, attempts: d.attempts, source: d.source,
+                        line: d.line))
             }
             schemaRows[key] = row
             if let e = d.elapsedMs { latencies.append(e) }
@@ -349,11 +374,15 @@ public struct SummaryStats: Sendable {
         public var source: String
         public var line: Int
         /// The rank of its most serious reason (`reviewOrder`): what to look at first.
-        var priority: Int { reasons.map { SummaryStats.reviewOrder.firstIndex(of: $0.code) ?? SummaryStats.reviewOrder.count }.min() ?? Int.max }
+        var priority: Int {
+            reasons.map { SummaryStats.reviewOrder.firstIndex(of: $0.code) ?? SummaryStats.reviewOrder.count }.min()
+                ?? Int.max
+        }
     }
     /// Review codes from the most serious (the data is probably wrong or incomplete) to the least (a doubt).
     public static let reviewOrder: [String] = [
-        ReviewCode.schemaMismatch, .arithmetic, .requiredMissing, .invalidValue, .pagesTruncated, .ocrQuality, .lowConfidence,
+        ReviewCode.schemaMismatch, .arithmetic, .requiredMissing, .invalidValue, .pagesTruncated, .ocrQuality,
+        .lowConfidence,
     ].map(\.rawValue)
     public struct ErrorRow: Sendable, Equatable {
         public var code: String
@@ -449,16 +478,18 @@ public struct SummaryStats: Sendable {
         o["records_without_path"] = JSONValue(withoutPath.count)
         var bySchema = JSONObject()
         for r in schemas {
-            bySchema[r.schema] = .object(JSONObject([
-                ("documents", JSONValue(r.documents)), ("ok", JSONValue(r.ok)),
-                ("failed", JSONValue(r.failed)), ("no_result", JSONValue(r.noResult)),
-                ("needs_review", JSONValue(r.needsReview)),
-            ]))
+            bySchema[r.schema] = .object(
+                JSONObject([
+                    ("documents", JSONValue(r.documents)), ("ok", JSONValue(r.ok)),
+                    ("failed", JSONValue(r.failed)), ("no_result", JSONValue(r.noResult)),
+                    ("needs_review", JSONValue(r.needsReview)),
+                ]))
         }
         o["by_schema"] = .object(bySchema)
         var byError = JSONObject()
         for e in errors {
-            byError[e.code] = .object(JSONObject([("count", JSONValue(e.count)), ("retryable", JSONValue(e.retryable))]))
+            byError[e.code] = .object(
+                JSONObject([("count", JSONValue(e.count)), ("retryable", JSONValue(e.retryable))]))
         }
         o["by_error"] = .object(byError)
         o["reviewed"] = JSONValue(reviewed)
@@ -466,53 +497,71 @@ public struct SummaryStats: Sendable {
         o["review_rate"] = reviewRate.map { JSONValue.fromDouble(Self.round($0, 4)) } ?? .null
         var byReview = JSONObject()
         for r in reviewCodes {
-            byReview[r.code] = .object(JSONObject([("documents", JSONValue(r.documents)), ("reasons", JSONValue(r.reasons))]))
+            byReview[r.code] = .object(
+                JSONObject([("documents", JSONValue(r.documents)), ("reasons", JSONValue(r.reasons))]))
         }
         o["by_review_reason"] = .object(byReview)
-        o["to_review"] = .array(toReview.map { t in
-            .object(JSONObject([
-                ("path", t.pathJSON),
-                ("schema", t.schema.map(JSONValue.string) ?? .null),
-                ("reasons", .array(t.reasons.map { .object(JSONObject([("code", .string($0.code)), ("field", $0.field.map(JSONValue.string) ?? .null)])) })),
-                ("source", .string(t.source)),
-                ("line", JSONValue(t.line)),
+        o["to_review"] = .array(
+            toReview.map { t in
+                .object(
+                    JSONObject([
+                        ("path", t.pathJSON),
+                        ("schema", t.schema.map(JSONValue.string) ?? .null),
+                        (
+                            "reasons",
+                            .array(
+                                t.reasons.map {
+                                    .object(
+                                        JSONObject([
+                                            ("code", .string($0.code)),
+                                            ("field", $0.field.map(JSONValue.string) ?? .null),
+                                        ]))
+                                })
+                        ),
+                        ("source", .string(t.source)),
+                        ("line", JSONValue(t.line)),
+                    ]))
+            })
+        o["latency_ms"] = .object(
+            JSONObject([
+                ("count", JSONValue(latencyCount)),
+                ("p50", p50.map { JSONValue.fromDouble(Self.round($0, 3)) } ?? .null),
+                ("p95", p95.map { JSONValue.fromDouble(Self.round($0, 3)) } ?? .null),
+                ("max", latencyMax.map { JSONValue.fromDouble(Self.round($0, 3)) } ?? .null),
             ]))
-        })
-        o["latency_ms"] = .object(JSONObject([
-            ("count", JSONValue(latencyCount)),
-            ("p50", p50.map { JSONValue.fromDouble(Self.round($0, 3)) } ?? .null),
-            ("p95", p95.map { JSONValue.fromDouble(Self.round($0, 3)) } ?? .null),
-            ("max", latencyMax.map { JSONValue.fromDouble(Self.round($0, 3)) } ?? .null),
-        ]))
-        o["attempts"] = .object(JSONObject([
-            ("count", JSONValue(attemptsCount)),
-            ("mean", attemptsMean.map { JSONValue.fromDouble(Self.round($0, 3)) } ?? .null),
-            ("max", attemptsMax.map { JSONValue($0) } ?? .null),
-            ("more_than_one", JSONValue(attemptsMoreThanOne)),
-        ]))
-        o["failures"] = .array(failures.map { f in
-            .object(JSONObject([
-                ("path", f.pathJSON),
-                ("schema", f.schema.map(JSONValue.string) ?? .null),
-                ("code", f.code.map(JSONValue.string) ?? .null),
-                ("message", .string(f.message)),
-                ("retryable", .bool(f.retryable)),
-                ("exhausted", .bool(f.exhausted)),
-                ("attempts", f.attempts.map { JSONValue($0) } ?? .null),
-                ("source", .string(f.source)),
-                ("line", JSONValue(f.line)),
+        o["attempts"] = .object(
+            JSONObject([
+                ("count", JSONValue(attemptsCount)),
+                ("mean", attemptsMean.map { JSONValue.fromDouble(Self.round($0, 3)) } ?? .null),
+                ("max", attemptsMax.map { JSONValue($0) } ?? .null),
+                ("more_than_one", JSONValue(attemptsMoreThanOne)),
             ]))
-        })
+        o["failures"] = .array(
+            failures.map { f in
+                .object(
+                    JSONObject([
+                        ("path", f.pathJSON),
+                        ("schema", f.schema.map(JSONValue.string) ?? .null),
+                        ("code", f.code.map(JSONValue.string) ?? .null),
+                        ("message", .string(f.message)),
+                        ("retryable", .bool(f.retryable)),
+                        ("exhausted", .bool(f.exhausted)),
+                        ("attempts", f.attempts.map { JSONValue($0) } ?? .null),
+                        ("source", .string(f.source)),
+                        ("line", JSONValue(f.line)),
+                    ]))
+            })
         o["without_path"] = .array(withoutPath.map(Self.locatedJSON))
         o["bad"] = .array(badLines.map(Self.locatedJSON))
         return .object(o)
     }
 
     static func locatedJSON(_ l: Summary.Located) -> JSONValue {
-        .object(JSONObject([
-            ("source", .string(l.source)), ("line", JSONValue(l.line)),
-            ("code", l.code.map(JSONValue.string) ?? .null), ("message", .string(l.message)),
-        ]))
+        .object(
+            JSONObject([
+                ("source", .string(l.source)), ("line", JSONValue(l.line)),
+                ("code", l.code.map(JSONValue.string) ?? .null), ("message", .string(l.message)),
+            ]))
     }
 
     static func round(_ d: Double, _ places: Int) -> Double {
@@ -548,9 +597,11 @@ public struct SummaryStats: Sendable {
     /// A word for a shell command line: quoted with single quotes when it holds anything but
     /// letters, digits and `-_./+,:@%=`.
     static func shellQuoted(_ s: String) -> String {
-        let plain = !s.isEmpty && s.unicodeScalars.allSatisfy { c in
-            c.isASCII && (CharacterSet.alphanumerics.contains(c) || "-_./+,:@%=".unicodeScalars.contains(c))
-        }
+        let plain =
+            !s.isEmpty
+            && s.unicodeScalars.allSatisfy { c in
+                c.isASCII && (CharacterSet.alphanumerics.contains(c) || "-_./+,:@%=".unicodeScalars.contains(c))
+            }
         return plain ? s : "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
@@ -564,83 +615,119 @@ public struct SummaryStats: Sendable {
         func head(_ s: String) -> String { paint(s, "1") }
         var out: [String] = []
         let rate = successRate.map { String(format: "%.1f%%", $0 * 100) } ?? "n/a"
-        out += table([
-            [head("documents"), String(documents), ""],
-            ["  ok", paint(String(ok), ok > 0 ? "32" : "0"), rate],
-            ["  failed", paint(String(failed), failed > 0 ? "31" : "0"),
-             failed > 0 ? "\(retryable) retryable, \(exhausted) at --max-attempts \(maxAttempts)" : ""],
-            ["  no result", String(noResult), ""],
-        ] + (reviewed > 0 ? [
-            ["  needs review", paint(String(needsReview), needsReview > 0 ? "33" : "0"),
-             reviewRate.map { String(format: "%.1f%% of %d ok", $0 * 100, reviewed) } ?? ""],
-        ] : []) + [
-            [head("bad lines"), paint(String(badLines.count), badLines.isEmpty ? "0" : "31"), ""],
-            [head("records without path"), String(withoutPath.count), ""],
-        ], right: [false, true, false])
+        out += table(
+            [
+                [head("documents"), String(documents), ""],
+                ["  ok", paint(String(ok), ok > 0 ? "32" : "0"), rate],
+                [
+                    "  failed", paint(String(failed), failed > 0 ? "31" : "0"),
+                    failed > 0 ? "\(retryable) retryable, \(exhausted) at --max-attempts \(maxAttempts)" : "",
+                ],
+                ["  no result", String(noResult), ""],
+            ]
+                + (reviewed > 0
+                    ? [
+                        [
+                            "  needs review", paint(String(needsReview), needsReview > 0 ? "33" : "0"),
+                            reviewRate.map { String(format: "%.1f%% of %d ok", $0 * 100, reviewed) } ?? "",
+                        ]
+                    ] : []) + [
+                    [head("bad lines"), paint(String(badLines.count), badLines.isEmpty ? "0" : "31"), ""],
+                    [head("records without path"), String(withoutPath.count), ""],
+                ], right: [false, true, false])
         if !schemas.isEmpty {
             out.append("")
-            out += table([[head("schema"), "documents", "ok", "failed", "no result"]] + schemas.map {
-                [$0.schema, String($0.documents), String($0.ok), String($0.failed), String($0.noResult)]
-            }, right: [false, true, true, true, true])
+            out += table(
+                [[head("schema"), "documents", "ok", "failed", "no result"]]
+                    + schemas.map {
+                        [$0.schema, String($0.documents), String($0.ok), String($0.failed), String($0.noResult)]
+                    }, right: [false, true, true, true, true])
         }
         if !reviewCodes.isEmpty {
             out.append("")
-            out += table([[head("review reason"), "documents", "reasons"]] + reviewCodes.map {
-                [$0.code, String($0.documents), String($0.reasons)]
-            }, right: [false, true, true])
+            out += table(
+                [[head("review reason"), "documents", "reasons"]]
+                    + reviewCodes.map {
+                        [$0.code, String($0.documents), String($0.reasons)]
+                    }, right: [false, true, true])
         }
         if !errors.isEmpty {
             out.append("")
-            out += table([[head("error"), "count", "retryable"]] + errors.map {
-                [$0.code, String($0.count), String($0.retryable)]
-            }, right: [false, true, true])
+            out += table(
+                [[head("error"), "count", "retryable"]]
+                    + errors.map {
+                        [$0.code, String($0.count), String($0.retryable)]
+                    }, right: [false, true, true])
         }
         out.append("")
         if latencyCount > 0, let p50, let p95, let latencyMax {
-            out.append("\(head("latency")) (elapsed_ms, \(latencyCount) document\(latencyCount == 1 ? "" : "s")): p50 \(Self.num(p50)) ms, p95 \(Self.num(p95)) ms, max \(Self.num(latencyMax)) ms")
+            out.append(
+                "\(head("latency")) (elapsed_ms, \(latencyCount) document\(latencyCount == 1 ? "" : "s")): p50 \(Self.num(p50)) ms, p95 \(Self.num(p95)) ms, max \(Self.num(latencyMax)) ms"
+            )
         } else {
             out.append("\(head("latency")): n/a (no elapsed_ms)")
         }
         if attemptsCount > 0, let attemptsMean, let attemptsMax {
-            out.append("\(head("attempts")) (\(attemptsCount) documents): mean \(String(format: "%.2f", attemptsMean)), max \(attemptsMax), more than one: \(attemptsMoreThanOne)")
+            out.append(
+                "\(head("attempts")) (\(attemptsCount) documents): mean \(String(format: "%.2f", attemptsMean)), max \(attemptsMax), more than one: \(attemptsMoreThanOne)"
+            )
         } else {
             out.append("\(head("attempts")): n/a (no attempts)")
         }
         if !failures.isEmpty {
             out.append("")
             out.append(head("failed documents"))
-            out += table([["path", "schema", "error", "retry", "attempts", "message"]] + failures.map { f in
-                [Self.oneLine(f.path, max: 80), f.schema ?? "-", f.code ?? Self.noCode,
-                 f.exhausted ? "exhausted" : (f.retryable ? "yes" : "no"),
-                 f.attempts.map(String.init) ?? "-", Self.oneLine(f.message)]
-            }, right: [false, false, false, false, true, false])
+            out += table(
+                [["path", "schema", "error", "retry", "attempts", "message"]]
+                    + failures.map { f in
+                        [
+                            Self.oneLine(f.path, max: 80), f.schema ?? "-", f.code ?? Self.noCode,
+                            f.exhausted ? "exhausted" : (f.retryable ? "yes" : "no"),
+                            f.attempts.map(String.init) ?? "-", Self.oneLine(f.message),
+                        ]
+                    }, right: [false, false, false, false, true, false])
         }
         if !toReview.isEmpty {
             out.append("")
-            out.append(head("to review first") + (toReview.count > Self.reviewListed ? " (\(Self.reviewListed) of \(toReview.count); --json lists all)" : ""))
-            out += table([["path", "schema", "reasons"]] + toReview.prefix(Self.reviewListed).map { t in
-                [Self.oneLine(t.path, max: 80), t.schema ?? "-",
-                 Self.oneLine(t.reasons.map { r in r.field.map { "\(r.code):\($0)" } ?? r.code }.joined(separator: ", "))]
-            }, right: [false, false, false])
+            out.append(
+                head("to review first")
+                    + (toReview.count > Self.reviewListed
+                        ? " (\(Self.reviewListed) of \(toReview.count); --json lists all)" : ""))
+            out += table(
+                [["path", "schema", "reasons"]]
+                    + toReview.prefix(Self.reviewListed).map { t in
+                        [
+                            Self.oneLine(t.path, max: 80), t.schema ?? "-",
+                            Self.oneLine(
+                                t.reasons.map { r in r.field.map { "\(r.code):\($0)" } ?? r.code }.joined(
+                                    separator: ", ")),
+                        ]
+                    }, right: [false, false, false])
         }
         if !withoutPath.isEmpty {
             out.append("")
             out.append(head("records without path"))
-            out += table(withoutPath.map { ["\($0.source):\($0.line)", $0.code ?? "-", Self.oneLine($0.message)] },
-                         right: [false, false, false])
+            out += table(
+                withoutPath.map { ["\($0.source):\($0.line)", $0.code ?? "-", Self.oneLine($0.message)] },
+                right: [false, false, false])
         }
         if !badLines.isEmpty {
             out.append("")
             out.append(head("bad input lines"))
-            out += table(badLines.prefix(Diagnostics.badLinesShown).map { ["\($0.source):\($0.line)", Self.oneLine($0.message)] },
-                         right: [false, false])
+            out += table(
+                badLines.prefix(Diagnostics.badLinesShown).map {
+                    ["\($0.source):\($0.line)", Self.oneLine($0.message)]
+                },
+                right: [false, false])
             if badLines.count > Diagnostics.badLinesShown {
-                out.append("… and \(badLines.count - Diagnostics.badLinesShown) more (smole-summary --json lists every one)")
+                out.append(
+                    "… and \(badLines.count - Diagnostics.badLinesShown) more (smole-summary --json lists every one)")
             }
         }
         if let next {
             out.append("")
-            out.append("\(head("next")): \(next)   # re-feeds the \(retryable) retryable failure\(retryable == 1 ? "" : "s")")
+            out.append(
+                "\(head("next")): \(next)   # re-feeds the \(retryable) retryable failure\(retryable == 1 ? "" : "s")")
         }
         return out.joined(separator: "\n") + "\n"
     }
@@ -663,7 +750,9 @@ public struct SummaryStats: Sendable {
             var parts: [String] = []
             for (i, c) in r.enumerated() {
                 let pad = String(repeating: " ", count: widths[i] - width(c))
-                if i == r.count - 1 && !(i < right.count && right[i]) { parts.append(c) } else {
+                if i == r.count - 1 && !(i < right.count && right[i]) {
+                    parts.append(c)
+                } else {
                     parts.append(i < right.count && right[i] ? pad + c : c + pad)
                 }
             }

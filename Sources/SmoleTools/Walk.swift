@@ -95,9 +95,11 @@ public final class Lister {
                 var lst = stat()
                 let dangling = !root.isEmpty && Lister.cStat(rootPath.bytes, &lst, follow: false) == 0
                 summary.missing += 1
-                add(.record(Lister.errorRecord(
-                    path: rootPath, .notFound,
-                    dangling ? "\(root): broken symbolic link" : "\(root): no such file or folder")))
+                add(
+                    .record(
+                        Lister.errorRecord(
+                            path: rootPath, .notFound,
+                            dangling ? "\(root): broken symbolic link" : "\(root): no such file or folder")))
             } else {
                 add(.record(Lister.errorRecord(path: rootPath, .unreadable, "\(root): \(Lister.strerror(e))")))
             }
@@ -168,8 +170,11 @@ public final class Lister {
             if Lister.cStat(pathBytes.bytes, &st, follow: false) != 0 {
                 let e = errno
                 if options.filter.includes(file: rel, name: name) {
-                    add(.record(Lister.errorRecord(
-                        path: pathBytes, e == ENOENT ? .notFound : .unreadable, "\(path): \(Lister.strerror(e))")))
+                    add(
+                        .record(
+                            Lister.errorRecord(
+                                path: pathBytes, e == ENOENT ? .notFound : .unreadable, "\(path): \(Lister.strerror(e))"
+                            )))
                 }
                 continue
             }
@@ -179,9 +184,13 @@ public final class Lister {
                 if Lister.cStat(pathBytes.bytes, &st, follow: true) != 0 {
                     let e = errno
                     if level <= (options.maxDepth ?? Int.max), options.filter.includes(file: rel, name: name) {
-                        let msg = e == ENOENT || e == ENOTDIR
+                        let msg =
+                            e == ENOENT || e == ENOTDIR
                             ? "\(path): broken symbolic link" : "\(path): \(Lister.strerror(e))"
-                        add(.record(Lister.errorRecord(path: pathBytes, e == ELOOP || e == EACCES ? .unreadable : .notFound, msg)))
+                        add(
+                            .record(
+                                Lister.errorRecord(
+                                    path: pathBytes, e == ELOOP || e == EACCES ? .unreadable : .notFound, msg)))
                     }
                     continue
                 }
@@ -192,7 +201,8 @@ public final class Lister {
                 if let m = options.maxDepth, level >= m { continue }
                 let id = DevIno(st)
                 if ancestors.contains(id) {
-                    Diagnostics.warning("\(path): symbolic link loop (it leads back to a folder above it); not followed")
+                    Diagnostics.warning(
+                        "\(path): symbolic link loop (it leads back to a folder above it); not followed")
                     continue
                 }
                 var next = ancestors
@@ -240,7 +250,8 @@ public final class Lister {
                 case .record(let r):
                     (out.baseAddress! + i).initialize(to: r)
                 case .file(let path, let name, _):
-                    (out.baseAddress! + i).initialize(to: Lister.describe(path: path, name: name, hash: hash ? digest : nil, buffer: buf))
+                    (out.baseAddress! + i).initialize(
+                        to: Lister.describe(path: path, name: name, hash: hash ? digest : nil, buffer: buf))
                 }
             }
         }
@@ -276,12 +287,16 @@ public final class Lister {
 
     /// Reads the file at `path` once: sniffs its type from the first bytes and, when `hash`,
     /// digests all of it in `Lister.readSize` chunks. Failures become error records.
-    public static func describe(path: String, name: String, hash digest: Digest256?, buffer: UnsafeMutableRawPointer) -> Record {
+    public static func describe(path: String, name: String, hash digest: Digest256?, buffer: UnsafeMutableRawPointer)
+        -> Record
+    {
         describe(path: DocumentPath(path), name: DocumentPath(name), hash: digest, buffer: buffer)
     }
 
     /// `describe` for a path given as bytes (opened by those very bytes).
-    public static func describe(path pathBytes: DocumentPath, name: DocumentPath, hash digest: Digest256?, buffer: UnsafeMutableRawPointer) -> Record {
+    public static func describe(
+        path pathBytes: DocumentPath, name: DocumentPath, hash digest: Digest256?, buffer: UnsafeMutableRawPointer
+    ) -> Record {
         let hash = digest != nil
         let path = pathBytes.display
         // A read error on an earlier file may have left bytes in the digest.

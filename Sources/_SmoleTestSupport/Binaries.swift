@@ -1,5 +1,6 @@
 import Foundation
 import Subprocess
+
 #if canImport(System)
 import System
 #else
@@ -44,13 +45,16 @@ public func runTool(
     env: [String: String] = [:], unset: [String] = []
 ) async throws -> RunResult {
     _ = ignoreSIGPIPE
-    let exe = tool.contains("/") ? tool : (FileManager.default.fileExists(atPath: Binaries.path(tool)) ? Binaries.path(tool) : tool)
+    let exe =
+        tool.contains("/")
+        ? tool : (FileManager.default.fileExists(atPath: Binaries.path(tool)) ? Binaries.path(tool) : tool)
     let executable: Executable = exe.contains("/") ? .path(FilePath(exe)) : .name(exe)
     var environment = Environment.inherit
     var env = env
     var freshCache: String? = nil
     if env["XDG_CACHE_HOME"] == nil && !unset.contains("XDG_CACHE_HOME") {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("smole-test-cache-\(UUID().uuidString)").path
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("smole-test-cache-\(UUID().uuidString)")
+            .path
         freshCache = dir
         env["XDG_CACHE_HOME"] = dir
     }
@@ -123,8 +127,10 @@ public struct TempDir: Sendable {
 /// the way a report or a man page wrote them share this one setting.
 public func runPipeline(_ script: String, in dir: String) async throws -> RunResult {
     let path = Binaries.directory.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
-    return try await runTool("/usr/bin/env", [
-        "-u", "SMOLE_API_KEY", "-u", "SMOLE_API_URL", "PATH=\(path)", "NO_COLOR=1",
-        "bash", "-o", "pipefail", "-c", script,
-    ], cwd: dir)
+    return try await runTool(
+        "/usr/bin/env",
+        [
+            "-u", "SMOLE_API_KEY", "-u", "SMOLE_API_URL", "PATH=\(path)", "NO_COLOR=1",
+            "bash", "-o", "pipefail", "-c", script,
+        ], cwd: dir)
 }

@@ -3,6 +3,8 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import SmoleClient
+import SmoleRecords
 
 /// A fake Smole API on a loopback port, implementing DESIGN.md's wire contract with faults on
 /// demand: 429 with Retry-After, 503, resets mid-upload, slow answers, bodies that are not
@@ -46,17 +48,22 @@ public final class FakeSmoleServer: @unchecked Sendable {
         case slow(Duration)
 
         public static func tooMany(retryAfter: Int) -> Action {
-            .reply(status: 429, retryAfter: retryAfter,
-                   body: #"{"type":"about:blank","title":"Too Many Requests","status":429,"code":"rate_limited"}"#,
-                   contentType: "application/problem+json")
+            .reply(
+                status: 429, retryAfter: retryAfter,
+                body: #"{"type":"about:blank","title":"Too Many Requests","status":429,"code":"rate_limited"}"#,
+                contentType: "application/problem+json")
         }
         public static func unavailable(retryAfter: Int) -> Action {
-            .reply(status: 503, retryAfter: retryAfter,
-                   body: #"{"title":"Service Unavailable","status":503,"code":"server_error"}"#,
-                   contentType: "application/problem+json")
+            .reply(
+                status: 503, retryAfter: retryAfter,
+                body: #"{"title":"Service Unavailable","status":503,"code":"server_error"}"#,
+                contentType: "application/problem+json")
         }
-        public static let garbage = Action.reply(status: 200, retryAfter: nil, body: "<html><body>Bad gateway \u{1}\u{2}</body></html>", contentType: "text/html")
-        public static let htmlError = Action.reply(status: 502, retryAfter: nil, body: "<html><body>502 Bad Gateway</body></html>", contentType: "text/html")
+        public static let garbage = Action.reply(
+            status: 200, retryAfter: nil, body: "<html><body>Bad gateway \u{1}\u{2}</body></html>",
+            contentType: "text/html")
+        public static let htmlError = Action.reply(
+            status: 502, retryAfter: nil, body: "<html><body>502 Bad Gateway</body></html>", contentType: "text/html")
         public static let emptyError = Action.reply(status: 500, retryAfter: nil, body: "", contentType: "text/plain")
     }
 
@@ -188,13 +195,17 @@ public final class FakeSmoleServer: @unchecked Sendable {
         }
     }
 
-    func handle(method: String, uri: String, headers: HTTPHeaders, body: [UInt8], received: Double, earlyReset: Bool) -> (Reply, Int) {
+    func handle(method: String, uri: String, headers: HTTPHeaders, body: [UInt8], received: Double, earlyReset: Bool)
+        -> (Reply, Int)
+    {
         state.withLockedValue { s -> (Reply, Int) in
             s.requests += 1
-            var entry = Entry(received: received, answered: nil, method: method, path: uri,
-                              idempotencyKey: headers.first(name: "Idempotency-Key"),
-                              authorization: headers.first(name: "Authorization"))
-            let reply = route(&s, &entry, method: method, uri: uri, headers: headers, body: body, earlyReset: earlyReset)
+            var entry = Entry(
+                received: received, answered: nil, method: method, path: uri,
+                idempotencyKey: headers.first(name: "Idempotency-Key"),
+                authorization: headers.first(name: "Authorization"))
+            let reply = route(
+                &s, &entry, method: method, uri: uri, headers: headers, body: body, earlyReset: earlyReset)
             entry.status = reply.reset ? nil : reply.status
             entry.retryAfter = reply.headers.first(where: { $0.0 == "Retry-After" }).flatMap { Int($0.1) }
             s.log.append(entry)
@@ -207,7 +218,10 @@ public final class FakeSmoleServer: @unchecked Sendable {
         state.withLockedValue { $0.log[index].answered = t }
     }
 
-    private func route(_ s: inout State, _ e: inout Entry, method: String, uri: String, headers: HTTPHeaders, body: [UInt8], earlyReset: Bool) -> Reply {
+    private func route(
+        _ s: inout State, _ e: inout Entry, method: String, uri: String, headers: HTTPHeaders, body: [UInt8],
+        earlyReset: Bool
+    ) -> Reply {
         let path = uri.split(separator: "?").first.map(String.init) ?? uri
         var target: Target = .any
         var upload: (name: String, schema: String, content: ArraySlice<UInt8>)? = nil
@@ -273,8 +287,10 @@ public final class FakeSmoleServer: @unchecked Sendable {
         return r
     }
 
-    private func routeNormally(_ s: inout State, _ e: inout Entry, method: String, path: String, headers: HTTPHeaders,
-                               upload: (name: String, schema: String, content: ArraySlice<UInt8>)?, jobID: String?) -> Reply {
+    private func routeNormally(
+        _ s: inout State, _ e: inout Entry, method: String, path: String, headers: HTTPHeaders,
+        upload: (name: String, schema: String, content: ArraySlice<UInt8>)?, jobID: String?
+    ) -> Reply {
         if let n = s.config.unauthorizedAfter, s.requests > n {
             return problem(401, "unauthorized", "the API key is not valid")
         }
@@ -283,7 +299,9 @@ public final class FakeSmoleServer: @unchecked Sendable {
         }
         let t = now()
         if method == "POST", path == "/api/pipeline/file" {
-            guard let upload else { return problem(400, "bad_request", "expected multipart/form-data with file and schemaId") }
+            guard let upload else {
+                return problem(400, "bad_request", "expected multipart/form-data with file and schemaId")
+            }
             if s.config.rejectSchemas.contains(upload.schema) {
                 return problem(422, "no_schema", "unknown schema '\(upload.schema)'")
             }
@@ -297,8 +315,10 @@ public final class FakeSmoleServer: @unchecked Sendable {
             }
             s.nextJob += 1
             let id = "job-\(s.nextJob)"
-            s.jobs[id] = Job(id: id, document: upload.name, schema: upload.schema, created: t, createdWall: Date().timeIntervalSince1970,
-                             key: key, bytes: upload.content.count, sha256: "")
+            s.jobs[id] = Job(
+                id: id, document: upload.name, schema: upload.schema, created: t,
+                createdWall: Date().timeIntervalSince1970,
+                key: key, bytes: upload.content.count, sha256: "")
             if let key { s.byKey[key] = id }
             e.job = id
             var r = json(202, ["id": .string(id), "status": .string(JobStatus.queued.rawValue)])
@@ -332,11 +352,18 @@ public final class FakeSmoleServer: @unchecked Sendable {
             error = RecordError(.jobFailed, "simulated failure of \(job.document)", retryable: false)
         } else {
             status = .completed
-            extraction = s.config.extractions[job.document]
-                ?? ["data": ["document": .string(job.document), "schema": .string(job.schema), "bytes": .number(String(job.bytes))]]
+            extraction =
+                s.config.extractions[job.document]
+                ?? [
+                    "data": [
+                        "document": .string(job.document), "schema": .string(job.schema),
+                        "bytes": .number(String(job.bytes)),
+                    ]
+                ]
         }
         let reply = JobReply(
-            id: jobID, status: status, schemaId: job.schema, extraction: extraction, error: error, createdAt: job.createdWall,
+            id: jobID, status: status, schemaId: job.schema, extraction: extraction, error: error,
+            createdAt: job.createdWall,
             updatedAt: status == .running ? Date().timeIntervalSince1970 : job.createdWall + durationS)
         e.jobStatus = status.rawValue
         var body = reply.json
@@ -351,7 +378,9 @@ public final class FakeSmoleServer: @unchecked Sendable {
     }
 
     /// The `file` part's name and content and the `schemaId` field of a multipart body.
-    public static func parseMultipart(_ body: [UInt8], contentType: String) -> (name: String, schema: String, content: ArraySlice<UInt8>)? {
+    public static func parseMultipart(_ body: [UInt8], contentType: String) -> (
+        name: String, schema: String, content: ArraySlice<UInt8>
+    )? {
         guard let r = contentType.range(of: "boundary=") else { return nil }
         var boundary = String(contentType[r.upperBound...])
         if let semi = boundary.firstIndex(of: ";") { boundary = String(boundary[..<semi]) }
@@ -428,7 +457,9 @@ public final class FakeSmoleServer: @unchecked Sendable {
                 if resetting {
                     // Log it, then drop the connection mid-upload.
                     if let h = head {
-                        _ = server.handle(method: h.method.rawValue, uri: h.uri, headers: h.headers, body: [], received: received, earlyReset: true)
+                        _ = server.handle(
+                            method: h.method.rawValue, uri: h.uri, headers: h.headers, body: [], received: received,
+                            earlyReset: true)
                     }
                     head = nil
                     resetting = false
@@ -439,8 +470,9 @@ public final class FakeSmoleServer: @unchecked Sendable {
             case .end:
                 guard let h = head else { return }
                 head = nil
-                let (reply, index) = server.handle(method: h.method.rawValue, uri: h.uri, headers: h.headers, body: body,
-                                                   received: received, earlyReset: false)
+                let (reply, index) = server.handle(
+                    method: h.method.rawValue, uri: h.uri, headers: h.headers, body: body,
+                    received: received, earlyReset: false)
                 body = []
                 if reply.reset {
                     context.close(promise: nil)
@@ -454,8 +486,14 @@ public final class FakeSmoleServer: @unchecked Sendable {
                     for (k, v) in reply.headers { headers.add(name: k, value: v) }
                     headers.add(name: "Content-Length", value: String(reply.body.count))
                     if !keepAlive { headers.add(name: "Connection", value: "close") }
-                    ctx.write(NIOAny(HTTPServerResponsePart.head(HTTPResponseHead(version: h.version, status: HTTPResponseStatus(statusCode: reply.status), headers: headers))), promise: nil)
-                    ctx.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(ByteBuffer(bytes: reply.body)))), promise: nil)
+                    ctx.write(
+                        NIOAny(
+                            HTTPServerResponsePart.head(
+                                HTTPResponseHead(
+                                    version: h.version, status: HTTPResponseStatus(statusCode: reply.status),
+                                    headers: headers))), promise: nil)
+                    ctx.write(
+                        NIOAny(HTTPServerResponsePart.body(.byteBuffer(ByteBuffer(bytes: reply.body)))), promise: nil)
                     server.markAnswered(index)
                     ctx.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil))).whenComplete { _ in
                         if !keepAlive { bound.value.close(promise: nil) }
@@ -478,10 +516,6 @@ extension Duration {
     }
 }
 
-import SmoleRecords
-import SmoleClient
-
-
 /// A built tool started in the background with stdin/stdout/stderr on files, so a test can
 /// signal it (SIGINT, SIGKILL) mid-run and then read what it wrote.
 public final class SpawnedTool: @unchecked Sendable {
@@ -490,7 +524,9 @@ public final class SpawnedTool: @unchecked Sendable {
     public let stderrPath: String
 
     /// Starts `tool` (a built binary name) with an argument array; `stdinPath` nil means /dev/null.
-    public init(_ tool: String, _ args: [String], stdinPath: String? = nil, outputDir: String, env: [String: String] = [:]) throws {
+    public init(
+        _ tool: String, _ args: [String], stdinPath: String? = nil, outputDir: String, env: [String: String] = [:]
+    ) throws {
         let exe = tool.contains("/") ? tool : Binaries.path(tool)
         stdoutPath = (outputDir as NSString).appendingPathComponent("\(tool)-\(UUID().uuidString).out")
         stderrPath = stdoutPath + ".err"
@@ -510,7 +546,10 @@ public final class SpawnedTool: @unchecked Sendable {
         }
         var p: pid_t = 0
         let rc = posix_spawn(&p, exe, &actions, nil, argv, envp)
-        if rc != 0 { throw NSError(domain: "spawn", code: Int(rc), userInfo: [NSLocalizedDescriptionKey: "posix_spawn \(exe): \(rc)"]) }
+        if rc != 0 {
+            throw NSError(
+                domain: "spawn", code: Int(rc), userInfo: [NSLocalizedDescriptionKey: "posix_spawn \(exe): \(rc)"])
+        }
         pid = p
     }
 

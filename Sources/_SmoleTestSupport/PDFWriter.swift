@@ -5,7 +5,7 @@ import Foundation
 public struct PDFWriter {
     public struct Text: Sendable {
         public var x: Double
-        public var y: Double       // from the top of the page, in points
+        public var y: Double  // from the top of the page, in points
         public var size: Double
         public var string: String
         public init(x: Double, y: Double, size: Double = 10, _ string: String) {
@@ -53,9 +53,11 @@ public struct PDFWriter {
         public var untypedStreams = false
         /// No `/EmbeddedFiles` name tree: the attachments are listed only in the catalog's `/AF` array.
         public var associatedFilesOnly = false
-        public init(crlf: Bool = false, indirectLength: Bool = false, nestedParams: Bool = false, escapedNames: Bool = false,
-                    objectStreams: Bool = false, nameTreeKids: Bool = false, inlineFileSpecs: Bool = false,
-                    utf16Names: Bool = false, untypedStreams: Bool = false, associatedFilesOnly: Bool = false) {
+        public init(
+            crlf: Bool = false, indirectLength: Bool = false, nestedParams: Bool = false, escapedNames: Bool = false,
+            objectStreams: Bool = false, nameTreeKids: Bool = false, inlineFileSpecs: Bool = false,
+            utf16Names: Bool = false, untypedStreams: Bool = false, associatedFilesOnly: Bool = false
+        ) {
             self.crlf = crlf; self.indirectLength = indirectLength; self.nestedParams = nestedParams
             self.escapedNames = escapedNames; self.objectStreams = objectStreams; self.nameTreeKids = nameTreeKids
             self.inlineFileSpecs = inlineFileSpecs; self.utf16Names = utf16Names; self.untypedStreams = untypedStreams
@@ -73,24 +75,31 @@ public struct PDFWriter {
     public mutating func addPage(_ texts: [Text]) { pages.append(.text(texts)) }
 
     /// A page of lines, top to bottom; each line is a list of (x, text) runs, so columns line up.
-    public mutating func addPage(lines: [[(Double, String)]], top: Double = 60, lineHeight: Double = 14, size: Double = 10) {
+    public mutating func addPage(
+        lines: [[(Double, String)]], top: Double = 60, lineHeight: Double = 14, size: Double = 10
+    ) {
         var texts: [Text] = []
         for (i, runs) in lines.enumerated() {
-            for (x, s) in runs where !s.isEmpty { texts.append(Text(x: x, y: top + Double(i) * lineHeight, size: size, s)) }
+            for (x, s) in runs where !s.isEmpty {
+                texts.append(Text(x: x, y: top + Double(i) * lineHeight, size: size, s))
+            }
         }
         pages.append(.text(texts))
     }
 
     /// A page of text lines (as `addPage(lines:)`) with a grayscale picture (8 bits per pixel, row by row) drawn with
     /// its top left corner at (`x`, `y` from the top of the page), `drawWidth` points wide: a logo or a letterhead.
-    public mutating func addPage(lines: [[(Double, String)]], picture gray: [UInt8], width: Int, height: Int,
-                                 x: Double, y: Double, drawWidth: Double, top: Double = 60, lineHeight: Double = 14, size: Double = 10) {
+    public mutating func addPage(
+        lines: [[(Double, String)]], picture gray: [UInt8], width: Int, height: Int,
+        x: Double, y: Double, drawWidth: Double, top: Double = 60, lineHeight: Double = 14, size: Double = 10
+    ) {
         precondition(gray.count == width * height, "gray image size mismatch")
         var texts: [Text] = []
         for (i, line) in lines.enumerated() {
             for (x, s) in line { texts.append(Text(x: x, y: top + Double(i) * lineHeight, size: size, s)) }
         }
-        pages.append(.textWithPicture(texts, gray: gray, width: width, height: height, x: x, y: y, drawWidth: drawWidth))
+        pages.append(
+            .textWithPicture(texts, gray: gray, width: width, height: height, x: x, y: y, drawWidth: drawWidth))
     }
 
     /// A page that is only a grayscale image (8 bits per pixel, row by row): a scan without a text layer.
@@ -107,31 +116,42 @@ public struct PDFWriter {
             while i < pgm.count, pgm[i] == 0x20 || pgm[i] == 0x0A || pgm[i] == 0x0D || pgm[i] == 0x09 { i += 1 }
             if i < pgm.count, pgm[i] == UInt8(ascii: "#") { while i < pgm.count, pgm[i] != 0x0A { i += 1 }; continue }
             var s = ""
-            while i < pgm.count, !(pgm[i] == 0x20 || pgm[i] == 0x0A || pgm[i] == 0x0D || pgm[i] == 0x09) { s.append(Character(UnicodeScalar(pgm[i]))); i += 1 }
+            while i < pgm.count, !(pgm[i] == 0x20 || pgm[i] == 0x0A || pgm[i] == 0x0D || pgm[i] == 0x09) {
+                s.append(Character(UnicodeScalar(pgm[i]))); i += 1
+            }
             fields.append(s)
         }
         i += 1
-        guard fields.count == 4, fields[0] == "P5", let w = Int(fields[1]), let h = Int(fields[2]), fields[3] == "255", pgm.count - i >= w * h else {
-            throw NSError(domain: "PDFWriter", code: 1, userInfo: [NSLocalizedDescriptionKey: "not an 8-bit binary PGM"])
+        guard fields.count == 4, fields[0] == "P5", let w = Int(fields[1]), let h = Int(fields[2]), fields[3] == "255",
+            pgm.count - i >= w * h
+        else {
+            throw NSError(
+                domain: "PDFWriter", code: 1, userInfo: [NSLocalizedDescriptionKey: "not an 8-bit binary PGM"])
         }
         addImagePage(gray: Array(pgm[i..<(i + w * h)]), width: w, height: h)
     }
 
     /// Embeds a file (listed in the document's EmbeddedFiles name tree and as an associated file).
-    public mutating func attach(name: String, data: [UInt8], mimeType: String = "text/xml", encoding: AttachmentEncoding = .none) {
+    public mutating func attach(
+        name: String, data: [UInt8], mimeType: String = "text/xml", encoding: AttachmentEncoding = .none
+    ) {
         attachments.append((name, data, mimeType, encoding))
     }
 
     /// zlib `compress` from the system library, for FlateDecode streams.
     static func deflate(_ data: [UInt8]) -> [UInt8] {
-        typealias Compress = @convention(c) (UnsafeMutablePointer<UInt8>?, UnsafeMutablePointer<UInt>?, UnsafePointer<UInt8>?, UInt) -> Int32
+        typealias Compress =
+            @convention(c) (UnsafeMutablePointer<UInt8>?, UnsafeMutablePointer<UInt>?, UnsafePointer<UInt8>?, UInt) ->
+            Int32
         guard let h = dlopen("libz.so.1", RTLD_NOW | RTLD_LOCAL), let sym = dlsym(h, "compress") else {
             fatalError("PDFWriter: libz.so.1 is needed for FlateDecode attachments")
         }
         let compress = unsafeBitCast(sym, to: Compress.self)
         var out = [UInt8](repeating: 0, count: data.count + data.count / 100 + 64)
         var len = UInt(out.count)
-        let rc = out.withUnsafeMutableBufferPointer { o in data.withUnsafeBufferPointer { d in compress(o.baseAddress, &len, d.baseAddress, UInt(d.count)) } }
+        let rc = out.withUnsafeMutableBufferPointer { o in
+            data.withUnsafeBufferPointer { d in compress(o.baseAddress, &len, d.baseAddress, UInt(d.count)) }
+        }
         precondition(rc == 0, "zlib compress failed (\(rc))")
         return Array(out[..<Int(len)])
     }
@@ -152,14 +172,16 @@ public struct PDFWriter {
             case 0x20...0x7E, 0xA0...0xFF: b = UInt8(u.value)
             default: b = UInt8(ascii: "?")
             }
-            if b == UInt8(ascii: "(") || b == UInt8(ascii: ")") || b == UInt8(ascii: "\\") { out.append(UInt8(ascii: "\\")) }
+            if b == UInt8(ascii: "(") || b == UInt8(ascii: ")") || b == UInt8(ascii: "\\") {
+                out.append(UInt8(ascii: "\\"))
+            }
             out.append(b)
         }
         return out
     }
 
     public func data() -> [UInt8] {
-        var objects: [[UInt8]] = []   // object n is objects[n-1]
+        var objects: [[UInt8]] = []  // object n is objects[n-1]
         func add(_ body: [UInt8]) -> Int { objects.append(body); return objects.count }
         func reserve() -> Int { objects.append([]); return objects.count }
         func b(_ s: String) -> [UInt8] { Array(s.utf8) }
@@ -187,33 +209,58 @@ public struct PDFWriter {
                 var content: [UInt8] = []
                 for t in texts {
                     let y = pageHeight - t.y
-                    content += b(String(format: "BT /F1 %.1f Tf %.2f %.2f Td (", t.size, t.x, y)) + Self.encode(t.string) + b(") Tj ET\n")
+                    content +=
+                        b(String(format: "BT /F1 %.1f Tf %.2f %.2f Td (", t.size, t.x, y)) + Self.encode(t.string)
+                        + b(") Tj ET\n")
                 }
                 let c = add(stream("", content))
-                let p = add(b("<< /Type /Page /Parent \(pagesObj) 0 R /MediaBox [0 0 \(fmt(pageWidth)) \(fmt(pageHeight))] /Resources << /Font << /F1 \(font) 0 R >> >> /Contents \(c) 0 R >>"))
+                let p = add(
+                    b(
+                        "<< /Type /Page /Parent \(pagesObj) 0 R /MediaBox [0 0 \(fmt(pageWidth)) \(fmt(pageHeight))] /Resources << /Font << /F1 \(font) 0 R >> >> /Contents \(c) 0 R >>"
+                    ))
                 pageRefs.append(p)
             case .image(let gray, let w, let h):
-                let img = add(stream("/Type /XObject /Subtype /Image /Width \(w) /Height \(h) /ColorSpace /DeviceGray /BitsPerComponent 8", gray))
+                let img = add(
+                    stream(
+                        "/Type /XObject /Subtype /Image /Width \(w) /Height \(h) /ColorSpace /DeviceGray /BitsPerComponent 8",
+                        gray))
                 // fit the image to the page width, keeping its aspect ratio
                 let scale = pageWidth / Double(w)
                 let drawH = Double(h) * scale
-                let content = b(String(format: "q %.2f 0 0 %.2f 0 %.2f cm /Im1 Do Q\n", pageWidth, drawH, pageHeight - drawH))
+                let content = b(
+                    String(format: "q %.2f 0 0 %.2f 0 %.2f cm /Im1 Do Q\n", pageWidth, drawH, pageHeight - drawH))
                 let c = add(stream("", content))
-                let p = add(b("<< /Type /Page /Parent \(pagesObj) 0 R /MediaBox [0 0 \(fmt(pageWidth)) \(fmt(pageHeight))] /Resources << /XObject << /Im1 \(img) 0 R >> >> /Contents \(c) 0 R >>"))
+                let p = add(
+                    b(
+                        "<< /Type /Page /Parent \(pagesObj) 0 R /MediaBox [0 0 \(fmt(pageWidth)) \(fmt(pageHeight))] /Resources << /XObject << /Im1 \(img) 0 R >> >> /Contents \(c) 0 R >>"
+                    ))
                 pageRefs.append(p)
             case .textWithPicture(let texts, let gray, let w, let h, let x, let y, let drawWidth):
-                let img = add(stream("/Type /XObject /Subtype /Image /Width \(w) /Height \(h) /ColorSpace /DeviceGray /BitsPerComponent 8", gray))
+                let img = add(
+                    stream(
+                        "/Type /XObject /Subtype /Image /Width \(w) /Height \(h) /ColorSpace /DeviceGray /BitsPerComponent 8",
+                        gray))
                 let drawH = Double(h) * drawWidth / Double(w)
-                var content = b(String(format: "q %.2f 0 0 %.2f %.2f %.2f cm /Im1 Do Q\n", drawWidth, drawH, x, pageHeight - y - drawH))
+                var content = b(
+                    String(
+                        format: "q %.2f 0 0 %.2f %.2f %.2f cm /Im1 Do Q\n", drawWidth, drawH, x, pageHeight - y - drawH)
+                )
                 for t in texts {
-                    content += b(String(format: "BT /F1 %.1f Tf %.2f %.2f Td (", t.size, t.x, pageHeight - t.y)) + Self.encode(t.string) + b(") Tj ET\n")
+                    content +=
+                        b(String(format: "BT /F1 %.1f Tf %.2f %.2f Td (", t.size, t.x, pageHeight - t.y))
+                        + Self.encode(t.string) + b(") Tj ET\n")
                 }
                 let c = add(stream("", content))
-                let p = add(b("<< /Type /Page /Parent \(pagesObj) 0 R /MediaBox [0 0 \(fmt(pageWidth)) \(fmt(pageHeight))] /Resources << /Font << /F1 \(font) 0 R >> /XObject << /Im1 \(img) 0 R >> >> /Contents \(c) 0 R >>"))
+                let p = add(
+                    b(
+                        "<< /Type /Page /Parent \(pagesObj) 0 R /MediaBox [0 0 \(fmt(pageWidth)) \(fmt(pageHeight))] /Resources << /Font << /F1 \(font) 0 R >> /XObject << /Im1 \(img) 0 R >> >> /Contents \(c) 0 R >>"
+                    ))
                 pageRefs.append(p)
             }
         }
-        objects[pagesObj - 1] = b("<< /Type /Pages /Kids [\(pageRefs.map { "\($0) 0 R" }.joined(separator: " "))] /Count \(pageRefs.count) >>")
+        objects[pagesObj - 1] = b(
+            "<< /Type /Pages /Kids [\(pageRefs.map { "\($0) 0 R" }.joined(separator: " "))] /Count \(pageRefs.count) >>"
+        )
         // (name, file specification: an object number, or the dictionary itself when written inline)
         var specs: [(name: String, ref: Int?, dict: String)] = []
         let typeKey = style.untypedStreams ? "" : "/Type /EmbeddedFile "
@@ -221,7 +268,8 @@ public struct PDFWriter {
         for a in attachments {
             let subtype = a.mime.replacingOccurrences(of: "/", with: "#2F")
             let md5ish = a.data.reduce(into: [UInt8](repeating: 0, count: 16)) { acc, x in acc[Int(x) % 16] &+= x }
-            let params = style.nestedParams
+            let params =
+                style.nestedParams
                 ? "/Params << /Size \(a.data.count) /CheckSum <\(md5ish.map { String(format: "%02x", $0) }.joined())> /CreationDate (D:20260301101500+01'00') /ModDate (D:20260301101500+01'00') >>"
                 : "/Params << /Size \(a.data.count) >>"
             let ef: Int
@@ -235,23 +283,29 @@ public struct PDFWriter {
                 ef = attachmentStream("\(typeKey)/Subtype /\(subtype) /Filter /ASCIIHexDecode \(params)", hex)
             }
             let name = String(decoding: Self.encode(a.name), as: UTF8.self)
-            let uf = style.utf16Names
+            let uf =
+                style.utf16Names
                 ? "<FEFF" + a.name.utf16.map { String(format: "%04X", $0) }.joined() + ">"
                 : "(\(name))"
             let relationship = style.escapedNames ? "/Dat#61" : "/Data"
             let filespec = style.escapedNames ? "/F#69lespec" : "/Filespec"
             let desc = style.nestedParams ? " /Desc (Rechnungsdaten)" : ""
-            let dict = "<< /Type \(filespec) /F (\(name)) /UF \(uf)\(desc) /AFRelationship \(relationship) /EF << /F \(ef) 0 R /UF \(ef) 0 R >> >>"
+            let dict =
+                "<< /Type \(filespec) /F (\(name)) /UF \(uf)\(desc) /AFRelationship \(relationship) /EF << /F \(ef) 0 R /UF \(ef) 0 R >> >>"
             specs.append((name, style.inlineFileSpecs ? nil : add(b(dict)), dict))
         }
         var cat = "<< /Type /Catalog /Pages \(pagesObj) 0 R"
         if !specs.isEmpty {
             let sorted = specs.sorted { $0.name < $1.name }
-            func entry(_ s: (name: String, ref: Int?, dict: String)) -> String { "(\(s.name)) " + (s.ref.map { "\($0) 0 R" } ?? s.dict) }
+            func entry(_ s: (name: String, ref: Int?, dict: String)) -> String {
+                "(\(s.name)) " + (s.ref.map { "\($0) 0 R" } ?? s.dict)
+            }
             if !style.associatedFilesOnly {
                 let tree: Int
                 if style.nameTreeKids {
-                    let leaves = sorted.map { s in add(b("<< /Limits [(\(s.name)) (\(s.name))] /Names [\(entry(s))] >>")) }
+                    let leaves = sorted.map { s in
+                        add(b("<< /Limits [(\(s.name)) (\(s.name))] /Names [\(entry(s))] >>"))
+                    }
                     tree = add(b("<< /Kids [\(leaves.map { "\($0) 0 R" }.joined(separator: " "))] >>"))
                 } else {
                     tree = add(b("<< /Names [\(sorted.map(entry).joined(separator: " "))] >>"))
@@ -301,20 +355,32 @@ public struct PDFWriter {
             out += b("\(i + 1) 0 obj\(eol)") + objects[i] + b("\(eol)endobj\(eol)")
         }
         offsets[objStm] = out.count
-        out += b("\(objStm) 0 obj\(eol)<< /Type /ObjStm /N \(packed.count) /First \(first) /Filter /FlateDecode /Length \(packedData.count) >>\(eol)stream\(eol)")
+        out +=
+            b(
+                "\(objStm) 0 obj\(eol)<< /Type /ObjStm /N \(packed.count) /First \(first) /Filter /FlateDecode /Length \(packedData.count) >>\(eol)stream\(eol)"
+            )
             + packedData + b("\(eol)endstream\(eol)endobj\(eol)")
         offsets[xrefObj] = out.count
         // /W [1 4 2]: type 0 free, 1 in the open (offset, generation), 2 packed (object stream, index)
         var rows: [UInt8] = [0, 0, 0, 0, 0, 0xFF, 0xFF]
         func row(_ type: UInt8, _ field: Int, _ extra: Int) -> [UInt8] {
-            [type, UInt8(field >> 24 & 0xFF), UInt8(field >> 16 & 0xFF), UInt8(field >> 8 & 0xFF), UInt8(field & 0xFF),
-             UInt8(extra >> 8 & 0xFF), UInt8(extra & 0xFF)]
+            [
+                type, UInt8(field >> 24 & 0xFF), UInt8(field >> 16 & 0xFF), UInt8(field >> 8 & 0xFF),
+                UInt8(field & 0xFF),
+                UInt8(extra >> 8 & 0xFF), UInt8(extra & 0xFF),
+            ]
         }
         for n in 1...(objects.count + 2) {
-            if n <= objects.count, !isStream[n - 1] { rows += row(2, objStm, packed.firstIndex(of: n - 1)!) }
-            else { rows += row(1, offsets[n], 0) }
+            if n <= objects.count, !isStream[n - 1] {
+                rows += row(2, objStm, packed.firstIndex(of: n - 1)!)
+            } else {
+                rows += row(1, offsets[n], 0)
+            }
         }
-        out += b("\(xrefObj) 0 obj\(eol)<< /Type /XRef /Size \(objects.count + 3) /W [1 4 2] /Root \(catalog) 0 R /Length \(rows.count) >>\(eol)stream\(eol)")
+        out +=
+            b(
+                "\(xrefObj) 0 obj\(eol)<< /Type /XRef /Size \(objects.count + 3) /W [1 4 2] /Root \(catalog) 0 R /Length \(rows.count) >>\(eol)stream\(eol)"
+            )
             + rows + b("\(eol)endstream\(eol)endobj\(eol)")
         out += b("startxref\(eol)\(offsets[xrefObj])\(eol)%%EOF\(eol)")
         return out

@@ -28,10 +28,16 @@ struct SmoleCsv: ParsableCommand {
         version: Smole.version
     )
 
-    @Option(name: .long, help: ArgumentHelp("Write only these columns, in this order (comma-separated); the tool then streams.", valueName: "a,b,c"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Write only these columns, in this order (comma-separated); the tool then streams.", valueName: "a,b,c"))
     var fields: String?
 
-    @Option(name: .long, help: ArgumentHelp("Explode this data array into one row per item (item keys as FIELD.key).", valueName: "FIELD"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Explode this data array into one row per item (item keys as FIELD.key).", valueName: "FIELD"))
     var rows: String?
 
     @Flag(name: .long, help: "Write tab-separated values (backslash escapes for tab, newline, CR, backslash).")
@@ -43,7 +49,9 @@ struct SmoleCsv: ParsableCommand {
     @Flag(name: .long, help: "Include records that are not ok, with status, error.code and error.message columns.")
     var all = false
 
-    @Flag(name: .customLong("ok-only"), help: "Keep only records that are ok and need no review (review.needed is not true).")
+    @Flag(
+        name: .customLong("ok-only"),
+        help: "Keep only records that are ok and need no review (review.needed is not true).")
     var okOnly = false
 
     @Flag(name: .long, help: "Do not escape text cells that start with =, +, -, @, TAB or CR.")
@@ -52,26 +60,45 @@ struct SmoleCsv: ParsableCommand {
     @Flag(name: .long, help: "With --fields: still keep only the latest record per path (spools instead of streaming).")
     var latest = false
 
-    @Flag(name: .long, help: "Begin the output with a UTF-8 byte-order mark, which Excel needs to read the file as UTF-8.")
+    @Flag(
+        name: .long, help: "Begin the output with a UTF-8 byte-order mark, which Excel needs to read the file as UTF-8."
+    )
     var bom = false
 
-    @Option(name: .long, help: ArgumentHelp("The field separator, one ASCII character (default ','; ';' for locales whose decimal mark is a comma).", valueName: "C"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The field separator, one ASCII character (default ','; ';' for locales whose decimal mark is a comma).",
+            valueName: "C"))
     var delimiter: String?
 
-    @Flag(name: .long, help: "Write numbers with a decimal comma (12,5), as spreadsheets in those locales read them; use with --delimiter ';'.")
+    @Flag(
+        name: .long,
+        help:
+            "Write numbers with a decimal comma (12,5), as spreadsheets in those locales read them; use with --delimiter ';'."
+    )
     var decimalComma = false
 
     @Argument(help: ArgumentHelp("NDJSON result files (\"-\" is stdin; stdin when none).", valueName: "FILE"))
     var files: [String] = []
 
     func validate() throws {
-        if let fields, fields.split(separator: ",").isEmpty { throw ValidationError("--fields needs at least one column name") }
+        if let fields, fields.split(separator: ",").isEmpty {
+            throw ValidationError("--fields needs at least one column name")
+        }
         if let rows, rows.isEmpty { throw ValidationError("--rows needs a field name") }
         if okOnly && all { throw ValidationError("--ok-only and --all exclude each other") }
-        if latest && fields == nil { throw ValidationError("--latest only applies with --fields (without it the latest record always wins)") }
+        if latest && fields == nil {
+            throw ValidationError("--latest only applies with --fields (without it the latest record always wins)")
+        }
         if let delimiter {
-            if tsv { throw ValidationError("--delimiter and --tsv exclude each other (--tsv is --delimiter with a tab and no quoting)") }
-            guard delimiter.utf8.count == 1, let b = delimiter.utf8.first, b < 0x80, b != UInt8(ascii: "\""), b != 0x0A, b != 0x0D else {
+            if tsv {
+                throw ValidationError(
+                    "--delimiter and --tsv exclude each other (--tsv is --delimiter with a tab and no quoting)")
+            }
+            guard delimiter.utf8.count == 1, let b = delimiter.utf8.first, b < 0x80, b != UInt8(ascii: "\""), b != 0x0A,
+                b != 0x0D
+            else {
                 throw ValidationError("--delimiter must be one ASCII character other than a double quote, CR or LF")
             }
         }
@@ -80,7 +107,8 @@ struct SmoleCsv: ParsableCommand {
     func run() throws {
         ToolRuntime.start("smole-csv")
         var options = CSVOptions()
-        options.format = CSVFormat(tsv: tsv, raw: raw, delimiter: delimiter?.utf8.first ?? UInt8(ascii: ","), decimalComma: decimalComma)
+        options.format = CSVFormat(
+            tsv: tsv, raw: raw, delimiter: delimiter?.utf8.first ?? UInt8(ascii: ","), decimalComma: decimalComma)
         options.header = !noHeader
         options.all = all
         options.okOnly = okOnly
@@ -106,13 +134,16 @@ struct SmoleCsv: ParsableCommand {
             for f in report.unmatchedFields { Diagnostics.warning("--fields: no record has a column named \(f)") }
         }
         if report.skippedNotOK > 0 {
-            Diagnostics.note("left out \(report.skippedNotOK) document(s) whose latest record is not ok (--all includes them)")
+            Diagnostics.note(
+                "left out \(report.skippedNotOK) document(s) whose latest record is not ok (--all includes them)")
         }
         if report.skippedNeedsReview > 0 {
             Diagnostics.note("left out \(report.skippedNeedsReview) ok document(s) that need review (--ok-only)")
         }
         if report.duplicatePaths > 0 {
-            Diagnostics.warning("\(report.duplicatePaths) record(s) repeated an earlier path; each was written as read (--latest keeps only the latest)")
+            Diagnostics.warning(
+                "\(report.duplicatePaths) record(s) repeated an earlier path; each was written as read (--latest keeps only the latest)"
+            )
         }
         ToolRuntime.exit(report.exitStatus)
     }

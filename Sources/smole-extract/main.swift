@@ -1,8 +1,8 @@
 import ArgumentParser
-import SmoleRecords
+import Foundation
 import SmoleClient
 import SmoleEngine
-import Foundation
+import SmoleRecords
 
 @main
 struct SmoleExtract: AsyncParsableCommand {
@@ -29,13 +29,21 @@ struct SmoleExtract: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Schema for documents whose record has none.", valueName: "ID"))
     var schema: String?
 
-    @Option(name: [.short, .customLong("jobs")], help: "Documents in flight at once (default: 5 with the API, one per CPU core with the local engine).")
+    @Option(
+        name: [.short, .customLong("jobs")],
+        help: "Documents in flight at once (default: 5 with the API, one per CPU core with the local engine).")
     var jobs: Int?
 
-    @Option(name: .long, help: ArgumentHelp("Requests per second, submits and polls together (default: no limit).", valueName: "R"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Requests per second, submits and polls together (default: no limit).", valueName: "R"))
     var rate: Double?
 
-    @Option(name: .long, help: ArgumentHelp("Smole API base URL (default: SMOLE_API_URL, or https://api.smole.tech/api when a key is set).", valueName: "URL"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Smole API base URL (default: SMOLE_API_URL, or https://api.smole.tech/api when a key is set).",
+            valueName: "URL"))
     var api: String?
 
     @Option(name: .long, help: ArgumentHelp("Read the API key from FILE instead of SMOLE_API_KEY.", valueName: "FILE"))
@@ -44,7 +52,10 @@ struct SmoleExtract: AsyncParsableCommand {
     @Flag(name: .long, help: "Allow sending the API key over plain http:// to a host that is not loopback.")
     var allowInsecureHttp = false
 
-    @Option(name: .long, help: ArgumentHelp("First poll interval in seconds, until the run has learned the job time.", valueName: "SECONDS"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "First poll interval in seconds, until the run has learned the job time.", valueName: "SECONDS"))
     var pollInitial: Double = 0.5
 
     @Option(name: .long, help: ArgumentHelp("Longest poll interval in seconds.", valueName: "SECONDS"))
@@ -56,13 +67,17 @@ struct SmoleExtract: AsyncParsableCommand {
     @Option(name: .long, help: "Tries after a transient failure (network, 408, 429, 5xx, bad body).")
     var retries: Int = 3
 
-    @Option(name: .long, help: ArgumentHelp("Largest document to submit, in bytes (suffixes K, M, G).", valueName: "SIZE"))
+    @Option(
+        name: .long, help: ArgumentHelp("Largest document to submit, in bytes (suffixes K, M, G).", valueName: "SIZE"))
     var maxSize: String?
 
     @Flag(name: .long, help: "Write results in input order instead of completion order.")
     var keepOrder = false
 
-    @Option(name: .long, help: ArgumentHelp("Append each job id to FILE; a rerun polls those jobs instead of uploading again.", valueName: "FILE"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Append each job id to FILE; a rerun polls those jobs instead of uploading again.", valueName: "FILE"))
     var journal: String?
 
     @Flag(name: .long, help: "Show progress on stderr even when it is not a terminal.")
@@ -71,35 +86,55 @@ struct SmoleExtract: AsyncParsableCommand {
     @Option(name: .long, help: "Number of documents expected, for progress and ETA.")
     var total: Int?
 
-    @Option(name: .long, help: ArgumentHelp("Folder of extra schemas for the local engine (repeatable).", valueName: "DIR"))
+    @Option(
+        name: .long, help: ArgumentHelp("Folder of extra schemas for the local engine (repeatable).", valueName: "DIR"))
     var schemas: [String] = []
 
-    @Option(name: .long, help: "Pages read per document by the local engine (default 50); with --api the server's limit applies.")
+    @Option(
+        name: .long,
+        help: "Pages read per document by the local engine (default 50); with --api the server's limit applies.")
     var maxPages: Int?
 
     @Flag(name: .long, help: "Local engine: add per-field evidence (page, line, confidence) to results.")
     var evidence = false
 
-    @Flag(name: .long, help: "Local engine: read every document afresh, without the text cache ($XDG_CACHE_HOME/smole).")
+    @Flag(
+        name: .long, help: "Local engine: read every document afresh, without the text cache ($XDG_CACHE_HOME/smole).")
     var noCache = false
 
-    @Option(name: .long, help: ArgumentHelp("A field whose evidence confidence is under C makes the record need review (low_confidence; default \(ReviewChecks.defaultMinConfidence)).", valueName: "C"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "A field whose evidence confidence is under C makes the record need review (low_confidence; default \(ReviewChecks.defaultMinConfidence)).",
+            valueName: "C"))
     var minConfidence: Double = ReviewChecks.defaultMinConfidence
 
-    @Option(name: .long, help: ArgumentHelp("Local engine: the OCR for scans and photos: auto (tesseract, and RapidOCR too where its numbers do not agree), tesseract or rapidocr.", valueName: "BACKEND"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Local engine: the OCR for scans and photos: auto (tesseract, and RapidOCR too where its numbers do not agree), tesseract or rapidocr.",
+            valueName: "BACKEND"))
     var ocr = "auto"
 
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if let rate, !(rate > 0) { throw ValidationError("--rate must be above 0") }
-        if !(pollInitial > 0) || !(pollMax >= pollInitial) { throw ValidationError("need 0 < --poll-initial <= --poll-max") }
+        if !(pollInitial > 0) || !(pollMax >= pollInitial) {
+            throw ValidationError("need 0 < --poll-initial <= --poll-max")
+        }
         if !(timeout > 0) { throw ValidationError("--timeout must be above 0") }
         if retries < 0 { throw ValidationError("--retries must be 0 or more") }
-        if let maxSize, ByteSize.parse(maxSize) == nil { throw ValidationError("--max-size: '\(maxSize)' is not a size (e.g. 20M)") }
+        if let maxSize, ByteSize.parse(maxSize) == nil {
+            throw ValidationError("--max-size: '\(maxSize)' is not a size (e.g. 20M)")
+        }
         if let total, total < 0 { throw ValidationError("--total must be 0 or more") }
         if let maxPages, maxPages < 1 { throw ValidationError("--max-pages must be at least 1") }
-        if !(minConfidence >= 0 && minConfidence <= 1) { throw ValidationError("--min-confidence must be between 0 and 1") }
-        if OCRChoice(rawValue: ocr) == nil { throw ValidationError("--ocr takes auto, tesseract or rapidocr, not \"\(ocr)\"") }
+        if !(minConfidence >= 0 && minConfidence <= 1) {
+            throw ValidationError("--min-confidence must be between 0 and 1")
+        }
+        if OCRChoice(rawValue: ocr) == nil {
+            throw ValidationError("--ocr takes auto, tesseract or rapidocr, not \"\(ocr)\"")
+        }
     }
 
     func run() async throws {
@@ -125,7 +160,9 @@ struct SmoleExtract: AsyncParsableCommand {
         case .api(let url, let key):
             opts.jobs = jobs ?? 5
             if maxPages != nil {
-                Diagnostics.warning("--max-pages applies to the local engine only; with --api the server's page limit applies (smole-serve --max-pages)")
+                Diagnostics.warning(
+                    "--max-pages applies to the local engine only; with --api the server's page limit applies (smole-serve --max-pages)"
+                )
             }
             var api = APIBackend.Options()
             api.rate = rate
@@ -163,14 +200,18 @@ struct SmoleExtract: AsyncParsableCommand {
         } else {
             var eo = EngineOptions()
             eo.schemaDirs = schemas
-            if let engine = try? Engine(options: eo) { opts.reviewer = ReviewChecks(engine: engine, minConfidence: minConfidence) }
+            if let engine = try? Engine(options: eo) {
+                opts.reviewer = ReviewChecks(engine: engine, minConfidence: minConfidence)
+            }
         }
         // A schema the run cannot use is a usage error before any work starts, so a typo
         // (`--schema invoce`) or a forgotten --schema never appends one error per document
         // to a results file.
         let namesDocuments = !(documents.isEmpty || documents == ["-"])
         if namesDocuments, schema == nil {
-            Diagnostics.error("documents named as arguments need --schema ID (records on stdin may carry their own \"schema\")\(knownSchemas(backend))")
+            Diagnostics.error(
+                "documents named as arguments need --schema ID (records on stdin may carry their own \"schema\")\(knownSchemas(backend))"
+            )
             ToolRuntime.exit(.usage)
         }
         if let schema, let local = backend as? LocalBackend {
@@ -180,9 +221,13 @@ struct SmoleExtract: AsyncParsableCommand {
                 Diagnostics.error("--schema: \(error.message)")
                 ToolRuntime.exit(.usage)
             }
-        } else if let schema, let api = backend as? APIBackend, let ids = await api.schemaIDs(timeout: .seconds(min(5, timeout))),
-                  !ids.contains(schema) {
-            Diagnostics.error("--schema: the server does not know the schema \"\(schema)\" (it lists: \(ids.joined(separator: ", ")))")
+        } else if let schema, let api = backend as? APIBackend,
+            let ids = await api.schemaIDs(timeout: .seconds(min(5, timeout))),
+            !ids.contains(schema)
+        {
+            Diagnostics.error(
+                "--schema: the server does not know the schema \"\(schema)\" (it lists: \(ids.joined(separator: ", ")))"
+            )
             ToolRuntime.exit(.usage)
         }
 

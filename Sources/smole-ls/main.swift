@@ -27,7 +27,9 @@ struct SmoleLs: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Skip files and folders matching GLOB (repeatable).", valueName: "GLOB"))
     var exclude: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("List files at most N levels below each folder (1: its own files).", valueName: "N"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("List files at most N levels below each folder (1: its own files).", valueName: "N"))
     var maxDepth: Int?
 
     @Flag(name: .long, help: "Follow symbolic links met during the walk (loops are skipped).")

@@ -30,23 +30,33 @@ struct SmoleRetry: ParsableCommand {
     @Flag(name: .long, help: "Read input records on stdin; emit those with no result yet or a retryable one.")
     var pending = false
 
-    @Flag(name: .long, help: "Emit every error, retryable or not (and, unless --max-attempts is given, at any attempt count).")
+    @Flag(
+        name: .long,
+        help: "Emit every error, retryable or not (and, unless --max-attempts is given, at any attempt count).")
     var all = false
 
-    @Option(name: .customLong("max-attempts"),
-            help: ArgumentHelp("Skip documents with n attempts or more (default: 3; no limit with --all alone).",
-                               valueName: "n"))
+    @Option(
+        name: .customLong("max-attempts"),
+        help: ArgumentHelp(
+            "Skip documents with n attempts or more (default: 3; no limit with --all alone).",
+            valueName: "n"))
     var maxAttempts: Int?
 
-    @Argument(help: ArgumentHelp("NDJSON result files (default: stdin, without --pending; - is stdin).",
-                                 valueName: "results"))
+    @Argument(
+        help: ArgumentHelp(
+            "NDJSON result files (default: stdin, without --pending; - is stdin).",
+            valueName: "results"))
     var results: [String] = []
 
     func validate() throws {
         if let m = maxAttempts, m < 1 { throw ValidationError("--max-attempts must be at least 1") }
         if pending {
-            if results.isEmpty { throw ValidationError("--pending needs at least one RESULTS file (input records come on stdin)") }
-            if results.contains("-") { throw ValidationError("with --pending stdin carries the input records; name RESULTS files") }
+            if results.isEmpty {
+                throw ValidationError("--pending needs at least one RESULTS file (input records come on stdin)")
+            }
+            if results.contains("-") {
+                throw ValidationError("with --pending stdin carries the input records; name RESULTS files")
+            }
         }
     }
 
@@ -82,7 +92,8 @@ struct SmoleRetry: ParsableCommand {
             status = problems.exitStatus
         }
         if counts.exhausted > 0, let m = policy.maxAttempts {
-            Diagnostics.note("note: \(counts.exhausted) failed document(s) reached --max-attempts \(m) and are not emitted")
+            Diagnostics.note(
+                "note: \(counts.exhausted) failed document(s) reached --max-attempts \(m) and are not emitted")
         }
         ToolRuntime.exit(status ?? (counts.badLines > 0 ? .someErrors : .ok))
     }

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
+import SmoleEngine
 import SmoleRecords
 import SmoleTools
-import SmoleEngine
 
 @main
 struct SmoleRoute: AsyncParsableCommand {
@@ -27,14 +27,18 @@ struct SmoleRoute: AsyncParsableCommand {
         version: Smole.version
     )
 
-    @Option(name: .long, help: ArgumentHelp(
-        "A rule SCHEMA=GLOB, SCHEMA=path:GLOB or SCHEMA=re:REGEX (repeatable; tried first, in order).",
-        valueName: "SCHEMA=PATTERN"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "A rule SCHEMA=GLOB, SCHEMA=path:GLOB or SCHEMA=re:REGEX (repeatable; tried first, in order).",
+            valueName: "SCHEMA=PATTERN"))
     var rule: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp(
-        "A rules file: one 'SCHEMA PATTERN...' a line, '#' comments (repeatable; after --rule).",
-        valueName: "FILE"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "A rules file: one 'SCHEMA PATTERN...' a line, '#' comments (repeatable; after --rule).",
+            valueName: "FILE"))
     var rules: [String] = []
 
     @Option(name: .long, help: ArgumentHelp("The schema for records that nothing else routes.", valueName: "SCHEMA"))
@@ -46,30 +50,48 @@ struct SmoleRoute: AsyncParsableCommand {
     @Flag(name: .long, help: "When no rule matches, classify the document by its content (local engine).")
     var classify = false
 
-    @Option(name: .long, help: ArgumentHelp(
-        "The lowest classification confidence accepted, 0 to 1 (default 0.5).", valueName: "X"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The lowest classification confidence accepted, 0 to 1 (default 0.5).", valueName: "X"))
     var minConfidence: Double = 0.5
 
-    @Option(name: [.short, .customLong("jobs")], help: ArgumentHelp(
-        "Documents classified at once with --classify (default: one per CPU core); output keeps input order.", valueName: "N"))
+    @Option(
+        name: [.short, .customLong("jobs")],
+        help: ArgumentHelp(
+            "Documents classified at once with --classify (default: one per CPU core); output keeps input order.",
+            valueName: "N"))
     var jobs: Int?
 
-    @Flag(name: .long, help: "With --classify: read every document afresh, without the text cache ($XDG_CACHE_HOME/smole).")
+    @Flag(
+        name: .long,
+        help: "With --classify: read every document afresh, without the text cache ($XDG_CACHE_HOME/smole).")
     var noCache = false
 
-    @Option(name: .long, help: ArgumentHelp("A folder of user schemas: schema names are checked against them, and --classify uses them (repeatable).", valueName: "DIR"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "A folder of user schemas: schema names are checked against them, and --classify uses them (repeatable).",
+            valueName: "DIR"))
     var schemas: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("--classify: the OCR for scans and photos: auto (tesseract, and RapidOCR too where its numbers do not agree), tesseract or rapidocr.", valueName: "BACKEND"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "--classify: the OCR for scans and photos: auto (tesseract, and RapidOCR too where its numbers do not agree), tesseract or rapidocr.",
+            valueName: "BACKEND"))
     var ocr = "auto"
 
-    @Argument(help: ArgumentHelp("Document paths to route; '-' or none reads records from stdin.", valueName: "DOCUMENT"))
+    @Argument(
+        help: ArgumentHelp("Document paths to route; '-' or none reads records from stdin.", valueName: "DOCUMENT"))
     var documents: [String] = []
 
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if !(0...1).contains(minConfidence) { throw ValidationError("--min-confidence must be between 0 and 1") }
-        if OCRChoice(rawValue: ocr) == nil { throw ValidationError("--ocr takes auto, tesseract or rapidocr, not \"\(ocr)\"") }
+        if OCRChoice(rawValue: ocr) == nil {
+            throw ValidationError("--ocr takes auto, tesseract or rapidocr, not \"\(ocr)\"")
+        }
         if let d = `default`, d.isEmpty || d.contains(where: { $0.isWhitespace }) {
             throw ValidationError("--default needs a schema name without white space")
         }
@@ -90,7 +112,10 @@ struct SmoleRoute: AsyncParsableCommand {
                 text = try String(contentsOfFile: file, encoding: .utf8)
             } catch {
                 let missing = !FileManager.default.fileExists(atPath: file)
-                Diagnostics.error(missing ? "\(file): no such rules file" : "\(file): cannot read the rules file (\(error.localizedDescription))")
+                Diagnostics.error(
+                    missing
+                        ? "\(file): no such rules file"
+                        : "\(file): cannot read the rules file (\(error.localizedDescription))")
                 ToolRuntime.exit(missing ? .noInput : .usage)
             }
             do {
@@ -131,12 +156,14 @@ struct SmoleRoute: AsyncParsableCommand {
             do {
                 engine = try Engine(options: options)
             } catch {
-                Diagnostics.error("the local engine cannot \(classify ? "classify" : "load its schemas"): \(error.message)")
+                Diagnostics.error(
+                    "the local engine cannot \(classify ? "classify" : "load its schemas"): \(error.message)")
                 ToolRuntime.exit(error.code == .notFound ? .noInput : .usage)
             }
         }
         if !apiConfigured, let engine {
-            let problems = SchemaNameCheck.problems(rules: all, defaultSchema: `default`, known: engine.schemaIDs) { name in
+            let problems = SchemaNameCheck.problems(rules: all, defaultSchema: `default`, known: engine.schemaIDs) {
+                name in
                 (try? engine.validateSchema(name)) != nil
             }
             if !problems.isEmpty {

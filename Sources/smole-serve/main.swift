@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import SmoleRecords
 import SmoleEngine
+import SmoleRecords
 import SmoleServer
 
 @main
@@ -40,7 +40,9 @@ struct SmoleServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-upload"), help: "Largest accepted file, e.g. 100MB, 512KB (binary multiples).")
     var maxUpload = "100MB"
 
-    @Option(name: .customLong("api-key-file"), help: "File holding the API key clients must send as Authorization: Bearer KEY.")
+    @Option(
+        name: .customLong("api-key-file"),
+        help: "File holding the API key clients must send as Authorization: Bearer KEY.")
     var apiKeyFile: String?
 
     @Option(help: "How long finished jobs are kept, e.g. 30m, 24h, 7d.")
@@ -52,13 +54,22 @@ struct SmoleServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-pages"), help: "Pages read per document at most.")
     var maxPages = 50
 
-    @Flag(name: .customLong("no-cache"), help: "Read every document afresh, without the text cache ($XDG_CACHE_HOME/smole).")
+    @Flag(
+        name: .customLong("no-cache"),
+        help: "Read every document afresh, without the text cache ($XDG_CACHE_HOME/smole).")
     var noCache = false
 
-    @Option(help: ArgumentHelp("The OCR for scans and photos: auto (tesseract, and RapidOCR too where its numbers do not agree), tesseract or rapidocr.", valueName: "BACKEND"))
+    @Option(
+        help: ArgumentHelp(
+            "The OCR for scans and photos: auto (tesseract, and RapidOCR too where its numbers do not agree), tesseract or rapidocr.",
+            valueName: "BACKEND"))
     var ocr = "auto"
 
-    @Option(name: .customLong("node-id"), help: ArgumentHelp("This node's name behind a proxy: job ids become ID.UUID and /healthz says it (letters, digits, - and _; no dot).", valueName: "ID"))
+    @Option(
+        name: .customLong("node-id"),
+        help: ArgumentHelp(
+            "This node's name behind a proxy: job ids become ID.UUID and /healthz says it (letters, digits, - and _; no dot).",
+            valueName: "ID"))
     var nodeID: String?
 
     @Flag(help: "No request log on stderr (errors and the listening line still appear).")
@@ -68,13 +79,19 @@ struct SmoleServeCommand: AsyncParsableCommand {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
         if let workers, workers < 1 { throw ValidationError("--workers must be at least 1") }
         guard queue >= 0 else { throw ValidationError("--queue must be 0 or more") }
-        guard let n = ByteSize.parse(maxUpload), n > 0 else { throw ValidationError("--max-upload takes a size like 100MB or 512KB, not \"\(maxUpload)\"") }
-        guard DurationText.parse(keep) != nil else { throw ValidationError("--keep takes a duration like 30m, 24h or 7d, not \"\(keep)\"") }
+        guard let n = ByteSize.parse(maxUpload), n > 0 else {
+            throw ValidationError("--max-upload takes a size like 100MB or 512KB, not \"\(maxUpload)\"")
+        }
+        guard DurationText.parse(keep) != nil else {
+            throw ValidationError("--keep takes a duration like 30m, 24h or 7d, not \"\(keep)\"")
+        }
         guard maxPages >= 1 else { throw ValidationError("--max-pages must be at least 1") }
         if let nodeID, let why = NodeID.problem(nodeID) {
             throw ValidationError("--node-id \"\(nodeID)\" cannot be a node id: \(why)")
         }
-        if OCRChoice(rawValue: ocr) == nil { throw ValidationError("--ocr takes auto, tesseract or rapidocr, not \"\(ocr)\"") }
+        if OCRChoice(rawValue: ocr) == nil {
+            throw ValidationError("--ocr takes auto, tesseract or rapidocr, not \"\(ocr)\"")
+        }
     }
 
     func run() async throws {

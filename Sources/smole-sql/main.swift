@@ -34,10 +34,17 @@ struct SmoleSql: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Table name.", valueName: "NAME"))
     var table = "documents"
 
-    @Option(name: .long, help: ArgumentHelp("Also write this data array to a child table TABLE_FIELD (path, idx, item columns).", valueName: "FIELD"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Also write this data array to a child table TABLE_FIELD (path, idx, item columns).", valueName: "FIELD"))
     var rows: String?
 
-    @Option(name: .long, help: ArgumentHelp("SQLite only: the database the SQL is for; its existing columns are read (read-only) so columns a table lacks are added with ALTER TABLE.", valueName: "FILE"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "SQLite only: the database the SQL is for; its existing columns are read (read-only) so columns a table lacks are added with ALTER TABLE.",
+            valueName: "FILE"))
     var db: String?
 
     @Argument(help: ArgumentHelp("NDJSON result files (\"-\" is stdin; stdin when none).", valueName: "FILE"))

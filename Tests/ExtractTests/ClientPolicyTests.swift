@@ -1,6 +1,6 @@
 import Foundation
-import SmoleRecords
 import SmoleClient
+import SmoleRecords
 import Testing
 import _SmoleTestSupport
 
@@ -15,7 +15,10 @@ import _SmoleTestSupport
                 #expect(d >= .zero && d.seconds <= ceiling.seconds + 1e-9)
             }
         }
-        let samples = Set((0..<50).map { _ in var it = RetryDelays(base: .seconds(1), cap: .seconds(8)).makeIterator(); return it.next()!.seconds })
+        let samples = Set(
+            (0..<50).map { _ in
+                var it = RetryDelays(base: .seconds(1), cap: .seconds(8)).makeIterator(); return it.next()!.seconds
+            })
         #expect(samples.count > 10)
     }
 
@@ -57,34 +60,48 @@ import _SmoleTestSupport
         let dir = try TempDir()
         defer { dir.cleanup() }
         // Neither a key nor a URL: the local engine.
-        if case .local = try BackendChoice.resolve(api: nil, keyFile: nil, allowInsecureHTTP: false, environment: [:]) {} else {
+        if case .local = try BackendChoice.resolve(api: nil, keyFile: nil, allowInsecureHTTP: false, environment: [:]) {
+        } else {
             Issue.record("expected local")
         }
         // A key alone: the default base.
-        guard case .api(let url, let key) = try BackendChoice.resolve(api: nil, keyFile: nil, allowInsecureHTTP: false, environment: ["SMOLE_API_KEY": "k1"]) else {
+        guard
+            case .api(let url, let key) = try BackendChoice.resolve(
+                api: nil, keyFile: nil, allowInsecureHTTP: false, environment: ["SMOLE_API_KEY": "k1"])
+        else {
             Issue.record("expected api"); return
         }
         #expect(url == "https://api.smole.tech/api" && key == "k1")
         // SMOLE_API_URL overrides; a key file wins over the environment.
         let kf = try dir.write("key", "  filekey \n")
-        guard case .api(let url2, let key2) = try BackendChoice.resolve(api: nil, keyFile: kf, allowInsecureHTTP: false,
-                                                                       environment: ["SMOLE_API_KEY": "k1", "SMOLE_API_URL": "https://h.example/api"]) else {
+        guard
+            case .api(let url2, let key2) = try BackendChoice.resolve(
+                api: nil, keyFile: kf, allowInsecureHTTP: false,
+                environment: ["SMOLE_API_KEY": "k1", "SMOLE_API_URL": "https://h.example/api"])
+        else {
             Issue.record("expected api"); return
         }
         #expect(url2 == "https://h.example/api" && key2 == "filekey")
         // Plain http to a remote host with a key is refused, and the message does not hold the key.
         #expect(throws: RecordError.self) {
-            try BackendChoice.resolve(api: "http://example.com/api", keyFile: nil, allowInsecureHTTP: false, environment: ["SMOLE_API_KEY": "sekrit"])
+            try BackendChoice.resolve(
+                api: "http://example.com/api", keyFile: nil, allowInsecureHTTP: false,
+                environment: ["SMOLE_API_KEY": "sekrit"])
         }
         do {
-            _ = try BackendChoice.resolve(api: "http://example.com/api", keyFile: nil, allowInsecureHTTP: false, environment: ["SMOLE_API_KEY": "sekrit"])
+            _ = try BackendChoice.resolve(
+                api: "http://example.com/api", keyFile: nil, allowInsecureHTTP: false,
+                environment: ["SMOLE_API_KEY": "sekrit"])
         } catch {
             #expect(!error.message.contains("sekrit"))
         }
         // ... unless allowed, or the host is loopback, or there is no key.
-        _ = try BackendChoice.resolve(api: "http://example.com/api", keyFile: nil, allowInsecureHTTP: true, environment: ["SMOLE_API_KEY": "k"])
-        _ = try BackendChoice.resolve(api: "http://127.0.0.1:9/api", keyFile: nil, allowInsecureHTTP: false, environment: ["SMOLE_API_KEY": "k"])
-        _ = try BackendChoice.resolve(api: "http://example.com/api", keyFile: nil, allowInsecureHTTP: false, environment: [:])
+        _ = try BackendChoice.resolve(
+            api: "http://example.com/api", keyFile: nil, allowInsecureHTTP: true, environment: ["SMOLE_API_KEY": "k"])
+        _ = try BackendChoice.resolve(
+            api: "http://127.0.0.1:9/api", keyFile: nil, allowInsecureHTTP: false, environment: ["SMOLE_API_KEY": "k"])
+        _ = try BackendChoice.resolve(
+            api: "http://example.com/api", keyFile: nil, allowInsecureHTTP: false, environment: [:])
         #expect(APIBackend.isSafe(url: "http://localhost:8080/api"))
         #expect(APIBackend.isSafe(url: "http://[::1]:8080/api"))
         #expect(!APIBackend.isSafe(url: "http://127.0.0.1.evil.com/api"))
@@ -158,22 +175,37 @@ import _SmoleTestSupport
     }
 
     @Test func pollBodies() {
-        func parse(_ s: String) -> JobState { APIBackend.jobState(try! JSON.parse(s).objectValue!, job: "j", retryAfter: nil) }
+        func parse(_ s: String) -> JobState {
+            APIBackend.jobState(try! JSON.parse(s).objectValue!, job: "j", retryAfter: nil)
+        }
         if case .running = parse(#"{"id":"j","status":"queued"}"#) {} else { Issue.record("queued is running") }
-        if case .running = parse(#"{"id":"j","status":"weird-new-status"}"#) {} else { Issue.record("unknown is running") }
-        if case .completed(let d, _, let dur, _) = parse(#"{"status":"completed","extraction":{"data":{"total":1}},"createdAt":"2026-01-01T00:00:00.000Z","updatedAt":"2026-01-01T00:00:00.300Z"}"#) {
+        if case .running = parse(#"{"id":"j","status":"weird-new-status"}"#) {
+        } else {
+            Issue.record("unknown is running")
+        }
+        if case .completed(let d, _, let dur, _) = parse(
+            #"{"status":"completed","extraction":{"data":{"total":1}},"createdAt":"2026-01-01T00:00:00.000Z","updatedAt":"2026-01-01T00:00:00.300Z"}"#
+        ) {
             #expect(d == ["total": 1])
             #expect(abs(dur!.seconds - 0.3) < 0.001)
-        } else { Issue.record("completed") }
+        } else {
+            Issue.record("completed")
+        }
         if case .ended(let e) = parse(#"{"status":"failed","error":"bad scan","retryable":true}"#) {
             #expect(e.code == .jobFailed && e.retryable && e.message.contains("bad scan"))
-        } else { Issue.record("failed") }
+        } else {
+            Issue.record("failed")
+        }
         if case .ended(let e) = parse(#"{"status":"failed","errorCode":"unsupported_type"}"#) {
             #expect(e.code == .unsupportedType && !e.retryable)
-        } else { Issue.record("failed with code") }
+        } else {
+            Issue.record("failed with code")
+        }
         if case .ended(let e) = parse(#"{"status":"cancelled"}"#) {
             #expect(e.code == .cancelled && e.retryable)
-        } else { Issue.record("cancelled") }
+        } else {
+            Issue.record("cancelled")
+        }
     }
 
     @Test func windowShrinksOn429AndGrowsBack() async throws {

@@ -26,7 +26,8 @@ import _SmoleTestSupport
         let docs = try f.docs(200)
         let list = try f.dir.write("inputs.txt", docs.joined(separator: "\n") + "\n")
         let journal = f.dir.file("jobs.journal")
-        let tool = try f.spawn(["--schema", "invoice", "-j", "16", "--journal", journal, "--poll-initial", "0.1"], stdinPath: list)
+        let tool = try f.spawn(
+            ["--schema", "invoice", "-j", "16", "--journal", journal, "--poll-initial", "0.1"], stdinPath: list)
         let deadline = ContinuousClock.now + .seconds(60)
         while tool.stdoutLines.count < 50, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(20))
@@ -43,8 +44,9 @@ import _SmoleTestSupport
             try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n").compactMap {
                 (try? JSON.parse(String($0)))?.objectValue?["path"]?.stringValue
             })
-        return Drill(f: f, docs: docs, journal: journal, firstOutput: first, journaled: journaled,
-                     postsBefore: f.server.log.filter(\.isSubmit).count)
+        return Drill(
+            f: f, docs: docs, journal: journal, firstOutput: first, journaled: journaled,
+            postsBefore: f.server.log.filter(\.isSubmit).count)
     }
 
     func checkResumed(_ d: Drill, _ second: RunResult) {
@@ -57,7 +59,9 @@ import _SmoleTestSupport
         // Documents the journal knew were polled, not uploaded again; the server made one job per document.
         let log = d.f.server.log
         let laterPosts = log.filter(\.isSubmit).dropFirst(d.postsBefore)
-        let reuploaded = laterPosts.compactMap(\.document).filter { name in d.journaled.contains { ($0 as NSString).lastPathComponent == name } }
+        let reuploaded = laterPosts.compactMap(\.document).filter { name in
+            d.journaled.contains { ($0 as NSString).lastPathComponent == name }
+        }
         #expect(reuploaded.isEmpty)
         #expect(d.f.server.jobCount == 200)
         #expect(d.journaled.count > d.firstOutput.count)
@@ -69,8 +73,9 @@ import _SmoleTestSupport
         // Pending: inputs with no result yet (what `smole-retry --pending` computes).
         let done = Set(d.firstOutput.compactMap(\.path))
         let pending = d.docs.filter { !done.contains($0) }
-        let second = try await d.f.run(["--schema", "invoice", "-j", "16", "--journal", d.journal, "--poll-initial", "0.1"],
-                                       stdin: pending.joined(separator: "\n") + "\n")
+        let second = try await d.f.run(
+            ["--schema", "invoice", "-j", "16", "--journal", d.journal, "--poll-initial", "0.1"],
+            stdin: pending.joined(separator: "\n") + "\n")
         checkResumed(d, second)
     }
 
@@ -78,12 +83,15 @@ import _SmoleTestSupport
     func crashThenSmoleRetryPendingThenResume() async throws {
         let d = try await crashedRun()
         defer { Task { await d.f.close() } }
-        let partial = try d.f.dir.write("results.ndjson", d.firstOutput.map { $0.serialized() }.joined(separator: "\n") + "\n")
-        let pending = try await runTool("smole-retry", ["--pending", partial], stdin: d.docs.joined(separator: "\n") + "\n", cwd: d.f.dir.path)
+        let partial = try d.f.dir.write(
+            "results.ndjson", d.firstOutput.map { $0.serialized() }.joined(separator: "\n") + "\n")
+        let pending = try await runTool(
+            "smole-retry", ["--pending", partial], stdin: d.docs.joined(separator: "\n") + "\n", cwd: d.f.dir.path)
         #expect(pending.status == 0, "\(pending.stderr)")
         #expect(pending.stdoutLines.count == 200 - d.firstOutput.count)
-        let second = try await d.f.run(["--schema", "invoice", "-j", "16", "--journal", d.journal, "--poll-initial", "0.1"],
-                                       stdin: pending.stdout)
+        let second = try await d.f.run(
+            ["--schema", "invoice", "-j", "16", "--journal", d.journal, "--poll-initial", "0.1"],
+            stdin: pending.stdout)
         checkResumed(d, second)
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
-import SmoleRecords
 import SmoleClient
+import SmoleRecords
 import Testing
 import _SmoleTestSupport
 
@@ -13,7 +13,8 @@ import _SmoleTestSupport
         let f = try await Fixture.make(c)
         defer { Task { await f.close() } }
         let docs = try f.docs(12)
-        let r = try await f.run(["--schema", "invoice", "-j", "3", "--poll-initial", "0.1"] + docs, env: ["SMOLE_API_KEY": "test-key-1"])
+        let r = try await f.run(
+            ["--schema", "invoice", "-j", "3", "--poll-initial", "0.1"] + docs, env: ["SMOLE_API_KEY": "test-key-1"])
         #expect(r.status == 0, "\(r.stderr)")
         let recs = records(r)
         #expect(recs.count == 12)
@@ -54,18 +55,19 @@ import _SmoleTestSupport
         try f.dir.write("empty.pdf", "")
         try FileManager.default.createDirectory(atPath: f.dir.file("folder"), withIntermediateDirectories: true)
         let big = try f.dir.write("big.txt", String(repeating: "x", count: 5000))
-        let input = [
-            #"{"path":"\#(docs[0])","schema":"invoice","batch":"b7","attempts":2}"#,
-            docs[1],  // bare path, no schema
-            #"{"path":"\#(docs[2])","schema":"receipt"}"#,
-            "",
-            #"{"path": "broken"#,
-            #"{"path":"missing.pdf","schema":"invoice"}"#,
-            #"{"path":"folder","schema":"invoice"}"#,
-            #"{"path":"empty.pdf","schema":"invoice"}"#,
-            #"{"path":"\#(big)","schema":"invoice"}"#,
-            #"{"schema":"invoice"}"#,
-        ].joined(separator: "\n") + "\n"
+        let input =
+            [
+                #"{"path":"\#(docs[0])","schema":"invoice","batch":"b7","attempts":2}"#,
+                docs[1],  // bare path, no schema
+                #"{"path":"\#(docs[2])","schema":"receipt"}"#,
+                "",
+                #"{"path": "broken"#,
+                #"{"path":"missing.pdf","schema":"invoice"}"#,
+                #"{"path":"folder","schema":"invoice"}"#,
+                #"{"path":"empty.pdf","schema":"invoice"}"#,
+                #"{"path":"\#(big)","schema":"invoice"}"#,
+                #"{"schema":"invoice"}"#,
+            ].joined(separator: "\n") + "\n"
         let r = try await f.run(["--max-size", "4K", "--poll-initial", "0.05"], stdin: input)
         #expect(r.status == 1, "\(r.stderr)")
         let recs = records(r)
@@ -132,7 +134,9 @@ import _SmoleTestSupport
         let log = f.server.log
         // Every POST for a document carries the same key; the server made one job per document.
         for p in docs {
-            let keys = Set(log.filter { $0.isSubmit && ($0.document == (p as NSString).lastPathComponent) }.compactMap(\.idempotencyKey))
+            let keys = Set(
+                log.filter { $0.isSubmit && ($0.document == (p as NSString).lastPathComponent) }.compactMap(
+                    \.idempotencyKey))
             #expect(keys.count == 1)
         }
         #expect(log.filter { $0.isSubmit && $0.status == nil }.count == 2)  // the two resets
@@ -200,7 +204,8 @@ import _SmoleTestSupport
         let f = try await Fixture.make(c)
         defer { Task { await f.close() } }
         let docs = try f.docs(30)
-        let r = try await f.run(["--schema", "invoice", "-j", "3", "--poll-initial", "0.05"], stdin: docs.joined(separator: "\n") + "\n")
+        let r = try await f.run(
+            ["--schema", "invoice", "-j", "3", "--poll-initial", "0.05"], stdin: docs.joined(separator: "\n") + "\n")
         #expect(r.status == 77)
         let recs = records(r)
         #expect(recs.count == 30)
@@ -219,8 +224,13 @@ import _SmoleTestSupport
         let f = try await Fixture.make()
         defer { Task { await f.close() } }
         let docs = try f.docs(5)
-        f.server.addFault(.init(.submit, times: 100, .reply(status: 402, retryAfter: nil,
-            body: #"{"title":"Payment Required","code":"quota_exhausted","detail":"monthly quota used"}"#, contentType: "application/problem+json")))
+        f.server.addFault(
+            .init(
+                .submit, times: 100,
+                .reply(
+                    status: 402, retryAfter: nil,
+                    body: #"{"title":"Payment Required","code":"quota_exhausted","detail":"monthly quota used"}"#,
+                    contentType: "application/problem+json")))
         let r = try await f.run(["--schema", "invoice", "-j", "1"] + docs)
         #expect(r.status == 77)
         let recs = records(r)
@@ -237,7 +247,8 @@ import _SmoleTestSupport
         let f = try await Fixture.make(c)
         defer { Task { await f.close() } }
         let docs = try f.docs(2)
-        let input = #"{"path":"\#(docs[0])","schema":"bogus"}"# + "\n" + #"{"path":"\#(docs[1])","schema":"invoice"}"# + "\n"
+        let input =
+            #"{"path":"\#(docs[0])","schema":"bogus"}"# + "\n" + #"{"path":"\#(docs[1])","schema":"invoice"}"# + "\n"
         let r = try await f.run(["--poll-initial", "0.05"], stdin: input)
         #expect(r.status == 1)
         let m = byName(records(r))
@@ -258,20 +269,26 @@ import _SmoleTestSupport
         let docs = try f.docs(4)
         f.server.addFault(.init(.submit, document: "doc-003.txt", .unavailable(retryAfter: 0)))
         let journal = f.dir.file("jobs.journal")
-        let r1 = try await f.run(["--schema", "invoice", "--journal", journal, "--progress", "--poll-initial", "0.05"] + docs,
-                                 env: ["SMOLE_API_KEY": key])
+        let r1 = try await f.run(
+            ["--schema", "invoice", "--journal", journal, "--progress", "--poll-initial", "0.05"] + docs,
+            env: ["SMOLE_API_KEY": key])
         #expect(r1.status == 1)
         // --progress draws even though stderr is a pipe here, and ends with the final counts.
         #expect(r1.stderr.contains("4/4 done"), "progress on stderr: \(r1.stderr)")
         let keyFile = try f.dir.write("api.key", key + "\n")
-        let r2 = try await f.run(["--schema", "invoice", "--api-key-file", keyFile, "--poll-initial", "0.05", "missing.pdf"] + docs)
+        let r2 = try await f.run(
+            ["--schema", "invoice", "--api-key-file", keyFile, "--poll-initial", "0.05", "missing.pdf"] + docs)
         #expect(records(r2).count == 5)
         // A refused insecure URL says why without the key.
-        let r3 = try await f.run(["--schema", "invoice", "--api", "http://smole.invalid/api"] + docs, env: ["SMOLE_API_KEY": key], api: false)
+        let r3 = try await f.run(
+            ["--schema", "invoice", "--api", "http://smole.invalid/api"] + docs, env: ["SMOLE_API_KEY": key], api: false
+        )
         #expect(r3.status == 64)
         #expect(r3.stderr.contains("refusing to send the API key over plain http://"))
-        let everything = [r1.stdout, r1.stderr, r2.stdout, r2.stderr, r3.stdout, r3.stderr,
-                          try String(contentsOfFile: journal, encoding: .utf8)]
+        let everything = [
+            r1.stdout, r1.stderr, r2.stdout, r2.stderr, r3.stdout, r3.stderr,
+            try String(contentsOfFile: journal, encoding: .utf8),
+        ]
         for text in everything { #expect(!text.contains(key)) }
         #expect(!everything[0].isEmpty && !everything[6].isEmpty)
         #expect(f.server.log.allSatisfy { $0.authorization == "Bearer \(key)" })
@@ -311,7 +328,8 @@ import _SmoleTestSupport
         let recs = records(r2)
         #expect(recs.count == 6 && recs.allSatisfy { $0.isOK && $0.attempts == 1 })
         #expect(f.server.log.filter(\.isSubmit).count == 6)
-        #expect(Set(recs.compactMap { $0["job"]?.stringValue }) == Set(records(r1).compactMap { $0["job"]?.stringValue }))
+        #expect(
+            Set(recs.compactMap { $0["job"]?.stringValue }) == Set(records(r1).compactMap { $0["job"]?.stringValue }))
     }
 
     @Test func sigintWritesCancelledRecordsAndLosesNothing() async throws {
@@ -394,7 +412,10 @@ import _SmoleTestSupport
         let recs = records(r)
         #expect(recs.count == 2)
         #expect(recs.allSatisfy { $0["backend"] == "local" })
-        #expect(recs.allSatisfy { $0.isOK || [.engineUnavailable, .engineFailed, .unsupportedType].contains($0.error?.code) })
+        #expect(
+            recs.allSatisfy {
+                $0.isOK || [.engineUnavailable, .engineFailed, .unsupportedType].contains($0.error?.code)
+            })
         #expect(f.server.log.isEmpty)
     }
 }

@@ -26,21 +26,24 @@ import _SmoleTestSupport
         try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
         let log = dir.file("calls.log")
         // A PDF-looking file is all the engine's sniffing needs; the stand-in prints a text layer for it.
-        try dir.writeExecutable("bin/pdftotext", """
-        #!/bin/sh
-        echo "start $(date +%s.%N)" >> "$SMOLE_TEST_CALL_LOG"
-        sleep 0.4
-        printf 'INVOICE\\nInvoice No: A-17\\nDate: 2026-03-01\\nTotal: 40.00 EUR\\nThank you for your business\\n'
-        echo "end $(date +%s.%N)" >> "$SMOLE_TEST_CALL_LOG"
-        """)
+        try dir.writeExecutable(
+            "bin/pdftotext",
+            """
+            #!/bin/sh
+            echo "start $(date +%s.%N)" >> "$SMOLE_TEST_CALL_LOG"
+            sleep 0.4
+            printf 'INVOICE\\nInvoice No: A-17\\nDate: 2026-03-01\\nTotal: 40.00 EUR\\nThank you for your business\\n'
+            echo "end $(date +%s.%N)" >> "$SMOLE_TEST_CALL_LOG"
+            """)
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let n = 2 * max(cores, jobs ?? 1) + 1
         var paths: [String] = []
         for i in 1...n { paths.append(try dir.write("doc-\(i).pdf", "%PDF-1.4\n% stand-in \(i)\n")) }
         let path = bin + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
-        let r = try await runTool("smole-extract", ["--schema", "invoice"] + (jobs.map { ["-j", String($0)] } ?? []),
-                                  stdin: paths.joined(separator: "\n") + "\n", cwd: dir.path,
-                                  env: ["PATH": path, "SMOLE_API_KEY": "", "SMOLE_API_URL": "", "SMOLE_TEST_CALL_LOG": log])
+        let r = try await runTool(
+            "smole-extract", ["--schema", "invoice"] + (jobs.map { ["-j", String($0)] } ?? []),
+            stdin: paths.joined(separator: "\n") + "\n", cwd: dir.path,
+            env: ["PATH": path, "SMOLE_API_KEY": "", "SMOLE_API_URL": "", "SMOLE_TEST_CALL_LOG": log])
         let recs = records(r)
         let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
         return (Self.maxOverlap(text), recs.filter(\.isOK).count, n)

@@ -5,7 +5,8 @@ import _SmoleTestSupport
 /// man/smole-extract.1 documents every option the tool accepts, spelled as the tool spells it.
 @Suite struct ManPageTests {
     static var page: String {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         return (try? String(contentsOf: root.appendingPathComponent("man/smole-extract.1"), encoding: .utf8)) ?? ""
     }
 
@@ -20,8 +21,11 @@ import _SmoleTestSupport
             guard t.hasPrefix("-") else { continue }
             for word in t.split(separator: " ") {
                 let w = word.trimmingCharacters(in: CharacterSet(charactersIn: ","))
-                if w.hasPrefix("--") { longs.insert(String(w.dropFirst(2))) }
-                else if w.hasPrefix("-"), w.count == 2 { shorts.insert(String(w.dropFirst())) }
+                if w.hasPrefix("--") {
+                    longs.insert(String(w.dropFirst(2)))
+                } else if w.hasPrefix("-"), w.count == 2 {
+                    shorts.insert(String(w.dropFirst()))
+                }
             }
         }
         #expect(longs.count >= 20)

@@ -1,6 +1,6 @@
 import Foundation
-import SmoleRecords
 import SmoleClient
+import SmoleRecords
 import Testing
 import _SmoleTestSupport
 
@@ -68,7 +68,9 @@ import _SmoleTestSupport
         let slower = Self.simulate(times, jobs: 100) { _ in 0.9 }
         var e = times.estimate!.time.seconds
         #expect(e >= 0.9 && e < 1.0, "estimate \(e) s after the server slowed down")
-        #expect(slower.suffix(50).map(\.late).sorted()[25] < 0.06, "median lateness at 0.9 s jobs (polls carry ±10 % jitter)")
+        #expect(
+            slower.suffix(50).map(\.late).sorted()[25] < 0.06,
+            "median lateness at 0.9 s jobs (polls carry ±10 % jitter)")
         let faster = Self.simulate(times, jobs: 200) { _ in 0.2 }
         e = times.estimate!.time.seconds
         #expect(e >= 0.2 && e < 0.23, "estimate \(e) s after the server sped up")
@@ -116,7 +118,9 @@ import _SmoleTestSupport
         var polledEarly = 0
         for name in docs.map({ ($0 as NSString).lastPathComponent }) {
             let reqs = log.forDocument(name)
-            guard let submit = reqs.last(where: \.isSubmit), let done = reqs.first(where: { $0.jobStatus == "completed" }) else {
+            guard let submit = reqs.last(where: \.isSubmit),
+                let done = reqs.first(where: { $0.jobStatus == "completed" })
+            else {
                 Issue.record("\(name): no submit or no completed poll")
                 continue
             }

@@ -28,16 +28,20 @@ struct Fixture {
     }
 
     /// Runs smole-extract against the fake server (key and URL from the environment cleared unless given).
-    func run(_ args: [String], stdin: String? = nil, env: [String: String] = [:], api: Bool = true) async throws -> RunResult {
+    func run(_ args: [String], stdin: String? = nil, env: [String: String] = [:], api: Bool = true) async throws
+        -> RunResult
+    {
         var e = ["SMOLE_API_KEY": "", "SMOLE_API_URL": "", "NO_COLOR": "1"]
         for (k, v) in env { e[k] = v }
-        return try await runTool("smole-extract", (api ? ["--api", server.baseURL] : []) + args, stdin: stdin, cwd: dir.path, env: e)
+        return try await runTool(
+            "smole-extract", (api ? ["--api", server.baseURL] : []) + args, stdin: stdin, cwd: dir.path, env: e)
     }
 
     func spawn(_ args: [String], stdinPath: String? = nil, env: [String: String] = [:]) throws -> SpawnedTool {
         var e = ["SMOLE_API_KEY": "", "SMOLE_API_URL": "", "NO_COLOR": "1"]
         for (k, v) in env { e[k] = v }
-        return try SpawnedTool("smole-extract", ["--api", server.baseURL] + args, stdinPath: stdinPath, outputDir: dir.path, env: e)
+        return try SpawnedTool(
+            "smole-extract", ["--api", server.baseURL] + args, stdinPath: stdinPath, outputDir: dir.path, env: e)
     }
 }
 

@@ -8,13 +8,15 @@ import Testing
 @Suite struct WireTests {
     func read(_ reply: JobReply) throws -> JobState {
         let body = JSON.serializeBytes(reply.json)
-        return APIBackend.jobState(try #require(try JSON.parse(body).objectValue), job: reply.id, retryAfter: .seconds(2))
+        return APIBackend.jobState(
+            try #require(try JSON.parse(body).objectValue), job: reply.id, retryAfter: .seconds(2))
     }
 
     @Test func everyStatusReadsBackAsWritten() throws {
         #expect(JobStatus.allCases.filter(\.isTerminal) == [.completed, .failed, .cancelled])
         for status in [JobStatus.queued, .running] {
-            guard case .running(let hint) = try read(JobReply(id: "j", status: status, createdAt: 0, updatedAt: 1)) else {
+            guard case .running(let hint) = try read(JobReply(id: "j", status: status, createdAt: 0, updatedAt: 1))
+            else {
                 Issue.record("\(status) is not read as running")
                 continue
             }

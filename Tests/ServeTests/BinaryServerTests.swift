@@ -1,8 +1,8 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
-import SmoleRecords
 import SmoleEngine
+import SmoleRecords
 import Testing
 import _SmoleTestSupport
 
@@ -23,7 +23,9 @@ struct BinaryServerTests {
         let engine = try Engine()
         let list = try await HTTP.get(base + "/api/schemas")
         #expect(list.status == 200)
-        #expect(list.json?["schemas"]?.arrayValue?.compactMap(\.stringValue) == engine.schemaIDs, "the server lists the engine's schemas")
+        #expect(
+            list.json?["schemas"]?.arrayValue?.compactMap(\.stringValue) == engine.schemaIDs,
+            "the server lists the engine's schemas")
         for id in engine.schemaIDs {
             let s = try await HTTP.get(base + "/api/schemas/\(id)")
             #expect(s.status == 200)
@@ -37,14 +39,20 @@ struct BinaryServerTests {
         let job = try await HTTP.get(base + "/api/pipeline/\(UUID().uuidString.lowercased())")
         #expect(job.status == 404)
         let p = try #require(job.json)
-        for field in ["type", "title", "status", "detail", "code"] { #expect(p[field] != nil, "problem+json has \(field)") }
+        for field in ["type", "title", "status", "detail", "code"] {
+            #expect(p[field] != nil, "problem+json has \(field)")
+        }
         #expect(p["code"]?.stringValue == "job_expired")
 
         #expect(await server.stop() == 143)
         #expect(server.stdout.isEmpty, "stdout carries no messages")
         #expect(server.stderr.contains("GET /healthz 200"), "one request log line per request:\n\(server.stderr)")
-        #expect(server.stderr.components(separatedBy: "listening").count - 1 == 1, "the listening line appears once:\n\(server.stderr)")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: tmp.path).isEmpty, "the private upload folder is removed at shutdown")
+        #expect(
+            server.stderr.components(separatedBy: "listening").count - 1 == 1,
+            "the listening line appears once:\n\(server.stderr)")
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: tmp.path).isEmpty,
+            "the private upload folder is removed at shutdown")
     }
 
     @Test func realEngineBehindTheAPI() async throws {
@@ -142,10 +150,14 @@ struct BinaryServerTests {
         defer { tmp.cleanup() }
         let key = "file-key-\(UUID().uuidString)"
         let keyFile = try tmp.write("key", key + "\n")
-        let server = try await ServeProcess.launch(["--port", "0", "--api-key-file", keyFile], env: ["SMOLE_SERVE_API_KEY": "ignored-when-a-file-is-given"])
+        let server = try await ServeProcess.launch(
+            ["--port", "0", "--api-key-file", keyFile], env: ["SMOLE_SERVE_API_KEY": "ignored-when-a-file-is-given"])
         let base = server.baseURL
         #expect(try await HTTP.get(base + "/api/schemas").status == 401)
-        #expect(try await HTTP.get(base + "/api/schemas", headers: [("Authorization", "Bearer ignored-when-a-file-is-given")]).status == 401)
+        #expect(
+            try await HTTP.get(
+                base + "/api/schemas", headers: [("Authorization", "Bearer ignored-when-a-file-is-given")]
+            ).status == 401)
         #expect(try await HTTP.get(base + "/api/schemas", headers: [("Authorization", "Bearer \(key)")]).status == 200)
         #expect(await server.stop() == 143)
         #expect(!server.stderr.contains(key))
@@ -155,12 +167,15 @@ struct BinaryServerTests {
         #expect(await bad.waitForExit() == 64)
         #expect(bad.stderr.contains("smole-serve: error"))
         #expect(bad.stderr.contains("empty"))
-        let missing = try await ServeProcess.launch(["--port", "0", "--api-key-file", tmp.file("nope")], waitForListening: false)
+        let missing = try await ServeProcess.launch(
+            ["--port", "0", "--api-key-file", tmp.file("nope")], waitForListening: false)
         #expect(await missing.waitForExit() == 66)
     }
 
     @Test func usageErrorsAndBusyPort() async throws {
-        for args in [["--max-upload", "lots"], ["--keep", "forever"], ["--workers", "0"], ["--port", "70000"], ["--bogus"]] {
+        for args in [
+            ["--max-upload", "lots"], ["--keep", "forever"], ["--workers", "0"], ["--port", "70000"], ["--bogus"],
+        ] {
             let p = try await ServeProcess.launch(args, waitForListening: false)
             #expect(await p.waitForExit() == 64, "\(args)")
             #expect(!p.stderr.isEmpty)
@@ -181,7 +196,9 @@ struct BinaryServerTests {
         // A job in flight at shutdown: the engine rejects the schema or runs; either way the
         // server must exit cleanly and leave nothing behind.
         _ = try await HTTP.submit(base, file: noiseBytes(2 * 1024 * 1024), fileName: "big.pdf", schemaId: "invoice")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: tmp.path).count == 1, "one private upload folder while running")
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: tmp.path).count == 1,
+            "one private upload folder while running")
         server.signal(SIGTERM)
         #expect(await server.waitForExit() == 143)
         #expect(server.stderr.contains("SIGTERM: shutting down"))
@@ -203,7 +220,9 @@ struct BinaryServerTests {
             for i in 0..<n {
                 group.addTask {
                     if i % 2 == 0 { return try await HTTP.get(base + "/healthz").status }
-                    return try await HTTP.submit(base, file: noiseBytes(512 * 1024, seed: UInt64(i + 3)), schemaId: "no-such-schema").status
+                    return try await HTTP.submit(
+                        base, file: noiseBytes(512 * 1024, seed: UInt64(i + 3)), schemaId: "no-such-schema"
+                    ).status
                 }
             }
             var all: [Int] = []
@@ -226,17 +245,24 @@ struct ServeManPageTests {
 
     @Test func everyOptionIsDocumented() async throws {
         let page = try String(contentsOf: Self.packageRoot.appendingPathComponent("man/smole-serve.1"), encoding: .utf8)
-        for section in ["NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS", "EXAMPLES", "EXIT STATUS", "ENVIRONMENT", "SEE ALSO"] {
+        for section in [
+            "NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS", "EXAMPLES", "EXIT STATUS", "ENVIRONMENT", "SEE ALSO",
+        ] {
             #expect(page.contains(".Sh \(section)"), "section \(section)")
         }
         let help = try await runTool("smole-serve", ["--help"])
         #expect(help.status == 0)
-        let options = Set(help.stdout.split(whereSeparator: { " ,\n[]<>=".contains($0) }).map(String.init).filter { $0.hasPrefix("--") && $0.count > 2 })
+        let options = Set(
+            help.stdout.split(whereSeparator: { " ,\n[]<>=".contains($0) }).map(String.init).filter {
+                $0.hasPrefix("--") && $0.count > 2
+            })
         #expect(options.count >= 10)
         for opt in options where opt != "--help" && opt != "--version" {
             // mdoc writes --long as "Fl \-long" or "\-\-long"
             let name = String(opt.dropFirst(2))
-            #expect(page.contains("Fl \\-\(name)") || page.contains("\\-\\-\(name)") || page.contains("--\(name)"), "\(opt) is in the man page")
+            #expect(
+                page.contains("Fl \\-\(name)") || page.contains("\\-\\-\(name)") || page.contains("--\(name)"),
+                "\(opt) is in the man page")
         }
         #expect(page.contains("SMOLE_SERVE_API_KEY"))
         #expect(page.lowercased().contains("stream"), "the page says whether the tool streams or buffers")

@@ -7,7 +7,8 @@ import _SmoleTestSupport
 /// (loopback ports, so the test needs no root), with the real smole-extract in front.
 @Suite("smole-serve nodes behind nginx", .serialized)
 struct ClusterTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
 
     /// A cluster that `scripts/cluster up` started; `down()` removes it.
     struct Cluster {
@@ -30,20 +31,28 @@ struct ClusterTests {
         }
 
         func down() async {
-            _ = try? await runTool("/usr/bin/env", ["bash", ClusterTests.root.path + "/scripts/cluster", "down", "--run-dir", runDir])
+            _ = try? await runTool(
+                "/usr/bin/env", ["bash", ClusterTests.root.path + "/scripts/cluster", "down", "--run-dir", runDir])
         }
     }
 
     static func up(_ n: Int, key: String, serveOptions: [String] = []) async throws -> Cluster {
-        let runDir = FileManager.default.temporaryDirectory.appendingPathComponent("smole-cluster-test-\(UUID().uuidString)").path
+        let runDir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "smole-cluster-test-\(UUID().uuidString)"
+        ).path
         let r = try await runTool(
             "/usr/bin/env",
-            ["bash", root.path + "/scripts/cluster", "up", String(n), "--loopback", "--run-dir", runDir, "--", "--quiet"] + serveOptions,
+            [
+                "bash", root.path + "/scripts/cluster", "up", String(n), "--loopback", "--run-dir", runDir, "--",
+                "--quiet",
+            ] + serveOptions,
             env: ["SMOLE_BIN_DIR": Binaries.directory.path, "SMOLE_SERVE_API_KEY": key, "SMOLE_CACHE_MAX": "0"])
-        guard r.status == 0, let url = r.stdoutLines.last, url.hasPrefix("http://127.0.0.1:"), url.hasSuffix("/api") else {
+        guard r.status == 0, let url = r.stdoutLines.last, url.hasPrefix("http://127.0.0.1:"), url.hasSuffix("/api")
+        else {
             let c = Cluster(runDir: runDir, api: "", pids: [:])
             await c.down()
-            throw ServeProcess.LaunchError(description: "scripts/cluster up failed (\(r.status)):\n\(r.stdout)\n\(r.stderr)")
+            throw ServeProcess.LaunchError(
+                description: "scripts/cluster up failed (\(r.status)):\n\(r.stdout)\n\(r.stderr)")
         }
         let nodes = (try? String(contentsOfFile: runDir + "/nodes", encoding: .utf8)) ?? ""
         var pids: [String: pid_t] = [:]
@@ -56,7 +65,9 @@ struct ClusterTests {
     }
 
     /// Runs `body` against a cluster of `n` nodes and removes the cluster afterwards, also when `body` throws.
-    static func withCluster(_ n: Int, key: String, serveOptions: [String] = [], _ body: (Cluster) async throws -> Void) async throws {
+    static func withCluster(_ n: Int, key: String, serveOptions: [String] = [], _ body: (Cluster) async throws -> Void)
+        async throws
+    {
         let cluster = try await up(n, key: key, serveOptions: serveOptions)
         do {
             try await body(cluster)
@@ -72,7 +83,8 @@ struct ClusterTests {
     /// Whether `pid` is a live process (not gone, not a zombie waiting for a parent to reap it).
     static func isRunning(_ pid: pid_t) -> Bool {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return false }
+            let close = stat.lastIndex(of: ")")
+        else { return false }
         return stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).first != "Z"
     }
 
@@ -120,7 +132,9 @@ struct ClusterTests {
 
     static func checkEveryDocumentOnce(_ r: RunResult, _ docs: [Doc]) throws -> [String: Record] {
         let byPath = try records(r)
-        #expect(r.stdoutLines.count == docs.count, "\(r.stdoutLines.count) records for \(docs.count) documents\n\(r.stderr)")
+        #expect(
+            r.stdoutLines.count == docs.count, "\(r.stdoutLines.count) records for \(docs.count) documents\n\(r.stderr)"
+        )
         for d in docs {
             let rec = try #require(byPath[d.path], "no record for \(d.path)")
             #expect(rec.status == "ok", "\(d.path): \(rec.serialized())")
@@ -137,10 +151,12 @@ struct ClusterTests {
     @Test func nodeIDIsTheFrontOfEveryJobIDAndInHealthz() async throws {
         let tmp = try TempDir("serve-node-id")
         defer { tmp.cleanup() }
-        let server = try await ServeProcess.launch(["--port", "0", "--workers", "1", "--node-id", "east-2_b", "--quiet"], env: ["TMPDIR": tmp.path])
+        let server = try await ServeProcess.launch(
+            ["--port", "0", "--workers", "1", "--node-id", "east-2_b", "--quiet"], env: ["TMPDIR": tmp.path])
         let health = try await HTTP.get(server.baseURL + "/healthz")
         #expect(health.json?["node"]?.stringValue == "east-2_b")
-        let sub = try await HTTP.submit(server.baseURL, file: Array("INVOICE\nInvoice No: N-1\nTotal: 5.00 EUR\n".utf8), schemaId: "invoice")
+        let sub = try await HTTP.submit(
+            server.baseURL, file: Array("INVOICE\nInvoice No: N-1\nTotal: 5.00 EUR\n".utf8), schemaId: "invoice")
         #expect(sub.status == 202)
         let id = try #require(sub.json?["id"]?.stringValue)
         #expect(id.hasPrefix("east-2_b."), "\(id)")
@@ -169,33 +185,38 @@ struct ClusterTests {
         let docs = try Self.documents(120, in: dir)
         let key = "cluster-\(UUID().uuidString)"
         try await Self.withCluster(3, key: key) { cluster in
-        let r = try await runTool("smole-extract", ["--api", cluster.api, "--schema", "invoice", "-j", "9"] + docs.map(\.path),
-                                  env: ["SMOLE_API_KEY": key])
-        #expect(r.status == 0, "\(r.stderr)")
-        let byPath = try Self.checkEveryDocumentOnce(r, docs)
-        #expect(!r.stdout.contains(key) && !r.stderr.contains(key) && !cluster.text("nginx-access.log").contains(key), "the key appears nowhere")
+            let r = try await runTool(
+                "smole-extract", ["--api", cluster.api, "--schema", "invoice", "-j", "9"] + docs.map(\.path),
+                env: ["SMOLE_API_KEY": key])
+            #expect(r.status == 0, "\(r.stderr)")
+            let byPath = try Self.checkEveryDocumentOnce(r, docs)
+            #expect(
+                !r.stdout.contains(key) && !r.stderr.contains(key) && !cluster.text("nginx-access.log").contains(key),
+                "the key appears nowhere")
 
-        // Spread: the consistent hash of the Idempotency-Key put jobs on every node.
-        var perNode: [String: Int] = [:]
-        for rec in byPath.values { perNode[Self.node(ofJob: rec["job"]?.stringValue) ?? "?", default: 0] += 1 }
-        #expect(Set(perNode.keys) == ["n1", "n2", "n3"], "jobs by node: \(perNode)")
-        #expect(perNode.values.allSatisfy { $0 >= 10 }, "every node takes a real share: \(perNode)")
+            // Spread: the consistent hash of the Idempotency-Key put jobs on every node.
+            var perNode: [String: Int] = [:]
+            for rec in byPath.values { perNode[Self.node(ofJob: rec["job"]?.stringValue) ?? "?", default: 0] += 1 }
+            #expect(Set(perNode.keys) == ["n1", "n2", "n3"], "jobs by node: \(perNode)")
+            #expect(perNode.values.allSatisfy { $0 >= 10 }, "every node takes a real share: \(perNode)")
 
-        // Uploaded once: 120 POSTs through nginx, 120 distinct keys, each accepted (202) by the first node tried.
-        let posts = cluster.accessLog.filter { $0[1] == "POST" }
-        #expect(posts.count == 120, "\(posts.count) uploads for 120 documents")
-        #expect(Set(posts.map { $0[4] }).count == 120, "each document's Idempotency-Key once")
-        #expect(posts.allSatisfy { $0[3] == "202" }, "\(posts.filter { $0[3] != "202" })")
-        // Polls reached the node that holds the job (the map on the URI): no poll was answered 404.
-        let polls = cluster.accessLog.filter { $0[1] == "GET" && $0[2].hasPrefix("/api/pipeline/") }
-        #expect(!polls.isEmpty)
-        for p in polls {
-            let node = Self.node(ofJob: String(p[2].dropFirst("/api/pipeline/".count)))
-            #expect(p[3] == "200", "poll \(p.joined(separator: " "))")
-            let port = p[6].split(separator: " ").first?.split(separator: ":").last.map(String.init) ?? ""
-            let nodeLine = cluster.text("nodes").split(separator: "\n").first { $0.hasPrefix("\(node ?? "?") ") }
-            #expect(nodeLine?.split(separator: " ")[2] == Substring(port), "poll of a \(node ?? "?") job went to \(p[6])")
-        }
+            // Uploaded once: 120 POSTs through nginx, 120 distinct keys, each accepted (202) by the first node tried.
+            let posts = cluster.accessLog.filter { $0[1] == "POST" }
+            #expect(posts.count == 120, "\(posts.count) uploads for 120 documents")
+            #expect(Set(posts.map { $0[4] }).count == 120, "each document's Idempotency-Key once")
+            #expect(posts.allSatisfy { $0[3] == "202" }, "\(posts.filter { $0[3] != "202" })")
+            // Polls reached the node that holds the job (the map on the URI): no poll was answered 404.
+            let polls = cluster.accessLog.filter { $0[1] == "GET" && $0[2].hasPrefix("/api/pipeline/") }
+            #expect(!polls.isEmpty)
+            for p in polls {
+                let node = Self.node(ofJob: String(p[2].dropFirst("/api/pipeline/".count)))
+                #expect(p[3] == "200", "poll \(p.joined(separator: " "))")
+                let port = p[6].split(separator: " ").first?.split(separator: ":").last.map(String.init) ?? ""
+                let nodeLine = cluster.text("nodes").split(separator: "\n").first { $0.hasPrefix("\(node ?? "?") ") }
+                #expect(
+                    nodeLine?.split(separator: " ")[2] == Substring(port),
+                    "poll of a \(node ?? "?") job went to \(p[6])")
+            }
         }
     }
 
@@ -205,57 +226,64 @@ struct ClusterTests {
         let docs = try Self.documents(120, in: dir)
         let key = "cluster-\(UUID().uuidString)"
         try await Self.withCluster(3, key: key) { cluster in
-        let victim = "n2"
-        let victimPid = try #require(cluster.pids[victim])
+            let victim = "n2"
+            let victimPid = try #require(cluster.pids[victim])
 
-        async let run = runTool("smole-extract", ["--api", cluster.api, "--schema", "invoice", "-j", "9"] + docs.map(\.path),
-                                env: ["SMOLE_API_KEY": key])
-        // Stop the victim once the run is well under way (30 uploads through nginx), so that what it holds stays
-        // unfinished and unfetched: the jobs it accepted, and the uploads hashed to it meanwhile. When the cluster has
-        // seen that (a poll of one of its jobs answered 404 job_expired, or an upload to it answered 503 after
-        // nginx's read timeout), kill it with SIGKILL.
-        var stoppedAfter = 0
-        let deadline = ContinuousClock.now + .seconds(50)
-        while ContinuousClock.now < deadline {
+            async let run = runTool(
+                "smole-extract", ["--api", cluster.api, "--schema", "invoice", "-j", "9"] + docs.map(\.path),
+                env: ["SMOLE_API_KEY": key])
+            // Stop the victim once the run is well under way (30 uploads through nginx), so that what it holds stays
+            // unfinished and unfetched: the jobs it accepted, and the uploads hashed to it meanwhile. When the cluster has
+            // seen that (a poll of one of its jobs answered 404 job_expired, or an upload to it answered 503 after
+            // nginx's read timeout), kill it with SIGKILL.
+            var stoppedAfter = 0
+            let deadline = ContinuousClock.now + .seconds(50)
+            while ContinuousClock.now < deadline {
+                let posts = cluster.accessLog.filter { $0[1] == "POST" }
+                if posts.count >= 30 {
+                    kill(victimPid, SIGSTOP)
+                    stoppedAfter = posts.count
+                    break
+                }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            let victimAddress = "127.0.0.1:\(cluster.nodePort(victim))"
+            func noticed() -> Bool {
+                cluster.accessLog.contains { e in
+                    (e[1] == "GET" && e[2].hasPrefix("/api/pipeline/\(victim).") && e[3] == "404")
+                        || (e[1] == "POST" && e[3] == "503" && e[6].contains(victimAddress))
+                }
+            }
+            while stoppedAfter > 0, !noticed(), ContinuousClock.now < deadline + .seconds(30) {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            kill(victimPid, SIGCONT)
+            kill(victimPid, SIGKILL)
+            let r = try await run
+            #expect(
+                stoppedAfter > 0 && stoppedAfter < 120,
+                "the node was stopped and killed mid-run, after \(stoppedAfter) uploads")
+            #expect(r.status == 0, "\(r.stderr)")
+            let byPath = try Self.checkEveryDocumentOnce(r, docs)
+
+            // The victim's unfinished jobs were lost with it: nginx answered their polls 404 job_expired, and the uploads
+            // it held 503; the client submitted those documents again, and the surviving nodes took them.
+            let lost = cluster.accessLog.filter {
+                $0[1] == "GET" && $0[2].hasPrefix("/api/pipeline/\(victim).") && $0[3] == "404"
+            }
+            let held = cluster.accessLog.filter { $0[1] == "POST" && $0[3] == "503" && $0[6].contains(victimAddress) }
+            #expect(!lost.isEmpty || !held.isEmpty, "polls or uploads met the stopped, then dead, node")
             let posts = cluster.accessLog.filter { $0[1] == "POST" }
-            if posts.count >= 30 {
-                kill(victimPid, SIGSTOP)
-                stoppedAfter = posts.count
-                break
+            #expect(posts.count > 120, "lost documents were uploaded again (\(posts.count) uploads)")
+            #expect(Set(posts.map { $0[4] }).count == 120)
+            let resubmitted = Set(lost.map { String($0[2].dropFirst("/api/pipeline/".count)) })
+            for rec in byPath.values {
+                if let job = rec["job"]?.stringValue {
+                    #expect(!resubmitted.contains(job), "a lost job is never the result: \(job)")
+                }
             }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        let victimAddress = "127.0.0.1:\(cluster.nodePort(victim))"
-        func noticed() -> Bool {
-            cluster.accessLog.contains { e in
-                (e[1] == "GET" && e[2].hasPrefix("/api/pipeline/\(victim).") && e[3] == "404")
-                    || (e[1] == "POST" && e[3] == "503" && e[6].contains(victimAddress))
-            }
-        }
-        while stoppedAfter > 0, !noticed(), ContinuousClock.now < deadline + .seconds(30) {
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        kill(victimPid, SIGCONT)
-        kill(victimPid, SIGKILL)
-        let r = try await run
-        #expect(stoppedAfter > 0 && stoppedAfter < 120, "the node was stopped and killed mid-run, after \(stoppedAfter) uploads")
-        #expect(r.status == 0, "\(r.stderr)")
-        let byPath = try Self.checkEveryDocumentOnce(r, docs)
-
-        // The victim's unfinished jobs were lost with it: nginx answered their polls 404 job_expired, and the uploads
-        // it held 503; the client submitted those documents again, and the surviving nodes took them.
-        let lost = cluster.accessLog.filter { $0[1] == "GET" && $0[2].hasPrefix("/api/pipeline/\(victim).") && $0[3] == "404" }
-        let held = cluster.accessLog.filter { $0[1] == "POST" && $0[3] == "503" && $0[6].contains(victimAddress) }
-        #expect(!lost.isEmpty || !held.isEmpty, "polls or uploads met the stopped, then dead, node")
-        let posts = cluster.accessLog.filter { $0[1] == "POST" }
-        #expect(posts.count > 120, "lost documents were uploaded again (\(posts.count) uploads)")
-        #expect(Set(posts.map { $0[4] }).count == 120)
-        let resubmitted = Set(lost.map { String($0[2].dropFirst("/api/pipeline/".count)) })
-        for rec in byPath.values {
-            if let job = rec["job"]?.stringValue { #expect(!resubmitted.contains(job), "a lost job is never the result: \(job)") }
-        }
-        let afterKill = byPath.values.filter { Self.node(ofJob: $0["job"]?.stringValue) != victim }.count
-        #expect(afterKill > 40, "the survivors took the rest: \(afterKill)")
+            let afterKill = byPath.values.filter { Self.node(ofJob: $0["job"]?.stringValue) != victim }.count
+            #expect(afterKill > 40, "the survivors took the rest: \(afterKill)")
         }
     }
 }
@@ -263,6 +291,8 @@ struct ClusterTests {
 extension ClusterTests.Cluster {
     /// The loopback port node `id` listens on.
     func nodePort(_ id: String) -> String {
-        text("nodes").split(separator: "\n").first { $0.hasPrefix("\(id) ") }.map { String($0.split(separator: " ")[2]) } ?? "?"
+        text("nodes").split(separator: "\n").first { $0.hasPrefix("\(id) ") }.map {
+            String($0.split(separator: " ")[2])
+        } ?? "?"
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
+import SmoleRecords
 import Testing
 import _SmoleTestSupport
-import SmoleRecords
 
 /// The real client against the real server: `smole-extract --api` → `smole-serve` → the engine,
 /// and the same documents through the in-process local engine, with the same answers.
@@ -15,7 +15,10 @@ import SmoleRecords
     /// Invoices with different labels and layouts; `bigPage` adds a noise image page of several MB.
     static func makeInvoices(in dir: TempDir, count: Int, bigPage: Bool = false) throws -> [Doc] {
         var docs: [Doc] = []
-        let labels = [("Invoice No:", "Date:", "Total"), ("Invoice #", "Invoice Date", "Amount Due"), ("Rechnungsnummer:", "Datum:", "Gesamtbetrag")]
+        let labels = [
+            ("Invoice No:", "Date:", "Total"), ("Invoice #", "Invoice Date", "Amount Due"),
+            ("Rechnungsnummer:", "Datum:", "Gesamtbetrag"),
+        ]
         for i in 0..<count {
             let (numLabel, dateLabel, totalLabel) = labels[i % labels.count]
             let qty = i + 2
@@ -38,7 +41,10 @@ import SmoleRecords
                 [(50, numLabel), (200, number)],
                 [(50, dateLabel), (200, german ? "0\(i % 9 + 1).03.2026" : "2026-03-0\(i % 9 + 1)")],
                 [],
-                [(50, german ? "Beschreibung" : "Description"), (330, german ? "Menge" : "Qty"), (390, german ? "Preis" : "Unit Price"), (480, german ? "Betrag" : "Amount")],
+                [
+                    (50, german ? "Beschreibung" : "Description"), (330, german ? "Menge" : "Qty"),
+                    (390, german ? "Preis" : "Unit Price"), (480, german ? "Betrag" : "Amount"),
+                ],
                 [(50, "Brass fitting type \(i)"), (340, "\(qty)"), (390, money(price)), (480, money(amount))],
                 [],
                 [(330, german ? "Zwischensumme" : "Subtotal"), (480, money(amount))],
@@ -81,7 +87,8 @@ import SmoleRecords
             #expect(rec.data?["invoice_number"]?.stringValue == d.number)
             let total = try #require(rec.data?["total"]?.doubleValue, "\(d.name): no total")
             #expect(abs(total - d.total) < 0.005, "\(d.name): total \(total) != \(d.total)")
-            #expect(rec["backend"]?.stringValue == backend, "\(rec["backend"].map { JSON.serialize($0) } ?? "no backend")")
+            #expect(
+                rec["backend"]?.stringValue == backend, "\(rec["backend"].map { JSON.serialize($0) } ?? "no backend")")
             #expect(rec["job"]?.stringValue?.isEmpty == false)
             #expect(rec["attempts"]?.intValue == 1)
         }
@@ -94,19 +101,22 @@ import SmoleRecords
         let size = try FileManager.default.attributesOfItem(atPath: dir.file(docs[0].name))[.size] as? Int ?? 0
         #expect(size > 3_000_000, "the first upload is several MB (\(size) bytes)")
         let key = "serve-e2e-\(UUID().uuidString)"
-        let server = try await ServeProcess.launch(["--port", "0", "--workers", "2", "--quiet"], env: ["SMOLE_SERVE_API_KEY": key])
+        let server = try await ServeProcess.launch(
+            ["--port", "0", "--workers", "2", "--quiet"], env: ["SMOLE_SERVE_API_KEY": key])
         defer { Task { _ = await server.stop() } }
         let api = server.baseURL + "/api"
 
-        let r = try await runTool("smole-extract", ["--api", api, "--schema", "invoice", "-j", "4"] + docs.map { dir.file($0.name) },
-                                  env: ["SMOLE_API_KEY": key])
+        let r = try await runTool(
+            "smole-extract", ["--api", api, "--schema", "invoice", "-j", "4"] + docs.map { dir.file($0.name) },
+            env: ["SMOLE_API_KEY": key])
         #expect(r.status == 0, "\(r.stderr)")
         try check(r, docs, dir: dir, backend: api)
         #expect(!r.stdout.contains(key) && !r.stderr.contains(key), "the key never appears in output")
 
         // The wrong key: every document ends as a non-retryable unauthorized record, exit 77.
-        let bad = try await runTool("smole-extract", ["--api", api, "--schema", "invoice"] + docs.prefix(2).map { dir.file($0.name) },
-                                    env: ["SMOLE_API_KEY": "wrong-key"])
+        let bad = try await runTool(
+            "smole-extract", ["--api", api, "--schema", "invoice"] + docs.prefix(2).map { dir.file($0.name) },
+            env: ["SMOLE_API_KEY": "wrong-key"])
         #expect(bad.status == 77, "\(bad.stderr)")
         let badRecords = try results(bad)
         #expect(badRecords.count == 2)
@@ -121,8 +131,12 @@ import SmoleRecords
         defer { Task { _ = await server.stop() } }
         let api = server.baseURL + "/api"
         let first = Array(docs.prefix(4)), second = Array(docs.suffix(4))
-        async let a = runTool("smole-extract", ["--api", api, "--schema", "invoice", "-j", "3"], stdin: first.map { dir.file($0.name) }.joined(separator: "\n") + "\n", unset: ["SMOLE_API_KEY"])
-        async let b = runTool("smole-extract", ["--api", api, "--schema", "invoice", "-j", "3"], stdin: second.map { dir.file($0.name) }.joined(separator: "\n") + "\n", unset: ["SMOLE_API_KEY"])
+        async let a = runTool(
+            "smole-extract", ["--api", api, "--schema", "invoice", "-j", "3"],
+            stdin: first.map { dir.file($0.name) }.joined(separator: "\n") + "\n", unset: ["SMOLE_API_KEY"])
+        async let b = runTool(
+            "smole-extract", ["--api", api, "--schema", "invoice", "-j", "3"],
+            stdin: second.map { dir.file($0.name) }.joined(separator: "\n") + "\n", unset: ["SMOLE_API_KEY"])
         let (ra, rb) = try await (a, b)
         #expect(ra.status == 0, "\(ra.stderr)")
         #expect(rb.status == 0, "\(rb.stderr)")
@@ -134,8 +148,9 @@ import SmoleRecords
         let dir = try TempDir()
         defer { dir.cleanup() }
         let docs = try Self.makeInvoices(in: dir, count: 3)
-        let r = try await runTool("smole-extract", ["--schema", "invoice"] + docs.map { dir.file($0.name) },
-                                  unset: ["SMOLE_API_KEY", "SMOLE_API_URL"])
+        let r = try await runTool(
+            "smole-extract", ["--schema", "invoice"] + docs.map { dir.file($0.name) },
+            unset: ["SMOLE_API_KEY", "SMOLE_API_URL"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stderr.contains("backend: local engine"), "states the backend: \(r.stderr)")
         let byPath = try results(r)
@@ -168,7 +183,9 @@ import SmoleRecords
         let rows = r.stdout.split(separator: "\r\n").map(String.init)
         #expect(rows.count == docs.count + 1)
         for d in docs {
-            #expect(rows.contains { $0.hasPrefix("\(d.name),invoice,\(d.number),") }, "\(d.name) routed by content and extracted: \(rows)")
+            #expect(
+                rows.contains { $0.hasPrefix("\(d.name),invoice,\(d.number),") },
+                "\(d.name) routed by content and extracted: \(rows)")
         }
     }
 }

@@ -21,9 +21,13 @@ final class ServeProcess: @unchecked Sendable {
 
     /// Starts the server; `env` entries are added to a copy of this process's environment
     /// without SMOLE_SERVE_API_KEY (set it in `env` to pass a key).
-    static func launch(_ args: [String], env: [String: String] = [:], waitForListening: Bool = true) async throws -> ServeProcess {
+    static func launch(_ args: [String], env: [String: String] = [:], waitForListening: Bool = true) async throws
+        -> ServeProcess
+    {
         let exe = Binaries.path("smole-serve")
-        guard FileManager.default.isExecutableFile(atPath: exe) else { throw LaunchError(description: "no built smole-serve at \(exe)") }
+        guard FileManager.default.isExecutableFile(atPath: exe) else {
+            throw LaunchError(description: "no built smole-serve at \(exe)")
+        }
         var environment = ProcessInfo.processInfo.environment
         environment["SMOLE_SERVE_API_KEY"] = nil
         // The server's text cache stays out of the user's own: off, unless the test sets a cache of its own.
@@ -105,7 +109,9 @@ final class ServeProcess: @unchecked Sendable {
                     return
                 }
             }
-            if let s = exitStatusNow() { throw LaunchError(description: "smole-serve exited with \(s) before listening; stderr:\n\(text)") }
+            if let s = exitStatusNow() {
+                throw LaunchError(description: "smole-serve exited with \(s) before listening; stderr:\n\(text)")
+            }
             try await Task.sleep(for: .milliseconds(20))
         }
         throw LaunchError(description: "smole-serve printed no listening line within 60 s; stderr:\n\(stderr)")
@@ -182,7 +188,9 @@ enum HTTP {
         return HTTPReply(status: Int(resp.status.code), headers: resp.headers, body: bytes)
     }
 
-    static func get(_ url: String, headers: [(String, String)] = [], timeout: TimeAmount = .seconds(60)) async throws -> HTTPReply {
+    static func get(_ url: String, headers: [(String, String)] = [], timeout: TimeAmount = .seconds(60)) async throws
+        -> HTTPReply
+    {
         try await send(.GET, url, headers: headers, timeout: timeout)
     }
 
@@ -199,15 +207,19 @@ enum HTTP {
         if let key { headers.append(("Authorization", "Bearer \(key)")) }
         if let idempotencyKey { headers.append(("Idempotency-Key", idempotencyKey)) }
         let body = multipartBody(boundary: boundary, parts)
-        return try await send(.POST, base + "/api/pipeline/file", headers: headers, body: .bytes(ByteBuffer(bytes: body)))
+        return try await send(
+            .POST, base + "/api/pipeline/file", headers: headers, body: .bytes(ByteBuffer(bytes: body)))
     }
 
     /// Polls a job until it is terminal; the final reply and how many polls it took.
-    static func waitForJob(_ base: String, _ id: String, key: String? = nil, timeout: Duration = .seconds(60)) async throws -> HTTPReply {
+    static func waitForJob(_ base: String, _ id: String, key: String? = nil, timeout: Duration = .seconds(60))
+        async throws -> HTTPReply
+    {
         let deadline = ContinuousClock.now + timeout
         var last: HTTPReply?
         while ContinuousClock.now < deadline {
-            let r = try await get(base + "/api/pipeline/\(id)", headers: key.map { [("Authorization", "Bearer \($0)")] } ?? [])
+            let r = try await get(
+                base + "/api/pipeline/\(id)", headers: key.map { [("Authorization", "Bearer \($0)")] } ?? [])
             last = r
             guard r.status == 200, let s = r.json?["status"]?.stringValue else { return r }
             if ["completed", "failed", "cancelled"].contains(s) { return r }
@@ -231,7 +243,8 @@ func multipartBody(boundary: String, _ parts: [MultipartPart]) -> [UInt8] {
         case .field(let name, let value):
             add("Content-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n")
         case .file(let name, let fileName, let bytes):
-            let quoted = fileName.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            let quoted = fileName.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(
+                of: "\"", with: "\\\"")
             add("Content-Disposition: form-data; name=\"\(name)\"; filename=\"\(quoted)\"\r\n")
             add("Content-Type: application/octet-stream\r\n\r\n")
             b.append(contentsOf: bytes)

@@ -2,9 +2,10 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import SmoleRecords
-@testable import SmoleServer
 import Testing
 import _SmoleTestSupport
+
+@testable import SmoleServer
 
 /// A gate jobs wait on until the test opens it; counts how many jobs started.
 actor Gate {
@@ -28,13 +29,18 @@ actor Gate {
 /// A runner derived from the uploaded file itself, so a test proves the bytes arrived whole:
 /// size, FNV-1a fingerprint, first line, and the schema it was asked for.
 let fingerprintRunner: ClosureBackend.Runner = { path, schema throws(RecordError) in
-    guard let data = FileManager.default.contents(atPath: path) else { throw RecordError(.notFound, "no upload at \(path)") }
+    guard let data = FileManager.default.contents(atPath: path) else {
+        throw RecordError(.notFound, "no upload at \(path)")
+    }
     let bytes = [UInt8](data)
     var o = JSONObject()
     o["schema"] = .string(schema)
     o["size"] = .number(String(bytes.count))
     o["fnv"] = .string(fnv1a(bytes))
-    let firstLine = bytes.split(separator: 10, maxSplits: 1, omittingEmptySubsequences: false).first.map { String(decoding: $0, as: UTF8.self) } ?? ""
+    let firstLine =
+        bytes.split(separator: 10, maxSplits: 1, omittingEmptySubsequences: false).first.map {
+            String(decoding: $0, as: UTF8.self)
+        } ?? ""
     o["first_line"] = .string(String(firstLine.prefix(80)))
     if firstLine.hasPrefix("FAIL ") {
         throw RecordError(.unreadable, String(firstLine.dropFirst(5)))
@@ -123,7 +129,9 @@ struct InProcessServerTests {
             let p = try await HTTP.get(base + "/api/pipeline/\(id)")
             #expect(p.status == 200)
             #expect(["queued", "running"].contains(p.json?["status"]?.stringValue ?? ""))
-            #expect(Int(p.header("Retry-After") ?? "") ?? -1 >= 1, "pending jobs carry Retry-After; with no job timed yet, a second")
+            #expect(
+                Int(p.header("Retry-After") ?? "") ?? -1 >= 1,
+                "pending jobs carry Retry-After; with no job timed yet, a second")
             await gate.release()
             let done = try await HTTP.waitForJob(base, id)
             #expect(done.json?["status"]?.stringValue == "completed")
@@ -136,25 +144,29 @@ struct InProcessServerTests {
     @Test func fastJobsGetARetryAfterOfZero() async throws {
         let store = JobStore(workers: 1, queueLimit: 100, keep: .seconds(60))
         func run(_ seconds: Double) async throws -> String {
-            let (snap, _) = try await store.submit(path: "/dev/null", schemaId: "receipt", fileName: nil, idempotencyKey: nil)
+            let (snap, _) = try await store.submit(
+                path: "/dev/null", schemaId: "receipt", fileName: nil, idempotencyKey: nil)
             let job = try #require(await store.nextJob())
             #expect(job.id == snap.id)
             await store.finish(job.id, .success((data: .null, pages: nil)), seconds: seconds)
             return snap.id
         }
-        let (first, _) = try await store.submit(path: "/dev/null", schemaId: "receipt", fileName: nil, idempotencyKey: nil)
+        let (first, _) = try await store.submit(
+            path: "/dev/null", schemaId: "receipt", fileName: nil, idempotencyKey: nil)
         #expect(await store.pollHint(for: first.id) >= 1, "nothing timed yet: a second")
         let started = try #require(await store.nextJob())
         await store.finish(started.id, .success((data: .null, pages: nil)), seconds: 0.002)
         for _ in 0..<8 { _ = try await run(0.002) }
-        let (slow, _) = try await store.submit(path: "/dev/null", schemaId: "receipt", fileName: nil, idempotencyKey: nil)
+        let (slow, _) = try await store.submit(
+            path: "/dev/null", schemaId: "receipt", fileName: nil, idempotencyKey: nil)
         #expect(await store.pollHint(for: slow.id) == 0, "queued behind nothing, jobs take milliseconds")
         _ = await store.nextJob()
         #expect(await store.pollHint(for: slow.id) == 0, "running")
         // Jobs that take seconds get a hint of seconds again.
         await store.finish(slow.id, .success((data: .null, pages: nil)), seconds: 0.002)
         for _ in 0..<8 { _ = try await run(4) }
-        let (later, _) = try await store.submit(path: "/dev/null", schemaId: "receipt", fileName: nil, idempotencyKey: nil)
+        let (later, _) = try await store.submit(
+            path: "/dev/null", schemaId: "receipt", fileName: nil, idempotencyKey: nil)
         #expect(await store.pollHint(for: later.id) >= 3)
     }
 
@@ -216,7 +228,11 @@ struct InProcessServerTests {
             await gate.wait()
             return try await fingerprintRunner(path, schema)
         }
-        try await withServer({ $0.workers = 1; $0.queueLimit = 1 }, backend: backend) { server, base in
+        try await withServer(
+            {
+                $0.workers = 1; $0.queueLimit = 1
+            }, backend: backend
+        ) { server, base in
             let first = try await HTTP.submit(base, file: Array("one\n".utf8), schemaId: "invoice")
             #expect(first.status == 202)
             // Wait until the only worker holds the first job, so the second one queues.
@@ -253,7 +269,11 @@ struct InProcessServerTests {
             if Task.isCancelled { await gate.sawCancel() }
             return try await fingerprintRunner(path, schema)
         }
-        try await withServer({ $0.workers = 1; $0.queueLimit = 4 }, backend: backend) { server, base in
+        try await withServer(
+            {
+                $0.workers = 1; $0.queueLimit = 4
+            }, backend: backend
+        ) { server, base in
             let running = try await HTTP.submit(base, file: Array("a\n".utf8), schemaId: "invoice")
             while await gate.started < 1 { try await Task.sleep(for: .milliseconds(10)) }
             let queued = try await HTTP.submit(base, file: Array("b\n".utf8), schemaId: "invoice")
@@ -285,7 +305,8 @@ struct InProcessServerTests {
 
     @Test func finishedJobsAreEvictedAfterKeep() async throws {
         try await withServer({ $0.keep = .seconds(6) }) { _, base in
-            let r = try await HTTP.submit(base, file: Array("short-lived\n".utf8), schemaId: "invoice", idempotencyKey: "evict-me")
+            let r = try await HTTP.submit(
+                base, file: Array("short-lived\n".utf8), schemaId: "invoice", idempotencyKey: "evict-me")
             let id = try #require(r.json?["id"]?.stringValue)
             let done = try await HTTP.waitForJob(base, id)
             #expect(done.json?["status"]?.stringValue == "completed")
@@ -294,7 +315,8 @@ struct InProcessServerTests {
             #expect(gone.status == 404)
             #expect(gone.header("Content-Type") == "application/problem+json")
             #expect(gone.json?["code"]?.stringValue == "job_expired")
-            let again = try await HTTP.submit(base, file: Array("short-lived\n".utf8), schemaId: "invoice", idempotencyKey: "evict-me")
+            let again = try await HTTP.submit(
+                base, file: Array("short-lived\n".utf8), schemaId: "invoice", idempotencyKey: "evict-me")
             #expect(again.status == 202)
             #expect(again.json?["id"]?.stringValue != id, "an evicted job's key is free again")
         }
@@ -315,7 +337,8 @@ struct InProcessServerTests {
             let boundary = "b0undary"
             let onlyField = multipartBody(boundary: boundary, [.field("schemaId", "invoice")])
             let noFile = try await HTTP.send(
-                .POST, base + "/api/pipeline/file", headers: [("Content-Type", "multipart/form-data; boundary=\(boundary)")],
+                .POST, base + "/api/pipeline/file",
+                headers: [("Content-Type", "multipart/form-data; boundary=\(boundary)")],
                 body: .bytes(ByteBuffer(bytes: onlyField)))
             #expect(noFile.status == 400)
             #expect(noFile.json?["code"]?.stringValue == "bad_record")
@@ -327,10 +350,12 @@ struct InProcessServerTests {
             #expect(json.status == 415)
             #expect(json.header("Content-Type") == "application/problem+json")
             // Truncated: no closing boundary.
-            var truncated = multipartBody(boundary: boundary, [.field("schemaId", "invoice"), .file("file", "a.txt", Array("abc".utf8))])
+            var truncated = multipartBody(
+                boundary: boundary, [.field("schemaId", "invoice"), .file("file", "a.txt", Array("abc".utf8))])
             truncated.removeLast("--\(boundary)--\r\n".utf8.count)
             let trunc = try await HTTP.send(
-                .POST, base + "/api/pipeline/file", headers: [("Content-Type", "multipart/form-data; boundary=\(boundary)")],
+                .POST, base + "/api/pipeline/file",
+                headers: [("Content-Type", "multipart/form-data; boundary=\(boundary)")],
                 body: .bytes(ByteBuffer(bytes: truncated)))
             #expect(trunc.status == 400)
             #expect(trunc.json?["detail"]?.stringValue?.contains("closing boundary") == true)
@@ -348,19 +373,26 @@ struct InProcessServerTests {
     @Test func oversizeStreamedUploadIsRefusedWhileStreaming() async throws {
         try await withServer({ $0.maxUpload = 64 * 1024 }) { server, base in
             let boundary = "stream-boundary"
-            let head = Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"schemaId\"\r\n\r\ninvoice\r\n--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.bin\"\r\n\r\n".utf8)
+            let head = Array(
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"schemaId\"\r\n\r\ninvoice\r\n--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.bin\"\r\n\r\n"
+                    .utf8)
             let chunk = noiseBytes(16 * 1024)
             // Chunked (no Content-Length): the limit can only be enforced while bytes arrive.
-            let chunks: [ByteBuffer] = [ByteBuffer(bytes: head)] + (0..<64).map { _ in ByteBuffer(bytes: chunk) } + [ByteBuffer(string: "\r\n--\(boundary)--\r\n")]
+            let chunks: [ByteBuffer] =
+                [ByteBuffer(bytes: head)] + (0..<64).map { _ in ByteBuffer(bytes: chunk) } + [
+                    ByteBuffer(string: "\r\n--\(boundary)--\r\n")
+                ]
             let r = try await HTTP.send(
-                .POST, base + "/api/pipeline/file", headers: [("Content-Type", "multipart/form-data; boundary=\(boundary)")],
+                .POST, base + "/api/pipeline/file",
+                headers: [("Content-Type", "multipart/form-data; boundary=\(boundary)")],
                 body: .stream(ChunkSequence(items: chunks), length: .unknown))
             #expect(r.status == 413)
             #expect(r.json?["code"]?.stringValue == "too_large")
             #expect(r.json?["detail"]?.stringValue?.contains("64KB") == true)
             #expect(uploadsLeft(server).isEmpty, "the partial upload is deleted")
             // Just under the limit is fine.
-            let ok = try await HTTP.submit(base, file: noiseBytes(64 * 1024 - 10), fileName: "fits.bin", schemaId: "invoice")
+            let ok = try await HTTP.submit(
+                base, file: noiseBytes(64 * 1024 - 10), fileName: "fits.bin", schemaId: "invoice")
             #expect(ok.status == 202)
         }
     }
@@ -381,7 +413,9 @@ struct InProcessServerTests {
     }
 
     @Test func concurrentClientsEachGetTheirOwnResult() async throws {
-        try await withServer({ $0.workers = 3; $0.queueLimit = 64 }) { server, base in
+        try await withServer({
+            $0.workers = 3; $0.queueLimit = 64
+        }) { server, base in
             let n = 24
             let results = try await withThrowingTaskGroup(of: (Int, HTTPReply).self) { group in
                 for i in 0..<n {
@@ -419,7 +453,11 @@ struct InProcessServerTests {
         let path = try tmp.write("scan 1.pdf", bytes: doc)
         try await withServer { _, base in
             let r = try await runTool(
-                "curl", ["-sS", "-v", "-H", "Expect: 100-continue", "-F", "file=@\(path)", "-F", "schemaId=receipt", base + "/api/pipeline/file"])
+                "curl",
+                [
+                    "-sS", "-v", "-H", "Expect: 100-continue", "-F", "file=@\(path)", "-F", "schemaId=receipt",
+                    base + "/api/pipeline/file",
+                ])
             #expect(r.status == 0, "curl: \(r.stderr)")
             #expect(r.stderr.contains("100 Continue"), "the server answered Expect: 100-continue")
             let reply = try #require((try? JSON.parse(r.stdout))?.objectValue)
@@ -437,7 +475,9 @@ struct InProcessServerTests {
         // instant runner: every job completes, none is lost or shed (queue 512), and the
         // rate (the API's own overhead per document) is printed for the README.
         let n = 400, clients = 16
-        try await withServer({ $0.workers = 4; $0.queueLimit = 512 }) { server, base in
+        try await withServer({
+            $0.workers = 4; $0.queueLimit = 512
+        }) { server, base in
             let t0 = ContinuousClock.now
             let completed = try await withThrowingTaskGroup(of: Int.self) { group in
                 for c in 0..<clients {
@@ -447,7 +487,11 @@ struct InProcessServerTests {
                             let r = try await HTTP.submit(base, file: Array("doc \(i)\n".utf8), schemaId: "invoice")
                             guard let id = r.json?["id"]?.stringValue else { continue }
                             let done = try await HTTP.waitForJob(base, id)
-                            if done.json?["extraction"]?.objectValue?["data"]?.objectValue?["first_line"]?.stringValue == "doc \(i)" { ok += 1 }
+                            if done.json?["extraction"]?.objectValue?["data"]?.objectValue?["first_line"]?.stringValue
+                                == "doc \(i)"
+                            {
+                                ok += 1
+                            }
                         }
                         return ok
                     }
@@ -457,7 +501,9 @@ struct InProcessServerTests {
             let secs = (ContinuousClock.now - t0) / .seconds(1)
             #expect(completed == n)
             #expect(uploadsLeft(server).isEmpty)
-            print("smole-serve API overhead: \(n) jobs (submit+poll), \(clients) clients, 4 workers: \(String(format: "%.2f", secs)) s, \(Int(Double(n) / secs)) jobs/s")
+            print(
+                "smole-serve API overhead: \(n) jobs (submit+poll), \(clients) clients, 4 workers: \(String(format: "%.2f", secs)) s, \(Int(Double(n) / secs)) jobs/s"
+            )
         }
     }
 

@@ -89,13 +89,16 @@ struct MultipartParserTests {
     }
 
     @Test func transportPaddingAfterBoundaryIsAllowed() throws {
-        let b = Array("--\(boundary)  \t\r\nContent-Disposition: form-data; name=schemaId\r\n\r\nreceipt\r\n--\(boundary)--".utf8)
+        let b = Array(
+            "--\(boundary)  \t\r\nContent-Disposition: form-data; name=schemaId\r\n\r\nreceipt\r\n--\(boundary)--".utf8)
         let parts = try parse(b, boundary: boundary, chunks: [4])
         #expect(parts == [ParsedPart(name: "schemaId", filename: nil, body: Array("receipt".utf8))])
     }
 
     @Test func headerNamesAreCaseInsensitive() throws {
-        let b = Array("--\(boundary)\r\ncontent-disposition: FORM-DATA; NAME=\"file\"; filename=x.txt\r\nCONTENT-TYPE: text/plain\r\n\r\nabc\r\n--\(boundary)--\r\n".utf8)
+        let b = Array(
+            "--\(boundary)\r\ncontent-disposition: FORM-DATA; NAME=\"file\"; filename=x.txt\r\nCONTENT-TYPE: text/plain\r\n\r\nabc\r\n--\(boundary)--\r\n"
+                .utf8)
         let parts = try parse(b, boundary: boundary, chunks: [2])
         #expect(parts == [ParsedPart(name: "file", filename: "x.txt", body: Array("abc".utf8))])
     }
@@ -108,7 +111,9 @@ struct MultipartParserTests {
                 _ = try parse(Array(full[..<cut]), boundary: boundary, chunks: [5])
             }
         }
-        #expect(throws: MultipartError.self) { _ = try parse(Array("no boundary at all".utf8), boundary: boundary, chunks: [4]) }
+        #expect(throws: MultipartError.self) {
+            _ = try parse(Array("no boundary at all".utf8), boundary: boundary, chunks: [4])
+        }
         #expect(throws: MultipartError.self) { _ = try parse([], boundary: boundary, chunks: [1]) }
     }
 
@@ -118,13 +123,15 @@ struct MultipartParserTests {
     }
 
     @Test func oversizedHeadersAreAnError() throws {
-        let b = Array("--\(boundary)\r\nX-Long: \(String(repeating: "a", count: 20_000))\r\n\r\nabc\r\n--\(boundary)--".utf8)
+        let b = Array(
+            "--\(boundary)\r\nX-Long: \(String(repeating: "a", count: 20_000))\r\n\r\nabc\r\n--\(boundary)--".utf8)
         #expect(throws: MultipartError.self) { _ = try parse(b, boundary: boundary, chunks: [1000]) }
     }
 
     @Test func boundaryFromContentType() {
         #expect(MultipartParser.boundary(contentType: "multipart/form-data; boundary=abc") == "abc")
-        #expect(MultipartParser.boundary(contentType: "Multipart/Form-Data;boundary=\"a b:c\"; charset=utf-8") == "a b:c")
+        #expect(
+            MultipartParser.boundary(contentType: "Multipart/Form-Data;boundary=\"a b:c\"; charset=utf-8") == "a b:c")
         #expect(MultipartParser.boundary(contentType: "multipart/form-data") == nil)
         #expect(MultipartParser.boundary(contentType: "application/json; boundary=abc") == nil)
         #expect(throws: MultipartError.self) { _ = try MultipartParser(boundary: String(repeating: "x", count: 71)) }

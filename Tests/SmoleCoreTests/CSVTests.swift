@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import _SmoleTestSupport
+
 @testable import SmoleRecords
 @testable import SmoleTools
 

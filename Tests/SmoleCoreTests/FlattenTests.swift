@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SmoleRecords
 @testable import SmoleTools
 
@@ -45,8 +46,10 @@ import Testing
     }
 
     @Test func topLevelKeysThatCollideWithRecordColumnsArePrefixed() throws {
-        let r = try rows(#"{"path":"p","schema":"s","status":"x","error":{"code":"c"},"error.message":"m","pathx":1}"#)[0]
-        #expect(names(r) == ["data.path", "data.schema", "data.status", "data.error.code", "data.error.message", "pathx"])
+        let r = try rows(#"{"path":"p","schema":"s","status":"x","error":{"code":"c"},"error.message":"m","pathx":1}"#)[
+            0]
+        #expect(
+            names(r) == ["data.path", "data.schema", "data.status", "data.error.code", "data.error.message", "pathx"])
     }
 
     @Test func sameDottedNameSharesOneColumn() throws {

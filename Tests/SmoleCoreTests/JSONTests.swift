@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SmoleRecords
 
 @Suite struct JSONTests {

@@ -11,15 +11,30 @@ import Testing
     @Test func theLatestRecordDescribesTheDocumentUnlessItSaysNothingAboutIt() throws {
         var fold = ResultFold.Latest<String, String>()
         #expect(fold.offer(try record(#"{"path":"a"}"#), key: "a") { "input" })
-        #expect(fold.offer(try record(#"{"path":"a","status":"error","error":{"code":"network","message":"down","retryable":true}}"#), key: "a") { "network" })
+        #expect(
+            fold.offer(
+                try record(
+                    #"{"path":"a","status":"error","error":{"code":"network","message":"down","retryable":true}}"#),
+                key: "a"
+            ) { "network" })
         #expect(fold.offer(try record(#"{"path":"a","status":"ok"}"#), key: "a") { "ok" })
         // An outage, an input record and a bare path line after an ok result leave it in place.
-        #expect(!fold.offer(try record(#"{"path":"a","status":"error","error":{"code":"timeout","message":"slow","retryable":true}}"#), key: "a") { "timeout" })
+        #expect(
+            !fold.offer(
+                try record(
+                    #"{"path":"a","status":"error","error":{"code":"timeout","message":"slow","retryable":true}}"#),
+                key: "a"
+            ) { "timeout" })
         #expect(!fold.offer(try record(#"{"path":"a","schema":"invoice"}"#), key: "a") { "input again" })
         #expect(!fold.offer(nil, key: "a") { "bare path" })
         #expect(fold["a"] == "ok")
         // A permanent error about the document itself replaces it.
-        #expect(fold.offer(try record(#"{"path":"a","status":"error","error":{"code":"not_found","message":"gone","retryable":false}}"#), key: "a") { "gone" })
+        #expect(
+            fold.offer(
+                try record(
+                    #"{"path":"a","status":"error","error":{"code":"not_found","message":"gone","retryable":false}}"#),
+                key: "a"
+            ) { "gone" })
         #expect(fold["a"] == "gone")
     }
 
@@ -38,8 +53,12 @@ import Testing
     @Test func theValueIsMadeOnlyWhenItIsKept() throws {
         var fold = ResultFold.Latest<String, Int>()
         var made = 0
-        fold.offer(try record(#"{"path":"a","status":"ok"}"#), key: "a") { made += 1; return 1 }
-        fold.offer(try record(#"{"path":"a"}"#), key: "a") { made += 1; return 2 }
+        fold.offer(try record(#"{"path":"a","status":"ok"}"#), key: "a") {
+            made += 1; return 1
+        }
+        fold.offer(try record(#"{"path":"a"}"#), key: "a") {
+            made += 1; return 2
+        }
         #expect(made == 1)
         #expect(fold["a"] == 1)
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import _SmoleTestSupport
+
 @testable import SmoleRecords
 @testable import SmoleTools
 
@@ -11,14 +12,21 @@ private func rec(_ json: String) -> Record {
 
 @Suite struct RetryPolicyTests {
     @Test func inputRecordDropsResultFieldsAndKeepsTheRest() {
-        let r = rec(#"{"path":"a.pdf","name":"a.pdf","sha256":"ab","schema":"invoice","route":"default","status":"error","data":null,"error":{"code":"timeout"},"job":"j1","attempts":2,"backend":"api","started_at":"t0","finished_at":"t1","elapsed_ms":5,"evidence":{},"user":{"batch":7}}"#)
+        let r = rec(
+            #"{"path":"a.pdf","name":"a.pdf","sha256":"ab","schema":"invoice","route":"default","status":"error","data":null,"error":{"code":"timeout"},"job":"j1","attempts":2,"backend":"api","started_at":"t0","finished_at":"t1","elapsed_ms":5,"evidence":{},"user":{"batch":7}}"#
+        )
         let out = Retry.inputRecord(from: r)
-        #expect(out.serialized() == #"{"path":"a.pdf","name":"a.pdf","sha256":"ab","schema":"invoice","route":"default","attempts":2,"user":{"batch":7}}"#)
+        #expect(
+            out.serialized()
+                == #"{"path":"a.pdf","name":"a.pdf","sha256":"ab","schema":"invoice","route":"default","attempts":2,"user":{"batch":7}}"#
+        )
     }
 
     @Test func verdicts() {
         let p = RetryPolicy()
-        func v(_ json: String, _ policy: RetryPolicy = RetryPolicy()) -> RetryPolicy.Verdict { policy.verdict(ResultInfo(rec(json))) }
+        func v(_ json: String, _ policy: RetryPolicy = RetryPolicy()) -> RetryPolicy.Verdict {
+            policy.verdict(ResultInfo(rec(json)))
+        }
         #expect(v(#"{"path":"a","status":"ok"}"#) == .ok)
         #expect(v(#"{"path":"a"}"#) == .noResult)
         #expect(v(#"{"path":"a","status":"error","error":{"code":"timeout"},"attempts":2}"#) == .retry)
@@ -26,14 +34,17 @@ private func rec(_ json: String) -> Record {
         #expect(v(#"{"path":"a","status":"error","error":{"code":"timeout"},"attempts":3}"#) == .exhausted)
         #expect(v(#"{"path":"a","status":"error","error":{"code":"not_found"},"attempts":1}"#) == .notRetryable)
         #expect(v(#"{"path":"a","status":"error","error":{"code":"not_found","retryable":true}}"#) == .retry)
-        #expect(v(#"{"path":"a","status":"error","error":{"code":"timeout"},"attempts":"9"}"#) == .retry, "a string is not a count")
+        #expect(
+            v(#"{"path":"a","status":"error","error":{"code":"timeout"},"attempts":"9"}"#) == .retry,
+            "a string is not a count")
         #expect(p.maxAttempts == 3)
 
         let all = RetryPolicy(maxAttemptsOption: nil, all: true)
         #expect(all.maxAttempts == nil)
         #expect(v(#"{"path":"a","status":"error","error":{"code":"not_found"},"attempts":10}"#, all) == .retry)
         let allLimited = RetryPolicy(maxAttemptsOption: 4, all: true)
-        #expect(v(#"{"path":"a","status":"error","error":{"code":"not_found"},"attempts":4}"#, allLimited) == .exhausted)
+        #expect(
+            v(#"{"path":"a","status":"error","error":{"code":"not_found"},"attempts":4}"#, allLimited) == .exhausted)
         #expect(v(#"{"path":"a","status":"error","error":{"code":"not_found"},"attempts":3}"#, allLimited) == .retry)
         #expect(RetryPolicy(maxAttemptsOption: nil, all: false).maxAttempts == 3)
     }
@@ -96,15 +107,18 @@ private func rec(_ json: String) -> Record {
 }
 
 @Suite struct PendingTests {
-    static let results = [
-        #"{"path":"ok.pdf","status":"error","error":{"code":"timeout"},"attempts":1}"#,
-        #"{"path":"ok.pdf","status":"ok","data":{},"attempts":2}"#,
-        #"{"path":"retry.pdf","status":"error","error":{"code":"network"},"attempts":2}"#,
-        #"{"path":"final.pdf","status":"error","error":{"code":"not_found"},"attempts":1}"#,
-        #"{"path":"spent.pdf","status":"error","error":{"code":"timeout"},"attempts":3}"#,
-    ].joined(separator: "\n") + "\n"
+    static let results =
+        [
+            #"{"path":"ok.pdf","status":"error","error":{"code":"timeout"},"attempts":1}"#,
+            #"{"path":"ok.pdf","status":"ok","data":{},"attempts":2}"#,
+            #"{"path":"retry.pdf","status":"error","error":{"code":"network"},"attempts":2}"#,
+            #"{"path":"final.pdf","status":"error","error":{"code":"not_found"},"attempts":1}"#,
+            #"{"path":"spent.pdf","status":"error","error":{"code":"timeout"},"attempts":3}"#,
+        ].joined(separator: "\n") + "\n"
 
-    func run(_ stdin: String, results: String = PendingTests.results, policy: RetryPolicy = RetryPolicy()) throws -> ([Record], RetryCounts) {
+    func run(_ stdin: String, results: String = PendingTests.results, policy: RetryPolicy = RetryPolicy()) throws -> (
+        [Record], RetryCounts
+    ) {
         let dir = try TempDir()
         defer { dir.cleanup() }
         let r = try dir.write("results.ndjson", results)
@@ -117,21 +131,23 @@ private func rec(_ json: String) -> Record {
     }
 
     @Test func emitsUndoneAndRetryableOnceEach() throws {
-        let stdin = [
-            #"{"path":"ok.pdf","schema":"invoice"}"#,
-            #"{"path":"retry.pdf","schema":"invoice","mine":1}"#,
-            #"{"path":"final.pdf","schema":"invoice"}"#,
-            #"{"path":"spent.pdf","schema":"invoice"}"#,
-            #"{"path":"new.pdf","schema":"receipt"}"#,
-            "bare.pdf",
-            #"{"path":"new.pdf","schema":"other"}"#,
-        ].joined(separator: "\n") + "\n"
+        let stdin =
+            [
+                #"{"path":"ok.pdf","schema":"invoice"}"#,
+                #"{"path":"retry.pdf","schema":"invoice","mine":1}"#,
+                #"{"path":"final.pdf","schema":"invoice"}"#,
+                #"{"path":"spent.pdf","schema":"invoice"}"#,
+                #"{"path":"new.pdf","schema":"receipt"}"#,
+                "bare.pdf",
+                #"{"path":"new.pdf","schema":"other"}"#,
+            ].joined(separator: "\n") + "\n"
         let (out, counts) = try run(stdin)
-        #expect(out.map { $0.serialized() } == [
-            #"{"path":"retry.pdf","schema":"invoice","mine":1,"attempts":2}"#,
-            #"{"path":"new.pdf","schema":"receipt"}"#,
-            #"{"path":"bare.pdf"}"#,
-        ])
+        #expect(
+            out.map { $0.serialized() } == [
+                #"{"path":"retry.pdf","schema":"invoice","mine":1,"attempts":2}"#,
+                #"{"path":"new.pdf","schema":"receipt"}"#,
+                #"{"path":"bare.pdf"}"#,
+            ])
         #expect(counts.ok == 1)
         #expect(counts.notRetryable == 1)
         #expect(counts.exhausted == 1)
@@ -141,14 +157,16 @@ private func rec(_ json: String) -> Record {
     }
 
     @Test func allIncludesFinalErrors() throws {
-        let (out, _) = try run(#"{"path":"final.pdf"}"# + "\n" + #"{"path":"spent.pdf"}"# + "\n",
-                               policy: RetryPolicy(maxAttemptsOption: nil, all: true))
+        let (out, _) = try run(
+            #"{"path":"final.pdf"}"# + "\n" + #"{"path":"spent.pdf"}"# + "\n",
+            policy: RetryPolicy(maxAttemptsOption: nil, all: true))
         #expect(out.compactMap(\.path) == ["final.pdf", "spent.pdf"])
     }
 
     @Test func stdinResultFieldsAreStrippedAndHigherAttemptsKept() throws {
-        let (out, _) = try run(#"{"path":"retry.pdf","status":"error","error":{"code":"network"},"attempts":5}"# + "\n",
-                               policy: RetryPolicy(maxAttemptsOption: 9, all: false))
+        let (out, _) = try run(
+            #"{"path":"retry.pdf","status":"error","error":{"code":"network"},"attempts":5}"# + "\n",
+            policy: RetryPolicy(maxAttemptsOption: 9, all: false))
         #expect(out.map { $0.serialized() } == [#"{"path":"retry.pdf","attempts":5}"#])
     }
 

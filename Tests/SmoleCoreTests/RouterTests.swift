@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SmoleRecords
 @testable import SmoleTools
 
@@ -8,14 +9,15 @@ import Testing
     }
 
     @Test func firstMatchWinsAndKinds() throws {
-        let r = Router(rules: try rules(
-            "receipt=*receipt*", "contract=path:**/contracts/**", "invoice=re:INV-[0-9]+", "other=scans/*.png"))
+        let r = Router(
+            rules: try rules(
+                "receipt=*receipt*", "contract=path:**/contracts/**", "invoice=re:INV-[0-9]+", "other=scans/*.png"))
         #expect(r.firstMatch(path: "x/2024-RECEIPT.pdf") == 0)
         #expect(r.firstMatch(path: "a/contracts/b/lease.pdf") == 1)
         #expect(r.firstMatch(path: "contracts/lease.pdf") == 1)
         #expect(r.firstMatch(path: "a/INV-0042.pdf") == 2)
         #expect(r.firstMatch(path: "a/inv-0042.pdf") == nil)  // regexes are case-sensitive
-        #expect(r.firstMatch(path: "./scans/a.PNG") == 3)     // a glob with / is a path glob
+        #expect(r.firstMatch(path: "./scans/a.PNG") == 3)  // a glob with / is a path glob
         #expect(r.firstMatch(path: "x/scans/a.png") == nil)
         #expect(r.firstMatch(path: "receipts/contracts/INV-1.pdf") == 1)  // name glob sees the base name only
     }
@@ -115,7 +117,8 @@ import Testing
     }
 
     @Test(arguments: [
-        ("invoice\n", "rules.txt:1"), ("ok *.pdf\nbad 're:(('\n", "rules.txt:2"), ("a *.pdf\n\nb 'open\n", "rules.txt:3"),
+        ("invoice\n", "rules.txt:1"), ("ok *.pdf\nbad 're:(('\n", "rules.txt:2"),
+        ("a *.pdf\n\nb 'open\n", "rules.txt:3"),
         ("a *.pdf\r\n# c\r\nb re:((\r\n", "rules.txt:3"),
     ])
     func rulesFileErrorsNameTheLine(_ text: String, _ place: String) {

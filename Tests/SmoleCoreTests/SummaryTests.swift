@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SmoleRecords
 @testable import SmoleTools
 
@@ -20,7 +21,8 @@ private func summarize(_ lines: [String], maxAttempts: Int = 3) -> SummaryStats 
 
 @Suite struct ResultInfoTests {
     @Test func okAndErrorRecords() {
-        let ok = ResultInfo(rec(#"{"path":"a","status":"ok","data":{},"attempts":2,"elapsed_ms":12.5,"schema":"invoice"}"#))
+        let ok = ResultInfo(
+            rec(#"{"path":"a","status":"ok","data":{},"attempts":2,"elapsed_ms":12.5,"schema":"invoice"}"#))
         #expect(ok.outcome == .ok)
         #expect(ok.attempts == 2)
         #expect(ok.elapsedMs == 12.5)
@@ -67,7 +69,8 @@ private func summarize(_ lines: [String], maxAttempts: Int = 3) -> SummaryStats 
         #expect(weird.elapsedMs == nil)
         #expect(weird.problems.count == 2)
 
-        let badRetryable = ResultInfo(rec(#"{"path":"a","status":"error","error":{"code":"network","retryable":"yes"}}"#))
+        let badRetryable = ResultInfo(
+            rec(#"{"path":"a","status":"error","error":{"code":"network","retryable":"yes"}}"#))
         #expect(badRetryable.retryable == true)
         #expect(badRetryable.problems.contains { $0.contains("retryable is not a boolean") })
 
@@ -101,15 +104,17 @@ private func summarize(_ lines: [String], maxAttempts: Int = 3) -> SummaryStats 
 
     @Test func perSchemaAndPerErrorTables() {
         let s = summarize(Self.stream)
-        #expect(s.schemas == [
-            SummaryStats.SchemaRow(schema: "receipt", documents: 3, ok: 0, failed: 2, noResult: 1),
-            SummaryStats.SchemaRow(schema: "invoice", documents: 2, ok: 2, failed: 0, noResult: 0),
-            SummaryStats.SchemaRow(schema: "(none)", documents: 1, ok: 0, failed: 0, noResult: 1),
-        ])
-        #expect(s.errors == [
-            SummaryStats.ErrorRow(code: "timeout", count: 1, retryable: 1),
-            SummaryStats.ErrorRow(code: "unsupported_type", count: 1, retryable: 0),
-        ])
+        #expect(
+            s.schemas == [
+                SummaryStats.SchemaRow(schema: "receipt", documents: 3, ok: 0, failed: 2, noResult: 1),
+                SummaryStats.SchemaRow(schema: "invoice", documents: 2, ok: 2, failed: 0, noResult: 0),
+                SummaryStats.SchemaRow(schema: "(none)", documents: 1, ok: 0, failed: 0, noResult: 1),
+            ])
+        #expect(
+            s.errors == [
+                SummaryStats.ErrorRow(code: "timeout", count: 1, retryable: 1),
+                SummaryStats.ErrorRow(code: "unsupported_type", count: 1, retryable: 0),
+            ])
         #expect(s.failures.map(\.path) == ["c.pdf", "d.pdf"])
         #expect(s.failures.map(\.code) == ["timeout", "unsupported_type"])
         #expect(s.retryable == 1)
@@ -117,7 +122,7 @@ private func summarize(_ lines: [String], maxAttempts: Int = 3) -> SummaryStats 
 
     @Test func latencyAndAttempts() {
         let s = summarize(Self.stream)
-        #expect(s.latencyCount == 3)   // a (200), b (300), c (900)
+        #expect(s.latencyCount == 3)  // a (200), b (300), c (900)
         #expect(s.p50 == 300)
         #expect(s.p95 == 900)
         #expect(s.latencyMax == 900)
@@ -181,7 +186,8 @@ private func summarize(_ lines: [String], maxAttempts: Int = 3) -> SummaryStats 
         let exhausted = summarize([#"{"path":"a","status":"error","error":{"code":"timeout"},"attempts":3}"#])
         #expect(exhausted.exhausted == 1)
         #expect(exhausted.exitStatus(failOnError: true) == .someErrors)
-        let higherLimit = summarize([#"{"path":"a","status":"error","error":{"code":"timeout"},"attempts":3}"#], maxAttempts: 5)
+        let higherLimit = summarize(
+            [#"{"path":"a","status":"error","error":{"code":"timeout"},"attempts":3}"#], maxAttempts: 5)
         #expect(higherLimit.exitStatus(failOnError: true) == .retryable)
 
         let mixed = summarize([
@@ -197,11 +203,12 @@ private func summarize(_ lines: [String], maxAttempts: Int = 3) -> SummaryStats 
 
     @Test func jsonHasTheDocumentedKeys() {
         let j = summarize(Self.stream).json
-        #expect(j.objectValue?.keys == [
-            "documents", "ok", "failed", "no_result", "success_rate", "retryable", "exhausted", "max_attempts",
-            "bad_lines", "records_without_path", "by_schema", "by_error", "reviewed", "needs_review", "review_rate",
-            "by_review_reason", "to_review", "latency_ms", "attempts", "failures", "without_path", "bad",
-        ])
+        #expect(
+            j.objectValue?.keys == [
+                "documents", "ok", "failed", "no_result", "success_rate", "retryable", "exhausted", "max_attempts",
+                "bad_lines", "records_without_path", "by_schema", "by_error", "reviewed", "needs_review", "review_rate",
+                "by_review_reason", "to_review", "latency_ms", "attempts", "failures", "without_path", "bad",
+            ])
         #expect(j["reviewed"] == 0 && j["review_rate"] == .null, "records without a review are not counted as reviewed")
         #expect(j["success_rate"] == .number("0.3333"))
         #expect(j["by_error"]?["timeout"]?["retryable"] == .number("1"))
@@ -232,9 +239,13 @@ private func summarize(_ lines: [String], maxAttempts: Int = 3) -> SummaryStats 
     }
 
     @Test func failureMessagesStayOnOneLine() {
-        let s = summarize([#"{"path":"a","status":"error","error":{"code":"engine_failed","message":"line one\nline two\tend"}}"#])
+        let s = summarize([
+            #"{"path":"a","status":"error","error":{"code":"engine_failed","message":"line one\nline two\tend"}}"#
+        ])
         let text = s.text()
         #expect(text.contains("line one line two end"))
-        #expect(s.json["failures"]?.arrayValue?.first?["message"] == .string("line one\nline two\tend"), "JSON keeps the message whole")
+        #expect(
+            s.json["failures"]?.arrayValue?.first?["message"] == .string("line one\nline two\tend"),
+            "JSON keeps the message whole")
     }
 }

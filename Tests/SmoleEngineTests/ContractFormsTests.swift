@@ -1,46 +1,71 @@
 import Foundation
-import Testing
 import SmoleRecords
-@testable import SmoleEngine
+import Testing
 import _SmoleTestSupport
+
+@testable import SmoleEngine
 
 /// Kinds of wording real filed agreements use, each written here with invented names: party names that must come out
 /// whole and alone, parties found only in a heading, an opening in the first person or a signature page, terms in days
 /// and weeks, deeds' dates, the governing-law clause's own wordings.
 @Suite struct PartyNamesWholeAndAlone {
-    @Test(arguments: [
-        // a description after the legal form with no comma
-        ("This Agreement is made as of March 2, 2015 between OSPREY LENDING CAPITAL CORP. a Michigan corporation (the “Company”), and Dana R. Whitfield (“Employee”).",
-         ["OSPREY LENDING CAPITAL CORP.", "Dana R. Whitfield"]),
-        // ", Incorporated" is the legal form, not "incorporated in"
-        ("This Agreement is entered into by and between Harrow Quill, Incorporated, an Ohio corporation (“Harrow”), and Tessa Lund (“Executive”).",
-         ["Harrow Quill, Inc.", "Tessa Lund"]),
-        // a quoted part of the name, followed by its description
-        ("This Agreement dated as of May 5, 2010 among BRIGHTWATER HOLDINGS LIMITED, a company organized under the laws of Cyprus (“Brightwater”), and OPEN JOINT STOCK COMPANY “NORTHERN-LINK”, an open joint stock company organized under the laws of the Russian Federation (“Northern”).",
-         ["BRIGHTWATER HOLDINGS LTD.", "OPEN JOINT STOCK COMPANY “NORTHERN-LINK”"]),
-        // a person's degree after the name
-        ("This Agreement is entered into by and between Colm Farrell, M.D., an individual (“Consultant”) and Quayside Diagnostics, Inc., a Florida corporation (the “Company”).",
-         ["Colm Farrell", "Quayside Diagnostics, Inc."]),
-        // a period inside a word is part of the name
-        ("This Agreement is made by and between NetWave.Com, Inc., a Florida corporation (the “Company”), and Ola Brink (“Consultant”).",
-         ["NetWave.Com, Inc.", "Ola Brink"]),
-        // "BETWEEN: ... AND: ..." headings in a deed
-        ("THIS AGREEMENT made this 1st day of June 2005 BETWEEN: ALDER VALE LIMITED, a company incorporated under the laws of England (“Alder”) AND: KITE RUN INC. (“Kite”).",
-         ["ALDER VALE LTD.", "KITE RUN INC."]),
-        // the undersigned named after a comma; a person's title before the name; an address after "of"
-        ("This Agreement is made between the undersigned, Johnny Appleseed (“Employee”), and Acme Orchard Corp., an Ohio corporation (the “Company”).",
-         ["Johnny Appleseed", "Acme Orchard Corp."]),
-        ("This Agreement is entered into as of May 1, 2010 by and between Quill Networks, Inc. (“Quill”) and Ms. Jane Roe, an individual (“Roe”).",
-         ["Quill Networks, Inc.", "Jane Roe"]),
-        ("This Agreement is made between Acme Inc. of 1 Main Street, Waltham, MA 02451 and Beta Ltd. of 5 High Street, London.",
-         ["Acme Inc.", "Beta Ltd."]),
-        // the organisation's divisions and affiliates after its name are not part of it
-        ("This Agreement is made between Juniper Step, Inc., divisions, subsidiaries and affiliates (“Juniper”) and Roan Ellery (“Employee”).",
-         ["Juniper Step, Inc.", "Roan Ellery"]),
-    ] as [(String, [String])])
+    @Test(
+        arguments: [
+            // a description after the legal form with no comma
+            (
+                "This Agreement is made as of March 2, 2015 between OSPREY LENDING CAPITAL CORP. a Michigan corporation (the “Company”), and Dana R. Whitfield (“Employee”).",
+                ["OSPREY LENDING CAPITAL CORP.", "Dana R. Whitfield"]
+            ),
+            // ", Incorporated" is the legal form, not "incorporated in"
+            (
+                "This Agreement is entered into by and between Harrow Quill, Incorporated, an Ohio corporation (“Harrow”), and Tessa Lund (“Executive”).",
+                ["Harrow Quill, Inc.", "Tessa Lund"]
+            ),
+            // a quoted part of the name, followed by its description
+            (
+                "This Agreement dated as of May 5, 2010 among BRIGHTWATER HOLDINGS LIMITED, a company organized under the laws of Cyprus (“Brightwater”), and OPEN JOINT STOCK COMPANY “NORTHERN-LINK”, an open joint stock company organized under the laws of the Russian Federation (“Northern”).",
+                ["BRIGHTWATER HOLDINGS LTD.", "OPEN JOINT STOCK COMPANY “NORTHERN-LINK”"]
+            ),
+            // a person's degree after the name
+            (
+                "This Agreement is entered into by and between Colm Farrell, M.D., an individual (“Consultant”) and Quayside Diagnostics, Inc., a Florida corporation (the “Company”).",
+                ["Colm Farrell", "Quayside Diagnostics, Inc."]
+            ),
+            // a period inside a word is part of the name
+            (
+                "This Agreement is made by and between NetWave.Com, Inc., a Florida corporation (the “Company”), and Ola Brink (“Consultant”).",
+                ["NetWave.Com, Inc.", "Ola Brink"]
+            ),
+            // "BETWEEN: ... AND: ..." headings in a deed
+            (
+                "THIS AGREEMENT made this 1st day of June 2005 BETWEEN: ALDER VALE LIMITED, a company incorporated under the laws of England (“Alder”) AND: KITE RUN INC. (“Kite”).",
+                ["ALDER VALE LTD.", "KITE RUN INC."]
+            ),
+            // the undersigned named after a comma; a person's title before the name; an address after "of"
+            (
+                "This Agreement is made between the undersigned, Johnny Appleseed (“Employee”), and Acme Orchard Corp., an Ohio corporation (the “Company”).",
+                ["Johnny Appleseed", "Acme Orchard Corp."]
+            ),
+            (
+                "This Agreement is entered into as of May 1, 2010 by and between Quill Networks, Inc. (“Quill”) and Ms. Jane Roe, an individual (“Roe”).",
+                ["Quill Networks, Inc.", "Jane Roe"]
+            ),
+            (
+                "This Agreement is made between Acme Inc. of 1 Main Street, Waltham, MA 02451 and Beta Ltd. of 5 High Street, London.",
+                ["Acme Inc.", "Beta Ltd."]
+            ),
+            // the organisation's divisions and affiliates after its name are not part of it
+            (
+                "This Agreement is made between Juniper Step, Inc., divisions, subsidiaries and affiliates (“Juniper”) and Roan Ellery (“Employee”).",
+                ["Juniper Step, Inc.", "Roan Ellery"]
+            ),
+        ] as [(String, [String])])
     func preambleNames(_ preamble: String, _ parties: [String]) async throws {
         let dir = try TempDir(); defer { dir.cleanup() }
-        let path = try dir.write("p.txt", "NON-DISCLOSURE AGREEMENT\n\n" + preamble + "\n\n1. Governing Law. This Agreement shall be governed by the laws of the State of Ohio.\n")
+        let path = try dir.write(
+            "p.txt",
+            "NON-DISCLOSURE AGREEMENT\n\n" + preamble
+                + "\n\n1. Governing Law. This Agreement shall be governed by the laws of the State of Ohio.\n")
         let o = try await Fixture.extract(path, "contract")
         #expect(o["parties"] == .array(parties.map { .string($0) }))
     }
@@ -71,19 +96,19 @@ import _SmoleTestSupport
     @Test func partiesUnderAHeading() async throws {
         let dir = try TempDir(); defer { dir.cleanup() }
         let text = """
-        COVENANT NOT TO COMPETE AND NON-DISCLOSURE AGREEMENT
+            COVENANT NOT TO COMPETE AND NON-DISCLOSURE AGREEMENT
 
-        PARTIES:
-              Mara Ellison Cobb (“EMPLOYEE”)
-        and
-              SPRUCE ATHLETIC, Inc., divisions, subsidiaries
-              and affiliates. (“SPRUCE”):
+            PARTIES:
+                  Mara Ellison Cobb (“EMPLOYEE”)
+            and
+                  SPRUCE ATHLETIC, Inc., divisions, subsidiaries
+                  and affiliates. (“SPRUCE”):
 
-        RECITALS:
-        A. This Agreement is executed upon initial employment with SPRUCE.
+            RECITALS:
+            A. This Agreement is executed upon initial employment with SPRUCE.
 
-        1. Governing Law. This Agreement shall be governed by the laws of the State of Oregon.
-        """
+            1. Governing Law. This Agreement shall be governed by the laws of the State of Oregon.
+            """
         let path = try dir.write("p.txt", text + "\n")
         let o = try await Fixture.extract(path, "contract")
         #expect(o["parties"] == .array(["Mara Ellison Cobb", "SPRUCE ATHLETIC, Inc."]))
@@ -96,9 +121,14 @@ import _SmoleTestSupport
     @Test func firstPersonAgreementSignedByTheEmployee() async throws {
         let dir = try TempDir(); defer { dir.cleanup() }
         var blocks: [Agreement.Block] = [
-            .right("Exhibit 10.8"), .gap, .heading("EMPLOYEE PROPRIETARY INFORMATION AND NON-DISCLOSURE AGREEMENT"), .gap,
-            .para("As a condition of my employment with Bellwether Acoustics, Inc., its subsidiaries, affiliates, successors or assigns (together the “Company”), and in consideration of my employment with the Company, I agree to the following."),
-            .para("1. I will hold in strictest confidence all confidential information of the Company, both during my employment and thereafter."),
+            .right("Exhibit 10.8"), .gap, .heading("EMPLOYEE PROPRIETARY INFORMATION AND NON-DISCLOSURE AGREEMENT"),
+            .gap,
+            .para(
+                "As a condition of my employment with Bellwether Acoustics, Inc., its subsidiaries, affiliates, successors or assigns (together the “Company”), and in consideration of my employment with the Company, I agree to the following."
+            ),
+            .para(
+                "1. I will hold in strictest confidence all confidential information of the Company, both during my employment and thereafter."
+            ),
             .para("2. This Agreement shall be governed by the laws of the State of California."),
             .columns("Date: 5/12/09", "/s/ Roland Pike"),
             .columns("", "Signature"), .gap,
@@ -123,8 +153,12 @@ import _SmoleTestSupport
         let dir = try TempDir(); defer { dir.cleanup() }
         let blocks: [Agreement.Block] = [
             .heading("CONFIDENTIALITY AND NON-SOLICITATION AGREEMENT"), .gap,
-            .para("As an associate of Fern Hollow, Inc. (the “Company”), you will have access to confidential information of the Company. Therefore you agree as follows:"),
-            .para("1. You will not disclose confidential information of the Company. This Agreement shall be governed by the laws of the State of New York."),
+            .para(
+                "As an associate of Fern Hollow, Inc. (the “Company”), you will have access to confidential information of the Company. Therefore you agree as follows:"
+            ),
+            .para(
+                "1. You will not disclose confidential information of the Company. This Agreement shall be governed by the laws of the State of New York."
+            ),
             .columns("FERN HOLLOW:", "ASSOCIATE:"),
             .columns("BY: /s/ Mark Ostrow", "/s/ Lena Vukovic"),
             .columns("Mark Ostrow", "Lena Vukovic"),
@@ -141,8 +175,12 @@ import _SmoleTestSupport
         let dir = try TempDir(); defer { dir.cleanup() }
         let blocks: [Agreement.Block] = [
             .heading("EXECUTIVE NON-DISCLOSURE AGREEMENT"), .gap,
-            .para("In order for Kestrel, Hale and Co., including its subsidiaries (collectively “Kestrel” or the “Company”), to protect its Confidential Information, I agree as follows:"),
-            .para("1. This Agreement shall be binding whether it is between Kestrel and me or between any successor of Kestrel and me."),
+            .para(
+                "In order for Kestrel, Hale and Co., including its subsidiaries (collectively “Kestrel” or the “Company”), to protect its Confidential Information, I agree as follows:"
+            ),
+            .para(
+                "1. This Agreement shall be binding whether it is between Kestrel and me or between any successor of Kestrel and me."
+            ),
             .para("2. This Agreement shall be governed by the laws of the State of Illinois."),
             .columns("EXECUTIVE", "KESTREL, HALE AND CO."), .gap,
             .columns("Signed: SAMPLE ONLY - DO NOT SIGN", "By: ____________________"),
@@ -159,11 +197,16 @@ extension PartiesBeyondThePreamble {
     @Test func letterToAPerson() async throws {
         let dir = try TempDir(); defer { dir.cleanup() }
         let blocks: [Agreement.Block] = [
-            .heading("HALVARD MARINE SYSTEMS, INC."), .gap, .line("March 14, 2016"), .gap, .line("PERSONAL AND CONFIDENTIAL"),
-            .line("Mr. Tobias Renner"), .line("41 Elm Court"), .line("Saginaw, MI 48601"), .gap, .line("Dear Mr. Renner:"), .gap,
-            .para("This letter agreement sets out the terms on which you will receive confidential information of Halvard Marine Systems, Inc. (the “Company”)."),
+            .heading("HALVARD MARINE SYSTEMS, INC."), .gap, .line("March 14, 2016"), .gap,
+            .line("PERSONAL AND CONFIDENTIAL"),
+            .line("Mr. Tobias Renner"), .line("41 Elm Court"), .line("Saginaw, MI 48601"), .gap,
+            .line("Dear Mr. Renner:"), .gap,
+            .para(
+                "This letter agreement sets out the terms on which you will receive confidential information of Halvard Marine Systems, Inc. (the “Company”)."
+            ),
             .para("1. This letter agreement shall be governed by the laws of the State of Michigan."),
-            .line("Very truly yours,"), .line("HALVARD MARINE SYSTEMS, INC."), .line("By: /s/ Uma Ferris"), .line("Name: Uma Ferris"),
+            .line("Very truly yours,"), .line("HALVARD MARINE SYSTEMS, INC."), .line("By: /s/ Uma Ferris"),
+            .line("Name: Uma Ferris"),
         ]
         let path = try Agreement.pdf(dir, "letter.pdf", blocks)
         let o = try await Fixture.extract(path, "contract")
@@ -177,22 +220,22 @@ extension PartiesBeyondThePreamble {
     @Test func personUnderASignatureHeading() async throws {
         let dir = try TempDir(); defer { dir.cleanup() }
         let text = """
-        NON-COMPETITION AND NON-DISCLOSURE AGREEMENT
+            NON-COMPETITION AND NON-DISCLOSURE AGREEMENT
 
-        This Agreement is entered into by Corbel Savings Corp. (the “Company”) for the benefit of its business.
+            This Agreement is entered into by Corbel Savings Corp. (the “Company”) for the benefit of its business.
 
-        1. Governing Law. This Agreement shall be governed by the laws of the State of Georgia.
+            1. Governing Law. This Agreement shall be governed by the laws of the State of Georgia.
 
-        IN WITNESS WHEREOF, the parties have executed this Agreement.
+            IN WITNESS WHEREOF, the parties have executed this Agreement.
 
-                                   CORBEL SAVINGS CORP.
-                                   By: ______________________
-                                   Walt Ibsen, President
+                                       CORBEL SAVINGS CORP.
+                                       By: ______________________
+                                       Walt Ibsen, President
 
-                                   Executive:
+                                       Executive:
 
-                                   HELGA M. STRAND
-        """
+                                       HELGA M. STRAND
+            """
         let path = try dir.write("p.txt", text + "\n")
         let o = try await Fixture.extract(path, "contract")
         #expect(o["parties"] == .array(["Corbel Savings Corp.", "HELGA M. STRAND"]))
@@ -206,7 +249,8 @@ extension PartiesBeyondThePreamble {
         let dir = try TempDir(); defer { dir.cleanup() }
         let blocks: [Agreement.Block] = [
             .heading("CONFIDENTIALITY AGREEMENT"), .gap,
-            .para("Second Party has been engaged by Quarry Search, Inc. and agrees to keep its information confidential."),
+            .para(
+                "Second Party has been engaged by Quarry Search, Inc. and agrees to keep its information confidential."),
             .para("1. This Agreement shall be governed by the laws of the State of Illinois."),
             .para("IN WITNESS WHEREOF, the parties hereto have executed this agreement this 16th day of May, 2011."),
             .line("QUARRY SEARCH, INC."), .gap, .columns("By:", "/s/ Lee Dunmore"), .gap, .gap,
@@ -223,8 +267,11 @@ extension PartiesBeyondThePreamble {
         let dir = try TempDir(); defer { dir.cleanup() }
         let blocks: [Agreement.Block] = [
             .line("November 4, 2013"), .gap, .line("Dear Ms. Hale:"), .gap,
-            .para("This letter sets out our agreement about your resignation and the confidentiality of information you hold. It shall be governed by the laws of the State of Missouri."),
-            .right("Sincerely,"), .right("/s/ Victor Amsel"), .right("Victor Amsel"), .right("Chairman & Chief Executive Officer"),
+            .para(
+                "This letter sets out our agreement about your resignation and the confidentiality of information you hold. It shall be governed by the laws of the State of Missouri."
+            ),
+            .right("Sincerely,"), .right("/s/ Victor Amsel"), .right("Victor Amsel"),
+            .right("Chairman & Chief Executive Officer"),
             .line("ACCEPTED AND AGREED TO:"), .line("/s/ Greta L. Hale"), .line("Name: Greta L. Hale"),
         ]
         let path = try Agreement.pdf(dir, "resign.pdf", blocks)
@@ -236,23 +283,36 @@ extension PartiesBeyondThePreamble {
 }
 
 @Suite struct TermsInEveryUnit {
-    @Test(arguments: [
-        ("This Agreement shall terminate ninety (90) days after the date hereof.", 3),
-        ("This Agreement shall expire one hundred eighty (180) days from the Effective Date.", 6),
-        ("This Agreement shall remain in effect for 365 days from the date hereof.", 12),
-        ("This Agreement shall remain in effect for fifty-two (52) weeks from the date hereof.", 12),
-        ("The term of this Agreement is the 26-week period beginning on the date hereof.", 6),
-        // not a whole number of months: no term rather than a wrong one
-        ("This Agreement shall terminate forty-five (45) days after the date hereof.", nil),
-        // the obligations' own end, counted from the start, over the period for disclosures
-        ("4.1 Term. The term of this Agreement during which Confidential Information may be disclosed shall begin on the Effective Date and end five (5) years after the Effective Date. 4.2 Survival. The Receiving Party’s obligations under Section 2 shall survive termination or expiration of this Agreement, and shall expire seven (7) years from the Effective Date.", 84),
-        // an exception before the verb does not make the sentence another clause's
-        ("19. Your obligations under this Agreement, except: (i) the obligations with respect to any Confidential Information retained pursuant to Section 5 hereof, and (ii) as described in Section 13, shall terminate two (2) years from the date hereof.", 24),
-        // a standstill's list after a colon stays in its sentence; the agreement's end wins
-        ("The undersigned agrees that it will not, for a period of 12 months from the date of this agreement (and will not assist others to): (i) acquire any securities of the Company. This agreement shall automatically terminate on the earlier of (i) the second anniversary of the date hereof and (ii) the execution of a definitive agreement.", 24),
-        // obligations that expire beat a covenant's period written with the same subject
-        ("7. Your obligations under this letter agreement shall expire (i) upon a definitive agreement or (ii) three years from the date of this letter agreement. 8. You agree that, for a period of two years from the date of this letter agreement, neither you nor your affiliates will propose any merger.", 36),
-    ] as [(String, Int?)])
+    @Test(
+        arguments: [
+            ("This Agreement shall terminate ninety (90) days after the date hereof.", 3),
+            ("This Agreement shall expire one hundred eighty (180) days from the Effective Date.", 6),
+            ("This Agreement shall remain in effect for 365 days from the date hereof.", 12),
+            ("This Agreement shall remain in effect for fifty-two (52) weeks from the date hereof.", 12),
+            ("The term of this Agreement is the 26-week period beginning on the date hereof.", 6),
+            // not a whole number of months: no term rather than a wrong one
+            ("This Agreement shall terminate forty-five (45) days after the date hereof.", nil),
+            // the obligations' own end, counted from the start, over the period for disclosures
+            (
+                "4.1 Term. The term of this Agreement during which Confidential Information may be disclosed shall begin on the Effective Date and end five (5) years after the Effective Date. 4.2 Survival. The Receiving Party’s obligations under Section 2 shall survive termination or expiration of this Agreement, and shall expire seven (7) years from the Effective Date.",
+                84
+            ),
+            // an exception before the verb does not make the sentence another clause's
+            (
+                "19. Your obligations under this Agreement, except: (i) the obligations with respect to any Confidential Information retained pursuant to Section 5 hereof, and (ii) as described in Section 13, shall terminate two (2) years from the date hereof.",
+                24
+            ),
+            // a standstill's list after a colon stays in its sentence; the agreement's end wins
+            (
+                "The undersigned agrees that it will not, for a period of 12 months from the date of this agreement (and will not assist others to): (i) acquire any securities of the Company. This agreement shall automatically terminate on the earlier of (i) the second anniversary of the date hereof and (ii) the execution of a definitive agreement.",
+                24
+            ),
+            // obligations that expire beat a covenant's period written with the same subject
+            (
+                "7. Your obligations under this letter agreement shall expire (i) upon a definitive agreement or (ii) three years from the date of this letter agreement. 8. You agree that, for a period of two years from the date of this letter agreement, neither you nor your affiliates will propose any merger.",
+                36
+            ),
+        ] as [(String, Int?)])
     func term(_ text: String, _ months: Int?) async throws {
         let dir = try TempDir(); defer { dir.cleanup() }
         let path = try dir.write("t.txt", "CONFIDENTIALITY AGREEMENT\n\n" + text + "\n")
@@ -272,7 +332,8 @@ extension PartiesBeyondThePreamble {
     ])
     func effectiveDate(_ written: String, _ iso: String) async throws {
         let dir = try TempDir(); defer { dir.cleanup() }
-        let text = "CONFIDENTIALITY AGREEMENT\n\nThis Agreement is entered into as of \(written) by and between Acme Widgets, Inc. (“Acme”) and Ivo Brandt (“Recipient”).\n\n1. This Agreement shall be governed by the laws of the State of New York.\n"
+        let text =
+            "CONFIDENTIALITY AGREEMENT\n\nThis Agreement is entered into as of \(written) by and between Acme Widgets, Inc. (“Acme”) and Ivo Brandt (“Recipient”).\n\n1. This Agreement shall be governed by the laws of the State of New York.\n"
         let path = try dir.write("d.txt", text)
         let o = try await Fixture.extract(path, "contract")
         #expect(o["effective_date"] == .string(iso))
@@ -287,22 +348,44 @@ extension PartiesBeyondThePreamble {
     func numericSignatureDate(_ clause: String, _ iso: String) async throws {
         let dir = try TempDir(); defer { dir.cleanup() }
         // the clause's own date lies past the preamble, so the date signed is the agreement's
-        let filler = String(repeating: "You agree to keep the information of the Company confidential and to use it only for your work. ", count: 18)
-        let text = "CONFIDENTIALITY AGREEMENT\n\n\(filler)\n\n\(clause)\n\nIN WITNESS WHEREOF the parties sign below.\n\nDate: 8/11/08\n"
+        let filler = String(
+            repeating:
+                "You agree to keep the information of the Company confidential and to use it only for your work. ",
+            count: 18)
+        let text =
+            "CONFIDENTIALITY AGREEMENT\n\n\(filler)\n\n\(clause)\n\nIN WITNESS WHEREOF the parties sign below.\n\nDate: 8/11/08\n"
         let path = try dir.write("n.txt", text)
         let o = try await Fixture.extract(path, "contract")
         #expect(o["effective_date"] == .string(iso))
     }
 
     @Test(arguments: [
-        ("This Agreement shall he construed and enforced pursuant to the laws of The Commonwealth of Massachusetts, exclusive of its rules governing conflict of law.", "Massachusetts"),
-        ("Marten Co., a corporation organized pursuant to the laws of Nevada, and Ibex LLC agree. This Agreement is governed by the laws of the State of Utah.", "Utah"),
-        ("This Agreement shall be governed by the laws of the United States of America and the State of Delaware.", "Delaware"),
+        (
+            "This Agreement shall he construed and enforced pursuant to the laws of The Commonwealth of Massachusetts, exclusive of its rules governing conflict of law.",
+            "Massachusetts"
+        ),
+        (
+            "Marten Co., a corporation organized pursuant to the laws of Nevada, and Ibex LLC agree. This Agreement is governed by the laws of the State of Utah.",
+            "Utah"
+        ),
+        (
+            "This Agreement shall be governed by the laws of the United States of America and the State of Delaware.",
+            "Delaware"
+        ),
         // words between "laws" and "of"
-        ("(c) This Agreement shall be governed by and in accordance with the laws and public policies of the State of Delaware.", "Delaware"),
+        (
+            "(c) This Agreement shall be governed by and in accordance with the laws and public policies of the State of Delaware.",
+            "Delaware"
+        ),
         // export control laws are not the agreement's law, though the clause says "subject to"
-        ("10. Export. Information may be subject to export controls under the laws of the United States. 12. General. This Agreement shall be construed in accordance with the laws of the State of California.", "California"),
-        ("14. GOVERNING LAW. THIS AGREEMENT SHALL BE GOVERNED BY THE LAWS OF THE STATE OF NEW YORK WITHOUT REGARD TO CONFLICTS OF LAW.", "New York"),
+        (
+            "10. Export. Information may be subject to export controls under the laws of the United States. 12. General. This Agreement shall be construed in accordance with the laws of the State of California.",
+            "California"
+        ),
+        (
+            "14. GOVERNING LAW. THIS AGREEMENT SHALL BE GOVERNED BY THE LAWS OF THE STATE OF NEW YORK WITHOUT REGARD TO CONFLICTS OF LAW.",
+            "New York"
+        ),
         ("THIS AGREEMENT SHALL BE CONSTRUED UNDER THE LAWS OF ENGLAND AND WALES.", "England and Wales"),
     ])
     func governingLaw(_ text: String, _ law: String) async throws {

@@ -1,15 +1,20 @@
 import Foundation
-import Testing
 import SmoleRecords
-@testable import SmoleEngine
+import Testing
 import _SmoleTestSupport
+
+@testable import SmoleEngine
 
 @Suite struct InvoiceExtraction {
     @Test func englishInvoiceWithMultiLineDescriptionsFromARealPDF() async throws {
         let dir = try TempDir(); defer { dir.cleanup() }
         let path = try Fixture.pdf(dir, "a.pdf", Fixture.englishInvoice)
         let o = try await Fixture.extract(path, "invoice")
-        #expect(o.keys == ["vendor_name", "customer_name", "invoice_number", "date", "due_date", "currency", "subtotal", "tax", "total", "line_items"])
+        #expect(
+            o.keys == [
+                "vendor_name", "customer_name", "invoice_number", "date", "due_date", "currency", "subtotal", "tax",
+                "total", "line_items",
+            ])
         #expect(o["vendor_name"] == "Acme Tools Ltd")
         #expect(o["customer_name"] == "Globex Corporation")
         #expect(o["invoice_number"] == "INV-7781")
@@ -32,22 +37,24 @@ import _SmoleTestSupport
 
     @Test func germanLabelsAndDecimalComma() async throws {
         let dir = try TempDir(); defer { dir.cleanup() }
-        let path = try Fixture.pdf(dir, "de.pdf", [
-            [(50, "Verkäufer: Müller Maschinenbau GmbH")],
-            [(50, "Hauptstraße 5, 10115 Berlin")],
-            [],
-            [(50, "Rechnungsempfänger:"), (330, "Rechnungsnummer:"), (450, "RE-2026-0042")],
-            [(50, "Schulz & Partner KG"), (330, "Rechnungsdatum:"), (450, "15. März 2026")],
-            [(330, "Fällig am:"), (450, "14.04.2026")],
-            [],
-            [(50, "Bezeichnung"), (300, "Menge"), (380, "Einzelpreis"), (480, "Betrag")],
-            [(50, "Wartungsvertrag"), (305, "1"), (385, "1.200,00 €"), (485, "1.200,00 €")],
-            [(50, "Ersatzteile"), (305, "4"), (385, "25,50 €"), (485, "102,00 €")],
-            [],
-            [(330, "Nettobetrag"), (480, "1.302,00 €")],
-            [(330, "MwSt. 19%"), (480, "247,38 €")],
-            [(330, "Gesamtbetrag"), (480, "1.549,38 €")],
-        ])
+        let path = try Fixture.pdf(
+            dir, "de.pdf",
+            [
+                [(50, "Verkäufer: Müller Maschinenbau GmbH")],
+                [(50, "Hauptstraße 5, 10115 Berlin")],
+                [],
+                [(50, "Rechnungsempfänger:"), (330, "Rechnungsnummer:"), (450, "RE-2026-0042")],
+                [(50, "Schulz & Partner KG"), (330, "Rechnungsdatum:"), (450, "15. März 2026")],
+                [(330, "Fällig am:"), (450, "14.04.2026")],
+                [],
+                [(50, "Bezeichnung"), (300, "Menge"), (380, "Einzelpreis"), (480, "Betrag")],
+                [(50, "Wartungsvertrag"), (305, "1"), (385, "1.200,00 €"), (485, "1.200,00 €")],
+                [(50, "Ersatzteile"), (305, "4"), (385, "25,50 €"), (485, "102,00 €")],
+                [],
+                [(330, "Nettobetrag"), (480, "1.302,00 €")],
+                [(330, "MwSt. 19%"), (480, "247,38 €")],
+                [(330, "Gesamtbetrag"), (480, "1.549,38 €")],
+            ])
         let o = try await Fixture.extract(path, "invoice")
         #expect(o["vendor_name"] == "Müller Maschinenbau GmbH")
         #expect(o["customer_name"] == "Schulz & Partner KG")
@@ -66,20 +73,22 @@ import _SmoleTestSupport
 
     @Test func frenchLabels() async throws {
         let dir = try TempDir(); defer { dir.cleanup() }
-        let path = try Fixture.pdf(dir, "fr.pdf", [
-            [(50, "Fournisseur : Boulangerie Dupont SARL")],
-            [],
-            [(50, "Facturé à :"), (330, "Facture n° 2026-117")],
-            [(50, "Café du Commerce"), (330, "Date de facture : 3 février 2026")],
-            [(330, "Date d'échéance : 5 mars 2026")],
-            [],
-            [(50, "Désignation"), (300, "Quantité"), (380, "Prix unitaire"), (480, "Montant")],
-            [(50, "Baguettes"), (305, "100"), (385, "1,10"), (485, "110,00")],
-            [],
-            [(330, "Total HT"), (480, "110,00 €")],
-            [(330, "TVA 5,5 %"), (480, "6,05 €")],
-            [(330, "Total TTC"), (480, "116,05 €")],
-        ])
+        let path = try Fixture.pdf(
+            dir, "fr.pdf",
+            [
+                [(50, "Fournisseur : Boulangerie Dupont SARL")],
+                [],
+                [(50, "Facturé à :"), (330, "Facture n° 2026-117")],
+                [(50, "Café du Commerce"), (330, "Date de facture : 3 février 2026")],
+                [(330, "Date d'échéance : 5 mars 2026")],
+                [],
+                [(50, "Désignation"), (300, "Quantité"), (380, "Prix unitaire"), (480, "Montant")],
+                [(50, "Baguettes"), (305, "100"), (385, "1,10"), (485, "110,00")],
+                [],
+                [(330, "Total HT"), (480, "110,00 €")],
+                [(330, "TVA 5,5 %"), (480, "6,05 €")],
+                [(330, "Total TTC"), (480, "116,05 €")],
+            ])
         let o = try await Fixture.extract(path, "invoice")
         #expect(o["vendor_name"] == "Boulangerie Dupont SARL")
         #expect(o["customer_name"] == "Café du Commerce")
@@ -94,19 +103,21 @@ import _SmoleTestSupport
 
     @Test func dutchLabelsInAHeaderValueRow() async throws {
         let dir = try TempDir(); defer { dir.cleanup() }
-        let path = try Fixture.pdf(dir, "nl.pdf", [
-            [(50, "Leverancier: Bakkerij de Vries B.V.")],
-            [],
-            [(50, "Klant"), (200, "Factuurnummer"), (330, "Factuurdatum"), (460, "Vervaldatum")],
-            [(50, "Jansen Transport"), (200, "F-88120"), (330, "8-9-2022"), (460, "22-9-2022")],
-            [],
-            [(50, "Omschrijving"), (300, "Aantal"), (380, "Prijs"), (480, "Bedrag")],
-            [(50, "Taart"), (305, "2"), (385, "12,50"), (485, "25,00")],
-            [],
-            [(330, "Subtotaal"), (480, "€ 25,00")],
-            [(330, "BTW 9%"), (480, "€ 2,25")],
-            [(330, "Totaal"), (480, "€ 27,25")],
-        ])
+        let path = try Fixture.pdf(
+            dir, "nl.pdf",
+            [
+                [(50, "Leverancier: Bakkerij de Vries B.V.")],
+                [],
+                [(50, "Klant"), (200, "Factuurnummer"), (330, "Factuurdatum"), (460, "Vervaldatum")],
+                [(50, "Jansen Transport"), (200, "F-88120"), (330, "8-9-2022"), (460, "22-9-2022")],
+                [],
+                [(50, "Omschrijving"), (300, "Aantal"), (380, "Prijs"), (480, "Bedrag")],
+                [(50, "Taart"), (305, "2"), (385, "12,50"), (485, "25,00")],
+                [],
+                [(330, "Subtotaal"), (480, "€ 25,00")],
+                [(330, "BTW 9%"), (480, "€ 2,25")],
+                [(330, "Totaal"), (480, "€ 27,25")],
+            ])
         let o = try await Fixture.extract(path, "invoice")
         #expect(o["vendor_name"] == "Bakkerij de Vries B.V.")
         #expect(o["customer_name"] == "Jansen Transport")
@@ -120,14 +131,16 @@ import _SmoleTestSupport
     @Test func arithmeticChoosesTheTotalThatAddsUp() async throws {
         // "Amount due" outranks "Total" as a label, but only 100 + 10 = 110 adds up.
         let dir = try TempDir(); defer { dir.cleanup() }
-        let path = try dir.write("a.txt", """
-        Invoice No: 5512
-        Amount due incl. previous balance    999.00
+        let path = try dir.write(
+            "a.txt",
+            """
+            Invoice No: 5512
+            Amount due incl. previous balance    999.00
 
-        Subtotal      100.00
-        Tax            10.00
-        Total         110.00
-        """)
+            Subtotal      100.00
+            Tax            10.00
+            Total         110.00
+            """)
         let o = try await Fixture.extract(path, "invoice")
         #expect(o["subtotal"]?.doubleValue == 100)
         #expect(o["tax"]?.doubleValue == 10)
@@ -137,13 +150,15 @@ import _SmoleTestSupport
     @Test func quantityTimesPriceRepairsAMisreadAmount() async throws {
         // An OCR slip: 10 × 777.99 printed as 7,179.90; the line sums only agree with qty × price.
         let dir = try TempDir(); defer { dir.cleanup() }
-        let path = try dir.write("ocr.txt", """
-        Description            Qty       Price        Amount
-        Office chairs           10      777.99      7,179.90
-        Desk                     1      100.00        100.00
+        let path = try dir.write(
+            "ocr.txt",
+            """
+            Description            Qty       Price        Amount
+            Office chairs           10      777.99      7,179.90
+            Desk                     1      100.00        100.00
 
-        Subtotal                                    7,879.90
-        """)
+            Subtotal                                    7,879.90
+            """)
         let o = try await Fixture.extract(path, "invoice")
         let items = try #require(o["line_items"]?.arrayValue)
         #expect(items.first?["amount"]?.doubleValue == 7779.90)
@@ -179,21 +194,23 @@ import _SmoleTestSupport
 @Suite struct ReceiptAndContract {
     @Test func receiptWithQuantityTimesPriceLines() async throws {
         let dir = try TempDir(); defer { dir.cleanup() }
-        let path = try Fixture.pdf(dir, "r.pdf", [
-            [(50, "Corner Bakery")],
-            [(50, "1 Main Street")],
-            [],
-            [(50, "14.02.2026"), (150, "08:45")],
-            [],
-            [(50, "Rye bread 750g"), (250, "4,20")],
-            [(50, "Croissant")],
-            [(60, "3 x 1,30"), (250, "3,90")],
-            [],
-            [(50, "SUBTOTAL"), (250, "8,10")],
-            [(50, "MwSt. 7%"), (250, "0,53")],
-            [(50, "TOTAL"), (250, "8,63")],
-            [(50, "VISA ****1234")],
-        ])
+        let path = try Fixture.pdf(
+            dir, "r.pdf",
+            [
+                [(50, "Corner Bakery")],
+                [(50, "1 Main Street")],
+                [],
+                [(50, "14.02.2026"), (150, "08:45")],
+                [],
+                [(50, "Rye bread 750g"), (250, "4,20")],
+                [(50, "Croissant")],
+                [(60, "3 x 1,30"), (250, "3,90")],
+                [],
+                [(50, "SUBTOTAL"), (250, "8,10")],
+                [(50, "MwSt. 7%"), (250, "0,53")],
+                [(50, "TOTAL"), (250, "8,63")],
+                [(50, "VISA ****1234")],
+            ])
         let o = try await Fixture.extract(path, "receipt")
         #expect(o["merchant_name"] == "Corner Bakery")
         #expect(o["date"] == "2026-02-14")
@@ -213,21 +230,23 @@ import _SmoleTestSupport
 
     @Test func contractPreambleTermLawAndValue() async throws {
         let dir = try TempDir(); defer { dir.cleanup() }
-        let path = try dir.write("c.txt", """
-                                MUTUAL NON-DISCLOSURE AGREEMENT
+        let path = try dir.write(
+            "c.txt",
+            """
+                                    MUTUAL NON-DISCLOSURE AGREEMENT
 
-        This Mutual Non-Disclosure Agreement (the "Agreement") is entered into as of March 3, 2025 by
-        and between Northwind Traders, Inc., a Delaware corporation ("Northwind"), and Fabrikam Ltd.
-        ("Fabrikam").
+            This Mutual Non-Disclosure Agreement (the "Agreement") is entered into as of March 3, 2025 by
+            and between Northwind Traders, Inc., a Delaware corporation ("Northwind"), and Fabrikam Ltd.
+            ("Fabrikam").
 
-        1. Term. This Agreement shall remain in effect for a period of three (3) years from the
-        Effective Date.
+            1. Term. This Agreement shall remain in effect for a period of three (3) years from the
+            Effective Date.
 
-        2. Fees. Northwind shall pay a total fee of $12,500.00 for the review.
+            2. Fees. Northwind shall pay a total fee of $12,500.00 for the review.
 
-        3. Governing Law. This Agreement shall be governed by and construed in accordance with the laws
-        of the State of Delaware, without regard to its conflict of laws principles.
-        """)
+            3. Governing Law. This Agreement shall be governed by and construed in accordance with the laws
+            of the State of Delaware, without regard to its conflict of laws principles.
+            """)
         let o = try await Fixture.extract(path, "contract")
         #expect(o["title"]?.stringValue?.lowercased() == "mutual non-disclosure agreement")
         #expect(o["parties"] == .array(["Northwind Traders, Inc.", "Fabrikam Ltd."]))
@@ -240,11 +259,13 @@ import _SmoleTestSupport
 
     @Test func htmlIsReadAsText() async throws {
         let dir = try TempDir(); defer { dir.cleanup() }
-        let path = try dir.write("r.html", """
-        <!DOCTYPE html><html><head><style>p{}</style></head><body>
-        <h1>Invoice</h1><p>Invoice Number: H-77</p><p>Date: 2026-01-05</p>
-        <table><tr><td>Total</td><td>&euro; 12,50</td></tr></table></body></html>
-        """)
+        let path = try dir.write(
+            "r.html",
+            """
+            <!DOCTYPE html><html><head><style>p{}</style></head><body>
+            <h1>Invoice</h1><p>Invoice Number: H-77</p><p>Date: 2026-01-05</p>
+            <table><tr><td>Total</td><td>&euro; 12,50</td></tr></table></body></html>
+            """)
         let o = try await Fixture.extract(path, "invoice")
         #expect(o["invoice_number"] == "H-77")
         #expect(o["date"] == "2026-01-05")
@@ -258,14 +279,16 @@ import _SmoleTestSupport
         // "Item Description", "Hours", "Rate/hr", "Line Total": no heading is exactly a label, and only
         // qty × price = amount tells which number is which.
         let dir = try TempDir(); defer { dir.cleanup() }
-        let path = try dir.write("v.txt", """
-        Item Description                          Hours      Rate/hr       Line Total
-        Social media campaign setup                 12        $95.00        $1,140.00
-        Monthly analytics report                     4       $120.00          $480.00
-          (February period)
+        let path = try dir.write(
+            "v.txt",
+            """
+            Item Description                          Hours      Rate/hr       Line Total
+            Social media campaign setup                 12        $95.00        $1,140.00
+            Monthly analytics report                     4       $120.00          $480.00
+              (February period)
 
-                                                 Subtotal                  $1,620.00
-        """)
+                                                     Subtotal                  $1,620.00
+            """)
         let o = try await Fixture.extract(path, "invoice")
         let items = try #require(o["line_items"]?.arrayValue)
         #expect(items.count == 2)
@@ -277,17 +300,19 @@ import _SmoleTestSupport
 
     @Test func receiptQuantityFirstRows() async throws {
         let dir = try TempDir(); defer { dir.cleanup() }
-        let path = try dir.write("r.txt", """
-        SUNRISE SUPERMARKET
-        Date: 12/28/2025   Time: 6:45 PM
+        let path = try dir.write(
+            "r.txt",
+            """
+            SUNRISE SUPERMARKET
+            Date: 12/28/2025   Time: 6:45 PM
 
-        2 @ 1.99   Bananas                3.98
-        Whole milk 1 gal                  4.29
+            2 @ 1.99   Bananas                3.98
+            Whole milk 1 gal                  4.29
 
-        Subtotal                          8.27
-        Total                             8.27
-        Paid by: Credit Card (Visa)
-        """)
+            Subtotal                          8.27
+            Total                             8.27
+            Paid by: Credit Card (Visa)
+            """)
         let o = try await Fixture.extract(path, "receipt")
         #expect(o["time"] == "18:45")
         #expect(o["date"] == "2025-12-28")
@@ -303,17 +328,19 @@ import _SmoleTestSupport
 @Suite struct HeaderBlocks {
     @Test func aBuyerBlockAtTheTopIsNotTheSellerAndHeaderRowsReadBelow() async throws {
         let dir = try TempDir(); defer { dir.cleanup() }
-        let path = try dir.write("nl.txt", """
-                   Factuuradres                                          Afleveradres
-                   Strategic Corp                                        Depot Noord
-                   Fakestreet 46                                         Havenweg 2
+        let path = try dir.write(
+            "nl.txt",
+            """
+                       Factuuradres                                          Afleveradres
+                       Strategic Corp                                        Depot Noord
+                       Fakestreet 46                                         Havenweg 2
 
-         Klant                        Order                    Factuur datum                 Factuur
-         SCONL0303006280999           SCONL000000444                8-9-2022         VF1005193039
-        """)
+             Klant                        Order                    Factuur datum                 Factuur
+             SCONL0303006280999           SCONL000000444                8-9-2022         VF1005193039
+            """)
         let o = try await Fixture.extract(path, "invoice")
         #expect(o["customer_name"] == "Strategic Corp")
-        #expect(o["vendor_name"] == .null)          // not the buyer, not the delivery block
+        #expect(o["vendor_name"] == .null)  // not the buyer, not the delivery block
         #expect(o["invoice_number"] == "VF1005193039")
         #expect(o["date"] == "2022-09-08")
     }

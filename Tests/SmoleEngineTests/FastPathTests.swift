@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SmoleEngine
 
 /// The engine reads ASCII lines from their bytes and common non-ASCII lines from their scalars. These paths must
@@ -8,9 +9,14 @@ import Testing
 @Suite struct FastPathTests {
     struct Rng { var s: UInt64; mutating func next() -> UInt64 { s ^= s << 13; s ^= s >> 7; s ^= s << 17; return s } }
 
-    static let asciiPieces = ["0", "1", "5", "9", "12", "1,234.56", "3.50", "1.234,56", " ", "  ", "   ", ".", ",", "'", "-", "%", "x", "X",
-                              "$", "USD", "EUR", "eur", "Total", "qty", "A524", "4x40", "10kg", "/", ":", "#", "(", ")", "Rs", "\t", "Mar", "2026"]
-    static let wordPieces = ["€", "£", "₹", "’", "\u{00A0}", "\u{202F}", "−", "é", "Ü", "ß", "–", "°", "Σ", "Ж", "²", "½"]
+    static let asciiPieces = [
+        "0", "1", "5", "9", "12", "1,234.56", "3.50", "1.234,56", " ", "  ", "   ", ".", ",", "'", "-", "%", "x", "X",
+        "$", "USD", "EUR", "eur", "Total", "qty", "A524", "4x40", "10kg", "/", ":", "#", "(", ")", "Rs", "\t", "Mar",
+        "2026",
+    ]
+    static let wordPieces = [
+        "€", "£", "₹", "’", "\u{00A0}", "\u{202F}", "−", "é", "Ü", "ß", "–", "°", "Σ", "Ж", "²", "½",
+    ]
 
     static func randomLine(_ rng: inout Rng, nonASCII: Bool) -> String {
         var s = ""
@@ -31,9 +37,13 @@ import Testing
                 #expect(Parse.numbers(in: s, decimalHint: hint) == reference, "text \(s.debugDescription)")
                 let line = Line(page: 1, index: 0, text: s)
                 // a line trims trailing spaces: compare with the Character scan of its own text
-                #expect(Parse.numbers(in: line, decimalHint: hint) == Parse.scanNumbers(Array(line.text), decimalHint: hint), "line \(s.debugDescription)")
+                #expect(
+                    Parse.numbers(in: line, decimalHint: hint)
+                        == Parse.scanNumbers(Array(line.text), decimalHint: hint), "line \(s.debugDescription)")
                 if s.unicodeScalars.allSatisfy(Line.standsAlone) {
-                    #expect(Parse.scanNumbers(Array(s.unicodeScalars), decimalHint: hint) == reference, "scalars \(s.debugDescription)")
+                    #expect(
+                        Parse.scanNumbers(Array(s.unicodeScalars), decimalHint: hint) == reference,
+                        "scalars \(s.debugDescription)")
                 }
             }
         }
@@ -60,24 +70,31 @@ import Testing
             for i in chars.indices where lower.count == chars.count {
                 #expect(line.lowerIsWordChar(at: i) == lower[i].isWordChar)
             }
-            let cells = t.split(separator: "  ", omittingEmptySubsequences: true).map { $0.trimmingCharacters(in: .init(charactersIn: " ")) }.filter { !$0.isEmpty }
+            let cells = t.split(separator: "  ", omittingEmptySubsequences: true).map {
+                $0.trimmingCharacters(in: .init(charactersIn: " "))
+            }.filter { !$0.isEmpty }
             #expect(line.cells.map(\.text) == cells, "\(s.debugDescription)")
             for c in line.cells { #expect(String(chars[c.start..<c.end]) == c.text) }
             if line.ascii != nil || line.scalars != nil { fast += 1 }
         }
-        #expect(fast > 2000)   // the fast paths really ran
+        #expect(fast > 2000)  // the fast paths really ran
     }
 
     @Test func datesFromBytesMatchDatesFromCharacters() {
-        let lines = ["Invoice date: 03/04/2026", "Due 2026-05-31", "31-Oct-2026", "March 3, 2021", "the 3rd day of March, 2021",
-                     "1.2.2026  12.5.26", "Dated: 7th of June 2024", "12/13/2025 and 13/12/2025", "no date 12/40/2026", "20260315",
-                     "Datum 15. März 2026", "le 1er février 2026 – réglé", "Fällig am 28.02.2026\t(netto)"]
+        let lines = [
+            "Invoice date: 03/04/2026", "Due 2026-05-31", "31-Oct-2026", "March 3, 2021", "the 3rd day of March, 2021",
+            "1.2.2026  12.5.26", "Dated: 7th of June 2024", "12/13/2025 and 13/12/2025", "no date 12/40/2026",
+            "20260315",
+            "Datum 15. März 2026", "le 1er février 2026 – réglé", "Fällig am 28.02.2026\t(netto)",
+        ]
         for l in lines {
             for df in [true, false] {
                 let chars = Parse.dates(in: Array(l), dayFirst: df).map(\.iso)
                 #expect(Parse.dates(in: Array(l.unicodeScalars), dayFirst: df).map(\.iso) == chars, "\(l)")
                 #expect(Parse.dates(in: l, dayFirst: df).map(\.iso) == chars, "\(l)")
-                if l.utf8.allSatisfy({ $0 < 0x80 }) { #expect(Parse.dates(in: Array(l.utf8), dayFirst: df).map(\.iso) == chars, "\(l)") }
+                if l.utf8.allSatisfy({ $0 < 0x80 }) {
+                    #expect(Parse.dates(in: Array(l.utf8), dayFirst: df).map(\.iso) == chars, "\(l)")
+                }
             }
         }
         #expect(Parse.dates(in: "March 3, 2021", dayFirst: true).map(\.iso) == ["2021-03-03"])
@@ -92,7 +109,8 @@ import Testing
             let from = Int(rng.next() % 8)
             var reference: Int? = nil
             if hay.count >= needle.count {
-                for i in stride(from: from, through: hay.count - needle.count, by: 1) where Array(hay[i..<(i + needle.count)]) == needle {
+                for i in stride(from: from, through: hay.count - needle.count, by: 1)
+                where Array(hay[i..<(i + needle.count)]) == needle {
                     reference = i; break
                 }
             }

@@ -1,8 +1,9 @@
 import Foundation
-import Testing
 import SmoleRecords
-@testable import SmoleEngine
+import Testing
 import _SmoleTestSupport
+
+@testable import SmoleEngine
 
 /// The number grammar of real invoices: digit groups other than threes, group marks, minor units, negatives.
 @Suite struct NumberGrammar {
@@ -91,19 +92,20 @@ enum TextDoc {
 /// Currency: stated or clearly implied by the document, never guessed from a tax word.
 @Suite struct CurrencyEvidence {
     @Test func threeDecimalCurrencyReadsItsOwnDecimals() async throws {
-        let o = try await TextDoc.extract("""
-        Gulf Office Supplies W.L.L.                         INVOICE
-        Invoice No: GOS-5512                                 Date: 12/03/2025
-        Bill To: Al Noor Trading
+        let o = try await TextDoc.extract(
+            """
+            Gulf Office Supplies W.L.L.                         INVOICE
+            Invoice No: GOS-5512                                 Date: 12/03/2025
+            Bill To: Al Noor Trading
 
-        Description                  Qty      Unit Price        Amount
-        Printer paper A4             10       1.250             12.500
-        Toner cartridge              2        18.750            37.500
+            Description                  Qty      Unit Price        Amount
+            Printer paper A4             10       1.250             12.500
+            Toner cartridge              2        18.750            37.500
 
-                                              Subtotal          50.000
-                                              VAT 5%            2.500
-                                              Total KWD         52.500
-        """, "invoice")
+                                                  Subtotal          50.000
+                                                  VAT 5%            2.500
+                                                  Total KWD         52.500
+            """, "invoice")
         #expect(o["currency"] == "KWD")
         #expect(o["subtotal"]?.doubleValue == 50)
         #expect(o["tax"]?.doubleValue == 2.5)
@@ -115,33 +117,35 @@ enum TextDoc {
 
     @Test func aTaxWordIsNotACurrency() async throws {
         // VAT, a decimal comma and no sign or code anywhere: nothing says which currency.
-        let o = try await TextDoc.extract("""
-        Minimarket Kask OU
-        Receipt 4411                 21.08.2025 16:05
-        Rye bread 500g                       1,49
-        Kefir 1L                             1,76
-        Total excl. VAT                      2,66
-        VAT 22%                              0,59
-        Total                                3,25
-        """, "receipt")
+        let o = try await TextDoc.extract(
+            """
+            Minimarket Kask OU
+            Receipt 4411                 21.08.2025 16:05
+            Rye bread 500g                       1,49
+            Kefir 1L                             1,76
+            Total excl. VAT                      2,66
+            VAT 22%                              0,59
+            Total                                3,25
+            """, "receipt")
         #expect(o["currency"] == .null)
         #expect(o["total"]?.doubleValue == 3.25)
     }
 
     @Test func aBareDollarSignYieldsToTheCodeThePageStates() async throws {
-        let o = try await TextDoc.extract("""
-        Harbour Web Studio Pty Ltd                    TAX INVOICE
-        All amounts in AUD
-        Invoice Number: HW-2291        Invoice Date: 14/02/2025
-        Bill To: Coral Bay Cafe
+        let o = try await TextDoc.extract(
+            """
+            Harbour Web Studio Pty Ltd                    TAX INVOICE
+            All amounts in AUD
+            Invoice Number: HW-2291        Invoice Date: 14/02/2025
+            Bill To: Coral Bay Cafe
 
-        Description                        Qty     Price        Amount
-        Website maintenance                3       $120.00      $360.00
+            Description                        Qty     Price        Amount
+            Website maintenance                3       $120.00      $360.00
 
-                                           Subtotal            $360.00
-                                           GST                 $36.00
-                                           Total               $396.00
-        """, "invoice")
+                                               Subtotal            $360.00
+                                               GST                 $36.00
+                                               Total               $396.00
+            """, "invoice")
         #expect(o["currency"] == "AUD")
         #expect(o["total"]?.doubleValue == 396)
     }
@@ -149,28 +153,30 @@ enum TextDoc {
     /// Words that are also ISO codes or Gulf abbreviations are not currencies: "SDN BHD" (Berhad), "SR" (a
     /// standard-rated tax code), "SVC" (service); the "RM" before the amounts is.
     @Test func companyFormsAndTaxCodesAreNotCurrencies() async throws {
-        let o = try await TextDoc.extract("""
-        KEDAI MAJU JAYA SDN BHD
-        (123456-K)
-        TAX INVOICE
-        Date: 12/02/2018 11:34
-        SR  2     6.10      12.20
-        SVC CHARGE 10%       1.22
-        TOTAL              RM 13.42
-        CASH               RM 20.00
-        CHANGE             RM 6.58
-        """, "receipt")
+        let o = try await TextDoc.extract(
+            """
+            KEDAI MAJU JAYA SDN BHD
+            (123456-K)
+            TAX INVOICE
+            Date: 12/02/2018 11:34
+            SR  2     6.10      12.20
+            SVC CHARGE 10%       1.22
+            TOTAL              RM 13.42
+            CASH               RM 20.00
+            CHANGE             RM 6.58
+            """, "receipt")
         #expect(o["currency"] == "MYR")
         #expect(o["total"]?.doubleValue == 13.42)
     }
 
     @Test func localFormsOfCurrencies() async throws {
-        let pl = try await TextDoc.extract("""
-        Sklep Zielony sp. z o.o.
-        Faktura nr FV/2025/118       Data: 03.04.2025
-        Razem do zapłaty: 1 234,50 zł
-        Total: 1 234,50 zł
-        """, "invoice")
+        let pl = try await TextDoc.extract(
+            """
+            Sklep Zielony sp. z o.o.
+            Faktura nr FV/2025/118       Data: 03.04.2025
+            Razem do zapłaty: 1 234,50 zł
+            Total: 1 234,50 zł
+            """, "invoice")
         #expect(pl["currency"] == "PLN")
         #expect(pl["total"]?.doubleValue == 1234.5)
     }
@@ -179,21 +185,22 @@ enum TextDoc {
 /// Totals and labels: the label's qualifier counts; the total and the customer in seven languages.
 @Suite struct LabelKinds {
     @Test func qualifiersChangeWhatATotalLabelMeans() async throws {
-        let o = try await TextDoc.extract("""
-        Sunrise Traders                                   INVOICE
-        Invoice No: ST-9001                    Date: 2025-05-02
-        GST Reg No: 001234567890
-        Bill To: Orchid Florist
+        let o = try await TextDoc.extract(
+            """
+            Sunrise Traders                                   INVOICE
+            Invoice No: ST-9001                    Date: 2025-05-02
+            GST Reg No: 001234567890
+            Bill To: Orchid Florist
 
-        Description               Qty     Unit Price     Amount
-        Flower pots               4       12.50          50.00
-        Potting soil              2       15.00          30.00
+            Description               Qty     Unit Price     Amount
+            Flower pots               4       12.50          50.00
+            Potting soil              2       15.00          30.00
 
-        Total Qty                 6
-        Total Excl. GST                                  80.00
-        GST 9%                                           7.20
-        Total Incl. GST                                  87.20
-        """, "invoice")
+            Total Qty                 6
+            Total Excl. GST                                  80.00
+            GST 9%                                           7.20
+            Total Incl. GST                                  87.20
+            """, "invoice")
         #expect(o["subtotal"]?.doubleValue == 80)
         #expect(o["tax"]?.doubleValue == 7.2)
         #expect(o["total"]?.doubleValue == 87.2)
@@ -201,38 +208,42 @@ enum TextDoc {
     }
 
     @Test func taxInvoiceHeadingAndRegistrationNumbersAreNotTheTax() async throws {
-        let o = try await TextDoc.extract("""
-        Apex Hardware Sdn Bhd                        TAX INVOICE
-        VAT No: 556677889
-        Invoice No: AH-100                Date: 01/03/2025
+        let o = try await TextDoc.extract(
+            """
+            Apex Hardware Sdn Bhd                        TAX INVOICE
+            VAT No: 556677889
+            Invoice No: AH-100                Date: 01/03/2025
 
-        Description          Qty    Price     Amount
-        Hammer               1      25.00     25.00
+            Description          Qty    Price     Amount
+            Hammer               1      25.00     25.00
 
-        Subtotal                              25.00
-        Tax                                   1.50
-        Total                                 26.50
-        """, "invoice")
+            Subtotal                              25.00
+            Tax                                   1.50
+            Total                                 26.50
+            """, "invoice")
         #expect(o["tax"]?.doubleValue == 1.5)
         #expect(o["total"]?.doubleValue == 26.5)
     }
 
     @Test func totalLabelsInSevenLanguages() async throws {
         let cases: [(String, String, String)] = [
-            ("Zahlbetrag", "Rechnung an", "de"), ("Te betalen", "Factuur aan", "nl"), ("Montant TTC", "Facturé à", "fr"),
-            ("Importe total", "Facturar a", "es"), ("Totale documento", "Spett.le", "it"), ("Total a pagar", "Faturar a", "pt"),
+            ("Zahlbetrag", "Rechnung an", "de"), ("Te betalen", "Factuur aan", "nl"),
+            ("Montant TTC", "Facturé à", "fr"),
+            ("Importe total", "Facturar a", "es"), ("Totale documento", "Spett.le", "it"),
+            ("Total a pagar", "Faturar a", "pt"),
             ("Amount payable", "Bill To", "en"),
         ]
         for (totalLabel, buyerLabel, lang) in cases {
-            let o = try await TextDoc.extract("""
-            Norte Servicios Lda
+            let o = try await TextDoc.extract(
+                """
+                Norte Servicios Lda
 
-            \(buyerLabel):  Ana Lopes Rocha
+                \(buyerLabel):  Ana Lopes Rocha
 
-            Consulting                                     3        100,00        300,00
+                Consulting                                     3        100,00        300,00
 
-            \(totalLabel):                                                        300,00
-            """, "invoice", name: "\(lang).txt")
+                \(totalLabel):                                                        300,00
+                """, "invoice", name: "\(lang).txt")
             #expect(o["total"]?.doubleValue == 300, "total label '\(totalLabel)' (\(lang))")
             #expect(o["customer_name"] == "Ana Lopes Rocha", "customer label '\(buyerLabel)' (\(lang))")
         }
@@ -241,19 +252,20 @@ enum TextDoc {
     /// A block heading beside a label ("Bill to      Details") is not the customer: the name is below the label; a
     /// title in the top corner ("Tax Invoice") is not the vendor, not even cut to "Tax".
     @Test func headingsAndTitlesAreNotNames() async throws {
-        let o = try await TextDoc.extract("""
-                                                                           Tax Invoice
-        Northgate Hosting SARL                                   Invoice Number:  NH-2025-0042
-        12 Rue du Port, Luxembourg                               Invoice Date:    November 2, 2025
+        let o = try await TextDoc.extract(
+            """
+                                                                               Tax Invoice
+            Northgate Hosting SARL                                   Invoice Number:  NH-2025-0042
+            12 Rue du Port, Luxembourg                               Invoice Date:    November 2, 2025
 
-        Bill to                                       Details
-        Brightline Studio Ltd                         Billing period: Oct 1 - Oct 31, 2025
-        14 Canal Street, Manchester
+            Bill to                                       Details
+            Brightline Studio Ltd                         Billing period: Oct 1 - Oct 31, 2025
+            14 Canal Street, Manchester
 
-        Subtotal                                                                  138.00
-        VAT (20%)                                                                  27.60
-        Total in GBP                                                              165.60
-        """, "invoice")
+            Subtotal                                                                  138.00
+            VAT (20%)                                                                  27.60
+            Total in GBP                                                              165.60
+            """, "invoice")
         #expect(o["vendor_name"] == "Northgate Hosting SARL")
         #expect(o["customer_name"] == "Brightline Studio Ltd")
         #expect(o["total"]?.doubleValue == 165.6)
@@ -263,20 +275,22 @@ enum TextDoc {
     @Test func creditMemoNumberAndNegativeTotals() async throws {
         let dir = try TempDir(); defer { dir.cleanup() }
         for (form, name) in [("($228.00)", "paren"), ("-$228.00", "minus"), ("$228.00-", "trailing")] {
-            let path = try Fixture.pdf(dir, "\(name).pdf", [
-                [(50, "Northwind Cloud Inc."), (380, "CREDIT MEMO")],
-                [(50, "12 Harbor Way, Portland OR")],
-                [],
-                [(50, "Bill To:"), (300, "Credit Memo #:"), (400, "CM-7731")],
-                [(50, "Pine Street Legal"), (300, "Date:"), (400, "Mar 4, 2025")],
-                [],
-                [(50, "Description"), (250, "Qty"), (300, "Unit Price"), (420, "Amount")],
-                [(50, "Refund, unused seat"), (250, "1"), (300, form), (420, form)],
-                [],
-                [(300, "Subtotal"), (420, form)],
-                [(300, "Tax"), (420, "$0.00")],
-                [(300, "Total Credit"), (420, form)],
-            ])
+            let path = try Fixture.pdf(
+                dir, "\(name).pdf",
+                [
+                    [(50, "Northwind Cloud Inc."), (380, "CREDIT MEMO")],
+                    [(50, "12 Harbor Way, Portland OR")],
+                    [],
+                    [(50, "Bill To:"), (300, "Credit Memo #:"), (400, "CM-7731")],
+                    [(50, "Pine Street Legal"), (300, "Date:"), (400, "Mar 4, 2025")],
+                    [],
+                    [(50, "Description"), (250, "Qty"), (300, "Unit Price"), (420, "Amount")],
+                    [(50, "Refund, unused seat"), (250, "1"), (300, form), (420, form)],
+                    [],
+                    [(300, "Subtotal"), (420, form)],
+                    [(300, "Tax"), (420, "$0.00")],
+                    [(300, "Total Credit"), (420, form)],
+                ])
             let o = try await Fixture.extract(path, "invoice")
             #expect(o["invoice_number"] == "CM-7731", "\(form)")
             #expect(o["subtotal"]?.doubleValue == -228, "\(form)")
@@ -290,19 +304,20 @@ enum TextDoc {
     }
 
     @Test func severalTaxLinesAddUp() async throws {
-        let o = try await TextDoc.extract("""
-        Deccan Tools Pvt. Ltd.                            TAX INVOICE
-        Invoice No: DT/25/0042              Invoice Date: 05/06/2025
-        Bill To: Kaveri Engineering
+        let o = try await TextDoc.extract(
+            """
+            Deccan Tools Pvt. Ltd.                            TAX INVOICE
+            Invoice No: DT/25/0042              Invoice Date: 05/06/2025
+            Bill To: Kaveri Engineering
 
-        Description               Qty      Rate         Amount
-        Drill bits set            10       1,200.00     12,000.00
+            Description               Qty      Rate         Amount
+            Drill bits set            10       1,200.00     12,000.00
 
-                                  Taxable Value         12,000.00
-                                  CGST @ 9%             1,080.00
-                                  SGST @ 9%             1,080.00
-                                  Grand Total           ₹ 14,160.00
-        """, "invoice")
+                                      Taxable Value         12,000.00
+                                      CGST @ 9%             1,080.00
+                                      SGST @ 9%             1,080.00
+                                      Grand Total           ₹ 14,160.00
+            """, "invoice")
         #expect(o["currency"] == "INR")
         #expect(o["subtotal"]?.doubleValue == 12000)
         #expect(o["tax"]?.doubleValue == 2160)
@@ -310,15 +325,16 @@ enum TextDoc {
     }
 
     @Test func aTotalRowWithAnUnknownLabelIsNotAnItem() async throws {
-        let o = try await TextDoc.extract("""
-        Atelier Blanc                                      FACTURE
-        Facture N°: AB-77                       Date: 02/05/2025
+        let o = try await TextDoc.extract(
+            """
+            Atelier Blanc                                      FACTURE
+            Facture N°: AB-77                       Date: 02/05/2025
 
-        Désignation                  Qté      Prix         Montant
-        Reliure cuir                 2        40,00        80,00
-        Dorure titre                 2        15,00        30,00
-        Somme finale                                       110,00
-        """, "invoice")
+            Désignation                  Qté      Prix         Montant
+            Reliure cuir                 2        40,00        80,00
+            Dorure titre                 2        15,00        30,00
+            Somme finale                                       110,00
+            """, "invoice")
         let items = o["line_items"]?.arrayValue ?? []
         #expect(items.count == 2)
         #expect(items.map { $0["amount"]?.doubleValue } == [80, 30])
@@ -416,8 +432,10 @@ enum TextDoc {
 
     /// An indented sub-line naming a part already in the item's price ("Incl. copying levy") is that item's detail,
     /// not an item; a quantity printed "1" beside prices printed "399,00" is the quantity, though 399 is whole too.
-    @Test(arguments: [("Incl.", "Factuur", "Aantal", "Prijs per stuk", "Prijs incl. BTW", "Totaal"),
-                      ("inkl.", "Rechnung", "Menge", "Einzelpreis", "Preis inkl. MwSt.", "Gesamtbetrag")])
+    @Test(arguments: [
+        ("Incl.", "Factuur", "Aantal", "Prijs per stuk", "Prijs incl. BTW", "Totaal"),
+        ("inkl.", "Rechnung", "Menge", "Einzelpreis", "Preis inkl. MwSt.", "Gesamtbetrag"),
+    ])
     func partsIncludedInAnItemAndWholePrices(_ words: (String, String, String, String, String, String)) async throws {
         let (incl, title, qty, price, amount, total) = words
         let dir = try TempDir(); defer { dir.cleanup() }
@@ -447,7 +465,9 @@ enum TextDoc {
 
     @Test func tableContinuesOnTheNextPageUnderARepeatedHeaderWithCarriedForwardRows() async throws {
         let dir = try TempDir(); defer { dir.cleanup() }
-        let header: [(Double, String)] = [(50, "Pos."), (90, "Artikel"), (330, "Menge"), (400, "Einzelpreis"), (500, "Gesamt")]
+        let header: [(Double, String)] = [
+            (50, "Pos."), (90, "Artikel"), (330, "Menge"), (400, "Einzelpreis"), (500, "Gesamt"),
+        ]
         var page1: [[(Double, String)]] = [
             [(50, "Holzhandel Berg GmbH"), (420, "RECHNUNG")],
             [],
@@ -498,19 +518,30 @@ enum TextDoc {
             [(400, "MwSt.")],
         ]
         func row(_ n: Int, _ price: String) -> [[(Double, String)]] {
-            [[(45, "\(n)"), (90, "1"), (130, "Hosting Paket \(n)"), (405, price), (485, price)], [(130, "Grundgebühr pro Einheit")]]
+            [
+                [(45, "\(n)"), (90, "1"), (130, "Hosting Paket \(n)"), (405, price), (485, price)],
+                [(130, "Grundgebühr pro Einheit")],
+            ]
         }
-        var page1: [[(Double, String)]] = [
-            [(40, "Serverhaus Nord AG - Kai 7 - 20457 Hamburg")], [], [(40, "Rechnung")],
-            [(40, "Rechnungsnr."), (160, "88120045")], [(40, "Rechnungsdatum"), (160, "7. Mai 2025")], [],
-        ] + header
+        var page1: [[(Double, String)]] =
+            [
+                [(40, "Serverhaus Nord AG - Kai 7 - 20457 Hamburg")], [], [(40, "Rechnung")],
+                [(40, "Rechnungsnr."), (160, "88120045")], [(40, "Rechnungsdatum"), (160, "7. Mai 2025")], [],
+            ] + header
         for n in 1...4 { page1 += row(n, "5,00") }
-        page1 += [[], [(40, "Serverhaus Nord AG"), (250, "Vorstand: Ina Berg"), (420, "Bankverbindung")],
-                  [(40, "Kai 7, 20457 Hamburg"), (250, "Registergericht Hamburg"), (420, "IBAN DE02 1203 0000 0000 2020 51")]]
-        var page2: [[(Double, String)]] = [
-            [(40, "Serverhaus Nord AG - Kai 7 - 20457 Hamburg")], [], [(40, "Nordlicht Media Ltd.")], [(40, "Hong Kong")], [],
-            [(40, "Rechnung"), (420, "Seite 2")], [],
-        ] + header
+        page1 += [
+            [], [(40, "Serverhaus Nord AG"), (250, "Vorstand: Ina Berg"), (420, "Bankverbindung")],
+            [
+                (40, "Kai 7, 20457 Hamburg"), (250, "Registergericht Hamburg"),
+                (420, "IBAN DE02 1203 0000 0000 2020 51"),
+            ],
+        ]
+        var page2: [[(Double, String)]] =
+            [
+                [(40, "Serverhaus Nord AG - Kai 7 - 20457 Hamburg")], [], [(40, "Nordlicht Media Ltd.")],
+                [(40, "Hong Kong")], [],
+                [(40, "Rechnung"), (420, "Seite 2")], [],
+            ] + header
         page2 += row(5, "7,00")
         page2 += [[], [(400, "Total EUR"), (485, "27,00")]]
         let path = try Fixture.pdf(dir, "seiten.pdf", page1, pages: [page2])
@@ -525,49 +556,54 @@ enum TextDoc {
 
     @Test func descriptionsWrapWithNumbersOnAnyLine() async throws {
         let dir = try TempDir(); defer { dir.cleanup() }
-        let path = try Fixture.pdf(dir, "wrap.pdf", [
-            [(50, "Ningbo Harbor Export Co., Ltd."), (400, "COMMERCIAL INVOICE")],
-            [],
-            [(50, "Buyer:"), (350, "Invoice No.:"), (440, "NH-0311")],
-            [(50, "Lindqvist Toys AB"), (350, "Invoice Date:"), (440, "2025-03-11")],
-            [],
-            [(50, "Description"), (300, "Quantity"), (380, "Unit Price"), (480, "Amount")],
-            [(50, "Wooden train set with 24 pieces,")],
-            [(50, "painted, in gift box"), (305, "50.00"), (385, "12.400000"), (485, "620.00")],
-            [(50, "natural beech finish")],
-            [(50, "Stacking rings for toddlers,")],
-            [(50, "rainbow colours"), (305, "100.00"), (385, "3.125000"), (485, "312.50")],
-            [(50, "Puzzle cube, 3x3"), (305, "20.00"), (385, "1.875000"), (485, "37.50")],
-            [],
-            [(380, "Total Amount"), (480, "970.00")],
-        ])
+        let path = try Fixture.pdf(
+            dir, "wrap.pdf",
+            [
+                [(50, "Ningbo Harbor Export Co., Ltd."), (400, "COMMERCIAL INVOICE")],
+                [],
+                [(50, "Buyer:"), (350, "Invoice No.:"), (440, "NH-0311")],
+                [(50, "Lindqvist Toys AB"), (350, "Invoice Date:"), (440, "2025-03-11")],
+                [],
+                [(50, "Description"), (300, "Quantity"), (380, "Unit Price"), (480, "Amount")],
+                [(50, "Wooden train set with 24 pieces,")],
+                [(50, "painted, in gift box"), (305, "50.00"), (385, "12.400000"), (485, "620.00")],
+                [(50, "natural beech finish")],
+                [(50, "Stacking rings for toddlers,")],
+                [(50, "rainbow colours"), (305, "100.00"), (385, "3.125000"), (485, "312.50")],
+                [(50, "Puzzle cube, 3x3"), (305, "20.00"), (385, "1.875000"), (485, "37.50")],
+                [],
+                [(380, "Total Amount"), (480, "970.00")],
+            ])
         let o = try await Fixture.extract(path, "invoice")
         let items = o["line_items"]?.arrayValue ?? []
         #expect(items.count == 3)
-        #expect(items.map { $0["description"]?.stringValue } == [
-            "Wooden train set with 24 pieces, painted, in gift box natural beech finish",
-            "Stacking rings for toddlers, rainbow colours",
-            "Puzzle cube, 3x3",
-        ])
+        #expect(
+            items.map { $0["description"]?.stringValue } == [
+                "Wooden train set with 24 pieces, painted, in gift box natural beech finish",
+                "Stacking rings for toddlers, rainbow colours",
+                "Puzzle cube, 3x3",
+            ])
         #expect(items.map { $0["unit_price"]?.doubleValue } == [12.4, 3.125, 1.875])
         #expect(o["total"]?.doubleValue == 970)
     }
 
     @Test func dateAndCodeColumnsAreNotTheDescription() async throws {
         let dir = try TempDir(); defer { dir.cleanup() }
-        let path = try Fixture.pdf(dir, "arzt.pdf", [
-            [(50, "Dr. med. Jonas Weber"), (380, "Facharzt für Innere Medizin")],
-            [],
-            [(50, "Frau"), (350, "Rechnungs-Nr.:"), (440, "2025-0815")],
-            [(50, "Erika Muster"), (350, "Datum:"), (440, "15.08.2025")],
-            [(350, "Zahlungsziel:"), (440, "14.09.2025")],
-            [],
-            [(50, "Datum"), (110, "GOÄ-Nr."), (170, "Leistung"), (390, "Faktor"), (470, "Betrag EUR")],
-            [(50, "01.08.25"), (110, "1"), (170, "Beratung"), (390, "2,30"), (480, "10,72")],
-            [(50, "01.08.25"), (110, "250"), (170, "Blutentnahme"), (390, "1,80"), (480, "4,66")],
-            [],
-            [(330, "Zahlbetrag"), (480, "15,38")],
-        ])
+        let path = try Fixture.pdf(
+            dir, "arzt.pdf",
+            [
+                [(50, "Dr. med. Jonas Weber"), (380, "Facharzt für Innere Medizin")],
+                [],
+                [(50, "Frau"), (350, "Rechnungs-Nr.:"), (440, "2025-0815")],
+                [(50, "Erika Muster"), (350, "Datum:"), (440, "15.08.2025")],
+                [(350, "Zahlungsziel:"), (440, "14.09.2025")],
+                [],
+                [(50, "Datum"), (110, "GOÄ-Nr."), (170, "Leistung"), (390, "Faktor"), (470, "Betrag EUR")],
+                [(50, "01.08.25"), (110, "1"), (170, "Beratung"), (390, "2,30"), (480, "10,72")],
+                [(50, "01.08.25"), (110, "250"), (170, "Blutentnahme"), (390, "1,80"), (480, "4,66")],
+                [],
+                [(330, "Zahlbetrag"), (480, "15,38")],
+            ])
         let o = try await Fixture.extract(path, "invoice")
         let items = o["line_items"]?.arrayValue ?? []
         #expect(items.map { $0["description"]?.stringValue } == ["Beratung", "Blutentnahme"])
@@ -582,7 +618,8 @@ enum TextDoc {
 /// unit of measure ("1.00 kg", "3 Stk").
 @Suite struct ItemTableColumns {
     @Test func ratesUnitsAndUnnamedColumns() async throws {
-        let o = try await TextDoc.extract("""
+        let o = try await TextDoc.extract(
+            """
             Coolhaven B.V.
             Factuurnummer: 99-1
             Factuurdatum: 19 april 2014
@@ -595,13 +632,18 @@ enum TextDoc {
             """, "invoice")
         let items = o["line_items"]?.arrayValue ?? []
         #expect(items.count == 2, "\(o)")
-        #expect(items.first?["quantity"]?.doubleValue == 1 && items.first?["unit_price"]?.doubleValue == 399.95 && items.first?["amount"]?.doubleValue == 399.95, "\(items)")
-        #expect(items.dropFirst().first?["quantity"]?.doubleValue == 2 && items.dropFirst().first?["amount"]?.doubleValue == 69.98, "\(items)")
+        #expect(
+            items.first?["quantity"]?.doubleValue == 1 && items.first?["unit_price"]?.doubleValue == 399.95
+                && items.first?["amount"]?.doubleValue == 399.95, "\(items)")
+        #expect(
+            items.dropFirst().first?["quantity"]?.doubleValue == 2
+                && items.dropFirst().first?["amount"]?.doubleValue == 69.98, "\(items)")
         #expect(!items.contains { $0["quantity"]?.doubleValue == 21 }, "the BTW rate is not a quantity: \(items)")
     }
 
     @Test func aQuantityWithItsUnitAndATaxRateColumn() async throws {
-        let o = try await TextDoc.extract("""
+        let o = try await TextDoc.extract(
+            """
             Larkspur Goods
             Invoice No: LG-7
             Invoice Date: 2025-03-20
@@ -630,16 +672,21 @@ enum TextDoc {
         #expect(files == Lexicon.files.map(\.language).sorted())
         #expect(Set(Lexicon.languages.map(\.language)) == ["en", "de", "fr", "nl", "es", "it", "pt", "ms"])
         for lang in Lexicon.languages {
-            for role in lang.roles.keys { #expect(Role(rawValue: role) != nil, "unknown role \(role) in \(lang.language)") }
+            for role in lang.roles.keys {
+                #expect(Role(rawValue: role) != nil, "unknown role \(role) in \(lang.language)")
+            }
         }
     }
 
     /// Every kind of cue word in a file is one the engine documents (`Lexicon.wordKinds`) and reads (its name is
     /// in the engine's sources), and every documented kind has words; every language's months are twelve.
     @Test func everyWordKindIsDocumentedAndRead() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Sources/SmoleEngine").standardized
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+            "../../Sources/SmoleEngine"
+        ).standardized
         var sources = ""
-        for f in FileManager.default.enumerator(atPath: root.path)?.compactMap({ $0 as? String }) ?? [] where f.hasSuffix(".swift") && !f.hasPrefix("Lexicon/") {
+        for f in FileManager.default.enumerator(atPath: root.path)?.compactMap({ $0 as? String }) ?? []
+        where f.hasSuffix(".swift") && !f.hasPrefix("Lexicon/") {
             sources += try String(contentsOf: root.appendingPathComponent(f), encoding: .utf8)
         }
         #expect(sources.count > 100_000, "the engine's sources were found under \(root.path)")
@@ -648,9 +695,13 @@ enum TextDoc {
             for (kind, words) in lang.words ?? [:] {
                 inFiles.insert(kind)
                 #expect(Lexicon.wordKinds[kind] != nil, "\(lang.language).json has undocumented kind \(kind)")
-                #expect(!words.isEmpty && words.allSatisfy { $0 == $0.lowercased() && !$0.isEmpty }, "\(lang.language) \(kind): lowercased words")
+                #expect(
+                    !words.isEmpty && words.allSatisfy { $0 == $0.lowercased() && !$0.isEmpty },
+                    "\(lang.language) \(kind): lowercased words")
             }
-            if let months = lang.months { #expect(months.count == 12 && months.allSatisfy { !$0.isEmpty }, "\(lang.language) months") }
+            if let months = lang.months {
+                #expect(months.count == 12 && months.allSatisfy { !$0.isEmpty }, "\(lang.language) months")
+            }
         }
         for kind in Lexicon.wordKinds.keys {
             #expect(inFiles.contains(kind), "\(kind) has no words in any language file")
@@ -724,16 +775,16 @@ enum TextDoc {
         let out = dir.file("letterhead.raw")
         let (w, h) = (1200, 60 + 46 * lines.count)
         let script = """
-        import sys
-        from PIL import Image, ImageDraw, ImageFont
-        w, h = int(sys.argv[2]), int(sys.argv[3])
-        font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 30)
-        img = Image.new("L", (w, h), 255)
-        d = ImageDraw.Draw(img)
-        for i, t in enumerate(sys.argv[4:]):
-            d.text((20, 20 + 46 * i), t, font=font, fill=0)
-        open(sys.argv[1], "wb").write(img.tobytes())
-        """
+            import sys
+            from PIL import Image, ImageDraw, ImageFont
+            w, h = int(sys.argv[2]), int(sys.argv[3])
+            font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 30)
+            img = Image.new("L", (w, h), 255)
+            d = ImageDraw.Draw(img)
+            for i, t in enumerate(sys.argv[4:]):
+                d.text((20, 20 + 46 * i), t, font=font, fill=0)
+            open(sys.argv[1], "wb").write(img.tobytes())
+            """
         let python = FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") ? "/usr/bin/python3" : "python3"
         let r = try await runTool(python, ["-c", script, out, String(w), String(h)] + lines)
         try #require(r.status == 0, "rendering failed: \(r.stderr)")
@@ -742,20 +793,22 @@ enum TextDoc {
 
     @Test func aSellerNamedOnlyInALetterheadPicture() async throws {
         let dir = try TempDir(); defer { dir.cleanup() }
-        let pic = try await Self.letterhead(dir, ["Kestrel Tooling B.V. namens KT Brands", "Havenweg 12, 3011 AB Rotterdam"])
+        let pic = try await Self.letterhead(
+            dir, ["Kestrel Tooling B.V. namens KT Brands", "Havenweg 12, 3011 AB Rotterdam"])
         var pdf = PDFWriter()
-        pdf.addPage(lines: [
-            [(50, "Factuuradres"), (330, "Afleveradres")],
-            [(50, "Strategic Corp"), (330, "Strategic Corp")],
-            [],
-            [(50, "Factuur"), (200, "Factuurdatum"), (350, "Vervaldatum")],
-            [(50, "VF1005193039"), (200, "8-9-2025"), (350, "22-9-2025")],
-            [],
-            [(50, "Omschrijving"), (380, "Aantal"), (480, "Bedrag")],
-            [(50, "Onderhoudsset"), (390, "1"), (485, "49,99")],
-            [],
-            [(330, "Factuur totaal EUR"), (485, "49,99")],
-        ], picture: pic.gray, width: pic.width, height: pic.height, x: 40, y: 560, drawWidth: 420, top: 80)
+        pdf.addPage(
+            lines: [
+                [(50, "Factuuradres"), (330, "Afleveradres")],
+                [(50, "Strategic Corp"), (330, "Strategic Corp")],
+                [],
+                [(50, "Factuur"), (200, "Factuurdatum"), (350, "Vervaldatum")],
+                [(50, "VF1005193039"), (200, "8-9-2025"), (350, "22-9-2025")],
+                [],
+                [(50, "Omschrijving"), (380, "Aantal"), (480, "Bedrag")],
+                [(50, "Onderhoudsset"), (390, "1"), (485, "49,99")],
+                [],
+                [(330, "Factuur totaal EUR"), (485, "49,99")],
+            ], picture: pic.gray, width: pic.width, height: pic.height, x: 40, y: 560, drawWidth: 420, top: 80)
         let path = dir.file("letterhead.pdf")
         try pdf.write(to: path)
         let o = try await Fixture.extract(path, "invoice")
@@ -767,21 +820,25 @@ enum TextDoc {
 
 /// A department after the seller's name in a letterhead is not part of the name.
 @Suite struct SellerDepartments {
-    @Test(arguments: [("Fibre Libre Service Abonné", "Fibre Libre", "Facture", "Montant total"),
-                      ("Harbor Lights Catering Customer Service", "Harbor Lights Catering", "Invoice", "Total"),
-                      ("Nordlicht Energie GmbH Kundenservice", "Nordlicht Energie GmbH", "Rechnung", "Gesamtbetrag")])
+    @Test(arguments: [
+        ("Fibre Libre Service Abonné", "Fibre Libre", "Facture", "Montant total"),
+        ("Harbor Lights Catering Customer Service", "Harbor Lights Catering", "Invoice", "Total"),
+        ("Nordlicht Energie GmbH Kundenservice", "Nordlicht Energie GmbH", "Rechnung", "Gesamtbetrag"),
+    ])
     func aDepartmentAfterTheNameIsDropped(_ c: (String, String, String, String)) async throws {
         let (head, name, title, total) = c
         let dir = try TempDir(); defer { dir.cleanup() }
-        let path = try Fixture.pdf(dir, "dept.pdf", [
-            [(50, head)],
-            [(50, "75371 Paris"), (400, title.uppercased())],
-            [],
-            [(330, "\(title) No: F-2291")],
-            [(330, "Date: 12/03/2025")],
-            [],
-            [(330, total), (480, "29.99")],
-        ])
+        let path = try Fixture.pdf(
+            dir, "dept.pdf",
+            [
+                [(50, head)],
+                [(50, "75371 Paris"), (400, title.uppercased())],
+                [],
+                [(330, "\(title) No: F-2291")],
+                [(330, "Date: 12/03/2025")],
+                [],
+                [(330, total), (480, "29.99")],
+            ])
         let o = try await Fixture.extract(path, "invoice")
         #expect(o["vendor_name"] == .string(name), "\(head)")
     }

@@ -1,12 +1,15 @@
 import Foundation
 import SmoleRecords
-@testable import SmoleEngine
 import _SmoleTestSupport
+
+@testable import SmoleEngine
 
 /// Builds fixture documents with the PDF writer and runs the engine on them.
 enum Fixture {
     /// A PDF from layout lines: each line is a list of (x, text) runs.
-    static func pdf(_ dir: TempDir, _ name: String, _ lines: [[(Double, String)]], pages: [[[(Double, String)]]] = []) throws -> String {
+    static func pdf(_ dir: TempDir, _ name: String, _ lines: [[(Double, String)]], pages: [[[(Double, String)]]] = [])
+        throws -> String
+    {
         var w = PDFWriter()
         w.addPage(lines: lines)
         for p in pages { w.addPage(lines: p) }

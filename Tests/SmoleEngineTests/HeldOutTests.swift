@@ -1,28 +1,31 @@
 import Foundation
-import Testing
 import SmoleRecords
-@testable import SmoleEngine
+import Testing
 import _SmoleTestSupport
+
+@testable import SmoleEngine
 
 /// Regressions from documents the engine had never seen (real PDFs through pdftotext).
 @Suite struct HeldOutRegressions {
     /// "2 x CAPPUCCINO   $7.60" where $7.60 is the line total: the subtotal 10.20 = 7.60 + 2.60 proves it.
     @Test func quantityPrefixRowsWhoseMoneyIsTheLineTotal() async throws {
         let dir = try TempDir(); defer { dir.cleanup() }
-        let path = try Fixture.pdf(dir, "cafe.pdf", [
-            [(200, "CORNER CAFE")],
-            [(200, "Store 0042  Tel 555-0100")],
-            [],
-            [(150, "Date: 2026-07-21   Time: 08:42")],
-            [],
-            [(150, "2 x CAPPUCCINO"), (400, "$7.60")],
-            [(150, "1 x CROISSANT"), (400, "$2.60")],
-            [],
-            [(150, "SUBTOTAL"), (400, "$10.20")],
-            [(150, "TAX"), (400, "$1.02")],
-            [(150, "TOTAL"), (400, "$11.22")],
-            [(150, "Paid by CASH")],
-        ])
+        let path = try Fixture.pdf(
+            dir, "cafe.pdf",
+            [
+                [(200, "CORNER CAFE")],
+                [(200, "Store 0042  Tel 555-0100")],
+                [],
+                [(150, "Date: 2026-07-21   Time: 08:42")],
+                [],
+                [(150, "2 x CAPPUCCINO"), (400, "$7.60")],
+                [(150, "1 x CROISSANT"), (400, "$2.60")],
+                [],
+                [(150, "SUBTOTAL"), (400, "$10.20")],
+                [(150, "TAX"), (400, "$1.02")],
+                [(150, "TOTAL"), (400, "$11.22")],
+                [(150, "Paid by CASH")],
+            ])
         let o = try await Fixture.extract(path, "receipt")
         let items = try #require(o["line_items"]?.arrayValue)
         #expect(items.count == 2)
@@ -39,16 +42,18 @@ import _SmoleTestSupport
     /// The same layout where the money is the unit price: Σ (qty × price) = subtotal decides the other way.
     @Test func quantityPrefixRowsWhoseMoneyIsTheUnitPrice() async throws {
         let dir = try TempDir(); defer { dir.cleanup() }
-        let path = try Fixture.pdf(dir, "shop.pdf", [
-            [(200, "HILLTOP HARDWARE")],
-            [(150, "Date: 2026-03-02   Time: 17:05")],
-            [],
-            [(150, "3 x WOOD SCREWS 4X40"), (400, "$2.50")],
-            [(150, "2 x HINGE BRASS"), (400, "$4.00")],
-            [],
-            [(150, "SUBTOTAL"), (400, "$15.50")],
-            [(150, "TOTAL"), (400, "$15.50")],
-        ])
+        let path = try Fixture.pdf(
+            dir, "shop.pdf",
+            [
+                [(200, "HILLTOP HARDWARE")],
+                [(150, "Date: 2026-03-02   Time: 17:05")],
+                [],
+                [(150, "3 x WOOD SCREWS 4X40"), (400, "$2.50")],
+                [(150, "2 x HINGE BRASS"), (400, "$4.00")],
+                [],
+                [(150, "SUBTOTAL"), (400, "$15.50")],
+                [(150, "TOTAL"), (400, "$15.50")],
+            ])
         let o = try await Fixture.extract(path, "receipt")
         let items = try #require(o["line_items"]?.arrayValue)
         #expect(items.count == 2)
@@ -82,15 +87,17 @@ import _SmoleTestSupport
     /// The glued form in a receipt read through the engine: the row is kept with its pending description.
     @Test func gluedQuantityRowsInAReceipt() async throws {
         let dir = try TempDir(); defer { dir.cleanup() }
-        let path = try dir.write("ocr.txt", """
-        QuickStop Market
-        2025-11-25 11:11
-        Croissant
-        3x6,11                     18,33
-        Paper towels                0,66
-        SUBTOTAL                   18,99
-        TOTAL                      18,99
-        """)
+        let path = try dir.write(
+            "ocr.txt",
+            """
+            QuickStop Market
+            2025-11-25 11:11
+            Croissant
+            3x6,11                     18,33
+            Paper towels                0,66
+            SUBTOTAL                   18,99
+            TOTAL                      18,99
+            """)
         let o = try await Fixture.extract(path, "receipt")
         let items = try #require(o["line_items"]?.arrayValue)
         #expect(items.count == 2)
@@ -104,16 +111,23 @@ import _SmoleTestSupport
     /// the second party must not swallow the clause number.
     @Test func aPartyNameStopsBeforeTheNextClauseNumber() async throws {
         let dir = try TempDir(); defer { dir.cleanup() }
-        let path = try Fixture.pdf(dir, "nda.pdf", [
-            [(160, "MUTUAL NON-DISCLOSURE AGREEMENT")],
-            [],
-            [(50, "This Mutual Non-Disclosure Agreement (the \"Agreement\") is entered into as of March 1, 2026")],
-            [(50, "(the \"Effective Date\") by and between Northwind Traders Ltd. and Contoso Analytics Inc.")],
-            [],
-            [(50, "1. Term. This Agreement shall remain in effect for twenty-four (24) months from the Effective Date.")],
-            [],
-            [(50, "2. Governing Law. This Agreement shall be governed by the laws of the State of New York.")],
-        ])
+        let path = try Fixture.pdf(
+            dir, "nda.pdf",
+            [
+                [(160, "MUTUAL NON-DISCLOSURE AGREEMENT")],
+                [],
+                [(50, "This Mutual Non-Disclosure Agreement (the \"Agreement\") is entered into as of March 1, 2026")],
+                [(50, "(the \"Effective Date\") by and between Northwind Traders Ltd. and Contoso Analytics Inc.")],
+                [],
+                [
+                    (
+                        50,
+                        "1. Term. This Agreement shall remain in effect for twenty-four (24) months from the Effective Date."
+                    )
+                ],
+                [],
+                [(50, "2. Governing Law. This Agreement shall be governed by the laws of the State of New York.")],
+            ])
         let o = try await Fixture.extract(path, "contract")
         #expect(o["parties"] == .array(["Northwind Traders Ltd.", "Contoso Analytics Inc."]))
         #expect(o["effective_date"] == "2026-03-01")
@@ -123,11 +137,13 @@ import _SmoleTestSupport
     /// The same preamble with the clause on the very next line (no blank line between).
     @Test func aPartyNameStopsBeforeAClauseNumberOnTheNextLine() async throws {
         let dir = try TempDir(); defer { dir.cleanup() }
-        let path = try dir.write("nda.txt", """
-        NON-DISCLOSURE AGREEMENT
-        This Agreement is made by and between Alpine Data Co. and Harbor Freight Partners Ltd.
-        1. Purpose. The parties wish to explore a business opportunity.
-        """)
+        let path = try dir.write(
+            "nda.txt",
+            """
+            NON-DISCLOSURE AGREEMENT
+            This Agreement is made by and between Alpine Data Co. and Harbor Freight Partners Ltd.
+            1. Purpose. The parties wish to explore a business opportunity.
+            """)
         let o = try await Fixture.extract(path, "contract")
         #expect(o["parties"] == .array(["Alpine Data Co.", "Harbor Freight Partners Ltd."]))
     }
@@ -137,16 +153,18 @@ import _SmoleTestSupport
     /// An OCR-garbled tax label ("MuSt.") still yields the tax: total − subtotal, printed on its own line.
     @Test func taxFromTheDifferenceWhenItsLabelIsUnreadable() async throws {
         let dir = try TempDir(); defer { dir.cleanup() }
-        let path = try dir.write("r.txt", """
-        HARDWARE DEPOT
-        2026-03-15 15:54
+        let path = try dir.write(
+            "r.txt",
+            """
+            HARDWARE DEPOT
+            2026-03-15 15:54
 
-        Green tea                         34,78
-        Orange juice                      38,28
-        SUBTOTAL                          73,06
-        MuSt. 20%                         14,61
-        TOTAL EUR                         87,67
-        """)
+            Green tea                         34,78
+            Orange juice                      38,28
+            SUBTOTAL                          73,06
+            MuSt. 20%                         14,61
+            TOTAL EUR                         87,67
+            """)
         let o = try await Fixture.extract(path, "receipt")
         #expect(o["subtotal"]?.doubleValue == 73.06)
         #expect(o["total"]?.doubleValue == 87.67)
@@ -156,17 +174,19 @@ import _SmoleTestSupport
     /// Without the difference printed anywhere, no tax is invented.
     @Test func noTaxIsInventedWhenTheDifferenceIsNotPrinted() async throws {
         let dir = try TempDir(); defer { dir.cleanup() }
-        let path = try dir.write("r.txt", """
-        HARDWARE DEPOT
-        2026-03-15 15:54
+        let path = try dir.write(
+            "r.txt",
+            """
+            HARDWARE DEPOT
+            2026-03-15 15:54
 
-        Green tea                         34,78
-        Orange juice                      38,28
-        SUBTOTAL                          73,06
-        Tip                                5,00
-        Rounding                           0,01
-        TOTAL EUR                         78,07
-        """)
+            Green tea                         34,78
+            Orange juice                      38,28
+            SUBTOTAL                          73,06
+            Tip                                5,00
+            Rounding                           0,01
+            TOTAL EUR                         78,07
+            """)
         let o = try await Fixture.extract(path, "receipt")
         #expect(o["tax"] == .null)
     }
@@ -176,15 +196,17 @@ import _SmoleTestSupport
     /// Tax printed as zero, no subtotal line: the total before tax is the total.
     @Test func zeroTaxMakesTheSubtotalTheTotal() async throws {
         let dir = try TempDir(); defer { dir.cleanup() }
-        let path = try dir.write("z.txt", """
-        Northbeam Cloud Services
-        Invoice Number: 88120
-        Invoice Date: 2026-02-03
+        let path = try dir.write(
+            "z.txt",
+            """
+            Northbeam Cloud Services
+            Invoice Number: 88120
+            Invoice Date: 2026-02-03
 
-        Charges                                   $12.40
-        Tax                                        $0.00
-        Total for this invoice                    $12.40
-        """)
+            Charges                                   $12.40
+            Tax                                        $0.00
+            Total for this invoice                    $12.40
+            """)
         let o = try await Fixture.extract(path, "invoice")
         #expect(o["tax"]?.doubleValue == 0)
         #expect(o["total"]?.doubleValue == 12.4)
@@ -194,14 +216,16 @@ import _SmoleTestSupport
     /// A real tax and no subtotal line: no subtotal is made up from the total.
     @Test func aNonZeroTaxLeavesTheSubtotalToTheArithmetic() async throws {
         let dir = try TempDir(); defer { dir.cleanup() }
-        let path = try dir.write("t.txt", """
-        Northbeam Cloud Services
-        Invoice Number: 88121
-        Invoice Date: 2026-02-03
+        let path = try dir.write(
+            "t.txt",
+            """
+            Northbeam Cloud Services
+            Invoice Number: 88121
+            Invoice Date: 2026-02-03
 
-        Tax                                        $2.00
-        Total                                     $12.40
-        """)
+            Tax                                        $2.00
+            Total                                     $12.40
+            """)
         let o = try await Fixture.extract(path, "invoice")
         #expect(o["subtotal"]?.doubleValue != 12.4)
     }

@@ -1,17 +1,18 @@
 import Foundation
-import Testing
 import SmoleRecords
-@testable import SmoleEngine
+import Testing
 import _SmoleTestSupport
+
+@testable import SmoleEngine
 
 /// Agreements in the styles filed with the SEC (EX-10 exhibits): several pages of prose, printed to PDF and read back
 /// through the real pdftotext, or saved as EDGAR-like HTML.
 enum Agreement {
     enum Block {
-        case heading(String)          // centred
-        case line(String)             // at the left margin, as is
-        case right(String)            // at the right
-        case para(String)             // wrapped prose, then a blank line
+        case heading(String)  // centred
+        case line(String)  // at the left margin, as is
+        case right(String)  // at the right
+        case para(String)  // wrapped prose, then a blank line
         case columns(String, String)  // two signature columns
         case gap
     }
@@ -45,7 +46,10 @@ enum Agreement {
             chunk.append([]); chunk.append([(290, "- \(page + 1) -")])
             if browserPrint {
                 chunk.insert([(20, "11/2/22, 9:41 AM"), (280, "EX-10.1")], at: 0)
-                chunk.append([(20, "https://www.sec.gov/Archives/edgar/data/0000000/000000000022000000/ex10-1.htm"), (560, "\(page + 1)/\(count)")])
+                chunk.append([
+                    (20, "https://www.sec.gov/Archives/edgar/data/0000000/000000000022000000/ex10-1.htm"),
+                    (560, "\(page + 1)/\(count)"),
+                ])
             }
             w.addPage(lines: chunk, top: browserPrint ? 30 : 50, lineHeight: 13.5)
             page += 1
@@ -66,7 +70,8 @@ enum Agreement {
             case .heading(let s): h += "<p align=\"center\"><font size=\"2\"><b>\(esc(s))</b></font></p>\n"
             case .line(let s), .right(let s): h += "<p style=\"margin:0\"><font size=\"2\">\(esc(s))</font></p>\n"
             case .para(let s): h += "<p style=\"text-indent:4%\"><font size=\"2\">\(esc(s))</font></p>\n"
-            case .columns(let a, let c): h += "<table><tr><td width=\"50%\">\(esc(a))</td><td>\(esc(c))</td></tr></table>\n"
+            case .columns(let a, let c):
+                h += "<table><tr><td width=\"50%\">\(esc(a))</td><td>\(esc(c))</td></tr></table>\n"
             case .gap: h += "<p>&nbsp;</p>\n"
             }
         }
@@ -76,13 +81,27 @@ enum Agreement {
     /// Clauses every NDA carries, with what must not be mistaken for its fields: fees and payment terms, other periods,
     /// other laws.
     static let boilerplate: [Block] = [
-        .para("1. Confidential Information. “Confidential Information” means all information furnished by or on behalf of the Disclosing Party, including financial statements, pricing, fees, payment terms, invoices, customer data and forecasts, together with all notes and analyses prepared by the Recipient that reflect it."),
-        .para("2. Use. The Recipient shall use the Confidential Information solely to evaluate a possible negotiated transaction between the parties and shall not disclose it except to its Representatives who need to know it and are bound by duties of confidentiality."),
-        .para("3. Securities Laws. The Recipient is aware that the securities laws of the United States restrict trading in securities of a company by persons in possession of material non-public information about it."),
-        .para("4. Return of Materials. Within ten (10) business days after a written request, the Recipient shall return or destroy all Confidential Information and confirm the destruction in writing."),
-        .para("5. No Obligation. No party is obliged to pursue any transaction, and no fee, payment or other consideration is owed by either party under this Agreement. Each party shall bear its own costs and expenses, including legal fees of up to $50,000."),
-        .para("6. Remedies. Money damages would not be a sufficient remedy for a breach, and the non-breaching party is entitled to specific performance and injunctive relief without posting a bond."),
-        .para("7. Entire Agreement. This Agreement is the entire agreement of the parties on its subject and may be amended only in writing signed by both parties, in counterparts, including by electronic signature."),
+        .para(
+            "1. Confidential Information. “Confidential Information” means all information furnished by or on behalf of the Disclosing Party, including financial statements, pricing, fees, payment terms, invoices, customer data and forecasts, together with all notes and analyses prepared by the Recipient that reflect it."
+        ),
+        .para(
+            "2. Use. The Recipient shall use the Confidential Information solely to evaluate a possible negotiated transaction between the parties and shall not disclose it except to its Representatives who need to know it and are bound by duties of confidentiality."
+        ),
+        .para(
+            "3. Securities Laws. The Recipient is aware that the securities laws of the United States restrict trading in securities of a company by persons in possession of material non-public information about it."
+        ),
+        .para(
+            "4. Return of Materials. Within ten (10) business days after a written request, the Recipient shall return or destroy all Confidential Information and confirm the destruction in writing."
+        ),
+        .para(
+            "5. No Obligation. No party is obliged to pursue any transaction, and no fee, payment or other consideration is owed by either party under this Agreement. Each party shall bear its own costs and expenses, including legal fees of up to $50,000."
+        ),
+        .para(
+            "6. Remedies. Money damages would not be a sufficient remedy for a breach, and the non-breaching party is entitled to specific performance and injunctive relief without posting a bond."
+        ),
+        .para(
+            "7. Entire Agreement. This Agreement is the entire agreement of the parties on its subject and may be amended only in writing signed by both parties, in counterparts, including by electronic signature."
+        ),
     ]
 }
 
@@ -93,13 +112,21 @@ enum Agreement {
         let dir = try TempDir(); defer { dir.cleanup() }
         var blocks: [Agreement.Block] = [
             .right("Exhibit 10.1"), .gap, .heading("MUTUAL NON-DISCLOSURE AGREEMENT"), .gap,
-            .para("This MUTUAL NON-DISCLOSURE AGREEMENT (this “Agreement”) is made and entered into as of the 9th day of May, 2022 by and between KESTREL SEMICONDUCTOR, INC., a Delaware corporation (“Kestrel”), and Van Rijn Components B.V., a private limited company organized under the laws of the Netherlands (“Van Rijn”)."),
+            .para(
+                "This MUTUAL NON-DISCLOSURE AGREEMENT (this “Agreement”) is made and entered into as of the 9th day of May, 2022 by and between KESTREL SEMICONDUCTOR, INC., a Delaware corporation (“Kestrel”), and Van Rijn Components B.V., a private limited company organized under the laws of the Netherlands (“Van Rijn”)."
+            ),
         ]
         blocks += Agreement.boilerplate
         blocks += [
-            .para("8. Non-Solicitation. For a period of twelve (12) months from the date hereof, neither party shall solicit for employment any employee of the other party."),
-            .para("9. Term. This Agreement shall terminate two (2) years from the date hereof, except for obligations that survive termination for five (5) years."),
-            .para("10. Governing Law. This Agreement shall be governed by, and construed in accordance with, the laws of the State of Delaware, without regard to conflicts of law principles."),
+            .para(
+                "8. Non-Solicitation. For a period of twelve (12) months from the date hereof, neither party shall solicit for employment any employee of the other party."
+            ),
+            .para(
+                "9. Term. This Agreement shall terminate two (2) years from the date hereof, except for obligations that survive termination for five (5) years."
+            ),
+            .para(
+                "10. Governing Law. This Agreement shall be governed by, and construed in accordance with, the laws of the State of Delaware, without regard to conflicts of law principles."
+            ),
             .para("IN WITNESS WHEREOF, the parties have executed this Agreement as of the date first written above."),
             .columns("KESTREL SEMICONDUCTOR, INC.", "VAN RIJN COMPONENTS B.V."), .gap,
             .columns("By: ____________________", "By: ____________________"),
@@ -129,16 +156,24 @@ enum Agreement {
             .line("August 3, 2020"), .gap, .line("STRICTLY CONFIDENTIAL"), .gap,
             .line("Pinecrest Equity Fund III, L.P."), .line("1 Financial Center, Boston, MA 02111"), .gap,
             .line("Re: Confidentiality Agreement"), .gap, .line("Ladies and Gentlemen:"), .gap,
-            .para("In connection with your consideration of a possible negotiated transaction between you and Marlowe Outdoor Brands Corp. (the “Company”), the Company is prepared to make available to you certain information about its business. As a condition to receiving it, you agree as follows."),
+            .para(
+                "In connection with your consideration of a possible negotiated transaction between you and Marlowe Outdoor Brands Corp. (the “Company”), the Company is prepared to make available to you certain information about its business. As a condition to receiving it, you agree as follows."
+            ),
         ]
         blocks += Agreement.boilerplate
         blocks += [
-            .para("8. Standstill. For a period of nine (9) months after the date of this letter agreement, you shall not acquire any securities of the Company."),
+            .para(
+                "8. Standstill. For a period of nine (9) months after the date of this letter agreement, you shall not acquire any securities of the Company."
+            ),
             .para("9. This letter agreement shall expire thirty (30) months after the date hereof."),
-            .para("10. This letter agreement shall be governed by the internal laws of the Commonwealth of Massachusetts."),
-            .line("Very truly yours,"), .gap, .line("MARLOWE OUTDOOR BRANDS CORP."), .gap, .line("By: /s/ Karen Holt"), .line("Name: Karen Holt"), .gap,
+            .para(
+                "10. This letter agreement shall be governed by the internal laws of the Commonwealth of Massachusetts."
+            ),
+            .line("Very truly yours,"), .gap, .line("MARLOWE OUTDOOR BRANDS CORP."), .gap, .line("By: /s/ Karen Holt"),
+            .line("Name: Karen Holt"), .gap,
             .line("Accepted and agreed as of the date first written above:"), .gap,
-            .line("PINECREST EQUITY FUND III, L.P."), .line("By: Pinecrest Capital Partners LLC, its general partner"), .line("By: /s/ Daniel Yu"),
+            .line("PINECREST EQUITY FUND III, L.P."), .line("By: Pinecrest Capital Partners LLC, its general partner"),
+            .line("By: /s/ Daniel Yu"),
         ]
         let path = try Agreement.pdf(dir, "letter.pdf", blocks)
         let o = try await Fixture.extract(path, "contract")
@@ -156,9 +191,12 @@ enum Agreement {
     @Test func browserPrintHeadersAreNotTheAgreement() async throws {
         let dir = try TempDir(); defer { dir.cleanup() }
         var blocks: [Agreement.Block] = [
-            .heading("LINDEN PAYMENTS CORP."), .gap, .line("September 7, 2022"), .gap, .line("Crossbow Partners LLC"), .gap,
+            .heading("LINDEN PAYMENTS CORP."), .gap, .line("September 7, 2022"), .gap, .line("Crossbow Partners LLC"),
+            .gap,
             .line("Re: Nondisclosure Agreement"), .gap, .line("Ladies and Gentlemen:"), .gap,
-            .para("You have asked for information about Linden Payments Corp. (the “Company”) to evaluate a possible transaction. The Company will provide it on the terms of this letter agreement."),
+            .para(
+                "You have asked for information about Linden Payments Corp. (the “Company”) to evaluate a possible transaction. The Company will provide it on the terms of this letter agreement."
+            ),
         ]
         blocks += Agreement.boilerplate
         blocks += Agreement.boilerplate
@@ -185,12 +223,18 @@ enum Agreement {
         let dir = try TempDir(); defer { dir.cleanup() }
         var blocks: [Agreement.Block] = [
             .line("Execution Version"), .gap, .heading("CONFIDENTIALITY AGREEMENT"), .gap,
-            .para("THIS AGREEMENT is effective as of the date last signed below and is made between: (1) Thornbury Data Ltd, a company registered in England and Wales under number 07712345 (the “Discloser”); and (2) Castellan & Moore LLP, a limited liability partnership (the “Recipient”)."),
+            .para(
+                "THIS AGREEMENT is effective as of the date last signed below and is made between: (1) Thornbury Data Ltd, a company registered in England and Wales under number 07712345 (the “Discloser”); and (2) Castellan & Moore LLP, a limited liability partnership (the “Recipient”)."
+            ),
         ]
         blocks += Agreement.boilerplate
         blocks += [
-            .para("8. Survival. The Recipient’s obligations under this Agreement shall survive for 3 years from the date of disclosure."),
-            .para("9. Law. This Agreement is governed by English law and the courts of England have exclusive jurisdiction."),
+            .para(
+                "8. Survival. The Recipient’s obligations under this Agreement shall survive for 3 years from the date of disclosure."
+            ),
+            .para(
+                "9. Law. This Agreement is governed by English law and the courts of England have exclusive jurisdiction."
+            ),
             .columns("Signed for Thornbury Data Ltd", "Signed for Castellan & Moore LLP"), .gap,
             .columns("By: ____________________", "By: ____________________"),
             .columns("Date: 14 February 2023", "Date: 21 February 2023"),
@@ -210,12 +254,18 @@ enum Agreement {
         let dir = try TempDir(); defer { dir.cleanup() }
         var blocks: [Agreement.Block] = [
             .right("EX-10.2"), .gap,
-            .para("This NONDISCLOSURE AND STANDSTILL AGREEMENT (the “Agreement”) is dated as of October 17, 2019 between Brightwater Bancshares, Inc. (the “Company”) and Osprey Financial Partners, LLC (“Osprey”)."),
+            .para(
+                "This NONDISCLOSURE AND STANDSTILL AGREEMENT (the “Agreement”) is dated as of October 17, 2019 between Brightwater Bancshares, Inc. (the “Company”) and Osprey Financial Partners, LLC (“Osprey”)."
+            ),
         ]
         blocks += Agreement.boilerplate
         blocks += [
-            .para("8. Term. Unless terminated earlier by mutual written consent, this Agreement shall remain in effect for eighteen months from the date hereof."),
-            .para("9. Governing Law. This Agreement shall be governed by the laws of the State of Georgia applicable to contracts executed and performed there."),
+            .para(
+                "8. Term. Unless terminated earlier by mutual written consent, this Agreement shall remain in effect for eighteen months from the date hereof."
+            ),
+            .para(
+                "9. Governing Law. This Agreement shall be governed by the laws of the State of Georgia applicable to contracts executed and performed there."
+            ),
             .columns("BRIGHTWATER BANCSHARES, INC.", "OSPREY FINANCIAL PARTNERS, LLC"),
             .columns("By: /s/ R. Lowe", "By: /s/ M. Grant"),
         ]
@@ -233,14 +283,20 @@ enum Agreement {
     /// A services agreement keeps its value and currency: the NDA rule does not swallow real fees.
     @Test func servicesAgreementKeepsItsValue() async throws {
         let dir = try TempDir(); defer { dir.cleanup() }
-        let path = try Agreement.pdf(dir, "msa.pdf", [
-            .heading("SOFTWARE DEVELOPMENT AGREEMENT"), .gap,
-            .para("This Software Development Agreement is entered into as of June 2, 2025 by and between Tern Logistics GmbH (“Client”) and Byteforge Studios Ltd. (“Developer”)."),
-            .para("1. Term. This Agreement shall continue for a period of nine (9) months from the date hereof."),
-            .para("2. Fees. Client shall pay Developer a total fee of EUR 84,000.00 in three installments."),
-            .para("3. Confidentiality. Each party shall keep the other party’s confidential information secret for three (3) years after termination."),
-            .para("4. Governing Law. This Agreement is governed by the laws of Germany."),
-        ])
+        let path = try Agreement.pdf(
+            dir, "msa.pdf",
+            [
+                .heading("SOFTWARE DEVELOPMENT AGREEMENT"), .gap,
+                .para(
+                    "This Software Development Agreement is entered into as of June 2, 2025 by and between Tern Logistics GmbH (“Client”) and Byteforge Studios Ltd. (“Developer”)."
+                ),
+                .para("1. Term. This Agreement shall continue for a period of nine (9) months from the date hereof."),
+                .para("2. Fees. Client shall pay Developer a total fee of EUR 84,000.00 in three installments."),
+                .para(
+                    "3. Confidentiality. Each party shall keep the other party’s confidential information secret for three (3) years after termination."
+                ),
+                .para("4. Governing Law. This Agreement is governed by the laws of Germany."),
+            ])
         let o = try await Fixture.extract(path, "contract")
         #expect(o["term_months"]?.intValue == 9)
         #expect(o["total_value"]?.doubleValue == 84000)
@@ -251,15 +307,17 @@ enum Agreement {
     /// A fee per month is a rate, not the contract's total value: no value is better than a wrong one.
     @Test func aMonthlyRateIsNotTheTotalValue() async throws {
         let dir = try TempDir(); defer { dir.cleanup() }
-        let path = try dir.write("consulting.txt", """
-        CONSULTING AGREEMENT
+        let path = try dir.write(
+            "consulting.txt",
+            """
+            CONSULTING AGREEMENT
 
-        This Consulting Agreement is entered into as of January 4, 2022 by and between Redfern Biotech, Inc. ("Company") and Hale Advisory LLC ("Consultant").
+            This Consulting Agreement is entered into as of January 4, 2022 by and between Redfern Biotech, Inc. ("Company") and Hale Advisory LLC ("Consultant").
 
-        1. Compensation. The Company shall pay the Consultant a fee of $15,000 per month for the Services.
+            1. Compensation. The Company shall pay the Consultant a fee of $15,000 per month for the Services.
 
-        2. Term. This Agreement shall continue for twelve (12) months.
-        """)
+            2. Term. This Agreement shall continue for twelve (12) months.
+            """)
         let o = try await Fixture.extract(path, "contract")
         #expect(o["total_value"] == .null)
         #expect(o["currency"] == .null)
@@ -271,7 +329,9 @@ enum Agreement {
         let dir = try TempDir(); defer { dir.cleanup() }
         var blocks: [Agreement.Block] = [
             .heading("CONFIDENTIALITY AGREEMENT"), .gap,
-            .para("This Confidentiality Agreement is dated as of March 1, 2024 between Alder Health Systems, Inc. (the “Company”) and Quill Partners LLC. The Company will share invoices, payment terms, fee schedules, due dates, customer billing records and unit prices with Quill."),
+            .para(
+                "This Confidentiality Agreement is dated as of March 1, 2024 between Alder Health Systems, Inc. (the “Company”) and Quill Partners LLC. The Company will share invoices, payment terms, fee schedules, due dates, customer billing records and unit prices with Quill."
+            ),
         ]
         blocks += Agreement.boilerplate
         let path = try Agreement.pdf(dir, "scan_0042.pdf", blocks)
@@ -283,18 +343,31 @@ enum Agreement {
 
 @Suite struct AgreementTerm {
     /// Several periods in one agreement: the agreement's own term wins over non-solicit, standstill, notice and survival.
-    @Test(arguments: [
-        ("For a period of twelve (12) months, the Recipient shall not solicit employees. This Agreement shall terminate two (2) years after the date hereof.", 24),
-        ("Term. This Agreement remains in effect for 5 years. Obligations survive termination for 7 years.", 60),
-        ("Either party may terminate on three (3) months' notice. The term of this Agreement is thirty-six months.", 36),
-        ("For nine months you shall not acquire any voting securities of the Company.", nil),
-        ("The obligations of the Recipient hereunder shall survive for 4 years.", 48),
-        ("The initial term of this Agreement is three (3) years and renews automatically for successive one (1) year periods.", 36),
-        ("This Agreement shall expire on the second anniversary of the Effective Date.", 24),
-        ("This Agreement shall remain in force for 12 months. Fees are payable in 6 monthly installments.", 12),
-        ("The term of this Agreement is the three-year period beginning on the date hereof.", 36),
-        ("This Agreement will terminate upon the earlier of (i) a Transaction and (ii) the second (2nd) anniversary of the Effective Date.", 24),
-    ] as [(String, Int?)])
+    @Test(
+        arguments: [
+            (
+                "For a period of twelve (12) months, the Recipient shall not solicit employees. This Agreement shall terminate two (2) years after the date hereof.",
+                24
+            ),
+            ("Term. This Agreement remains in effect for 5 years. Obligations survive termination for 7 years.", 60),
+            (
+                "Either party may terminate on three (3) months' notice. The term of this Agreement is thirty-six months.",
+                36
+            ),
+            ("For nine months you shall not acquire any voting securities of the Company.", nil),
+            ("The obligations of the Recipient hereunder shall survive for 4 years.", 48),
+            (
+                "The initial term of this Agreement is three (3) years and renews automatically for successive one (1) year periods.",
+                36
+            ),
+            ("This Agreement shall expire on the second anniversary of the Effective Date.", 24),
+            ("This Agreement shall remain in force for 12 months. Fees are payable in 6 monthly installments.", 12),
+            ("The term of this Agreement is the three-year period beginning on the date hereof.", 36),
+            (
+                "This Agreement will terminate upon the earlier of (i) a Transaction and (ii) the second (2nd) anniversary of the Effective Date.",
+                24
+            ),
+        ] as [(String, Int?)])
     func theAgreementsOwnTermWins(_ text: String, _ months: Int?) async throws {
         let dir = try TempDir(); defer { dir.cleanup() }
         let path = try dir.write("t.txt", "NON-DISCLOSURE AGREEMENT\n\n" + text + "\n")
@@ -305,25 +378,43 @@ enum Agreement {
 
 @Suite struct AgreementParties {
     /// Preamble forms seen in filed agreements, each with the two legal names it must yield.
-    @Test(arguments: [
-        ("This Agreement is made by and between HARBOR LIGHT ENERGY, INC., a Texas corporation (“Harbor”), and Delta Rig Services, L.P., a Delaware limited partnership (the “Contractor”).",
-         ["HARBOR LIGHT ENERGY, INC.", "Delta Rig Services, LP"]),
-        ("In connection with the possible transaction between Regent Outfitters, Inc. together with its subsidiaries (the “Recipient”) and Canyon Trail Gear, LLC, (the “Company”), the Recipient requests information.",
-         ["Regent Outfitters, Inc.", "Canyon Trail Gear, LLC"]),
-        ("This Mutual Confidentiality Agreement is entered into by Pioneer Seed Company (“Pioneer”) and Green Acre Farms Ltd. (“Green Acre”).",
-         ["Pioneer Seed Company", "Green Acre Farms Ltd."]),
-        ("THIS AGREEMENT is dated 4 May 2021 and made BETWEEN: (1) NORTHGATE SYSTEMS LIMITED (company number 01234567) whose registered office is at 1 Dock Road, Leeds (“Northgate”); and (2) Bluebell Analytics Ltd (“Bluebell”).",
-         ["NORTHGATE SYSTEMS LTD.", "Bluebell Analytics Ltd"]),
-        ("This Confidentiality Agreement is entered into as of June 1, 2020 by and among Summit Peak Corp. (“Summit”), Summit Peak Merger Sub, Inc. (“Merger Sub”) and Ironwood Brands, Inc. (the “Company”).",
-         ["Summit Peak Corp.", "Summit Peak Merger Sub, Inc.", "Ironwood Brands, Inc."]),
-        ("This Agreement is entered into by and between Baker and Hollis Holdings, Inc. (“BHH”) and Tidal Wave Media LLC (“Tidal”).",
-         ["Baker and Hollis Holdings, Inc.", "Tidal Wave Media LLC"]),
-        ("This Agreement is made on January 15, 2024 between Acme Tools GmbH and Northwind Traders Ltd. The term of this Agreement is twelve (12) months.",
-         ["Acme Tools GmbH", "Northwind Traders Ltd."]),
-    ] as [(String, [String])])
+    @Test(
+        arguments: [
+            (
+                "This Agreement is made by and between HARBOR LIGHT ENERGY, INC., a Texas corporation (“Harbor”), and Delta Rig Services, L.P., a Delaware limited partnership (the “Contractor”).",
+                ["HARBOR LIGHT ENERGY, INC.", "Delta Rig Services, LP"]
+            ),
+            (
+                "In connection with the possible transaction between Regent Outfitters, Inc. together with its subsidiaries (the “Recipient”) and Canyon Trail Gear, LLC, (the “Company”), the Recipient requests information.",
+                ["Regent Outfitters, Inc.", "Canyon Trail Gear, LLC"]
+            ),
+            (
+                "This Mutual Confidentiality Agreement is entered into by Pioneer Seed Company (“Pioneer”) and Green Acre Farms Ltd. (“Green Acre”).",
+                ["Pioneer Seed Company", "Green Acre Farms Ltd."]
+            ),
+            (
+                "THIS AGREEMENT is dated 4 May 2021 and made BETWEEN: (1) NORTHGATE SYSTEMS LIMITED (company number 01234567) whose registered office is at 1 Dock Road, Leeds (“Northgate”); and (2) Bluebell Analytics Ltd (“Bluebell”).",
+                ["NORTHGATE SYSTEMS LTD.", "Bluebell Analytics Ltd"]
+            ),
+            (
+                "This Confidentiality Agreement is entered into as of June 1, 2020 by and among Summit Peak Corp. (“Summit”), Summit Peak Merger Sub, Inc. (“Merger Sub”) and Ironwood Brands, Inc. (the “Company”).",
+                ["Summit Peak Corp.", "Summit Peak Merger Sub, Inc.", "Ironwood Brands, Inc."]
+            ),
+            (
+                "This Agreement is entered into by and between Baker and Hollis Holdings, Inc. (“BHH”) and Tidal Wave Media LLC (“Tidal”).",
+                ["Baker and Hollis Holdings, Inc.", "Tidal Wave Media LLC"]
+            ),
+            (
+                "This Agreement is made on January 15, 2024 between Acme Tools GmbH and Northwind Traders Ltd. The term of this Agreement is twelve (12) months.",
+                ["Acme Tools GmbH", "Northwind Traders Ltd."]
+            ),
+        ] as [(String, [String])])
     func preambleForms(_ preamble: String, _ parties: [String]) async throws {
         let dir = try TempDir(); defer { dir.cleanup() }
-        let path = try dir.write("p.txt", "CONFIDENTIALITY AGREEMENT\n\n" + preamble + "\n\n1. Term. This Agreement shall terminate two years after the date hereof.\n")
+        let path = try dir.write(
+            "p.txt",
+            "CONFIDENTIALITY AGREEMENT\n\n" + preamble
+                + "\n\n1. Term. This Agreement shall terminate two years after the date hereof.\n")
         let o = try await Fixture.extract(path, "contract")
         #expect(o["parties"] == .array(parties.map { .string($0) }))
     }
@@ -331,13 +422,26 @@ enum Agreement {
 
 @Suite struct AgreementLawAndDate {
     /// The governing law, not where a party is organised nor the securities laws; the clause may also put the law first.
-    @Test(arguments: [
-        ("Cedar Mills Inc., a corporation organized under the laws of the Province of Ontario, and Birch Co. agree. The laws of the State of Washington shall govern this Agreement.", "Washington"),
-        ("Each party shall comply with the securities laws of the United States. This Agreement shall be construed and enforced in accordance with the laws of the state of Colorado.", "Colorado"),
-        ("This Agreement is governed by, and shall be construed in accordance with, the laws of England and Wales.", "England and Wales"),
-        ("This Agreement shall be governed by Delaware law, without regard to its conflict of laws rules.", "Delaware"),
-        ("12. Governing Law. New York law governs this Agreement.", "New York"),
-    ] as [(String, String)])
+    @Test(
+        arguments: [
+            (
+                "Cedar Mills Inc., a corporation organized under the laws of the Province of Ontario, and Birch Co. agree. The laws of the State of Washington shall govern this Agreement.",
+                "Washington"
+            ),
+            (
+                "Each party shall comply with the securities laws of the United States. This Agreement shall be construed and enforced in accordance with the laws of the state of Colorado.",
+                "Colorado"
+            ),
+            (
+                "This Agreement is governed by, and shall be construed in accordance with, the laws of England and Wales.",
+                "England and Wales"
+            ),
+            (
+                "This Agreement shall be governed by Delaware law, without regard to its conflict of laws rules.",
+                "Delaware"
+            ),
+            ("12. Governing Law. New York law governs this Agreement.", "New York"),
+        ] as [(String, String)])
     func governingLaw(_ text: String, _ law: String) async throws {
         let dir = try TempDir(); defer { dir.cleanup() }
         let path = try dir.write("l.txt", "NON-DISCLOSURE AGREEMENT\n\n" + text + "\n")
@@ -349,20 +453,22 @@ enum Agreement {
     /// is not.
     @Test func letterDateBeatsAClauseDate() async throws {
         let dir = try TempDir(); defer { dir.cleanup() }
-        let path = try dir.write("letter.txt", """
-        ORCHID LABS, INC.
+        let path = try dir.write(
+            "letter.txt",
+            """
+            ORCHID LABS, INC.
 
-        April 6, 2020
+            April 6, 2020
 
-        Re: Confidentiality Agreement
+            Re: Confidentiality Agreement
 
-        Ladies and Gentlemen:
+            Ladies and Gentlemen:
 
-        You have asked to review information about Orchid Labs, Inc. (the "Company") in connection with a possible
-        transaction, including its audited financial statements as of December 31, 2019 and its forecasts.
+            You have asked to review information about Orchid Labs, Inc. (the "Company") in connection with a possible
+            transaction, including its audited financial statements as of December 31, 2019 and its forecasts.
 
-        1. This letter agreement shall expire two years from the date hereof.
-        """)
+            1. This letter agreement shall expire two years from the date hereof.
+            """)
         let o = try await Fixture.extract(path, "contract")
         #expect(o["effective_date"] == "2020-04-06")
     }
@@ -373,22 +479,24 @@ enum Agreement {
     /// the signature block: the title without "Form of", the parties from the block, the later signature date.
     @Test func filedFormWithBlanksAndSignatureDates() async throws {
         let dir = try TempDir(); defer { dir.cleanup() }
-        let path = try dir.write("form.txt", """
-                          FORM OF MUTUAL CONFIDENTIALITY AGREEMENT
+        let path = try dir.write(
+            "form.txt",
+            """
+                              FORM OF MUTUAL CONFIDENTIALITY AGREEMENT
 
-        This Mutual Confidentiality Agreement is made as of this ___ day of ________, 2021 between the undersigned parties.
+            This Mutual Confidentiality Agreement is made as of this ___ day of ________, 2021 between the undersigned parties.
 
-        1. Term. This Agreement expires 3 years after the last date of signature below.
+            1. Term. This Agreement expires 3 years after the last date of signature below.
 
-        2. Governing Law. New York law governs this Agreement.
+            2. Governing Law. New York law governs this Agreement.
 
-        IN WITNESS WHEREOF, the parties have signed this Agreement.
+            IN WITNESS WHEREOF, the parties have signed this Agreement.
 
-        HALVORSEN MARINE AS                           BLUE FIN SEAFOODS, INC.
-        By: _________________                         By: _________________
-        Name: Erik Halvorsen                          Name: Jane Fisher
-        Date: 3/15/2021                               Date: 3/22/2021
-        """)
+            HALVORSEN MARINE AS                           BLUE FIN SEAFOODS, INC.
+            By: _________________                         By: _________________
+            Name: Erik Halvorsen                          Name: Jane Fisher
+            Date: 3/15/2021                               Date: 3/22/2021
+            """)
         let o = try await Fixture.extract(path, "contract")
         #expect(o["title"]?.stringValue?.lowercased() == "mutual confidentiality agreement")
         #expect(o["parties"] == .array(["HALVORSEN MARINE AS", "BLUE FIN SEAFOODS, INC."]))
@@ -403,21 +511,25 @@ enum Agreement {
     /// terms underlined inside curly-quote entities, signature blocks in a table.
     @Test func noBreakSpacesBrokenTitleAndUnderlinedDefinedTerms() async throws {
         let dir = try TempDir(); defer { dir.cleanup() }
-        let path = try dir.write("d123dex99d4.htm", """
-        <html><body>
-        <p align="right" style="font-size:10pt">Exhibit&#160;(d)(4)</p>
-        <p align="center" style="margin-top:12pt"><b>MUTUAL NONDISCLOSURE<br/>AGREEMENT</b></p>
-        <p style="text-indent:4%"><font size="2">This Mutual Nondisclosure Agreement (this &#8220;<u>Agreement</u>&#8221;) is made and entered into as of February&#160;8, 2022 (the &#8220;<u>Effective Date</u>&#8221;) by and between Northwind Logistics Holdings,&#160;Inc., a Delaware corporation (&#8220;<u>Northwind</u>&#8221;), and Fabrikam Freight, L.P., a Texas limited partnership (&#8220;<u>Fabrikam</u>&#8221;).</font></p>
-        <p style="text-indent:4%"><font size="2">1.&nbsp;&nbsp;<u>Term</u>. This Agreement shall expire on the earlier of (a)&#160;the execution of a definitive agreement and (b)&#160;the date that is two&#160;(2) years after the Effective Date.</font></p>
-        <p style="text-indent:4%"><font size="2">2.&nbsp;&nbsp;<u>Non-Solicitation</u>. For twelve (12)&#160;months after the Effective Date, neither party shall solicit any employee of the other.</font></p>
-        <p style="text-indent:4%"><font size="2">3.&nbsp;&nbsp;<u>Governing Law</u>. This Agreement shall be governed by and construed in accordance with the Laws of the State of Delaware.</font></p>
-        <table><tr><td><b>NORTHWIND LOGISTICS HOLDINGS, INC.</b></td><td><b>FABRIKAM FREIGHT, L.P.</b></td></tr>
-        <tr><td>By:&#160;/s/&#160;Ann Lee</td><td>By:&#160;/s/&#160;Bo Diaz</td></tr></table>
-        </body></html>
-        """)
+        let path = try dir.write(
+            "d123dex99d4.htm",
+            """
+            <html><body>
+            <p align="right" style="font-size:10pt">Exhibit&#160;(d)(4)</p>
+            <p align="center" style="margin-top:12pt"><b>MUTUAL NONDISCLOSURE<br/>AGREEMENT</b></p>
+            <p style="text-indent:4%"><font size="2">This Mutual Nondisclosure Agreement (this &#8220;<u>Agreement</u>&#8221;) is made and entered into as of February&#160;8, 2022 (the &#8220;<u>Effective Date</u>&#8221;) by and between Northwind Logistics Holdings,&#160;Inc., a Delaware corporation (&#8220;<u>Northwind</u>&#8221;), and Fabrikam Freight, L.P., a Texas limited partnership (&#8220;<u>Fabrikam</u>&#8221;).</font></p>
+            <p style="text-indent:4%"><font size="2">1.&nbsp;&nbsp;<u>Term</u>. This Agreement shall expire on the earlier of (a)&#160;the execution of a definitive agreement and (b)&#160;the date that is two&#160;(2) years after the Effective Date.</font></p>
+            <p style="text-indent:4%"><font size="2">2.&nbsp;&nbsp;<u>Non-Solicitation</u>. For twelve (12)&#160;months after the Effective Date, neither party shall solicit any employee of the other.</font></p>
+            <p style="text-indent:4%"><font size="2">3.&nbsp;&nbsp;<u>Governing Law</u>. This Agreement shall be governed by and construed in accordance with the Laws of the State of Delaware.</font></p>
+            <table><tr><td><b>NORTHWIND LOGISTICS HOLDINGS, INC.</b></td><td><b>FABRIKAM FREIGHT, L.P.</b></td></tr>
+            <tr><td>By:&#160;/s/&#160;Ann Lee</td><td>By:&#160;/s/&#160;Bo Diaz</td></tr></table>
+            </body></html>
+            """)
         let o = try await Fixture.extract(path, "contract")
         #expect(o["title"]?.stringValue?.lowercased() == "mutual nondisclosure agreement")
-        let parties = (o["parties"]?.arrayValue ?? []).compactMap { $0.stringValue?.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
+        let parties = (o["parties"]?.arrayValue ?? []).compactMap {
+            $0.stringValue?.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        }
         #expect(parties == ["Northwind Logistics Holdings, Inc.", "Fabrikam Freight, LP"])
         #expect(o["effective_date"] == "2022-02-08")
         #expect(o["term_months"]?.intValue == 24)
@@ -430,28 +542,30 @@ enum Agreement {
     /// Signed by the company alone: the addressee above "Re:" is the other party; "PERSONAL AND CONFIDENTIAL" is not.
     @Test func theAddresseeIsTheOtherParty() async throws {
         let dir = try TempDir(); defer { dir.cleanup() }
-        let path = try dir.write("letter.txt", """
-                                   QUARRY HILL FOODS, INC.
+        let path = try dir.write(
+            "letter.txt",
+            """
+                                       QUARRY HILL FOODS, INC.
 
-        May 12, 2021
+            May 12, 2021
 
-        PERSONAL AND CONFIDENTIAL
-        Meadowbrook Capital Partners LLC
-        600 Lexington Avenue, New York, NY 10022
+            PERSONAL AND CONFIDENTIAL
+            Meadowbrook Capital Partners LLC
+            600 Lexington Avenue, New York, NY 10022
 
-        Re: Confidentiality Agreement
+            Re: Confidentiality Agreement
 
-        Ladies and Gentlemen:
+            Ladies and Gentlemen:
 
-        In connection with your evaluation of a possible transaction involving Quarry Hill Foods, Inc. (the "Company"),
-        you agree to keep the information the Company provides confidential. This letter agreement shall expire
-        two years from the date hereof and shall be governed by the laws of the State of New York.
+            In connection with your evaluation of a possible transaction involving Quarry Hill Foods, Inc. (the "Company"),
+            you agree to keep the information the Company provides confidential. This letter agreement shall expire
+            two years from the date hereof and shall be governed by the laws of the State of New York.
 
-        Very truly yours,
+            Very truly yours,
 
-        QUARRY HILL FOODS, INC.
-        By: /s/ Ruth Alder
-        """)
+            QUARRY HILL FOODS, INC.
+            By: /s/ Ruth Alder
+            """)
         let o = try await Fixture.extract(path, "contract")
         let parties = Set((o["parties"]?.arrayValue ?? []).compactMap { $0.stringValue?.lowercased() })
         #expect(parties == ["quarry hill foods, inc.", "meadowbrook capital partners llc"])
@@ -465,33 +579,35 @@ enum Agreement {
     /// description after the name (", an Ohio corporation") or a general partner signing for a partnership.
     @Test func partiesOnlyOnTheSignaturePage() async throws {
         let dir = try TempDir(); defer { dir.cleanup() }
-        let path = try dir.write("sig.txt", """
-        CONFIDENTIALITY AGREEMENT
+        let path = try dir.write(
+            "sig.txt",
+            """
+            CONFIDENTIALITY AGREEMENT
 
-        This Confidentiality Agreement is entered into as of March 3, 2021 by the undersigned parties in connection
-        with a possible strategic transaction. The parties agree to keep each other's information confidential.
+            This Confidentiality Agreement is entered into as of March 3, 2021 by the undersigned parties in connection
+            with a possible strategic transaction. The parties agree to keep each other's information confidential.
 
-        This Agreement terminates 18 months after the date hereof. It is governed by the laws of the State of Ohio.
+            This Agreement terminates 18 months after the date hereof. It is governed by the laws of the State of Ohio.
 
-                                      [Signature Page Follows]
+                                          [Signature Page Follows]
 
-        IN WITNESS WHEREOF, the parties have executed this Agreement as of the date first written above.
+            IN WITNESS WHEREOF, the parties have executed this Agreement as of the date first written above.
 
-        COMPANY:
+            COMPANY:
 
-        BUCKEYE TOOL & DIE, INC., an Ohio corporation
+            BUCKEYE TOOL & DIE, INC., an Ohio corporation
 
-        By: /s/ Carl Moss
-        Name: Carl Moss
+            By: /s/ Carl Moss
+            Name: Carl Moss
 
-        RECIPIENT:
+            RECIPIENT:
 
-        LAKE ERIE PARTNERS II, L.P.
+            LAKE ERIE PARTNERS II, L.P.
 
-        By: Lake Erie GP, LLC, its general partner
+            By: Lake Erie GP, LLC, its general partner
 
-        By: /s/ Tina Vance
-        """)
+            By: /s/ Tina Vance
+            """)
         let o = try await Fixture.extract(path, "contract")
         #expect(o["parties"] == .array(["BUCKEYE TOOL AND DIE, INC.", "LAKE ERIE PARTNERS II, LP"]))
         #expect(o["effective_date"] == "2021-03-03")

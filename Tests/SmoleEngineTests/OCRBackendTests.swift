@@ -1,32 +1,35 @@
 import Foundation
-import Testing
 import SmoleRecords
-@testable import SmoleEngine
+import Testing
 import _SmoleTestSupport
+
+@testable import SmoleEngine
 
 /// Issue 9: OCR backends behind one interface. Images are rendered at test time (Pillow, DejaVu fonts) and read by the
 /// real programs: tesseract, and RapidOCR in the virtual environment scripts/setup makes.
 @Suite struct OCRBackends {
     /// Renders `lines` (a thermal-style receipt: black text on white, monospaced) to a PNG; `noise` draws shapes and
     /// no text instead.
-    static func render(_ dir: TempDir, name: String, lines: [String], size: Int = 28, noise: Bool = false) async throws -> String {
+    static func render(_ dir: TempDir, name: String, lines: [String], size: Int = 28, noise: Bool = false) async throws
+        -> String
+    {
         let out = dir.file(name)
         let script = """
-        import sys, random
-        from PIL import Image, ImageDraw, ImageFont
-        out, size, noise, lines = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "1", sys.argv[4:]
-        font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf", size)
-        img = Image.new("L", (760, 60 + int(size * 1.45) * max(len(lines), 12)), 255)
-        d = ImageDraw.Draw(img)
-        if noise:
-            r = random.Random(7)
-            for _ in range(40):
-                x, y = r.randrange(0, 700), r.randrange(0, img.height - 60)
-                d.ellipse((x, y, x + r.randrange(8, 60), y + r.randrange(8, 60)), outline=r.randrange(0, 160), width=3)
-        for i, t in enumerate(lines):
-            d.text((30, 30 + int(size * 1.45) * i), t, font=font, fill=0)
-        img.save(out)
-        """
+            import sys, random
+            from PIL import Image, ImageDraw, ImageFont
+            out, size, noise, lines = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "1", sys.argv[4:]
+            font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf", size)
+            img = Image.new("L", (760, 60 + int(size * 1.45) * max(len(lines), 12)), 255)
+            d = ImageDraw.Draw(img)
+            if noise:
+                r = random.Random(7)
+                for _ in range(40):
+                    x, y = r.randrange(0, 700), r.randrange(0, img.height - 60)
+                    d.ellipse((x, y, x + r.randrange(8, 60), y + r.randrange(8, 60)), outline=r.randrange(0, 160), width=3)
+            for i, t in enumerate(lines):
+                d.text((30, 30 + int(size * 1.45) * i), t, font=font, fill=0)
+            img.save(out)
+            """
         let python = FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") ? "/usr/bin/python3" : "python3"
         let r = try await runTool(python, ["-c", script, out, String(size), noise ? "1" : "0"] + lines)
         try #require(r.status == 0, "rendering failed: \(r.stderr)")
@@ -35,8 +38,10 @@ import _SmoleTestSupport
 
     static let receipt = [
         "NORTHWIND GROCERS LTD", "88 Harbour Road, Leeds", "", "Receipt 40417       21/06/2024 18:05", "",
-        "Apples 1kg                     3.40", "Rye bread                      2.95", "Coffee beans 250g              6.15", "",
-        "Subtotal                      12.50", "VAT 20%                        2.50", "TOTAL GBP                     15.00", "",
+        "Apples 1kg                     3.40", "Rye bread                      2.95",
+        "Coffee beans 250g              6.15", "",
+        "Subtotal                      12.50", "VAT 20%                        2.50",
+        "TOTAL GBP                     15.00", "",
         "CARD                          15.00", "Thank you for shopping",
     ]
 
@@ -66,8 +71,10 @@ import _SmoleTestSupport
         #expect(total.range(of: #"TOTAL ?GBP\s{2,}15\.00"#, options: .regularExpression) != nil, "\(total)")
         let subtotal = try #require(lines.first { $0.contains("Subtotal") })
         // the amounts stand in one column, as on the slip
-        #expect(subtotal.distance(from: subtotal.startIndex, to: subtotal.range(of: "12.50")!.lowerBound)
-                == total.distance(from: total.startIndex, to: total.range(of: "15.00")!.lowerBound), "\(subtotal) / \(total)")
+        #expect(
+            subtotal.distance(from: subtotal.startIndex, to: subtotal.range(of: "12.50")!.lowerBound)
+                == total.distance(from: total.startIndex, to: total.range(of: "15.00")!.lowerBound),
+            "\(subtotal) / \(total)")
     }
 
     /// A page far larger than RapidOCR's largest side (a 5000 x 7000 px scan) is decoded reduced in the worker, so its
@@ -77,8 +84,13 @@ import _SmoleTestSupport
         let small = try await Self.render(dir, name: "receipt.png", lines: Self.receipt)
         let big = dir.file("receipt-big.jpg")
         let python = FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") ? "/usr/bin/python3" : "python3"
-        let r = try await runTool(python, ["-c", "import sys\nfrom PIL import Image\nim = Image.open(sys.argv[1])\n"
-                                           + "im.resize((im.width * 5, im.height * 5)).save(sys.argv[2], quality=90)", small, big])
+        let r = try await runTool(
+            python,
+            [
+                "-c",
+                "import sys\nfrom PIL import Image\nim = Image.open(sys.argv[1])\n"
+                    + "im.resize((im.width * 5, im.height * 5)).save(sys.argv[2], quality=90)", small, big,
+            ])
         try #require(r.status == 0, "\(r.stderr)")
         let page = try await RapidOCRWorker.shared.recognize(big, options: EngineOptions())
         #expect(page.width == 3800)
@@ -94,8 +106,10 @@ import _SmoleTestSupport
             OCRBox(corners: [(x, y), (x + w, y), (x + w, y + 20), (x, y + 20)], text: t, score: 0.9)
         }
         // out of order, the second row slightly lower on its right
-        let text = OCRLines.layout([box(400, 52, 60, "3.50"), box(20, 10, 120, "SHOP NAME"), box(20, 50, 90, "Total"),
-                                    box(128, 10, 40, "LTD")])
+        let text = OCRLines.layout([
+            box(400, 52, 60, "3.50"), box(20, 10, 120, "SHOP NAME"), box(20, 50, 90, "Total"),
+            box(128, 10, 40, "LTD"),
+        ])
         let lines = text.split(separator: "\n").map(String.init)
         #expect(lines.count == 2, "\(text)")
         #expect(lines.first == "SHOP NAME LTD", "\(text)")
@@ -139,11 +153,15 @@ import _SmoleTestSupport
     /// reads the page too, without them).
     @Test func autoReadsGermanWithItsUmlauts() async throws {
         let dir = try TempDir(); defer { dir.cleanup() }
-        let path = try await Self.render(dir, name: "rechnung.png", lines: [
-            "Bäckerei Müller GmbH", "Müller Straße 12, 50667 Köln", "", "Rechnung Nr. 2024-118   Datum 03.04.2024", "",
-            "Brötchen                        3,50 €", "Größe: 3 Stück                  2,10 €", "",
-            "Zwischensumme                   5,60 €", "MwSt 7%                         0,39 €", "Gesamtbetrag                    5,99 €",
-        ])
+        let path = try await Self.render(
+            dir, name: "rechnung.png",
+            lines: [
+                "Bäckerei Müller GmbH", "Müller Straße 12, 50667 Köln", "", "Rechnung Nr. 2024-118   Datum 03.04.2024",
+                "",
+                "Brötchen                        3,50 €", "Größe: 3 Stück                  2,10 €", "",
+                "Zwischensumme                   5,60 €", "MwSt 7%                         0,39 €",
+                "Gesamtbetrag                    5,99 €",
+            ])
         let text = try await Fixture.engine { $0.ocr = .auto }.text(path: path).joined()
         #expect(text.contains("Straße"), "\(text)")
         #expect(text.contains("Bäckerei Müller"), "\(text)")
@@ -156,13 +174,16 @@ import _SmoleTestSupport
     @Test func aMissingBackendIsEngineUnavailableWithTheInstallCommand() async throws {
         let dir = try TempDir(); defer { dir.cleanup() }
         let path = try await Self.render(dir, name: "receipt.png", lines: Self.receipt)
-        let r = try await runTool("smole-extract", ["--schema", "receipt", "--ocr", "rapidocr", path],
-                                  env: ["SMOLE_OCR_VENV": dir.file("no-venv")])
+        let r = try await runTool(
+            "smole-extract", ["--schema", "receipt", "--ocr", "rapidocr", path],
+            env: ["SMOLE_OCR_VENV": dir.file("no-venv")])
         let rec = try JSON.parse(r.stdout.split(separator: "\n").first.map(String.init) ?? "")
         #expect(rec["status"] == "error", "\(r.stdout)")
         #expect(rec["error"]?["code"] == "engine_unavailable", "\(r.stdout)")
         let message = rec["error"]?["message"]?.stringValue ?? ""
-        #expect(message.contains("rapidocr_onnxruntime==1.4.4") && message.contains("scripts/setup") && message.contains("pip install"), "\(message)")
+        #expect(
+            message.contains("rapidocr_onnxruntime==1.4.4") && message.contains("scripts/setup")
+                && message.contains("pip install"), "\(message)")
         // and a backend name that does not exist is a usage error
         let bad = try await runTool("smole-extract", ["--schema", "receipt", "--ocr", "easyocr", path])
         #expect(bad.status == 64, "\(bad.stderr)")

@@ -1,8 +1,9 @@
 import Foundation
-import Testing
 import SmoleRecords
-@testable import SmoleEngine
+import Testing
 import _SmoleTestSupport
+
+@testable import SmoleEngine
 
 /// A receipt scanned sideways or upside down reads the same as upright: tesseract's orientation detection says how
 /// far to turn it, Leptonica turns it. The images are rendered at test time (Pillow, DejaVu Sans Mono) and read by the
@@ -10,8 +11,10 @@ import _SmoleTestSupport
 @Suite struct PageOrientation {
     static let lines = [
         "HARBOUR DELI LTD", "12 Quay Street, Cork", "", "Receipt 2231        14.03.2025 12:41", "",
-        "Sourdough loaf                 4.20", "Cheddar 200g                   3.85", "Olive oil 500ml                8.95", "",
-        "Subtotal                      17.00", "VAT 13.5%                      2.30", "TOTAL EUR                     19.30", "",
+        "Sourdough loaf                 4.20", "Cheddar 200g                   3.85",
+        "Olive oil 500ml                8.95", "",
+        "Subtotal                      17.00", "VAT 13.5%                      2.30",
+        "TOTAL EUR                     19.30", "",
         "CARD                          19.30", "Thank you!",
     ]
 
@@ -19,16 +22,16 @@ import _SmoleTestSupport
     static func render(_ dir: TempDir, degrees: Int) async throws -> String {
         let out = dir.file("receipt-\(degrees).png")
         let script = """
-        import sys
-        from PIL import Image, ImageDraw, ImageFont
-        lines = sys.argv[3:]
-        font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf", 28)
-        img = Image.new("L", (720, 60 + 40 * len(lines)), 255)
-        d = ImageDraw.Draw(img)
-        for i, t in enumerate(lines):
-            d.text((30, 30 + 40 * i), t, font=font, fill=0)
-        img.rotate(int(sys.argv[2]), expand=True, fillcolor=255).save(sys.argv[1])
-        """
+            import sys
+            from PIL import Image, ImageDraw, ImageFont
+            lines = sys.argv[3:]
+            font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf", 28)
+            img = Image.new("L", (720, 60 + 40 * len(lines)), 255)
+            d = ImageDraw.Draw(img)
+            for i, t in enumerate(lines):
+                d.text((30, 30 + 40 * i), t, font=font, fill=0)
+            img.rotate(int(sys.argv[2]), expand=True, fillcolor=255).save(sys.argv[1])
+            """
         let python = FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") ? "/usr/bin/python3" : "python3"
         let r = try await runTool(python, ["-c", script, out, String(degrees)] + lines)
         try #require(r.status == 0, "rendering failed: \(r.stderr)")

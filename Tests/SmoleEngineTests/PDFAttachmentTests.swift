@@ -1,8 +1,9 @@
 import Foundation
-import Testing
 import SmoleRecords
-@testable import SmoleEngine
+import Testing
 import _SmoleTestSupport
+
+@testable import SmoleEngine
 
 /// The engine reads an e-invoice's XML attachment from the PDF's own bytes (FlateDecode or unfiltered streams)
 /// and starts pdfdetach only for a stream it cannot decode itself.
@@ -18,7 +19,9 @@ import _SmoleTestSupport
         return bin
     }
 
-    static func facturX(_ dir: TempDir, _ encoding: PDFWriter.AttachmentEncoding, extra: [(String, [UInt8], String)] = []) throws -> String {
+    static func facturX(
+        _ dir: TempDir, _ encoding: PDFWriter.AttachmentEncoding, extra: [(String, [UInt8], String)] = []
+    ) throws -> String {
         var w = PDFWriter()
         // The visible text disagrees with the XML on purpose: the XML is the source of truth.
         w.addPage(lines: [[(50, "RECHNUNG")], [(50, "Rechnungsnummer: WRONG-1")], [(50, "Gesamtbetrag: 1,00 EUR")]])
@@ -55,7 +58,9 @@ import _SmoleTestSupport
         let logo = found.files.first { $0.name == "logo.bin" }
         let xml = found.files.first { $0.name == "factur-x.xml" }
         #expect(logo.map { $0.data == image } == true, "logo.bin: \(logo?.data.count ?? -1) bytes, want \(image.count)")
-        #expect(xml.map { $0.data == Array(EInvoiceFixture.cii.utf8) } == true, "factur-x.xml: \(xml?.data.count ?? -1) bytes")
+        #expect(
+            xml.map { $0.data == Array(EInvoiceFixture.cii.utf8) } == true,
+            "factur-x.xml: \(xml?.data.count ?? -1) bytes")
     }
 
     @Test func aFilterItCannotDecodeIsLeftToPdfdetach() async throws {
@@ -77,7 +82,10 @@ import _SmoleTestSupport
         let pdf = try Self.facturX(dir, .flate)
         var bytes = [UInt8](try #require(FileManager.default.contents(atPath: pdf)))
         // overwrite the middle of the deflated data
-        let start = try #require(ByteSearch.find(Array("stream\n".utf8), in: bytes, from: ByteSearch.find(Array("/EmbeddedFile ".utf8), in: bytes, from: 0)!))
+        let start = try #require(
+            ByteSearch.find(
+                Array("stream\n".utf8), in: bytes,
+                from: ByteSearch.find(Array("/EmbeddedFile ".utf8), in: bytes, from: 0)!))
         for k in (start + 20)..<(start + 60) { bytes[k] = 0x41 }
         let found = PDFAttachments.embeddedFiles(in: bytes)
         #expect(!found.complete)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SmoleEngine
 
 @Suite struct AmountParsing {
@@ -38,7 +39,7 @@ import Testing
     }
 
     @Test func ambiguousThreeDigitGroupFollowsTheDocumentHint() {
-        #expect(amount("1.500") == 1500)          // a thousands dot without other cues
+        #expect(amount("1.500") == 1500)  // a thousands dot without other cues
         #expect(amount("1,500") == 1500)
         #expect(amount("-12.50") == -12.50)
     }
@@ -49,8 +50,8 @@ import Testing
 
     @Test func isoAndNumericForms() {
         #expect(d("2026-02-12") == "2026-02-12")
-        #expect(d("09.06.2026") == "2026-06-09")            // dots are day-first
-        #expect(d("20/06/2026") == "2026-06-20")            // day > 12 settles it
+        #expect(d("09.06.2026") == "2026-06-09")  // dots are day-first
+        #expect(d("20/06/2026") == "2026-06-20")  // day > 12 settles it
         #expect(d("09/18/2025") == "2025-09-18")
         #expect(d("04/08/2026", dayFirst: true) == "2026-08-04")
         #expect(d("04/08/2026", dayFirst: false) == "2026-04-08")
@@ -71,9 +72,11 @@ import Testing
 
     @Test func dayFirstCueComesFromTheDocument() {
         // another date on the page with a first part > 12 → day-first
-        #expect(Parse.dayFirstCue(lines: ["Date: 04/08/2026", "Due: 18/08/2026"], currency: "USD", english: true) == true)
+        #expect(
+            Parse.dayFirstCue(lines: ["Date: 04/08/2026", "Due: 18/08/2026"], currency: "USD", english: true) == true)
         // a second part > 12 → month-first
-        #expect(Parse.dayFirstCue(lines: ["Date: 04/08/2026", "Due: 04/18/2026"], currency: "EUR", english: false) == false)
+        #expect(
+            Parse.dayFirstCue(lines: ["Date: 04/08/2026", "Due: 04/18/2026"], currency: "EUR", english: false) == false)
         // no numeric cue: dollars in English read month-first, others day-first
         #expect(Parse.dayFirstCue(lines: ["Date: 04/08/2026"], currency: "USD", english: true) == false)
         #expect(Parse.dayFirstCue(lines: ["Date: 04/08/2026"], currency: "EUR", english: true) == true)

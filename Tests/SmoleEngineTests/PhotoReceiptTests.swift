@@ -1,13 +1,15 @@
 import Foundation
-import Testing
 import SmoleRecords
-@testable import SmoleEngine
+import Testing
 import _SmoleTestSupport
+
+@testable import SmoleEngine
 
 /// Phone photos of till receipts, rendered at test time by scripts/lib/photo_receipts.py (Pillow) and read through
 /// the real Leptonica clean-up and the real tesseract.
 @Suite struct PhotoReceipts {
-    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
     static var generator: String { repoRoot.appendingPathComponent("scripts/lib/photo_receipts.py").path }
 
     struct Photo {
@@ -19,7 +21,9 @@ import _SmoleTestSupport
 
     /// Renders `count` photos with the generator (argument array, no shell) and reads its truth lines.
     static func render(_ dir: TempDir, seed: Int, start: Int = 1, count: Int, mild: Bool) async throws -> [Photo] {
-        var args = [generator, "--out", dir.path, "--seed", String(seed), "--start", String(start), "--count", String(count)]
+        var args = [
+            generator, "--out", dir.path, "--seed", String(seed), "--start", String(start), "--count", String(count),
+        ]
         if mild { args.append("--mild") }
         // Debian's interpreter, for which scripts/setup installs Pillow (python3-pil); a python3 earlier on PATH
         // (pyenv, a virtualenv) may not have it.
@@ -30,9 +34,10 @@ import _SmoleTestSupport
         return try lines.map { line in
             let rec = try JSON.parse(String(line))
             let name = try #require(rec["name"]?.stringValue)
-            return Photo(path: dir.file(name), truth: try #require(rec["data"]?.objectValue),
-                         rotation: try #require(rec["photo"]?["rotation"]?.doubleValue),
-                         height: try #require(rec["photo"]?["height"]?.intValue))
+            return Photo(
+                path: dir.file(name), truth: try #require(rec["data"]?.objectValue),
+                rotation: try #require(rec["photo"]?["rotation"]?.doubleValue),
+                height: try #require(rec["photo"]?["height"]?.intValue))
         }
     }
 
@@ -46,12 +51,16 @@ import _SmoleTestSupport
             #expect(abs(p.rotation) >= 1, "the photo is rotated")
             let o = try await Fixture.extract(p.path, "receipt")
             for field in ["merchant_name", "date", "time", "currency", "payment_method"] {
-                #expect(o[field]?.stringValue?.lowercased() == p.truth[field]?.stringValue?.lowercased(), "\(field) of \(p.path)")
+                #expect(
+                    o[field]?.stringValue?.lowercased() == p.truth[field]?.stringValue?.lowercased(),
+                    "\(field) of \(p.path)")
             }
             for field in ["subtotal", "tax", "total"] {
                 let want = try #require(p.truth[field]?.doubleValue)
                 let got = o[field]?.doubleValue
-                #expect(got.map { abs($0 - want) < 0.005 } == true, "\(field) of \(p.path): \(String(describing: got)) for \(want)")
+                #expect(
+                    got.map { abs($0 - want) < 0.005 } == true,
+                    "\(field) of \(p.path): \(String(describing: got)) for \(want)")
             }
             // Items printed on one line ("Toothpaste   39,50") are all read; the indented "2 @ 11,43" lines under
             // an item are where tesseract still slips on photos, so those are not required here.
@@ -80,8 +89,9 @@ import _SmoleTestSupport
             let out = dir.file("clean.png")
             let report = try #require(OCRPrep.prepare(p.path, output: out))
             // The slope of the lines is the rotation plus some perspective: same direction, about the same size.
-            #expect(report.skewDegrees * p.rotation > 0 && abs(report.skewDegrees - p.rotation) < 2.5,
-                    "measured \(report.skewDegrees)° for a photo turned \(p.rotation)°")
+            #expect(
+                report.skewDegrees * p.rotation > 0 && abs(report.skewDegrees - p.rotation) < 2.5,
+                "measured \(report.skewDegrees)° for a photo turned \(p.rotation)°")
             #expect(report.height == p.height, "turned in place, not enlarged")
             let head = try #require(FileHandle(forReadingAtPath: out)).readData(ofLength: 4)
             #expect([UInt8](head) == [0x89, 0x50, 0x4E, 0x47], "the cleaned page is a PNG")
@@ -93,14 +103,18 @@ import _SmoleTestSupport
             #expect(abs(again.skewDegrees) < 0.5, "still \(again.skewDegrees)° after deskewing \(p.path)")
         }
         #expect(checked >= 1, "the seed gives at least one photo turned by 2° or more")
-        #expect(OCRPrep.prepare(dir.file("truth.ndjson"), output: dir.file("x.png")) == nil, "a file that is not an image is left to tesseract")
+        #expect(
+            OCRPrep.prepare(dir.file("truth.ndjson"), output: dir.file("x.png")) == nil,
+            "a file that is not an image is left to tesseract")
     }
 
     /// OCR slips in the totals block, as tesseract prints them from a photo: a bold TOTAL misread as "iG", a glued
     /// "4@4.71", a tax whose decimal mark was lost. The arithmetic of the other totals puts them right.
     @Test func totalsAndQuantitiesSurviveOCRSlips() async throws {
         let dir = try TempDir(); defer { dir.cleanup() }
-        let unlabelledTotal = try dir.write("a.txt", """
+        let unlabelledTotal = try dir.write(
+            "a.txt",
+            """
             Boulangerie Dupont
             42 Station Road
             09/08/2026                    10:21
@@ -121,7 +135,9 @@ import _SmoleTestSupport
         #expect(items.first?["quantity"]?.doubleValue == 4)
         #expect(items.first?["unit_price"]?.doubleValue == 4.71)
 
-        let lostMark = try dir.write("b.txt", """
+        let lostMark = try dir.write(
+            "b.txt",
+            """
             Cafe Lindenhof
             12.03.2026  09:14
             Brezel                      2,50
@@ -152,7 +168,8 @@ import _SmoleTestSupport
             - 2,00   Rabatt
             Coffee beans 250g              4.99   A
             """
-        let lines = OCRText.dropEdgeNoise(text).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let lines = OCRText.dropEdgeNoise(text).split(separator: "\n", omittingEmptySubsequences: false).map(
+            String.init)
         #expect(lines[0].trimmingCharacters(in: .whitespaces) == "The Book Nook")
         #expect(lines[0].hasPrefix("              The Book Nook"), "columns kept")
         #expect(lines[1] == "")
@@ -168,9 +185,12 @@ import _SmoleTestSupport
 @Suite struct SecondReading {
     /// Between two OCR readings of a photo, the one whose numbers agree wins: sums that hold outscore fields found.
     @Test func arithmeticScoreRewardsTotalsThatAddUp() throws {
-        let consistent = try JSON.parse(#"{"subtotal": 5.70, "tax": 1.08, "total": 6.78, "line_items": [{"amount": 2.50}, {"amount": 3.20}]}"#)
-        let misread = try JSON.parse(#"{"subtotal": 5.70, "tax": 1.08, "total": 8.78, "line_items": [{"amount": 2.50}, {"amount": 8.20}]}"#)
-        let partial = try JSON.parse(#"{"subtotal": null, "tax": null, "total": 6.78, "line_items": [{"amount": 6.78}]}"#)
+        let consistent = try JSON.parse(
+            #"{"subtotal": 5.70, "tax": 1.08, "total": 6.78, "line_items": [{"amount": 2.50}, {"amount": 3.20}]}"#)
+        let misread = try JSON.parse(
+            #"{"subtotal": 5.70, "tax": 1.08, "total": 8.78, "line_items": [{"amount": 2.50}, {"amount": 8.20}]}"#)
+        let partial = try JSON.parse(
+            #"{"subtotal": null, "tax": null, "total": 6.78, "line_items": [{"amount": 6.78}]}"#)
         #expect(OCRPrep.arithmeticScore(consistent) == OCRPrep.consistentScore)
         #expect(OCRPrep.arithmeticScore(misread) == 3)
         #expect(OCRPrep.arithmeticScore(partial) == 5, "the one total found, and the items add up to it")

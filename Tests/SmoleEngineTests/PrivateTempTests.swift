@@ -1,8 +1,9 @@
 import Foundation
-import Testing
 import SmoleRecords
-@testable import SmoleEngine
+import Testing
 import _SmoleTestSupport
+
+@testable import SmoleEngine
 
 /// Text sources that need files (pdftoppm's page images for OCR, pdfdetach's saved attachment) write them in a
 /// private folder (mode 0700) that is gone when the extraction ends. Stand-ins on the engine's PATH log the folder
@@ -16,15 +17,19 @@ import _SmoleTestSupport
             try FileManager.default.createSymbolicLink(atPath: bin + "/" + p, withDestinationPath: real)
         }
         // pdftoppm's last argument is the image prefix, pdfdetach's "-o" value the file it saves: log their folder.
-        for (p, folderOf) in [("pdftoppm", #"eval "last=\${$#}"; d=$(dirname "$last")"#),
-                              ("pdfdetach", #"d=""; prev=""; for a in "$@"; do [ "$prev" = "-o" ] && d=$(dirname "$a"); prev=$a; done"#)] {
+        for (p, folderOf) in [
+            ("pdftoppm", #"eval "last=\${$#}"; d=$(dirname "$last")"#),
+            ("pdfdetach", #"d=""; prev=""; for a in "$@"; do [ "$prev" = "-o" ] && d=$(dirname "$a"); prev=$a; done"#),
+        ] {
             let real = try #require(ExternalTool.locate(p), "\(p) must be installed (scripts/setup)")
-            try dir.writeExecutable("bin/\(p)", """
-            #!/bin/sh
-            \(folderOf)
-            [ -n "$d" ] && echo "\(p) $d $(stat -c %a "$d")" >> "\(log)"
-            exec "\(real)" "$@"
-            """)
+            try dir.writeExecutable(
+                "bin/\(p)",
+                """
+                #!/bin/sh
+                \(folderOf)
+                [ -n "$d" ] && echo "\(p) $d $(stat -c %a "$d")" >> "\(log)"
+                exec "\(real)" "$@"
+                """)
         }
         return bin
     }
@@ -42,8 +47,14 @@ import _SmoleTestSupport
         let engine = try Fixture.engine { $0.toolSearchPath = try? Self.binDir(dir, log: log) }
 
         // a scan: a PDF made only of an image of an invoice
-        let src = try Fixture.pdf(dir, "src.pdf", [[(50, "Harbor Hardware")], [], [(50, "Invoice Number:"), (200, "77120")], [(50, "Total"), (250, "220.00")]])
-        #expect(try await runTool("pdftoppm", ["-r", "150", "-gray", "-singlefile", src, dir.file("scan")]).status == 0)
+        let src = try Fixture.pdf(
+            dir, "src.pdf",
+            [
+                [(50, "Harbor Hardware")], [], [(50, "Invoice Number:"), (200, "77120")],
+                [(50, "Total"), (250, "220.00")],
+            ])
+        #expect(
+            try await runTool("pdftoppm", ["-r", "150", "-gray", "-singlefile", src, dir.file("scan")]).status == 0)
         var w = PDFWriter()
         try w.addImagePage(pgm: [UInt8](try Data(contentsOf: URL(fileURLWithPath: dir.file("scan.pgm")))))
         let scan = dir.file("scan.pdf")

@@ -1,20 +1,25 @@
 import Foundation
-import Testing
+import SmoleClient
 import SmoleRecords
 import SmoleTools
-import SmoleClient
-@testable import SmoleEngine
+import Testing
 import _SmoleTestSupport
+
+@testable import SmoleEngine
 
 /// The review checks (`Checks/Review.swift`) over data, as they run for either backend: each reason code from data
 /// that earns it, and none from data that is right.
 @Suite struct ReviewChecksTests {
     static let engine = try! Fixture.engine()
 
-    static func review(_ schema: String, _ json: String, evidence: String? = nil, pages: PagesRead? = nil,
-                       signals: DocumentSignals? = nil, min: Double = ReviewChecks.defaultMinConfidence) throws -> Review {
+    static func review(
+        _ schema: String, _ json: String, evidence: String? = nil, pages: PagesRead? = nil,
+        signals: DocumentSignals? = nil, min: Double = ReviewChecks.defaultMinConfidence
+    ) throws -> Review {
         ReviewChecks(engine: engine, minConfidence: min)
-            .review(schema: schema, data: try JSON.parse(json), evidence: try evidence.map { try JSON.parse($0) }, pages: pages, signals: signals)
+            .review(
+                schema: schema, data: try JSON.parse(json), evidence: try evidence.map { try JSON.parse($0) },
+                pages: pages, signals: signals)
     }
 
     static let cleanInvoice = """
@@ -40,18 +45,21 @@ import _SmoleTestSupport
     }
 
     @Test func subtotalPlusTaxIsNotTheTotal() throws {
-        let r = try Self.review("invoice", Self.cleanInvoice.replacingOccurrences(of: #""total":1134.00"#, with: #""total":1143.00"#))
+        let r = try Self.review(
+            "invoice", Self.cleanInvoice.replacingOccurrences(of: #""total":1134.00"#, with: #""total":1143.00"#))
         #expect(r.reasons.map(\.code) == [.arithmetic])
         #expect(r.reasons.first?.field == "total")
     }
 
     @Test func theToleranceIsTheCurrencysMinorUnit() throws {
         // JPY has no minor unit: a yen apart is rounding; 0.02 apart in EUR is not; KWD has three decimals.
-        let jpy = #"{"vendor_name":"A","invoice_number":"1","date":"2026-01-01","currency":"JPY","subtotal":1000,"tax":100,"total":1101}"#
+        let jpy =
+            #"{"vendor_name":"A","invoice_number":"1","date":"2026-01-01","currency":"JPY","subtotal":1000,"tax":100,"total":1101}"#
         #expect(try !Self.review("invoice", jpy).reasons.contains { $0.code == .arithmetic })
         let eur = jpy.replacingOccurrences(of: "JPY", with: "EUR").replacingOccurrences(of: "1101", with: "1100.02")
         #expect(try Self.review("invoice", eur).reasons.map(\.code) == [.arithmetic])
-        let kwd = #"{"vendor_name":"A","invoice_number":"1","date":"2026-01-01","currency":"KWD","subtotal":12.500,"tax":0.625,"total":13.126}"#
+        let kwd =
+            #"{"vendor_name":"A","invoice_number":"1","date":"2026-01-01","currency":"KWD","subtotal":12.500,"tax":0.625,"total":13.126}"#
         #expect(try !Self.review("invoice", kwd).reasons.contains { $0.code == .arithmetic })
         let kwdOff = kwd.replacingOccurrences(of: "13.126", with: "13.135")
         #expect(try Self.review("invoice", kwdOff).reasons.map(\.code) == [.arithmetic])
@@ -59,7 +67,8 @@ import _SmoleTestSupport
 
     @Test func aUnitPriceKeepsTheDecimalsItWasPrintedWith() throws {
         // 1000 × 0.1235 = 123.50: exact; 1000 × 0.12 = 120.00 is not 123.50
-        let ok = #"{"vendor_name":"A","invoice_number":"1","date":"2026-01-01","total":123.5,"line_items":[{"description":"Screws","quantity":1000,"unit_price":0.1235,"amount":123.50}]}"#
+        let ok =
+            #"{"vendor_name":"A","invoice_number":"1","date":"2026-01-01","total":123.5,"line_items":[{"description":"Screws","quantity":1000,"unit_price":0.1235,"amount":123.50}]}"#
         #expect(try !Self.review("invoice", ok).needed)
         // printed as 0.12, the price may be 0.1249...: 120 to 125 is rounding, 110 is not
         #expect(try !Self.review("invoice", ok.replacingOccurrences(of: "0.1235", with: "0.12")).needed)
@@ -68,8 +77,10 @@ import _SmoleTestSupport
     }
 
     @Test func requiredFieldsThatAreNull() throws {
-        let data = Self.cleanInvoice.replacingOccurrences(of: #""invoice_number":"INV-7781""#, with: #""invoice_number":null"#)
-            .replacingOccurrences(of: #""vendor_name":"Acme Tools Ltd""#, with: #""vendor_name":"  ""#)
+        let data = Self.cleanInvoice.replacingOccurrences(
+            of: #""invoice_number":"INV-7781""#, with: #""invoice_number":null"#
+        )
+        .replacingOccurrences(of: #""vendor_name":"Acme Tools Ltd""#, with: #""vendor_name":"  ""#)
         let r = try Self.review("invoice", data)
         #expect(r.reasons.map(\.code) == [.requiredMissing, .requiredMissing])
         #expect(r.reasons.map(\.field) == ["vendor_name", "invoice_number"])
@@ -81,12 +92,16 @@ import _SmoleTestSupport
         #expect(r.reasons.map(\.code) == [.invalidValue] && r.reasons.first?.field == "due_date", "\(r.reasons)")
         let feb30 = Self.cleanInvoice.replacingOccurrences(of: "2026-03-18", with: "2026-02-30")
         let r2 = try Self.review("invoice", feb30)
-        #expect(r2.reasons.contains { $0.code == .invalidValue && $0.field == "date" && $0.message.contains("2026-02-30") }, "\(r2.reasons)")
+        #expect(
+            r2.reasons.contains { $0.code == .invalidValue && $0.field == "date" && $0.message.contains("2026-02-30") },
+            "\(r2.reasons)")
     }
 
     @Test func aUserSchemasEnumMinimumAndMaximum() throws {
         let dir = try TempDir(); defer { dir.cleanup() }
-        let path = try dir.write("delivery.json", """
+        let path = try dir.write(
+            "delivery.json",
+            """
             {"type":"object","required":["note_number"],"properties":{
               "note_number":{"type":"string"},
               "carrier":{"type":"string","enum":["DHL","UPS"]},
@@ -104,11 +119,13 @@ import _SmoleTestSupport
 
     @Test func aRequiredNameThatIsNoPropertyIsAnInvalidSchema() throws {
         let dir = try TempDir(); defer { dir.cleanup() }
-        let path = try dir.write("typo.json", #"{"type":"object","required":["totl"],"properties":{"total":{"type":"number"}}}"#)
+        let path = try dir.write(
+            "typo.json", #"{"type":"object","required":["totl"],"properties":{"total":{"type":"number"}}}"#)
         #expect(throws: RecordError.self) { try Self.engine.validateSchema(path) }
-        #expect(SchemaRegistry.builtinIDs.allSatisfy { id in
-            ((try? Self.engine.resolve(id))?.document["required"]?.arrayValue?.count ?? 0) >= 2
-        }, "every built-in schema declares its required fields")
+        #expect(
+            SchemaRegistry.builtinIDs.allSatisfy { id in
+                ((try? Self.engine.resolve(id))?.document["required"]?.arrayValue?.count ?? 0) >= 2
+            }, "every built-in schema declares its required fields")
     }
 
     @Test func pagesLeftUnreadAndLowConfidence() throws {
@@ -133,7 +150,8 @@ import _SmoleTestSupport
         sig.classifiedAs = ("contract", 0.5)
         #expect(try !Self.review("invoice", Self.cleanInvoice, signals: sig).needed)
         // One field of ten, whichever backend: a poem read as an invoice.
-        let poem = #"{"vendor_name":"Shall I compare thee to a summer's day?","customer_name":null,"invoice_number":null,"date":null,"due_date":null,"currency":null,"subtotal":null,"tax":null,"total":null,"line_items":[]}"#
+        let poem =
+            #"{"vendor_name":"Shall I compare thee to a summer's day?","customer_name":null,"invoice_number":null,"date":null,"due_date":null,"currency":null,"subtotal":null,"tax":null,"total":null,"line_items":[]}"#
         let r = try Self.review("invoice", poem)
         #expect(r.reasons.first?.code == .schemaMismatch, "\(r.reasons)")
         #expect(Set(r.reasons.dropFirst().map(\.code)) == [.requiredMissing])
@@ -141,16 +159,22 @@ import _SmoleTestSupport
 
     @Test func poorOCRText() throws {
         var sig = DocumentSignals()
-        sig.ocrWordQuality = ReviewChecks.ocrWordQuality(["Ao! ONADDAADDM rnVvx 7k1Lq0 ;:WxY|z Tt4qQ9 hjKLmn ¢§ a8B7c6 QwRtY"])
+        sig.ocrWordQuality = ReviewChecks.ocrWordQuality([
+            "Ao! ONADDAADDM rnVvx 7k1Lq0 ;:WxY|z Tt4qQ9 hjKLmn ¢§ a8B7c6 QwRtY"
+        ])
         #expect((sig.ocrWordQuality ?? 1) < ReviewChecks.ocrQualityFloor, "\(String(describing: sig.ocrWordQuality))")
         #expect(try Self.review("invoice", Self.cleanInvoice, signals: sig).reasons.map(\.code) == [.ocrQuality])
-        let clean = ReviewChecks.ocrWordQuality(["HARBOUR DELI LTD", "Receipt 2231  14.03.2025 12:41", "Sourdough loaf 4.20", "TOTAL EUR 19.30", "INV-2025-8314 Thank you!"])
+        let clean = ReviewChecks.ocrWordQuality([
+            "HARBOUR DELI LTD", "Receipt 2231  14.03.2025 12:41", "Sourdough loaf 4.20", "TOTAL EUR 19.30",
+            "INV-2025-8314 Thank you!",
+        ])
         #expect((clean ?? 0) > 0.9, "\(String(describing: clean))")
         #expect(ReviewChecks.ocrWordQuality(["", "  "]) == nil)
     }
 
     @Test func anAPISchemaTheEngineDoesNotKnowIsCheckedByWhatItsDataShows() throws {
-        let data = #"{"seller":"Acme","subtotal":100.00,"tax":20.00,"total":130.00,"due_date":"2026-01-01","date":"2026-02-01","note":null}"#
+        let data =
+            #"{"seller":"Acme","subtotal":100.00,"tax":20.00,"total":130.00,"due_date":"2026-01-01","date":"2026-02-01","note":null}"#
         let r = try Self.review("acme-invoices-v2", data)
         #expect(Set(r.reasons.map(\.code)) == [.arithmetic, .invalidValue], "\(r.reasons)")
     }

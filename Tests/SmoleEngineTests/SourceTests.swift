@@ -1,18 +1,22 @@
 import Foundation
-import Testing
 import SmoleRecords
-@testable import SmoleEngine
+import Testing
 import _SmoleTestSupport
+
+@testable import SmoleEngine
 
 @Suite struct TextSources {
     @Test func missingFileIsNotFound() async throws {
-        let code = await Fixture.errorCode { _ = try await Fixture.engine().extract(path: "/nonexistent/x.pdf", schema: "invoice") }
+        let code = await Fixture.errorCode {
+            _ = try await Fixture.engine().extract(path: "/nonexistent/x.pdf", schema: "invoice")
+        }
         #expect(code == .notFound)
     }
 
     @Test func unknownBinaryIsUnsupportedType() async throws {
         let dir = try TempDir(); defer { dir.cleanup() }
-        let p = try dir.write("x.bin", bytes: [0x00, 0x01, 0x02, 0xFE, 0xFF, 0x00, 0x13, 0x37] + Array(repeating: 0, count: 100))
+        let p = try dir.write(
+            "x.bin", bytes: [0x00, 0x01, 0x02, 0xFE, 0xFF, 0x00, 0x13, 0x37] + Array(repeating: 0, count: 100))
         let code = await Fixture.errorCode { _ = try await Fixture.engine().extract(path: p, schema: "invoice") }
         #expect(code == .unsupportedType)
     }
@@ -42,7 +46,8 @@ import _SmoleTestSupport
             #expect(error.code == .engineUnavailable)
             #expect(error.message.contains("poppler-utils"))
         }
-        let png = try dir.write("a.png", bytes: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array(repeating: 0, count: 64))
+        let png = try dir.write(
+            "a.png", bytes: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array(repeating: 0, count: 64))
         do {
             _ = try await e.extract(path: png, schema: "receipt")
             Issue.record("OCR ran without tesseract")
@@ -54,7 +59,8 @@ import _SmoleTestSupport
 
     @Test func pageBreaksArePreservedAndMaxPagesHonoured() async throws {
         let dir = try TempDir(); defer { dir.cleanup() }
-        let pdf = try Fixture.pdf(dir, "two.pdf", [[(50, "Page one text here")]], pages: [[[(50, "Second page: Invoice No: P2-99")]]])
+        let pdf = try Fixture.pdf(
+            dir, "two.pdf", [[(50, "Page one text here")]], pages: [[[(50, "Second page: Invoice No: P2-99")]]])
         let all = try await TextSource.read(path: pdf, options: EngineOptions())
         #expect(all.pages.count == 2)
         #expect(all.pages[1].contains("P2-99"))
@@ -67,16 +73,18 @@ import _SmoleTestSupport
     /// Renders a fixture PDF with pdftoppm, then OCRs the PNG and a PDF made only of the image (no text layer).
     @Test func scansAndPhotosGoThroughTesseract() async throws {
         let dir = try TempDir(); defer { dir.cleanup() }
-        let pdf = try Fixture.pdf(dir, "src.pdf", [
-            [(50, "Harbor Hardware")],
-            [],
-            [(50, "Invoice Number:"), (200, "77120")],
-            [(50, "Invoice Date:"), (200, "2026-05-04")],
-            [],
-            [(50, "Subtotal"), (250, "200.00")],
-            [(50, "Tax"), (250, "20.00")],
-            [(50, "Total"), (250, "220.00")],
-        ])
+        let pdf = try Fixture.pdf(
+            dir, "src.pdf",
+            [
+                [(50, "Harbor Hardware")],
+                [],
+                [(50, "Invoice Number:"), (200, "77120")],
+                [(50, "Invoice Date:"), (200, "2026-05-04")],
+                [],
+                [(50, "Subtotal"), (250, "200.00")],
+                [(50, "Tax"), (250, "20.00")],
+                [(50, "Total"), (250, "220.00")],
+            ])
         let png = try await runTool("pdftoppm", ["-r", "200", "-png", "-singlefile", pdf, dir.file("page")])
         #expect(png.status == 0)
         let fromPNG = try await Fixture.extract(dir.file("page.png"), "invoice")
@@ -106,8 +114,13 @@ import _SmoleTestSupport
         let dir = try TempDir(); defer { dir.cleanup() }
         let e = try Fixture.engine()
         let inv = try Fixture.pdf(dir, "scan_0001.pdf", Fixture.englishInvoice)
-        let rec = try dir.write("scan_0002.txt", "Corner Shop\nReceipt #123  Till 4\nMilk   1.20\nTOTAL  1.20\nCASH\nThank you, please come again\n")
-        let con = try dir.write("scan_0003.txt", "SERVICES AGREEMENT\nThis Agreement is entered into by and between A Ltd and B Ltd.\nGoverning Law. This Agreement shall be governed by the laws of England.\nIN WITNESS WHEREOF the parties have signed.\n")
+        let rec = try dir.write(
+            "scan_0002.txt",
+            "Corner Shop\nReceipt #123  Till 4\nMilk   1.20\nTOTAL  1.20\nCASH\nThank you, please come again\n")
+        let con = try dir.write(
+            "scan_0003.txt",
+            "SERVICES AGREEMENT\nThis Agreement is entered into by and between A Ltd and B Ltd.\nGoverning Law. This Agreement shall be governed by the laws of England.\nIN WITNESS WHEREOF the parties have signed.\n"
+        )
         let ci = try #require(try await e.classify(path: inv))
         let cr = try #require(try await e.classify(path: rec))
         let cc = try #require(try await e.classify(path: con))

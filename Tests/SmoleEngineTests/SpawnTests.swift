@@ -1,8 +1,9 @@
 import Foundation
-import Testing
 import SmoleRecords
-@testable import SmoleEngine
+import Testing
 import _SmoleTestSupport
+
+@testable import SmoleEngine
 
 /// The posix_spawn runner against real programs.
 @Suite struct SpawnRunner {
@@ -10,7 +11,8 @@ import _SmoleTestSupport
 
     @Test func readsLargeStdoutAndStderrFullyWithTheExitStatus() async throws {
         // 3 MB on stdout (more than any pipe buffer) while stderr also gets text
-        let out = await Spawn.run(try exe("head"), ["-c", "3000000", "/dev/zero"], timeout: .seconds(20), outputLimit: 64 << 20)
+        let out = await Spawn.run(
+            try exe("head"), ["-c", "3000000", "/dev/zero"], timeout: .seconds(20), outputLimit: 64 << 20)
         guard case .finished(let r) = out else { Issue.record("\(out)"); return }
         #expect(r.status == 0)
         #expect(r.stdout.count == 3_000_000)
@@ -21,7 +23,8 @@ import _SmoleTestSupport
     }
 
     @Test func argumentsAreNeverAShell() async throws {
-        let out = await Spawn.run(try exe("echo"), ["$HOME; rm -rf /", "`id`"], timeout: .seconds(20), outputLimit: 1 << 20)
+        let out = await Spawn.run(
+            try exe("echo"), ["$HOME; rm -rf /", "`id`"], timeout: .seconds(20), outputLimit: 1 << 20)
         guard case .finished(let r) = out else { Issue.record("\(out)"); return }
         #expect(r.text == "$HOME; rm -rf / `id`\n")
     }

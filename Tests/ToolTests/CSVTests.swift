@@ -38,15 +38,16 @@ fileprivate func table(_ rows: [[String]]) -> [[String: String]] {
     }
 }
 
-fileprivate let sampleResults = [
-    #"{"path":"docs/a.pdf","schema":"invoice","status":"ok","data":{"vendor_name":"Old Name","total":1,"old_field":"gone"}}"#,
-    #"{"path":"docs/b.pdf","schema":"receipt","status":"ok","data":{"merchant_name":"Café, \"Bar\"","total":-3.50,"line_items":[]}}"#,
-    #"{"path":"docs/c.pdf","schema":"invoice","status":"ok","data":{"vendor_name":"Will fail later","total":9}}"#,
-    #"{"path":"docs/a.pdf","schema":"invoice","status":"ok","data":{"vendor_name":"ACME\nGmbH","total":120.50,"date":"2024-03-01","paid":true,"note":null,"tags":["x","y"],"address":{"city":"Köln","zip":"50667"},"line_items":[{"description":"Widget","quantity":2,"amount":100},{"description":"=cmd|' /C calc'!A0","quantity":1,"amount":20.50}]}}"#,
-    // a permanent error about the document itself replaces its earlier ok result (an outage would not: ResultFold)
-    #"{"path":"docs/c.pdf","schema":"invoice","status":"error","error":{"code":"unreadable","message":"docs/c.pdf: damaged","retryable":false}}"#,
-    #"{"path":"docs/d.pdf","schema":"invoice","status":"error","error":{"code":"not_found","message":"docs/d.pdf: no such file","retryable":false}}"#,
-].joined(separator: "\n") + "\n"
+fileprivate let sampleResults =
+    [
+        #"{"path":"docs/a.pdf","schema":"invoice","status":"ok","data":{"vendor_name":"Old Name","total":1,"old_field":"gone"}}"#,
+        #"{"path":"docs/b.pdf","schema":"receipt","status":"ok","data":{"merchant_name":"Café, \"Bar\"","total":-3.50,"line_items":[]}}"#,
+        #"{"path":"docs/c.pdf","schema":"invoice","status":"ok","data":{"vendor_name":"Will fail later","total":9}}"#,
+        #"{"path":"docs/a.pdf","schema":"invoice","status":"ok","data":{"vendor_name":"ACME\nGmbH","total":120.50,"date":"2024-03-01","paid":true,"note":null,"tags":["x","y"],"address":{"city":"Köln","zip":"50667"},"line_items":[{"description":"Widget","quantity":2,"amount":100},{"description":"=cmd|' /C calc'!A0","quantity":1,"amount":20.50}]}}"#,
+        // a permanent error about the document itself replaces its earlier ok result (an outage would not: ResultFold)
+        #"{"path":"docs/c.pdf","schema":"invoice","status":"error","error":{"code":"unreadable","message":"docs/c.pdf: damaged","retryable":false}}"#,
+        #"{"path":"docs/d.pdf","schema":"invoice","status":"error","error":{"code":"not_found","message":"docs/d.pdf: no such file","retryable":false}}"#,
+    ].joined(separator: "\n") + "\n"
 
 @Suite struct CSVToolTests {
     @Test func latestRecordWinsAndNotOKDocumentsAreLeftOut() async throws {
@@ -59,8 +60,11 @@ fileprivate let sampleResults = [
         let rows = try await parseCSV(r.stdout)
         // A stable order, whichever document came first: path, schema, then each schema's fields
         // in the order its records carry them, schemas in name order (invoice before receipt).
-        #expect(rows[0] == ["path", "schema", "vendor_name", "total", "date", "paid", "note",
-                            "tags", "address.city", "address.zip", "line_items", "merchant_name"])
+        #expect(
+            rows[0] == [
+                "path", "schema", "vendor_name", "total", "date", "paid", "note",
+                "tags", "address.city", "address.zip", "line_items", "merchant_name",
+            ])
         let t = table(rows)
         #expect(t.map { $0["path"] } == ["docs/b.pdf", "docs/a.pdf"])
         let a = t[1]
@@ -100,29 +104,37 @@ fileprivate let sampleResults = [
         let dir = try TempDir()
         defer { dir.cleanup() }
         let f = try dir.write("results.ndjson", sampleResults)
-        let r = try await runTool("smole-csv", ["--fields", "total,path,line_items.amount,nope", "--rows", "line_items", f])
+        let r = try await runTool(
+            "smole-csv", ["--fields", "total,path,line_items.amount,nope", "--rows", "line_items", f])
         #expect(r.status == 0)
         let rows = try await parseCSV(r.stdout)
         // Every ok record as read: a (old), b, c (old), then a's two items.
-        #expect(rows == [
-            ["total", "path", "line_items.amount", "nope"],
-            ["1", "docs/a.pdf", "", ""],
-            ["-3.50", "docs/b.pdf", "", ""],
-            ["9", "docs/c.pdf", "", ""],
-            ["120.50", "docs/a.pdf", "100", ""],
-            ["120.50", "docs/a.pdf", "20.50", ""],
-        ])
+        #expect(
+            rows == [
+                ["total", "path", "line_items.amount", "nope"],
+                ["1", "docs/a.pdf", "", ""],
+                ["-3.50", "docs/b.pdf", "", ""],
+                ["9", "docs/c.pdf", "", ""],
+                ["120.50", "docs/a.pdf", "100", ""],
+                ["120.50", "docs/a.pdf", "20.50", ""],
+            ])
         #expect(r.stderr.contains("warning (at \(f):4): docs/a.pdf appears again"))
         #expect(r.stderr.contains("no record has a column named nope"))
 
         let status = try await runTool("smole-csv", ["--fields", "path,status", "--all", "--latest", f])
-        #expect(try await parseCSV(status.stdout) == [["path", "status"], ["docs/b.pdf", "ok"], ["docs/a.pdf", "ok"],
-                                                      ["docs/c.pdf", "error"], ["docs/d.pdf", "error"]])
+        #expect(
+            try await parseCSV(status.stdout) == [
+                ["path", "status"], ["docs/b.pdf", "ok"], ["docs/a.pdf", "ok"],
+                ["docs/c.pdf", "error"], ["docs/d.pdf", "error"],
+            ])
         let okStatus = try await runTool("smole-csv", ["--fields", "status,path", "-"], stdin: sampleResults)
         #expect(try await parseCSV(okStatus.stdout).dropFirst().allSatisfy { $0[0] == "ok" })
 
         let latest = try await runTool("smole-csv", ["--fields", "path,total", "--latest", f])
-        #expect(try await parseCSV(latest.stdout) == [["path", "total"], ["docs/b.pdf", "-3.50"], ["docs/a.pdf", "120.50"]])
+        #expect(
+            try await parseCSV(latest.stdout) == [
+                ["path", "total"], ["docs/b.pdf", "-3.50"], ["docs/a.pdf", "120.50"],
+            ])
     }
 
     @Test func fieldsWritesEachRowBeforeTheNextRecordArrives() async throws {
@@ -153,13 +165,17 @@ fileprivate let sampleResults = [
         #expect(Array(rows[0].prefix(5)) == ["path", "schema", "status", "error.code", "error.message"])
         let t = table(rows)
         #expect(t.map { $0["path"] } == ["docs/b.pdf", "docs/a.pdf", "docs/c.pdf", "docs/d.pdf"])
-        #expect(t[2]["status"] == "error" && t[2]["error.code"] == "unreadable" && t[2]["error.message"] == "docs/c.pdf: damaged")
+        #expect(
+            t[2]["status"] == "error" && t[2]["error.code"] == "unreadable"
+                && t[2]["error.message"] == "docs/c.pdf: damaged")
         #expect(t[1]["vendor_name"] == "ACME\\nGmbH")  // TSV escapes the newline
         #expect(t[1]["status"] == "ok" && t[1]["error.code"] == "")
     }
 
     @Test func formulaCellsAreEscapedUnlessRaw() async throws {
-        let input = #"{"path":"=x.pdf","status":"ok","data":{"a":"=1+1","b":"+49 30","c":"-5","d":-5,"e":"@me","f":"\tx","g":"safe","h":["-1",2]}}"# + "\n"
+        let input =
+            #"{"path":"=x.pdf","status":"ok","data":{"a":"=1+1","b":"+49 30","c":"-5","d":-5,"e":"@me","f":"\tx","g":"safe","h":["-1",2]}}"#
+            + "\n"
         let r = try await runTool("smole-csv", ["-"], stdin: input)
         let t = table(try await parseCSV(r.stdout))
         #expect(t[0]["path"] == "'=x.pdf")
@@ -171,7 +187,8 @@ fileprivate let sampleResults = [
     }
 
     @Test func noHeaderLeavesTheHeaderOut() async throws {
-        let r = try await runTool("smole-csv", ["--no-header"], stdin: #"{"path":"p","status":"ok","data":{"v":1}}"# + "\n")
+        let r = try await runTool(
+            "smole-csv", ["--no-header"], stdin: #"{"path":"p","status":"ok","data":{"v":1}}"# + "\n")
         #expect(r.stdout == "p,,1\r\n")
     }
 
@@ -218,8 +235,10 @@ fileprivate let sampleResults = [
         let dir = try TempDir()
         defer { dir.cleanup() }
         let big = String(repeating: "ab,\"", count: 2_600_000)
-        let f = try dir.write("results.ndjson",
-            #"{"path":"big","status":"ok","data":{"text":"\#(big.replacingOccurrences(of: "\"", with: "\\\""))","n":1}}"# + "\n")
+        let f = try dir.write(
+            "results.ndjson",
+            #"{"path":"big","status":"ok","data":{"text":"\#(big.replacingOccurrences(of: "\"", with: "\\\""))","n":1}}"#
+                + "\n")
         let r = try await runTool("smole-csv", [f])
         #expect(r.status == 0)
         let t = table(try await parseCSV(r.stdout))
@@ -230,8 +249,10 @@ fileprivate let sampleResults = [
         let dir = try TempDir()
         defer { dir.cleanup() }
         try dir.write("results.ndjson", sampleResults)
-        let script = #"cat results.ndjson | "$SMOLE_CSV" --rows line_items - | mlr --icsv --ojsonl cut -f path,line_items.amount"#
-        let r = try await runTool("bash", ["-c", script], cwd: dir.path, env: ["SMOLE_CSV": Binaries.path("smole-csv")])
+        let script =
+            #"cat results.ndjson | "$SMOLE_CSV" --rows line_items - | mlr --icsv --ojsonl cut -f path,line_items.amount"#
+        let r = try await runTool(
+            "bash", ["-c", script], cwd: dir.path, env: ["SMOLE_CSV": Binaries.path("smole-csv")])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdoutLines.count == 3)
         #expect(r.stdoutLines.last?.contains("20.50") == true)

@@ -1,8 +1,8 @@
 import Foundation
-import Testing
-import _SmoleTestSupport
 import SmoleRecords
 import SmoleTools
+import Testing
+import _SmoleTestSupport
 
 /// End-to-end tests of the built smole-ls binary.
 @Suite struct LsTests {
@@ -26,8 +26,10 @@ import SmoleTools
         try d.write("docs/.hidden.pdf", "%PDF-1.4\n")
         try d.write("docs/.git/config", "[core]\n")
         try FileManager.default.createSymbolicLink(atPath: d.file("docs/2024/q1/up"), withDestinationPath: "../..")
-        try FileManager.default.createSymbolicLink(atPath: d.file("docs/2024/broken.pdf"), withDestinationPath: "gone.pdf")
-        try FileManager.default.createSymbolicLink(atPath: d.file("docs/link-to-invoice.pdf"), withDestinationPath: "b-invoice.pdf")
+        try FileManager.default.createSymbolicLink(
+            atPath: d.file("docs/2024/broken.pdf"), withDestinationPath: "gone.pdf")
+        try FileManager.default.createSymbolicLink(
+            atPath: d.file("docs/link-to-invoice.pdf"), withDestinationPath: "b-invoice.pdf")
         #expect(mkfifo(d.file("docs/2024/pipe"), 0o644) == 0)
     }
 
@@ -38,13 +40,15 @@ import SmoleTools
         let r = try await runTool("smole-ls", ["docs"], cwd: d.path)
         #expect(r.status == 0, "\(r.stderr)")
         let recs = try parse(r)
-        #expect(recs.map { $0["path"]?.stringValue } == [
-            "docs/2024/contracts/lease.pdf", "docs/2024/page.html", "docs/2024/q1/photo.JPG",
-            "docs/2024/q1/scan.png", "docs/A-receipt.txt", "docs/b-invoice.pdf",
-        ])
-        #expect(recs.map { $0["type"]?.stringValue } == [
-            "application/pdf", "text/html", "image/jpeg", "image/png", "text/plain", "application/pdf",
-        ])
+        #expect(
+            recs.map { $0["path"]?.stringValue } == [
+                "docs/2024/contracts/lease.pdf", "docs/2024/page.html", "docs/2024/q1/photo.JPG",
+                "docs/2024/q1/scan.png", "docs/A-receipt.txt", "docs/b-invoice.pdf",
+            ])
+        #expect(
+            recs.map { $0["type"]?.stringValue } == [
+                "application/pdf", "text/html", "image/jpeg", "image/png", "text/plain", "application/pdf",
+            ])
         // Every digest agrees with sha256sum on the same files.
         let sums = try await runTool("sha256sum", recs.map { $0["path"]!.stringValue! }, cwd: d.path)
         #expect(sums.stdoutLines.map { String($0.prefix(64)) } == recs.map { $0["sha256"]?.stringValue })
@@ -70,7 +74,8 @@ import SmoleTools
         #expect(recs.count == 8)
         let sums = try await runTool("sha256sum", recs.map { $0["path"]!.stringValue! }, cwd: d.path)
         #expect(sums.stdoutLines.map { String($0.prefix(64)) } == recs.map { $0["sha256"]?.stringValue })
-        #expect(recs.map { $0["size"]?.intValue } == [0, 1, 64, 1000, (1 << 20) - 1, 1 << 20, (1 << 20) + 1, 5_000_000])
+        #expect(
+            recs.map { $0["size"]?.intValue } == [0, 1, 64, 1000, (1 << 20) - 1, 1 << 20, (1 << 20) + 1, 5_000_000])
     }
 
     @Test func globsExcludesDepthHiddenAndCwdPaths() async throws {
@@ -90,11 +95,15 @@ import SmoleTools
         #expect(try await paths(["--exclude", "2024/"]) == ["A-receipt.txt", "b-invoice.pdf"])
         #expect(try await paths(["--max-depth", "1"]) == ["A-receipt.txt", "b-invoice.pdf"])
         #expect(try await paths(["--max-depth", "2", "--glob", "*.html"]) == ["2024/page.html"])
-        #expect(try await paths(["--hidden", "--max-depth", "2"]) == [
-            ".git/config", ".hidden.pdf", "2024/page.html", "A-receipt.txt", "b-invoice.pdf",
-        ])
+        #expect(
+            try await paths(["--hidden", "--max-depth", "2"]) == [
+                ".git/config", ".hidden.pdf", "2024/page.html", "A-receipt.txt", "b-invoice.pdf",
+            ])
         // Paths stay reachable from the working directory however the folder is named.
-        #expect(try await paths(["./docs/", "--max-depth", "1"], cwd: d.path) == ["./docs/A-receipt.txt", "./docs/b-invoice.pdf"])
+        #expect(
+            try await paths(["./docs/", "--max-depth", "1"], cwd: d.path) == [
+                "./docs/A-receipt.txt", "./docs/b-invoice.pdf",
+            ])
         #expect(try await paths([docs + "/2024/q1"]) == [docs + "/2024/q1/photo.JPG", docs + "/2024/q1/scan.png"])
     }
 
@@ -107,10 +116,12 @@ import SmoleTools
         #expect(r.status == 1)
         let recs = try parse(r)
         let paths = recs.map { $0["path"]!.stringValue! }
-        #expect(paths == [
-            "docs/2024/broken.pdf", "docs/2024/contracts/lease.pdf", "docs/2024/page.html", "docs/2024/q1/photo.JPG",
-            "docs/2024/q1/scan.png", "docs/A-receipt.txt", "docs/b-invoice.pdf", "docs/link-to-invoice.pdf",
-        ])
+        #expect(
+            paths == [
+                "docs/2024/broken.pdf", "docs/2024/contracts/lease.pdf", "docs/2024/page.html",
+                "docs/2024/q1/photo.JPG",
+                "docs/2024/q1/scan.png", "docs/A-receipt.txt", "docs/b-invoice.pdf", "docs/link-to-invoice.pdf",
+            ])
         let broken = recs[0]
         #expect(broken["status"] == .string("error"))
         #expect(broken["error"]?["code"] == .string("not_found"))
@@ -163,8 +174,10 @@ import SmoleTools
         for p in [d.path, d.file("docs")] { chmod(p, 0o755) }
         for p in ["docs/a.txt", "docs/z.txt"] { chmod(d.file(p), 0o644) }
         let bin = Binaries.path("smole-ls")
-        let r = getuid() == 0
-            ? try await runTool("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "--", bin, "docs"], cwd: d.path)
+        let r =
+            getuid() == 0
+            ? try await runTool(
+                "setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "--", bin, "docs"], cwd: d.path)
             : try await runTool("smole-ls", ["docs"], cwd: d.path)
         #expect(r.status == 1, "\(r.stderr)")
         let recs = try parse(r)
@@ -188,7 +201,8 @@ import SmoleTools
         let d = try TempDir()
         defer { d.cleanup() }
         for i in 0..<3000 { try d.write("f\(i).txt", "x") }
-        let r = try await runTool("bash", ["-c", "set -o pipefail; \"$0\" \"$1\" | head -n 1", Binaries.path("smole-ls"), d.path])
+        let r = try await runTool(
+            "bash", ["-c", "set -o pipefail; \"$0\" \"$1\" | head -n 1", Binaries.path("smole-ls"), d.path])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdoutLines.count == 1)
         #expect(r.stderr.isEmpty)
@@ -210,7 +224,8 @@ private func randomBytes(_ n: Int) throws -> [UInt8] {
 /// Checks a hand-written man page against the options `--help` lists.
 enum OptionPages {
     static var root: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
     }
 
     static func check(tool: String) async throws {
@@ -226,7 +241,9 @@ enum OptionPages {
             let flag = o.dropFirst()
             #expect(page.contains("Fl \\\(flag)") || page.contains("Fl \(flag)"), "\(tool).1 lacks \(o)")
         }
-        for section in ["NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS", "EXAMPLES", "EXIT STATUS", "ENVIRONMENT", "SEE ALSO"] {
+        for section in [
+            "NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS", "EXAMPLES", "EXIT STATUS", "ENVIRONMENT", "SEE ALSO",
+        ] {
             #expect(page.contains(".Sh \(section)"), "\(tool).1 lacks \(section)")
         }
     }

@@ -43,7 +43,9 @@ enum ManPages {
         for line in text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
             if line.hasPrefix(".Sh ") || line.hasPrefix(".SH ") {
                 var name = String(line.dropFirst(4)).trimmingCharacters(in: .whitespaces)
-                if name.hasPrefix("\""), name.hasSuffix("\""), name.count >= 2 { name = String(name.dropFirst().dropLast()) }
+                if name.hasPrefix("\""), name.hasSuffix("\""), name.count >= 2 {
+                    name = String(name.dropFirst().dropLast())
+                }
                 out.append((name, []))
             } else if !out.isEmpty {
                 out[out.count - 1].1.append(line)
@@ -149,8 +151,11 @@ enum ManPages {
                         var cmds: [String] = []
                         var continuing = false
                         for l in b {
-                            if l.hasPrefix("$ ") { cmds.append(String(l.dropFirst(2))); continuing = l.hasSuffix("\\") }
-                            else if continuing { cmds.append(l); continuing = l.hasSuffix("\\") }
+                            if l.hasPrefix("$ ") {
+                                cmds.append(String(l.dropFirst(2))); continuing = l.hasSuffix("\\")
+                            } else if continuing {
+                                cmds.append(l); continuing = l.hasSuffix("\\")
+                            }
                         }
                         commands(cmds).forEach(add)
                     } else {
@@ -179,7 +184,8 @@ enum ManPages {
         if let r = c.range(of: #"#\s*needs\b.*$"#, options: .regularExpression) { return String(c[r]) }
         if c.range(of: #"https?://"#, options: .regularExpression) != nil { return "uses a URL" }
         if c.range(of: #"(^|[|;&(]\s*|\s)smole-serve(\s|$)"#, options: .regularExpression) != nil,
-           c.range(of: #"smole-serve\s+(-h|--help|--version)\b"#, options: .regularExpression) == nil {
+            c.range(of: #"smole-serve\s+(-h|--help|--version)\b"#, options: .regularExpression) == nil
+        {
             return "starts smole-serve, which runs until stopped"
         }
         return nil
@@ -268,7 +274,8 @@ enum ExampleFixtures {
             s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "(", with: "\\(")
                 .replacingOccurrences(of: ")", with: "\\)")
         }
-        let content = "BT /F1 11 Tf 14 TL 72 720 Td " + lines.map { "(\(esc($0))) Tj T*" }.joined(separator: " ") + " ET"
+        let content =
+            "BT /F1 11 Tf 14 TL 72 720 Td " + lines.map { "(\(esc($0))) Tj T*" }.joined(separator: " ") + " ET"
         let objects = [
             "<< /Type /Catalog /Pages 2 0 R >>",
             "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
@@ -299,17 +306,24 @@ enum ExampleFixtures {
 
     static var docs: [Doc] {
         [
-            Doc(path: "docs/invoice-2024-001.txt", schema: "invoice", route: "rule 1: *invoice*",
+            Doc(
+                path: "docs/invoice-2024-001.txt", schema: "invoice", route: "rule 1: *invoice*",
                 bytes: Array(invoiceText.utf8), type: "text/plain"),
-            Doc(path: "docs/receipt-cafe.txt", schema: "receipt", route: "rule 2: *receipt*",
+            Doc(
+                path: "docs/receipt-cafe.txt", schema: "receipt", route: "rule 2: *receipt*",
                 bytes: Array(receiptText.utf8), type: "text/plain"),
-            Doc(path: "docs/contract-nda.txt", schema: "contract", route: "rule 3: *nda*",
+            Doc(
+                path: "docs/contract-nda.txt", schema: "contract", route: "rule 3: *nda*",
                 bytes: Array(contractText.utf8), type: "text/plain"),
-            Doc(path: "docs/invoice-acme.pdf", schema: "invoice", route: "rule 1: *invoice*",
-                bytes: pdf(["ACME Tools GmbH", "Invoice number: INV-2024-002", "Invoice date: 2024-03-12",
-                            "Bill to: Contoso AG", "Subtotal 200.00", "VAT 38.00", "Total EUR 238.00"]),
+            Doc(
+                path: "docs/invoice-acme.pdf", schema: "invoice", route: "rule 1: *invoice*",
+                bytes: pdf([
+                    "ACME Tools GmbH", "Invoice number: INV-2024-002", "Invoice date: 2024-03-12",
+                    "Bill to: Contoso AG", "Subtotal 200.00", "VAT 38.00", "Total EUR 238.00",
+                ]),
                 type: "application/pdf"),
-            Doc(path: "docs/archive/receipt-taxi.pdf", schema: "receipt", route: "rule 2: *receipt*",
+            Doc(
+                path: "docs/archive/receipt-taxi.pdf", schema: "receipt", route: "rule 2: *receipt*",
                 bytes: pdf(["CITY TAXI", "Date 2023-11-02 23:10", "Fare 18.50", "TOTAL EUR 18.50", "Paid: cash"]),
                 type: "application/pdf"),
         ]
@@ -345,57 +359,129 @@ enum ExampleFixtures {
             return JSON.serialize(.object(o))
         }
         func item(_ d: String, _ q: String, _ u: String, _ a: String) -> JSONValue {
-            .object(JSONObject([("description", .string(d)), ("quantity", .number(q)), ("unit_price", .number(u)), ("amount", .number(a))]))
+            .object(
+                JSONObject([
+                    ("description", .string(d)), ("quantity", .number(q)), ("unit_price", .number(u)),
+                    ("amount", .number(a)),
+                ]))
         }
         let when: [(String, JSONValue)] = [
             ("backend", "local"), ("started_at", "2024-03-15T10:00:00Z"), ("finished_at", "2024-03-15T10:00:01Z"),
         ]
         let results = [
-            result("docs/invoice-2024-001.txt", [
-                ("status", "error"),
-                ("error", .object(JSONObject([("code", "rate_limited"), ("message", "429 Too Many Requests"), ("retryable", true), ("http_status", 429)]))),
-                ("attempts", 1),
-            ] + when + [("elapsed_ms", 310)]),
-            result("docs/invoice-2024-001.txt", [
-                ("status", "ok"),
-                ("data", .object(JSONObject([
-                    ("vendor_name", "ACME Tools GmbH"), ("customer_name", "Northwind Traders Ltd"),
-                    ("invoice_number", "INV-2024-001"), ("date", "2024-03-05"), ("due_date", "2024-04-04"),
-                    ("currency", "EUR"), ("subtotal", .number("100.00")), ("tax", .number("19.00")), ("total", .number("119.00")),
-                    ("line_items", .array([item("Cordless drill", "2", "45.00", "90.00"), item("Drill bits, set of 10", "1", "10.00", "10.00")])),
-                ]))),
-                ("attempts", 2),
-            ] + when + [("elapsed_ms", 840)]),
-            result("docs/receipt-cafe.txt", [
-                ("status", "ok"),
-                ("data", .object(JSONObject([
-                    ("merchant_name", "CAFE CENTRAL"), ("date", "2024-03-07"), ("time", "08:42"), ("currency", "EUR"),
-                    ("subtotal", .number("8.50")), ("tax", .number("0.60")), ("total", .number("9.10")), ("payment_method", "VISA"),
-                    ("line_items", .array([item("Cappuccino", "2", "3.20", "6.40"), item("=HYPERLINK(\"http://x\")", "1", "2.10", "2.10")])),
-                ]))),
-                ("review", Review(reasons: [ReviewReason(.lowConfidence, field: "merchant_name", "merchant_name was read with confidence 0.30, under 0.45")]).json),
-                ("attempts", 1),
-            ] + when + [("elapsed_ms", 420)]),
-            result("docs/contract-nda.txt", [
-                ("status", "error"),
-                ("error", .object(JSONObject([("code", "timeout"), ("message", "no result within 600 s"), ("retryable", true)]))),
-                ("attempts", 1),
-            ] + when + [("elapsed_ms", 600000)]),
-            result("docs/invoice-acme.pdf", [
-                ("status", "ok"),
-                ("data", .object(JSONObject([
-                    ("vendor_name", "ACME Tools GmbH"), ("customer_name", "Contoso AG"), ("invoice_number", "INV-2024-002"),
-                    ("date", "2024-03-12"), ("due_date", .null), ("currency", "EUR"),
-                    ("subtotal", .number("200.00")), ("tax", .number("38.00")), ("total", .number("238.00")), ("line_items", .array([])),
-                ]))),
-                ("review", Review().json),
-                ("attempts", 1),
-            ] + when + [("elapsed_ms", 1260)]),
-            result("docs/archive/receipt-taxi.pdf", [
-                ("status", "error"),
-                ("error", .object(JSONObject([("code", "unsupported_type"), ("message", "no text source handles this file"), ("retryable", false)]))),
-                ("attempts", 1),
-            ] + when + [("elapsed_ms", 35)]),
+            result(
+                "docs/invoice-2024-001.txt",
+                [
+                    ("status", "error"),
+                    (
+                        "error",
+                        .object(
+                            JSONObject([
+                                ("code", "rate_limited"), ("message", "429 Too Many Requests"), ("retryable", true),
+                                ("http_status", 429),
+                            ]))
+                    ),
+                    ("attempts", 1),
+                ] + when + [("elapsed_ms", 310)]),
+            result(
+                "docs/invoice-2024-001.txt",
+                [
+                    ("status", "ok"),
+                    (
+                        "data",
+                        .object(
+                            JSONObject([
+                                ("vendor_name", "ACME Tools GmbH"), ("customer_name", "Northwind Traders Ltd"),
+                                ("invoice_number", "INV-2024-001"), ("date", "2024-03-05"), ("due_date", "2024-04-04"),
+                                ("currency", "EUR"), ("subtotal", .number("100.00")), ("tax", .number("19.00")),
+                                ("total", .number("119.00")),
+                                (
+                                    "line_items",
+                                    .array([
+                                        item("Cordless drill", "2", "45.00", "90.00"),
+                                        item("Drill bits, set of 10", "1", "10.00", "10.00"),
+                                    ])
+                                ),
+                            ]))
+                    ),
+                    ("attempts", 2),
+                ] + when + [("elapsed_ms", 840)]),
+            result(
+                "docs/receipt-cafe.txt",
+                [
+                    ("status", "ok"),
+                    (
+                        "data",
+                        .object(
+                            JSONObject([
+                                ("merchant_name", "CAFE CENTRAL"), ("date", "2024-03-07"), ("time", "08:42"),
+                                ("currency", "EUR"),
+                                ("subtotal", .number("8.50")), ("tax", .number("0.60")), ("total", .number("9.10")),
+                                ("payment_method", "VISA"),
+                                (
+                                    "line_items",
+                                    .array([
+                                        item("Cappuccino", "2", "3.20", "6.40"),
+                                        item("=HYPERLINK(\"http://x\")", "1", "2.10", "2.10"),
+                                    ])
+                                ),
+                            ]))
+                    ),
+                    (
+                        "review",
+                        Review(reasons: [
+                            ReviewReason(
+                                .lowConfidence, field: "merchant_name",
+                                "merchant_name was read with confidence 0.30, under 0.45")
+                        ]).json
+                    ),
+                    ("attempts", 1),
+                ] + when + [("elapsed_ms", 420)]),
+            result(
+                "docs/contract-nda.txt",
+                [
+                    ("status", "error"),
+                    (
+                        "error",
+                        .object(
+                            JSONObject([
+                                ("code", "timeout"), ("message", "no result within 600 s"), ("retryable", true),
+                            ]))
+                    ),
+                    ("attempts", 1),
+                ] + when + [("elapsed_ms", 600000)]),
+            result(
+                "docs/invoice-acme.pdf",
+                [
+                    ("status", "ok"),
+                    (
+                        "data",
+                        .object(
+                            JSONObject([
+                                ("vendor_name", "ACME Tools GmbH"), ("customer_name", "Contoso AG"),
+                                ("invoice_number", "INV-2024-002"),
+                                ("date", "2024-03-12"), ("due_date", .null), ("currency", "EUR"),
+                                ("subtotal", .number("200.00")), ("tax", .number("38.00")),
+                                ("total", .number("238.00")), ("line_items", .array([])),
+                            ]))
+                    ),
+                    ("review", Review().json),
+                    ("attempts", 1),
+                ] + when + [("elapsed_ms", 1260)]),
+            result(
+                "docs/archive/receipt-taxi.pdf",
+                [
+                    ("status", "error"),
+                    (
+                        "error",
+                        .object(
+                            JSONObject([
+                                ("code", "unsupported_type"), ("message", "no text source handles this file"),
+                                ("retryable", false),
+                            ]))
+                    ),
+                    ("attempts", 1),
+                ] + when + [("elapsed_ms", 35)]),
         ]
         try dir.write("results.ndjson", results.joined(separator: "\n") + "\n")
         try dir.write("rules.txt", rules + "\n")
@@ -415,7 +501,8 @@ struct ManPageTests {
     @Test("required sections", arguments: ManPages.allPages)
     func sections(page: String) throws {
         let names = Set(ManPages.sections(try ManPages.text(page)).map(\.name))
-        let required = page.hasSuffix(".1")
+        let required =
+            page.hasSuffix(".1")
             ? ["NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS", "EXAMPLES", "EXIT STATUS", "ENVIRONMENT", "SEE ALSO"]
             : ["NAME", "DESCRIPTION", "ENVIRONMENT", "EXAMPLES", "SEE ALSO"]
         for s in required {
@@ -455,10 +542,12 @@ struct ManPageTests {
                 print("man/\(page): not run, \(unbuilt.joined(separator: ", ")) not built yet: \(ex.command)")
                 continue
             }
-            let r = try await runTool("/usr/bin/env", [
-                "-u", "SMOLE_API_KEY", "-u", "SMOLE_API_URL", "PATH=\(path)", "NO_COLOR=1",
-                "timeout", "120", "bash", "-o", "pipefail", "-c", ex.command,
-            ], cwd: dir.path)
+            let r = try await runTool(
+                "/usr/bin/env",
+                [
+                    "-u", "SMOLE_API_KEY", "-u", "SMOLE_API_URL", "PATH=\(path)", "NO_COLOR=1",
+                    "timeout", "120", "bash", "-o", "pipefail", "-c", ex.command,
+                ], cwd: dir.path)
             let context = "man/\(page) example `\(ex.command)` exited \(r.status)\nstderr: \(r.stderr.prefix(2000))"
             #expect(r.status == 0 || r.status == 1, "\(context)")
             #expect(!r.stderr.contains("Error: "), "usage error: \(context)")
@@ -469,9 +558,11 @@ struct ManPageTests {
     /// Every groff warning except `break` (a long literal line that cannot be broken is fine).
     @Test("groff reads every page without warnings", arguments: ManPages.allPages)
     func groffClean(page: String) async throws {
-        let r = try await runTool("/usr/bin/groff", [
-            "-mdoc", "-ww", "-Wbreak", "-z", "-Tutf8", ManPages.manDir.appendingPathComponent(page).path,
-        ])
+        let r = try await runTool(
+            "/usr/bin/groff",
+            [
+                "-mdoc", "-ww", "-Wbreak", "-z", "-Tutf8", ManPages.manDir.appendingPathComponent(page).path,
+            ])
         #expect(r.status == 0)
         #expect(r.stderr.isEmpty, "man/\(page): \(r.stderr)")
     }
@@ -488,8 +579,9 @@ struct ManPageTests {
         }
         let exits = (ManPages.section(text, "EXIT STATUS") ?? []).joined(separator: "\n")
         for status in ExitStatus.allCases {
-            #expect(exits.range(of: #"(?<![0-9])\#(status.rawValue)(?![0-9])"#, options: .regularExpression) != nil,
-                    "smole.7 EXIT STATUS lacks \(status.rawValue)")
+            #expect(
+                exits.range(of: #"(?<![0-9])\#(status.rawValue)(?![0-9])"#, options: .regularExpression) != nil,
+                "smole.7 EXIT STATUS lacks \(status.rawValue)")
         }
         let env = (ManPages.section(text, "ENVIRONMENT") ?? []).joined(separator: "\n")
         for v in ["SMOLE_API_KEY", "SMOLE_API_URL", "NO_COLOR", "SMOLE_SERVE_API_KEY"] {
@@ -498,7 +590,8 @@ struct ManPageTests {
         // The fixture names the example test provides are documented for page authors.
         let files = (ManPages.section(text, "EXAMPLE FILES") ?? []).joined(separator: "\n")
         for name in ["docs/", "inputs.ndjson", "results.ndjson", "rules.txt", "schemas/purchase_order.json"]
-            + ExampleFixtures.docs.map(\.path) {
+            + ExampleFixtures.docs.map(\.path)
+        {
             #expect(files.contains(name), "smole.7 EXAMPLE FILES lacks \(name)")
         }
     }
@@ -522,7 +615,8 @@ struct ManPageTests {
               --version               Show the version.
               -h, --help              Show help information.
             """
-        #expect(ManPages.options(fromHelp: help) == ["--json", "-j", "--jobs", "--hash", "--no-hash", "--max-attempts"])
+        #expect(
+            ManPages.options(fromHelp: help) == ["--json", "-j", "--jobs", "--hash", "--no-hash", "--max-attempts"])
     }
 
     @Test func findsDocumentedOptionsAndExamples() {
@@ -555,16 +649,17 @@ struct ManPageTests {
         #expect(opts.isSuperset(of: ["-j", "--jobs", "--max-attempts", "--all"]))
         #expect(!opts.contains("--json"))
         let ex = ManPages.examples(page)
-        #expect(ex.map(\.command) == [
-            "smole-ls docs | smole-route --rule 'invoice=*inv*'",
-            "smole-summary results.ndjson",
-            "smole-retry results.ndjson \\\n    | smole-extract >> results.ndjson",
-            "smole-extract docs/a.pdf  # needs network",
-            "printf 'a\\n' > a.txt",
-            "smole-extract --api https://api.smole.tech/api a.txt \\\n  > out.ndjson",
-            "smole-serve --port 0 --workers 4",
-            "smole-serve --help",
-        ])
+        #expect(
+            ex.map(\.command) == [
+                "smole-ls docs | smole-route --rule 'invoice=*inv*'",
+                "smole-summary results.ndjson",
+                "smole-retry results.ndjson \\\n    | smole-extract >> results.ndjson",
+                "smole-extract docs/a.pdf  # needs network",
+                "printf 'a\\n' > a.txt",
+                "smole-extract --api https://api.smole.tech/api a.txt \\\n  > out.ndjson",
+                "smole-serve --port 0 --workers 4",
+                "smole-serve --help",
+            ])
         #expect(ex.map { $0.skipReason != nil } == [false, false, false, true, false, true, true, false])
     }
 
@@ -586,9 +681,11 @@ struct InstallTests {
         let dest = try TempDir("smole-install")
         defer { dest.cleanup() }
         let script = ManPages.repoRoot.appendingPathComponent("scripts/install").path
-        let r = try await runTool("/usr/bin/env", [
-            "SMOLE_BIN_DIR=\(Binaries.directory.path)", "PREFIX=/opt/smole", "DESTDIR=\(dest.path)", script,
-        ], cwd: ManPages.repoRoot.path)
+        let r = try await runTool(
+            "/usr/bin/env",
+            [
+                "SMOLE_BIN_DIR=\(Binaries.directory.path)", "PREFIX=/opt/smole", "DESTDIR=\(dest.path)", script,
+            ], cwd: ManPages.repoRoot.path)
         #expect(r.status == 0, "\(r.stderr)")
         let root = dest.path + "/opt/smole"
         let fm = FileManager.default
@@ -602,8 +699,9 @@ struct InstallTests {
         let installed = try await runTool("\(root)/bin/smole-summary", ["--version"])
         #expect(installed.status == 0)
         #expect(installed.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == Smole.version)
-        let page = try await runTool("/usr/bin/man", ["-l", "\(root)/share/man/man1/smole-summary.1"],
-                                     env: ["MANPAGER": "cat", "PAGER": "cat", "MANWIDTH": "80"])
+        let page = try await runTool(
+            "/usr/bin/man", ["-l", "\(root)/share/man/man1/smole-summary.1"],
+            env: ["MANPAGER": "cat", "PAGER": "cat", "MANWIDTH": "80"])
         #expect(page.stdout.contains("--fail-on-error"))
         // Everything lands under DESTDIR/PREFIX.
         #expect(try fm.contentsOfDirectory(atPath: dest.path) == ["opt"])
@@ -613,7 +711,8 @@ struct InstallTests {
             #expect(fm.fileExists(atPath: "\(root)/share/zsh/site-functions/_\(tool)"))
             #expect(fm.fileExists(atPath: "\(root)/share/fish/vendor_completions.d/\(tool).fish"))
             let completion = "\(root)/share/bash-completion/completions/\(tool)"
-            let complete = try await runTool("/usr/bin/env", ["bash", "-c", "source \"$0\" && complete -p \"$1\"", completion, tool])
+            let complete = try await runTool(
+                "/usr/bin/env", ["bash", "-c", "source \"$0\" && complete -p \"$1\"", completion, tool])
             #expect(complete.status == 0 && complete.stdout.contains(tool), "\(tool): \(complete.stderr)")
         }
         let fish = try String(contentsOfFile: "\(root)/share/fish/vendor_completions.d/smole-csv.fish", encoding: .utf8)

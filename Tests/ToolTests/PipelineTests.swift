@@ -1,7 +1,7 @@
 import Foundation
+import SmoleRecords
 import Testing
 import _SmoleTestSupport
-import SmoleRecords
 
 /// The tools of the record stream together, in real shell pipes.
 @Suite struct PipelineTests {
@@ -28,7 +28,10 @@ import SmoleRecords
         #expect(r.status == 0, "\(r.stderr)")
         let routed = try String(contentsOfFile: d.file("routed.ndjson"), encoding: .utf8)
             .split(separator: "\n").map { try JSON.parse(String($0)) }
-        #expect(routed.map { $0["path"]?.stringValue } == ["docs/Receipt-7.txt", "docs/contracts/nda.txt", "docs/inv-001.txt"])
+        #expect(
+            routed.map { $0["path"]?.stringValue } == [
+                "docs/Receipt-7.txt", "docs/contracts/nda.txt", "docs/inv-001.txt",
+            ])
         #expect(routed.map { $0["schema"]?.stringValue } == ["receipt", "contract", "invoice"])
         #expect(routed.allSatisfy { $0["sha256"]?.stringValue?.count == 64 && $0["type"]?.stringValue == "text/plain" })
         let lines = r.stdout.split(separator: "\r\n", omittingEmptySubsequences: true).map(String.init)

@@ -9,7 +9,9 @@ import _SmoleTestSupport
 /// database (one made before the review columns gets them), smole-retry leaves review alone.
 @Suite("Review queue, tools", .serialized)
 struct ReviewToolTests {
-    static func sh(_ script: String, in dir: TempDir) async throws -> RunResult { try await runPipeline(script, in: dir.path) }
+    static func sh(_ script: String, in dir: TempDir) async throws -> RunResult {
+        try await runPipeline(script, in: dir.path)
+    }
 
     static let invoice = """
         Acme Tools Ltd                                   INVOICE
@@ -33,8 +35,10 @@ struct ReviewToolTests {
     /// docs/good.txt (clean), docs/sums.txt (items that do not add up), docs/poem.txt (not an invoice), extracted.
     static func extracted(_ dir: TempDir) async throws {
         _ = try dir.write("docs/good.txt", invoice)
-        _ = try dir.write("docs/sums.txt", invoice.replacingOccurrences(of: "200.00     600.00", with: "250.00     750.00"))
-        _ = try dir.write("docs/poem.txt", "Shall I compare thee to a summer's day?\nThou art more lovely and more temperate.\n")
+        _ = try dir.write(
+            "docs/sums.txt", invoice.replacingOccurrences(of: "200.00     600.00", with: "250.00     750.00"))
+        _ = try dir.write(
+            "docs/poem.txt", "Shall I compare thee to a summer's day?\nThou art more lovely and more temperate.\n")
         let r = try await sh("smole-ls docs | smole-extract --schema invoice > results.ndjson", in: dir)
         #expect(r.status == 0, "\(r.stderr)")
     }
@@ -53,11 +57,14 @@ struct ReviewToolTests {
         let queue = (s["to_review"]?.arrayValue ?? []).compactMap { $0["path"]?.stringValue }
         #expect(queue == ["docs/poem.txt", "docs/sums.txt"], "\(queue)")
         let text = try await Self.sh("smole-summary results.ndjson", in: dir)
-        #expect(text.stdout.contains("needs review") && text.stdout.contains("to review first") && text.stdout.contains("arithmetic:line_items"),
-                "\(text.stdout)")
+        #expect(
+            text.stdout.contains("needs review") && text.stdout.contains("to review first")
+                && text.stdout.contains("arithmetic:line_items"),
+            "\(text.stdout)")
         let gate = try await Self.sh("smole-summary --fail-on-review results.ndjson > /dev/null", in: dir)
         #expect(gate.status == 1)
-        let okGate = try await Self.sh("grep good.txt results.ndjson | smole-summary --fail-on-review > /dev/null", in: dir)
+        let okGate = try await Self.sh(
+            "grep good.txt results.ndjson | smole-summary --fail-on-review > /dev/null", in: dir)
         #expect(okGate.status == 0, "a clean invoice passes the gate")
         let noGate = try await Self.sh("smole-summary results.ndjson > /dev/null", in: dir)
         #expect(noGate.status == 0)
@@ -68,16 +75,21 @@ struct ReviewToolTests {
         try await Self.extracted(dir)
         let all = try await Self.sh("smole-csv results.ndjson", in: dir)
         let lines = all.stdout.split(separator: "\r\n").map(String.init)
-        #expect(lines.first?.hasPrefix("path,schema,review.needed,review.reasons,vendor_name") == true, "\(lines.first ?? "")")
+        #expect(
+            lines.first?.hasPrefix("path,schema,review.needed,review.reasons,vendor_name") == true,
+            "\(lines.first ?? "")")
         #expect(lines.contains { $0.hasPrefix("docs/good.txt,invoice,false,,") }, "\(all.stdout)")
-        #expect(lines.contains { $0.hasPrefix("docs/sums.txt,invoice,true,") && $0.contains("arithmetic:line_items") }, "\(all.stdout)")
+        #expect(
+            lines.contains { $0.hasPrefix("docs/sums.txt,invoice,true,") && $0.contains("arithmetic:line_items") },
+            "\(all.stdout)")
         let okOnly = try await Self.sh("smole-csv --ok-only results.ndjson", in: dir)
         #expect(okOnly.status == 0)
         let kept = okOnly.stdout.split(separator: "\r\n").dropFirst().map { String($0.prefix(while: { $0 != "," })) }
         #expect(kept == ["docs/good.txt"], "\(okOnly.stdout)")
         #expect(okOnly.stderr.contains("2 ok document(s) that need review"), "\(okOnly.stderr)")
         // The queue as a CSV of what to check, with the reasons.
-        let queue = try await Self.sh("jq -c 'select(.review.needed)' results.ndjson | smole-csv --fields path,review.reasons", in: dir)
+        let queue = try await Self.sh(
+            "jq -c 'select(.review.needed)' results.ndjson | smole-csv --fields path,review.reasons", in: dir)
         let q = queue.stdout.split(separator: "\r\n").map(String.init)
         #expect(q.first == "path,review.reasons" && q.count == 3, "\(queue.stdout)")
         let both = try await Self.sh("smole-csv --ok-only --all results.ndjson", in: dir)
@@ -88,17 +100,25 @@ struct ReviewToolTests {
         let dir = try TempDir("smole-review-tools"); defer { dir.cleanup() }
         try await Self.extracted(dir)
         // A table as smole-sql made it before the review columns existed.
-        let old = try await Self.sh("""
+        let old = try await Self.sh(
+            """
             sqlite3 docs.db 'CREATE TABLE "documents" ("path" TEXT PRIMARY KEY, "name" TEXT, "schema" TEXT, "status" TEXT, "sha256" TEXT, \
             "extracted_at" TEXT, "error_code" TEXT, "error_message" TEXT, "data" TEXT); INSERT INTO documents (path, status) VALUES ('"'"'docs/old.txt'"'"', '"'"'ok'"'"')'
             """, in: dir)
         try #require(old.status == 0, "\(old.stderr)")
         let load = try await Self.sh("smole-sql --db docs.db results.ndjson | sqlite3 -bail docs.db", in: dir)
         #expect(load.status == 0, "\(load.stderr)")
-        let q = try await Self.sh("sqlite3 -separator '|' docs.db \"SELECT path, needs_review, json_extract(review, '$.reasons[0].code') FROM documents ORDER BY path\"", in: dir)
-        #expect(q.stdout == "docs/good.txt|0|\ndocs/old.txt||\ndocs/poem.txt|1|schema_mismatch\ndocs/sums.txt|1|arithmetic\n", "\(q.stdout) \(q.stderr)")
+        let q = try await Self.sh(
+            "sqlite3 -separator '|' docs.db \"SELECT path, needs_review, json_extract(review, '$.reasons[0].code') FROM documents ORDER BY path\"",
+            in: dir)
+        #expect(
+            q.stdout
+                == "docs/good.txt|0|\ndocs/old.txt||\ndocs/poem.txt|1|schema_mismatch\ndocs/sums.txt|1|arithmetic\n",
+            "\(q.stdout) \(q.stderr)")
         // Loading again is idempotent (no column added twice).
-        let again = try await Self.sh("smole-sql --db docs.db results.ndjson | sqlite3 -bail docs.db && sqlite3 docs.db 'SELECT count(*) FROM documents WHERE needs_review'", in: dir)
+        let again = try await Self.sh(
+            "smole-sql --db docs.db results.ndjson | sqlite3 -bail docs.db && sqlite3 docs.db 'SELECT count(*) FROM documents WHERE needs_review'",
+            in: dir)
         #expect(again.status == 0 && again.stdout == "2\n", "\(again.stdout) \(again.stderr)")
     }
 

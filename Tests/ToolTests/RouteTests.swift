@@ -1,7 +1,7 @@
 import Foundation
+import SmoleRecords
 import Testing
 import _SmoleTestSupport
-import SmoleRecords
 
 /// End-to-end tests of the built smole-route binary, alone and behind smole-ls in real pipes.
 @Suite struct RouteTests {
@@ -17,7 +17,8 @@ import SmoleRecords
         let d = try TempDir()
         defer { d.cleanup() }
         let input = try d.write("input.ndjson", bytes: stdinBytes)
-        return try await runTool("bash", ["-c", "exec \"$0\" \"$@\" < \"\(input)\"", Binaries.path("smole-route")] + args)
+        return try await runTool(
+            "bash", ["-c", "exec \"$0\" \"$@\" < \"\(input)\"", Binaries.path("smole-route")] + args)
     }
 
     /// A user schema named `other` (schema names are checked against the schemas the engine knows).
@@ -27,18 +28,25 @@ import SmoleRecords
         let d = try TempDir()
         defer { d.cleanup() }
         try d.write("schemas/other.json", Self.otherSchema)
-        let r = try await runTool("smole-route", [
-            "--rule", "receipt=*receipt*", "--rule", "contract=path:**/contracts/**", "--rule", "invoice=re:INV-[0-9]+",
-            "--schemas", d.file("schemas"),
-            "--default", "other", "a/Receipt-1.pdf", "x/contracts/y/lease.pdf", "INV-7.pdf", "misc.pdf",
-        ])
+        let r = try await runTool(
+            "smole-route",
+            [
+                "--rule", "receipt=*receipt*", "--rule", "contract=path:**/contracts/**", "--rule",
+                "invoice=re:INV-[0-9]+",
+                "--schemas", d.file("schemas"),
+                "--default", "other", "a/Receipt-1.pdf", "x/contracts/y/lease.pdf", "INV-7.pdf", "misc.pdf",
+            ])
         #expect(r.status == 0, "\(r.stderr)")
         let o = try objects(r)
-        #expect(o.map { $0["path"]?.stringValue } == ["a/Receipt-1.pdf", "x/contracts/y/lease.pdf", "INV-7.pdf", "misc.pdf"])
+        #expect(
+            o.map { $0["path"]?.stringValue } == [
+                "a/Receipt-1.pdf", "x/contracts/y/lease.pdf", "INV-7.pdf", "misc.pdf",
+            ])
         #expect(o.map { $0["schema"]?.stringValue } == ["receipt", "contract", "invoice", "other"])
-        #expect(o.map { $0["route"]?.stringValue } == [
-            "rule 1: *receipt*", "rule 2: path:**/contracts/**", "rule 3: re:INV-[0-9]+", "default",
-        ])
+        #expect(
+            o.map { $0["route"]?.stringValue } == [
+                "rule 1: *receipt*", "rule 2: path:**/contracts/**", "rule 3: re:INV-[0-9]+", "default",
+            ])
     }
 
     @Test func existingSchemaKeptUnlessOverrideAndFieldsPassThrough() async throws {
@@ -47,11 +55,15 @@ import SmoleRecords
         #expect(kept.status == 0)
         #expect(kept.stdout == input)
         let over = try await runTool("smole-route", ["--override", "--rule", "receipt=*receipt*"], stdin: input)
-        #expect(over.stdout == #"{"path":"a/receipt.pdf","schema":"receipt","user":{"tag":"x","n":1.50},"z":[1,2e3],"route":"rule 1: *receipt*"}"# + "\n")
+        #expect(
+            over.stdout
+                == #"{"path":"a/receipt.pdf","schema":"receipt","user":{"tag":"x","n":1.50},"z":[1,2e3],"route":"rule 1: *receipt*"}"#
+                + "\n")
     }
 
     @Test func unroutedGetsNullSchemaAndAWarningNamingThePlace() async throws {
-        let r = try await runTool("smole-route", ["--rule", "receipt=*receipt*"], stdin: "a/receipt.pdf\nb/other.pdf\n")
+        let r = try await runTool(
+            "smole-route", ["--rule", "receipt=*receipt*"], stdin: "a/receipt.pdf\nb/other.pdf\n")
         #expect(r.status == 0)
         let o = try objects(r)
         #expect(o[1]["schema"] == .null && o[1]["route"] == .null)
@@ -61,14 +73,16 @@ import SmoleRecords
     @Test func badInputSuiteOneRecordPerLine() async throws {
         let big = String(repeating: "é", count: 5 * 1024 * 1024)  // 10 MB of UTF-8
         var input: [UInt8] = []
-        input += Array(#"{"path":"docs/r-receipt.pdf","keep":true}"#.utf8) + [0x0A]        // 1 record
-        input += Array("docs/plain path.pdf\r\n".utf8)                                     // 2 bare path, CRLF
-        input += [0x0A, 0x20, 0x0A, 0x0D, 0x0A]                                             // 3-5 blank lines
-        input += Array(#"{"path":"broken.pdf","#.utf8) + [0x0A]                            // 6 malformed {
-        input += Array("docs/caf".utf8) + [0xE9, 0xFF] + Array(".pdf".utf8) + [0x0A]       // 7 a path that is not UTF-8
+        input += Array(#"{"path":"docs/r-receipt.pdf","keep":true}"#.utf8) + [0x0A]  // 1 record
+        input += Array("docs/plain path.pdf\r\n".utf8)  // 2 bare path, CRLF
+        input += [0x0A, 0x20, 0x0A, 0x0D, 0x0A]  // 3-5 blank lines
+        input += Array(#"{"path":"broken.pdf","#.utf8) + [0x0A]  // 6 malformed {
+        input += Array("docs/caf".utf8) + [0xE9, 0xFF] + Array(".pdf".utf8) + [0x0A]  // 7 a path that is not UTF-8
         input += Array(#"{"path":"huge.pdf","blob":""#.utf8) + Array(big.utf8) + Array(#""}"#.utf8) + [0x0A]  // 8 10 MB
-        input += Array("{".utf8) + Array(big.utf8) + [0x0A]                                // 9 10 MB malformed
-        input += Array(#"{"path":"x.pdf","status":"error","error":{"code":"not_found","message":"gone","retryable":false}}"#.utf8)  // 10 error record, no final newline
+        input += Array("{".utf8) + Array(big.utf8) + [0x0A]  // 9 10 MB malformed
+        input += Array(
+            // 10 error record, no final newline
+            #"{"path":"x.pdf","status":"error","error":{"code":"not_found","message":"gone","retryable":false}}"#.utf8)
         let r = try await route(["--rule", "receipt=*receipt*", "--default", "invoice"], stdinBytes: input)
         #expect(r.status == 1, "\(r.stderr.prefix(2000))")
         let o = try objects(r)
@@ -96,15 +110,18 @@ import SmoleRecords
         try d.write("short.txt", "\n\ninvoice\n")
         try d.write("schemas/other.json", Self.otherSchema)
         // --rule options come before the rules file: rule 1 wins over the file's *receipt*.
-        let r = try await runTool("smole-route", [
-            "--rules", "rules.txt", "--rule", "invoice=*invoice*", "--schemas", "schemas", "--default", "other",
-            "receipt-invoice.pdf", "bon.pdf", "x/Signed Contracts/a.pdf", "z.pdf",
-        ], cwd: d.path)
+        let r = try await runTool(
+            "smole-route",
+            [
+                "--rules", "rules.txt", "--rule", "invoice=*invoice*", "--schemas", "schemas", "--default", "other",
+                "receipt-invoice.pdf", "bon.pdf", "x/Signed Contracts/a.pdf", "z.pdf",
+            ], cwd: d.path)
         #expect(r.status == 0, "\(r.stderr)")
         let o = try objects(r)
-        #expect(o.map { $0["route"]?.stringValue } == [
-            "rule 1: *invoice*", "rule 2: *bon*", "rule 4: path:**/signed contracts/**", "default",
-        ])
+        #expect(
+            o.map { $0["route"]?.stringValue } == [
+                "rule 1: *invoice*", "rule 2: *bon*", "rule 4: path:**/signed contracts/**", "default",
+            ])
         let bad = try await runTool("smole-route", ["--rules", "bad.txt", "x.pdf"], cwd: d.path)
         #expect(bad.status == 64)
         #expect(bad.stdout.isEmpty)
@@ -143,7 +160,8 @@ import SmoleRecords
         let ls = try await runTool("smole-ls", ["in"], cwd: d.path)
         #expect(ls.status == 0)
         let rt = try await runTool(
-            "smole-route", ["--rule", "receipt=*receipt*", "--rule", "contract=path:in/contracts/*", "--default", "invoice"],
+            "smole-route",
+            ["--rule", "receipt=*receipt*", "--rule", "contract=path:in/contracts/*", "--default", "invoice"],
             stdin: ls.stdout, cwd: d.path)
         #expect(rt.status == 0, "\(rt.stderr)")
         let before = try objects(ls), after = try objects(rt)
@@ -169,10 +187,11 @@ import SmoleRecords
             """
         let r = try await runTool("bash", ["-c", script, bin], cwd: d.path)
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stdoutLines == [
-            "docs/a-receipt.pdf\treceipt\trule 1: *receipt*\tapplication/pdf",
-            "docs/b.pdf\tinvoice\tdefault\tapplication/pdf",
-        ])
+        #expect(
+            r.stdoutLines == [
+                "docs/a-receipt.pdf\treceipt\trule 1: *receipt*\tapplication/pdf",
+                "docs/b.pdf\tinvoice\tdefault\tapplication/pdf",
+            ])
     }
 
     @Test func manPageNamesEveryOption() async throws {

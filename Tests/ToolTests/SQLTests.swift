@@ -16,7 +16,9 @@ fileprivate func sqliteRows(_ db: String, _ query: String) async throws -> [JSON
 }
 
 /// Pipes smole-sql's output into sqlite3 (two real processes, no shell).
-fileprivate func loadSQLite(_ db: String, _ args: [String], stdin: String? = nil, bail: Bool = true) async throws -> (RunResult, RunResult) {
+fileprivate func loadSQLite(_ db: String, _ args: [String], stdin: String? = nil, bail: Bool = true) async throws -> (
+    RunResult, RunResult
+) {
     let gen = try await runTool("smole-sql", args, stdin: stdin)
     let load = try await runTool("sqlite3", (bail ? ["-bail"] : []) + [db], stdin: gen.stdout)
     return (gen, load)
@@ -50,17 +52,19 @@ fileprivate func normalized(_ v: JSONValue) -> JSONValue {
     }
 }
 
-fileprivate let firstRun = [
-    #"{"path":"docs/a.pdf","name":"a.pdf","sha256":"aa","schema":"invoice","status":"ok","finished_at":"2026-01-02T03:04:05Z","data":{"vendor_name":"ACME","total":120.5,"count":3,"date":"2024-03-01","paid":true,"line_items":[{"description":"Widget","quantity":2,"amount":100},{"description":"Gadget","quantity":1,"amount":20.5}]}}"#,
-    #"{"path":"docs/b.pdf","name":"b.pdf","schema":"receipt","status":"ok","data":{"merchant_name":"Shop","total":3,"count":1,"line_items":[{"description":"Tea","quantity":1,"amount":3}]}}"#,
-    #"{"path":"docs/c.pdf","name":"c.pdf","schema":"invoice","status":"error","error":{"code":"timeout","message":"deadline passed","retryable":true}}"#,
-].joined(separator: "\n") + "\n"
+fileprivate let firstRun =
+    [
+        #"{"path":"docs/a.pdf","name":"a.pdf","sha256":"aa","schema":"invoice","status":"ok","finished_at":"2026-01-02T03:04:05Z","data":{"vendor_name":"ACME","total":120.5,"count":3,"date":"2024-03-01","paid":true,"line_items":[{"description":"Widget","quantity":2,"amount":100},{"description":"Gadget","quantity":1,"amount":20.5}]}}"#,
+        #"{"path":"docs/b.pdf","name":"b.pdf","schema":"receipt","status":"ok","data":{"merchant_name":"Shop","total":3,"count":1,"line_items":[{"description":"Tea","quantity":1,"amount":3}]}}"#,
+        #"{"path":"docs/c.pdf","name":"c.pdf","schema":"invoice","status":"error","error":{"code":"timeout","message":"deadline passed","retryable":true}}"#,
+    ].joined(separator: "\n") + "\n"
 
-fileprivate let secondRun = [
-    #"{"path":"docs/a.pdf","name":"a.pdf","sha256":"aa","schema":"invoice","status":"ok","finished_at":"2026-01-03T00:00:00Z","data":{"vendor_name":"ACME Corp","total":99,"count":4,"date":"2024-03-02","paid":false,"line_items":[{"description":"Widget v2","quantity":1,"amount":99}]}}"#,
-    #"{"path":"docs/b.pdf","name":"b.pdf","schema":"receipt","status":"error","error":{"code":"not_found","message":"gone","retryable":false}}"#,
-    #"{"path":"docs/c.pdf","name":"c.pdf","schema":"invoice","status":"ok","data":{"vendor_name":"Late","total":7,"count":1,"line_items":[]}}"#,
-].joined(separator: "\n") + "\n"
+fileprivate let secondRun =
+    [
+        #"{"path":"docs/a.pdf","name":"a.pdf","sha256":"aa","schema":"invoice","status":"ok","finished_at":"2026-01-03T00:00:00Z","data":{"vendor_name":"ACME Corp","total":99,"count":4,"date":"2024-03-02","paid":false,"line_items":[{"description":"Widget v2","quantity":1,"amount":99}]}}"#,
+        #"{"path":"docs/b.pdf","name":"b.pdf","schema":"receipt","status":"error","error":{"code":"not_found","message":"gone","retryable":false}}"#,
+        #"{"path":"docs/c.pdf","name":"c.pdf","schema":"invoice","status":"ok","data":{"vendor_name":"Late","total":7,"count":1,"line_items":[]}}"#,
+    ].joined(separator: "\n") + "\n"
 
 /// Keys and values chosen to break naive SQL generation.
 fileprivate let hostileKeys: [String] = [
@@ -79,7 +83,9 @@ fileprivate func hostileRecord(path: String) -> (line: String, data: JSONObject)
     data["total"] = .number("2")
     data["TOTAL"] = .number("3")
     var items: [JSONValue] = []
-    for v in hostileValues.prefix(4) { items.append(.object(JSONObject([("desc'\"", .string(v)), ("Desc", .number("1"))]))) }
+    for v in hostileValues.prefix(4) {
+        items.append(.object(JSONObject([("desc'\"", .string(v)), ("Desc", .number("1"))])))
+    }
     data["line_items"] = .array(items)
     var rec = JSONObject()
     rec["path"] = .string(path)
@@ -106,20 +112,27 @@ fileprivate struct TestFailure: Error, CustomStringConvertible {
         let db = dir.file("docs.db")
         let (g1, l1) = try await loadSQLite(db, ["--rows", "line_items"], stdin: firstRun)
         #expect(g1.status == 0 && l1.status == 0, "\(g1.stderr) \(l1.stderr)")
-        var docs = try await sqliteRows(db, "SELECT path, name, sha256, schema, status, extracted_at, error_code, vendor_name, total, count, date, paid, typeof(total) AS tt, typeof(count) AS tc FROM documents ORDER BY path")
+        var docs = try await sqliteRows(
+            db,
+            "SELECT path, name, sha256, schema, status, extracted_at, error_code, vendor_name, total, count, date, paid, typeof(total) AS tt, typeof(count) AS tc FROM documents ORDER BY path"
+        )
         #expect(docs.count == 3)
         #expect(docs[0]["vendor_name"] == "ACME" && near(docs[0]["total"], 120.5) && docs[0]["paid"] == 1)
         #expect(docs[0]["tt"] == "real" && docs[0]["tc"] == "integer")
-        #expect(docs[0]["extracted_at"] == "2026-01-02T03:04:05Z" && docs[0]["sha256"] == "aa" && docs[0]["name"] == "a.pdf")
+        #expect(
+            docs[0]["extracted_at"] == "2026-01-02T03:04:05Z" && docs[0]["sha256"] == "aa" && docs[0]["name"] == "a.pdf"
+        )
         #expect(docs[2]["status"] == "error" && docs[2]["error_code"] == "timeout" && docs[2]["total"] == .null)
-        var items = try await sqliteRows(db, "SELECT path, idx, description, amount FROM documents_line_items ORDER BY path, idx")
+        var items = try await sqliteRows(
+            db, "SELECT path, idx, description, amount FROM documents_line_items ORDER BY path, idx")
         #expect(items.count == 3)
         #expect(items[1]["description"] == "Gadget" && items[1]["idx"] == 1)
 
         // Second run: a changes, b becomes an error, c succeeds with no items.
         let (g2, l2) = try await loadSQLite(db, ["--rows", "line_items"], stdin: secondRun)
         #expect(g2.status == 0 && l2.status == 0, "\(g2.stderr) \(l2.stderr)")
-        docs = try await sqliteRows(db, "SELECT path, status, vendor_name, total, count, paid, error_code, data FROM documents ORDER BY path")
+        docs = try await sqliteRows(
+            db, "SELECT path, status, vendor_name, total, count, paid, error_code, data FROM documents ORDER BY path")
         #expect(docs.count == 3)
         #expect(docs[0]["vendor_name"] == "ACME Corp" && near(docs[0]["total"], 99) && docs[0]["paid"] == 0)
         #expect(docs[1]["status"] == "error" && docs[1]["error_code"] == "not_found" && docs[1]["vendor_name"] == .null)
@@ -149,19 +162,25 @@ fileprivate struct TestFailure: Error, CustomStringConvertible {
         defer { dir.cleanup() }
         let db = dir.file("docs.db")
         _ = try await loadSQLite(db, [], stdin: firstRun)
-        let later = #"{"path":"docs/a.pdf","status":"ok","data":{"total":5,"new_field":"n","NewCase":1,"line_items":[{"sku":"x"}]}}"# + "\n"
+        let later =
+            #"{"path":"docs/a.pdf","status":"ok","data":{"total":5,"new_field":"n","NewCase":1,"line_items":[{"sku":"x"}]}}"#
+            + "\n"
         // Without --db the insert names a column the table lacks: sqlite3 -bail stops and nothing is committed.
         let (_, failed) = try await loadSQLite(db, [], stdin: later)
         #expect(failed.status != 0)
         #expect(failed.stderr.contains("no column named new_field"))
-        #expect(near(try await sqliteRows(db, "SELECT total FROM documents WHERE path = 'docs/a.pdf'").first?["total"], 120.5))
+        #expect(
+            near(
+                try await sqliteRows(db, "SELECT total FROM documents WHERE path = 'docs/a.pdf'").first?["total"], 120.5
+            ))
         // With --db smole-sql reads the table's columns and adds the missing ones.
         let (g, ok) = try await loadSQLite(db, ["--db", db, "--rows", "line_items"], stdin: later)
         #expect(g.status == 0 && ok.status == 0, "\(g.stderr) \(ok.stderr)")
         #expect(g.stdout.contains("ALTER TABLE \"documents\" ADD COLUMN \"new_field\" TEXT;"))
         #expect(!g.stdout.contains("ADD COLUMN \"total\""))
         let nc = SQL.columnName(forKey: "NewCase", reserved: [])
-        let row = try await sqliteRows(db, "SELECT total, new_field, \"\(nc)\" AS nc FROM documents WHERE path = 'docs/a.pdf'")
+        let row = try await sqliteRows(
+            db, "SELECT total, new_field, \"\(nc)\" AS nc FROM documents WHERE path = 'docs/a.pdf'")
         #expect(row.first?["total"]?.doubleValue == 5 && row.first?["new_field"] == "n" && row.first?["nc"] == 1)
         // Running again with --db adds nothing and changes nothing.
         let (again, ok2) = try await loadSQLite(db, ["--db", db, "--rows", "line_items"], stdin: later)
@@ -187,10 +206,14 @@ fileprivate struct TestFailure: Error, CustomStringConvertible {
         let row = rows[0]
         #expect(row["path"] == .string(path))
         #expect(try JSON.parse(row["data"]?.stringValue ?? "") == withoutNUL(data))
-        let reserved = Set(["path", "name", "schema", "status", "sha256", "extracted_at", "error_code", "error_message", "data"])
+        let reserved = Set([
+            "path", "name", "schema", "status", "sha256", "extracted_at", "error_code", "error_message", "data",
+        ])
         for (i, k) in hostileKeys.enumerated() where !["Total", "total", "TOTAL"].contains(k) {
             let col = SQL.columnName(forKey: k.replacingOccurrences(of: "\u{0}", with: ""), reserved: reserved)
-            #expect(row[col] == .string(hostileValues[i % hostileValues.count].replacingOccurrences(of: "\u{0}", with: "")), "key \(k)")
+            #expect(
+                row[col] == .string(hostileValues[i % hostileValues.count].replacingOccurrences(of: "\u{0}", with: "")),
+                "key \(k)")
         }
         #expect(row["total"] == 2)
         #expect(row[SQL.columnName(forKey: "Total", reserved: reserved)] == 1)
@@ -236,11 +259,16 @@ fileprivate struct TestFailure: Error, CustomStringConvertible {
         let tmp = dir.file("tmp")
         try FileManager.default.createDirectory(atPath: tmp, withIntermediateDirectories: true)
         var lines = ""
-        for i in 0..<4000 { lines += #"{"path":"f\#(i).pdf","status":"ok","data":{"n":\#(i),"s":"\#(String(repeating: "v", count: 400))"}}"# + "\n" }
+        for i in 0..<4000 {
+            lines +=
+                #"{"path":"f\#(i).pdf","status":"ok","data":{"n":\#(i),"s":"\#(String(repeating: "v", count: 400))"}}"#
+                + "\n"
+        }
         try dir.write("r.ndjson", lines)
         // head stops reading after 10 bytes; the tool's next write fails with EPIPE and it ends at once.
         let r = try await runTool(
-            "bash", ["-c", #""$TOOL" r.ndjson | head -c 10 > /dev/null; echo "status ${PIPESTATUS[0]}"; ls -A "$TMPDIR""#],
+            "bash",
+            ["-c", #""$TOOL" r.ndjson | head -c 10 > /dev/null; echo "status ${PIPESTATUS[0]}"; ls -A "$TMPDIR""#],
             cwd: dir.path, env: ["TOOL": Binaries.path(tool), "TMPDIR": tmp])
         #expect(r.stdoutLines == ["status 0"], "spool files left behind: \(r.stdout)")
     }
@@ -254,7 +282,9 @@ fileprivate struct TestFailure: Error, CustomStringConvertible {
         let (g, l) = try await loadSQLite(db, [], stdin: lines)
         #expect(g.status == 0 && l.status == 0)
         #expect(g.stdout.components(separatedBy: "BEGIN;").count == 2 && g.stdout.hasSuffix("COMMIT;\n"))
-        #expect(try await sqliteRows(db, "SELECT count(*) AS n, sum(n) AS s FROM documents").first.map(JSONValue.object) == ["n": 1000, "s": 499500])
+        #expect(
+            try await sqliteRows(db, "SELECT count(*) AS n, sum(n) AS s FROM documents").first.map(JSONValue.object)
+                == ["n": 1000, "s": 499500])
     }
 }
 
@@ -274,17 +304,24 @@ struct PostgresToolTests {
         let t = uniqueTable("docs")
         let (g1, l1) = try await load(["--table", t, "--rows", "line_items"], firstRun)
         #expect(g1.status == 0 && l1.status == 0, "\(g1.stderr) \(l1.stderr)")
-        let types = try await pgRows("SELECT column_name AS c, data_type AS t FROM information_schema.columns WHERE table_name = '\(t)' ORDER BY ordinal_position")
+        let types = try await pgRows(
+            "SELECT column_name AS c, data_type AS t FROM information_schema.columns WHERE table_name = '\(t)' ORDER BY ordinal_position"
+        )
         let typeOf = Dictionary(uniqueKeysWithValues: types.map { ($0["c"]!.stringValue!, $0["t"]!.stringValue!) })
         #expect(typeOf["total"] == "double precision" && typeOf["count"] == "bigint" && typeOf["paid"] == "boolean")
-        #expect(typeOf["date"] == "date" && typeOf["data"] == "jsonb" && typeOf["extracted_at"] == "timestamp with time zone")
-        var docs = try await pgRows("SELECT path, status, vendor_name, total, count, paid, date, extracted_at AT TIME ZONE 'UTC' AS at FROM \"\(t)\" ORDER BY path")
+        #expect(
+            typeOf["date"] == "date" && typeOf["data"] == "jsonb"
+                && typeOf["extracted_at"] == "timestamp with time zone")
+        var docs = try await pgRows(
+            "SELECT path, status, vendor_name, total, count, paid, date, extracted_at AT TIME ZONE 'UTC' AS at FROM \"\(t)\" ORDER BY path"
+        )
         #expect(docs.count == 3)
         #expect(docs[0]["vendor_name"] == "ACME" && docs[0]["paid"] == true && docs[0]["date"] == "2024-03-01")
         #expect(docs[0]["at"] == "2026-01-02T03:04:05")
         let (g2, l2) = try await load(["--table", t, "--rows", "line_items"], secondRun)
         #expect(g2.status == 0 && l2.status == 0, "\(g2.stderr) \(l2.stderr)")
-        docs = try await pgRows("SELECT path, status, vendor_name, total, error_code, data->'line_items' AS li FROM \"\(t)\" ORDER BY path")
+        docs = try await pgRows(
+            "SELECT path, status, vendor_name, total, error_code, data->'line_items' AS li FROM \"\(t)\" ORDER BY path")
         #expect(docs.map { $0["status"] } == ["ok", "error", "ok"])
         #expect(docs[0]["vendor_name"] == "ACME Corp" && docs[0]["total"] == 99)
         #expect(docs[1]["error_code"] == "not_found" && docs[1]["vendor_name"] == .null)
@@ -298,7 +335,9 @@ struct PostgresToolTests {
         let later = #"{"path":"docs/a.pdf","status":"ok","data":{"total":5,"new_field":"n"}}"# + "\n"
         let (g, l) = try await load(["--table", t], later)
         #expect(g.status == 0 && l.status == 0, "\(l.stderr)")
-        #expect(try await pgRows("SELECT new_field, total FROM \"\(t)\" WHERE path = 'docs/a.pdf'").first.map(JSONValue.object) == ["new_field": "n", "total": 5])
+        #expect(
+            try await pgRows("SELECT new_field, total FROM \"\(t)\" WHERE path = 'docs/a.pdf'").first.map(
+                JSONValue.object) == ["new_field": "n", "total": 5])
     }
 
     @Test func hostileKeysAndValuesRoundTrip() async throws {
@@ -318,11 +357,15 @@ struct PostgresToolTests {
         let row = rows[0]
         #expect(row["path"] == .string(path))
         #expect(normalized(row["data"] ?? .null) == normalized(withoutNUL(data)))
-        let reserved = Set(["path", "name", "schema", "status", "sha256", "extracted_at", "error_code", "error_message", "data"])
+        let reserved = Set([
+            "path", "name", "schema", "status", "sha256", "extracted_at", "error_code", "error_message", "data",
+        ])
         for (i, k) in hostileKeys.enumerated() where !["Total", "total", "TOTAL"].contains(k) {
             let col = SQL.columnName(forKey: k.replacingOccurrences(of: "\u{0}", with: ""), reserved: reserved)
             #expect(col.utf8.count <= 63)
-            #expect(row[col] == .string(hostileValues[i % hostileValues.count].replacingOccurrences(of: "\u{0}", with: "")), "key \(k)")
+            #expect(
+                row[col] == .string(hostileValues[i % hostileValues.count].replacingOccurrences(of: "\u{0}", with: "")),
+                "key \(k)")
         }
         #expect(row["total"] == 2)
         #expect(row[SQL.columnName(forKey: "Total", reserved: reserved)] == 1)

@@ -6,7 +6,8 @@ import _SmoleTestSupport
 /// Every program a test runs is installed by scripts/setup (or is part of Debian's essential
 /// set, present on every Debian system).
 @Suite struct SetupTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
 
     /// The Debian package each program a test may run comes from; "essential" for packages every
     /// Debian system has (Essential: yes, or Priority: required).
@@ -17,7 +18,8 @@ import _SmoleTestSupport
         "printf": "essential", "echo": "essential", "wc": "essential", "grep": "essential", "sed": "essential",
         "tr": "essential", "cut": "essential", "kill": "essential", "rm": "essential", "mkdir": "essential",
         "awk": "essential", "date": "essential", "dirname": "essential", "od": "essential", "seq": "essential",
-        "stat": "essential", "tee": "essential", "basename": "essential", "ls": "essential", "false": "essential", "true": "essential",
+        "stat": "essential", "tee": "essential", "basename": "essential", "ls": "essential", "false": "essential",
+        "true": "essential",
         "jq": "jq", "sqlite3": "sqlite3", "psql": "postgresql", "mlr": "miller", "make": "make",
         "python3": "python3", "groff": "groff-base", "man": "man-db",
         "pdftotext": "poppler-utils", "pdftoppm": "poppler-utils", "pdfdetach": "poppler-utils",
@@ -33,7 +35,10 @@ import _SmoleTestSupport
     static func commandWordsInTheTests() throws -> Set<String> {
         var found = Set<String>()
         let tests = root.appendingPathComponent("Tests")
-        let files = FileManager.default.enumerator(atPath: tests.path)?.compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") } ?? []
+        let files =
+            FileManager.default.enumerator(atPath: tests.path)?.compactMap { $0 as? String }.filter {
+                $0.hasSuffix(".swift")
+            } ?? []
         #expect(files.count > 10, "the test sources were found under \(tests.path)")
         let runTool = try NSRegularExpression(pattern: #"runTool\(\s*"([^"\\]+)""#)
         let shFirst = try NSRegularExpression(pattern: #"\bsh\(\s*"(?:"")?\s*([a-z][a-z0-9_+.-]*)"#)
@@ -73,18 +78,23 @@ import _SmoleTestSupport
     /// The packages `scripts/setup` installs without `--bench`.
     static func setupPackages() throws -> Set<String> {
         let text = try String(contentsOf: root.appendingPathComponent("scripts/setup"), encoding: .utf8)
-        guard let start = text.range(of: "PACKAGES=("), let end = text.range(of: "\n)", range: start.upperBound..<text.endIndex) else {
+        guard let start = text.range(of: "PACKAGES=("),
+            let end = text.range(of: "\n)", range: start.upperBound..<text.endIndex)
+        else {
             throw CancellationError()
         }
-        return Set(text[start.upperBound..<end.lowerBound].split(separator: "\n").compactMap { line in
-            line.split(separator: "#").first?.split(whereSeparator: \.isWhitespace).first.map(String.init)
-        })
+        return Set(
+            text[start.upperBound..<end.lowerBound].split(separator: "\n").compactMap { line in
+                line.split(separator: "#").first?.split(whereSeparator: \.isWhitespace).first.map(String.init)
+            })
     }
 
     @Test func everyProgramATestRunsIsInstalledBySetup() async throws {
         let programs = try await Self.programsTheTestsRun()
         let packages = try Self.setupPackages()
-        #expect(programs.contains("mlr") && programs.contains("sqlite3") && programs.contains("make"), "\(programs.sorted())")
+        #expect(
+            programs.contains("mlr") && programs.contains("sqlite3") && programs.contains("make"),
+            "\(programs.sorted())")
         for p in programs.sorted() {
             guard let pkg = Self.providers[p] else {
                 Issue.record("a test runs \(p): add its Debian package to scripts/setup and to SetupTests.providers")

@@ -5,13 +5,14 @@ import _SmoleTestSupport
 
 /// smole-summary, run as a built binary.
 @Suite struct SummaryToolTests {
-    static let results = [
-        #"{"path":"docs/a.pdf","schema":"invoice","status":"error","error":{"code":"rate_limited","message":"429","retryable":true},"attempts":1,"elapsed_ms":100}"#,
-        #"{"path":"docs/b.pdf","schema":"invoice","status":"ok","data":{"total":1},"attempts":1,"elapsed_ms":300}"#,
-        #"{"path":"docs/a.pdf","schema":"invoice","status":"ok","data":{"total":2},"attempts":2,"elapsed_ms":200}"#,
-        #"{"path":"docs/c.pdf","schema":"receipt","status":"error","error":{"code":"timeout","message":"no result within 600 s","retryable":true},"attempts":1,"elapsed_ms":900}"#,
-        #"{"path":"docs/d.pdf","schema":"receipt","status":"error","error":{"code":"unsupported_type","message":"no text source","retryable":false},"attempts":1,"elapsed_ms":5}"#,
-    ].joined(separator: "\n") + "\n"
+    static let results =
+        [
+            #"{"path":"docs/a.pdf","schema":"invoice","status":"error","error":{"code":"rate_limited","message":"429","retryable":true},"attempts":1,"elapsed_ms":100}"#,
+            #"{"path":"docs/b.pdf","schema":"invoice","status":"ok","data":{"total":1},"attempts":1,"elapsed_ms":300}"#,
+            #"{"path":"docs/a.pdf","schema":"invoice","status":"ok","data":{"total":2},"attempts":2,"elapsed_ms":200}"#,
+            #"{"path":"docs/c.pdf","schema":"receipt","status":"error","error":{"code":"timeout","message":"no result within 600 s","retryable":true},"attempts":1,"elapsed_ms":900}"#,
+            #"{"path":"docs/d.pdf","schema":"receipt","status":"error","error":{"code":"unsupported_type","message":"no text source","retryable":false},"attempts":1,"elapsed_ms":5}"#,
+        ].joined(separator: "\n") + "\n"
 
     func json(_ r: RunResult) throws -> JSONValue {
         #expect(r.stdoutLines.count == 1, "one object on one line")
@@ -31,7 +32,10 @@ import _SmoleTestSupport
         #expect(lines.contains { $0.hasPrefix("  failed") && $0.contains("1 retryable") })
         #expect(r.stdout.contains("p50 200 ms, p95 900 ms, max 900 ms"))
         #expect(r.stdout.contains("mean 1.25, max 2, more than one: 1"))
-        #expect(lines.contains { $0.hasPrefix("docs/c.pdf") && $0.contains("timeout") && $0.contains("no result within 600 s") })
+        #expect(
+            lines.contains {
+                $0.hasPrefix("docs/c.pdf") && $0.contains("timeout") && $0.contains("no result within 600 s")
+            })
         #expect(lines.contains { $0.hasPrefix("docs/d.pdf") && $0.contains("unsupported_type") })
         #expect(!lines.contains { $0.hasPrefix("docs/a.pdf") }, "a.pdf's latest record is ok")
         #expect(!r.stdout.contains("\u{1B}"), "no colour into a pipe")
@@ -39,7 +43,8 @@ import _SmoleTestSupport
 
     @Test func jsonOutputFromStdinAndDash() async throws {
         for args in [[], ["-"], ["--json"]] {
-            let r = try await runTool("smole-summary", args.contains("--json") ? args : ["--json"] + args, stdin: Self.results)
+            let r = try await runTool(
+                "smole-summary", args.contains("--json") ? args : ["--json"] + args, stdin: Self.results)
             #expect(r.status == 0)
             let j = try json(r)
             #expect(j["documents"] == .number("4"))
@@ -58,9 +63,11 @@ import _SmoleTestSupport
 
     @Test func failOnErrorExitStatuses() async throws {
         let ok = #"{"path":"a","status":"ok"}"# + "\n"
-        let retryable = ok + #"{"path":"b","status":"error","error":{"code":"timeout","retryable":true},"attempts":1}"# + "\n"
+        let retryable =
+            ok + #"{"path":"b","status":"error","error":{"code":"timeout","retryable":true},"attempts":1}"# + "\n"
         let final = retryable + #"{"path":"c","status":"error","error":{"code":"not_found","retryable":false}}"# + "\n"
-        let spent = ok + #"{"path":"b","status":"error","error":{"code":"timeout","retryable":true},"attempts":3}"# + "\n"
+        let spent =
+            ok + #"{"path":"b","status":"error","error":{"code":"timeout","retryable":true},"attempts":3}"# + "\n"
         for (input, expected, extra) in [
             (ok, Int32(0), [String]()), (retryable, 75, []), (final, 1, []), (spent, 1, []),
             (spent, 75, ["--max-attempts", "4"]),
@@ -104,20 +111,22 @@ import _SmoleTestSupport
     @Test func badInputSuite() async throws {
         let dir = try TempDir()
         defer { dir.cleanup() }
-        let big = String(repeating: "é", count: 5 * 1024 * 1024)   // 10 MB of UTF-8
+        let big = String(repeating: "é", count: 5 * 1024 * 1024)  // 10 MB of UTF-8
         var bytes: [UInt8] = []
         func add(_ s: String) { bytes += Array(s.utf8) }
-        add(#"{"path":"ok.pdf","status":"ok","elapsed_ms":10}"# + "\r\n")                       // 1 CRLF
-        add("\n")                                                                                // 2 blank
-        add(#"{"path":"broken.pdf","status":"#+"\n")                                            // 3 malformed
-        bytes += Array(#"{"path":"bad-"#.utf8) + [0xFF, 0xFE] + Array(#".pdf","status":"ok"}"#.utf8) + [0x0A]  // 4 invalid UTF-8
-        add(#"{"path":"big.pdf","status":"error","error":{"code":"engine_failed","message":"\#(big)"}}"# + "\n")  // 5 10 MB line
-        add(#"{"path":"nostatus.pdf","schema":"invoice"}"# + "\n")                              // 6 status absent
-        add(#"{"path":"strerr.pdf","status":"error","error":"boom"}"# + "\n")                   // 7 error not an object
-        add(#"{"path":"strattempts.pdf","status":"ok","attempts":"two"}"# + "\n")               // 8 attempts a string
-        add("   \t \n")                                                                          // 9 blank with spaces
-        add(#"[1,2,3]"# + "\n")                                                                  // 10 not a JSON record: a bad line
-        add(#"{"path":"last.pdf","status":"ok"}"#)                                             // 11 no final newline
+        add(#"{"path":"ok.pdf","status":"ok","elapsed_ms":10}"# + "\r\n")  // 1 CRLF
+        add("\n")  // 2 blank
+        add(#"{"path":"broken.pdf","status":"# + "\n")  // 3 malformed
+        // 4 invalid UTF-8
+        bytes += Array(#"{"path":"bad-"#.utf8) + [0xFF, 0xFE] + Array(#".pdf","status":"ok"}"#.utf8) + [0x0A]
+        // 5 10 MB line
+        add(#"{"path":"big.pdf","status":"error","error":{"code":"engine_failed","message":"\#(big)"}}"# + "\n")
+        add(#"{"path":"nostatus.pdf","schema":"invoice"}"# + "\n")  // 6 status absent
+        add(#"{"path":"strerr.pdf","status":"error","error":"boom"}"# + "\n")  // 7 error not an object
+        add(#"{"path":"strattempts.pdf","status":"ok","attempts":"two"}"# + "\n")  // 8 attempts a string
+        add("   \t \n")  // 9 blank with spaces
+        add(#"[1,2,3]"# + "\n")  // 10 not a JSON record: a bad line
+        add(#"{"path":"last.pdf","status":"ok"}"#)  // 11 no final newline
         let f = try dir.write("bad.ndjson", bytes: bytes)
         let r = try await runTool("smole-summary", ["--json", f])
         #expect(r.status == 1, "bad lines make the status 1")
@@ -149,7 +158,8 @@ import _SmoleTestSupport
             lines.append(#"{"path":"docs/\#(i).pdf","status":"error","error":{"code":"not_found","message":"gone"}}"#)
         }
         let f = try dir.write("many.ndjson", lines.joined(separator: "\n") + "\n")
-        let r = try await runTool("/bin/bash", ["-o", "pipefail", "-c", "\"$0\" \"$1\" | head -3", Binaries.path("smole-summary"), f])
+        let r = try await runTool(
+            "/bin/bash", ["-o", "pipefail", "-c", "\"$0\" \"$1\" | head -3", Binaries.path("smole-summary"), f])
         #expect(r.status == 0)
         #expect(r.stdoutLines.count == 3)
         #expect(r.stderr.isEmpty)

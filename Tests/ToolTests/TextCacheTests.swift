@@ -9,7 +9,8 @@ import _SmoleTestSupport
 /// times each page was OCRed. Images are rendered here with Pillow; scanned PDFs are made with the project's PDF writer.
 @Suite struct TextCacheTests {
     /// Debian's interpreter, which has Pillow (python3-pil).
-    static let python = FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") ? "/usr/bin/python3" : "python3"
+    static let python =
+        FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") ? "/usr/bin/python3" : "python3"
 
     /// Renders a receipt-like image of `lines` with Pillow, as `format` ("PNG", or "PPM" for a grey PGM).
     static func render(_ lines: [String], to path: String, format: String = "PNG") async throws {
@@ -31,7 +32,9 @@ import _SmoleTestSupport
     /// A stand-in tesseract: lists one language, answers orientation detection "upright", and for a reading logs
     /// `SHA256-OF-IMAGE OPTIONS` and prints a receipt whose numbers agree (so the engine needs no second reading).
     static func standInTesseract(_ dir: TempDir, sleepFor: String? = nil) throws -> String {
-        try dir.writeExecutable("bin/tesseract", """
+        try dir.writeExecutable(
+            "bin/tesseract",
+            """
             #!/bin/sh
             case "$*" in *--list-langs*) printf 'List of available languages in "/stand-in/" (1):\\neng\\n'; exit 0;; esac
             img=$1; shift
@@ -44,12 +47,17 @@ import _SmoleTestSupport
 
     /// Runs `script` under bash -o pipefail with the stand-ins and the built tools first on PATH, the local engine,
     /// the cache in `cache`.
-    static func sh(_ script: String, in dir: TempDir, cache: String, env: [String: String] = [:]) async throws -> RunResult {
-        let path = dir.file("bin") + ":" + Binaries.directory.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+    static func sh(_ script: String, in dir: TempDir, cache: String, env: [String: String] = [:]) async throws
+        -> RunResult
+    {
+        let path =
+            dir.file("bin") + ":" + Binaries.directory.path + ":"
+            + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
         var e = ["PATH": path, "XDG_CACHE_HOME": cache, "SMOLE_TEST_OCR_LOG": dir.file("ocr.log"), "NO_COLOR": "1"]
         for (k, v) in env { e[k] = v }
-        return try await runTool("/bin/bash", ["-o", "pipefail", "-c", script], cwd: dir.path, env: e,
-                                 unset: ["SMOLE_API_KEY", "SMOLE_API_URL"] + (env["SMOLE_CACHE_MAX"] == nil ? ["SMOLE_CACHE_MAX"] : []))
+        return try await runTool(
+            "/bin/bash", ["-o", "pipefail", "-c", script], cwd: dir.path, env: e,
+            unset: ["SMOLE_API_KEY", "SMOLE_API_URL"] + (env["SMOLE_CACHE_MAX"] == nil ? ["SMOLE_CACHE_MAX"] : []))
     }
 
     /// The OCR log's lines since the last call, and empties it.
@@ -174,7 +182,9 @@ import _SmoleTestSupport
         try await Self.makeScans(dir)
         func size(_ folder: String) throws -> (bytes: Int, entries: Int) {
             let names = try FileManager.default.contentsOfDirectory(atPath: folder)
-            let bytes = try names.map { try FileManager.default.attributesOfItem(atPath: folder + "/" + $0)[.size] as? Int ?? 0 }.reduce(0, +)
+            let bytes = try names.map {
+                try FileManager.default.attributesOfItem(atPath: folder + "/" + $0)[.size] as? Int ?? 0
+            }.reduce(0, +)
             return (bytes, names.count)
         }
         let run = "smole-extract --schema receipt scans/a.png scans/b.png scans/c.pdf > results.ndjson"
@@ -193,8 +203,9 @@ import _SmoleTestSupport
 
         // SMOLE_CACHE_MAX=0: no cache folder at all
         let off = dir.file("cache-off")
-        let r = try await Self.sh("smole-extract --schema receipt scans/a.png > results.ndjson", in: dir, cache: off,
-                                  env: ["SMOLE_CACHE_MAX": "0"])
+        let r = try await Self.sh(
+            "smole-extract --schema receipt scans/a.png > results.ndjson", in: dir, cache: off,
+            env: ["SMOLE_CACHE_MAX": "0"])
         #expect(r.status == 0)
         #expect(!FileManager.default.fileExists(atPath: off + "/smole"))
     }
@@ -203,7 +214,9 @@ import _SmoleTestSupport
     /// the others are read meanwhile, and still every input line gives one output line in input order.
     @Test func routeClassifiesInParallelAndKeepsInputOrder() async throws {
         let dir = try TempDir("smole-route-jobs"); defer { dir.cleanup() }
-        try dir.writeExecutable("bin/pdftotext", """
+        try dir.writeExecutable(
+            "bin/pdftotext",
+            """
             #!/bin/sh
             for a in "$@"; do doc=$a; done
             for a in "$@"; do [ "$a" = "-" ] || doc=$a; done
@@ -223,7 +236,8 @@ import _SmoleTestSupport
         }
         let input = dir.file("input.ndjson")
         try (lines.joined(separator: "\n") + "\n").write(toFile: input, atomically: true, encoding: .utf8)
-        let r = try await Self.sh("smole-route --classify -j 2 --no-cache < input.ndjson", in: dir, cache: dir.file("cache"))
+        let r = try await Self.sh(
+            "smole-route --classify -j 2 --no-cache < input.ndjson", in: dir, cache: dir.file("cache"))
         #expect(r.status == 1, "the broken line makes the exit status 1: \(r.stderr)")
         let out = r.stdoutLines
         try #require(out.count == 6, "one output line per input line: \(out)")

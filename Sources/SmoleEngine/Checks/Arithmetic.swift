@@ -11,8 +11,10 @@ import SmoleTools
 enum Sums {
     /// Whether subtotal + tax (+ a cash rounding) = total within `tolerance`. With a rounding line, the sum without
     /// it does not count.
-    static func closes(_ subtotal: Double, _ tax: Double, _ total: Double, rounding: Double?, tolerance: Double) -> Bool {
-        abs(subtotal + tax + (rounding ?? 0) - total) < tolerance || (rounding == nil && abs(subtotal + tax - total) < tolerance)
+    static func closes(_ subtotal: Double, _ tax: Double, _ total: Double, rounding: Double?, tolerance: Double) -> Bool
+    {
+        abs(subtotal + tax + (rounding ?? 0) - total) < tolerance
+            || (rounding == nil && abs(subtotal + tax - total) < tolerance)
     }
 
     /// The name of the line items' amount field in `schema` (role `item_amount`), "amount" when it has none.
@@ -23,7 +25,9 @@ enum Sums {
     /// The name of a line item's field with `role` in `schema`, if there is one.
     static func itemKey(_ schema: Schema, _ role: Role) -> String? {
         schema.field(.lineItems).flatMap { f -> String? in
-            if case .array(let item) = f.kind, case .object(let sub) = item.kind { return sub.first { $0.role == role }?.name }
+            if case .array(let item) = f.kind, case .object(let sub) = item.kind {
+                return sub.first { $0.role == role }?.name
+            }
             return nil
         }
     }
@@ -41,9 +45,14 @@ extension Extractor {
         // it stands in the totals block, below the items
         let from = tableLines.max().map { $0 + 1 } ?? 0
         for l in layout.lines[min(from, layout.lines.count)...] where !l.isBlank {
-            guard Lexicon.rounding.contains(where: { phrase in LabelMatch.find(phrase, in: l).contains { at in l.cell(at: at)?.start == at } })
+            guard
+                Lexicon.rounding.contains(where: { phrase in
+                    LabelMatch.find(phrase, in: l).contains { at in l.cell(at: at)?.start == at }
+                })
             else { continue }
-            if let n = Parse.numbers(in: l, decimalHint: decimalHint).last(where: { !$0.isPercent && $0.decimals > 0 }), abs(n.value) < 1 {
+            if let n = Parse.numbers(in: l, decimalHint: decimalHint).last(where: { !$0.isPercent && $0.decimals > 0 }),
+                abs(n.value) < 1
+            {
                 return n.value
             }
         }
@@ -78,10 +87,18 @@ extension Extractor {
         func closes(_ sv: Double, _ tv: Double, _ gv: Double) -> Bool {
             Sums.closes(sv, tv, gv, rounding: rounding, tolerance: 0.015)
         }
-        if let cs = out[sub]?.doubleValue, let ct = out[tax]?.doubleValue, let cg = out[tot]?.doubleValue, closes(cs, ct, cg) { return }
-        for sv in s { for tv in t { for gv in g where closes(sv, tv, gv) {
-            out[sub] = JSONValue(sv); out[tax] = JSONValue(tv); out[tot] = JSONValue(gv); return
-        } } }
+        if let cs = out[sub]?.doubleValue, let ct = out[tax]?.doubleValue, let cg = out[tot]?.doubleValue,
+            closes(cs, ct, cg)
+        {
+            return
+        }
+        for sv in s {
+            for tv in t {
+                for gv in g where closes(sv, tv, gv) {
+                    out[sub] = JSONValue(sv); out[tax] = JSONValue(tv); out[tot] = JSONValue(gv); return
+                }
+            }
+        }
         // Several tax lines (CGST and SGST; 7 % and 19 % VAT): the tax is their sum when it closes the equation.
         do {
             var byLine: [Int: Double] = [:]
@@ -90,25 +107,32 @@ extension Extractor {
             }
             let sum = (byLine.values.reduce(0, +) * 1000).rounded() / 1000
             if byLine.count >= 2 {
-                for sv in s { for gv in g where abs(sv + sum - gv) < 0.015 {
-                    out[sub] = JSONValue(sv); out[tax] = JSONValue(Currency.round(sum, currency: currency)); out[tot] = JSONValue(gv); return
-                } }
+                for sv in s {
+                    for gv in g where abs(sv + sum - gv) < 0.015 {
+                        out[sub] = JSONValue(sv); out[tax] = JSONValue(Currency.round(sum, currency: currency));
+                        out[tot] = JSONValue(gv); return
+                    }
+                }
             }
         }
         repairTotals(&out)
         // A tax printed as zero and no subtotal line: the total is the total before tax.
         if schema.field(.subtotal)?.isNumeric == true, out[sub] == nil || out[sub] == .null, s.isEmpty,
-           out[tax]?.doubleValue == 0, let gv = out[tot]?.doubleValue {
+            out[tax]?.doubleValue == 0, let gv = out[tot]?.doubleValue
+        {
             out[sub] = JSONValue(gv)
         }
         // No tax label read (an OCR slip: "MuSt." for "MwSt."), but subtotal and total are known: the tax is their
         // difference when that amount is printed on a line of its own below the items.
         if schema.field(.tax)?.isNumeric == true, out[tax] == nil || out[tax] == .null,
-           let sv = out[sub]?.doubleValue, let gv = out[tot]?.doubleValue, gv - sv > 0.004 {
+            let sv = out[sub]?.doubleValue, let gv = out[tot]?.doubleValue, gv - sv > 0.004
+        {
             let diff = ((gv - sv) * 100).rounded() / 100
             let printed = layout.lines.contains { l in
                 !l.isBlank && !tableLines.contains(l.index)
-                    && Parse.numbers(in: l, decimalHint: decimalHint).contains { !$0.isPercent && $0.decimals == 2 && abs($0.value - diff) < 0.005 }
+                    && Parse.numbers(in: l, decimalHint: decimalHint).contains {
+                        !$0.isPercent && $0.decimals == 2 && abs($0.value - diff) < 0.005
+                    }
             }
             if printed { out[tax] = JSONValue(diff) }
         }
@@ -117,11 +141,14 @@ extension Extractor {
             let sum = Sums.itemsTotal(items, amountKey: amountKey)
             // No subtotal line and no tax: the items add up to the total, so the total before tax is the total.
             if schema.field(.subtotal)?.isNumeric == true, out[sub] == nil || out[sub] == .null, s.isEmpty,
-               (out[tax]?.doubleValue ?? 0) == 0, let gv = out[tot]?.doubleValue, abs(sum - gv) < 0.015 {
+                (out[tax]?.doubleValue ?? 0) == 0, let gv = out[tot]?.doubleValue, abs(sum - gv) < 0.015
+            {
                 out[sub] = JSONValue(gv)
             }
-            if out[sub] == nil || out[sub] == .null, s.isEmpty, let tv = out[tax]?.doubleValue, let gv = out[tot]?.doubleValue,
-               abs(sum + tv - gv) < 0.015, schema.field(.subtotal) != nil {
+            if out[sub] == nil || out[sub] == .null, s.isEmpty, let tv = out[tax]?.doubleValue,
+                let gv = out[tot]?.doubleValue,
+                abs(sum + tv - gv) < 0.015, schema.field(.subtotal) != nil
+            {
                 out[sub] = JSONValue((sum * 100).rounded() / 100)
             }
         }

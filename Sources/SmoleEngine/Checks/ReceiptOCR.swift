@@ -10,7 +10,9 @@ extension Extractor {
     func isPrintedAmount(_ value: Double) -> Bool {
         layout.lines.contains { l in
             !l.isBlank && !tableLines.contains(l.index)
-                && Parse.numbers(in: l, decimalHint: decimalHint).contains { !$0.isPercent && $0.decimals == 2 && abs($0.value - value) < 0.005 }
+                && Parse.numbers(in: l, decimalHint: decimalHint).contains {
+                    !$0.isPercent && $0.decimals == 2 && abs($0.value - value) < 0.005
+                }
         }
     }
 
@@ -19,11 +21,14 @@ extension Extractor {
     /// printed). With two of the three known, the missing one is their sum or difference when that amount is printed.
     func repairTotals(_ out: inout JSONObject) {
         guard let subF = schema.field(.subtotal), subF.isNumeric, let taxF = schema.field(.tax), taxF.isNumeric,
-              let totF = schema.field(.total), totF.isNumeric else { return }
+            let totF = schema.field(.total), totF.isNumeric
+        else { return }
         let (sub, tax, tot) = (subF.name, taxF.name, totF.name)
         let s = out[sub]?.doubleValue, g = out[tot]?.doubleValue
         // (A credit note's amounts are all negative: these sanity rules are for a sale.)
-        if (s ?? 1) > 0, (g ?? 1) > 0, let t = out[tax]?.doubleValue, t < 0 || (s.map { t > $0 } ?? false) || (g.map { t >= $0 } ?? false) {
+        if (s ?? 1) > 0, (g ?? 1) > 0, let t = out[tax]?.doubleValue,
+            t < 0 || (s.map { t > $0 } ?? false) || (g.map { t >= $0 } ?? false)
+        {
             out[tax] = .null
         }
         let t = out[tax]?.doubleValue

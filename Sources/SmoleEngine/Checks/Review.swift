@@ -1,7 +1,7 @@
 import Foundation
+import SmoleClient
 import SmoleRecords
 import SmoleTools
-import SmoleClient
 
 /// Checks: whether a person should look at a result, and why (the record's `review`, issue 10).
 ///
@@ -49,24 +49,35 @@ public struct ReviewChecks: ResultReviewer {
         self.minConfidence = minConfidence
     }
 
-    public func review(schema id: String, data: JSONValue, evidence: JSONValue?, pages: PagesRead?, signals: DocumentSignals?) -> Review {
+    public func review(
+        schema id: String, data: JSONValue, evidence: JSONValue?, pages: PagesRead?, signals: DocumentSignals?
+    ) -> Review {
         // A schema the engine does not know (an API schema id) is inferred from the data: its fields' roles come from
         // their names, so the sums and dates are still checked; required, enum and bounds need the schema itself.
         let schema = (try? engine.resolve(id)) ?? Schema.inferred(from: data, id: id)
-        return Review(reasons: Self.reasons(schema: schema, data: data, evidence: evidence, pages: pages, signals: signals,
-                                            minConfidence: minConfidence))
+        return Review(
+            reasons: Self.reasons(
+                schema: schema, data: data, evidence: evidence, pages: pages, signals: signals,
+                minConfidence: minConfidence))
     }
 
-    static func reasons(schema: Schema, data: JSONValue, evidence: JSONValue?, pages: PagesRead?, signals: DocumentSignals?,
-                        minConfidence: Double) -> [ReviewReason] {
+    static func reasons(
+        schema: Schema, data: JSONValue, evidence: JSONValue?, pages: PagesRead?, signals: DocumentSignals?,
+        minConfidence: Double
+    ) -> [ReviewReason] {
         var out: [ReviewReason] = []
         let obj = data.objectValue ?? JSONObject()
         if let p = pages {
-            out.append(ReviewReason(.pagesTruncated, "only the first \(p.read) of \(p.total) pages were read (--max-pages \(p.read))"))
+            out.append(
+                ReviewReason(
+                    .pagesTruncated, "only the first \(p.read) of \(p.total) pages were read (--max-pages \(p.read))"))
         }
         out += schemaFit(schema, obj, signals)
         if let q = signals?.ocrWordQuality, q < ocrQualityFloor {
-            out.append(ReviewReason(.ocrQuality, "the OCR text reads poorly: \(Int((q * 100).rounded()))% of its words look like words"))
+            out.append(
+                ReviewReason(
+                    .ocrQuality, "the OCR text reads poorly: \(Int((q * 100).rounded()))% of its words look like words")
+            )
         }
         out += requiredMissing(schema.document, obj, at: "")
         out += invalidValues(schema.document, obj, at: "")
@@ -80,18 +91,34 @@ public struct ReviewChecks: ResultReviewer {
 
     static func schemaFit(_ schema: Schema, _ o: JSONObject, _ signals: DocumentSignals?) -> [ReviewReason] {
         if signals?.noSchemaKeyword == true {
-            return [ReviewReason(.schemaMismatch, "none of the words that mark the schema \(schema.id) (x-smole-keywords) occurs in the document")]
+            return [
+                ReviewReason(
+                    .schemaMismatch,
+                    "none of the words that mark the schema \(schema.id) (x-smole-keywords) occurs in the document")
+            ]
         }
         if let other = signals?.classifiedAs, other.confidence >= mismatchConfidence {
-            return [ReviewReason(.schemaMismatch, "the content reads as \(other.schema) (\(other.confidence)), not \(schema.id)")]
+            return [
+                ReviewReason(
+                    .schemaMismatch, "the content reads as \(other.schema) (\(other.confidence)), not \(schema.id)")
+            ]
         }
         if let fit = signals?.fitConfidence, fit < weakFit {
-            return [ReviewReason(.schemaMismatch, "the content reads as \(schema.id) only weakly (\(fit)): another schema's words come close")]
+            return [
+                ReviewReason(
+                    .schemaMismatch,
+                    "the content reads as \(schema.id) only weakly (\(fit)): another schema's words come close")
+            ]
         }
         let top = schema.fields.map(\.name)
         let found = top.filter { !Review.isEmptyExtraction(o[$0] ?? .null) }
         if top.count >= 4, found.count <= 1 {
-            return [ReviewReason(.schemaMismatch, "only \(found.count) of the \(top.count) fields of \(schema.id) were found (\(found.joined(separator: ", ")))")]
+            return [
+                ReviewReason(
+                    .schemaMismatch,
+                    "only \(found.count) of the \(top.count) fields of \(schema.id) were found (\(found.joined(separator: ", ")))"
+                )
+            ]
         }
         return []
     }
@@ -101,12 +128,18 @@ public struct ReviewChecks: ResultReviewer {
     static func requiredMissing(_ schemaDoc: JSONValue, _ o: JSONObject, at prefix: String) -> [ReviewReason] {
         guard let s = schemaDoc.objectValue else { return [] }
         var out: [ReviewReason] = []
-        for name in (s["required"]?.arrayValue ?? []).compactMap(\.stringValue) where Review.isEmptyExtraction(o[name] ?? .null) {
-            out.append(ReviewReason(.requiredMissing, field: prefix + name, "\(prefix + name) is required by the schema and was not found"))
+        for name in (s["required"]?.arrayValue ?? []).compactMap(\.stringValue)
+        where Review.isEmptyExtraction(o[name] ?? .null) {
+            out.append(
+                ReviewReason(
+                    .requiredMissing, field: prefix + name,
+                    "\(prefix + name) is required by the schema and was not found"))
         }
         // inside array items of objects: each item's required fields
         for m in s["properties"]?.objectValue ?? JSONObject() {
-            guard let items = m.value["items"], items["required"] != nil, let arr = o[m.key]?.arrayValue else { continue }
+            guard let items = m.value["items"], items["required"] != nil, let arr = o[m.key]?.arrayValue else {
+                continue
+            }
             for (i, item) in arr.enumerated() {
                 out += requiredMissing(items, item.objectValue ?? JSONObject(), at: "\(prefix)\(m.key)[\(i)].")
             }
@@ -128,30 +161,47 @@ public struct ReviewChecks: ResultReviewer {
 
     static func invalid(_ s: JSONValue, _ v: JSONValue, field: String) -> [ReviewReason] {
         func bad(_ why: String) -> [ReviewReason] { [ReviewReason(.invalidValue, field: field, "\(field) \(why)")] }
-        let types: [String] = s["type"]?.stringValue.map { [$0] } ?? (s["type"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+        let types: [String] =
+            s["type"]?.stringValue.map { [$0] } ?? (s["type"]?.arrayValue?.compactMap(\.stringValue) ?? [])
         let shown = JSON.serialize(v)
         if !types.isEmpty, !types.contains(where: { matches(type: $0, v) }) {
-            return bad("is \(shown.count > 40 ? String(shown.prefix(39)) + "…" : shown), not of type \(types.joined(separator: " or "))")
+            return bad(
+                "is \(shown.count > 40 ? String(shown.prefix(39)) + "…" : shown), not of type \(types.joined(separator: " or "))"
+            )
         }
         if let e = s["enum"]?.arrayValue, !e.isEmpty, !e.contains(v) {
-            return bad("is \(shown), not one of the schema's values (\(e.map { JSON.serialize($0) }.joined(separator: ", ")))")
+            return bad(
+                "is \(shown), not one of the schema's values (\(e.map { JSON.serialize($0) }.joined(separator: ", ")))")
         }
         if case .string(let str) = v, let f = s["format"]?.stringValue {
             if f == "date", !SQL.isISODate(str) { return bad("is \"\(str)\", not a date that exists (YYYY-MM-DD)") }
             if f == "date-time", !SQL.isRFC3339(str) { return bad("is \"\(str)\", not an RFC 3339 date-time") }
         }
         if let x = v.doubleValue {
-            if let lo = s["minimum"]?.doubleValue, x < lo { return bad("is \(shown), under the schema's minimum \(JSON.serialize(s["minimum"]!))") }
-            if let hi = s["maximum"]?.doubleValue, x > hi { return bad("is \(shown), over the schema's maximum \(JSON.serialize(s["maximum"]!))") }
-            if let lo = s["exclusiveMinimum"]?.doubleValue, x <= lo { return bad("is \(shown), not above the schema's exclusiveMinimum \(JSON.serialize(s["exclusiveMinimum"]!))") }
-            if let hi = s["exclusiveMaximum"]?.doubleValue, x >= hi { return bad("is \(shown), not under the schema's exclusiveMaximum \(JSON.serialize(s["exclusiveMaximum"]!))") }
+            if let lo = s["minimum"]?.doubleValue, x < lo {
+                return bad("is \(shown), under the schema's minimum \(JSON.serialize(s["minimum"]!))")
+            }
+            if let hi = s["maximum"]?.doubleValue, x > hi {
+                return bad("is \(shown), over the schema's maximum \(JSON.serialize(s["maximum"]!))")
+            }
+            if let lo = s["exclusiveMinimum"]?.doubleValue, x <= lo {
+                return bad(
+                    "is \(shown), not above the schema's exclusiveMinimum \(JSON.serialize(s["exclusiveMinimum"]!))")
+            }
+            if let hi = s["exclusiveMaximum"]?.doubleValue, x >= hi {
+                return bad(
+                    "is \(shown), not under the schema's exclusiveMaximum \(JSON.serialize(s["exclusiveMaximum"]!))")
+            }
         }
         var out: [ReviewReason] = []
         if case .object(let o) = v, s["properties"] != nil { out += invalidValues(s, o, at: field + ".") }
         if case .array(let a) = v, let items = s["items"] {
             for (i, item) in a.enumerated() where !item.isNull {
-                if items["properties"] != nil, let io = item.objectValue { out += invalidValues(items, io, at: "\(field)[\(i)].") }
-                else { out += invalid(items, item, field: "\(field)[\(i)]") }
+                if items["properties"] != nil, let io = item.objectValue {
+                    out += invalidValues(items, io, at: "\(field)[\(i)].")
+                } else {
+                    out += invalid(items, item, field: "\(field)[\(i)]")
+                }
             }
         }
         return out
@@ -159,7 +209,8 @@ public struct ReviewChecks: ResultReviewer {
 
     static func matches(type: String, _ v: JSONValue) -> Bool {
         switch (type, v) {
-        case ("null", .null), ("string", .string), ("boolean", .bool), ("object", .object), ("array", .array): return true
+        case ("null", .null), ("string", .string), ("boolean", .bool), ("object", .object), ("array", .array):
+            return true
         case ("number", .number): return true
         case ("integer", .number(let n)): return Double(n).map { $0 == $0.rounded() } ?? false
         default: return false
@@ -169,7 +220,8 @@ public struct ReviewChecks: ResultReviewer {
     /// A due date before the issue date (fields by role: `due_date`, `issue_date`).
     static func dueBeforeIssue(_ schema: Schema, _ o: JSONObject) -> [ReviewReason] {
         guard let due = schema.field(.dueDate), let issue = schema.field(.issueDate),
-              let d = o[due.name]?.stringValue, let i = o[issue.name]?.stringValue, SQL.isISODate(d), SQL.isISODate(i), d < i
+            let d = o[due.name]?.stringValue, let i = o[issue.name]?.stringValue, SQL.isISODate(d), SQL.isISODate(i),
+            d < i
         else { return [] }
         return [ReviewReason(.invalidValue, field: due.name, "\(due.name) \(d) is before \(issue.name) \(i)")]
     }
@@ -177,7 +229,9 @@ public struct ReviewChecks: ResultReviewer {
     // MARK: arithmetic
 
     static func arithmetic(_ schema: Schema, _ o: JSONObject, grossItems: Set<Int> = []) -> [ReviewReason] {
-        let currency = schema.field(.currency).flatMap { o[$0.name]?.stringValue }.flatMap { Currency.isCode($0) ? $0 : nil }
+        let currency = schema.field(.currency).flatMap { o[$0.name]?.stringValue }.flatMap {
+            Currency.isCode($0) ? $0 : nil
+        }
         let unit = pow(10.0, -Double(Currency.minorUnits(of: currency)))
         let tolerance = unit * 1.5
         func num(_ role: Role) -> (String, Double)? {
@@ -188,25 +242,37 @@ public struct ReviewChecks: ResultReviewer {
         var out: [ReviewReason] = []
         let sub = num(.subtotal), tax = num(.tax), tot = num(.total)
         if let s = sub, let t = tax, let g = tot, !Sums.closes(s.1, t.1, g.1, rounding: nil, tolerance: tolerance) {
-            out.append(ReviewReason(.arithmetic, field: g.0, "\(s.0) \(money(s.1)) + \(t.0) \(money(t.1)) = \(money(s.1 + t.1)), not \(g.0) \(money(g.1))"))
+            out.append(
+                ReviewReason(
+                    .arithmetic, field: g.0,
+                    "\(s.0) \(money(s.1)) + \(t.0) \(money(t.1)) = \(money(s.1 + t.1)), not \(g.0) \(money(g.1))"))
         }
-        guard let itemsField = schema.field(.lineItems), let items = o[itemsField.name]?.arrayValue, !items.isEmpty else { return out }
+        guard let itemsField = schema.field(.lineItems), let items = o[itemsField.name]?.arrayValue, !items.isEmpty
+        else { return out }
         let amountKey = Sums.itemAmountKey(schema)
         let qtyKey = Sums.itemKey(schema, .itemQuantity), priceKey = Sums.itemKey(schema, .itemUnitPrice)
         // quantity × unit price = amount, per item
         if let qtyKey, let priceKey {
             for (i, item) in items.enumerated() where !grossItems.contains(i) {
-                guard let q = item[qtyKey]?.doubleValue, let p = item[priceKey]?.doubleValue, let a = item[amountKey]?.doubleValue else { continue }
+                guard let q = item[qtyKey]?.doubleValue, let p = item[priceKey]?.doubleValue,
+                    let a = item[amountKey]?.doubleValue
+                else { continue }
                 // the price per unit is exact to the decimals printed: its rounding grows with the quantity
                 let priceStep: Double = {
-                    if case .number(let lit)? = item[priceKey], let dot = lit.firstIndex(of: "."), !lit.contains("e"), !lit.contains("E") {
+                    if case .number(let lit)? = item[priceKey], let dot = lit.firstIndex(of: "."), !lit.contains("e"),
+                        !lit.contains("E")
+                    {
                         return pow(10.0, -Double(lit.distance(from: lit.index(after: dot), to: lit.endIndex)))
                     }
                     return 1
                 }()
                 if abs(q * p - a) > tolerance + abs(q) * min(priceStep, unit) / 2 {
                     let f = "\(itemsField.name)[\(i)].\(amountKey)"
-                    out.append(ReviewReason(.arithmetic, field: f, "\(JSON.serialize(item[qtyKey]!)) × \(JSON.serialize(item[priceKey]!)) = \(money(q * p)), not \(money(a))"))
+                    out.append(
+                        ReviewReason(
+                            .arithmetic, field: f,
+                            "\(JSON.serialize(item[qtyKey]!)) × \(JSON.serialize(item[priceKey]!)) = \(money(q * p)), not \(money(a))"
+                        ))
                 }
             }
         }
@@ -216,7 +282,10 @@ public struct ReviewChecks: ResultReviewer {
             let targets = [sub?.1, tot?.1, (tot.flatMap { g in tax.map { g.1 - $0.1 } })].compactMap { $0 }
             if !targets.isEmpty, !targets.contains(where: { abs($0 - sum) < tolerance }) {
                 let against = sub.map { "\($0.0) \(money($0.1))" } ?? tot.map { "\($0.0) \(money($0.1))" } ?? ""
-                out.append(ReviewReason(.arithmetic, field: itemsField.name, "the \(items.count) line amounts add up to \(money(sum)), not \(against)"))
+                out.append(
+                    ReviewReason(
+                        .arithmetic, field: itemsField.name,
+                        "the \(items.count) line amounts add up to \(money(sum)), not \(against)"))
             }
         }
         return out
@@ -224,13 +293,19 @@ public struct ReviewChecks: ResultReviewer {
 
     // MARK: confidence
 
-    static func lowConfidence(_ schema: Schema, _ o: JSONObject, evidence: JSONValue?, signals: DocumentSignals?, min: Double) -> [ReviewReason] {
+    static func lowConfidence(
+        _ schema: Schema, _ o: JSONObject, evidence: JSONValue?, signals: DocumentSignals?, min: Double
+    ) -> [ReviewReason] {
         var out: [ReviewReason] = []
         for f in schema.fields {
             guard let v = o[f.name], !Review.isEmptyExtraction(v) else { continue }
             let c = signals?.fieldConfidence[f.name] ?? evidence?[f.name]?["confidence"]?.doubleValue
             if let c, c < min {
-                out.append(ReviewReason(.lowConfidence, field: f.name, "\(f.name) was read with confidence \(String(format: "%.2f", c)), under \(String(format: "%.2f", min))"))
+                out.append(
+                    ReviewReason(
+                        .lowConfidence, field: f.name,
+                        "\(f.name) was read with confidence \(String(format: "%.2f", c)), under \(String(format: "%.2f", min))"
+                    ))
             }
         }
         return out
@@ -252,7 +327,8 @@ public struct ReviewChecks: ResultReviewer {
         // letters in one case pattern: word, WORD, Word
         func oneCase(_ w: Substring) -> Bool {
             let lower = w.lowercased()
-            return w == Substring(lower) || w == Substring(w.uppercased()) || (w.first?.isUppercase == true && w.dropFirst() == Substring(lower).dropFirst())
+            return w == Substring(lower) || w == Substring(w.uppercased())
+                || (w.first?.isUppercase == true && w.dropFirst() == Substring(lower).dropFirst())
         }
         for page in pages {
             for raw in page.split(whereSeparator: { $0.isWhitespace }) {
@@ -260,7 +336,9 @@ public struct ReviewChecks: ResultReviewer {
                 guard t.count >= 2, t.contains(where: { $0.isLetter || $0.isNumber }) else { continue }
                 counted += 1
                 if t.allSatisfy(\.isLetter) {
-                    if oneCase(Substring(t)), t.count <= 3 || t.lowercased().contains(where: { vowels.contains($0) }) { clean += 1 }
+                    if oneCase(Substring(t)), t.count <= 3 || t.lowercased().contains(where: { vowels.contains($0) }) {
+                        clean += 1
+                    }
                 } else if t.allSatisfy({ $0.isNumber || ".,:/-%$€£¥+".contains($0) }) {
                     clean += 1
                 } else if t.allSatisfy({ $0.isLetter || $0.isNumber || "-/.&'#".contains($0) }) {
@@ -293,22 +371,30 @@ extension Schema {
             case .bool: return ["type": "boolean"]
             case .string(let s): return SQL.isISODate(s) ? ["type": "string", "format": "date"] : ["type": "string"]
             case .object(let o) where !o.isEmpty:
-                return ["type": "object", "properties": .object(JSONObject(o.members.map { ($0.key, prop($0.value)) }))]
+                return [
+                    "type": "object", "properties": .object(JSONObject(o.members.map { ($0.key, prop($0.value)) })),
+                ]
             case .array(let a):
-                if let first = a.first(where: { !($0.objectValue?.isEmpty ?? true) }) { return ["type": "array", "items": prop(first)] }
+                if let first = a.first(where: { !($0.objectValue?.isEmpty ?? true) }) {
+                    return ["type": "array", "items": prop(first)]
+                }
                 return ["type": "array", "items": ["type": "string"]]
             case .null, .object: return ["type": "string"]
             }
         }
         func untyped(_ v: JSONValue) -> JSONValue {
             guard case .object(let o) = v else { return v }
-            return .object(JSONObject(members: o.members.filter { $0.key != "type" }.map { .init(key: $0.key, value: untyped($0.value)) }))
+            return .object(
+                JSONObject(
+                    members: o.members.filter { $0.key != "type" }.map { .init(key: $0.key, value: untyped($0.value)) })
+            )
         }
         var props = JSONObject()
         for m in data.objectValue ?? JSONObject() { props[m.key] = prop(m.value) }
         if props.isEmpty { props["_"] = ["type": "string"] }
         let doc: JSONValue = ["type": "object", "properties": .object(props)]
-        var s = (try? Schema.load(id: id, source: "the data of \(id)", bytes: Array(JSON.serialize(doc).utf8)))
+        var s =
+            (try? Schema.load(id: id, source: "the data of \(id)", bytes: Array(JSON.serialize(doc).utf8)))
             ?? Schema(id: id, source: id, fields: [], keywords: [], document: .null)
         s.document = untyped(doc)
         return s

@@ -22,9 +22,9 @@ extension Extractor {
     /// The document's prose as one string, with the line each character came from.
     struct Prose {
         var text: [Character] = []
-        var lower: [Character] = []   // text lowercased, same length, for searching
-        var lineAt: [Int] = []   // line index per character
-        var paragraphStarts: Set<Int> = []   // offsets of the first character after a blank line
+        var lower: [Character] = []  // text lowercased, same length, for searching
+        var lineAt: [Int] = []  // line index per character
+        var paragraphStarts: Set<Int> = []  // offsets of the first character after a blank line
         var string: String { String(text) }
         func line(at offset: Int) -> Int { lineAt.isEmpty ? 0 : lineAt[max(0, min(offset, lineAt.count - 1))] }
     }
@@ -46,13 +46,19 @@ extension Extractor {
             if furniture.contains(l.index) { continue }
             defer { afterBlank = false }
             // no-break and other Unicode spaces (EDGAR HTML's &#160;) are spaces: "February&#160;8, 2022" is a date
-            let spaced = l.text.contains(where: { $0 != " " && $0.isWhitespace })
+            let spaced =
+                l.text.contains(where: { $0 != " " && $0.isWhitespace })
                 ? String(l.text.map { $0.isWhitespace ? " " : $0 }) : l.text
-            let t = spaced.trimmingCharacters(in: .whitespaces).split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+            let t = spaced.trimmingCharacters(in: .whitespaces).split(separator: " ", omittingEmptySubsequences: true)
+                .joined(separator: " ")
             // a word hyphenated across lines joins without a space
-            if let last = p.text.last, last == "-", p.text.count > 1, p.text[p.text.count - 2].isLetter, t.first?.isLowercase == true {
+            if let last = p.text.last, last == "-", p.text.count > 1, p.text[p.text.count - 2].isLetter,
+                t.first?.isLowercase == true
+            {
                 p.text.removeLast(); p.lineAt.removeLast()
-            } else if !p.text.isEmpty { p.text.append(" "); p.lineAt.append(l.index) }
+            } else if !p.text.isEmpty {
+                p.text.append(" "); p.lineAt.append(l.index)
+            }
             if afterBlank, !p.text.isEmpty { p.paragraphStarts.insert(p.text.count) }
             for c in t { p.text.append(c); p.lineAt.append(l.index) }
         }
@@ -107,7 +113,9 @@ extension Extractor {
             for cell in l.cells {
                 var t = cell.text.trimmingCharacters(in: .whitespaces)
                 // EDGAR's SGML wrapper in .txt filings: "<DESCRIPTION>CONFIDENTIALITY AGREEMENT"
-                while t.hasPrefix("<"), let close = t.firstIndex(of: ">") { t = String(t[t.index(after: close)...]).trimmingCharacters(in: .whitespaces) }
+                while t.hasPrefix("<"), let close = t.firstIndex(of: ">") {
+                    t = String(t[t.index(after: close)...]).trimmingCharacters(in: .whitespaces)
+                }
                 for lead in Lexicon.words("subject_leads") where t.lowercased().hasPrefix(lead) {
                     t = String(t.dropFirst(lead.count)).trimmingCharacters(in: .whitespaces)
                 }
@@ -121,22 +129,29 @@ extension Extractor {
                 if upper * 2 >= letters.count || t.split(separator: " ").count <= 8 {
                     // a heading broken over two lines: "CONFIDENTIALITY AND" / "STANDSTILL AGREEMENT"
                     if l.index > 0, l.cells.count == 1,
-                       let above = layout.lines[max(0, l.index - 3)..<l.index].last(where: { !$0.isBlank }) {
+                        let above = layout.lines[max(0, l.index - 3)..<l.index].last(where: { !$0.isBlank })
+                    {
                         let a = above.text.trimmingCharacters(in: .whitespaces)
                         let lastWord = a.split(separator: " ").last.map { $0.lowercased() } ?? ""
                         let aLower = a.lowercased()
-                        let heading = above.cells.count == 1 && a.count < 60 && a.filter(\.isLetter).allSatisfy(\.isUppercase)
-                            && !Self.contractWords.contains(where: { aLower.contains($0) }) && !aLower.hasPrefix("exhibit") && !aLower.hasPrefix("ex-")
+                        let heading =
+                            above.cells.count == 1 && a.count < 60 && a.filter(\.isLetter).allSatisfy(\.isUppercase)
+                            && !Self.contractWords.contains(where: { aLower.contains($0) })
+                            && !aLower.hasPrefix("exhibit") && !aLower.hasPrefix("ex-")
                             && !Lexicon.words("title_notes").contains(aLower)
                             && !Self.hasEntitySuffix(a)
                         // "... AND" / "STANDSTILL AGREEMENT", or "MUTUAL NONDISCLOSURE" / "AGREEMENT" (a <br> in EDGAR HTML)
-                        if heading, Lexicon.words("title_joiners").contains(lastWord) || t.split(separator: " ").count == 1 {
+                        if heading,
+                            Lexicon.words("title_joiners").contains(lastWord) || t.split(separator: " ").count == 1
+                        {
                             t = a + " " + t
                         }
                     }
                     // a filed template: "FORM OF CONFIDENTIALITY AGREEMENT"
                     if t.lowercased().hasPrefix("form of ") { t = String(t.dropFirst(8)) }
-                    let title = cleanName(t.replacingOccurrences(of: "\"", with: "").replacingOccurrences(of: "“", with: "").replacingOccurrences(of: "”", with: ""))
+                    let title = cleanName(
+                        t.replacingOccurrences(of: "\"", with: "").replacingOccurrences(of: "“", with: "")
+                            .replacingOccurrences(of: "”", with: ""))
                     return Found(value: .string(title), line: l, confidence: 0.85)
                 }
             }
@@ -145,9 +160,12 @@ extension Extractor {
         // "CONFIDENTIALITY AND STANDSTILL AGREEMENT, dated as of ..."
         let p = prose()
         let head = String(p.text.prefix(4000))
-        let pattern = #"(?:\b[Tt][Hh][Ii][Ss]\s+|^|\n)((?:[A-Z][A-Za-z\-]*\s+(?:(?:and|AND|of|OF|&)\s+)?){0,8}(?:AGREEMENT|Agreement|CONTRACT|Contract|UNDERTAKING|Undertaking))\b"#
+        let pattern =
+            #"(?:\b[Tt][Hh][Ii][Ss]\s+|^|\n)((?:[A-Z][A-Za-z\-]*\s+(?:(?:and|AND|of|OF|&)\s+)?){0,8}(?:AGREEMENT|Agreement|CONTRACT|Contract|UNDERTAKING|Undertaking))\b"#
         if let re = try? NSRegularExpression(pattern: pattern),
-           let m = re.firstMatch(in: head, range: NSRange(head.startIndex..., in: head)), let r = Range(m.range(at: 1), in: head) {
+            let m = re.firstMatch(in: head, range: NSRange(head.startIndex..., in: head)),
+            let r = Range(m.range(at: 1), in: head)
+        {
             let title = String(head[r])
             let offset = head.distance(from: head.startIndex, to: r.lowerBound)
             if title.split(separator: " ").count >= 2 {
@@ -194,7 +212,9 @@ extension Extractor {
                 let rest = String(s[i..<min(s.count, i + 26)]).lowercased()
                 if ContractWords.partyTails.contains(where: { rest.hasPrefix(" " + $0) }) { return i }
                 // "ASSET ACCEPTANCE CAPITAL CORP. a Delaware corporation": a description after the legal form, with no comma
-                if rest.hasPrefix(" a ") || rest.hasPrefix(" an "), Self.hasEntitySuffix(String(s[from..<i])) { return i }
+                if rest.hasPrefix(" a ") || rest.hasPrefix(" an "), Self.hasEntitySuffix(String(s[from..<i])) {
+                    return i
+                }
                 // an address after the name: "Acme Inc. of 1 Main Street, Waltham"
                 if rest.hasPrefix(" of "), rest.dropFirst(4).first?.isNumber == true { return i }
             }
@@ -224,7 +244,8 @@ extension Extractor {
                 }
             }
             if stopAtAnd, c == " " {
-                for conj in Self.conjunctions where i + conj.count <= s.count && String(s[i..<(i + conj.count)]).lowercased() == conj {
+                for conj in Self.conjunctions
+                where i + conj.count <= s.count && String(s[i..<(i + conj.count)]).lowercased() == conj {
                     return i
                 }
             }
@@ -258,11 +279,14 @@ extension Extractor {
         guard e1 < limit else { return nil }
         let conj = Lexicon.words("party_list_conjunctions")
         func conjAt(_ i: Int) -> Int? {
-            for c in conj where i + c.count <= t.count && String(t[i..<(i + c.count)]).lowercased() == c { return c.count }
+            for c in conj where i + c.count <= t.count && String(t[i..<(i + c.count)]).lowercased() == c {
+                return c.count
+            }
             return nil
         }
         func sentenceEnds(_ i: Int) -> Bool {
-            t[i] == "." && i + 2 < t.count && t[i + 1] == " " && t[i + 2].isUppercase && !(i > 0 && Self.isAbbreviationEnd(t, i))
+            t[i] == "." && i + 2 < t.count && t[i + 1] == " " && t[i + 2].isUppercase
+                && !(i > 0 && Self.isAbbreviationEnd(t, i))
         }
         // a defined-name parenthesis ahead, before the sentence ends?
         var definedClose: Int? = nil
@@ -271,8 +295,11 @@ extension Extractor {
             if sentenceEnds(i) { break }
             if t[i] == "(", i + 1 < t.count {
                 let peek = String(t[(i + 1)..<min(t.count, i + 16)]).lowercased()
-                if peek.hasPrefix("\"") || peek.hasPrefix("“") || peek.hasPrefix("the \"") || peek.hasPrefix("the “") || peek.hasPrefix("hereinafter")
-                    || peek.hasPrefix("together") || peek.hasPrefix("collectively") || peek.hasPrefix("individually") || peek.hasPrefix("'") {
+                if peek.hasPrefix("\"") || peek.hasPrefix("“") || peek.hasPrefix("the \"") || peek.hasPrefix("the “")
+                    || peek.hasPrefix("hereinafter")
+                    || peek.hasPrefix("together") || peek.hasPrefix("collectively") || peek.hasPrefix("individually")
+                    || peek.hasPrefix("'")
+                {
                     if let close = t[i..<limit].firstIndex(of: ")") { definedClose = close }
                     break
                 }
@@ -284,7 +311,10 @@ extension Extractor {
         while i < limit {
             if t[i] == "(" { depth += 1 } else if t[i] == ")" { depth = max(0, depth - 1) }
             if depth == 0 {
-                if sentenceEnds(i) || t[i] == ";" && !String(t[i..<min(t.count, i + 6)]).lowercased().hasPrefix("; and") { return nil }
+                if sentenceEnds(i) || t[i] == ";" && !String(t[i..<min(t.count, i + 6)]).lowercased().hasPrefix("; and")
+                {
+                    return nil
+                }
                 if let n = conjAt(i) { return skipEnumerator(t, i + n) }
                 // "X (“Parent”), Merger Sub, LLC (…), and the Company": parties listed with commas ("by and among")
                 if allowComma, t[i] == ",", definedClose != nil {
@@ -336,7 +366,12 @@ extension Extractor {
             // "Procter and Gamble Co. ("P&G") and X": an "and" inside the first name, which its defined name follows
             if e1 + 5 <= t.count, String(t[e1..<(e1 + 5)]).lowercased() == " and " {
                 let whole = partyEnd(t, from: start, stopAtAnd: false, paragraphStarts: p.paragraphStarts)
-                if whole > e1, whole - start < 90, whole + 1 < t.count, t[whole] == "(" || t[whole] == " " && t[whole + 1] == "(", Self.secondPartyStart(t, after: whole) != nil { e1 = whole }
+                if whole > e1, whole - start < 90, whole + 1 < t.count,
+                    t[whole] == "(" || t[whole] == " " && t[whole + 1] == "(",
+                    Self.secondPartyStart(t, after: whole) != nil
+                {
+                    e1 = whole
+                }
             }
             let first = cleanParty(String(t[start..<e1]))
             var found = [first]
@@ -350,7 +385,8 @@ extension Extractor {
             }
             let parties = found.filter { !$0.isEmpty && $0.count < 120 && Self.isPartyName($0) }
             if parties.count >= 2, parties.count == found.count {
-                return Found(value: .array(parties.map { .string($0) }), line: layout.lines[p.line(at: k)], confidence: 0.8)
+                return Found(
+                    value: .array(parties.map { .string($0) }), line: layout.lines[p.line(at: k)], confidence: 0.8)
             }
             if !parties.isEmpty, named.isEmpty { named = parties; at = layout.lines[p.line(at: k)] }
         }
@@ -401,16 +437,22 @@ extension Extractor {
             t = String(t.dropFirst(prefix.count)); break
         }
         // a person's title before the name: "Ms. Jane Roe" (not "Dr. Reddy's Laboratories Ltd.")
-        for h in ContractWords.honorifics where t.lowercased().hasPrefix(h + " ") && looksLikePerson(String(t.dropFirst(h.count + 1))) {
+        for h in ContractWords.honorifics
+        where t.lowercased().hasPrefix(h + " ") && looksLikePerson(String(t.dropFirst(h.count + 1))) {
             t = String(t.dropFirst(h.count + 1)); break
         }
         // an address before the name ends with a postal code: "Waltham, MA 02451, Acme Corp."
-        if let r = t.range(of: #"^.*\b(?:[A-Z]{2}|[A-Z][a-z]+)\.?\s+\d{5}(?:-\d{4})?,?\s+"#, options: .regularExpression), r.upperBound < t.endIndex {
+        if let r = t.range(
+            of: #"^.*\b(?:[A-Z]{2}|[A-Z][a-z]+)\.?\s+\d{5}(?:-\d{4})?,?\s+"#, options: .regularExpression),
+            r.upperBound < t.endIndex
+        {
             t = String(t[r.upperBound...])
         }
         // a cross-reference or a note after the name
         let lower = t.lowercased()
-        if let cut = ContractWords.afterName.compactMap({ lower.range(of: $0)?.lowerBound }).min(), cut > lower.startIndex {
+        if let cut = ContractWords.afterName.compactMap({ lower.range(of: $0)?.lowerBound }).min(),
+            cut > lower.startIndex
+        {
             t = String(t[..<t.index(t.startIndex, offsetBy: lower.distance(from: lower.startIndex, to: cut))])
         }
         t = t.trimmingCharacters(in: trim)
@@ -429,7 +471,10 @@ extension Extractor {
         while k < s.count, k - open < 60, s[k] != "”", s[k] != "\"" { k += 1 }
         guard k < s.count, k - open < 60, k > open + 1 else { return nil }
         let rest = String(s[(k + 1)..<min(s.count, k + 16)]).lowercased()
-        guard rest.hasPrefix(", a ") || rest.hasPrefix(", an ") || rest.hasPrefix(", organized") || rest.hasPrefix(", incorporated") else { return nil }
+        guard
+            rest.hasPrefix(", a ") || rest.hasPrefix(", an ") || rest.hasPrefix(", organized")
+                || rest.hasPrefix(", incorporated")
+        else { return nil }
         return k
     }
 
@@ -439,10 +484,15 @@ extension Extractor {
         // the closing formulas, not the same words in a clause near the top
         for l in lines[(lines.count * 3 / 10)...] where !l.isBlank {
             let lower = l.text.lowercased()
-            if lower.contains("in witness whereof") || lower.contains("very truly yours") || lower.contains("sincerely,")
-                || lower.contains("accepted and agreed") || lower.contains("agreed and accepted") { return l.index }
+            if lower.contains("in witness whereof") || lower.contains("very truly yours")
+                || lower.contains("sincerely,")
+                || lower.contains("accepted and agreed") || lower.contains("agreed and accepted")
+            {
+                return l.index
+            }
         }
-        for l in lines[(lines.count / 2)...] where !l.isBlank && l.cells.contains(where: { $0.text.lowercased().hasPrefix("by:") }) {
+        for l in lines[(lines.count / 2)...]
+        where !l.isBlank && l.cells.contains(where: { $0.text.lowercased().hasPrefix("by:") }) {
             return max(0, l.index - 2)
         }
         return nil
@@ -454,7 +504,9 @@ extension Extractor {
     func contractEffectiveDate(_ f: Field) -> Found? {
         dayFirst = contractDayFirst()
         let sigLine = signatureStart()
-        if let c = best(candidates(f.name, parse: parseDate).filter { sigLine == nil || $0.line.index < sigLine! }) { return c }
+        if let c = best(candidates(f.name, parse: parseDate).filter { sigLine == nil || $0.line.index < sigLine! }) {
+            return c
+        }
         let p = prose()
         let dates = contractDates(p)
         let sigOffset = sigLine.flatMap { s in p.lineAt.firstIndex { $0 >= s } } ?? p.text.count
@@ -469,7 +521,8 @@ extension Extractor {
         // "... effective as of January 1, 2018 (the "Effective Date")": the date the agreement defines
         for d in before {
             let after = String(p.text[d.end..<min(p.text.count, d.end + 30)]).lowercased()
-            if after.hasPrefix(" (") || after.hasPrefix(", (") || after.hasPrefix("(") , after.contains("effective date") {
+            if after.hasPrefix(" (") || after.hasPrefix(", (") || after.hasPrefix("("), after.contains("effective date")
+            {
                 return Found(value: .string(d.iso), line: layout.lines[p.line(at: d.start)], confidence: 0.85)
             }
         }
@@ -489,11 +542,21 @@ extension Extractor {
         }) {
             return Found(value: .string(d.iso), line: layout.lines[p.line(at: d.start)], confidence: 0.7)
         }
-        if let d = firstCued { return Found(value: .string(d.iso), line: layout.lines[p.line(at: d.start)], confidence: 0.8) }
-        if let d = preamble.first { return Found(value: .string(d.iso), line: layout.lines[p.line(at: d.start)], confidence: 0.6) }
-        if let d = latestSigned { return Found(value: .string(d.iso), line: layout.lines[p.line(at: d.start)], confidence: 0.5) }
-        if let d = before.first(where: cued) { return Found(value: .string(d.iso), line: layout.lines[p.line(at: d.start)], confidence: 0.5) }
-        if let d = before.first { return Found(value: .string(d.iso), line: layout.lines[p.line(at: d.start)], confidence: 0.4) }
+        if let d = firstCued {
+            return Found(value: .string(d.iso), line: layout.lines[p.line(at: d.start)], confidence: 0.8)
+        }
+        if let d = preamble.first {
+            return Found(value: .string(d.iso), line: layout.lines[p.line(at: d.start)], confidence: 0.6)
+        }
+        if let d = latestSigned {
+            return Found(value: .string(d.iso), line: layout.lines[p.line(at: d.start)], confidence: 0.5)
+        }
+        if let d = before.first(where: cued) {
+            return Found(value: .string(d.iso), line: layout.lines[p.line(at: d.start)], confidence: 0.5)
+        }
+        if let d = before.first {
+            return Found(value: .string(d.iso), line: layout.lines[p.line(at: d.start)], confidence: 0.4)
+        }
         return nil
     }
 
@@ -503,7 +566,8 @@ extension Extractor {
     func contractDates(_ p: Prose) -> [Parse.DateToken] {
         var out = Parse.dates(in: p.string, dayFirst: dayFirst)
         let s = p.string
-        let month = "(January|February|March|April|May|June|July|August|September|October|November|December|Jan\\.?|Feb\\.?|Mar\\.?|Apr\\.?|Jun\\.?|Jul\\.?|Aug\\.?|Sept?\\.?|Oct\\.?|Nov\\.?|Dec\\.?)"
+        let month =
+            "(January|February|March|April|May|June|July|August|September|October|November|December|Jan\\.?|Feb\\.?|Mar\\.?|Apr\\.?|Jun\\.?|Jul\\.?|Aug\\.?|Sept?\\.?|Oct\\.?|Nov\\.?|Dec\\.?)"
         let day = "([0-9]{1,2}(?:st|nd|rd|th)?|" + ContractWords.ordinalDayPattern + ")"
         let year = ",?\\s+(?:A\\.?\\s?D\\.?,?\\s+)?([0-9]{4})\\b"
         let forms: [(String, dayGroup: Int, monthGroup: Int)] = [
@@ -513,16 +577,22 @@ extension Extractor {
         for (pattern, dg, mg) in forms {
             guard let re = try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive]) else { continue }
             for m in re.matches(in: s, range: NSRange(s.startIndex..., in: s)) {
-                guard let r = Range(m.range, in: s), let dr = Range(m.range(at: dg), in: s), let mr = Range(m.range(at: mg), in: s),
-                      let yr = Range(m.range(at: 3), in: s), let y = Int(s[yr]) else { continue }
+                guard let r = Range(m.range, in: s), let dr = Range(m.range(at: dg), in: s),
+                    let mr = Range(m.range(at: mg), in: s),
+                    let yr = Range(m.range(at: 3), in: s), let y = Int(s[yr])
+                else { continue }
                 let dayText = s[dr].lowercased()
                 let digits = dayText.prefix { $0.isNumber }
                 guard let d = digits.isEmpty ? ContractWords.ordinalDay(dayText) : Int(digits), (1...31).contains(d),
-                      let mo = ContractWords.monthNumber(String(s[mr])) else { continue }
-                let start = s.distance(from: s.startIndex, to: r.lowerBound), end = s.distance(from: s.startIndex, to: r.upperBound)
+                    let mo = ContractWords.monthNumber(String(s[mr]))
+                else { continue }
+                let start = s.distance(from: s.startIndex, to: r.lowerBound),
+                    end = s.distance(from: s.startIndex, to: r.upperBound)
                 if out.contains(where: { $0.start < end && start < $0.end }) { continue }
                 let iso = String(format: "%04d-%02d-%02d", y, mo, d)
-                out.append(Parse.DateToken(start: start, end: end, year: y, a: mo, b: d, ambiguous: false, iso: iso, separator: nil))
+                out.append(
+                    Parse.DateToken(
+                        start: start, end: end, year: y, a: mo, b: d, ambiguous: false, iso: iso, separator: nil))
             }
         }
         return out.sorted { $0.start < $1.start }
@@ -536,23 +606,30 @@ extension Extractor {
         let p = prose()
         let s = p.string
         func count(_ pattern: String) -> Int {
-            (try? NSRegularExpression(pattern: pattern))?.numberOfMatches(in: s, range: NSRange(s.startIndex..., in: s)) ?? 0
+            (try? NSRegularExpression(pattern: pattern))?.numberOfMatches(in: s, range: NSRange(s.startIndex..., in: s))
+                ?? 0
         }
         let months = "(?:January|February|March|April|May|June|July|August|September|October|November|December)"
         let monthFirst = count(#"\b"# + months + #"\s+\d{1,2}(?:st|nd|rd|th)?,\s*\d{4}"#)
         let dayFirstWritten = count(#"\b\d{1,2}(?:st|nd|rd|th)?\s+"# + months + #",?\s+\d{4}"#)
         let lower = s.lowercased()
-        let american = Lexicon.words("american_cues")
+        let american =
+            Lexicon.words("american_cues")
             .contains(where: { lower.contains($0) })
-            || governingLaw(nil).flatMap { $0.value.stringValue }.map { ContractWords.usStates.contains($0.lowercased()) } == true
+            || governingLaw(nil).flatMap { $0.value.stringValue }.map {
+                ContractWords.usStates.contains($0.lowercased())
+            } == true
         let us = monthFirst != dayFirstWritten ? monthFirst > dayFirstWritten : american
-        return Parse.dayFirstCue(lines: layout.lines.map(\.text), currency: us ? "USD" : (currency == "USD" ? nil : currency), english: english)
+        return Parse.dayFirstCue(
+            lines: layout.lines.map(\.text), currency: us ? "USD" : (currency == "USD" ? nil : currency),
+            english: english)
     }
 
     func contractTerm(_ f: Field) -> Found? {
         let p = prose()
         guard let term = agreementTermMonths(p) else { return nil }
-        return Found(value: JSONValue(term.months), line: layout.lines[p.line(at: term.offset)], confidence: term.confidence)
+        return Found(
+            value: JSONValue(term.months), line: layout.lines[p.line(at: term.offset)], confidence: term.confidence)
     }
 
     /// The jurisdiction after "laws of" / "law of": "the State of Delaware" → "Delaware", "England and Wales".
@@ -561,7 +638,7 @@ extension Extractor {
         while s < t.count, t[s] == " " { s += 1 }
         var rest = String(t[s..<min(t.count, s + 80)])
         for lead in Lexicon.words("law_place_leads")
-            where rest.lowercased().hasPrefix(lead) { rest = String(rest.dropFirst(lead.count)); s += lead.count; break }
+        where rest.lowercased().hasPrefix(lead) { rest = String(rest.dropFirst(lead.count)); s += lead.count; break }
         // a clause in capitals ("GOVERNED BY THE LAWS OF THE STATE OF NEW YORK WITHOUT ...") is read in lower case
         let shouting = rest.prefix(40).filter(\.isLetter).allSatisfy(\.isUppercase)
         let scan = shouting ? rest.lowercased() : rest
@@ -580,11 +657,15 @@ extension Extractor {
             }
         }
         var law = rest[..<end].trimmingCharacters(in: .whitespaces)
-        if shouting { law = law.capitalized.replacingOccurrences(of: " And ", with: " and ").replacingOccurrences(of: " Of ", with: " of ") }
+        if shouting {
+            law = law.capitalized.replacingOccurrences(of: " And ", with: " and ").replacingOccurrences(
+                of: " Of ", with: " of ")
+        }
         guard !law.isEmpty, law.count < 50, law.first?.isUppercase == true else { return nil }
         // "the laws of the United States of America and the State of Delaware": the state's law is the one that differs
         if law.lowercased().hasPrefix("united states"), let r = rest.range(of: "state of ", options: .caseInsensitive),
-           rest.distance(from: rest.startIndex, to: r.lowerBound) < law.count + 20 {
+            rest.distance(from: rest.startIndex, to: r.lowerBound) < law.count + 20
+        {
             let after = s + rest.distance(from: rest.startIndex, to: r.lowerBound)
             if let state = lawName(t, at: after), state != law { return state }
         }
@@ -613,7 +694,9 @@ extension Extractor {
         }
         for cue in Lexicon.words("law_cues") {
             var from = 0
-            while let found = cue == "laws and" ? joined.first(where: { $0.at >= from }).map({ $0.at }) : Self.find(cue, in: p, from: from) {
+            while let found = cue == "laws and"
+                ? joined.first(where: { $0.at >= from }).map({ $0.at }) : Self.find(cue, in: p, from: from)
+            {
                 let i = found
                 from = i + 1
                 let cueLength = cue == "laws and" ? joined.first(where: { $0.at == i })!.length : cue.count
@@ -621,17 +704,29 @@ extension Extractor {
                 // "construed and enforced pursuant to the laws of X" is the governing clause; "organized pursuant to" is not
                 let governs = Lexicon.words("governing_verbs").contains(where: { near.contains($0) })
                 if Lexicon.words("not_governing_cues").contains(where: { near.contains($0) })
-                    || (!governs && near.contains("pursuant to")) { continue }
+                    || (!governs && near.contains("pursuant to"))
+                {
+                    continue
+                }
                 guard let law = lawName(t, at: i + cueLength) else { continue }
                 // the clause this "laws of" is in: what comes before it in its own sentence
                 var before = String(t[max(0, i - 120)..<i]).lowercased()
-                if let stop = before.range(of: ". ", options: .backwards) { before = String(before[stop.upperBound...]) }
+                if let stop = before.range(of: ". ", options: .backwards) {
+                    before = String(before[stop.upperBound...])
+                }
                 let after = String(t[i..<min(t.count, i + cueLength + law.count + 40)]).lowercased()
                 var score = 0
                 // "governed by the laws of X", or "The laws of X shall govern this Agreement"
-                if before.contains("govern") || after.contains("shall govern") || after.contains("will govern") || after.contains("govern this") { score += 3 }
+                if before.contains("govern") || after.contains("shall govern") || after.contains("will govern")
+                    || after.contains("govern this")
+                {
+                    score += 3
+                }
                 if Lexicon.words("choice_of_law_words").contains(where: { before.contains($0) })
-                    || before.hasSuffix("subject to the ") || before.hasSuffix("subject to ") { score += 2 }
+                    || before.hasSuffix("subject to the ") || before.hasSuffix("subject to ")
+                {
+                    score += 2
+                }
                 consider(score, law, i)
             }
         }
@@ -642,9 +737,14 @@ extension Extractor {
             let rest = String(t[(i + 12)..<min(t.count, i + 72)])
             guard let r = rest.range(of: " law") else { continue }
             var law = String(rest[..<r.lowerBound])
-            for lead in ["the ", "and construed under ", "and construed in accordance with "] where law.lowercased().hasPrefix(lead) { law = String(law.dropFirst(lead.count)) }
-            let demonyms = ["german": "Germany", "french": "France", "dutch": "Netherlands", "english": "England and Wales", "swiss": "Switzerland",
-                            "austrian": "Austria", "belgian": "Belgium", "irish": "Ireland", "scottish": "Scotland", "luxembourg": "Luxembourg"]
+            for lead in ["the ", "and construed under ", "and construed in accordance with "]
+            where law.lowercased().hasPrefix(lead) { law = String(law.dropFirst(lead.count)) }
+            let demonyms = [
+                "german": "Germany", "french": "France", "dutch": "Netherlands", "english": "England and Wales",
+                "swiss": "Switzerland",
+                "austrian": "Austria", "belgian": "Belgium", "irish": "Ireland", "scottish": "Scotland",
+                "luxembourg": "Luxembourg",
+            ]
             if let d = demonyms[law.lowercased()] { law = d }
             if !law.isEmpty, law.count < 40, law.first?.isUppercase == true, !law.contains(",") { consider(3, law, i) }
         }
@@ -664,16 +764,22 @@ extension Extractor {
                     k = j
                 }
                 // "Governing Law. New York law governs": the heading's words are not the law's
-                while let f = words.first, Lexicon.words("law_heading_words").contains(f.lowercased()) { words.removeFirst() }
+                while let f = words.first, Lexicon.words("law_heading_words").contains(f.lowercased()) {
+                    words.removeFirst()
+                }
                 guard !words.isEmpty else { continue }
                 var law = words.joined(separator: " ")
-                let demonyms = ["German": "Germany", "French": "France", "Dutch": "Netherlands", "English": "England and Wales", "Swiss": "Switzerland"]
+                let demonyms = [
+                    "German": "Germany", "French": "France", "Dutch": "Netherlands", "English": "England and Wales",
+                    "Swiss": "Switzerland",
+                ]
                 if let d = demonyms[law] { law = d }
                 consider(3, law, i)
             }
         }
         if let b = best {
-            return Found(value: .string(b.law), line: layout.lines[p.line(at: b.at)], confidence: b.score >= 3 ? 0.85 : 0.6)
+            return Found(
+                value: .string(b.law), line: layout.lines[p.line(at: b.at)], confidence: b.score >= 3 ? 0.85 : 0.6)
         }
         if let f, let c = self.best(candidates(f.name, parse: parseString)) { return c }
         return nil
@@ -683,23 +789,38 @@ extension Extractor {
         // An NDA has no value: its "fees" are each side's own costs, never the contract's worth. Only a payment it
         // states outright ("X shall pay a total fee of $12,500") counts.
         let nda = isNondisclosure(title: contractTitle()?.value.stringValue)
-        if !nda, let c = best(candidates(f.name, wholeLine: true, parse: { s in
-            let n = Parse.numbers(in: s, decimalHint: self.decimalHint).filter { !$0.isPercent && ($0.currency != nil || $0.decimals == 2) }
-            return n.first.map { JSONValue($0.value) }
-        })) { return c }
+        if !nda,
+            let c = best(
+                candidates(
+                    f.name, wholeLine: true,
+                    parse: { s in
+                        let n = Parse.numbers(in: s, decimalHint: self.decimalHint).filter {
+                            !$0.isPercent && ($0.currency != nil || $0.decimals == 2)
+                        }
+                        return n.first.map { JSONValue($0.value) }
+                    }))
+        {
+            return c
+        }
         let p = prose()
         let nums = Parse.numbers(in: p.text, decimalHint: decimalHint).filter { $0.currency != nil && !$0.isPercent }
         let cues = Lexicon.words("contract_value_cues")
         for n in nums {
             let before = String(p.text[max(0, n.start - 80)..<n.start]).lowercased()
             let hedged = Lexicon.words("hedged_amount_cues")
-            let stated = Lexicon.words("payment_verbs").contains { before.contains($0) }
+            let stated =
+                Lexicon.words("payment_verbs").contains { before.contains($0) }
                 && Lexicon.words("amount_of_phrases").contains { before.contains($0) }
             // a rate is not the contract's total: "$15,000 per month", "$250 an hour", "USD 90,000 annually"
-            let after = String(p.text[min(p.text.count, n.end)..<min(p.text.count, n.end + 16)]).lowercased().trimmingCharacters(in: .whitespaces)
+            let after = String(p.text[min(p.text.count, n.end)..<min(p.text.count, n.end + 16)]).lowercased()
+                .trimmingCharacters(in: .whitespaces)
             let rate = Lexicon.words("rate_words").contains { after.hasPrefix($0) }
-            if cues.contains(where: { before.contains($0) }), !hedged.contains(where: { before.contains($0) }), !nda || stated, !rate {
-                if currency == nil || n.currency != currency { currency = n.currency; currencyLine = layout.lines[p.line(at: n.start)] }
+            if cues.contains(where: { before.contains($0) }), !hedged.contains(where: { before.contains($0) }),
+                !nda || stated, !rate
+            {
+                if currency == nil || n.currency != currency {
+                    currency = n.currency; currencyLine = layout.lines[p.line(at: n.start)]
+                }
                 return Found(value: JSONValue(n.value), line: layout.lines[p.line(at: n.start)], confidence: 0.8)
             }
         }
@@ -708,8 +829,10 @@ extension Extractor {
 
     /// A contract without a value has no currency either (the currency belongs to the value).
     func applyContractRules(_ out: inout JSONObject) {
-        guard schema.fields.contains(where: { $0.name == "total_value" }), schema.fields.contains(where: { $0.name == "currency" }),
-              out["total_value"]?.isNull ?? true else { return }
+        guard schema.fields.contains(where: { $0.name == "total_value" }),
+            schema.fields.contains(where: { $0.name == "currency" }),
+            out["total_value"]?.isNull ?? true
+        else { return }
         out["currency"] = .null
         evidence["currency"] = nil
     }

@@ -27,9 +27,13 @@ extension Extractor {
         while i < t.count {
             if t[i].isLetter || t[i].isNumber {
                 let s = i
-                while i < t.count, t[i].isLetter || t[i].isNumber || (t[i] == "-" && i + 1 < t.count && t[i + 1].isLetter) { i += 1 }
+                while i < t.count,
+                    t[i].isLetter || t[i].isNumber || (t[i] == "-" && i + 1 < t.count && t[i + 1].isLetter)
+                { i += 1 }
                 words.append((String(t[s..<i]).lowercased(), s, i))
-            } else { i += 1 }
+            } else {
+                i += 1
+            }
         }
         let monthUnits = Parse.monthUnits, yearUnits = Parse.yearUnits
         let weekUnits = Lexicon.wordSet("unit_week"), dayUnits = Lexicon.wordSet("unit_day")
@@ -41,8 +45,12 @@ extension Extractor {
             return Int(m)
         }
         var out: [Duration] = []
-        let ordinals = ["first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
-                        "tenth": 10, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "6th": 6, "7th": 7, "8th": 8, "9th": 9, "10th": 10]
+        let ordinals = [
+            "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+            "ninth": 9,
+            "tenth": 10, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "6th": 6, "7th": 7, "8th": 8, "9th": 9,
+            "10th": 10,
+        ]
         for (k, w) in words.enumerated() where k > 0 {
             // "the second anniversary of the date hereof": two years
             if w.0 == "anniversary" || w.0 == "anniversaries", let n = ordinals[words[k - 1].0] {
@@ -53,13 +61,18 @@ extension Extractor {
             if let dash = w.0.lastIndex(of: "-") {
                 let tail = w.0[w.0.index(after: dash)...]
                 let head = String(w.0[..<dash])
-                if ["year", "month", "week", "day"].contains(tail), let n = Int(head) ?? Parse.wordNumber(head), n > 0, n < 1000 {
-                    let months: Int? = tail == "year" ? n * 12 : tail == "month" ? n : wholeMonths(days: tail == "week" ? n * 7 : n)
+                if ["year", "month", "week", "day"].contains(tail), let n = Int(head) ?? Parse.wordNumber(head), n > 0,
+                    n < 1000
+                {
+                    let months: Int? =
+                        tail == "year" ? n * 12 : tail == "month" ? n : wholeMonths(days: tail == "week" ? n * 7 : n)
                     if let months, months < 1200 { out.append(Duration(months: months, start: w.1, end: w.2)) }
                 }
                 continue
             }
-            let unit = monthUnits.contains(w.0) ? 1 : yearUnits.contains(w.0) ? 12 : weekUnits.contains(w.0) ? -7 : dayUnits.contains(w.0) ? -1 : 0
+            let unit =
+                monthUnits.contains(w.0)
+                ? 1 : yearUnits.contains(w.0) ? 12 : weekUnits.contains(w.0) ? -7 : dayUnits.contains(w.0) ? -1 : 0
             guard unit != 0 else { continue }
             let prev = words[k - 1]
             // the number must be right before the unit: "two (2) years", "24 months", "twenty-four months"
@@ -98,7 +111,8 @@ extension Extractor {
                     var k = i - 1
                     while k >= 0, t[k].isLetter || t[k] == "." { k -= 1 }
                     let word = String(t[(k + 1)..<i]).lowercased()
-                    if t[i] == ":" || !(sentenceAbbreviations.contains(word) || (word.count == 1 && !t[i - 1].isNumber)) {
+                    if t[i] == ":" || !(sentenceAbbreviations.contains(word) || (word.count == 1 && !t[i - 1].isNumber))
+                    {
                         starts.append(i + 2)
                     }
                 }
@@ -109,7 +123,9 @@ extension Extractor {
     }
 
     /// The sentence around `offset`, and the clause heading before it ("Term.", "Section 12. Governing Law.").
-    static func sentence(around offset: Int, starts: [Int], in t: [Character]) -> (text: String, start: Int, heading: String) {
+    static func sentence(around offset: Int, starts: [Int], in t: [Character]) -> (
+        text: String, start: Int, heading: String
+    ) {
         var lo = 0
         var idx = 0
         for (n, s) in starts.enumerated() where s <= offset { lo = s; idx = n }
@@ -164,7 +180,9 @@ extension Extractor {
             // with respect to information retained ..., shall terminate two (2) years from the date hereof"
             let relStart = max(0, min(near.count, d.start - s.start))
             var lead = String(near.prefix(relStart))
-            if let ex = lead.range(of: "except"), let verb = lead.range(of: " shall ", options: .backwards, range: ex.upperBound..<lead.endIndex) {
+            if let ex = lead.range(of: "except"),
+                let verb = lead.range(of: " shall ", options: .backwards, range: ex.upperBound..<lead.endIndex)
+            {
                 lead.removeSubrange(ex.lowerBound..<verb.lowerBound)
             }
             near = lead + near.dropFirst(relStart)
@@ -187,7 +205,10 @@ extension Extractor {
             // a renewal or payment period: "for successive one (1) year periods", "payable in 12 monthly installments"
             let left = String(t[max(s.start, d.start - 40)..<d.start]).lowercased()
             if Lexicon.words("term_renewal_words").contains(where: { left.contains($0) })
-                || ["-year renewal", " renewal", " installment"].contains(where: { right.hasPrefix($0) }) { score -= 5 }
+                || ["-year renewal", " renewal", " installment"].contains(where: { right.hasPrefix($0) })
+            {
+                score -= 5
+            }
             if afterEnd.contains(where: { near.contains($0) }), !anchored { score -= 2 }
             if score >= 1, best == nil || score > best!.score { best = (score, d) }
         }
@@ -216,7 +237,8 @@ extension Extractor {
         var out: Set<Int> = []
         for l in edges {
             let lower = l.text.lowercased()
-            let printed = lower.contains("http://") || lower.contains("https://") || lower.contains("www.sec.gov")
+            let printed =
+                lower.contains("http://") || lower.contains("https://") || lower.contains("www.sec.gov")
                 || l.text.range(of: #"\b\d{1,2}:\d{2}\s?(AM|PM|am|pm)\b"#, options: .regularExpression) != nil
             if printed || (byPage.count >= 2 && (pagesWith[key(l)]?.count ?? 0) >= 2) { out.insert(l.index) }
         }
@@ -230,20 +252,29 @@ extension Extractor {
     /// Whether `s` reads as an organisation's name: a legal-form suffix, or two or more words in capitals.
     static func looksLikeEntity(_ s: String) -> Bool {
         let words = s.split(separator: " ")
-        guard words.count >= 1, words.count <= 10, s.count <= 90, s.first?.isLetter == true, s.first?.isUppercase == true else { return false }
+        guard words.count >= 1, words.count <= 10, s.count <= 90, s.first?.isLetter == true,
+            s.first?.isUppercase == true
+        else { return false }
         let lower = s.lowercased()
         for bad in Lexicon.words("signature_not_name") where lower.contains(bad) { return false }
         if hasEntitySuffix(s) { return true }
         let letters = s.filter(\.isLetter)
         // "AUTHORIZED PERSON", "AUTHORIZED SIGNATORY", "EMPLOYEE SIGNATURE": words of the block, not a name
-        if ContractWords.signatureWords.contains(where: { w in words.contains { $0.lowercased().trimmingCharacters(in: .punctuationCharacters) == w } })
-            || lower.contains("person") { return false }
+        if ContractWords.signatureWords.contains(where: { w in
+            words.contains { $0.lowercased().trimmingCharacters(in: .punctuationCharacters) == w }
+        })
+            || lower.contains("person")
+        {
+            return false
+        }
         return words.count >= 2 && letters.count >= 4 && letters.allSatisfy(\.isUppercase)
     }
 
     /// Whether the last word is a legal form or organisation word ("Inc.", "LLC", "N.V.", "Holdings").
     static func hasEntitySuffix(_ s: String) -> Bool {
-        let last = s.split(separator: " ").last.map { $0.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: ",")) } ?? ""
+        let last =
+            s.split(separator: " ").last.map { $0.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: ",")) }
+            ?? ""
         return entitySuffixes.contains(last) || entitySuffixes.contains(last + ".")
     }
 
@@ -252,7 +283,8 @@ extension Extractor {
         let lines = layout.lines
         var out: [(String, Line)] = []
         for (n, l) in lines.enumerated() where !l.isBlank {
-            for (ci, c) in l.cells.enumerated() where c.text.lowercased().hasPrefix("by:") || c.text.lowercased() == "by" {
+            for (ci, c) in l.cells.enumerated()
+            where c.text.lowercased().hasPrefix("by:") || c.text.lowercased() == "by" {
                 // the nearest line above with a cell in the same column
                 var k = n - 1
                 var hops = 0
@@ -261,15 +293,24 @@ extension Extractor {
                     k -= 1
                     if above.isBlank { continue }
                     hops += 1
-                    let col = above.cells.min { abs($0.center - c.center) + Double(abs($0.start - c.start)) < abs($1.center - c.center) + Double(abs($1.start - c.start)) }
-                    guard let cell = col, l.cells.count == 1 || abs(cell.start - c.start) < 12 || ci == 0 && cell.start <= c.start + 4 else { break }
+                    let col = above.cells.min {
+                        abs($0.center - c.center) + Double(abs($0.start - c.start)) < abs($1.center - c.center)
+                            + Double(abs($1.start - c.start))
+                    }
+                    guard let cell = col,
+                        l.cells.count == 1 || abs(cell.start - c.start) < 12 || ci == 0 && cell.start <= c.start + 4
+                    else { break }
                     if cell.text.lowercased().hasPrefix("by") { break }
                     var name = cell.text.trimmingCharacters(in: CharacterSet(charactersIn: " :,"))
                     for lead in Lexicon.words("behalf_leads")
-                        where name.lowercased().hasPrefix(lead) { name = String(name.dropFirst(lead.count)); break }
+                    where name.lowercased().hasPrefix(lead) { name = String(name.dropFirst(lead.count)); break }
                     // "ACME CORP., a Delaware corporation"
-                    for cut in [", a ", ", an "] { if let r = name.range(of: cut) { name = String(name[..<r.lowerBound]) } }
-                    if Self.looksLikeEntity(name), !out.contains(where: { Self.sameParty($0.0, name) }) { out.append((name, above)) }
+                    for cut in [", a ", ", an "] {
+                        if let r = name.range(of: cut) { name = String(name[..<r.lowerBound]) }
+                    }
+                    if Self.looksLikeEntity(name), !out.contains(where: { Self.sameParty($0.0, name) }) {
+                        out.append((name, above))
+                    }
                     break
                 }
             }
@@ -311,7 +352,9 @@ extension Extractor {
         let lines = layout.lines
         var out: [(String, Line)] = []
         func cell(in l: Line, near c: Cell) -> Cell? {
-            l.cells.min { abs($0.center - c.center) < abs($1.center - c.center) }.flatMap { abs($0.center - c.center) < 30 || l.cells.count == 1 ? $0 : nil }
+            l.cells.min { abs($0.center - c.center) < abs($1.center - c.center) }.flatMap {
+                abs($0.center - c.center) < 30 || l.cells.count == 1 ? $0 : nil
+            }
         }
         func neighbours(_ n: Int, _ step: Int, _ c: Cell, _ count: Int) -> [(text: String, line: Line)] {
             var got: [(text: String, line: Line)] = []
@@ -331,16 +374,24 @@ extension Extractor {
                     for b in neighbours(n, 1, c, 3) {
                         var typed = b.text.trimmingCharacters(in: .whitespaces)
                         if typed.lowercased().hasPrefix("by") || typed.lowercased().hasPrefix("/s/") { continue }
-                        if typed.lowercased().hasPrefix("name:") { typed = String(typed.dropFirst(5)).trimmingCharacters(in: .whitespaces) }
+                        if typed.lowercased().hasPrefix("name:") {
+                            typed = String(typed.dropFirst(5)).trimmingCharacters(in: .whitespaces)
+                        }
                         if typed.allSatisfy({ $0 == "_" || $0 == " " }) { continue }
-                        if Self.looksLikePerson(typed), !out.contains(where: { Self.sameParty($0.0, typed) }) { out.append((typed, b.line)) }
+                        if Self.looksLikePerson(typed), !out.contains(where: { Self.sameParty($0.0, typed) }) {
+                            out.append((typed, b.line))
+                        }
                         break
                     }
                     continue
                 }
                 // "By: /s/ Name" signs for whatever the heading above names
-                let byLine = text.lowercased().hasPrefix("by") || l.cells[..<ci].contains { $0.text.lowercased().hasPrefix("by") }
-                if text.lowercased().hasPrefix("by"), let r = text.range(of: "/s/") { text = String(text[r.lowerBound...]) }
+                let byLine =
+                    text.lowercased().hasPrefix("by")
+                    || l.cells[..<ci].contains { $0.text.lowercased().hasPrefix("by") }
+                if text.lowercased().hasPrefix("by"), let r = text.range(of: "/s/") {
+                    text = String(text[r.lowerBound...])
+                }
                 guard text.lowercased().hasPrefix("/s/") else { continue }
                 // "/s/      RAY DOLBY": the mark and the name may fall in cells of their own
                 if text.count == 3, ci + 1 < l.cells.count { text += " " + l.cells[ci + 1].text }
@@ -354,15 +405,23 @@ extension Extractor {
                 // an officer signing for an organisation ("By:", an organisation above), or a witness
                 if let a = above.first, !underRole {
                     let al = a.text.lowercased()
-                    if byLine || al.contains("witness") || al.hasPrefix("by") || Self.looksLikeEntity(a.text.trimmingCharacters(in: CharacterSet(charactersIn: " :"))) { continue }
+                    if byLine || al.contains("witness") || al.hasPrefix("by")
+                        || Self.looksLikeEntity(a.text.trimmingCharacters(in: CharacterSet(charactersIn: " :")))
+                    {
+                        continue
+                    }
                 }
                 if above.dropFirst().first.map({ $0.text.lowercased().contains("witness") }) == true { continue }
                 // the typed name below, when it is the same person; an officer's title below says they sign for an organisation
                 var titled = false
                 for b in neighbours(n, 1, c, 3) {
                     var typed = b.text.trimmingCharacters(in: .whitespaces)
-                    if typed.lowercased().hasPrefix("name:") { typed = String(typed.dropFirst(5)).trimmingCharacters(in: .whitespaces) }
-                    if Self.looksLikePerson(typed), typed.split(separator: " ").last?.lowercased() == name.split(separator: " ").last?.lowercased() {
+                    if typed.lowercased().hasPrefix("name:") {
+                        typed = String(typed.dropFirst(5)).trimmingCharacters(in: .whitespaces)
+                    }
+                    if Self.looksLikePerson(typed),
+                        typed.split(separator: " ").last?.lowercased() == name.split(separator: " ").last?.lowercased()
+                    {
                         name = typed
                         continue
                     }
@@ -384,7 +443,9 @@ extension Extractor {
         guard words.count >= 2, words.count <= 5, !hasEntitySuffix(s) else { return false }
         for w in words {
             let bare = w.trimmingCharacters(in: CharacterSet(charactersIn: ".,"))
-            guard let f = bare.first, f.isUppercase, bare.allSatisfy({ $0.isLetter || $0 == "-" || $0 == "'" || $0 == "’" || $0 == "." }) else { return false }
+            guard let f = bare.first, f.isUppercase,
+                bare.allSatisfy({ $0.isLetter || $0 == "-" || $0 == "'" || $0 == "’" || $0 == "." })
+            else { return false }
             if ContractWords.signatureWords.contains(bare.lowercased()) { return false }
         }
         return true
@@ -394,26 +455,39 @@ extension Extractor {
     /// "Ladies and Gentlemen:".
     func letterAddressee() -> (name: String, line: Line)? {
         let lines = layout.lines.prefix(60)
-        guard let open = lines.firstIndex(where: { l in
-            let t = l.text.trimmingCharacters(in: .whitespaces).lowercased()
-            return t.hasPrefix("re:") || t.hasPrefix("dear ") || t.hasPrefix("ladies and gentlemen") || t.hasPrefix("gentlemen:")
-        }) else { return nil }
-        guard let dated = lines[..<open].lastIndex(where: { l in
-            let t = l.text.trimmingCharacters(in: .whitespaces)
-            guard let d = Parse.dates(in: t, dayFirst: dayFirst).first else { return false }
-            return t.count <= d.end - d.start + 8
-        }) else { return nil }
+        guard
+            let open = lines.firstIndex(where: { l in
+                let t = l.text.trimmingCharacters(in: .whitespaces).lowercased()
+                return t.hasPrefix("re:") || t.hasPrefix("dear ") || t.hasPrefix("ladies and gentlemen")
+                    || t.hasPrefix("gentlemen:")
+            })
+        else { return nil }
+        guard
+            let dated = lines[..<open].lastIndex(where: { l in
+                let t = l.text.trimmingCharacters(in: .whitespaces)
+                guard let d = Parse.dates(in: t, dayFirst: dayFirst).first else { return false }
+                return t.count <= d.end - d.start + 8
+            })
+        else { return nil }
         for l in lines[(dated + 1)..<open] where !l.isBlank {
             let t = l.text.trimmingCharacters(in: .whitespaces)
             if Self.looksLikeEntity(t) { return (t, l) }
         }
         // a letter to a person: the name whose surname the salutation repeats ("Mr. Alan Reyes" ... "Dear Mr. Reyes:")
-        guard let dear = lines.first(where: { $0.text.trimmingCharacters(in: .whitespaces).lowercased().hasPrefix("dear ") }),
-              let surname = dear.text.split(whereSeparator: { !$0.isLetter && $0 != "-" }).last.map({ $0.lowercased() }) else { return nil }
+        guard
+            let dear = lines.first(where: {
+                $0.text.trimmingCharacters(in: .whitespaces).lowercased().hasPrefix("dear ")
+            }),
+            let surname = dear.text.split(whereSeparator: { !$0.isLetter && $0 != "-" }).last.map({ $0.lowercased() })
+        else { return nil }
         for l in lines[(dated + 1)..<open] where !l.isBlank {
             var t = l.text.trimmingCharacters(in: .whitespaces)
-            for h in ContractWords.honorifics where t.lowercased().hasPrefix(h + " ") { t = String(t.dropFirst(h.count + 1)); break }
-            if Self.looksLikePerson(t), t.split(separator: " ").last.map({ $0.lowercased() }) == surname { return (t, l) }
+            for h in ContractWords.honorifics where t.lowercased().hasPrefix(h + " ") {
+                t = String(t.dropFirst(h.count + 1)); break
+            }
+            if Self.looksLikePerson(t), t.split(separator: " ").last.map({ $0.lowercased() }) == surname {
+                return (t, l)
+            }
         }
         return nil
     }

@@ -19,7 +19,9 @@ enum PartyNames {
             guard head.hasSuffix(" ") else { continue }
             let written = s.suffix(long.count)
             // the abbreviation in the case the form was written in ("LIMITED" → "LTD.")
-            s = String(head) + (written == written.uppercased() && written != written.lowercased() ? short.uppercased() : short)
+            s =
+                String(head)
+                + (written == written.uppercased() && written != written.lowercased() ? short.uppercased() : short)
         }
         return s
     }

@@ -1,8 +1,9 @@
 import Foundation
+import SmoleRecords
+
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
-import SmoleRecords
 
 /// A small element tree: each element by its local name and namespace URI, whatever prefix the file used
 /// (`ubl:Invoice`, `Invoice` and `ns0:Invoice` are one element).
@@ -55,7 +56,10 @@ private final class TreeBuilder: NSObject, XMLParserDelegate {
     var stack: [XMLNode] = []
     var root: XMLNode?
     static func local(_ n: String) -> String { n.split(separator: ":").last.map(String.init) ?? n }
-    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]) {
+    func parser(
+        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName qName: String?,
+        attributes attributeDict: [String: String] = [:]
+    ) {
         var attributes: [String: String] = [:]
         for (k, v) in attributeDict where !k.hasPrefix("xmlns") { attributes[Self.local(k)] = v }
         let ns = namespaceURI.flatMap { $0.isEmpty ? nil : $0 }
@@ -63,12 +67,14 @@ private final class TreeBuilder: NSObject, XMLParserDelegate {
         if let top = stack.last { top.children.append(node) } else if root == nil { root = node }
         stack.append(node)
     }
-    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
+    func parser(
+        _ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?
+    ) {
         _ = stack.popLast()
     }
     func parser(_ parser: XMLParser, foundCharacters string: String) { stack.last?.text += string }
-    func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
-        stack.last?.text += String(decoding: CDATABlock, as: UTF8.self)
+    func parser(_ parser: XMLParser, foundCDATA block: Data) {
+        stack.last?.text += String(decoding: block, as: UTF8.self)
     }
 }
 
@@ -89,7 +95,10 @@ private final class TreeBuilder: NSObject, XMLParserDelegate {
 /// 4. What the XML leaves out comes from the rendered page when there is one (a PDF), else stays null.
 private final class InvoiceElementWatcher: NSObject, XMLParserDelegate {
     var found = false
-    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]) {
+    func parser(
+        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName qName: String?,
+        attributes attributeDict: [String: String] = [:]
+    ) {
         let local = elementName.split(separator: ":").last.map(String.init) ?? elementName
         if EInvoiceXML.syntax(name: local, namespace: namespaceURI.flatMap { $0.isEmpty ? nil : $0 }) != nil {
             found = true
@@ -229,7 +238,8 @@ enum EInvoiceXML {
         // "1: factur-x.xml"
         var listed: [(Int, String)] = []
         for line in list.text.split(separator: "\n") {
-            guard let colon = line.firstIndex(of: ":"), let n = Int(line[..<colon].trimmingCharacters(in: .whitespaces)) else { continue }
+            guard let colon = line.firstIndex(of: ":"), let n = Int(line[..<colon].trimmingCharacters(in: .whitespaces))
+            else { continue }
             listed.append((n, line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
         }
         // Files named .xml first (standard names before others), then the rest; a few at most.
@@ -237,7 +247,9 @@ enum EInvoiceXML {
             let l = name.lowercased()
             return standardNames.contains(l) ? 0 : l.hasSuffix(".xml") ? 1 : 2
         }
-        let candidates = listed.enumerated().sorted { (order($0.element.1), $0.offset) < (order($1.element.1), $1.offset) }.map(\.element).prefix(10)
+        let candidates = listed.enumerated().sorted {
+            (order($0.element.1), $0.offset) < (order($1.element.1), $1.offset)
+        }.map(\.element).prefix(10)
         guard !candidates.isEmpty else { return nil }
         let dir = try PrivateTempDir()
         defer { dir.remove() }
@@ -253,8 +265,10 @@ enum EInvoiceXML {
 
     /// The invoice fields the mapping fills. A field the XML does not carry maps to `null`
     /// (`line_items` too, when the profile has no lines: MINIMUM, BASIC WL).
-    static let fields = ["vendor_name", "customer_name", "invoice_number", "date", "due_date", "currency",
-                         "subtotal", "tax", "total", "line_items"]
+    static let fields = [
+        "vendor_name", "customer_name", "invoice_number", "date", "due_date", "currency",
+        "subtotal", "tax", "total", "line_items",
+    ]
 
     /// Maps CII (XRechnung, ZUGFeRD 2.x, Factur-X), ZUGFeRD 1.0 or UBL (Invoice, CreditNote) onto the invoice
     /// fields. Nil when the XML is none of these or is not well-formed.
@@ -269,7 +283,9 @@ enum EInvoiceXML {
     /// Merges the mapped XML onto a schema's fields. XML values win. Fields the mapping does not know
     /// come from the text. Fields it knows but the XML leaves out (a MINIMUM profile's lines, say) come from
     /// the text when there is a rendered text (a PDF); for a bare XML file they stay null, and lines are `[]`.
-    static func merge(_ mapped: JSONObject, schema s: Schema, textIsRendered: Bool, fromText: () -> JSONObject) -> JSONObject {
+    static func merge(_ mapped: JSONObject, schema s: Schema, textIsRendered: Bool, fromText: () -> JSONObject)
+        -> JSONObject
+    {
         var o = JSONObject(members: [])
         var text: JSONObject? = nil
         func textValue(_ name: String) -> JSONValue {
@@ -319,7 +335,9 @@ enum EInvoiceXML {
         if let last = kept.lastIndex(where: { $0 == "." || $0 == "," }) {
             let mark = kept[last]
             let other: Character = mark == "." ? "," : "."
-            if mark == ",", kept.filter({ $0 == "," }).count > 1 { kept.removeAll { $0 == "," } }   // "1,234,567"
+            if mark == ",", kept.filter({ $0 == "," }).count > 1 {
+                kept.removeAll { $0 == "," }
+            }  // "1,234,567"
             else {
                 kept.removeAll { $0 == other }
                 kept = kept.replacingOccurrences(of: ",", with: ".")
@@ -353,8 +371,10 @@ enum EInvoiceXML {
         guard let t = s?.trimmingCharacters(in: .whitespacesAndNewlines), !t.isEmpty else { return nil }
         let c = Array(t.utf8)
         if c.count >= 10, c[4] == UInt8(ascii: "-"), c[7] == UInt8(ascii: "-"),
-           let y = Int(String(t.prefix(4))), let m = Int(String(t.dropFirst(5).prefix(2))), let d = Int(String(t.dropFirst(8).prefix(2))),
-           let iso = validDate(y, m, d) {
+            let y = Int(String(t.prefix(4))), let m = Int(String(t.dropFirst(5).prefix(2))),
+            let d = Int(String(t.dropFirst(8).prefix(2))),
+            let iso = validDate(y, m, d)
+        {
             return iso
         }
         return Parse.date(t, dayFirst: true)
@@ -378,8 +398,9 @@ enum EInvoiceXML {
         let format = ds?.attributes["format"]
         let digits = t.allSatisfy(\.isNumber)
         if digits, t.count == 8 || (t.count == 12 && format == "203"),
-           let y = Int(t.prefix(4)), let m = Int(t.dropFirst(4).prefix(2)), let d = Int(t.dropFirst(6).prefix(2)),
-           let iso = validDate(y, m, d) {
+            let y = Int(t.prefix(4)), let m = Int(t.dropFirst(4).prefix(2)), let d = Int(t.dropFirst(6).prefix(2)),
+            let iso = validDate(y, m, d)
+        {
             return .string(iso)
         }
         return isoDate(t).map { .string($0) } ?? .null
@@ -401,8 +422,10 @@ enum EInvoiceXML {
         let doc = root.child("ExchangedDocument") ?? root.child("HeaderExchangedDocument")
         let tx = root.child("SupplyChainTradeTransaction") ?? root.child("SpecifiedSupplyChainTradeTransaction")
         let agreement = tx?.child("ApplicableHeaderTradeAgreement") ?? tx?.child("ApplicableSupplyChainTradeAgreement")
-        let settlement = tx?.child("ApplicableHeaderTradeSettlement") ?? tx?.child("ApplicableSupplyChainTradeSettlement")
-        let sums = settlement?.child("SpecifiedTradeSettlementHeaderMonetarySummation")
+        let settlement =
+            tx?.child("ApplicableHeaderTradeSettlement") ?? tx?.child("ApplicableSupplyChainTradeSettlement")
+        let sums =
+            settlement?.child("SpecifiedTradeSettlementHeaderMonetarySummation")
             ?? settlement?.child("SpecifiedTradeSettlementMonetarySummation")
 
         // BT-27 / BT-44: the seller's and buyer's name (the legal name a PDF's letterhead shows); the trading name
@@ -418,9 +441,12 @@ enum EInvoiceXML {
         // BT-9: the payment terms' due date; several terms (EXTENDED: a cash discount's date beside the net date)
         // give the latest. Without one, the latest date the terms' text (BT-20) states on or after the issue date.
         let stated = terms.compactMap { ciiDate($0.child("DueDateDateTime")).stringValue }
-        o["due_date"] = string(stated.max() ?? dueDate(inTerms: terms.compactMap { $0.value("Description") }, issued: o["date"]?.stringValue))
+        o["due_date"] = string(
+            stated.max()
+                ?? dueDate(inTerms: terms.compactMap { $0.value("Description") }, issued: o["date"]?.stringValue))
 
-        let currency = settlement?.value("InvoiceCurrencyCode")
+        let currency =
+            settlement?.value("InvoiceCurrencyCode")
             ?? sums?.child("GrandTotalAmount")?.attributes["currencyID"]
             ?? sums?.child("TaxBasisTotalAmount")?.attributes["currencyID"]
         o["currency"] = string(currency)
@@ -429,7 +455,8 @@ enum EInvoiceXML {
         // currency): take the invoice currency's, else the first.
         func amount(_ name: String) -> Double? {
             let nodes = (sums?.all(name) ?? []).filter { !$0.trimmed.isEmpty }
-            let pick = nodes.first { $0.attributes["currencyID"] == currency }
+            let pick =
+                nodes.first { $0.attributes["currencyID"] == currency }
                 ?? nodes.first { $0.attributes["currencyID"] == nil }
                 // only amounts in another currency (the VAT accounting currency, BT-111): none in the invoice's
                 ?? (currency == nil ? nodes.first : nil)
@@ -441,7 +468,9 @@ enum EInvoiceXML {
         var tax = amount("TaxTotalAmount")
         if tax == nil {
             // No header total: the VAT breakdown's amounts (ApplicableTradeTax/CalculatedAmount), summed.
-            let parts = (settlement?.all("ApplicableTradeTax") ?? []).compactMap { decimal($0.value("CalculatedAmount")) }
+            let parts = (settlement?.all("ApplicableTradeTax") ?? []).compactMap {
+                decimal($0.value("CalculatedAmount"))
+            }
             if !parts.isEmpty { tax = parts.reduce(0, +) }
         }
         // Subtotal: the tax basis (lines after document-level allowances and charges), which with the tax makes
@@ -467,7 +496,9 @@ enum EInvoiceXML {
             let delivery = li.child("SpecifiedLineTradeDelivery") ?? li.child("SpecifiedSupplyChainTradeDelivery")
             let settlement = li.child("SpecifiedLineTradeSettlement") ?? li.child("SpecifiedSupplyChainTradeSettlement")
             let q = decimal(delivery?.value("BilledQuantity"))
-            let sums = settlement?.child("SpecifiedTradeSettlementLineMonetarySummation") ?? settlement?.child("SpecifiedTradeSettlementMonetarySummation")
+            let sums =
+                settlement?.child("SpecifiedTradeSettlementLineMonetarySummation")
+                ?? settlement?.child("SpecifiedTradeSettlementMonetarySummation")
             let a = decimal(sums?.value("LineTotalAmount"))
             if q == 0 && (a ?? 0) == 0 { return false }
             guard let id = li.value("AssociatedDocumentLineDocument/LineID") else { return true }
@@ -481,7 +512,8 @@ enum EInvoiceXML {
 
     static func ciiLine(_ li: XMLNode) -> JSONObject {
         var item = JSONObject()
-        item["description"] = string(li.value("SpecifiedTradeProduct/Name") ?? li.value("SpecifiedTradeProduct/Description"))
+        item["description"] = string(
+            li.value("SpecifiedTradeProduct/Name") ?? li.value("SpecifiedTradeProduct/Description"))
         let delivery = li.child("SpecifiedLineTradeDelivery") ?? li.child("SpecifiedSupplyChainTradeDelivery")
         item["quantity"] = number(delivery?.value("BilledQuantity"))
         // The net price (BT-146) per its base quantity (BT-149: "12.50 per 100 pieces" is 0.125 a piece);
@@ -489,12 +521,15 @@ enum EInvoiceXML {
         let agreement = li.child("SpecifiedLineTradeAgreement") ?? li.child("SpecifiedSupplyChainTradeAgreement")
         let priceNode = agreement?.child("NetPriceProductTradePrice") ?? agreement?.child("GrossPriceProductTradePrice")
         let settlement = li.child("SpecifiedLineTradeSettlement") ?? li.child("SpecifiedSupplyChainTradeSettlement")
-        let lineSums = settlement?.child("SpecifiedTradeSettlementLineMonetarySummation")
+        let lineSums =
+            settlement?.child("SpecifiedTradeSettlementLineMonetarySummation")
             ?? settlement?.child("SpecifiedTradeSettlementMonetarySummation")
-        item["unit_price"] = number(unitPrice(decimal(priceNode?.value("ChargeAmount")),
-                                              base: decimal(priceNode?.value("BasisQuantity")),
-                                              quantity: decimal(delivery?.value("BilledQuantity")),
-                                              amount: decimal(lineSums?.value("LineTotalAmount"))))
+        item["unit_price"] = number(
+            unitPrice(
+                decimal(priceNode?.value("ChargeAmount")),
+                base: decimal(priceNode?.value("BasisQuantity")),
+                quantity: decimal(delivery?.value("BilledQuantity")),
+                amount: decimal(lineSums?.value("LineTotalAmount"))))
         item["amount"] = number(lineSums?.value("LineTotalAmount"))
         return item
     }
@@ -513,20 +548,27 @@ enum EInvoiceXML {
         o["customer_name"] = string(partyName(root.child("AccountingCustomerParty")))
         o["invoice_number"] = string(root.value("ID"))
         o["date"] = isoDate(root.value("IssueDate")).map { .string($0) } ?? .null
-        let due = root.value("DueDate") ?? root.findAll("PaymentMeans/PaymentDueDate").lazy.compactMap { $0.trimmed.isEmpty ? nil : $0.trimmed }.first
+        let due =
+            root.value("DueDate")
+            ?? root.findAll("PaymentMeans/PaymentDueDate").lazy.compactMap { $0.trimmed.isEmpty ? nil : $0.trimmed }
+            .first
         let date = o["date"]?.stringValue
-        o["due_date"] = string(isoDate(due) ?? dueDate(inTerms: root.findAll("PaymentTerms/Note").map(\.trimmed), issued: date))
+        o["due_date"] = string(
+            isoDate(due) ?? dueDate(inTerms: root.findAll("PaymentTerms/Note").map(\.trimmed), issued: date))
         let totals = root.child("LegalMonetaryTotal")
         let currency = root.value("DocumentCurrencyCode") ?? totals?.child("PayableAmount")?.attributes["currencyID"]
         o["currency"] = string(currency)
 
         var subtotal = decimal(totals?.value("TaxExclusiveAmount"))
         if subtotal == nil, let lines = decimal(totals?.value("LineExtensionAmount")) {
-            subtotal = lines + (decimal(totals?.value("ChargeTotalAmount")) ?? 0) - (decimal(totals?.value("AllowanceTotalAmount")) ?? 0)
+            subtotal =
+                lines + (decimal(totals?.value("ChargeTotalAmount")) ?? 0)
+                - (decimal(totals?.value("AllowanceTotalAmount")) ?? 0)
         }
         // TaxTotal repeats when VAT is also stated in the accounting currency (BT-111): take the document currency's.
         let taxTotals = root.all("TaxTotal")
-        let tt = taxTotals.first { $0.child("TaxAmount")?.attributes["currencyID"] == currency }
+        let tt =
+            taxTotals.first { $0.child("TaxAmount")?.attributes["currencyID"] == currency }
             ?? taxTotals.first { $0.child("TaxSubtotal") != nil } ?? taxTotals.first
         var tax = decimal(tt?.value("TaxAmount"))
         if tax == nil, let tt {
@@ -539,23 +581,32 @@ enum EInvoiceXML {
         o["tax"] = number(tax)
         o["total"] = number(total)
 
-        if let lineTotal = decimal(totals?.value("LineExtensionAmount")) { o[lineTotalKey] = JSONValue(rounded(lineTotal)) }
+        if let lineTotal = decimal(totals?.value("LineExtensionAmount")) {
+            o[lineTotalKey] = JSONValue(rounded(lineTotal))
+        }
         // A line with no quantity and no amount is a section heading or a note some producers write as a line
         // ("--- Non Food ---", "Delivered in a re-usable container"): nothing is billed on it.
         let lines = (root.all("InvoiceLine") + root.all("CreditNoteLine")).filter { li in
-            let q = decimal(li.value("InvoicedQuantity") ?? li.value("CreditedQuantity")), a = decimal(li.value("LineExtensionAmount"))
+            let q = decimal(li.value("InvoicedQuantity") ?? li.value("CreditedQuantity")),
+                a = decimal(li.value("LineExtensionAmount"))
             return !(q == 0 && (a ?? 0) == 0)
         }
-        o["line_items"] = lines.isEmpty ? .null : .array(lines.map { li in
-            var item = JSONObject()
-            item["description"] = string(li.value("Item/Name") ?? li.value("Item/Description"))
-            item["quantity"] = number(li.value("InvoicedQuantity") ?? li.value("CreditedQuantity"))
-            item["unit_price"] = number(unitPrice(decimal(li.value("Price/PriceAmount")), base: decimal(li.value("Price/BaseQuantity")),
-                                                  quantity: decimal(li.value("InvoicedQuantity") ?? li.value("CreditedQuantity")),
-                                                  amount: decimal(li.value("LineExtensionAmount"))))
-            item["amount"] = number(li.value("LineExtensionAmount"))
-            return .object(item)
-        })
+        o["line_items"] =
+            lines.isEmpty
+            ? .null
+            : .array(
+                lines.map { li in
+                    var item = JSONObject()
+                    item["description"] = string(li.value("Item/Name") ?? li.value("Item/Description"))
+                    item["quantity"] = number(li.value("InvoicedQuantity") ?? li.value("CreditedQuantity"))
+                    item["unit_price"] = number(
+                        unitPrice(
+                            decimal(li.value("Price/PriceAmount")), base: decimal(li.value("Price/BaseQuantity")),
+                            quantity: decimal(li.value("InvoicedQuantity") ?? li.value("CreditedQuantity")),
+                            amount: decimal(li.value("LineExtensionAmount"))))
+                    item["amount"] = number(li.value("LineExtensionAmount"))
+                    return .object(item)
+                })
         return o
     }
 }

@@ -64,10 +64,12 @@ enum PDFAttachments {
         var pointed: [(stream: Int, name: String?)] = []
         for spec in specs {
             guard let ef = file.resolve(spec["EF"])?.dictionary,
-                  let n = ["UF", "F"].lazy.compactMap({ ef[$0]?.reference }).first else { complete = false; continue }
+                let n = ["UF", "F"].lazy.compactMap({ ef[$0]?.reference }).first
+            else { complete = false; continue }
             pointed.append((n, file.resolve(spec["UF"])?.text ?? file.resolve(spec["F"])?.text))
         }
-        for (n, name) in pointed.sorted(by: { ($0.stream, $0.name ?? "") < ($1.stream, $1.name ?? "") }) where !taken.contains(n) {
+        for (n, name) in pointed.sorted(by: { ($0.stream, $0.name ?? "") < ($1.stream, $1.name ?? "") })
+        where !taken.contains(n) {
             taken.insert(n)
             guard let s = file.stream(n, limit: limit) else { complete = false; continue }
             out.append(File(name: name, data: s.data))
@@ -83,7 +85,8 @@ enum PDFAttachments {
 
 /// zlib's `uncompress`, loaded at run time from the system library (present on every Debian system).
 enum Zlib {
-    typealias Uncompress = @convention(c) (UnsafeMutablePointer<UInt8>?, UnsafeMutablePointer<UInt>?, UnsafePointer<UInt8>?, UInt) -> Int32
+    typealias Uncompress =
+        @convention(c) (UnsafeMutablePointer<UInt8>?, UnsafeMutablePointer<UInt>?, UnsafePointer<UInt8>?, UInt) -> Int32
 
     nonisolated(unsafe) static let uncompress: Uncompress? = {
         for name in ["libz.so.1", "libz.so"] {
@@ -104,10 +107,10 @@ enum Zlib {
                 data.withUnsafeBufferPointer { d in uncompress(o.baseAddress, &len, d.baseAddress, UInt(d.count)) }
             }
             switch rc {
-            case 0:                                   // Z_OK
+            case 0:  // Z_OK
                 out.removeSubrange(Int(len)...)
                 return out
-            case -5 where capacity < limit:           // Z_BUF_ERROR: the output did not fit
+            case -5 where capacity < limit:  // Z_BUF_ERROR: the output did not fit
                 capacity = min(limit, capacity * 4)
             default:
                 return nil

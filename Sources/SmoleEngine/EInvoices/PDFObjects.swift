@@ -53,9 +53,12 @@ struct PDFLexer {
         self.end = min(end ?? bytes.count, bytes.count)
     }
 
-    static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 || b == 0x0C || b == 0x00 }
+    static func isSpace(_ b: UInt8) -> Bool {
+        b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 || b == 0x0C || b == 0x00
+    }
     static func isDelimiter(_ b: UInt8) -> Bool {
-        b == 0x28 || b == 0x29 || b == 0x3C || b == 0x3E || b == 0x5B || b == 0x5D || b == 0x7B || b == 0x7D || b == 0x2F || b == 0x25
+        b == 0x28 || b == 0x29 || b == 0x3C || b == 0x3E || b == 0x5B || b == 0x5D || b == 0x7B || b == 0x7D
+            || b == 0x2F || b == 0x25
     }
     static func isRegular(_ b: UInt8) -> Bool { !isSpace(b) && !isDelimiter(b) }
 
@@ -63,9 +66,13 @@ struct PDFLexer {
     mutating func skipSpace() {
         while pos < end {
             let b = bytes[pos]
-            if Self.isSpace(b) { pos += 1 }
-            else if b == 0x25 { while pos < end, bytes[pos] != 0x0A, bytes[pos] != 0x0D { pos += 1 } }
-            else { break }
+            if Self.isSpace(b) {
+                pos += 1
+            } else if b == 0x25 {
+                while pos < end, bytes[pos] != 0x0A, bytes[pos] != 0x0D { pos += 1 }
+            } else {
+                break
+            }
         }
     }
 
@@ -89,12 +96,14 @@ struct PDFLexer {
         skipSpace()
         guard pos < end else { return nil }
         switch bytes[pos] {
-        case 0x2F:                                          // /Name
+        case 0x2F:  // /Name
             pos += 1
             var out: [UInt8] = []
             while pos < end, Self.isRegular(bytes[pos]) {
                 let b = bytes[pos]
-                if b == 0x23, pos + 2 < end, let h = Self.hexValue(bytes[pos + 1]), let l = Self.hexValue(bytes[pos + 2]) {
+                if b == 0x23, pos + 2 < end, let h = Self.hexValue(bytes[pos + 1]),
+                    let l = Self.hexValue(bytes[pos + 2])
+                {
                     out.append(h << 4 | l)
                     pos += 3
                 } else {
@@ -103,10 +112,10 @@ struct PDFLexer {
                 }
             }
             return .name(String(decoding: out, as: UTF8.self))
-        case 0x28:                                          // (literal string)
+        case 0x28:  // (literal string)
             return literalString()
         case 0x3C:
-            if pos + 1 < end, bytes[pos + 1] == 0x3C {      // << dictionary >>
+            if pos + 1 < end, bytes[pos + 1] == 0x3C {  // << dictionary >>
                 pos += 2
                 var d: [String: PDFObject] = [:]
                 while true {
@@ -123,7 +132,7 @@ struct PDFLexer {
                 }
             }
             return hexString()
-        case 0x5B:                                          // [ array ]
+        case 0x5B:  // [ array ]
             pos += 1
             var a: [PDFObject] = []
             while true {
@@ -149,10 +158,12 @@ struct PDFLexer {
                 let save = pos
                 skipSpace()
                 let gen = peekToken()
-                if !gen.isEmpty, gen.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let g = Int(String(decoding: gen, as: UTF8.self)) {
+                if !gen.isEmpty, gen.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+                    let g = Int(String(decoding: gen, as: UTF8.self))
+                {
                     pos += gen.count
                     skipSpace()
-                    if peekToken().elementsEqual([0x52]) {       // R
+                    if peekToken().elementsEqual([0x52]) {  // R
                         pos += 1
                         return .reference(Int(value), g)
                     }
@@ -202,7 +213,7 @@ struct PDFLexer {
                 nesting -= 1
                 if nesting == 0 { return .string(out) }
                 out.append(b)
-            case 0x5C:                                      // backslash
+            case 0x5C:  // backslash
                 guard pos < end else { return nil }
                 let e = bytes[pos]
                 pos += 1
@@ -212,7 +223,7 @@ struct PDFLexer {
                 case 0x74: out.append(0x09)
                 case 0x62: out.append(0x08)
                 case 0x66: out.append(0x0C)
-                case 0x0D: if pos < end, bytes[pos] == 0x0A { pos += 1 }   // a line continued
+                case 0x0D: if pos < end, bytes[pos] == 0x0A { pos += 1 }  // a line continued
                 case 0x0A: break
                 case 0x30...0x37:
                     var v = Int(e - 0x30)
@@ -274,7 +285,9 @@ final class PDFFile {
                 let numEnd = i
                 while i >= 0, b[i] >= 0x30, b[i] <= 0x39 { i -= 1 }
                 guard i < numEnd, numEnd - i <= 10, i < 0 || !PDFLexer.isRegular(b[i]) else { continue }
-                guard let n = Int(String(decoding: UnsafeRawBufferPointer(rebasing: b[(i + 1)...numEnd]), as: UTF8.self)) else { continue }
+                guard
+                    let n = Int(String(decoding: UnsafeRawBufferPointer(rebasing: b[(i + 1)...numEnd]), as: UTF8.self))
+                else { continue }
                 offsets[n] = k + 3
                 ordered.append(k + 3)
             }
@@ -303,13 +316,16 @@ final class PDFFile {
         for n in streams.sorted() {
             guard let d = openObject(n)?.dictionary, d["Type"]?.name == "ObjStm" else { continue }
             guard let count = resolve(d["N"])?.int, let first = resolve(d["First"])?.int, count >= 0, first >= 0,
-                  let data = stream(n)?.data, first <= data.count else { unreadObjectStreams += 1; continue }
+                let data = stream(n)?.data, first <= data.count
+            else { unreadObjectStreams += 1; continue }
             objectStreams[n] = data
             data.withUnsafeBytes { b in
                 var header = PDFLexer(b, at: 0, end: first)
                 var entries: [(Int, Int)] = []
                 for _ in 0..<count {
-                    guard let num = header.parse()?.int, let off = header.parse()?.int, num >= 0, off >= 0 else { break }
+                    guard let num = header.parse()?.int, let off = header.parse()?.int, num >= 0, off >= 0 else {
+                        break
+                    }
                     entries.append((num, off))
                 }
                 if entries.count < count { unreadObjectStreams += 1 }

@@ -17,7 +17,7 @@ struct Found {
 /// A label of some field found on a line.
 struct LabelHit {
     var field: String
-    var rank: Int       // position of the label in the field's list (0 = most specific)
+    var rank: Int  // position of the label in the field's list (0 = most specific)
     var line: Int
     var start: Int
     var end: Int
@@ -32,7 +32,7 @@ final class Extractor {
     var currencyLine: Line? = nil
     var dayFirst = true
     var english = true
-    var hits: [Int: [LabelHit]] = [:]          // by line index
+    var hits: [Int: [LabelHit]] = [:]  // by line index
     var tableLines: Set<Int> = []
     var evidence: [String: Found] = [:]
     var items: [[String: Found]]? = nil
@@ -44,7 +44,7 @@ final class Extractor {
     /// Lines where a totals label was taken out of its role by the word after it ("Total Qty", "Total excl."): not a
     /// field's value, but still the end of the item table.
     var qualifiedLabelLines: Set<Int> = []
-    var proseCache: Prose? = nil              // contracts: the document as running text (Contract.swift)
+    var proseCache: Prose? = nil  // contracts: the document as running text (Contract.swift)
 
     init(layout: Layout, schema: Schema) {
         self.layout = layout
@@ -87,8 +87,12 @@ final class Extractor {
                 let chars = line.chars
                 for (i, ch) in chars.enumerated() where ch == "$" || !ch.isASCII {
                     guard let c = Currency.symbols[ch] else { continue }
-                    let apart = { (k: Int) in k < 0 || k >= chars.count || chars[k] == " " || "()[]:/.,".contains(chars[k]) }
-                    if apart(i - 1), apart(i + 1) { vote(c, 1, weakSign: Currency.weakSigns.contains(String(ch)), line) }
+                    let apart = { (k: Int) in
+                        k < 0 || k >= chars.count || chars[k] == " " || "()[]:/.,".contains(chars[k])
+                    }
+                    if apart(i - 1), apart(i + 1) {
+                        vote(c, 1, weakSign: Currency.weakSigns.contains(String(ch)), line)
+                    }
                 }
             }
             // ASCII words of letters only: three capitals are a currency code; "Rs" is rupees
@@ -111,9 +115,13 @@ final class Extractor {
         decimalHint = comma > dot ? "," : (dot > comma ? "." : nil)
         // A weak sign's votes go to an explicit currency that writes the same sign (a bare "$" on an AUD invoice).
         for (w, v) in weak {
-            if let s = strong.keys.filter({ $0 != w && Currency.sharesSign($0, with: w) }).max(by: { strong[$0]! < strong[$1]! }) {
+            if let s = strong.keys.filter({ $0 != w && Currency.sharesSign($0, with: w) }).max(by: {
+                strong[$0]! < strong[$1]!
+            }) {
                 strong[s, default: 0] += v
-            } else { strong[w, default: 0] += v }
+            } else {
+                strong[w, default: 0] += v
+            }
         }
         if let best = strong.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }) {
             currency = best.key
@@ -127,7 +135,10 @@ final class Extractor {
                 for n in Parse.numbers(in: line) where n.decimals == 0 && !n.isPercent {
                     let marks = n.raw.filter { $0 == "," || $0 == "." }
                     if marks.count == 1, let m = marks.first, let at = n.raw.lastIndex(of: m),
-                       n.raw[n.raw.index(after: at)...].prefix(while: \.isNumber).count == 3 { threeDigitMarks[m, default: 0] += 1 }
+                        n.raw[n.raw.index(after: at)...].prefix(while: \.isNumber).count == 3
+                    {
+                        threeDigitMarks[m, default: 0] += 1
+                    }
                 }
             }
             if let m = threeDigitMarks.max(by: { $0.value < $1.value })?.key { decimalHint = m }
@@ -162,7 +173,10 @@ final class Extractor {
                 guard let cands = byFirst[keys[i]] else { continue }
                 if i > 0 {
                     let prev = keys[i - 1]
-                    let prevIsWord = prev < 0x80 ? ((prev >= 0x30 && prev <= 0x39) || (prev >= 0x61 && prev <= 0x7A) || (prev >= 0x41 && prev <= 0x5A) || prev == 0x5F) : line.lowerIsWordChar(at: i - 1)
+                    let prevIsWord =
+                        prev < 0x80
+                        ? ((prev >= 0x30 && prev <= 0x39) || (prev >= 0x61 && prev <= 0x7A)
+                            || (prev >= 0x41 && prev <= 0x5A) || prev == 0x5F) : line.lowerIsWordChar(at: i - 1)
                     if prevIsWord { continue }
                 }
                 for k in cands {
@@ -179,12 +193,15 @@ final class Extractor {
             guard !lineHits.isEmpty else { continue }
             // A hit inside a longer hit is not a label ("Due" in "Balance Due", "Total" in "Sub-total").
             lineHits = lineHits.filter { h in
-                !lineHits.contains { o in (o.end - o.start) > (h.end - h.start) && o.start <= h.start && o.end >= h.end }
+                !lineHits.contains { o in (o.end - o.start) > (h.end - h.start) && o.start <= h.start && o.end >= h.end
+                }
             }
             // A word after the label can give it another meaning: "Total Qty", "VAT No.", "Tax Invoice".
             if !schema.stopWords.isEmpty {
                 lineHits = lineHits.filter { h in
-                    guard let stops = schema.stopWords[h.field], stops.contains(Self.wordAfter(line, h.end)) else { return true }
+                    guard let stops = schema.stopWords[h.field], stops.contains(Self.wordAfter(line, h.end)) else {
+                        return true
+                    }
                     if schema.field(h.field)?.role?.isTotalsAmount == true { qualifiedLabelLines.insert(line.index) }
                     return false
                 }
@@ -230,7 +247,9 @@ final class Extractor {
     }
 
     func isLabelCell(_ line: Line, _ cell: Cell) -> Bool {
-        (hits[line.index] ?? []).contains { $0.start >= cell.start && $0.start <= cell.start + 1 && $0.start < cell.end }
+        (hits[line.index] ?? []).contains {
+            $0.start >= cell.start && $0.start <= cell.start + 1 && $0.start < cell.end
+        }
     }
 
     /// The "No." after a label word (Lexicon "number_words").
@@ -247,7 +266,10 @@ final class Extractor {
         for w in Self.numberWords {
             let lw = Array(w)
             if rest.count >= lw.count, Array(String(rest.prefix(lw.count)).lowercased()) == lw,
-               rest.count == lw.count || !rest[lw.count].isLetter && (w.last == "°" || w.last == "º" || w.last == "." || !rest[lw.count].isNumber) {
+                rest.count == lw.count
+                    || !rest[lw.count].isLetter
+                        && (w.last == "°" || w.last == "º" || w.last == "." || !rest[lw.count].isNumber)
+            {
                 rest.removeFirst(lw.count)
                 while let f = rest.first, Self.separators.contains(f) { rest.removeFirst() }
             }
@@ -266,7 +288,9 @@ final class Extractor {
         // In a header row (several label cells side by side) a bare label's value is below it, not beside it.
         let labelCells = line.cells.filter { isLabelCell(line, $0) }.count
         if labelCells >= 3 { return nil }
-        if let next = line.cells.first(where: { $0.start >= cell.end }), !isLabelCell(line, next), !next.text.hasSuffix(":") {
+        if let next = line.cells.first(where: { $0.start >= cell.end }), !isLabelCell(line, next),
+            !next.text.hasSuffix(":")
+        {
             return next.text
         }
         return nil
@@ -303,8 +327,10 @@ final class Extractor {
     }
 
     /// Candidates for a field: each label hit, value to the right or below, parsed by `parse`.
-    func candidates(_ field: String, wholeLine: Bool = false, below: Bool = true,
-                    parse: (String) -> JSONValue?) -> [Found] {
+    func candidates(
+        _ field: String, wholeLine: Bool = false, below: Bool = true,
+        parse: (String) -> JSONValue?
+    ) -> [Found] {
         var out: [Found] = []
         for idx in hits.keys.sorted() {
             guard !tableLines.contains(idx) else { continue }
@@ -317,10 +343,14 @@ final class Extractor {
                     continue
                 }
                 // Nothing usable beside a bare label: look below it. A label with its own text does not.
-                if let cell = line.cell(at: h.start), line.substring(h.end, cell.end).contains(where: \.isWordChar) { continue }
+                if let cell = line.cell(at: h.start), line.substring(h.end, cell.end).contains(where: \.isWordChar) {
+                    continue
+                }
                 if below {
                     for (k, (l, c)) in belowCells(h).enumerated() {
-                        if let v = parse(c.text) { out.append(Found(value: v, line: l, confidence: base - 0.05 - Double(k) * 0.05)); break }
+                        if let v = parse(c.text) {
+                            out.append(Found(value: v, line: l, confidence: base - 0.05 - Double(k) * 0.05)); break
+                        }
                     }
                 }
             }
@@ -342,7 +372,9 @@ final class Extractor {
         return JSONValue(Currency.round(n.value, currency: currency))
     }
     func parseInteger(_ s: String) -> JSONValue? {
-        if let m = Parse.termMonths(in: s), schema.fields.contains(where: { $0.name.contains("month") }) { return JSONValue(m.0) }
+        if let m = Parse.termMonths(in: s), schema.fields.contains(where: { $0.name.contains("month") }) {
+            return JSONValue(m.0)
+        }
         let nums = Parse.numbers(in: s, decimalHint: decimalHint).filter { !$0.isPercent }
         guard let n = nums.first else { return nil }
         return JSONValue(Int(n.value.rounded()))
@@ -393,7 +425,9 @@ final class Extractor {
                     return enums.first { l.contains($0.lowercased()) }.map { .string($0) }
                 }
             }
-            if field.name.hasSuffix("_number") || field.name.hasSuffix("_id") || field.name == "id" || field.name.hasSuffix("_no") {
+            if field.name.hasSuffix("_number") || field.name.hasSuffix("_id") || field.name == "id"
+                || field.name.hasSuffix("_no")
+            {
                 return parseIdentifier
             }
             return parseString

@@ -13,18 +13,20 @@ struct Cell: Sendable {
 
 /// One line of layout text.
 struct Line: Sendable {
-    var page: Int           // 1-based
-    var index: Int          // index in the document's line list
+    var page: Int  // 1-based
+    var index: Int  // index in the document's line list
     var text: String
     /// The characters and their lowercase forms are kept only for lines that are not all ASCII; an ASCII line
     /// builds them on demand from its bytes (hot loops use `ascii`, `keys` and `lowerIsWordChar(at:)` instead).
     private var storedChars: [Character] = []
     private var storedLower: [Character] = []
-    var keys: [UInt32]      // first scalar of each lowercased character, for fast label search
+    var keys: [UInt32]  // first scalar of each lowercased character, for fast label search
     var chars: [Character] { ascii.map { $0.map { Character(Unicode.Scalar($0)) } } ?? storedChars }
     var lower: [Character] { ascii != nil ? keys.map { Character(Unicode.Scalar(UInt8($0))) } : storedLower }
     /// The lowercased text.
-    var lowerText: String { ascii != nil ? String(decoding: keys.map { UInt8($0) }, as: UTF8.self) : String(storedLower) }
+    var lowerText: String {
+        ascii != nil ? String(decoding: keys.map { UInt8($0) }, as: UTF8.self) : String(storedLower)
+    }
     /// Whether the character at `i` (lowercased) is a letter, digit or underscore.
     func lowerIsWordChar(at i: Int) -> Bool {
         if ascii != nil {
@@ -45,9 +47,11 @@ struct Line: Sendable {
     static func standsAlone(_ u: Unicode.Scalar) -> Bool {
         let v = u.value
         if v < 0x80 { return true }
-        let inRange = (v >= 0x80 && v <= 0x24F) || (v >= 0x370 && v <= 0x482) || (v >= 0x48A && v <= 0x52F)
+        let inRange =
+            (v >= 0x80 && v <= 0x24F) || (v >= 0x370 && v <= 0x482) || (v >= 0x48A && v <= 0x52F)
             || (v >= 0x1E00 && v <= 0x1EFF) || (v >= 0x2000 && v <= 0x200B) || (v >= 0x200E && v <= 0x205F)
-            || (v >= 0x2070 && v <= 0x27BF) || (v >= 0x3000 && v <= 0x3029) || (v >= 0xFF01 && v <= 0xFF5E) || v == 0xFFFD
+            || (v >= 0x2070 && v <= 0x27BF) || (v >= 0x3000 && v <= 0x3029) || (v >= 0xFF01 && v <= 0xFF5E)
+            || v == 0xFFFD
         guard inRange else { return false }
         if u.properties.changesWhenLowercased { return u.properties.lowercaseMapping.unicodeScalars.count == 1 }
         return true
@@ -83,7 +87,9 @@ struct Line: Sendable {
             var lowerBytes = u8
             for i in lowerBytes.indices where lowerBytes[i] >= 0x41 && lowerBytes[i] <= 0x5A { lowerBytes[i] |= 0x20 }
             self.keys = lowerBytes.map { UInt32($0) }
-            self.cells = Self.cellRanges(u8, space: 0x20).map { Cell(start: $0, end: $1, text: String(decoding: u8[$0..<$1], as: UTF8.self)) }
+            self.cells = Self.cellRanges(u8, space: 0x20).map {
+                Cell(start: $0, end: $1, text: String(decoding: u8[$0..<$1], as: UTF8.self))
+            }
             return
         }
         let t = String(decoding: u8, as: UTF8.self)
@@ -98,7 +104,9 @@ struct Line: Sendable {
             self.storedChars = units.map(Character.init)
             self.storedLower = lowerUnits.map(Character.init)
             self.keys = lowerUnits.map(\.value)
-            self.cells = Self.cellRanges(units, space: " ").map { Cell(start: $0, end: $1, text: Unicode.Scalar.string(units[$0..<$1])) }
+            self.cells = Self.cellRanges(units, space: " ").map {
+                Cell(start: $0, end: $1, text: Unicode.Scalar.string(units[$0..<$1]))
+            }
             return
         }
         let chars = Array(t)
@@ -132,7 +140,9 @@ struct Line: Sendable {
                     while j < n, units[j] == space { j += 1 }
                     if j - i >= 2 || j == n { break }
                     i = j
-                } else { last = i; i += 1 }
+                } else {
+                    last = i; i += 1
+                }
             }
             out.append((s, last + 1))
         }

@@ -45,10 +45,15 @@ enum Lexicon {
     struct Language: Decodable, Sendable {
         var language: String
         var roles: [String: [String]]
-        var not_followed_by: [String: [String]]?
+        var notFollowedBy: [String: [String]]?
         var phrases: [String: [String]]?
         var words: [String: [String]]?
         var months: [[String]]?
+
+        enum CodingKeys: String, CodingKey {
+            case language, roles, phrases, words, months
+            case notFollowedBy = "not_followed_by"
+        }
     }
 
     /// The parsed language files. A file that does not parse is a build defect, caught by the lexicon tests.
@@ -77,7 +82,7 @@ enum Lexicon {
     static let stopWords: [Role: Set<String>] = {
         var out: [Role: Set<String>] = [:]
         for lang in languages {
-            for (role, words) in lang.not_followed_by ?? [:] {
+            for (role, words) in lang.notFollowedBy ?? [:] {
                 guard let r = Role(rawValue: role) else { continue }
                 out[r, default: []].formUnion(words.map { $0.lowercased() })
             }
@@ -107,11 +112,15 @@ enum Lexicon {
         "address_words": "street and building words of an address line",
         "greetings": "greetings and slogans at the head or foot of a slip",
         "total_qualifiers": "words that make a receipt's 'total' label some other sum (Total Qty, Total Excl)",
-        "tax_words": "words of a tax (GST, MwSt, TVA, IVA): a receipt's tax line; an item table's tax column, whose numbers are not the item's",
+        "tax_words":
+            "words of a tax (GST, MwSt, TVA, IVA): a receipt's tax line; an item table's tax column, whose numbers are not the item's",
         "inclusive_words": "words saying a total includes the tax (incl., TTC, brutto)",
-        "department_words": "a department after a seller's name in a letterhead ('Free Service Abonné', 'Acme Customer Service'): not part of the name",
-        "rate_column_words": "the first word of an item table's rate column heading ('Disc.%', 'Rabatt'): its numbers are rates, not prices",
-        "part_of_item_words": "the first word of an indented sub-line naming a part already in the price of the item above ('Incl. levy 4,24', 'davon Pfand'): not an item",
+        "department_words":
+            "a department after a seller's name in a letterhead ('Free Service Abonné', 'Acme Customer Service'): not part of the name",
+        "rate_column_words":
+            "the first word of an item table's rate column heading ('Disc.%', 'Rabatt'): its numbers are rates, not prices",
+        "part_of_item_words":
+            "the first word of an indented sub-line naming a part already in the price of the item above ('Incl. levy 4,24', 'davon Pfand'): not an item",
         "final_amount_words": "labels of a receipt's final amount (rounded, grand, payable)",
         "summary_words": "headings of a tax summary under the slip's totals (and their OCR misreadings)",
         "tendered_words": "money handed over: cash, card (not the total)",
@@ -214,7 +223,9 @@ enum Lexicon {
     static let months: [String: Int] = {
         var m: [String: Int] = [:]
         for lang in languages {
-            for (i, names) in (lang.months ?? []).enumerated() { for n in names where m[n.lowercased()] == nil { m[n.lowercased()] = i + 1 } }
+            for (i, names) in (lang.months ?? []).enumerated() {
+                for n in names where m[n.lowercased()] == nil { m[n.lowercased()] = i + 1 }
+            }
         }
         return m
     }()

@@ -8,10 +8,13 @@ import Foundation
 enum Currency {
     /// Current ISO 4217 codes → minor units (digits after the decimal mark: 2 for EUR, 0 for JPY, 3 for KWD).
     static let minorUnits: [String: Int] = {
-        struct Entry: Decodable { var minor_units: Int }
+        struct Entry: Decodable {
+            var minorUnits: Int
+            enum CodingKeys: String, CodingKey { case minorUnits = "minor_units" }
+        }
         struct File: Decodable { var currencies: [String: Entry] }
         let file = try! JSONDecoder().decode(File.self, from: Data(PackageResources.iso4217_json))
-        return file.currencies.mapValues(\.minor_units)
+        return file.currencies.mapValues(\.minorUnits)
     }()
 
     private struct Signs: Decodable {
@@ -19,13 +22,20 @@ enum Currency {
         var prefixes: [String: String]
         var suffixes: [String: String]
         var weak: [String]
-        var dollar_family: [String]
-        var word_like_codes: [String]
+        var dollarFamily: [String]
+        var wordLikeCodes: [String]
+        enum CodingKeys: String, CodingKey {
+            case symbols, prefixes, suffixes, weak
+            case dollarFamily = "dollar_family"
+            case wordLikeCodes = "word_like_codes"
+        }
     }
-    private static let signs: Signs = try! JSONDecoder().decode(Signs.self, from: Data(PackageResources.currency_signs_json))
+    private static let signs: Signs = try! JSONDecoder().decode(
+        Signs.self, from: Data(PackageResources.currency_signs_json))
 
     /// One-character signs (€, $, £, ₹, ₺...) → code.
-    static let symbols: [Character: String] = Dictionary(uniqueKeysWithValues: signs.symbols.map { (Character($0.key), $0.value) })
+    static let symbols: [Character: String] = Dictionary(
+        uniqueKeysWithValues: signs.symbols.map { (Character($0.key), $0.value) })
     /// Forms written before an amount ("R$", "RM", "HK$", "Rs.") → code.
     static let prefixes: [String: String] = signs.prefixes
     /// Forms written after an amount ("zł", "Kč", "Ft", "lei") → code.
@@ -33,9 +43,9 @@ enum Currency {
     /// Signs several currencies share: evidence only when nothing more specific is on the page.
     static let weakSigns: Set<String> = Set(signs.weak)
     /// Currencies written with a dollar sign: an explicit one of these beats a bare "$".
-    static let dollarFamily: Set<String> = Set(signs.dollar_family)
+    static let dollarFamily: Set<String> = Set(signs.dollarFamily)
     /// Codes that are also everyday words ("ALL", "TOP", "PEN"): a currency only when touching an amount.
-    static let wordLikeCodes: Set<String> = Set(signs.word_like_codes)
+    static let wordLikeCodes: Set<String> = Set(signs.wordLikeCodes)
 
     /// Whether an amount's currency came from a sign several currencies share ("$12", "¥500", "Rs 90"), rather
     /// than its code or an unambiguous form ("USD 12", "US$12", "HK$12").
@@ -48,9 +58,10 @@ enum Currency {
         return weakSignBytes.contains { ByteSearch.contains($0, in: r) }
     }
     /// The codes a weak sign stands for ("$" → USD, "¥" → JPY, "Rs" → INR).
-    private static let weakCodes: Set<String> = Set(weakSigns.compactMap { w in
-        w.count == 1 ? symbols[Character(w)] : (prefixes[w] ?? suffixes[w])
-    })
+    private static let weakCodes: Set<String> = Set(
+        weakSigns.compactMap { w in
+            w.count == 1 ? symbols[Character(w)] : (prefixes[w] ?? suffixes[w])
+        })
     private static let weakSignBytes: [[UInt8]] = weakSigns.map { Array($0.utf8) }
     /// Unambiguous prefixes of each code ("US$" for USD), as bytes.
     private static let strongForms: [String: [[UInt8]]] = {

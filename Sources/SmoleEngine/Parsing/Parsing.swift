@@ -7,12 +7,12 @@ import Foundation
 
 /// A number found in a line of text, with where it was.
 struct NumberToken: Sendable, Equatable {
-    var start: Int          // character offset in the line
-    var end: Int            // one past the last character
+    var start: Int  // character offset in the line
+    var end: Int  // one past the last character
     var value: Double
-    var decimals: Int       // digits after the decimal mark (0 when none)
+    var decimals: Int  // digits after the decimal mark (0 when none)
     var isPercent: Bool
-    var currency: String?   // ISO code when a symbol or code touches the number
+    var currency: String?  // ISO code when a symbol or code touches the number
     var raw: String
 }
 
@@ -52,7 +52,9 @@ enum Parse {
             guard c.isASCIIDigit else { i += 1; continue }
             // A digit glued to a letter belongs to a word (M8, Cat6, A524, 4PK).
             // ...unless the letters are a currency and the digits an amount with decimals ("RM12.50", "USD1,200.00").
-            if i > 0, chars[i - 1].isLetterUnit, !moneyShaped(chars, from: i) || currencyBefore(chars, endingAt: i - 1, amountHasDecimals: true) == nil {
+            if i > 0, chars[i - 1].isLetterUnit,
+                !moneyShaped(chars, from: i) || currencyBefore(chars, endingAt: i - 1, amountHasDecimals: true) == nil
+            {
                 while i < n, chars[i].isLetterUnit || chars[i].isNumberUnit { i += 1 }; continue
             }
             let start = i
@@ -73,7 +75,9 @@ enum Parse {
                     if ok, i + 4 < n, chars[i + 4].isASCIIDigit { ok = false }
                     if ok, groups.count == 1, groups[0].count > 3 { ok = false }
                     if !ok { break }
-                } else { break }
+                } else {
+                    break
+                }
                 var j = i + 1
                 while j < n, chars[j].isASCIIDigit { j += 1 }
                 seps.append(s.character); groups.append(C.string(chars[(i + 1)..<j])); i = j
@@ -81,18 +85,28 @@ enum Parse {
             // A word glued after the digits (4x40, 10kg) is not an amount on its own.
             if i < n, chars[i].isLetterUnit {
                 let glued = chars[i]
-                let timesSign = (glued == C.lowerX || glued == C.upperX) && groups.count == 1 && (i + 1 == n || chars[i + 1] == C.space)
-                let marked = seps.count > 0 && (currencyAfter(chars, from: i, amountHasDecimals: true) != nil || creditMark(chars, from: i) != nil)
+                let timesSign =
+                    (glued == C.lowerX || glued == C.upperX) && groups.count == 1
+                    && (i + 1 == n || chars[i + 1] == C.space)
+                let marked =
+                    seps.count > 0
+                    && (currencyAfter(chars, from: i, amountHasDecimals: true) != nil
+                        || creditMark(chars, from: i) != nil)
                 if !timesSign && !marked {
                     while i < n, chars[i].isLetterUnit || chars[i].isNumberUnit { i += 1 }
                     continue
                 }
             }
-            guard let (value, decimals) = interpret(groups: groups, seps: seps, decimalHint: decimalHint) else { continue }
+            guard let (value, decimals) = interpret(groups: groups, seps: seps, decimalHint: decimalHint) else {
+                continue
+            }
             var end = i
             var isPercent = false
-            if end < n, chars[end] == C.percent { isPercent = true; end += 1 }
-            else if end + 1 < n, chars[end] == C.space, chars[end + 1] == C.percent { isPercent = true; end += 2 }
+            if end < n, chars[end] == C.percent {
+                isPercent = true; end += 1
+            } else if end + 1 < n, chars[end] == C.space, chars[end + 1] == C.percent {
+                isPercent = true; end += 2
+            }
             var sign = 1.0
             var s0 = start
             // sign or currency before
@@ -100,30 +114,40 @@ enum Parse {
             var k = start - 1
             while k >= 0, chars[k] == C.space, start - k <= 2 { k -= 1 }
             if k >= 0, chars[k] == C.minus || chars[k] == C.unicodeMinus {
-                if k == 0 || !(chars[k - 1].isNumberUnit) { sign = -1; s0 = k; k -= 1; while k >= 0, chars[k] == C.space, s0 - k <= 2 { k -= 1 } }
+                if k == 0 || !(chars[k - 1].isNumberUnit) {
+                    sign = -1; s0 = k; k -= 1; while k >= 0, chars[k] == C.space, s0 - k <= 2 { k -= 1 }
+                }
             }
             if k >= 0, let (code, at) = currencyBefore(chars, endingAt: k, amountHasDecimals: decimals > 0) {
                 currency = code; s0 = min(s0, at)
                 // "-$228.00": the sign before the currency
-                if sign > 0, at > 0, chars[at - 1] == C.minus || chars[at - 1] == C.unicodeMinus, at == 1 || !chars[at - 2].isNumberUnit {
+                if sign > 0, at > 0, chars[at - 1] == C.minus || chars[at - 1] == C.unicodeMinus,
+                    at == 1 || !chars[at - 2].isNumberUnit
+                {
                     sign = -1; s0 = at - 1
                 }
             }
-            if currency == nil, !isPercent, let (code, to) = currencyAfter(chars, from: end, amountHasDecimals: decimals > 0) {
+            if currency == nil, !isPercent,
+                let (code, to) = currencyAfter(chars, from: end, amountHasDecimals: decimals > 0)
+            {
                 currency = code; end = to
             }
             if !isPercent, decimals > 0 || currency != nil, sign > 0 {
                 // Accounting negatives: "(228.00)", "($228.00)", "$228.00-", "228.00 CR".
                 if s0 > 0, chars[s0 - 1] == C.openParen, end < n, chars[end] == C.closeParen {
                     sign = -1; s0 -= 1; end += 1
-                } else if end < n, chars[end] == C.minus, end + 1 == n || chars[end + 1] == C.space || chars[end + 1] == C.closeParen {
+                } else if end < n, chars[end] == C.minus,
+                    end + 1 == n || chars[end + 1] == C.space || chars[end + 1] == C.closeParen
+                {
                     sign = -1; end += 1
                 } else if let to = creditMark(chars, from: end) {
                     sign = -1; end = to
                 }
             }
-            out.append(NumberToken(start: s0, end: end, value: sign * value, decimals: decimals, isPercent: isPercent,
-                                   currency: currency, raw: C.string(chars[s0..<end])))
+            out.append(
+                NumberToken(
+                    start: s0, end: end, value: sign * value, decimals: decimals, isPercent: isPercent,
+                    currency: currency, raw: C.string(chars[s0..<end])))
         }
         return out
     }
@@ -136,7 +160,9 @@ enum Parse {
         if let code = chars[k].currencySymbolCode {
             var j = k - 1
             while j >= 0, chars[j].isLetterUnit, k - j <= 3 { j -= 1 }
-            if j + 1 < k, j < 0 || !chars[j].isLetterUnit, let c = Currency.prefixes[C.string(chars[(j + 1)...k])] { return (c, j + 1) }
+            if j + 1 < k, j < 0 || !chars[j].isLetterUnit, let c = Currency.prefixes[C.string(chars[(j + 1)...k])] {
+                return (c, j + 1)
+            }
             return (code, k)
         }
         var e = k
@@ -176,12 +202,16 @@ enum Parse {
         let n = chars.count
         var i = from
         var lastSep = -1
-        while i < n, chars[i].isASCIIDigit || ((chars[i] == C.dot || chars[i] == C.comma) && i + 1 < n && chars[i + 1].isASCIIDigit) {
+        while i < n,
+            chars[i].isASCIIDigit
+                || ((chars[i] == C.dot || chars[i] == C.comma) && i + 1 < n && chars[i + 1].isASCIIDigit)
+        {
             if !chars[i].isASCIIDigit { lastSep = i }
             i += 1
         }
         let frac = i - lastSep - 1
-        return lastSep > from && (frac == 2 || frac == 3) && (i == n || !chars[i].isLetterUnit || creditMark(chars, from: i) != nil)
+        return lastSep > from && (frac == 2 || frac == 3)
+            && (i == n || !chars[i].isLetterUnit || creditMark(chars, from: i) != nil)
     }
 
     /// An ISO 4217 code written beside an amount: upper case, or any case when it is not also a word.
@@ -215,17 +245,23 @@ enum Parse {
         } else if isDecimalCandidate && lastGroup.count == 3 {
             let sameBefore = seps.dropLast().contains(last)
             let otherBefore = seps.dropLast().contains { $0 != last }
-            if sameBefore { decimalMark = nil }
-            else if otherBefore { decimalMark = last }
-            else if let h = decimalHint, h == last, seps.count == 1 { decimalMark = last }   // "66,509" in a comma-decimal document
-            else { decimalMark = nil }
+            if sameBefore {
+                decimalMark = nil
+            } else if otherBefore {
+                decimalMark = last
+            } else if let h = decimalHint, h == last, seps.count == 1 {
+                decimalMark = last
+            }  // "66,509" in a comma-decimal document
+            else {
+                decimalMark = nil
+            }
         }
         var intGroups = groups
         var frac = ""
         var intSeps = seps
         if let _ = decimalMark {
             frac = intGroups.removeLast(); intSeps.removeLast()
-            if frac.count > 6 { return nil }   // unit prices are printed with up to six decimals
+            if frac.count > 6 { return nil }  // unit prices are printed with up to six decimals
         }
         // thousands groups must be three digits, all with one separator kind
         if !intSeps.isEmpty {
@@ -234,7 +270,8 @@ enum Parse {
             if intGroups[0].count > 3 || intGroups[0].isEmpty { return nil }
             let threes = intGroups.dropFirst().allSatisfy { $0.count == 3 }
             // Indian grouping (lakh and crore): three digits last, pairs before them ("2,82,660", "1,23,45,678").
-            let indian = intGroups.count >= 3 && intGroups[0].count <= 2 && intGroups.last!.count == 3
+            let indian =
+                intGroups.count >= 3 && intGroups[0].count <= 2 && intGroups.last!.count == 3
                 && intGroups.dropFirst().dropLast().allSatisfy { $0.count == 2 }
             if !threes && !indian { return nil }
         }
@@ -254,10 +291,15 @@ enum Parse {
     /// Currency ISO code for a token seen in text.
     static func currencyCode(in text: String) -> String? {
         for c in text { if let code = currencySymbols[c] { return code } }
-        let words = text.split { !$0.isLetter && $0 != "$" && $0 != "." }.map { String($0).trimmingCharacters(in: CharacterSet(charactersIn: ".")) }
+        let words = text.split { !$0.isLetter && $0 != "$" && $0 != "." }.map {
+            String($0).trimmingCharacters(in: CharacterSet(charactersIn: "."))
+        }
         for w in words {
             if let c = Currency.prefixes[w] ?? Currency.suffixes[w] { return c }
-            if Currency.isCode(w.uppercased()), !Currency.wordLikeCodes.contains(w.uppercased()) || w == w.uppercased() { return w.uppercased() }
+            if Currency.isCode(w.uppercased()), !Currency.wordLikeCodes.contains(w.uppercased()) || w == w.uppercased()
+            {
+                return w.uppercased()
+            }
         }
         return nil
     }
@@ -273,10 +315,10 @@ enum Parse {
         var start: Int
         var end: Int
         var year: Int
-        var a: Int          // first numeric part (day or month when ambiguous)
+        var a: Int  // first numeric part (day or month when ambiguous)
         var b: Int
-        var ambiguous: Bool // a/b/yyyy with both ≤ 12
-        var iso: String     // resolved with the given cue
+        var ambiguous: Bool  // a/b/yyyy with both ≤ 12
+        var iso: String  // resolved with the given cue
         var separator: Character?
     }
 
@@ -310,7 +352,9 @@ enum Parse {
             } else if c == C.space || c == C.tab {
                 let s = i; while i < chars.count, chars[i] == C.space || chars[i] == C.tab { i += 1 }
                 toks.append((.space, s, i))
-            } else { toks.append((.punct(c.character), i, i + 1)); i += 1 }
+            } else {
+                toks.append((.punct(c.character), i, i + 1)); i += 1
+            }
         }
         return toks
     }
@@ -320,7 +364,9 @@ enum Parse {
         var t = 0
         func num(_ k: Int) -> String? { if k < toks.count, case .num(let s) = toks[k].0 { return s }; return nil }
         func word(_ k: Int) -> String? { if k < toks.count, case .word(let s) = toks[k].0 { return s }; return nil }
-        func punct(_ k: Int) -> Character? { if k < toks.count, case .punct(let c) = toks[k].0 { return c }; return nil }
+        func punct(_ k: Int) -> Character? {
+            if k < toks.count, case .punct(let c) = toks[k].0 { return c }; return nil
+        }
         func isSpace(_ k: Int) -> Bool { if k < toks.count, case .space = toks[k].0 { return true }; return false }
         func skipSpace(_ k: Int) -> Int { isSpace(k) ? k + 1 : k }
         func year(_ s: String) -> Int? {
@@ -332,7 +378,9 @@ enum Parse {
         func month(_ w: String) -> Int? { months[w] }
         func valid(_ y: Int, _ m: Int, _ d: Int) -> Bool {
             guard m >= 1, m <= 12, d >= 1 else { return false }
-            let dim = [31, (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+            let dim = [
+                31, (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31,
+            ]
             return d <= dim[m - 1]
         }
         func iso(_ y: Int, _ m: Int, _ d: Int) -> String { String(format: "%04d-%02d-%02d", y, m, d) }
@@ -341,14 +389,19 @@ enum Parse {
             switch toks[k - 1].0 {
             case .num: return false
             case .word: return false
-            case .punct(let c): return !(c == "." || c == "/" || c == "-") || k < 2 || { if case .num = toks[k - 2].0 { return false }; return true }()
+            case .punct(let c):
+                return !(c == "." || c == "/" || c == "-") || k < 2
+                    || {
+                        if case .num = toks[k - 2].0 { return false }; return true
+                    }()
             case .space: return true
             }
         }
         // "20180428 13:05": eight digits set off by spaces, then a time (a till slip's stamp)
         func stampedWithTime(_ k: Int) -> Bool {
             guard k == 0 || isSpace(k - 1), isSpace(k + 1), let h = num(k + 2), h.count <= 2, punct(k + 3) == ":",
-                  let mm = num(k + 4), mm.count == 2 else { return false }
+                let mm = num(k + 4), mm.count == 2
+            else { return false }
             return true
         }
         while t < toks.count {
@@ -361,24 +414,37 @@ enum Parse {
                     if p1 == "." || p1 == "-", t + 6 < toks.count, punct(t + 5) == p1, num(t + 6) != nil { continue }
                     let endOff = toks[t + 4].2
                     if n1.count == 4, let y = year(n1), let m = Int(n2), let d = Int(n3), valid(y, m, d) {
-                        out.append(DateToken(start: toks[t].1, end: endOff, year: y, a: m, b: d, ambiguous: false, iso: iso(y, m, d), separator: p1))
+                        out.append(
+                            DateToken(
+                                start: toks[t].1, end: endOff, year: y, a: m, b: d, ambiguous: false, iso: iso(y, m, d),
+                                separator: p1))
                         t += 4; continue
                     }
-                    if n1.count <= 2, n2.count <= 2, n3.count == 4 || n3.count == 2, let y = year(n3), let a = Int(n1), let b = Int(n2) {
+                    if n1.count <= 2, n2.count <= 2, n3.count == 4 || n3.count == 2, let y = year(n3), let a = Int(n1),
+                        let b = Int(n2)
+                    {
                         let ambiguous = a <= 12 && b <= 12 && a != b && p1 != "."
                         var df = dayFirst
                         if p1 == "." { df = true }
                         if a > 12 { df = true } else if b > 12 { df = false }
                         let (d, m) = df ? (a, b) : (b, a)
                         if valid(y, m, d) {
-                            out.append(DateToken(start: toks[t].1, end: endOff, year: y, a: a, b: b, ambiguous: ambiguous, iso: iso(y, m, d), separator: p1))
+                            out.append(
+                                DateToken(
+                                    start: toks[t].1, end: endOff, year: y, a: a, b: b, ambiguous: ambiguous,
+                                    iso: iso(y, m, d), separator: p1))
                             t += 4; continue
                         }
                     }
                 }
                 // 31-Oct-2026, 31.Oct.2026, 31/Oct/26
-                if let w = word(t + 2), let m = month(w), punct(t + 3) == p1, let n3 = num(t + 4), let y = year(n3), let d = Int(n1), valid(y, m, d) {
-                    out.append(DateToken(start: toks[t].1, end: toks[t + 4].2, year: y, a: d, b: m, ambiguous: false, iso: iso(y, m, d), separator: p1))
+                if let w = word(t + 2), let m = month(w), punct(t + 3) == p1, let n3 = num(t + 4), let y = year(n3),
+                    let d = Int(n1), valid(y, m, d)
+                {
+                    out.append(
+                        DateToken(
+                            start: toks[t].1, end: toks[t + 4].2, year: y, a: d, b: m, ambiguous: false,
+                            iso: iso(y, m, d), separator: p1))
                     t += 4; continue
                 }
             }
@@ -398,8 +464,12 @@ enum Parse {
                     if let w = word(k), datePartic.contains(w) { k = skipSpace(k + 1) }
                     // four-digit year, or two ("30 DEC 17", as till slips print it) when no time follows ("15 Mar 10:30")
                     if let n3 = num(k), n3.count == 4 || (n3.count == 2 && punct(k + 1) != ":" && punct(k + 1) != "."),
-                       let y = year(n3), valid(y, m, d) {
-                        out.append(DateToken(start: toks[t].1, end: toks[k].2, year: y, a: d, b: m, ambiguous: false, iso: iso(y, m, d), separator: nil))
+                        let y = year(n3), valid(y, m, d)
+                    {
+                        out.append(
+                            DateToken(
+                                start: toks[t].1, end: toks[k].2, year: y, a: d, b: m, ambiguous: false,
+                                iso: iso(y, m, d), separator: nil))
                         t = k; continue
                     }
                 }
@@ -415,16 +485,23 @@ enum Parse {
                     if punct(k) == "," { k += 1 } else if isSpace(k), punct(k + 1) == "," { k += 2 }
                     k = skipSpace(k)
                     if let n3 = num(k), n3.count == 4, let y = year(n3), valid(y, m, d) {
-                        out.append(DateToken(start: toks[t].1, end: toks[k].2, year: y, a: m, b: d, ambiguous: false, iso: iso(y, m, d), separator: nil))
+                        out.append(
+                            DateToken(
+                                start: toks[t].1, end: toks[k].2, year: y, a: m, b: d, ambiguous: false,
+                                iso: iso(y, m, d), separator: nil))
                         t = k; continue
                     }
                 }
             }
             // yyyymmdd (CII format 102) standing alone
             if let n1 = num(t), n1.count == 8, let y = Int(n1.prefix(4)), y >= 1900, y <= 2100,
-               let m = Int(n1.dropFirst(4).prefix(2)), let d = Int(n1.suffix(2)), valid(y, m, d),
-               toks.count == 1 || (t == 0 && toks.count <= 2) || stampedWithTime(t) {
-                out.append(DateToken(start: toks[t].1, end: toks[t].2, year: y, a: m, b: d, ambiguous: false, iso: iso(y, m, d), separator: nil))
+                let m = Int(n1.dropFirst(4).prefix(2)), let d = Int(n1.suffix(2)), valid(y, m, d),
+                toks.count == 1 || (t == 0 && toks.count <= 2) || stampedWithTime(t)
+            {
+                out.append(
+                    DateToken(
+                        start: toks[t].1, end: toks[t].2, year: y, a: m, b: d, ambiguous: false, iso: iso(y, m, d),
+                        separator: nil))
             }
         }
         return out
@@ -437,7 +514,10 @@ enum Parse {
     /// month-first; otherwise the currency (USD → month-first) and language decide.
     static func dayFirstCue(lines: [String], currency: String?, english: Bool) -> Bool {
         var dayVotes = 0, monthVotes = 0
-        for line in lines where line.utf8.contains(where: { $0 == 0x2F || $0 == 0x2D }) && line.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) {
+        for line in lines
+        where line.utf8.contains(where: { $0 == 0x2F || $0 == 0x2D })
+            && line.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 })
+        {
             for d in dates(in: line, dayFirst: true) where d.separator == "/" || d.separator == "-" {
                 guard d.year > 0, d.iso.count == 10, d.a != d.year else { continue }
                 if d.a > 12 && d.b <= 12 { dayVotes += 1 }
@@ -474,12 +554,16 @@ enum Parse {
         let c = Array(line)
         var i = 0
         while i < c.count {
-            if c[i].isASCII, c[i].isNumber, i == 0 || !(c[i - 1].isNumber || c[i - 1] == ":" || c[i - 1] == "." || c[i - 1] == "/") {
+            if c[i].isASCII, c[i].isNumber,
+                i == 0 || !(c[i - 1].isNumber || c[i - 1] == ":" || c[i - 1] == "." || c[i - 1] == "/")
+            {
                 var j = i
                 while j < c.count, c[j].isASCII, c[j].isNumber { j += 1 }
                 let hs = String(c[i..<j])
                 if hs.count <= 2, j + 2 < c.count, c[j] == ":", c[j + 1].isNumber, c[j + 2].isNumber,
-                   j + 3 >= c.count || !c[j + 3].isNumber, var h = Int(hs), let m = Int(String(c[(j + 1)...(j + 2)])), h < 24, m < 60 {
+                    j + 3 >= c.count || !c[j + 3].isNumber, var h = Int(hs), let m = Int(String(c[(j + 1)...(j + 2)])),
+                    h < 24, m < 60
+                {
                     let rest = String(c[(j + 3)...].prefix(6)).lowercased().replacingOccurrences(of: ":", with: "")
                     let tail = rest.drop { $0.isNumber }.trimmingCharacters(in: .whitespaces)
                     if tail.hasPrefix("pm") || tail.hasPrefix("p.m"), h < 12 { h += 12 }
@@ -487,7 +571,9 @@ enum Parse {
                     return (String(format: "%02d:%02d", h, m), i)
                 }
                 i = j
-            } else { i += 1 }
+            } else {
+                i += 1
+            }
         }
         return nil
     }
@@ -520,7 +606,8 @@ enum Parse {
             if n == nil { n = wordNumber(prev) }
             if n == nil, i > 1, Int(prev) == nil { n = wordNumber(words[i - 2] + "-" + prev) }
             if let n, n > 0, n < 1200 {
-                let offset = lower.distance(from: lower.startIndex, to: lower.range(of: w)?.lowerBound ?? lower.startIndex)
+                let offset = lower.distance(
+                    from: lower.startIndex, to: lower.range(of: w)?.lowerBound ?? lower.startIndex)
                 return (n * unit, offset)
             }
         }
@@ -530,7 +617,11 @@ enum Parse {
     static func wordNumber(_ w: String) -> Int? {
         if let v = numberWords[w] { return v }
         let parts = w.split(separator: "-")
-        if parts.count == 2, let a = numberWords[String(parts[0])], let b = numberWords[String(parts[1])], a >= 20, b < 10 { return a + b }
+        if parts.count == 2, let a = numberWords[String(parts[0])], let b = numberWords[String(parts[1])], a >= 20,
+            b < 10
+        {
+            return a + b
+        }
         return nil
     }
 }

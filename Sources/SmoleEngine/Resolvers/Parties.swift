@@ -17,8 +17,12 @@ extension Extractor {
     func looksLikeName(_ s: String) -> Bool {
         let t = s.trimmingCharacters(in: .whitespaces)
         guard t.count >= 2, t.contains(where: \.isLetter) else { return false }
-        if Self.titleWords.contains(t.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: " :#"))) { return false }
-        if Lexicon.headings.contains(t.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: " :#"))) { return false }
+        if Self.titleWords.contains(t.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: " :#"))) {
+            return false
+        }
+        if Lexicon.headings.contains(t.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: " :#"))) {
+            return false
+        }
         if let f = t.first, f.isNumber { return false }
         // a note in parentheses ("(Not to be used for payment remittance)") is not a name
         if t.hasPrefix("("), t.hasSuffix(")") { return false }
@@ -27,7 +31,9 @@ extension Extractor {
         for w in Self.contactPrefixes where lower.hasPrefix(w) { return false }
         if t.contains("@") { return false }
         // "Receipt #25259", "Ticket #91937": the slip's number (the name above it lost to OCR), not a name
-        if t.contains("#"), let first = lower.split(separator: " ").first, Self.titleWords.contains(String(first)) { return false }
+        if t.contains("#"), let first = lower.split(separator: " ").first, Self.titleWords.contains(String(first)) {
+            return false
+        }
         // a customer or account number, not a name
         if !t.contains(" "), t.filter(\.isNumber).count >= 3 { return false }
         return true
@@ -66,7 +72,9 @@ extension Extractor {
             if tableLines.contains(l.index) { break }
             for cell in l.cells {
                 if blocked.contains(where: { cell.start < $0.1 && cell.end > $0.0 }) { continue }
-                if (hits[l.index] ?? []).contains(where: { customerFields.contains($0.field) && $0.start >= cell.start && $0.start <= cell.start + 1 }) {
+                if (hits[l.index] ?? []).contains(where: {
+                    customerFields.contains($0.field) && $0.start >= cell.start && $0.start <= cell.start + 1
+                }) {
                     blocked.append((cell.start - 2, cell.end + 8)); continue
                 }
                 if isLabelCell(l, cell) || cell.text.hasSuffix(":") { continue }
@@ -75,8 +83,12 @@ extension Extractor {
                 // a title ("Tax Invoice") is not a name, not even what is left once its last word is cut off
                 if Self.titleWords.contains(cleanName(cell.text).lowercased()) { continue }
                 let t = headerName(cell.text)
-                if Self.addressHeadings.contains(t.lowercased()) { blocked.append((cell.start - 2, cell.end + 8)); continue }
-                if Self.titleWords.contains(t.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: " .:#"))) { continue }
+                if Self.addressHeadings.contains(t.lowercased()) {
+                    blocked.append((cell.start - 2, cell.end + 8)); continue
+                }
+                if Self.titleWords.contains(t.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: " .:#"))) {
+                    continue
+                }
                 if let customer, t.lowercased() == customer { continue }
                 if looksLikeName(t) { return Found(value: .string(t), line: l, confidence: 0.7) }
             }
@@ -87,8 +99,10 @@ extension Extractor {
     /// Phrases after which payment instructions name the payee, in the four languages. ("Empfänger" alone is not
     /// one: "Rechnungsempfänger" is the buyer.)
     static let payeePhrases: [String] = [
-        "account holder", "account name", "payable to", "make checks payable to", "make cheques payable to", "payment received by",
-        "beneficiary", "kontoinhaber", "zahlungsempfänger", "begünstigter", "titulaire du compte", "titulaire", "bénéficiaire",
+        "account holder", "account name", "payable to", "make checks payable to", "make cheques payable to",
+        "payment received by",
+        "beneficiary", "kontoinhaber", "zahlungsempfänger", "begünstigter", "titulaire du compte", "titulaire",
+        "bénéficiaire",
         "rekeninghouder", "ten name van", "t.n.v.", "begunstigde",
     ]
 
@@ -100,20 +114,28 @@ extension Extractor {
 
     /// The payee named in payment instructions, when it reads as a name and is not the labelled customer.
     func payeeName() -> Found? {
-        var customer: String?? = nil   // looked up only once a payee phrase is found
+        var customer: String?? = nil  // looked up only once a payee phrase is found
         for l in layout.lines where l.keys.count > 6 {
             for phrase in Self.payeeKeys {
-                guard let at = LabelMatch.find(phrase.keys, lastIsWord: phrase.lastIsWord, in: l).first, let cell = l.cell(at: at) else { continue }
+                guard let at = LabelMatch.find(phrase.keys, lastIsWord: phrase.lastIsWord, in: l).first,
+                    let cell = l.cell(at: at)
+                else { continue }
                 var rest = l.substring(at + phrase.count, cell.end)
                 if rest.trimmingCharacters(in: CharacterSet(charactersIn: " :")).isEmpty,
-                   let next = l.cells.first(where: { $0.start >= cell.end }) { rest = next.text }
+                    let next = l.cells.first(where: { $0.start >= cell.end })
+                {
+                    rest = next.text
+                }
                 // up to the end of the name: a comma, an opening parenthesis or a second label ends it
-                if let cut = rest.firstIndex(where: { $0 == "(" || $0 == "," || $0 == ";" }) { rest = String(rest[..<cut]) }
+                if let cut = rest.firstIndex(where: { $0 == "(" || $0 == "," || $0 == ";" }) {
+                    rest = String(rest[..<cut])
+                }
                 guard case .string(let name)? = parseName(rest), name.count <= 60 else { continue }
                 if customer == nil {
-                    customer = .some(schema.field(.buyer).flatMap { cf in
-                        best(candidates(cf.name, parse: parseName))?.value.stringValue?.lowercased()
-                    })
+                    customer = .some(
+                        schema.field(.buyer).flatMap { cf in
+                            best(candidates(cf.name, parse: parseName))?.value.stringValue?.lowercased()
+                        })
                 }
                 if let c = customer ?? nil, name.lowercased() == c { continue }
                 if name.lowercased().hasPrefix("iban") || name.lowercased().hasPrefix("bic") { continue }
@@ -130,7 +152,9 @@ extension Extractor {
     func headerName(_ s: String) -> String {
         var t = cleanName(s)
         for sep in [" - ", " · ", " | ", " • ", ", "] {
-            if let r = t.range(of: sep), t[r.upperBound...].contains(where: \.isNumber) { t = String(t[..<r.lowerBound]) }
+            if let r = t.range(of: sep), t[r.upperBound...].contains(where: \.isNumber) {
+                t = String(t[..<r.lowerBound])
+            }
         }
         let lower = t.lowercased()
         for w in Self.titleWords.sorted(by: { $0.count > $1.count }) where lower.hasSuffix(" " + w) {

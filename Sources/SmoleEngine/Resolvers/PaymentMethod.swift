@@ -6,13 +6,19 @@ import SmoleRecords
 extension Extractor {
     func paymentMethod(_ f: Field) -> Found? {
         let known: [(String, String)] = [
-            ("american express", "AMEX"), ("amex", "AMEX"), ("mastercard", "MASTERCARD"), ("master card", "MASTERCARD"), ("visa", "VISA"),
-            ("maestro", "MAESTRO"), ("girocard", "DEBIT"), ("ec-karte", "DEBIT"), ("debit", "DEBIT"), ("credit card", "CREDIT"),
-            ("paypal", "PAYPAL"), ("apple pay", "APPLE PAY"), ("google pay", "GOOGLE PAY"), ("cash", "CASH"), ("bar", "CASH"),
-            ("espèces", "CASH"), ("especes", "CASH"), ("contant", "CASH"), ("pin", "DEBIT"), ("carte bancaire", "CARD"), ("card", "CARD"),
+            ("american express", "AMEX"), ("amex", "AMEX"), ("mastercard", "MASTERCARD"), ("master card", "MASTERCARD"),
+            ("visa", "VISA"),
+            ("maestro", "MAESTRO"), ("girocard", "DEBIT"), ("ec-karte", "DEBIT"), ("debit", "DEBIT"),
+            ("credit card", "CREDIT"),
+            ("paypal", "PAYPAL"), ("apple pay", "APPLE PAY"), ("google pay", "GOOGLE PAY"), ("cash", "CASH"),
+            ("bar", "CASH"),
+            ("espèces", "CASH"), ("especes", "CASH"), ("contant", "CASH"), ("pin", "DEBIT"), ("carte bancaire", "CARD"),
+            ("card", "CARD"),
         ]
         let start = tableLines.max() ?? 0
-        let ordered = layout.lines.filter { $0.index > start && !$0.isBlank } + layout.lines.filter { $0.index <= start && !$0.isBlank }
+        let ordered =
+            layout.lines.filter { $0.index > start && !$0.isBlank }
+            + layout.lines.filter { $0.index <= start && !$0.isBlank }
         for l in ordered {
             for (w, canon) in known where !LabelMatch.find(Array(w), in: l).isEmpty {
                 if w == "bar" || w == "pin" || w == "card" {

@@ -52,7 +52,8 @@ extension Extractor {
         return words.contains { legalForms.contains($0) && !shortLegalForms.contains($0) && $0 != "company" }
     }
 
-    nonisolated(unsafe) static let mangledSdnBhd = try! NSRegularExpression(pattern: #"\b[S5][DO0L1I][N:;.,]?\.?\s*[BE8]H[DO0]\b\.?"#)
+    nonisolated(unsafe) static let mangledSdnBhd = try! NSRegularExpression(
+        pattern: #"\b[S5][DO0L1I][N:;.,]?\.?\s*[BE8]H[DO0]\b\.?"#)
     nonisolated(unsafe) static let mangledSB = try! NSRegularExpression(pattern: #"(?<![A-Za-z0-9])[S5]/[B80]$"#)
 
     /// OCR slips in a Malaysian legal form, read back: "SON BHD", "SDN EHD", "SDN BHO", "SL: BHD" → "SDN BHD";
@@ -81,7 +82,8 @@ extension Extractor {
         // a trailing registration number in parentheses (its closing one lost to OCR or not: "(682288-V"), or a
         // speck left after the name
         if let open = t.lastIndex(of: "("), open > t.startIndex, t.hasSuffix(")") || !t[open...].contains(")"),
-           t[open...].filter(\.isNumber).count >= 4 {
+            t[open...].filter(\.isNumber).count >= 4
+        {
             t = String(t[..<open])
         }
         t = t.split(separator: " ").joined(separator: " ")
@@ -94,11 +96,15 @@ extension Extractor {
         let letters = t.filter(\.isLetter).count
         guard letters >= 3 else { return false }
         let nonSpace = t.filter { !$0.isWhitespace }.count
-        guard letters * 10 >= nonSpace * 6 else { return false }          // mostly letters
-        if t.hasPrefix("("), !hasLegalForm(t) { return false }            // a note in parentheses, unless a wrapped name's end
+        guard letters * 10 >= nonSpace * 6 else { return false }  // mostly letters
+        if t.hasPrefix("("), !hasLegalForm(t) { return false }  // a note in parentheses, unless a wrapped name's end
         let words = receiptWords(t)
-        if words.contains(where: { receiptHeadingWords.contains($0) || registrationWords.contains($0) || addressWords.contains($0)
-            || greetingWords.contains($0) }) { return false }
+        if words.contains(where: {
+            receiptHeadingWords.contains($0) || registrationWords.contains($0) || addressWords.contains($0)
+                || greetingWords.contains($0)
+        }) {
+            return false
+        }
         let lower = t.lowercased()
         if lower.contains("company no") || lower.contains("co. no") || lower.contains("co no") { return false }
         // postcodes, phone and registration numbers: four digits or more in a row
@@ -106,10 +112,14 @@ extension Extractor {
         for c in t { run = c.isNumber ? run + 1 : 0; if run >= 4 { return false } }
         // the first word with letters starts with (or holds) a capital: names are capitalised, specks often are not
         let tokens = t.split(separator: " ")
-        guard let firstWord = tokens.first(where: { $0.contains(where: \.isLetter) }), firstWord.contains(where: \.isUppercase) else { return false }
+        guard let firstWord = tokens.first(where: { $0.contains(where: \.isLetter) }),
+            firstWord.contains(where: \.isUppercase)
+        else { return false }
         // OCR specks: mostly one- and two-letter words ("SAR u HN AM"), or one short word ("DER")
         let lettered = tokens.filter { $0.contains(where: \.isLetter) }
-        let short = lettered.filter { $0.filter(\.isLetter).count <= 2 && !legalForms.contains(receiptWords(String($0)).first ?? "") }.count
+        let short = lettered.filter {
+            $0.filter(\.isLetter).count <= 2 && !legalForms.contains(receiptWords(String($0)).first ?? "")
+        }.count
         if short * 2 > lettered.count { return false }
         if lettered.count == 1, letters < 4 { return false }
         // a word of lowercase letters only, up to three ("218 ote", "eT"), beside no capitalised word
@@ -141,9 +151,11 @@ extension Extractor {
         if let k = names.firstIndex(where: { Self.hasLegalForm($0.text) }) {
             var name = names[k].text
             // a name wrapped before its legal form: "AIK HUAT HARDWARE ENTERPRISE" / "(SETIA ALAM) SDN BHD"
-            let ownWords = Self.receiptWords(name.replacingOccurrences(of: #"\([^)]*\)"#, with: " ", options: .regularExpression))
+            let ownWords = Self.receiptWords(
+                name.replacingOccurrences(of: #"\([^)]*\)"#, with: " ", options: .regularExpression))
             if k > 0, names[k - 1].line.index == names[k].line.index - 1,
-               ownWords.allSatisfy({ Self.legalForms.contains($0) }) {
+                ownWords.allSatisfy({ Self.legalForms.contains($0) })
+            {
                 name = names[k - 1].text + " " + name
             }
             return Found(value: .string(Self.repairLegalForm(name)), line: names[k].line, confidence: 0.8)
@@ -152,7 +164,9 @@ extension Extractor {
         // one, unreadable, and the name picked is what follows it (a street, a town). Said with low confidence, so the
         // record is flagged for a look.
         let first = names[0].line.index
-        if layout.lines.prefix(first).contains(where: { Self.companyNumber.firstMatch(in: $0.text, range: NSRange($0.text.startIndex..., in: $0.text)) != nil }) {
+        if layout.lines.prefix(first).contains(where: {
+            Self.companyNumber.firstMatch(in: $0.text, range: NSRange($0.text.startIndex..., in: $0.text)) != nil
+        }) {
             return Found(value: .string(Self.repairLegalForm(names[0].text)), line: names[0].line, confidence: 0.5)
         }
         return Found(value: .string(Self.repairLegalForm(names[0].text)), line: names[0].line, confidence: 0.75)
@@ -160,7 +174,8 @@ extension Extractor {
 
     /// A company registration number in parentheses, as slips print it after the name: "(519537-X)", "(126926-H)",
     /// "(682288-V", "(1234567-T)".
-    nonisolated(unsafe) static let companyNumber = try! NSRegularExpression(pattern: #"\(\s*\d{5,8}\s*-?\s*[A-Z](?![A-Za-z])"#)
+    nonisolated(unsafe) static let companyNumber = try! NSRegularExpression(
+        pattern: #"\(\s*\d{5,8}\s*-?\s*[A-Z](?![A-Za-z])"#)
 
     // MARK: total
 
@@ -174,9 +189,16 @@ extension Extractor {
     /// Whether a word reads as "total" under OCR slips: one letter changed, added or dropped ("TOTAI", "TCTAL", "jotal",
     /// "TOTA"), or digits for letters ("T0TAL", "TOTA1").
     static func isTotalWord(_ w: String) -> Bool {
-        let mapped = String(w.map { c -> Character in
-            switch c { case "0": return "o"; case "1": return "l"; case "7": return "t"; case "|": return "l"; default: return c }
-        })
+        let mapped = String(
+            w.map { c -> Character in
+                switch c {
+                case "0": return "o";
+                case "1": return "l";
+                case "7": return "t";
+                case "|": return "l";
+                default: return c
+                }
+            })
         guard mapped.count >= 4, mapped.count <= 6 else { return false }
         return editDistance(Array(mapped), Array("total")) <= 1
     }
@@ -207,12 +229,17 @@ extension Extractor {
     static let cashWords: Set<String> = Lexicon.wordSet("tendered_words")
     static let changeWords: Set<String> = Lexicon.wordSet("change_words")
 
-    nonisolated(unsafe) static let gluedPrefix = try! NSRegularExpression(pattern: #"(?<![A-Za-z])[A-Za-z]{1,2}(?=\d{1,6}[.,]\d\d\b)"#)
+    nonisolated(unsafe) static let gluedPrefix = try! NSRegularExpression(
+        pattern: #"(?<![A-Za-z])[A-Za-z]{1,2}(?=\d{1,6}[.,]\d\d\b)"#)
 
     /// Whether a line's words head a tax summary: "GST SUMMARY" (or OCR's "GSTSUMMARY", "GST SUMMAR"), or a table
     /// header "Tax Code  %  Amount  Tax" that is not the item table's ("Tax Qty Code/Desc UnitPrice Total").
     static func isTaxSummaryHeading(_ words: [String]) -> Bool {
-        if words.contains(where: { w in summaryWords.contains(w) || summaryWords.contains { w.hasSuffix($0) && w.count > $0.count } }) { return true }
+        if words.contains(where: { w in
+            summaryWords.contains(w) || summaryWords.contains { w.hasSuffix($0) && w.count > $0.count }
+        }) {
+            return true
+        }
         guard let k = words.firstIndex(of: "tax"), k + 1 < words.count, words[k + 1] == "code" else { return false }
         return words.allSatisfy { !itemTableWords.contains($0) }
     }
@@ -229,35 +256,52 @@ extension Extractor {
         let ns = NSMutableString(string: l.text)
         let matches = Self.gluedPrefix.matches(in: l.text, range: NSRange(location: 0, length: ns.length))
         guard !matches.isEmpty else { return found }
-        for m in matches.reversed() { ns.replaceCharacters(in: m.range, with: String(repeating: " ", count: m.range.length)) }
+        for m in matches.reversed() {
+            ns.replaceCharacters(in: m.range, with: String(repeating: " ", count: m.range.length))
+        }
         let again = Parse.numbers(in: String(ns), decimalHint: decimalHint).filter(money)
-        return again.isEmpty && decimalHint != nil ? Parse.numbers(in: String(ns), decimalHint: nil).filter(money) : again
+        return again.isEmpty && decimalHint != nil
+            ? Parse.numbers(in: String(ns), decimalHint: nil).filter(money) : again
     }
 
     /// The label words of a line: the letters before its first amount.
     func receiptLabelWords(_ l: Line, before: Int?) -> [String] {
         let text = before.map { l.substring(0, $0) } ?? l.text
         return Self.receiptWords(text.replacingOccurrences(of: "-", with: " ").replacingOccurrences(of: "/", with: " "))
-            .flatMap { w in w.split(whereSeparator: { $0 == "." || $0 == "@" || $0 == "(" || $0 == ")" }).map(String.init) }
+            .flatMap { w in
+                w.split(whereSeparator: { $0 == "." || $0 == "@" || $0 == "(" || $0 == ")" }).map(String.init)
+            }
     }
 
     /// The rank of a total label (0: not a total label). "TOTAL INCL. GST" 4, "ROUNDED TOTAL" / "GRAND TOTAL" 5,
     /// "TOTAL" 3, "NETT TOTAL" 3, "AMOUNT DUE" 4.
     static func totalRank(_ words: [String]) -> Int {
-        let hasTotal = words.contains(where: isTotalWord) || words.contains("jumlah") || words.contains("totaal") || words.contains("summe")
-        let due = (words.contains("amount") || words.contains("balance")) && (words.contains("due") || words.contains("payable"))
+        let hasTotal =
+            words.contains(where: isTotalWord) || words.contains("jumlah") || words.contains("totaal")
+            || words.contains("summe")
+        let due =
+            (words.contains("amount") || words.contains("balance"))
+            && (words.contains("due") || words.contains("payable"))
         guard hasTotal || due else { return 0 }
         let set = Set(words)
         let final = !set.isDisjoint(with: finalWords)
         if set.contains("nett") || set.contains("net") {
             // "NETT TOTAL" / "NET TOTAL" is the amount to pay on Asian slips, the weakest total label; "Total net" (before
             // VAT, in Europe) is not a total at all
-            guard let n = words.firstIndex(where: { $0 == "net" || $0 == "nett" }), let t = words.firstIndex(where: isTotalWord), n < t else { return 0 }
+            guard let n = words.firstIndex(where: { $0 == "net" || $0 == "nett" }),
+                let t = words.firstIndex(where: isTotalWord), n < t
+            else { return 0 }
             return set.contains("nett") ? 3 : 2
         }
-        if !set.isDisjoint(with: ["rounding", "adj", "adjustment"]) && !set.contains("after") && !set.contains("rounded") { return 0 }
+        if !set.isDisjoint(with: ["rounding", "adj", "adjustment"]) && !set.contains("after")
+            && !set.contains("rounded")
+        {
+            return 0
+        }
         if !set.isDisjoint(with: totalQualifiers) { return 0 }
-        if !set.isDisjoint(with: cashWords.subtracting(["payment", "paid"])) || !set.isDisjoint(with: changeWords) { return 0 }
+        if !set.isDisjoint(with: cashWords.subtracting(["payment", "paid"])) || !set.isDisjoint(with: changeWords) {
+            return 0
+        }
         let inclusive = !set.isDisjoint(with: inclusiveWords)
         if !set.isDisjoint(with: taxWords) && !inclusive && !final { return 0 }
         if final { return 5 }
@@ -277,10 +321,15 @@ extension Extractor {
             if amounts.isEmpty, Self.isTaxSummaryHeading(words) { break }
             guard let v = amounts.last?.value else { continue }
             let set = Set(words)
-            if sub == nil, set.contains("sub") || set.contains("subtotal") || (set.contains(where: Self.isTotalWord)
-                && !set.isDisjoint(with: Self.exclusiveWords)) {
+            if sub == nil,
+                set.contains("sub") || set.contains("subtotal")
+                    || (set.contains(where: Self.isTotalWord)
+                        && !set.isDisjoint(with: Self.exclusiveWords))
+            {
                 sub = v; last = l.index
-            } else if sub != nil, tax == nil, !set.isDisjoint(with: Self.taxWords), set.isDisjoint(with: Self.inclusiveWords) {
+            } else if sub != nil, tax == nil, !set.isDisjoint(with: Self.taxWords),
+                set.isDisjoint(with: Self.inclusiveWords)
+            {
                 tax = v; last = l.index
             } else if sub != nil, !set.isDisjoint(with: ["rounding", "adj", "adjustment"]) {
                 rounding = v; last = l.index
@@ -319,7 +368,9 @@ extension Extractor {
             if value == nil, k + 1 < lines.count, !l.text.contains(where: \.isNumber) {
                 let next = lines[k + 1]
                 let na = receiptAmounts(next)
-                if na.count == 1, receiptLabelWords(next, before: na[0].start).allSatisfy({ $0.count <= 3 }) { value = na[0].value }
+                if na.count == 1, receiptLabelWords(next, before: na[0].start).allSatisfy({ $0.count <= 3 }) {
+                    value = na[0].value
+                }
             }
             guard let v = value else { continue }
             let set = Set(words)
@@ -345,7 +396,9 @@ extension Extractor {
         if let d = tendered { return Found(value: JSONValue(d), line: layout.lines.first!, confidence: 0.6) }
         if let parts = totalFromParts() { return parts }
         // Paid exactly, no change printed: the payment is the total.
-        if let c = cash, change == nil || change == 0, c > 0 { return Found(value: JSONValue(c), line: layout.lines.first!, confidence: 0.55) }
+        if let c = cash, change == nil || change == 0, c > 0 {
+            return Found(value: JSONValue(c), line: layout.lines.first!, confidence: 0.55)
+        }
         return nil
     }
 }
@@ -386,10 +439,19 @@ enum TillLayout {
         ("change", #"(?m)^\W*(change|change due|baki|rückgeld|rendu|wisselgeld)\b[^\d\n]{0,80}\d"#),
         ("rounding", #"(?m)\b(rounding|rounded|round(ing)? adj)"#),
         ("tax summary", #"(?m)\b(gst|sst|vat|tax)\s*summary|\btax\s*code\b"#),
-        ("staff", #"(?m)\b(cashier|counter|pos|terminal|till|operator|served by|salesperson|staff|table|kasse|caisse|kassa)\b"#),
-        ("card", #"(?m)\b(visa|master|mastercard|amex|edc|card no|card number|debit card|credit card|app\.? code|approval code)\b"#),
+        (
+            "staff",
+            #"(?m)\b(cashier|counter|pos|terminal|till|operator|served by|salesperson|staff|table|kasse|caisse|kassa)\b"#
+        ),
+        (
+            "card",
+            #"(?m)\b(visa|master|mastercard|amex|edc|card no|card number|debit card|credit card|app\.? code|approval code)\b"#
+        ),
         ("clock", #"(?<![\d:])([01]?\d|2[0-3]):[0-5]\d(?!\d)"#),
-        ("items", #"(?m)\b\d+\s*[xX@]\s*(rm|\$)?\s*\d+[.,]\d\d\b|\b(item\(s\)|items? count|no\.? of items?|total qty|tot qty|qty\(s\))"#),
+        (
+            "items",
+            #"(?m)\b\d+\s*[xX@]\s*(rm|\$)?\s*\d+[.,]\d\d\b|\b(item\(s\)|items? count|no\.? of items?|total qty|tot qty|qty\(s\))"#
+        ),
         ("greeting", #"(?m)\b(thank you|thankyou|come again|terima kasih|vielen dank|merci|bedankt)\b"#),
         ("returns", #"(?m)\b(not returnable|non[- ]refundable|no refund|not refundable|exchange)\b"#),
     ].map { ($0.0, try! NSRegularExpression(pattern: $0.1, options: [.caseInsensitive])) }

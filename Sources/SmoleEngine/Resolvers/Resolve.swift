@@ -45,8 +45,14 @@ extension Extractor {
         case .buyer?:
             return partyName(f, fallbackHeader: false)
         case .currency?:
-            if let c = best(candidates(f.name, parse: { s in Parse.currencyCode(in: s).map { .string($0) } })) { return c }
-            if let c = currency { return Found(value: .string(c), line: currencyLine ?? layout.lines.first!, confidence: currencyLine == nil ? 0.5 : 0.8) }
+            if let c = best(candidates(f.name, parse: { s in Parse.currencyCode(in: s).map { .string($0) } })) {
+                return c
+            }
+            if let c = currency {
+                return Found(
+                    value: .string(c), line: currencyLine ?? layout.lines.first!,
+                    confidence: currencyLine == nil ? 0.5 : 0.8)
+            }
             return nil
         case .time?:
             if let c = best(candidates(f.name, parse: { s in Parse.time(in: s).map { .string($0.0) } })) { return c }
@@ -61,7 +67,9 @@ extension Extractor {
         case .parties?:
             return contractParties().map { f in
                 var c = f
-                if let a = f.value.arrayValue { c.value = .array(a.map { $0.stringValue.map { .string(PartyNames.canonical($0)) } ?? $0 }) }
+                if let a = f.value.arrayValue {
+                    c.value = .array(a.map { $0.stringValue.map { .string(PartyNames.canonical($0)) } ?? $0 })
+                }
                 return c
             }
         case .term?:
@@ -80,15 +88,22 @@ extension Extractor {
             var o = JSONObject(members: [])
             var any = false
             for s in sub {
-                let v = (Extractor(layout: layout, schema: Schema(id: schema.id, source: schema.source, fields: sub, keywords: [], document: .null)).extract(s))
+                let v =
+                    (Extractor(
+                        layout: layout,
+                        schema: Schema(id: schema.id, source: schema.source, fields: sub, keywords: [], document: .null)
+                    ).extract(s))
                 o.members.append(.init(key: s.name, value: v?.value ?? .null))
                 if v != nil { any = true }
             }
             return any ? Found(value: .object(o), line: layout.lines.first!, confidence: 0.6) : nil
         case .array(let item):
             // list of strings: the value after a label, split on commas / "and"
-            if case .string = item.kind, let c = best(candidates(f.name, wholeLine: true, parse: parseString)), let s = c.value.stringValue {
-                let parts = s.replacingOccurrences(of: " and ", with: ",").replacingOccurrences(of: ";", with: ",").split(separator: ",")
+            if case .string = item.kind, let c = best(candidates(f.name, wholeLine: true, parse: parseString)),
+                let s = c.value.stringValue
+            {
+                let parts = s.replacingOccurrences(of: " and ", with: ",").replacingOccurrences(of: ";", with: ",")
+                    .split(separator: ",")
                     .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
                 return Found(value: .array(parts.map { .string($0) }), line: c.line, confidence: c.confidence * 0.9)
             }
@@ -104,7 +119,9 @@ extension Extractor {
         if receiptTotal { c.removeAll { isQualifiedTotalLine($0.line) } }
         if numeric, f.role == .total || f.role == .subtotal || f.role == .tax {
             // Totals sit below the table; among equals prefer the later line.
-            c = c.map { x in var y = x; if let t = firstTableLine, x.line.index > t { y.confidence += 0.02 }; return y }
+            c = c.map { x in
+                var y = x; if let t = firstTableLine, x.line.index > t { y.confidence += 0.02 }; return y
+            }
         }
         if let b = best(c) { return b }
         if f.role == .issueDate, f.isDate, isReceiptSchema { return receiptDate() }

@@ -27,10 +27,12 @@ extension Extractor {
         let key = itemFields.map(\.name).joined(separator: "\u{0}")
         if let cached = itemLabelCache[key] { return cached }
         let prepared = itemFields.map { f in
-            ItemLabels(field: f, labels: f.searchLabels.map { lab in
-                let ll = lab.lowercased()
-                return (ll, Array(ll.utf8), ll.last?.isWordChar ?? false)
-            })
+            ItemLabels(
+                field: f,
+                labels: f.searchLabels.map { lab in
+                    let ll = lab.lowercased()
+                    return (ll, Array(ll.utf8), ll.last?.isWordChar ?? false)
+                })
         }
         itemLabelCache[key] = prepared
         return prepared
@@ -74,14 +76,18 @@ extension Extractor {
     private func computeHeaderColumns(_ line: Line, itemFields: [Field]) -> [Column]? {
         // Cheap rejection first: a header row has at least two short cells without digits.
         var candidateCells = 0
-        for c in line.cells where c.end - c.start <= 32 && !c.text.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) { candidateCells += 1 }
+        for c in line.cells where c.end - c.start <= 32 && !c.text.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) {
+            candidateCells += 1
+        }
         guard candidateCells >= 2 else { return nil }
         let prepared = itemLabels(itemFields)
         var cols: [Column] = []
         var used = Set<String>()
-        let trimSet: Set<UInt8> = [0x20, 0x3A, 0x2E, 0x23]   // " :.#"
+        let trimSet: Set<UInt8> = [0x20, 0x3A, 0x2E, 0x23]  // " :.#"
         for cell in line.cells {
-            guard cell.end - cell.start <= 32, !cell.text.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) else { continue }
+            guard cell.end - cell.start <= 32, !cell.text.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) else {
+                continue
+            }
             var match: Field? = nil
             var bestScore = Int.min
             if cell.text.utf8.allSatisfy({ $0 < 0x80 }) {
@@ -90,7 +96,8 @@ extension Extractor {
                 while let l = cl.last, trimSet.contains(l) { cl.removeLast() }
                 for p in prepared where !used.contains(p.field.name) {
                     for (r, lab) in p.labels.enumerated() {
-                        let score = Self.asciiLabelScore(cell: cl, label: lab.bytes, lastIsWord: lab.lastIsWord, rank: r)
+                        let score = Self.asciiLabelScore(
+                            cell: cl, label: lab.bytes, lastIsWord: lab.lastIsWord, rank: r)
                         if score > bestScore { bestScore = score; match = p.field }
                     }
                 }
@@ -103,9 +110,15 @@ extension Extractor {
                         // The whole cell is the label, possibly with a unit or currency ("Amount (EUR)", "Price €");
                         // or the label is a phrase inside a short heading ("Item Description", "Rate/hr").
                         var score = Int.min
-                        if cl == ll { score = 1000 - r }
-                        else if (cl.hasPrefix(ll + " ") && cl.count <= ll.count + 8) || cl.hasPrefix(ll + "(") || cl.hasPrefix(ll + "/") { score = 900 - r }
-                        else if !LabelMatch.find(Array(ll), in: cellLine).isEmpty { score = 500 + ll.count * 4 - r }
+                        if cl == ll {
+                            score = 1000 - r
+                        } else if (cl.hasPrefix(ll + " ") && cl.count <= ll.count + 8) || cl.hasPrefix(ll + "(")
+                            || cl.hasPrefix(ll + "/")
+                        {
+                            score = 900 - r
+                        } else if !LabelMatch.find(Array(ll), in: cellLine).isEmpty {
+                            score = 500 + ll.count * 4 - r
+                        }
                         if score > bestScore { bestScore = score; match = p.field }
                     }
                 }
@@ -120,7 +133,8 @@ extension Extractor {
 
     func isTotalsLine(_ line: Line) -> Bool {
         if qualifiedLabelLines.contains(line.index) { return true }
-        for h in hits[line.index] ?? [] where schema.field(h.field).map({ $0.role?.isTotalsAmount == true || $0.isNumeric }) == true {
+        for h in hits[line.index] ?? []
+        where schema.field(h.field).map({ $0.role?.isTotalsAmount == true || $0.isNumeric }) == true {
             guard leadsCell(h) != nil else { continue }
             // A rate alone ("Tax: 0.2%" under an item, its tax code) is an item's detail: a totals line carries an
             // amount (or has it on the line below, with no number of its own).
@@ -149,7 +163,9 @@ extension Extractor {
         }
         var rest = Array(cell.text)
         for n in nums.reversed() { rest.removeSubrange(n.start..<min(n.end, rest.count)) }
-        let leftover = String(rest).uppercased().split(whereSeparator: { !$0.isLetter }).filter { w in !allowed(String(w)) }
+        let leftover = String(rest).uppercased().split(whereSeparator: { !$0.isLetter }).filter { w in
+            !allowed(String(w))
+        }
         return leftover.isEmpty ? nums : nil
     }
 
@@ -206,7 +222,9 @@ extension Extractor {
         guard line.cells.filter({ numericCell($0) != nil }).count == 1 else { return false }
         return Lexicon.carriedForward.contains { phrase in
             LabelMatch.find(phrase, in: line).contains { at in
-                line.cells.contains { $0.start <= at && at < $0.end && !line.substring($0.start, at).contains(where: \.isLetter) }
+                line.cells.contains {
+                    $0.start <= at && at < $0.end && !line.substring($0.start, at).contains(where: \.isLetter)
+                }
             }
         }
     }
@@ -220,7 +238,9 @@ extension Extractor {
         if words.allSatisfy({ $0.allSatisfy(\.isNumber) }) {
             return (words.count <= 2 && line.text.contains("-")) || (words.count == 2 && line.text.contains("/"))
         }
-        guard let p = words.firstIndex(where: { Lexicon.pageWords.contains($0) }), p + 1 < words.count, Int(words[p + 1]) != nil else { return false }
+        guard let p = words.firstIndex(where: { Lexicon.pageWords.contains($0) }), p + 1 < words.count,
+            Int(words[p + 1]) != nil
+        else { return false }
         return words.count - p <= 4
     }
 
@@ -255,7 +275,7 @@ extension Extractor {
         var page = header.page
         var headerIndex = header.index
         var rowsAtHeader = 0
-        var textRun: [String] = []   // text-only lines after the last row, not yet given to a row
+        var textRun: [String] = []  // text-only lines after the last row, not yet given to a row
         var blankRun = 0
         var j = header.index + 1
         while j < layout.lines.count {
@@ -263,7 +283,9 @@ extension Extractor {
             j += 1
             if line.page != page {
                 // A new page: the table goes on only under a repeated header near its top.
-                guard let (h, cols) = repeatedHeader(onPage: line.page, from: line.index, itemFields: itemFields) else { break }
+                guard let (h, cols) = repeatedHeader(onPage: line.page, from: line.index, itemFields: itemFields) else {
+                    break
+                }
                 used.insert(h.index)
                 j = h.index + 1
                 headerIndex = h.index
@@ -283,7 +305,8 @@ extension Extractor {
             // repeated header on the next page: skip to that page's first line.
             func skipToNextPage() -> Bool {
                 guard let next = layout.lines[line.index...].first(where: { $0.page > page }),
-                      repeatedHeader(onPage: next.page, from: next.index, itemFields: itemFields) != nil else { return false }
+                    repeatedHeader(onPage: next.page, from: next.index, itemFields: itemFields) != nil
+                else { return false }
                 j = next.index
                 return true
             }
@@ -298,13 +321,16 @@ extension Extractor {
             }
             // The header's own second and third lines ("Ohne MwSt." under "VK-Preis"): text over the numeric
             // columns only, before the first row. Not a description, and not a label with a value below it.
-            if rows.count == rowsAtHeader, pendingDescription == nil, line.index <= headerIndex + 3, let first = line.cells.first,
-               first.start >= firstNumericStart - 6, !line.cells.contains(where: { numericCell($0) != nil }) {
+            if rows.count == rowsAtHeader, pendingDescription == nil, line.index <= headerIndex + 3,
+                let first = line.cells.first,
+                first.start >= firstNumericStart - 6, !line.cells.contains(where: { numericCell($0) != nil })
+            {
                 used.insert(line.index)
                 continue
             }
             if isTotalsLine(line) { break }
-            if headerColumns(line, itemFields: itemFields) != nil { used.insert(line.index); continue } // repeated header
+            // repeated header
+            if headerColumns(line, itemFields: itemFields) != nil { used.insert(line.index); continue }
             if isCarriedForward(line) || isPageNumber(line) { used.insert(line.index); blankRun = 0; continue }
             // split: leading text cells are the description, numeric cells are values
             var desc: [String] = []
@@ -314,18 +340,32 @@ extension Extractor {
             for cell in line.cells {
                 // A position number ("1", "2.", "10") before the description, left of the numeric columns, is not part
                 // of the row; nor is a date in a date column ("08.07.25").
-                if desc.isEmpty, values.isEmpty, cell.end < firstNumericStart - 6, line.cells.count > 2 || textColumn == nil || cell.end <= textColumn!.cell.start,
-                   cell.text.count <= 4, cell.text.allSatisfy({ $0.isNumber || $0 == "." }), cell.text.first?.isNumber == true { continue }
+                if desc.isEmpty, values.isEmpty, cell.end < firstNumericStart - 6,
+                    line.cells.count > 2 || textColumn == nil || cell.end <= textColumn!.cell.start,
+                    cell.text.count <= 4, cell.text.allSatisfy({ $0.isNumber || $0 == "." }),
+                    cell.text.first?.isNumber == true
+                {
+                    continue
+                }
                 if desc.isEmpty, values.isEmpty, cell.end < firstNumericStart - 6, !cell.text.contains(" "),
-                   let d = Parse.dates(in: cell.text, dayFirst: dayFirst).first, d.start == 0, d.end == cell.text.count { continue }
-                if let nums = numericCell(cell), (cell.end > firstNumericStart - 6 || !desc.isEmpty || textColumn == nil) {
+                    let d = Parse.dates(in: cell.text, dayFirst: dayFirst).first, d.start == 0, d.end == cell.text.count
+                {
+                    continue
+                }
+                if let nums = numericCell(cell),
+                    (cell.end > firstNumericStart - 6 || !desc.isEmpty || textColumn == nil)
+                {
                     // "3 x 12.50" in one cell: quantity and price
                     // A rate ("15.00%", "21%": a discount or tax column) is never a quantity, price or amount.
                     for n in nums where !n.isPercent {
                         let c = Cell(start: cell.start + n.start, end: cell.start + n.end, text: n.raw)
                         // under a rate column ("Disc.%" over "10.00"): a rate printed without its % sign
-                        if !rateCells.isEmpty, Self.nearestIsRate(c, rates: rateCells, columns: numericColumns) { rate = n.value; continue }
-                        if !taxCells.isEmpty, Self.nearestIsRate(c, rates: taxCells, columns: numericColumns) { itemTax = n.value; continue }
+                        if !rateCells.isEmpty, Self.nearestIsRate(c, rates: rateCells, columns: numericColumns) {
+                            rate = n.value; continue
+                        }
+                        if !taxCells.isEmpty, Self.nearestIsRate(c, rates: taxCells, columns: numericColumns) {
+                            itemTax = n.value; continue
+                        }
                         values.append((c, n))
                     }
                 } else if values.isEmpty {
@@ -343,11 +383,16 @@ extension Extractor {
                 blankRun = 0
                 // A text-only line: continues the previous description, or starts one whose numbers follow.
                 let nextLine = layout.next(after: line.index)
-                let nextIsNumbersOnly = nextLine.map { nl in !nl.cells.isEmpty && nl.cells.allSatisfy { numericCell($0) != nil } } ?? false
+                let nextIsNumbersOnly =
+                    nextLine.map { nl in !nl.cells.isEmpty && nl.cells.allSatisfy { numericCell($0) != nil } } ?? false
                 if nextIsNumbersOnly || rows.isEmpty {
-                    if !textRun.isEmpty { rows[rows.count - 1].description += " " + textRun.joined(separator: " "); textRun = [] }
+                    if !textRun.isEmpty {
+                        rows[rows.count - 1].description += " " + textRun.joined(separator: " "); textRun = []
+                    }
                     pendingDescription = pendingDescription.map { $0 + " " + descText } ?? descText
-                } else if let startCol = textColumn?.cell.start, let first = line.cells.first, abs(first.start - startCol) <= 6 || first.start > startCol {
+                } else if let startCol = textColumn?.cell.start, let first = line.cells.first,
+                    abs(first.start - startCol) <= 6 || first.start > startCol
+                {
                     // Between two rows: the end of the one above or the start of the one below; the next numbers decide.
                     textRun.append(descText)
                 } else {
@@ -376,13 +421,16 @@ extension Extractor {
             // An indented sub-line that names a part already in the price of the item above ("  Incl. copying levy
             // 4,24", "  davon Pfand 0,25") is that item's detail, not another item: its amount is in the item's.
             if !rows.isEmpty, pendingDescription == nil, textRun.isEmpty, let startCol = textColumn?.cell.start,
-               let first = line.cells.first, first.start > startCol, Self.namesPartOfItem(descText) {
+                let first = line.cells.first, first.start > startCol, Self.namesPartOfItem(descText)
+            {
                 rows[rows.count - 1].description += " " + descText
                 used.insert(line.index)
                 continue
             }
             var description = descText
-            if let p = pendingDescription { description = description.isEmpty ? p : p + " " + description; pendingDescription = nil }
+            if let p = pendingDescription {
+                description = description.isEmpty ? p : p + " " + description; pendingDescription = nil
+            }
             guard !description.isEmpty else { continue }
             var assigned: [String: Double] = [:]
             let fieldsByCol = numericColumns
@@ -395,7 +443,8 @@ extension Extractor {
                 var taken = Set<String>()
                 for (cell, n) in values.sorted(by: { $0.0.end > $1.0.end }) {
                     let col = fieldsByCol.filter { !taken.contains($0.field.name) }.min {
-                        min(abs($0.cell.end - cell.end), abs(Int($0.cell.center - cell.center))) < min(abs($1.cell.end - cell.end), abs(Int($1.cell.center - cell.center)))
+                        min(abs($0.cell.end - cell.end), abs(Int($0.cell.center - cell.center)))
+                            < min(abs($1.cell.end - cell.end), abs(Int($1.cell.center - cell.center)))
                     }
                     if let col { taken.insert(col.field.name); assigned[Self.itemKey(col.field)] = n.value }
                 }
@@ -408,21 +457,30 @@ extension Extractor {
             // Three numbers but a column the header did not name ("P.U. HT"): the product settles them too.
             let unnamed = (q == nil || u == nil || a == nil) && numericColumns.count < 3
             if nums.count == 3, inconsistent || unnamed {
-                outer: for i in 0..<3 { for j in 0..<3 where j != i { for k in 0..<3 where k != i && k != j && i < j {
-                    if abs(nums[i] * nums[j] - nums[k]) < 0.011 {
-                        let (x, y) = (nums[i], nums[j])
-                        // the quantity is printed with fewer decimals ("1" beside "399,00"), else it is the integral one
-                        let (dx, dy) = (values[i].1.decimals, values[j].1.decimals)
-                        let xi = dx < dy || (dx == dy && x == x.rounded()), yi = dy < dx || (dx == dy && y == y.rounded())
-                        let (qq, uu) = xi && !yi ? (x, y) : (yi && !xi ? (y, x) : (q == y || u == x ? (y, x) : (x, y)))
-                        assigned["quantity"] = qq; assigned["unit_price"] = uu; assigned["amount"] = nums[k]
-                        break outer
+                outer: for i in 0..<3 {
+                    for j in 0..<3 where j != i {
+                        for k in 0..<3 where k != i && k != j && i < j {
+                            if abs(nums[i] * nums[j] - nums[k]) < 0.011 {
+                                let (x, y) = (nums[i], nums[j])
+                                // the quantity is printed with fewer decimals ("1" beside "399,00"), else it is the integral one
+                                let (dx, dy) = (values[i].1.decimals, values[j].1.decimals)
+                                let xi = dx < dy || (dx == dy && x == x.rounded()),
+                                    yi = dy < dx || (dx == dy && y == y.rounded())
+                                let (qq, uu) =
+                                    xi && !yi ? (x, y) : (yi && !xi ? (y, x) : (q == y || u == x ? (y, x) : (x, y)))
+                                assigned["quantity"] = qq; assigned["unit_price"] = uu; assigned["amount"] = nums[k]
+                                break outer
+                            }
+                        }
                     }
-                } } }
+                }
             }
             // A row with one amount that is the sum of the rows above is their total, whatever its label says.
             if rows.count >= 2, values.count == 1, let a = assigned["amount"] ?? nums.last,
-               abs(rows.compactMap({ $0.numbers["amount"] }).reduce(0, +) - a) < 0.015 { break }
+                abs(rows.compactMap({ $0.numbers["amount"] }).reduce(0, +) - a) < 0.015
+            {
+                break
+            }
             if let rate { assigned["discount_rate"] = rate }
             if let itemTax { assigned["item_tax"] = itemTax }
             rows.append(Row(description: description, numbers: assigned, line: line, confidence: 0.85))
@@ -450,7 +508,8 @@ extension Extractor {
         // Start after the first line with a date or time (the heading ends there), else after the first two lines.
         var startIdx = 0
         let nb = layout.nonBlank
-        for l in nb.prefix(12) where Parse.time(in: l.text) != nil || !Parse.dates(in: l.text, dayFirst: dayFirst).isEmpty {
+        for l in nb.prefix(12)
+        where Parse.time(in: l.text) != nil || !Parse.dates(in: l.text, dayFirst: dayFirst).isEmpty {
             startIdx = l.index + 1; break
         }
         if startIdx == 0, nb.count > 2 { startIdx = nb[min(2, nb.count - 1)].index }
@@ -463,12 +522,17 @@ extension Extractor {
             if line.isBlank { continue }
             if isTotalsLine(line) { if !rows.isEmpty || pending != nil { break } else { continue } }
             // OCR glues "3 x 6,11" into "3x6,11": split a leading quantity from a money-shaped price.
-            if let fixed = Self.splitGluedQuantity(line.text) { line = Line(page: line.page, index: line.index, text: fixed) }
+            if let fixed = Self.splitGluedQuantity(line.text) {
+                line = Line(page: line.page, index: line.index, text: fixed)
+            }
             let nums = Parse.numbers(in: line, decimalHint: decimalHint).filter { !$0.isPercent }
             let money = nums.filter { $0.decimals == 2 }
             // "3 x 23,13    69,39"  or  "2 @ 3.50"
             let lowerText = line.lowerText
-            let hasTimes = nums.count >= 2 && (lowerText.contains(" x ") || lowerText.contains("x ") || lowerText.contains(" @ ") || lowerText.contains("*"))
+            let hasTimes =
+                nums.count >= 2
+                && (lowerText.contains(" x ") || lowerText.contains("x ") || lowerText.contains(" @ ")
+                    || lowerText.contains("*"))
             // The description is the leading cells that are not numbers ("AA BATTERIES 4PK", "Screws 4x40 (100)").
             let textPart: String = {
                 var parts: [String] = []
@@ -481,7 +545,11 @@ extension Extractor {
             }()
             let hasText = textPart.contains { $0.isLetter }
             if money.isEmpty {
-                if hasText, !line.text.contains("#"), !line.text.utf8.contains(0x3A) { pending = (textPart, line) } else { pending = nil }
+                if hasText, !line.text.contains("#"), !line.text.utf8.contains(0x3A) {
+                    pending = (textPart, line)
+                } else {
+                    pending = nil
+                }
                 continue
             }
             if hasTimes, nums.count >= 2 {
@@ -491,22 +559,36 @@ extension Extractor {
                 // text anywhere on the line that is not a number cell: "2 @ 1.99   Bananas   3.98"
                 let otherText = line.cells.filter { numericCell($0) == nil }.map(\.text).joined(separator: " ")
                 let desc: String
-                if hasText { desc = Self.stripQuantityPrefix(textPart) }
-                else if otherText.contains(where: \.isLetter) { desc = Self.stripQuantityPrefix(otherText) }
-                else if let p = pending { desc = p.0 } else { continue }
+                if hasText {
+                    desc = Self.stripQuantityPrefix(textPart)
+                } else if otherText.contains(where: \.isLetter) {
+                    desc = Self.stripQuantityPrefix(otherText)
+                } else if let p = pending {
+                    desc = p.0
+                } else {
+                    continue
+                }
                 // "2 x CAPPUCCINO   7.60": the quantity leads, text sits between, and one money value ends the line —
                 // it is either the unit price or the line total; the totals decide below.
                 if nums.count == 2, nums[0].decimals == 0, nums[0].end < nums[1].start,
-                   line.chars[nums[0].end..<nums[1].start].contains(where: \.isLetter) {
+                    line.chars[nums[0].end..<nums[1].start].contains(where: \.isLetter)
+                {
                     ambiguous.append(rows.count)
                 }
-                rows.append(Row(description: desc, numbers: ["quantity": qty, "unit_price": unit, "amount": amount], line: line, confidence: 0.85))
+                rows.append(
+                    Row(
+                        description: desc, numbers: ["quantity": qty, "unit_price": unit, "amount": amount], line: line,
+                        confidence: 0.85))
                 used.insert(line.index)
                 pending = nil
                 continue
             }
             if hasText, let amount = money.last {
-                rows.append(Row(description: textPart, numbers: ["quantity": 1, "unit_price": amount.value, "amount": amount.value], line: line, confidence: 0.8))
+                rows.append(
+                    Row(
+                        description: textPart,
+                        numbers: ["quantity": 1, "unit_price": amount.value, "amount": amount.value], line: line,
+                        confidence: 0.8))
                 used.insert(line.index)
                 pending = nil
                 continue
@@ -525,17 +607,22 @@ extension Extractor {
         while i < c.count, c[i] == " " { i += 1 }
         let q0 = i
         while i < c.count, c[i].isASCII, c[i].isNumber { i += 1 }
-        guard i > q0, i - q0 <= 3, i < c.count, c[i] == "x" || c[i] == "X" || c[i] == "×" || c[i] == "@" else { return nil }
+        guard i > q0, i - q0 <= 3, i < c.count, c[i] == "x" || c[i] == "X" || c[i] == "×" || c[i] == "@" else {
+            return nil
+        }
         let xAt = i
         i += 1
         let p0 = i
         while i < c.count, c[i].isASCII, c[i].isNumber { i += 1 }
         guard i > p0, i + 2 < c.count, c[i] == "." || c[i] == ",", c[i + 1].isNumber, c[i + 2].isNumber,
-              i + 3 == c.count || !c[i + 3].isNumber else { return nil }
+            i + 3 == c.count || !c[i + 3].isNumber
+        else { return nil }
         var out = Array(c[..<xAt]) + [" ", c[xAt] == "@" ? "@" : "x", " "] + Array(c[p0...])
         // keep later columns where they were: take back two spaces from a wide gap after the price (cells stay apart)
-        let after = i + 3 + 2   // index in `out` just past the price
-        if after + 3 < out.count, out[after..<(after + 4)].allSatisfy({ $0 == " " }) { out.removeSubrange(after..<(after + 2)) }
+        let after = i + 3 + 2  // index in `out` just past the price
+        if after + 3 < out.count, out[after..<(after + 4)].allSatisfy({ $0 == " " }) {
+            out.removeSubrange(after..<(after + 2))
+        }
         return String(out)
     }
 
@@ -570,7 +657,9 @@ extension Extractor {
             let q = rows[k].numbers["quantity"] ?? 1
             // the parser put the money in unit_price and q × money in amount
             let money = rows[k].numbers["unit_price"] ?? 0
-            asTotal[k].numbers = ["quantity": q, "unit_price": q == 0 ? money : (money / q * 100).rounded() / 100, "amount": money]
+            asTotal[k].numbers = [
+                "quantity": q, "unit_price": q == 0 ? money : (money / q * 100).rounded() / 100, "amount": money,
+            ]
             asUnit[k].numbers = ["quantity": q, "unit_price": money, "amount": (q * money * 100).rounded() / 100]
         }
         let totalFits = targets.contains { abs($0 - sum(asTotal)) < 0.015 }
@@ -601,11 +690,12 @@ extension Extractor {
         for k in rows.indices {
             let q = rows[k].numbers["quantity"], u = rows[k].numbers["unit_price"], a = rows[k].numbers["amount"]
             if let q, let u, let a, abs(q * u - a) > 0.011, q != 0, let r = rows[k].numbers["discount_rate"],
-               abs(q * u * (1 - r / 100) - a) < 0.011 + abs(q) * 0.005 {
+                abs(q * u * (1 - r / 100) - a) < 0.011 + abs(q) * 0.005
+            {
                 // a discount column: the price per unit is the net one (EN 16931 BT-146: gross price less discount)
                 rows[k].numbers["unit_price"] = a / q
             } else if let q, let u, let a, let t = rows[k].numbers["item_tax"], abs(q * u + t - a) < 0.011 {
-                itemsWithTax.insert(k)   // a tax column: the amount is the line's gross (quantity × price + its tax)
+                itemsWithTax.insert(k)  // a tax column: the amount is the line's gross (quantity × price + its tax)
             } else if let q, let u, let a, abs(q * u - a) > 0.011 {
                 // OCR slip: keep the pair that agrees with the others' decimals; prefer q×u when a looks misread
                 rows[k].confidence = 0.5
@@ -615,7 +705,9 @@ extension Extractor {
                 rows[k].numbers["amount"] = (q * u * 100).rounded() / 100
             } else if let q, let a, u == nil, q != 0, itemFields.contains(where: { $0.role == .itemUnitPrice }) {
                 rows[k].numbers["unit_price"] = (a / q * 100).rounded() / 100
-            } else if q == nil, let u, let a, abs(u - a) < 0.005, itemFields.contains(where: { $0.role == .itemQuantity }) {
+            } else if q == nil, let u, let a, abs(u - a) < 0.005,
+                itemFields.contains(where: { $0.role == .itemQuantity })
+            {
                 rows[k].numbers["quantity"] = 1
             }
         }
@@ -630,15 +722,28 @@ extension Extractor {
                     var v = r.numbers[Self.itemKey(f)]
                     if f.role == .itemAmount, let alt = r.numbers["amount_alt"] { v = alt }
                     if let v {
-                        if case .integer = f.kind { o[f.name] = JSONValue(Int(v.rounded())) } else { o[f.name] = JSONValue((v * 1_000_000).rounded() / 1_000_000) }  // as printed (unit prices to six places)
+                        if case .integer = f.kind {
+                            o[f.name] = JSONValue(Int(v.rounded()))
+                        } else {
+                            o[f.name] = JSONValue((v * 1_000_000).rounded() / 1_000_000)
+                        }  // as printed (unit prices to six places)
                         e[f.name] = Found(value: o[f.name]!, line: r.line, confidence: r.confidence)
-                    } else { o[f.name] = .null }
+                    } else {
+                        o[f.name] = .null
+                    }
                 case .string:
-                    if !f.isNumeric, f.name == itemFields.first(where: { if case .string = $0.kind { return true }; return false })?.name {
+                    if !f.isNumeric,
+                        f.name
+                            == itemFields.first(where: {
+                                if case .string = $0.kind { return true }; return false
+                            })?.name
+                    {
                         let d = r.description.split(separator: " ").joined(separator: " ")
                         o[f.name] = .string(d)
                         e[f.name] = Found(value: o[f.name]!, line: r.line, confidence: r.confidence)
-                    } else { o[f.name] = .null }
+                    } else {
+                        o[f.name] = .null
+                    }
                 default: o[f.name] = .null
                 }
             }

@@ -28,7 +28,10 @@ struct Field: Sendable {
 
     var isDate: Bool { if case .string(let f, _) = kind, f == "date" { return true } else { return false } }
     var isNumeric: Bool {
-        switch kind { case .number, .integer: return true; default: return false }
+        switch kind {
+        case .number, .integer: return true;
+        default: return false
+        }
     }
     /// Labels to search for, most specific first.
     var searchLabels: [String] { rankedLabels.map(\.label) }
@@ -40,9 +43,13 @@ struct Field: Sendable {
         var ranked = labels.enumerated().map { (label: $0.element, rank: $0.offset) }
         var seen = Set(labels.map { $0.lowercased() })
         if let role {
-            for (l, r) in Lexicon.rankedLabels[role] ?? [] where seen.insert(l.lowercased()).inserted { ranked.append((l, r)) }
+            for (l, r) in Lexicon.rankedLabels[role] ?? [] where seen.insert(l.lowercased()).inserted {
+                ranked.append((l, r))
+            }
         }
-        if ranked.isEmpty { ranked = [(name.replacingOccurrences(of: "_", with: " ").replacingOccurrences(of: "-", with: " "), 0)] }
+        if ranked.isEmpty {
+            ranked = [(name.replacingOccurrences(of: "_", with: " ").replacingOccurrences(of: "-", with: " "), 0)]
+        }
         rankedLabels = ranked
     }
 }
@@ -120,7 +127,9 @@ struct Schema: Sendable {
         default:
             throw invalid(source, "x-smole-keywords must be an array of words or an object of word: weight")
         }
-        var schema = Schema(id: id, source: source, fields: fields, keywords: keywords, document: doc, labelKeys: prepareLabelKeys(fields))
+        var schema = Schema(
+            id: id, source: source, fields: fields, keywords: keywords, document: doc,
+            labelKeys: prepareLabelKeys(fields))
         for f in fields { if let r = f.role, let w = Lexicon.stopWords[r] { schema.stopWords[f.name] = w } }
         schema.labelsByFirst = labelsByFirstKey(schema.labelKeys)
         return schema
@@ -128,11 +137,17 @@ struct Schema: Sendable {
 
     /// JSON Schema's `required` (an array of property names) must name properties of its object, here and in every
     /// nested object and array item, so a typo cannot silently require nothing.
-    private static func checkRequired(_ o: JSONObject, props: JSONObject?, at pointer: String, source: String) throws(RecordError) {
+    private static func checkRequired(_ o: JSONObject, props: JSONObject?, at pointer: String, source: String)
+        throws(RecordError)
+    {
         if let r = o["required"], !r.isNull {
-            guard let names = r.arrayValue else { throw invalid(source, "\(pointer)/required must be an array of property names") }
+            guard let names = r.arrayValue else {
+                throw invalid(source, "\(pointer)/required must be an array of property names")
+            }
             for (i, n) in names.enumerated() {
-                guard let name = n.stringValue else { throw invalid(source, "\(pointer)/required/\(i) must be a string") }
+                guard let name = n.stringValue else {
+                    throw invalid(source, "\(pointer)/required/\(i) must be a string")
+                }
                 guard props?[name] != nil else {
                     throw invalid(source, "\(pointer)/required/\(i): \"\(name)\" is not one of the properties")
                 }
@@ -152,7 +167,9 @@ struct Schema: Sendable {
         RecordError(.noSchema, "invalid schema \(source): \(problem)")
     }
 
-    private static func parseProperties(_ props: JSONObject, at pointer: String, source: String, inItem: Bool = false) throws(RecordError) -> [Field] {
+    private static func parseProperties(_ props: JSONObject, at pointer: String, source: String, inItem: Bool = false)
+        throws(RecordError) -> [Field]
+    {
         var out: [Field] = []
         for m in props {
             guard let o = m.value.objectValue else {
@@ -163,10 +180,14 @@ struct Schema: Sendable {
         return out
     }
 
-    private static func parseField(_ name: String, _ o: JSONObject, at pointer: String, source: String, inItem: Bool = false) throws(RecordError) -> Field {
+    private static func parseField(
+        _ name: String, _ o: JSONObject, at pointer: String, source: String, inItem: Bool = false
+    ) throws(RecordError) -> Field {
         var labels: [String] = []
         if let l = o["x-smole-labels"], !l.isNull {
-            guard let arr = l.arrayValue else { throw invalid(source, "\(pointer)/x-smole-labels must be an array of strings") }
+            guard let arr = l.arrayValue else {
+                throw invalid(source, "\(pointer)/x-smole-labels must be an array of strings")
+            }
             for (i, v) in arr.enumerated() {
                 guard let s = v.stringValue, !s.trimmingCharacters(in: .whitespaces).isEmpty else {
                     throw invalid(source, "\(pointer)/x-smole-labels/\(i) must be a non-empty string")
@@ -184,9 +205,13 @@ struct Schema: Sendable {
             guard names.count == 1 else { throw invalid(source, "\(pointer)/type must name one type") }
             typeName = names[0]
         case nil:
-            if o["properties"] != nil { typeName = "object" }
-            else if o["items"] != nil { typeName = "array" }
-            else { throw invalid(source, "\(pointer) has no \"type\"") }
+            if o["properties"] != nil {
+                typeName = "object"
+            } else if o["items"] != nil {
+                typeName = "array"
+            } else {
+                throw invalid(source, "\(pointer) has no \"type\"")
+            }
         default:
             throw invalid(source, "\(pointer)/type must be a string")
         }
@@ -195,7 +220,9 @@ struct Schema: Sendable {
         case "string":
             var enumValues: [String]? = nil
             if let e = o["enum"] {
-                guard let arr = e.arrayValue, !arr.isEmpty else { throw invalid(source, "\(pointer)/enum must be a non-empty array") }
+                guard let arr = e.arrayValue, !arr.isEmpty else {
+                    throw invalid(source, "\(pointer)/enum must be a non-empty array")
+                }
                 enumValues = arr.compactMap(\.stringValue)
             }
             let format = o["format"]?.stringValue
@@ -204,13 +231,20 @@ struct Schema: Sendable {
         case "integer": kind = .integer
         case "boolean": kind = .boolean
         case "object":
-            guard let p = o["properties"]?.objectValue else { throw invalid(source, "\(pointer) is an object without \"properties\"") }
+            guard let p = o["properties"]?.objectValue else {
+                throw invalid(source, "\(pointer) is an object without \"properties\"")
+            }
             kind = .object(try parseProperties(p, at: "\(pointer)/properties", source: source, inItem: inItem))
         case "array":
-            guard let items = o["items"]?.objectValue else { throw invalid(source, "\(pointer) is an array without an \"items\" object") }
+            guard let items = o["items"]?.objectValue else {
+                throw invalid(source, "\(pointer) is an array without an \"items\" object")
+            }
             kind = .array(try parseField("items", items, at: "\(pointer)/items", source: source, inItem: true))
         default:
-            throw invalid(source, "\(pointer)/type \"\(typeName)\" is not supported (use object, array, string, number, integer or boolean)")
+            throw invalid(
+                source,
+                "\(pointer)/type \"\(typeName)\" is not supported (use object, array, string, number, integer or boolean)"
+            )
         }
         var explicit: Role? = nil
         if let r = o["x-smole-role"], !r.isNull {
@@ -245,7 +279,9 @@ struct SchemaRegistry: Sendable {
             guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
                 throw RecordError(.noSchema, "schema folder \(dir) does not exist or is not a folder")
             }
-            let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
+            let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter {
+                $0.hasSuffix(".json")
+            }.sorted()
             for name in names {
                 let path = (dir as NSString).appendingPathComponent(name)
                 let id = String(name.dropLast(5))

@@ -52,7 +52,9 @@ public final class TextCache: Sendable {
     public static func bound(from environment: [String: String]) -> Int64 {
         guard let raw = environment["SMOLE_CACHE_MAX"], !raw.isEmpty else { return defaultMaxBytes }
         if let n = ByteSize.parse(raw) { return Int64(n) }
-        Diagnostics.warning("SMOLE_CACHE_MAX='\(raw)' is not a size (e.g. 500M, or 0 for no cache); using \(defaultMaxBytes / 1024 / 1024)M")
+        Diagnostics.warning(
+            "SMOLE_CACHE_MAX='\(raw)' is not a size (e.g. 500M, or 0 for no cache); using \(defaultMaxBytes / 1024 / 1024)M"
+        )
         return defaultMaxBytes
     }
 
@@ -73,8 +75,8 @@ public final class TextCache: Sendable {
     public func lookup(key: String) -> [String]? {
         let path = directory + "/" + Self.fileName(forKey: key)
         guard let data = FileManager.default.contents(atPath: path),
-              let entry = try? JSONDecoder().decode(Entry.self, from: data),
-              entry.format == Entry.currentFormat, entry.key == key, entry.checksum == Entry.checksum(entry.pages)
+            let entry = try? JSONDecoder().decode(Entry.self, from: data),
+            entry.format == Entry.currentFormat, entry.key == key, entry.checksum == Entry.checksum(entry.pages)
         else { return nil }
         // Recently used: eviction goes by modification time.
         _ = utimensat(AT_FDCWD, path, nil, 0)
@@ -86,11 +88,13 @@ public final class TextCache: Sendable {
         guard prepareDirectory() else { return }
         let entry = Entry(format: Entry.currentFormat, key: key, checksum: Entry.checksum(pages), pages: pages)
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]   // the same reading gives the same bytes
+        encoder.outputFormatting = [.sortedKeys]  // the same reading gives the same bytes
         guard let data = try? encoder.encode(entry) else { return }
         var template = Array((directory + "/.tmp-XXXXXX").utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }   // mode 0600
-        guard fd >= 0 else { return state.warnOnce("cannot write to the text cache \(directory): \(String(cString: strerror(errno)))") }
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }  // mode 0600
+        guard fd >= 0 else {
+            return state.warnOnce("cannot write to the text cache \(directory): \(String(cString: strerror(errno)))")
+        }
         let tmp = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         fchmod(fd, 0o600)
         let written = data.withUnsafeBytes { buf -> Bool in
@@ -116,10 +120,13 @@ public final class TextCache: Sendable {
     private func prepareDirectory() -> Bool {
         state.prepared {
             let parent = (directory as NSString).deletingLastPathComponent
-            try? FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true,
-                                                     attributes: [.posixPermissions: 0o700])
+            try? FileManager.default.createDirectory(
+                atPath: parent, withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700])
             if mkdir(directory, 0o700) != 0 && errno != EEXIST {
-                state.warnOnce("cannot make the text cache folder \(directory): \(String(cString: strerror(errno))); reading without it")
+                state.warnOnce(
+                    "cannot make the text cache folder \(directory): \(String(cString: strerror(errno))); reading without it"
+                )
                 return false
             }
             var st = stat()
@@ -263,8 +270,10 @@ extension TextSource {
     /// `reading`, else from `read`, whose result is then stored. `reading` names the reading fully (program and
     /// its arguments, page, clean-up); the document's SHA-256, `version` and `options.textSettingsKey` are added here.
     /// - Throws: whatever `read` throws; nothing is stored then.
-    static func cached(_ path: String, reading: String, options: EngineOptions,
-                       _ read: () async throws(RecordError) -> [String]) async throws(RecordError) -> [String] {
+    static func cached(
+        _ path: String, reading: String, options: EngineOptions,
+        _ read: () async throws(RecordError) -> [String]
+    ) async throws(RecordError) -> [String] {
         guard let cache = options.textCache, let digest = DocumentDigest.of(path) else { return try await read() }
         let key = "sha256=\(digest)\ntext-source=\(version)\nsettings=\(options.textSettingsKey)\nreading=\(reading)"
         if let hit = cache.lookup(key: key) { return hit }
@@ -277,8 +286,12 @@ extension TextSource {
     /// RapidOCR its package version and the sides it reads at.
     static func ocrIdentity(options: EngineOptions) async throws(RecordError) -> String {
         let exe = ExternalTool.locate("tesseract", path: options.toolSearchPath) ?? "tesseract"
-        let rapid = options.ocr == .rapidocr ? " \(RapidOCRWorker.package) \(RapidOCRWorker.version) max-side \(RapidOCRWorker.maxSide) det-side \(RapidOCRWorker.detSide)" : ""
-        return "\(options.ocr.rawValue): \(exe) -l \(try await OCRLanguages.argument(options: options) ?? "default")\(rapid)"
+        let rapid =
+            options.ocr == .rapidocr
+            ? " \(RapidOCRWorker.package) \(RapidOCRWorker.version) max-side \(RapidOCRWorker.maxSide) det-side \(RapidOCRWorker.detSide)"
+            : ""
+        return
+            "\(options.ocr.rawValue): \(exe) -l \(try await OCRLanguages.argument(options: options) ?? "default")\(rapid)"
     }
 }
 
@@ -286,18 +299,28 @@ extension TextSource {
     /// A photo or scanned image read by OCR (`ocrImageUncached`), through the text cache: one entry per way of
     /// reading it (clean-up or not, scale, quarter turns).
     /// - Throws: `engine_unavailable` without tesseract; what `ocrImageUncached` throws.
-    static func ocrImage(path: String, options: EngineOptions, prepare: Bool = true, scale: Double = 1,
-                         quarterTurns: Int = 0) async throws(RecordError) -> String {
+    static func ocrImage(
+        path: String, options: EngineOptions, prepare: Bool = true, scale: Double = 1,
+        quarterTurns: Int = 0
+    ) async throws(RecordError) -> String {
         guard options.textCache != nil else {
-            return try await ocrImageUncached(path: path, options: options, prepare: prepare, scale: scale, quarterTurns: quarterTurns)
+            return try await ocrImageUncached(
+                path: path, options: options, prepare: prepare, scale: scale, quarterTurns: quarterTurns)
         }
-        if OCRBackends.primary(options.ocr) is TesseractBackend, ExternalTool.locate("tesseract", path: options.toolSearchPath) == nil {
+        if OCRBackends.primary(options.ocr) is TesseractBackend,
+            ExternalTool.locate("tesseract", path: options.toolSearchPath) == nil
+        {
             throw ExternalTool.unavailable("tesseract")
         }
-        let reading = "image: \(try await ocrIdentity(options: options)) --psm 6 -c preserve_interword_spaces=1"
+        let reading =
+            "image: \(try await ocrIdentity(options: options)) --psm 6 -c preserve_interword_spaces=1"
             + " prepare=\(prepare) leptonica=\(OCRPrep.available) scale=\(scale) quarter-turns=\(quarterTurns)"
-        let pages = try await cached(path, reading: reading, options: options) { () async throws(RecordError) -> [String] in
-            [try await ocrImageUncached(path: path, options: options, prepare: prepare, scale: scale, quarterTurns: quarterTurns)]
+        let pages = try await cached(path, reading: reading, options: options) {
+            () async throws(RecordError) -> [String] in
+            [
+                try await ocrImageUncached(
+                    path: path, options: options, prepare: prepare, scale: scale, quarterTurns: quarterTurns)
+            ]
         }
         return pages.first ?? ""
     }
@@ -308,13 +331,16 @@ extension ExternalTool {
     /// is stored (its output as text) and a later identical run on the same bytes is answered from the cache with
     /// status 0 and that output. Runs that fail are never stored.
     /// - Throws: what `run` throws.
-    static func runCached(_ name: String, _ args: [String], document: String, options: EngineOptions) async throws(RecordError) -> ToolResult {
+    static func runCached(_ name: String, _ args: [String], document: String, options: EngineOptions)
+        async throws(RecordError) -> ToolResult
+    {
         guard options.textCache != nil else { return try await run(name, args, options: options) }
         guard let exe = locate(name, path: options.toolSearchPath) else { throw unavailable(name) }
         let reading = ([exe] + args.map { $0 == document ? "<document>" : $0 }).joined(separator: " ")
         var failed: ToolResult? = nil
         do throws(RecordError) {
-            let pages = try await TextSource.cached(document, reading: reading, options: options) { () async throws(RecordError) -> [String] in
+            let pages = try await TextSource.cached(document, reading: reading, options: options) {
+                () async throws(RecordError) -> [String] in
                 let r = try await run(name, args, options: options)
                 // a failed run is handed back as it was, and not stored
                 guard r.status == 0 else { failed = r; throw RecordError(.engineFailed, "\(name) exited \(r.status)") }

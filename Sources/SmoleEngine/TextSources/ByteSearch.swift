@@ -5,7 +5,9 @@ import Foundation
 enum ByteSearch {
     /// The first offset ≥ `from` where `needle` occurs in `hay`.
     static func find(_ needle: [UInt8], in hay: UnsafeRawBufferPointer, from: Int = 0) -> Int? {
-        guard !needle.isEmpty, from >= 0, hay.count - from >= needle.count, let base = hay.baseAddress else { return nil }
+        guard !needle.isEmpty, from >= 0, hay.count - from >= needle.count, let base = hay.baseAddress else {
+            return nil
+        }
         return needle.withUnsafeBytes { m -> Int? in
             let n = m.count
             var p = base + from
@@ -25,5 +27,7 @@ enum ByteSearch {
     static func contains(_ needle: [UInt8], in hay: [UInt8]) -> Bool { find(needle, in: hay) != nil }
 
     /// Without copying a file's bytes out of their Data.
-    static func contains(_ needle: [UInt8], in hay: Data) -> Bool { hay.withUnsafeBytes { find(needle, in: $0) } != nil }
+    static func contains(_ needle: [UInt8], in hay: Data) -> Bool {
+        hay.withUnsafeBytes { find(needle, in: $0) } != nil
+    }
 }

@@ -34,14 +34,18 @@ enum ExternalTool {
     }
 
     static func unavailable(_ name: String) -> RecordError {
-        RecordError(.engineUnavailable,
-                    "\(name) is not installed or not on PATH; install the Debian package \(package(of: name)) (apt-get install \(package(of: name)))")
+        RecordError(
+            .engineUnavailable,
+            "\(name) is not installed or not on PATH; install the Debian package \(package(of: name)) (apt-get install \(package(of: name)))"
+        )
     }
 
     /// Runs `name` with `args`. Throws engine_unavailable when the program is missing,
     /// timeout when it runs past `timeout`.
-    static func run(_ name: String, _ args: [String], options: EngineOptions,
-                    outputLimit: Int = 64 * 1024 * 1024) async throws(RecordError) -> ToolResult {
+    static func run(
+        _ name: String, _ args: [String], options: EngineOptions,
+        outputLimit: Int = 64 * 1024 * 1024
+    ) async throws(RecordError) -> ToolResult {
         let timeout = options.timeout
         guard let exe = locate(name, path: options.toolSearchPath) else { throw unavailable(name) }
         // tesseract starts one OpenMP thread per core; with one document per core those threads fight over the
@@ -72,7 +76,9 @@ struct PrivateTempDir {
         let made = template.withUnsafeMutableBufferPointer { buf -> Bool in
             mkdtemp(buf.baseAddress!) != nil
         }
-        guard made else { throw RecordError(.engineFailed, "could not create a temporary folder: \(String(cString: strerror(errno)))") }
+        guard made else {
+            throw RecordError(.engineFailed, "could not create a temporary folder: \(String(cString: strerror(errno)))")
+        }
         path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         chmod(path, 0o700)
     }

@@ -62,7 +62,8 @@ struct OCRBox: Sendable, Equatable {
     var text: String
     var score: Double
     static func == (a: OCRBox, b: OCRBox) -> Bool {
-        a.text == b.text && a.score == b.score && a.corners.map(\.x) == b.corners.map(\.x) && a.corners.map(\.y) == b.corners.map(\.y)
+        a.text == b.text && a.score == b.score && a.corners.map(\.x) == b.corners.map(\.x)
+            && a.corners.map(\.y) == b.corners.map(\.y)
     }
 }
 
@@ -82,7 +83,9 @@ enum OCRLines {
             items.append(Item(x0: xs.min()!, x1: xs.max()!, yc: ys.reduce(0, +) / 4, h: h, text: t))
         }
         guard !items.isEmpty else { return "" }
-        func median(_ v: [Double]) -> Double { let s = v.sorted(); return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2 }
+        func median(_ v: [Double]) -> Double {
+            let s = v.sorted(); return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+        }
         let charWidth = max(1, median(items.map { ($0.x1 - $0.x0) / Double(max(1, $0.text.count)) }))
         items.sort { $0.yc < $1.yc }
         var rows: [[Item]] = []
@@ -127,7 +130,9 @@ enum OCRLines {
 /// distinct words occur and it has more than English and every other language.
 enum OCRLanguageGuess {
     /// ISO 639-1 code → tesseract's traineddata name.
-    static let tesseractNames = ["en": "eng", "de": "deu", "fr": "fra", "nl": "nld", "es": "spa", "it": "ita", "pt": "por"]
+    static let tesseractNames = [
+        "en": "eng", "de": "deu", "fr": "fra", "nl": "nld", "es": "spa", "it": "ita", "pt": "por",
+    ]
 
     static func fold(_ s: String) -> String {
         s.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil)
@@ -139,7 +144,9 @@ enum OCRLanguageGuess {
             var set = Set<String>()
             let labels = lang.roles.values.flatMap { $0 } + (lang.phrases?.values.flatMap { $0 } ?? [])
             for label in labels {
-                for w in fold(label).split(whereSeparator: { !$0.isLetter }) where w.count >= 4 { set.insert(String(w)) }
+                for w in fold(label).split(whereSeparator: { !$0.isLetter }) where w.count >= 4 {
+                    set.insert(String(w))
+                }
             }
             per[lang.language] = set
         }
@@ -173,11 +180,15 @@ enum OCRReader {
     static func read(_ path: String, options: EngineOptions) async throws(RecordError) -> String {
         let primary = OCRBackends.primary(options.ocr)
         if primary is TesseractBackend {
-            guard ExternalTool.locate("tesseract", path: options.toolSearchPath) != nil else { throw ExternalTool.unavailable("tesseract") }
+            guard ExternalTool.locate("tesseract", path: options.toolSearchPath) != nil else {
+                throw ExternalTool.unavailable("tesseract")
+            }
             let installed = try await OCRLanguages.installed(options: options)
-            let first = try await TesseractBackend(languages: OCRLanguages.choose(installed: installed)).read(path, options: options)
+            let first = try await TesseractBackend(languages: OCRLanguages.choose(installed: installed)).read(
+                path, options: options)
             guard let lang = OCRLanguageGuess.guess(first), let name = OCRLanguageGuess.tesseractNames[lang],
-                  !OCRLanguages.firstPass.contains(name), installed.contains(name) else { return first }
+                !OCRLanguages.firstPass.contains(name), installed.contains(name)
+            else { return first }
             return try await TesseractBackend(languages: name).read(path, options: options)
         }
         return try await primary.read(path, options: options)

@@ -63,7 +63,9 @@ final class Leptonica: @unchecked Sendable {
     let pixRotateOrth: (@convention(c) (Pix, Int32) -> Pix?)?
 
     /// Library names across distributions: Debian 12 ships liblept.so.5, newer releases libleptonica.so.6.
-    static let names = ["liblept.so.5", "libleptonica.so.6", "libleptonica.so", "liblept.so", "liblept.5.dylib", "libleptonica.6.dylib"]
+    static let names = [
+        "liblept.so.5", "libleptonica.so.6", "libleptonica.so", "liblept.so", "liblept.5.dylib", "libleptonica.6.dylib",
+    ]
 
     static let shared: Leptonica? = {
         if ProcessInfo.processInfo.environment["SMOLE_OCR_PREP"] == "0" { return nil }
@@ -79,16 +81,18 @@ final class Leptonica: @unchecked Sendable {
             return unsafeBitCast(p, to: T.self)
         }
         guard let a = sym("pixRead", (@convention(c) (UnsafePointer<CChar>) -> Pix?).self),
-              let b = sym("pixConvertTo8", (@convention(c) (Pix, Int32) -> Pix?).self),
-              let c = sym("pixBackgroundNormSimple", (@convention(c) (Pix, Pix?, Pix?) -> Pix?).self),
-              let d = sym("pixFindSkew", (@convention(c) (Pix, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Int32).self),
-              let e = sym("pixConvertTo1", (@convention(c) (Pix, Int32) -> Pix?).self),
-              let f = sym("pixRotate", (@convention(c) (Pix, Float, Int32, Int32, Int32, Int32) -> Pix?).self),
-              let g = sym("pixScale", (@convention(c) (Pix, Float, Float) -> Pix?).self),
-              let w = sym("pixWrite", (@convention(c) (UnsafePointer<CChar>, Pix, Int32) -> Int32).self),
-              let x = sym("pixDestroy", (@convention(c) (UnsafeMutablePointer<Pix?>) -> Void).self),
-              let gw = sym("pixGetWidth", (@convention(c) (Pix) -> Int32).self),
-              let gh = sym("pixGetHeight", (@convention(c) (Pix) -> Int32).self)
+            let b = sym("pixConvertTo8", (@convention(c) (Pix, Int32) -> Pix?).self),
+            let c = sym("pixBackgroundNormSimple", (@convention(c) (Pix, Pix?, Pix?) -> Pix?).self),
+            let d = sym(
+                "pixFindSkew",
+                (@convention(c) (Pix, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Int32).self),
+            let e = sym("pixConvertTo1", (@convention(c) (Pix, Int32) -> Pix?).self),
+            let f = sym("pixRotate", (@convention(c) (Pix, Float, Int32, Int32, Int32, Int32) -> Pix?).self),
+            let g = sym("pixScale", (@convention(c) (Pix, Float, Float) -> Pix?).self),
+            let w = sym("pixWrite", (@convention(c) (UnsafePointer<CChar>, Pix, Int32) -> Int32).self),
+            let x = sym("pixDestroy", (@convention(c) (UnsafeMutablePointer<Pix?>) -> Void).self),
+            let gw = sym("pixGetWidth", (@convention(c) (Pix) -> Int32).self),
+            let gh = sym("pixGetHeight", (@convention(c) (Pix) -> Int32).self)
         else { return nil }
         pixRead = a; pixConvertTo8 = b; pixBackgroundNormSimple = c; pixFindSkew = d; pixConvertTo1 = e
         pixRotate = f; pixScale = g; pixWrite = w; pixDestroy = x; pixGetWidth = gw; pixGetHeight = gh
@@ -98,9 +102,9 @@ final class Leptonica: @unchecked Sendable {
     }
 
     // Leptonica constants (pix.h, imageio.h)
-    static let IFF_PNG: Int32 = 3
-    static let L_ROTATE_AREA_MAP: Int32 = 2
-    static let L_BRING_IN_WHITE: Int32 = 1
+    static let iffPNG: Int32 = 3  // IFF_PNG
+    static let rotateAreaMap: Int32 = 2  // L_ROTATE_AREA_MAP
+    static let bringInWhite: Int32 = 1  // L_BRING_IN_WHITE
 
     func destroy(_ p: Pix?) {
         var q = p
@@ -112,7 +116,9 @@ final class Leptonica: @unchecked Sendable {
         var src = read
         // a page scanned sideways or upside down, turned upright first (the turns tesseract's OSD measured)
         if quarterTurns % 4 != 0 {
-            guard let turn = pixRotateOrth, let turned = turn(read, Int32(((quarterTurns % 4) + 4) % 4)) else { destroy(read); return nil }
+            guard let turn = pixRotateOrth, let turned = turn(read, Int32(((quarterTurns % 4) + 4) % 4)) else {
+                destroy(read); return nil
+            }
             destroy(read)
             src = turned
         }
@@ -127,8 +133,9 @@ final class Leptonica: @unchecked Sendable {
         if let norm = pixBackgroundNormSimple(gray, nil, nil) {
             if let bin = pixConvertTo1(norm, 130) {
                 if pixFindSkew(bin, &angle, &conf) == 0, conf >= 2.5, abs(angle) >= 0.2, abs(angle) <= 10,
-                   // as pixDeskew does: rotate by the measured angle, bringing in white at the corners
-                   let rot = pixRotate(gray, angle * .pi / 180, Self.L_ROTATE_AREA_MAP, Self.L_BRING_IN_WHITE, 0, 0) {
+                    // as pixDeskew does: rotate by the measured angle, bringing in white at the corners
+                    let rot = pixRotate(gray, angle * .pi / 180, Self.rotateAreaMap, Self.bringInWhite, 0, 0)
+                {
                     cur = rot
                     skew = Double(angle)
                 }
@@ -140,7 +147,7 @@ final class Leptonica: @unchecked Sendable {
         if scale > 1.01, let big = pixScale(cur, Float(scale), Float(scale)) { destroy(cur); cur = big }
         // The image tesseract reads is the rotated grey one, not the flattened one: measured on photos, flattening
         // and enlarging both cost more characters than they saved (tesseract's own thresholding copes with the light).
-        guard pixWrite(output, cur, Self.IFF_PNG) == 0 else { return nil }
+        guard pixWrite(output, cur, Self.iffPNG) == 0 else { return nil }
         return OCRPrep.Report(width: Int(pixGetWidth(cur)), height: Int(pixGetHeight(cur)), skewDegrees: skew)
     }
 }

@@ -34,7 +34,9 @@ final class RapidOCRWorker: @unchecked Sendable {
     static var venv: String {
         let env = ProcessInfo.processInfo.environment
         if let v = env["SMOLE_OCR_VENV"], !v.isEmpty { return v }
-        let data = env["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ((env["HOME"] ?? NSHomeDirectory()) + "/.local/share")
+        let data =
+            env["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? ((env["HOME"] ?? NSHomeDirectory()) + "/.local/share")
         return data + "/smole/venv"
     }
 
@@ -45,9 +47,11 @@ final class RapidOCRWorker: @unchecked Sendable {
     }
 
     static func unavailable(_ why: String) -> RecordError {
-        RecordError(.engineUnavailable,
-                    "RapidOCR is not installed (\(why)): it is the PyPI package \(package)==\(version) in the virtual environment \(venv); "
-                    + "install it with scripts/setup, or: python3 -m venv \(venv) && \(venv)/bin/pip install \(package)==\(version)")
+        RecordError(
+            .engineUnavailable,
+            "RapidOCR is not installed (\(why)): it is the PyPI package \(package)==\(version) in the virtual environment \(venv); "
+                + "install it with scripts/setup, or: python3 -m venv \(venv) && \(venv)/bin/pip install \(package)==\(version)"
+        )
     }
 
     private let queue = DispatchQueue(label: "smole.rapidocr-worker")
@@ -69,7 +73,9 @@ final class RapidOCRWorker: @unchecked Sendable {
             await withCheckedContinuation { (cont: CheckedContinuation<Result<OCRPage, RecordError>, Never>) in
                 queue.async { cont.resume(returning: self.request(path, timeout: timeout)) }
             }
-        } onCancel: { flag.set() }
+        } onCancel: {
+            flag.set()
+        }
         return try result.get()
     }
 
@@ -88,7 +94,8 @@ final class RapidOCRWorker: @unchecked Sendable {
         let line = JSON.serialize(["path": JSONValue.string(abs)] as JSONValue) + "\n"
         guard writeAll(Array(line.utf8)) else {
             stop()
-            return .failure(RecordError(.engineFailed, "the RapidOCR worker stopped taking images (it may have run out of memory)"))
+            return .failure(
+                RecordError(.engineFailed, "the RapidOCR worker stopped taking images (it may have run out of memory)"))
         }
         switch readLine(deadline: ContinuousClock.now + timeout) {
         case .line(let bytes):
@@ -97,17 +104,25 @@ final class RapidOCRWorker: @unchecked Sendable {
                 return .failure(RecordError(.engineFailed, "the RapidOCR worker answered something that is not JSON"))
             }
             if reply["ok"]?.boolValue != true {
-                return .failure(RecordError(.unreadable, "\(path): RapidOCR could not read the image (\(reply["error"]?.stringValue ?? "no reason given"))"))
+                return .failure(
+                    RecordError(
+                        .unreadable,
+                        "\(path): RapidOCR could not read the image (\(reply["error"]?.stringValue ?? "no reason given"))"
+                    ))
             }
             var boxes: [OCRBox] = []
             for b in reply["boxes"]?.arrayValue ?? [] {
                 let corners = (b["box"]?.arrayValue ?? []).compactMap { p -> (x: Double, y: Double)? in
-                    guard let a = p.arrayValue, a.count == 2, let x = a[0].doubleValue, let y = a[1].doubleValue else { return nil }
+                    guard let a = p.arrayValue, a.count == 2, let x = a[0].doubleValue, let y = a[1].doubleValue else {
+                        return nil
+                    }
                     return (x, y)
                 }
-                boxes.append(OCRBox(corners: corners, text: b["text"]?.stringValue ?? "", score: b["score"]?.doubleValue ?? 0))
+                boxes.append(
+                    OCRBox(corners: corners, text: b["text"]?.stringValue ?? "", score: b["score"]?.doubleValue ?? 0))
             }
-            return .success(OCRPage(width: reply["width"]?.intValue ?? 0, height: reply["height"]?.intValue ?? 0, boxes: boxes))
+            return .success(
+                OCRPage(width: reply["width"]?.intValue ?? 0, height: reply["height"]?.intValue ?? 0, boxes: boxes))
         case .timedOut:
             stop()
             return .failure(RecordError(.timeout, "RapidOCR ran longer than \(timeout) on \(path) and was stopped"))
@@ -116,7 +131,9 @@ final class RapidOCRWorker: @unchecked Sendable {
             return .failure(RecordError(.cancelled, "RapidOCR was cancelled"))
         case .closed:
             stop()
-            return .failure(RecordError(.engineFailed, "the RapidOCR worker ended while reading \(path) (it may have run out of memory)"))
+            return .failure(
+                RecordError(
+                    .engineFailed, "the RapidOCR worker ended while reading \(path) (it may have run out of memory)"))
         }
     }
 
@@ -145,7 +162,9 @@ final class RapidOCRWorker: @unchecked Sendable {
         // measured to cost far more than it saved: it also turns off glibc's adaptive mmap threshold, so every large
         // ONNX Runtime buffer was mapped and unmapped again, 4.5 system CPU s per image on receipts-real.)
         let extra = ["MALLOC_ARENA_MAX": "2", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONIOENCODING": "utf-8"]
-        let (rc, child) = Spawn.spawnChild(python, ["-c", script, "--max-side", String(Self.maxSide), "--det-side", String(Self.detSide)], environment: extra, actions: &actions)
+        let (rc, child) = Spawn.spawnChild(
+            python, ["-c", script, "--max-side", String(Self.maxSide), "--det-side", String(Self.detSide)],
+            environment: extra, actions: &actions)
         close(inPipe[0]); close(outPipe[1])
         guard rc == 0 else {
             close(inPipe[1]); close(outPipe[0])
@@ -206,7 +225,8 @@ final class RapidOCRWorker: @unchecked Sendable {
             if left <= .zero { return .timedOut }
             if cancelFlag.take() { return .cancelled }
             var fds = [pollfd(fd: fromWorker, events: Int16(POLLIN), revents: 0)]
-            let ms = Int32(min(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000 + 1, 500))
+            let ms = Int32(
+                min(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000 + 1, 500))
             let n = poll(&fds, 1, ms)
             if n < 0 { if errno == EINTR { continue }; return .closed }
             if n == 0 { continue }

@@ -25,7 +25,9 @@ struct DocumentText: Sendable {
 
 enum TextSource {
     /// Reads the document at `path`. `maxPages` bounds the pages read; `firstPageOnly` is for classification.
-    static func read(path: String, options: EngineOptions, maxPages: Int? = nil, wantXML: Bool = true) async throws(RecordError) -> DocumentText {
+    static func read(path: String, options: EngineOptions, maxPages: Int? = nil, wantXML: Bool = true)
+        async throws(RecordError) -> DocumentText
+    {
         let pagesLimit = max(1, maxPages ?? options.maxPages)
         var st = stat()
         guard stat(path, &st) == 0 else {
@@ -41,23 +43,31 @@ enum TextSource {
         let kind = try sniff(head: head, path: path)
         switch kind {
         case .pdf:
-            return try await readPDF(path: path, size: Int(st.st_size), options: options, pages: pagesLimit, wantXML: wantXML)
+            return try await readPDF(
+                path: path, size: Int(st.st_size), options: options, pages: pagesLimit, wantXML: wantXML)
         case .image:
             let text = try await ocrImage(path: path, options: options)
             return DocumentText(pages: splitPages(text), kind: .image, ocr: true)
         case .xml:
-            guard let data = FileManager.default.contents(atPath: path) else { throw RecordError(.unreadable, "\(path) cannot be read") }
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw RecordError(.unreadable, "\(path) cannot be read")
+            }
             let bytes = [UInt8](data)
             // The declared encoding (ISO-8859-1, UTF-16, a BOM) decides the text; XMLParser reads the bytes itself.
             let page = HTMLText.strip(EInvoiceXML.decodeText(bytes), xml: true)
             return DocumentText(pages: [page], kind: .xml, xml: EInvoiceXML.recognizes(bytes) ? bytes : nil)
         case .html:
-            guard let data = FileManager.default.contents(atPath: path) else { throw RecordError(.unreadable, "\(path) cannot be read") }
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw RecordError(.unreadable, "\(path) cannot be read")
+            }
             return DocumentText(pages: [HTMLText.strip(decodeText(data), xml: false)], kind: .html)
         case .text:
-            guard let data = FileManager.default.contents(atPath: path) else { throw RecordError(.unreadable, "\(path) cannot be read") }
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw RecordError(.unreadable, "\(path) cannot be read")
+            }
             let all = splitPages(decodeText(data))
-            return DocumentText(pages: Array(all.prefix(pagesLimit)), kind: .text, pagesTotal: all.count > pagesLimit ? all.count : nil)
+            return DocumentText(
+                pages: Array(all.prefix(pagesLimit)), kind: .text, pagesTotal: all.count > pagesLimit ? all.count : nil)
         }
     }
 
@@ -65,7 +75,8 @@ enum TextSource {
     /// the first field; bytes outside UTF-8 become U+FFFD.
     static func decodeText(_ data: Data) -> String {
         let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
-        return data.starts(with: bom) ? String(decoding: data.dropFirst(3), as: UTF8.self) : String(decoding: data, as: UTF8.self)
+        return data.starts(with: bom)
+            ? String(decoding: data.dropFirst(3), as: UTF8.self) : String(decoding: data, as: UTF8.self)
     }
 
     static func sniff(head: [UInt8], path: String) throws(RecordError) -> DocumentKind {
@@ -75,16 +86,22 @@ enum TextSource {
         if ByteSearch.contains(Array("%PDF-".utf8), in: Array(head.prefix(1024))) { return .pdf }
         if starts([0x89, 0x50, 0x4E, 0x47]) || starts([0xFF, 0xD8, 0xFF]) || starts([0x49, 0x49, 0x2A, 0x00])
             || starts([0x4D, 0x4D, 0x00, 0x2A]) || (starts(Array("RIFF".utf8)) && starts(Array("WEBP".utf8), at: 8))
-            || starts(Array("GIF8".utf8)) || starts([0x42, 0x4D]) && path.lowercased().hasSuffix(".bmp") {
+            || starts(Array("GIF8".utf8)) || starts([0x42, 0x4D]) && path.lowercased().hasSuffix(".bmp")
+        {
             return .image
         }
         if head.isEmpty { throw RecordError(.unsupportedType, "\(path) is empty") }
         // UTF-16 XML (a byte-order mark, then "<"): its zero bytes are not a binary file's.
         if starts([0xFF, 0xFE]) || starts([0xFE, 0xFF]),
-           EInvoiceXML.decodeText(head).trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("<") {
+            EInvoiceXML.decodeText(head).trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("<")
+        {
             return .xml
         }
-        if head.contains(0) { throw RecordError(.unsupportedType, "\(path) is a binary file of a kind no text source reads (PDF, PNG, JPEG, TIFF, WebP, XML, HTML, text)") }
+        if head.contains(0) {
+            throw RecordError(
+                .unsupportedType,
+                "\(path) is a binary file of a kind no text source reads (PDF, PNG, JPEG, TIFF, WebP, XML, HTML, text)")
+        }
         // The markup cues are ASCII: match them on the lowercased bytes (no Unicode lowercasing of 4 KB per file).
         var lb = head.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(head.dropFirst(3)) : head
         for k in lb.indices where lb[k] >= 0x41 && lb[k] <= 0x5A { lb[k] |= 0x20 }
@@ -96,8 +113,11 @@ enum TextSource {
         let ext = (path as NSString).pathExtension.lowercased()
         // A document opening with a comment (an XML e-invoice's licence text can fill the first kilobytes) is
         // markup: XML unless its name or an <html> tag says HTML. Whether it is an e-invoice is decided by parsing it.
-        if hasPrefix("<?xml") || hasPrefix("<!--") || hasPrefix("<") && (contains("crossindustry") || contains("<invoice")
-            || contains("urn:oasis:names:specification:ubl:schema:xsd")) {
+        if hasPrefix("<?xml") || hasPrefix("<!--")
+            || hasPrefix("<")
+                && (contains("crossindustry") || contains("<invoice")
+                    || contains("urn:oasis:names:specification:ubl:schema:xsd"))
+        {
             if contains("<html") || ["htm", "html", "xhtml"].contains(ext) { return .html }
             return .xml
         }
@@ -105,7 +125,9 @@ enum TextSource {
         if ["htm", "html", "xhtml"].contains(ext) { return .html }
         if ["xml"].contains(ext) { return .xml }
         let controls = head.filter { $0 < 0x09 || ($0 > 0x0D && $0 < 0x20 && $0 != 0x1B) }.count
-        if controls * 20 > head.count { throw RecordError(.unsupportedType, "\(path) is not a document kind the engine reads") }
+        if controls * 20 > head.count {
+            throw RecordError(.unsupportedType, "\(path) is not a document kind the engine reads")
+        }
         return .text
     }
 
@@ -143,12 +165,15 @@ enum TextSource {
 
     // MARK: PDF
 
-    static func readPDF(path: String, size: Int, options: EngineOptions, pages: Int, wantXML: Bool) async throws(RecordError) -> DocumentText {
+    static func readPDF(path: String, size: Int, options: EngineOptions, pages: Int, wantXML: Bool)
+        async throws(RecordError) -> DocumentText
+    {
         var xml: [UInt8]? = nil
         if wantXML, let attachment = try await EInvoiceXML.embeddedXML(pdfPath: path, size: size, options: options) {
             xml = attachment
         }
-        let r = try await ExternalTool.runCached("pdftotext", ["-layout", "-enc", "UTF-8", "-l", String(pages), path, "-"], document: path, options: options)
+        let r = try await ExternalTool.runCached(
+            "pdftotext", ["-layout", "-enc", "UTF-8", "-l", String(pages), path, "-"], document: path, options: options)
         if r.status != 0 {
             let msg = r.stderr.split(separator: "\n").first.map(String.init) ?? "exit status \(r.status)"
             if r.status == 3 || msg.lowercased().contains("password") || msg.lowercased().contains("encrypt") {
@@ -163,19 +188,27 @@ enum TextSource {
             // No usable text layer: render and OCR every page pdftotext read (it ends each page with a form feed;
             // `splitPages` drops trailing blank pages, which for a scan is all but the first).
             let pagesRead = text.utf8.reduce(0) { $1 == 0x0C ? $0 + 1 : $0 }
-            let ocrPages = try await ocrPDF(path: path, options: options, pages: min(pages, max(1, pagesRead, pageTexts.count)))
+            let ocrPages = try await ocrPDF(
+                path: path, options: options, pages: min(pages, max(1, pagesRead, pageTexts.count)))
             if meaningfulCharacters(ocrPages.joined()) > chars {
-                return DocumentText(pages: ocrPages, kind: .pdf, ocr: true, xml: xml,
-                                    pagesTotal: try await pdfPagesBeyond(pages, path: path, read: max(pagesRead, ocrPages.count), options: options))
+                return DocumentText(
+                    pages: ocrPages, kind: .pdf, ocr: true, xml: xml,
+                    pagesTotal: try await pdfPagesBeyond(
+                        pages, path: path, read: max(pagesRead, ocrPages.count), options: options))
             }
         }
         if pageTexts.isEmpty { pageTexts = [""] }
-        return DocumentText(pages: pageTexts, kind: .pdf, xml: xml, pagesTotal: try await pdfPagesBeyond(pages, path: path, read: pageTexts.count, options: options))
+        return DocumentText(
+            pages: pageTexts, kind: .pdf, xml: xml,
+            pagesTotal: try await pdfPagesBeyond(pages, path: path, read: pageTexts.count, options: options))
     }
 
     /// The page count of a PDF when pdftotext stopped at the `limit` (from pdfinfo), else nil.
-    static func pdfPagesBeyond(_ limit: Int, path: String, read: Int, options: EngineOptions) async throws(RecordError) -> Int? {
-        guard read >= limit, let r = try? await ExternalTool.run("pdfinfo", [path], options: options), r.status == 0 else { return nil }
+    static func pdfPagesBeyond(_ limit: Int, path: String, read: Int, options: EngineOptions) async throws(RecordError)
+        -> Int?
+    {
+        guard read >= limit, let r = try? await ExternalTool.run("pdfinfo", [path], options: options), r.status == 0
+        else { return nil }
         for line in r.text.split(separator: "\n") where line.hasPrefix("Pages:") {
             if let n = Int(line.dropFirst(6).trimmingCharacters(in: .whitespaces)), n > limit { return n }
         }
@@ -185,7 +218,11 @@ enum TextSource {
     /// The OCR text of pages 1...`pages` of a PDF. Each page is one text-cache entry: pages read before (by
     /// `--classify`, by an earlier run) are not rendered again; the others are rendered from the first missing one on.
     static func ocrPDF(path: String, options: EngineOptions, pages: Int) async throws(RecordError) -> [String] {
-        if OCRBackends.primary(options.ocr) is TesseractBackend, ExternalTool.locate("tesseract", path: options.toolSearchPath) == nil { throw ExternalTool.unavailable("tesseract") }
+        if OCRBackends.primary(options.ocr) is TesseractBackend,
+            ExternalTool.locate("tesseract", path: options.toolSearchPath) == nil
+        {
+            throw ExternalTool.unavailable("tesseract")
+        }
         let dir = try PrivateTempDir()
         defer { dir.remove() }
         var rendered: (first: Int, images: [String])? = nil
@@ -193,15 +230,27 @@ enum TextSource {
         let pdftoppm = ExternalTool.locate("pdftoppm", path: options.toolSearchPath) ?? "pdftoppm"
         var out: [String] = []
         for page in 1...max(1, pages) {
-            let reading = "pdf page \(page): \(pdftoppm) -r 300 -gray -png | \(ocr) --psm 6 -c preserve_interword_spaces=1"
-            let text = try await cached(path, reading: reading, options: options) { () async throws(RecordError) -> [String] in
+            let reading =
+                "pdf page \(page): \(pdftoppm) -r 300 -gray -png | \(ocr) --psm 6 -c preserve_interword_spaces=1"
+            let text = try await cached(path, reading: reading, options: options) {
+                () async throws(RecordError) -> [String] in
                 if rendered == nil {
                     let prefix = dir.path + "/page"
-                    let r = try await ExternalTool.run("pdftoppm", ["-r", "300", "-gray", "-png", "-f", String(page), "-l", String(pages), path, prefix], options: options)
+                    let r = try await ExternalTool.run(
+                        "pdftoppm",
+                        ["-r", "300", "-gray", "-png", "-f", String(page), "-l", String(pages), path, prefix],
+                        options: options)
                     if r.status != 0 {
-                        throw RecordError(.unreadable, "\(path): pdftoppm could not render it (\(r.stderr.split(separator: "\n").first ?? ""))")
+                        throw RecordError(
+                            .unreadable,
+                            "\(path): pdftoppm could not render it (\(r.stderr.split(separator: "\n").first ?? ""))")
                     }
-                    rendered = (page, ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { $0.hasSuffix(".png") }.sorted())
+                    rendered = (
+                        page,
+                        ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter {
+                            $0.hasSuffix(".png")
+                        }.sorted()
+                    )
                 }
                 // pdftoppm names pages with the same zero-padding, so name order is page order; [] past the last page
                 guard let (first, images) = rendered, page - first < images.count else { return [] }
@@ -216,9 +265,15 @@ enum TextSource {
     /// A photo or scanned image: cleaned up first (grey, turned straight when its lines slope; see
     /// `OCRPrep`), then read by the OCR backend `options.ocr` picks (`OCRBackend.swift`). Without Leptonica, or when it
     /// cannot read the file, the original is read.
-    static func ocrImageUncached(path: String, options: EngineOptions, prepare: Bool = true, scale: Double = 1,
-                                 quarterTurns: Int = 0) async throws(RecordError) -> String {
-        if OCRBackends.primary(options.ocr) is TesseractBackend, ExternalTool.locate("tesseract", path: options.toolSearchPath) == nil { throw ExternalTool.unavailable("tesseract") }
+    static func ocrImageUncached(
+        path: String, options: EngineOptions, prepare: Bool = true, scale: Double = 1,
+        quarterTurns: Int = 0
+    ) async throws(RecordError) -> String {
+        if OCRBackends.primary(options.ocr) is TesseractBackend,
+            ExternalTool.locate("tesseract", path: options.toolSearchPath) == nil
+        {
+            throw ExternalTool.unavailable("tesseract")
+        }
         if prepare || quarterTurns != 0, OCRPrep.available {
             let dir = try PrivateTempDir()
             defer { dir.remove() }
@@ -234,7 +289,10 @@ enum TextSource {
     /// (`--psm 0`, the `osd` data tesseract installs); 0 when the page is upright or the detection is not sure
     /// (confidence under 2, tesseract's own threshold for trusting it).
     static func uprightTurns(path: String, options: EngineOptions) async -> Int {
-        guard let r = try? await ExternalTool.runCached("tesseract", [path, "-", "--psm", "0"], document: path, options: options), r.status == 0 else { return 0 }
+        guard
+            let r = try? await ExternalTool.runCached(
+                "tesseract", [path, "-", "--psm", "0"], document: path, options: options), r.status == 0
+        else { return 0 }
         var rotate = 0, confidence = 0.0
         for line in r.text.split(separator: "\n") {
             let parts = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
@@ -247,7 +305,9 @@ enum TextSource {
     }
 
     /// tesseract on one image; `languages` is the `-l` value (nil: `OCRLanguages.argument`).
-    static func tesseract(_ image: String, psm: String, options: EngineOptions, languages: String? = nil) async throws(RecordError) -> String {
+    static func tesseract(_ image: String, psm: String, options: EngineOptions, languages: String? = nil)
+        async throws(RecordError) -> String
+    {
         let langs: String?
         if let languages { langs = languages } else { langs = try await OCRLanguages.argument(options: options) }
         var args = [image, "-", "--psm", psm, "-c", "preserve_interword_spaces=1"]
@@ -263,10 +323,15 @@ enum TextSource {
 
 /// Repairs OCR slips that break dates: "J uly" → "July", "4) uly" / "24] uly" → "4 July".
 enum OCRText {
-    nonisolated(unsafe) static let splitMonth = try! NSRegularExpression(pattern: #"\b([JjFfMmAaSsOoNnDd]) (anuary|uly|une|ebruary|arch|pril|ugust|eptember|ctober|ovember|ecember|an|ul|un)\b"#)
-    nonisolated(unsafe) static let bracketJ = try! NSRegularExpression(pattern: #"(\d)\s?[\]\)\|}]\s?(anuary|uly|une|an|ul|un)\b"#)
+    nonisolated(unsafe) static let splitMonth = try! NSRegularExpression(
+        pattern:
+            #"\b([JjFfMmAaSsOoNnDd]) (anuary|uly|une|ebruary|arch|pril|ugust|eptember|ctober|ovember|ecember|an|ul|un)\b"#
+    )
+    nonisolated(unsafe) static let bracketJ = try! NSRegularExpression(
+        pattern: #"(\d)\s?[\]\)\|}]\s?(anuary|uly|une|an|ul|un)\b"#)
     /// "S ubtotal", "S oftware": a capital split from the rest of its word (never "A" or "I", which are words).
-    nonisolated(unsafe) static let splitCapital = try! NSRegularExpression(pattern: #"(?<![\p{L}\p{N}])([B-HJ-Z]) ([a-z]{3,})"#)
+    nonisolated(unsafe) static let splitCapital = try! NSRegularExpression(
+        pattern: #"(?<![\p{L}\p{N}])([B-HJ-Z]) ([a-z]{3,})"#)
     /// Specks a photo's background and paper edges leave in the text ("ad      The Book Nook      B", "eo", "|"):
     /// a line with two letters or digits or fewer is blanked, and a first or last cell of at most two characters,
     /// with no digit or currency sign, set off from the rest of its line by three spaces or more, is blanked too
@@ -293,7 +358,9 @@ enum OCRText {
                         while j < c.count, c[j] == " " { j += 1 }
                         if j - i >= 3 || j == c.count { break }
                         i = j
-                    } else { i += 1; end = i }
+                    } else {
+                        i += 1; end = i
+                    }
                 }
                 cells.append(start..<end)
             }
@@ -303,12 +370,16 @@ enum OCRText {
                 }
             }
             // a word of marks alone at either end ("Supermarche Casino =", "| Brood"), but not a leading sign
-            func mark(_ w: ArraySlice<Character>) -> Bool { !w.isEmpty && !w.contains { $0.isLetter || $0.isNumber || keep.contains($0) } }
+            func mark(_ w: ArraySlice<Character>) -> Bool {
+                !w.isEmpty && !w.contains { $0.isLetter || $0.isNumber || keep.contains($0) }
+            }
             while c.last == " " { c.removeLast() }
             if let sp = c.lastIndex(of: " "), mark(c[(sp + 1)...]) { c.removeSubrange((sp + 1)...) }
             if let f = c.firstIndex(where: { $0 != " " }) {
                 let e = c[f...].firstIndex(of: " ") ?? c.count
-                if e < c.count, mark(c[f..<e]), !(e - f == 1 && (c[f] == "-" || c[f] == "+")) { for k in f..<e { c[k] = " " } }
+                if e < c.count, mark(c[f..<e]), !(e - f == 1 && (c[f] == "-" || c[f] == "+")) {
+                    for k in f..<e { c[k] = " " }
+                }
             }
             while c.last == " " { c.removeLast() }
             return String(c)
@@ -326,8 +397,10 @@ enum OCRText {
 
 /// HTML and XML to plain text: tags dropped, block elements end lines, entities decoded.
 enum HTMLText {
-    static let blockTags: Set<String> = ["p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "thead",
-                                         "tbody", "section", "article", "header", "footer", "ul", "ol", "dt", "dd", "hr", "address", "pre", "blockquote"]
+    static let blockTags: Set<String> = [
+        "p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "thead",
+        "tbody", "section", "article", "header", "footer", "ul", "ol", "dt", "dd", "hr", "address", "pre", "blockquote",
+    ]
     static func strip(_ html: String, xml: Bool) -> String {
         var out = ""
         var i = html.startIndex
@@ -393,7 +466,11 @@ enum HTMLText {
         case "euro": return "€"
         case "pound": return "£"
         default:
-            if ent.hasPrefix("#x") || ent.hasPrefix("#X"), let v = UInt32(ent.dropFirst(2), radix: 16), let u = Unicode.Scalar(v) { return String(u) }
+            if ent.hasPrefix("#x") || ent.hasPrefix("#X"), let v = UInt32(ent.dropFirst(2), radix: 16),
+                let u = Unicode.Scalar(v)
+            {
+                return String(u)
+            }
             if ent.hasPrefix("#"), let v = UInt32(ent.dropFirst()), let u = Unicode.Scalar(v) { return String(u) }
             return nil
         }
@@ -420,7 +497,10 @@ enum OCRLanguages {
         if let cached = cache.get(key) { return cached }
         let r = try await ExternalTool.run("tesseract", ["--list-langs"], options: options)
         // the list goes to stdout (tesseract 4/5); older builds print it on stderr
-        let installed = Set((r.text + "\n" + r.stderr).split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) })
+        let installed = Set(
+            (r.text + "\n" + r.stderr).split(whereSeparator: \.isNewline).map {
+                $0.trimmingCharacters(in: .whitespaces)
+            })
         cache.set(key, installed)
         return installed
     }
