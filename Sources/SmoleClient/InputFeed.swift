@@ -68,7 +68,8 @@ public final class InputFeed: @unchecked Sendable {
     public var problems: InputProblems { problemsBox.withLock { $0 } }
 }
 
-/// A counting semaphore on a pthread condition variable (no libdispatch lifetime traps).
+/// A counting semaphore on a pthread condition variable (no libdispatch lifetime traps). The one lock not a
+/// `Synchronization.Mutex`: a thread waits here for a credit, and Mutex has no condition variable to wait on.
 final class Credits: @unchecked Sendable {
     private var m = pthread_mutex_t()
     private var c = pthread_cond_t()

@@ -1,4 +1,5 @@
 import SmoleRecords
+import Synchronization
 
 /// `--journal FILE`: one NDJSON line per submitted job, appended (one write(2)) before the
 /// client waits on it. A rerun loads it and polls those jobs instead of uploading again.
@@ -21,8 +22,7 @@ public final class Journal: @unchecked Sendable {
 
     public let path: String
     private let fd: Int32
-    private var byKey: [String: Entry] = [:]
-    private let lock = NSLockish()
+    private let byKey: Mutex<[String: Entry]>
     public private(set) var skippedLines = 0
 
     /// Opens (creating if needed) and loads the journal. Throws a message on failure.
@@ -33,6 +33,7 @@ public final class Journal: @unchecked Sendable {
             throw RecordError(.unreadable, "\(path): \(String(cString: strerror(errno)))")
         }
         let reader = try LineReader(path: path)
+        var loaded: [String: Entry] = [:]
         var torn = false
         while let line = reader.next() {
             torn = false
@@ -46,8 +47,9 @@ public final class Journal: @unchecked Sendable {
                 continue
             }
             let e = Entry(path: p, sha256: sha, schema: schema, job: job, attempts: o["attempts"]?.intValue ?? 1)
-            byKey[Self.key(sha256: sha, schema: schema)] = e
+            loaded[Self.key(sha256: sha, schema: schema)] = e
         }
+        byKey = Mutex(loaded)
         // A torn last line has no newline: start the next entry on a fresh line.
         if torn || !endsWithNewline() { _ = write(fd, "\n", 1) }
     }
@@ -64,11 +66,11 @@ public final class Journal: @unchecked Sendable {
 
     static func key(sha256: String, schema: String) -> String { "\(sha256):\(schema)" }
 
-    public var count: Int { lock.with { byKey.count } }
+    public var count: Int { byKey.withLock { $0.count } }
 
     /// The job recorded for this file content and schema, if any.
     public func lookup(sha256: String, schema: String) -> Entry? {
-        lock.with { byKey[Self.key(sha256: sha256, schema: schema)] }
+        byKey.withLock { $0[Self.key(sha256: sha256, schema: schema)] }
     }
 
     /// Appends an entry with one write(2) and remembers it.
@@ -81,7 +83,7 @@ public final class Journal: @unchecked Sendable {
         o["attempts"] = .number(String(e.attempts))
         var bytes = JSON.serializeBytes(.object(o))
         bytes.append(0x0A)
-        lock.with {
+        byKey.withLock { byKey in
             byKey[Self.key(sha256: e.sha256, schema: e.schema)] = e
             bytes.withUnsafeBytes { raw in
                 var off = 0
@@ -100,18 +102,6 @@ public final class Journal: @unchecked Sendable {
 
     /// Forgets an entry whose job the server no longer knows (a fresh submit replaces it).
     public func forget(sha256: String, schema: String) {
-        lock.with { _ = byKey.removeValue(forKey: Self.key(sha256: sha256, schema: schema)) }
-    }
-}
-
-/// A small mutex (pthread) usable from synchronous code.
-final class NSLockish: @unchecked Sendable {
-    private var m = pthread_mutex_t()
-    init() { pthread_mutex_init(&m, nil) }
-    deinit { pthread_mutex_destroy(&m) }
-    func with<T>(_ body: () throws -> T) rethrows -> T {
-        pthread_mutex_lock(&m)
-        defer { pthread_mutex_unlock(&m) }
-        return try body()
+        byKey.withLock { _ = $0.removeValue(forKey: Self.key(sha256: sha256, schema: schema)) }
     }
 }

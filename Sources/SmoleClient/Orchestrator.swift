@@ -421,12 +421,11 @@ func withDeadline<T: Sendable>(
 }
 
 /// Writes result records as they complete, or in input order with `--keep-order`.
-final class ResultWriter: @unchecked Sendable {
+final class ResultWriter: Sendable {
     let writer: LineWriter
     let keepOrder: Bool
-    private let lock = NSLockish()
-    private var next = 1
-    private var held: [Int: [UInt8]] = [:]
+    /// The next input number to write, and the lines that finished before it (`--keep-order`).
+    private let order = Mutex<(next: Int, held: [Int: [UInt8]])>((1, [:]))
 
     init(writer: LineWriter, keepOrder: Bool) {
         self.writer = writer
@@ -439,19 +438,19 @@ final class ResultWriter: @unchecked Sendable {
             writer.writeLine(bytes)
             return
         }
-        lock.with {
-            held[n] = bytes
-            while let b = held.removeValue(forKey: next) {
+        order.withLock { o in
+            o.held[n] = bytes
+            while let b = o.held.removeValue(forKey: o.next) {
                 writer.writeLine(b)
-                next += 1
+                o.next += 1
             }
         }
     }
 
     func finish() {
-        lock.with {
-            for k in held.keys.sorted() { writer.writeLine(held[k]!) }
-            held.removeAll()
+        order.withLock { o in
+            for k in o.held.keys.sorted() { writer.writeLine(o.held[k]!) }
+            o.held.removeAll()
         }
         writer.flush()
     }

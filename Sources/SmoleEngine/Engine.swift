@@ -2,6 +2,7 @@ import Foundation
 import SmoleClient
 import SmoleRecords
 import SmoleTools
+import Synchronization
 
 // The engine's public surface. smole-extract's local backend, smole-serve and
 // smole-route --classify call only this.
@@ -425,16 +426,15 @@ public final class Engine: Sendable {
 }
 
 /// Schemas loaded from paths, validated once and kept.
-final class FileSchemaCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var cache: [String: Result<Schema, RecordError>] = [:]
+final class FileSchemaCache: Sendable {
+    private let cache = Mutex<[String: Result<Schema, RecordError>]>([:])
+    /// The schema at `path`, loaded and validated on first use (a second caller may load it again meanwhile).
+    /// - Throws: the schema's load error (`unreadable`, `invalid_schema`), remembered like a success.
     func get(_ path: String) throws(RecordError) -> Schema {
-        lock.lock()
-        if let r = cache[path] { lock.unlock(); return try r.get() }
-        lock.unlock()
+        if let r = cache.withLock({ $0[path] }) { return try r.get() }
         let r: Result<Schema, RecordError>
         do { r = .success(try SchemaRegistry.loadFile(path)) } catch { r = .failure(error) }
-        lock.lock(); cache[path] = r; lock.unlock()
+        cache.withLock { $0[path] = r }
         return try r.get()
     }
 }
@@ -463,21 +463,21 @@ enum Classifier {
     /// as written ("invoice number" is also "invoice"). A keyword scores `weight × (1 + log2(min(n, 8)))` for its n
     /// occurrences.
     static func scores(text: String, schemas: [Schema]) -> [(String, Double)] {
-        let lower = " " + text.lowercased().split(whereSeparator: { $0.isWhitespace }).joined(separator: " ") + " "
-        let chars = Array(lower)
         let scored = schemas.filter { !$0.keywords.isEmpty }
+        guard !scored.isEmpty else { return [] }
+        let page = KeywordText(text)
         // owners[word]: a bit per schema of `scored` that lists the word
         var owners: [String: UInt64] = [:]
         for (k, s) in scored.prefix(64).enumerated() {
             for (word, _) in s.keywords { owners[word, default: 0] |= 1 << UInt64(k) }
         }
-        let words = owners.keys.sorted { (a: String, b: String) -> Bool in
-            a.count != b.count ? a.count > b.count : a < b
+        let words = owners.keys.map { ($0, $0.count) }.sorted { a, b in
+            a.1 != b.1 ? a.1 > b.1 : a.0 < b.0
         }
-        var claimed = [UInt64](repeating: 0, count: chars.count)
+        var claimed = [UInt64](repeating: 0, count: page.bytes.count)
         var counts: [String: Int] = [:]
-        for word in words {
-            let n = occurrences(of: Array(word), owners: owners[word]!, in: chars, claimed: &claimed)
+        for (word, length) in words {
+            let n = page.occurrences(of: word, characters: length, owners: owners[word]!, claimed: &claimed)
             if n > 0 { counts[word] = n }
         }
         var scores: [(String, Double)] = []
@@ -492,33 +492,66 @@ enum Classifier {
         scores.sort { $0.1 > $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }
         return scores
     }
+}
 
-    /// Occurrences of `word` (listed by the schemas whose bits are `owners`) in `text` that start a word and do not
-    /// overlap a stretch `claimed` only by other schemas' longer keywords; each one found is claimed for `owners`.
-    static func occurrences(of word: [Character], owners: UInt64, in text: [Character], claimed: inout [UInt64]) -> Int
-    {
-        guard !word.isEmpty, text.count >= word.count else { return 0 }
-        func free(_ k: Int) -> Bool { claimed[k] == 0 || claimed[k] & owners != 0 }
-        var n = 0
-        var i = 0
-        let wordEndsWithLetter = word.last!.isLetter
-        while i <= text.count - word.count {
-            if text[i] == word[0], i == 0 || !text[i - 1].isLetter, free(i) {
-                var ok = true
-                for k in 1..<word.count where text[i + k] != word[k] || !free(i + k) { ok = false; break }
-                // prefix keywords ("indemnif") may continue; whole words must end
-                if ok {
-                    let e = i + word.count
-                    let ends = e >= text.count || !text[e].isLetter || !wordEndsWithLetter || word.count >= 7
-                    if ends {
-                        n += 1
-                        for k in i..<e { claimed[k] |= owners }
-                        i = e
-                        continue
-                    }
-                }
+/// A page prepared for keyword matching: lowercased, whitespace runs as one space, as UTF-8 bytes, with the offsets
+/// where a word starts grouped by their first byte. A keyword is compared only where a word starts with its first
+/// byte: one pass over the page, not one per keyword.
+struct KeywordText {
+    /// " " + the words joined by one space + " ".
+    let bytes: [UInt8]
+    /// Per byte: whether it belongs to a letter (Unicode `Alphabetic`; every byte of a multi-byte letter).
+    let letter: [Bool]
+    /// First byte → the offsets of the word starts (no letter before them) that begin with it.
+    let starts: [[Int]]
+
+    init(_ text: String) {
+        let lower = " " + text.lowercased().split(whereSeparator: { $0.isWhitespace }).joined(separator: " ") + " "
+        var bytes: [UInt8] = []
+        var letter: [Bool] = []
+        bytes.reserveCapacity(lower.utf8.count)
+        letter.reserveCapacity(lower.utf8.count)
+        for scalar in lower.unicodeScalars {
+            let isLetter = scalar.properties.isAlphabetic
+            for b in UTF8.encode(scalar)! {
+                bytes.append(b)
+                letter.append(isLetter)
             }
-            i += 1
+        }
+        var starts = [[Int]](repeating: [], count: 256)
+        for i in bytes.indices where i == 0 || !letter[i - 1] {
+            // a word start: the first byte of a scalar (not a UTF-8 continuation byte) with no letter before it
+            if bytes[i] & 0xC0 != 0x80 { starts[Int(bytes[i])].append(i) }
+        }
+        self.bytes = bytes
+        self.letter = letter
+        self.starts = starts
+    }
+
+    /// Occurrences of `word` (`characters` long, listed by the schemas whose bits are `owners`) that start a word and
+    /// do not overlap a stretch `claimed` only by other schemas' longer keywords; each one found is claimed for
+    /// `owners`. A keyword of 7 characters or more, or one that ends in a non-letter, may continue into a longer word
+    /// (a prefix such as "indemnif"); a shorter one must end there.
+    func occurrences(of word: String, characters: Int, owners: UInt64, claimed: inout [UInt64]) -> Int {
+        let w = Array(word.utf8)
+        guard let first = w.first, bytes.count >= w.count else { return 0 }
+        func free(_ k: Int) -> Bool { claimed[k] == 0 || claimed[k] & owners != 0 }
+        let wordEndsWithLetter = word.unicodeScalars.last!.properties.isAlphabetic
+        var n = 0
+        var after = 0  // occurrences do not overlap: the next one starts at or after the end of the last
+        for i in starts[Int(first)] where i >= after && i + w.count <= bytes.count && free(i) {
+            var ok = true
+            for k in 1..<w.count where bytes[i + k] != w[k] || !free(i + k) {
+                ok = false
+                break
+            }
+            guard ok else { continue }
+            let e = i + w.count
+            if e >= bytes.count || !letter[e] || !wordEndsWithLetter || characters >= 7 {
+                n += 1
+                for k in i..<e { claimed[k] |= owners }
+                after = e
+            }
         }
         return n
     }

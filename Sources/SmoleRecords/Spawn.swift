@@ -50,7 +50,7 @@ public enum Spawn {
         public func done() { state.withLock { $0.pid = 0 } }
     }
 
-    private static let spawnLock = NSLock()
+    private static let spawnLock = Mutex<Void>(())
 
     private typealias Pipe2 = @convention(c) (UnsafeMutablePointer<Int32>?, Int32) -> Int32
     private static let pipe2: Pipe2? = {
@@ -140,10 +140,6 @@ public enum Spawn {
         // Our pipe ends must never leak into another thread's child (it would hold our reads open until that child
         // exits). pipe2(O_CLOEXEC) makes that atomic; Glibc's module does not import it, so it is looked up once. Where
         // it is missing, pipe + FD_CLOEXEC under one lock around creating the pipes and spawning does the same.
-        let atomic = pipe2 != nil
-        if !atomic { spawnLock.lock() }
-        var locked = !atomic
-        defer { if locked { spawnLock.unlock() } }
         var outPipe: [Int32] = [-1, -1], errPipe: [Int32] = [-1, -1]
         func makePipe(_ fds: inout [Int32]) -> Bool {
             if let pipe2 { return fds.withUnsafeMutableBufferPointer { pipe2($0.baseAddress, O_CLOEXEC) } == 0 }
@@ -151,20 +147,27 @@ public enum Spawn {
             for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
             return true
         }
-        guard makePipe(&outPipe) else { return .failed("pipe: \(String(cString: strerror(errno)))") }
-        guard makePipe(&errPipe) else {
-            close(outPipe[0]); close(outPipe[1])
-            return .failed("pipe: \(String(cString: strerror(errno)))")
+        /// The pipes and the child; posix_spawn's status, or nil when a pipe could not be made (errno says why).
+        func start() -> (rc: Int32, pid: pid_t)? {
+            guard makePipe(&outPipe) else { return nil }
+            guard makePipe(&errPipe) else {
+                let saved = errno
+                close(outPipe[0]); close(outPipe[1])
+                errno = saved
+                return nil
+            }
+            var actions = posix_spawn_file_actions_t()
+            posix_spawn_file_actions_init(&actions)
+            defer { posix_spawn_file_actions_destroy(&actions) }
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+            posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
+            posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
+            let started = spawnChild(exe, args, environment: environment, actions: &actions)
+            close(outPipe[1]); close(errPipe[1])
+            return (started.status, started.pid)
         }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
-        let (rc, pid) = spawnChild(exe, args, environment: environment, actions: &actions)
-        close(outPipe[1]); close(errPipe[1])
-        if locked { spawnLock.unlock(); locked = false }
+        let spawned = pipe2 != nil ? start() : spawnLock.withLock { _ in start() }
+        guard let (rc, pid) = spawned else { return .failed("pipe: \(String(cString: strerror(errno)))") }
         guard rc == 0 else {
             close(outPipe[0]); close(errPipe[0])
             return .failed("posix_spawn \(exe): \(String(cString: strerror(rc)))")

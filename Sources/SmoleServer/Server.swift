@@ -6,6 +6,7 @@ import NIOCore
 import ServiceLifecycle
 import SmoleClient
 import SmoleRecords
+import Synchronization
 import UnixSignals
 
 /// smole-serve: the local engine (or any `JobRunner`) behind the Smole HTTP API.
@@ -555,22 +556,17 @@ struct BearerAuthMiddleware<Context: RequestContext>: RouterMiddleware {
 }
 
 /// Which signal arrived first.
-final class SignalBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: ExitStatus?
+final class SignalBox: Sendable {
+    private let value = Mutex<ExitStatus?>(nil)
     /// Records the first status; false if one was already recorded.
     func set(_ s: ExitStatus) -> Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        if value != nil { return false }
-        value = s
-        return true
+        value.withLock { v in
+            if v != nil { return false }
+            v = s
+            return true
+        }
     }
-    var status: ExitStatus? {
-        lock.lock()
-        defer { lock.unlock() }
-        return value
-    }
+    var status: ExitStatus? { value.withLock { $0 } }
 }
 
 /// swift-log to stderr in the tools' message style: `smole-serve: ...`.

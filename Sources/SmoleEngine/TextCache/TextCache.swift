@@ -1,5 +1,6 @@
 import Foundation
 import SmoleRecords
+import Synchronization
 
 // Stage 1's memory: the text a document's text sources produced (pdftotext's text, OCR readings), kept on disk by
 // content, so `smole-route --classify` and `smole-extract` read a scan once between them and a rerun of the same
@@ -198,36 +199,41 @@ public final class TextCache: Sendable {
 
 /// The cache's per-process bookkeeping: whether the folder is ready, the entries' total size as last counted plus
 /// what this process stored since, and whether a warning was given.
-private final class CacheState: @unchecked Sendable {
-    private let lock = NSLock()
-    private var ready: Bool? = nil
-    private var total: Int64? = nil
-    private var warned = false
+private final class CacheState: Sendable {
+    private struct State {
+        var ready: Bool? = nil
+        var total: Int64? = nil
+        var warned = false
+    }
+    private let state = Mutex(State())
 
+    /// Whether the folder is ready; `make` prepares it the first time (under the lock, so once per process).
     func prepared(_ make: () -> Bool) -> Bool {
-        lock.lock(); defer { lock.unlock() }
-        if let ready { return ready }
-        let ok = make()
-        ready = ok
-        return ok
+        state.withLock { s in
+            if let ready = s.ready { return ready }
+            let ok = make()
+            s.ready = ok
+            return ok
+        }
     }
 
     /// Counts a stored entry of `size` bytes; true when the entries must be counted (the first store) or may pass
     /// `bound`: an eviction pass is due.
     func addStored(_ size: Int64, bound: Int64) -> Bool {
-        lock.lock(); defer { lock.unlock() }
-        guard let t = total else { return true }
-        total = t + size
-        return t + size > bound
+        state.withLock { s in
+            guard let t = s.total else { return true }
+            s.total = t + size
+            return t + size > bound
+        }
     }
 
-    func setTotal(_ t: Int64) { lock.lock(); total = t; lock.unlock() }
+    func setTotal(_ t: Int64) { state.withLock { $0.total = t } }
 
     func warnOnce(_ message: String) {
-        lock.lock()
-        let first = !warned
-        warned = true
-        lock.unlock()
+        let first = state.withLock { s in
+            defer { s.warned = true }
+            return !s.warned
+        }
         if first { Diagnostics.warning(message) }
     }
 }

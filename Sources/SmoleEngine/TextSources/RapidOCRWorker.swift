@@ -1,5 +1,6 @@
 import Foundation
 import SmoleRecords
+import Synchronization
 
 /// One recognised page from RapidOCR: the image's size in pixels and its text boxes.
 struct OCRPage: Sendable {
@@ -79,11 +80,16 @@ final class RapidOCRWorker: @unchecked Sendable {
         return try result.get()
     }
 
-    private final class Cancelled: @unchecked Sendable {
-        private let lock = NSLock()
-        private var value = false
-        func set() { lock.lock(); value = true; lock.unlock() }
-        func take() -> Bool { lock.lock(); defer { value = false; lock.unlock() }; return value }
+    private final class Cancelled: Sendable {
+        private let value = Mutex(false)
+        func set() { value.withLock { $0 = true } }
+        /// Whether `set` was called since the last `take`; clears it.
+        func take() -> Bool {
+            value.withLock { v in
+                defer { v = false }
+                return v
+            }
+        }
     }
 
     // MARK: on `queue`
