@@ -2,7 +2,10 @@ import Crypto
 
 /// Per-document checks before anything is sent, and streaming SHA-256.
 public enum DocumentFile {
-    /// The size of a regular, readable, non-empty file within `maxSize`; otherwise the record error.
+    /// The size in bytes of a regular, readable, non-empty file within `maxSize` (bytes; nil: no limit).
+    ///
+    /// - Throws: `RecordError` `.notFound` when the path does not exist, `.unreadable` for a directory, a file that
+    ///   is not regular, an empty file or one that cannot be opened, `.tooLarge` over `maxSize`.
     public static func check(_ path: String, maxSize: Int64?) throws(RecordError) -> Int64 {
         var st = stat()
         if stat(path, &st) != 0 {
@@ -24,7 +27,9 @@ public enum DocumentFile {
         return size
     }
 
-    /// Hex SHA-256 of the file, read in 256 KiB chunks (constant memory).
+    /// Hex SHA-256 (FIPS 180-4) of the file, 64 lower-case digits, read in 256 KiB chunks (constant memory).
+    ///
+    /// - Throws: `RecordError(.unreadable)` when the file cannot be opened or a read fails.
     public static func sha256(_ path: String) throws(RecordError) -> String {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 { throw RecordError(.unreadable, "\(path): \(String(cString: strerror(errno)))") }

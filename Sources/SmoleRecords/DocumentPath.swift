@@ -10,7 +10,9 @@ public struct DocumentPath: Sendable, Hashable, CustomStringConvertible {
     /// The path's bytes, exactly as the file system knows them.
     public var bytes: [UInt8]
 
+    /// The path of exactly these bytes.
     public init(bytes: [UInt8]) { self.bytes = bytes }
+    /// The path of the string's UTF-8 bytes.
     public init(_ string: String) { bytes = Array(string.utf8) }
 
     /// Reads a `path` field: a string, or an object with `bytes` (standard base64) or `text`.
@@ -47,9 +49,10 @@ public struct DocumentPath: Sendable, Hashable, CustomStringConvertible {
     /// `ls --quoting-style=escape` does), so two names never share a text.
     public var display: String { DocumentPath.escaped(bytes) }
 
+    /// The same text as `display`.
     public var description: String { display }
 
-    /// Whether the name could not be written as a JSON string.
+    /// Whether the name is valid UTF-8, so the record can carry it as a JSON string.
     public var isText: Bool { string != nil }
 
     /// The base name (the bytes after the last `/`, trailing slashes ignored).
@@ -227,6 +230,7 @@ public struct DocumentKey: Sendable, Hashable, CustomStringConvertible {
     public var json: JSONValue { DocumentPath(bytes: bytes).json }
     /// The key for messages and tables (`\xNN` for bytes outside UTF-8).
     public var display: String { DocumentPath.escaped(bytes) }
+    /// The same text as `display`.
     public var description: String { display }
 
     /// The working directory's bytes, read once per process.
@@ -319,6 +323,7 @@ public enum ResultFold {
         case ok
         case error
 
+        /// The kind of record `r` is: `ok` or `error` by its `status`, else `input`.
         public init(_ r: Record) {
             self = r.isOK ? .ok : r.isError ? .error : .input
         }
@@ -345,6 +350,7 @@ public enum ResultFold {
         private var kinds: [Kept] = []
         private var index: [Key: Int] = [:]
 
+        /// An empty fold.
         public init() {}
 
         /// How many keys were offered.
@@ -355,6 +361,8 @@ public enum ResultFold {
 
         /// Offers `next` for `key` (nil: a bare path line). When it takes the place of what is kept (or the key
         /// is new), `value()` is kept for the key and the result is true; otherwise nothing changes.
+        ///
+        /// - Throws: Only what `value` throws.
         @discardableResult
         public mutating func offer(_ next: Record?, key: Key, value: () throws -> Value) rethrows -> Bool {
             let kind = next.map(Kept.init) ?? .input

@@ -29,6 +29,7 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
         }
     }
 
+    /// A one-line English explanation of the code, as the man pages and `smole-summary` print it.
     public var summary: String {
         switch self {
         case .badRecord: "an input line was not a valid record"
@@ -57,11 +58,18 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
 
 /// The `error` object of a record.
 public struct RecordError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The machine-readable kind of failure; serialized as `error.code`.
     public var code: ErrorCode
+    /// Human-readable detail naming the cause (a path, an HTTP status, a program's stderr line).
     public var message: String
+    /// Whether running the document again may succeed; serialized as `error.retryable`. `smole-retry` re-queues only
+    /// these by default.
     public var retryable: Bool
+    /// The HTTP status the server answered with, when the failure came from a response; serialized as
+    /// `error.http_status`.
     public var httpStatus: Int?
 
+    /// Makes an error record; `retryable` defaults to the code's `ErrorCode.defaultRetryable`.
     public init(_ code: ErrorCode, _ message: String, retryable: Bool? = nil, httpStatus: Int? = nil) {
         self.code = code
         self.message = message
@@ -69,8 +77,10 @@ public struct RecordError: Error, Sendable, Equatable, CustomStringConvertible {
         self.httpStatus = httpStatus
     }
 
+    /// `code: message`, as the tools print it on stderr.
     public var description: String { "\(code.rawValue): \(message)" }
 
+    /// The record's `error` object: `{"code", "message", "retryable", "http_status"?}` in that key order.
     public var json: JSONValue {
         var o = JSONObject()
         o["code"] = .string(code.rawValue)
@@ -106,6 +116,7 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
     case sigint = 130
     case sigterm = 143
 
+    /// A short English meaning of the status, as the man pages' EXIT STATUS sections give it.
     public var meaning: String {
         switch self {
         case .ok: "every record ok"

@@ -3,14 +3,19 @@ import Foundation
 /// Reads lines of any length (a 10 MB line is fine) from a file or stdin with getline(3),
 /// keeping the raw bytes so invalid UTF-8 can be reported rather than silently repaired.
 public final class LineReader {
+    /// The name messages give the input: the path as given, or `<stdin>` for `-`.
     public let name: String
+    /// The 1-based number of the line `next()` returned last (0 before the first read).
     public private(set) var lineNumber = 0
     private let file: UnsafeMutablePointer<FILE>
     private let owns: Bool
     private var buf: UnsafeMutablePointer<CChar>? = nil
     private var cap: Int = 0
 
-    /// `path` of "-" reads stdin. Throws `RecordError(.notFound/.unreadable)` for a missing or unreadable file.
+    /// `path` of "-" reads stdin.
+    ///
+    /// - Throws: `RecordError(.notFound)` for a missing file, `RecordError(.unreadable)` for a directory or a file
+    ///   that cannot be opened.
     public init(path: String) throws(RecordError) {
         if path == "-" {
             name = "<stdin>"
@@ -87,13 +92,19 @@ public enum InputItem: Sendable {
         }
     }
 
+    /// Whether the line was a `bad_record`.
     public var isBad: Bool { if case .bad = self { return true } else { return false } }
 }
 
+/// One classified input line and where it came from, for messages of the form `(at FILE:LINE)`.
 public struct InputLine: Sendable {
+    /// The input's name: a path, or `<stdin>`.
     public var source: String
+    /// The 1-based line number within `source`.
     public var line: Int
+    /// What the line turned out to be.
     public var item: InputItem
+    /// Wraps a classified line with its place.
     public init(source: String, line: Int, item: InputItem) {
         self.source = source
         self.line = line
@@ -111,6 +122,7 @@ public enum InputKind: Sendable {
     case results
 }
 
+/// Turns raw input lines into `InputItem`s: JSON objects, bare paths, or `bad_record` error records.
 public enum RecordParser {
     /// Classifies one raw line (already stripped of its newline). Returns nil for a blank line.
     /// `complete` false marks a last line with no newline (a write cut short).
@@ -160,6 +172,7 @@ public enum RecordParser {
 
 /// The inputs a tool reads records from: named files, `-` for stdin, or stdin when none are named.
 public struct InputSet {
+    /// The inputs in reading order; `-` is stdin.
     public var paths: [String]
     /// Whether bare path lines are accepted (`.documents`) or are bad records (`.results`).
     public var kind: InputKind = .documents
@@ -179,6 +192,7 @@ public struct InputSet {
         }
     }
 
+    /// Reads exactly `paths` (`-` for stdin), with no terminal check.
     public init(paths: [String], kind: InputKind = .documents) {
         self.paths = paths
         self.kind = kind
@@ -186,6 +200,8 @@ public struct InputSet {
 
     /// Reads every line of every input in order. A named input that is missing is reported on
     /// stderr and counted in the returned value; the rest are still read.
+    ///
+    /// - Throws: Only what `body` throws; reading stops there.
     @discardableResult
     public func forEach(_ body: (InputLine) throws -> Void) rethrows -> InputProblems {
         var problems = InputProblems()
@@ -211,10 +227,15 @@ public struct InputSet {
     }
 }
 
+/// The named inputs that could not be opened during `InputSet.forEach`.
 public struct InputProblems: Sendable {
+    /// Inputs that do not exist (exit 66, `EX_NOINPUT` in sysexits.h).
     public var missing: [String] = []
+    /// Inputs that exist but could not be opened: a directory, or no permission (exit 74, `EX_IOERR`).
     public var unreadable: [String] = []
+    /// No problems yet.
     public init() {}
+    /// Whether any named input could not be read.
     public var any: Bool { !missing.isEmpty || !unreadable.isEmpty }
     /// The exit status these problems call for, if any (66 for missing, 74 for unreadable).
     public var exitStatus: ExitStatus? {

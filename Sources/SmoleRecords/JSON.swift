@@ -1,6 +1,8 @@
 // An order-preserving JSON value with number literals kept as written, so that
 // fields a tool does not own pass through with their values unaltered.
 
+/// One JSON value (RFC 8259). Objects keep member order and numbers keep their literal text, so a record read and
+/// written again is unchanged.
 public enum JSONValue: Sendable, Equatable, Hashable {
     case null
     case bool(Bool)
@@ -10,28 +12,45 @@ public enum JSONValue: Sendable, Equatable, Hashable {
     case array([JSONValue])
     case object(JSONObject)
 
+    /// A number from a Double, formatted as `fromDouble` does.
     public init(_ d: Double) { self = JSONValue.fromDouble(d) }
+    /// A number from an integer.
     public init(_ i: Int) { self = .number(String(i)) }
+    /// A string.
     public init(_ s: String) { self = .string(s) }
+    /// A boolean.
     public init(_ b: Bool) { self = .bool(b) }
 
+    /// A number from a Double: integral values below 10^15 are written without a fraction (`3`, not `3.0`); others use
+    /// Swift's shortest round-trip form.
+    ///
+    /// - Returns: `.null` for NaN and infinities, which JSON cannot write.
     public static func fromDouble(_ d: Double) -> JSONValue {
         guard d.isFinite else { return .null }
         if d == d.rounded(), abs(d) < 1e15 { return .number(String(Int64(d))) }
         return .number("\(d)")
     }
 
+    /// Whether the value is JSON `null`.
     public var isNull: Bool { if case .null = self { return true } else { return false } }
 
+    /// The string, or nil when the value is not a string.
     public var stringValue: String? { if case .string(let s) = self { return s } else { return nil } }
+    /// The boolean, or nil when the value is not `true` or `false`.
     public var boolValue: Bool? { if case .bool(let b) = self { return b } else { return nil } }
+    /// The object, or nil when the value is not an object.
     public var objectValue: JSONObject? { if case .object(let o) = self { return o } else { return nil } }
+    /// The elements, or nil when the value is not an array.
     public var arrayValue: [JSONValue]? { if case .array(let a) = self { return a } else { return nil } }
+    /// The number's literal text as written, or nil when the value is not a number.
     public var numberLiteral: String? { if case .number(let n) = self { return n } else { return nil } }
+    /// The number as a Double, or nil when the value is not a number.
     public var doubleValue: Double? {
         if case .number(let n) = self { return Double(n) }
         return nil
     }
+    /// The number as an Int when it is integral (`3` or `3.0`, below 9×10^18 in magnitude); nil for a fraction or a
+    /// non-number.
     public var intValue: Int? {
         guard case .number(let n) = self else { return nil }
         if let i = Int(n) { return i }
@@ -39,6 +58,7 @@ public enum JSONValue: Sendable, Equatable, Hashable {
         return nil
     }
 
+    /// The member `key` of an object (the last one when a key repeats); nil for a missing key or a non-object.
     public subscript(key: String) -> JSONValue? {
         get { objectValue?[key] }
     }
@@ -46,21 +66,33 @@ public enum JSONValue: Sendable, Equatable, Hashable {
 
 /// A JSON object that keeps its keys in order. Lookups return the last value for a key.
 public struct JSONObject: Sendable, Equatable, Hashable, Sequence {
+    /// One key and its value, in the order the object holds them.
     public struct Member: Sendable, Equatable, Hashable {
+        /// The member's name.
         public var key: String
+        /// The member's value.
         public var value: JSONValue
+        /// A member from its key and value.
         public init(key: String, value: JSONValue) { self.key = key; self.value = value }
     }
+    /// The members in order; a key may repeat in parsed input (lookups then see the last one).
     public var members: [Member]
 
+    /// An empty object.
     public init() { members = [] }
+    /// An object with these members in order (repeated keys are kept as given).
     public init(_ pairs: [(String, JSONValue)]) { members = pairs.map { Member(key: $0.0, value: $0.1) } }
+    /// An object with these members in order.
     public init(members: [Member]) { self.members = members }
 
+    /// The keys in member order, repeats included.
     public var keys: [String] { members.map(\.key) }
+    /// The number of members, repeats included.
     public var count: Int { members.count }
+    /// Whether the object has no member.
     public var isEmpty: Bool { members.isEmpty }
 
+    /// Iterates the members in order.
     public func makeIterator() -> IndexingIterator<[Member]> { members.makeIterator() }
 
     /// Setting `nil` removes the key; setting a value replaces it in place, or appends it.
@@ -91,31 +123,46 @@ public struct JSONObject: Sendable, Equatable, Hashable, Sequence {
         }
     }
 
+    /// Whether any member has this key.
     public func contains(_ key: String) -> Bool { members.contains { $0.key == key } }
 }
 
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral,
     ExpressibleByBooleanLiteral, ExpressibleByNilLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral
 {
+    /// A string literal is a JSON string.
     public init(stringLiteral value: String) { self = .string(value) }
+    /// An integer literal is a JSON number.
     public init(integerLiteral value: Int) { self = .number(String(value)) }
+    /// A float literal is a JSON number, formatted as `fromDouble` does.
     public init(floatLiteral value: Double) { self = JSONValue.fromDouble(value) }
+    /// A boolean literal is a JSON boolean.
     public init(booleanLiteral value: Bool) { self = .bool(value) }
+    /// `nil` is JSON `null`.
     public init(nilLiteral: ()) { self = .null }
+    /// An array literal is a JSON array.
     public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    /// A dictionary literal is a JSON object with its members in the literal's order.
     public init(dictionaryLiteral elements: (String, JSONValue)...) { self = .object(JSONObject(elements)) }
 }
 
 // MARK: - Parsing
 
+/// Why a JSON text did not parse, and where.
 public struct JSONParseError: Error, Sendable, CustomStringConvertible {
+    /// The 0-based byte offset at which parsing failed.
     public var offset: Int
+    /// What was wrong, such as "invalid UTF-8" or "unexpected character".
     public var reason: String
+    /// `reason at byte N`, with N 1-based.
     public var description: String { "\(reason) at byte \(offset + 1)" }
 }
 
+/// The JSON reader and writer (RFC 8259) the records use: one text in, one compact line out.
 public enum JSON {
     /// Parses one JSON text. Rejects invalid UTF-8, trailing garbage and nesting deeper than 512.
+    ///
+    /// - Throws: `JSONParseError` with the 0-based byte offset where the text stopped being valid JSON.
     public static func parse(_ bytes: some Collection<UInt8>) throws(JSONParseError) -> JSONValue {
         let array = Array(bytes)
         return try array.withUnsafeBufferPointer { buf throws(JSONParseError) -> JSONValue in
@@ -124,6 +171,9 @@ public enum JSON {
         }
     }
 
+    /// Parses one JSON text from a string's UTF-8, with the same rules as `parse(_:)` on bytes.
+    ///
+    /// - Throws: `JSONParseError` with the failing byte offset.
     public static func parse(_ string: String) throws(JSONParseError) -> JSONValue {
         try parse(Array(string.utf8))
     }
@@ -136,6 +186,7 @@ public enum JSON {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// Serializes compactly, as `serialize` does, to UTF-8 bytes (no trailing newline).
     public static func serializeBytes(_ value: JSONValue) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(256)
@@ -143,6 +194,7 @@ public enum JSON {
         return out
     }
 
+    /// Appends the value's compact serialization to `out`.
     public static func write(_ value: JSONValue, into out: inout [UInt8]) {
         switch value {
         case .null: out.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
@@ -170,6 +222,8 @@ public enum JSON {
 
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
+    /// Appends `s` as a JSON string literal: `"` and `\` escaped, `\n`, `\r`, `\t` short, other control bytes and DEL
+    /// as `\u00XX`, everything else as UTF-8.
     public static func writeString(_ s: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         for c in s.utf8 {

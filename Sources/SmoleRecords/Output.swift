@@ -5,7 +5,9 @@ import Synchronization
 /// concurrent writers never interleave and downstream sees each line at once.
 /// EPIPE means the reader is gone: the process ends quietly with status 0.
 public final class LineWriter: @unchecked Sendable {
+    /// Standard output: the tools' records. EPIPE ends the process with status 0.
     public static let stdout = LineWriter(fd: 1)
+    /// Standard error: the tools' messages. A failed write here is ignored rather than ending the process.
     public static let stderr = LineWriter(fd: 2, quietOnEPIPE: false)
 
     private let fd: Int32
@@ -38,19 +40,24 @@ public final class LineWriter: @unchecked Sendable {
         return pread(rfd, &byte, 1, position - 1) == 1 && byte != 0x0A
     }
 
+    /// Writes to the open descriptor `fd`. With `quietOnEPIPE`, a closed reader ends the process with status 0; any
+    /// other write error ends it with status 74 (`EX_IOERR`).
     public init(fd: Int32, quietOnEPIPE: Bool = true) {
         self.fd = fd
         self.quietOnEPIPE = quietOnEPIPE
     }
 
+    /// Writes the record as one NDJSON line.
     public func write(record: Record) { writeLine(record.serializedLine()) }
 
+    /// Writes the value as one compact JSON line (NDJSON).
     public func write(_ value: JSONValue) {
         var b = JSON.serializeBytes(value)
         b.append(0x0A)
         writeLine(b)
     }
 
+    /// Writes the text as one line, adding the `\n` if it has none.
     public func writeLine(_ s: String) {
         var b = Array(s.utf8)
         if b.last != 0x0A { b.append(0x0A) }
@@ -76,6 +83,7 @@ public final class LineWriter: @unchecked Sendable {
         }
     }
 
+    /// Writes out the lines gathered under `bufferLimit`; call before exiting.
     public func flush() {
         state.withLock { s in
             if !s.pending.isEmpty {
@@ -106,24 +114,30 @@ public final class LineWriter: @unchecked Sendable {
 
 /// Messages on stderr: `smole-xx: error (at FILE:LINE): ...`.
 public enum Diagnostics {
+    /// The tool's name that starts every message (`smole-csv: error ...`); set by `ToolRuntime.start`.
     nonisolated(unsafe) public static var tool = "smole"
+    /// When true (`--quiet`), warnings and notes are dropped; errors are still shown.
     nonisolated(unsafe) public static var quiet = false
 
+    /// The place in a message: ` (at FILE:LINE)`, ` (at FILE)` without a line, or empty without a source.
     public static func location(_ source: String?, _ line: Int?) -> String {
         guard let source else { return "" }
         if let line { return " (at \(source):\(line))" }
         return " (at \(source))"
     }
 
+    /// Prints `TOOL: error (at FILE:LINE): message` on stderr, even under `quiet`.
     public static func error(_ message: String, source: String? = nil, line: Int? = nil) {
         LineWriter.stderr.writeLine("\(tool): error\(location(source, line)): \(message)")
     }
 
+    /// Prints `TOOL: warning (at FILE:LINE): message` on stderr, unless `quiet`.
     public static func warning(_ message: String, source: String? = nil, line: Int? = nil) {
         if quiet { return }
         LineWriter.stderr.writeLine("\(tool): warning\(location(source, line)): \(message)")
     }
 
+    /// Prints `TOOL: message` on stderr, unless `quiet`.
     public static func note(_ message: String) {
         if quiet { return }
         LineWriter.stderr.writeLine("\(tool): \(message)")
@@ -155,9 +169,13 @@ public enum Diagnostics {
     }
 }
 
+/// Whether the standard streams are terminals (isatty(3)), which decides usage messages, colour and progress.
 public enum Terminal {
+    /// Whether standard input is a terminal: a tool given no input then prints its usage instead of waiting.
     public static var stdinIsTTY: Bool { isatty(0) == 1 }
+    /// Whether standard output is a terminal.
     public static var stdoutIsTTY: Bool { isatty(1) == 1 }
+    /// Whether standard error is a terminal.
     public static var stderrIsTTY: Bool { isatty(2) == 1 }
     /// Colour only on a terminal, and never under NO_COLOR or TERM=dumb.
     public static var colorAllowed: Bool {
@@ -166,11 +184,13 @@ public enum Terminal {
         if env["TERM"] == "dumb" { return false }
         return stderrIsTTY
     }
+    /// Progress is drawn only on a terminal stderr, and never under TERM=dumb.
     public static var progressAllowed: Bool {
         stderrIsTTY && ProcessInfo.processInfo.environment["TERM"] != "dumb"
     }
 }
 
+/// Process start and exit, shared by every tool.
 public enum ToolRuntime {
     /// Call first in every tool: names the tool in messages and ignores SIGPIPE, so a
     /// closed pipe surfaces as EPIPE and ends the tool quietly.

@@ -6,6 +6,7 @@ import Crypto
 public final class Digest256 {
     private var hasher = Crypto.SHA256()
 
+    /// A digest with nothing added yet.
     public init() {}
 
     /// Adds `buf` to the digest.

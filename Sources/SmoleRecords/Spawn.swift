@@ -3,10 +3,16 @@ import Synchronization
 
 /// The result of a finished child: exit status (128 + signal when killed), stdout bytes, stderr text.
 public struct ToolResult: Sendable {
+    /// The exit status: the child's own (0...255), or 128 + the signal number when a signal ended it (as shells report
+    /// it).
     public var status: Int32
+    /// Standard output, at most the run's `outputLimit` bytes (the rest is read and dropped).
     public var stdout: [UInt8]
+    /// Standard error as UTF-8 text (invalid bytes become U+FFFD), at most 1 MiB.
     public var stderr: String
+    /// Standard output decoded as UTF-8, invalid bytes as U+FFFD.
     public var text: String { String(decoding: stdout, as: UTF8.self) }
+    /// A result from its parts (tests and the OCR worker build them too).
     public init(status: Int32, stdout: [UInt8], stderr: String) {
         self.status = status
         self.stdout = stdout
@@ -22,6 +28,7 @@ public struct ToolResult: Sendable {
 /// It replaced swift-subprocess for these short runs: its per-call set-up cost was a large share of a
 /// one-page pdftotext run (see scripts/bench.d/engine).
 public enum Spawn {
+    /// How a run ended.
     public enum Outcome: Sendable {
         case finished(ToolResult)
         case timedOut
@@ -31,8 +38,12 @@ public enum Spawn {
 
     /// The child's pid, shared with the cancellation handler.
     public final class Handle: Sendable {
+        /// A handle with no child yet.
         public init() {}
         private let state = Mutex((pid: pid_t(0), cancelled: false))
+        /// Records the started child's pid; if `cancel()` came first, kills it with SIGKILL at once.
+        ///
+        /// - Returns: false when the run was already cancelled.
         public func set(_ p: pid_t) -> Bool {
             state.withLock { s in
                 s.pid = p
@@ -40,13 +51,16 @@ public enum Spawn {
                 return !s.cancelled
             }
         }
+        /// Marks the run cancelled and kills the child with SIGKILL if one is running.
         public func cancel() {
             state.withLock { s in
                 s.cancelled = true
                 if s.pid > 0 { kill(s.pid, SIGKILL) }
             }
         }
+        /// Whether `cancel()` was called.
         public var isCancelled: Bool { state.withLock { $0.cancelled } }
+        /// Forgets the pid once the child is reaped, so a late `cancel()` cannot signal a reused pid.
         public func done() { state.withLock { $0.pid = 0 } }
     }
 
@@ -100,6 +114,18 @@ public enum Spawn {
         return (rc, pid)
     }
 
+    /// Runs `exe` (an absolute path) with `args` to its end on a pool or dedicated thread, without blocking the
+    /// concurrency pool. The child's stdin is /dev/null.
+    ///
+    /// - Parameters:
+    ///   - exe: The program's path; it is not looked up in `PATH`.
+    ///   - args: The arguments after the program name, passed as an array (never through a shell).
+    ///   - timeout: The wall-clock deadline; past it the child is killed with SIGKILL.
+    ///   - outputLimit: The most bytes of stdout kept, in bytes.
+    ///   - environment: Variables added to or replacing this process's environment in the child.
+    /// - Returns: `.finished` with the result (any exit status), `.timedOut` after the deadline, `.cancelled` when the
+    ///   task was cancelled (the child is killed), or `.failed` with the reason when no pipe could be made or
+    ///   posix_spawn failed (for example a missing program).
     public static func run(
         _ exe: String, _ args: [String], timeout: Duration, outputLimit: Int,
         environment: [String: String] = [:]
@@ -133,6 +159,18 @@ public enum Spawn {
         }
     }
 
+    /// The blocking body of `run`, on the caller's thread: spawns the child, reads stdout and stderr with poll(2) until
+    /// both close or `timeout` passes, kills the child with SIGKILL on timeout or cancellation through `handle`, and
+    /// reaps it with waitpid(2).
+    ///
+    /// - Parameters:
+    ///   - exe: The program's path; it is not looked up in `PATH`.
+    ///   - args: The arguments after the program name (never through a shell).
+    ///   - timeout: The wall-clock deadline.
+    ///   - outputLimit: The most bytes of stdout kept, in bytes.
+    ///   - handle: Shares the child's pid with whoever may cancel the run.
+    ///   - environment: Variables added to or replacing this process's environment in the child.
+    /// - Returns: The run's outcome, as `run` describes it.
     public static func runBlocking(
         _ exe: String, _ args: [String], timeout: Duration, outputLimit: Int, handle: Handle,
         environment: [String: String] = [:]

@@ -101,5 +101,6 @@ extension Duration {
         let (s, atto) = components
         return Double(s) + Double(atto) / 1e18
     }
+    /// A Duration of `s` seconds, fractions kept to attosecond precision.
     public static func secondsDouble(_ s: Double) -> Duration { .seconds(s) }
 }
