@@ -3,6 +3,7 @@ import SmoleRecords
 
 /// Cell and line encoding for CSV (RFC 4180) and TSV.
 public struct CSVFormat: Sendable {
+    /// `--tsv`: tab-separated values with backslash escapes (`\t`, `\n`, `\r`, `\\`) instead of RFC 4180 quoting.
     public var tsv = false
     /// Leave text cells that a spreadsheet would run as a formula alone.
     public var raw = false
@@ -13,6 +14,8 @@ public struct CSVFormat: Sendable {
     /// (`--decimal-comma`); a cell that then holds the delimiter is quoted.
     public var decimalComma = false
 
+    /// A format from the command line's choices; the defaults are RFC 4180 CSV with `,`, formula guard on, decimal
+    /// point.
     public init(tsv: Bool = false, raw: Bool = false, delimiter: UInt8 = UInt8(ascii: ","), decimalComma: Bool = false)
     {
         self.tsv = tsv
@@ -23,6 +26,7 @@ public struct CSVFormat: Sendable {
 
     /// CSV records end with CRLF as RFC 4180 says; TSV lines end with LF.
     public var lineEnd: [UInt8] { tsv ? [0x0A] : [0x0D, 0x0A] }
+    /// The byte between cells: tab for TSV, else `delimiter`.
     public var separator: UInt8 { tsv ? 0x09 : delimiter }
 
     /// Whether a text cell needs a leading `'` so a spreadsheet shows it instead of running it.
@@ -70,10 +74,12 @@ public struct CSVFormat: Sendable {
         out.append(UInt8(ascii: "\""))
     }
 
+    /// Appends one encoded cell from bytes, as the buffer form does.
     public func appendCell(_ content: [UInt8], text: Bool, into out: inout [UInt8]) {
         content.withUnsafeBufferPointer { appendCell($0, text: text, into: &out) }
     }
 
+    /// Appends one encoded cell from a string's UTF-8, as the buffer form does; `text` defaults to true (header cells).
     public func appendCell(_ s: String, text: Bool = true, into out: inout [UInt8]) {
         var s = s
         s.withUTF8 { appendCell($0, text: text, into: &out) }
@@ -115,7 +121,9 @@ public struct CSVFormat: Sendable {
 
 /// Options of one smole-csv run.
 public struct CSVOptions: Sendable {
+    /// How cells and lines are encoded.
     public var format = CSVFormat()
+    /// Whether the first line names the columns (`--no-header` turns it off).
     public var header = true
     /// Include records that are not ok (error records, bad lines, bare paths), with status and error columns.
     public var all = false
@@ -128,21 +136,30 @@ public struct CSVOptions: Sendable {
     /// Keep only records that are ok and need no review (`review.needed` is not true).
     public var okOnly = false
 
+    /// The defaults: CSV, a header line, ok records only, one row per document, every column.
     public init() {}
 }
 
 /// What a run saw, for the exit status and the closing notes.
 public struct CSVReport: Sendable {
+    /// Data lines written (not counting the header).
     public var rows = 0
+    /// Documents that contributed rows.
     public var documents = 0
+    /// Input lines that were not valid records.
     public var badLines = 0
+    /// Documents left out because their latest record is not ok (without `--all`).
     public var skippedNotOK = 0
     /// Documents left out by `okOnly` because their latest record needs review.
     public var skippedNeedsReview = 0
+    /// `--fields` without `--latest`: records for a path that already had rows written (warned about once).
     public var duplicatePaths = 0
+    /// Names given to `--fields` that no record had as a column (warned about; their cells stay empty).
     public var unmatchedFields: [String] = []
+    /// Named inputs that could not be read.
     public var problems = InputProblems()
 
+    /// 66 or 74 for an input that could not be read (sysexits.h), 1 when any line was bad, else 0.
     public var exitStatus: ExitStatus {
         if let s = problems.exitStatus { return s }
         return badLines > 0 ? .someErrors : .ok
@@ -162,6 +179,7 @@ public final class CSVWriter {
     /// Status and error cells are made with --all, or when --fields names them.
     private let wantsStatus: Bool
 
+    /// A writer that hands each finished line (UTF-8, with its line end) to `emit`, header first.
     public init(options: CSVOptions, emit: @escaping ([UInt8]) -> Void) {
         self.options = options
         let meta = Set([MetaColumn.status, .errorCode, .errorMessage].map(\.name))
@@ -170,6 +188,13 @@ public final class CSVWriter {
         self.emit = emit
     }
 
+    /// Writes the table. With `fields` and not `latest` it streams in input order; otherwise it spools the stream to a
+    /// temporary file, folds it to the latest record per document (`ResultFold`), and writes the columns found over all
+    /// of them.
+    ///
+    /// - Throws: `RecordError(.unreadable)` when the temporary spool file cannot be made. Unreadable inputs are not
+    ///   thrown: they are in the report's `problems`.
+    /// - Returns: The run's counts.
     public func run(_ inputs: InputSet) throws -> CSVReport {
         if options.fields != nil && !options.latest {
             runStreaming(inputs)

@@ -16,6 +16,7 @@ import SmoleRecords
 public enum MetaColumn: Int32, CaseIterable, Sendable {
     case path = 0, schema, status, errorCode, errorMessage, reviewNeeded, reviewReasons
 
+    /// The column's header name (`error.code`, `review.needed`, ...).
     public var name: String {
         switch self {
         case .path: "path"
@@ -53,6 +54,7 @@ public final class ColumnTree {
     /// The root of the `data` object.
     public let dataRoot: Int32 = 0
 
+    /// A tree holding only the meta columns (ids 0...6, in `MetaColumn` order).
     public init() {
         nodes.append(Node(name: ""))
         for m in MetaColumn.allCases {
@@ -61,6 +63,7 @@ public final class ColumnTree {
         }
     }
 
+    /// How many columns have ids so far, meta columns included.
     public var columnCount: Int { names.count }
 
     /// The child node for `key` under `parent`, created on first sight.
@@ -112,14 +115,18 @@ public final class ColumnTree {
         return out
     }
 
+    /// The id of the column with this header name, or nil when no value has gone to it yet.
     public func columnID(named name: String) -> Int32? { byName[name] }
 }
 
 /// Walks one record's data, reporting each leaf value with its column; explodes the rows field.
 public struct Flattener {
+    /// The column tree the walk assigns columns in (shared across records, so columns keep their ids).
     public let tree: ColumnTree
+    /// The nodes of the `--rows` field (see `ColumnTree.rowsNodes`); empty without `--rows`.
     public let rowsNodes: [Int32]
 
+    /// A flattener over `tree`; `rows` names the `--rows` field, nil for one row per document.
     public init(tree: ColumnTree, rows: String?) {
         self.tree = tree
         self.rowsNodes = rows.map { tree.rowsNodes($0) } ?? []
@@ -198,6 +205,7 @@ public enum CellText {
         }
     }
 
+    /// The cell text of `v` as a String (null is empty).
     public static func string(_ v: JSONValue) -> String {
         var b: [UInt8] = []
         _ = render(v, into: &b)
@@ -220,6 +228,8 @@ extension JSONValue {
 /// A convenience view of flattening for tests and small tools: each output row as
 /// (column name, cell text) pairs in order.
 public enum Flatten {
+    /// Flattens `data` into rows of (column name, cell text) pairs in column order: one row, or one per item of the
+    /// `field` array (document cells repeated on each), as smole-csv would write them.
     public static func rows(_ data: JSONValue, rows field: String? = nil) -> [[(String, String)]] {
         let tree = ColumnTree()
         let f = Flattener(tree: tree, rows: field)

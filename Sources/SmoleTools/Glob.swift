@@ -23,14 +23,17 @@ public struct Glob: Sendable, Equatable, CustomStringConvertible {
         case globstarSlash
     }
 
+    /// The pattern as written (matching uses its lowercased form).
     public let pattern: String
     let tokens: [Token]
 
     /// Whether the pattern has a `/`, so that it speaks about a path rather than a name.
     public var hasSlash: Bool { tokens.contains { $0 == .literal("/") || $0 == .globstarSlash } }
 
+    /// The pattern as written.
     public var description: String { pattern }
 
+    /// Compiles `pattern`, lowercased, into tokens; every string is a valid glob (an unclosed `[` is literal).
     public init(_ pattern: String) {
         self.pattern = pattern
         let s = Array(pattern.lowercased().unicodeScalars)
@@ -175,9 +178,12 @@ public struct Glob: Sendable, Equatable, CustomStringConvertible {
 /// walked (a leading `/` or `./` in the pattern anchors nothing more: the match is always of
 /// the whole relative path).
 public struct PathFilter: Sendable {
+    /// `--glob` patterns: when any are given, only files matching one of them are listed.
     public var include: [Glob]
+    /// `--exclude` patterns: files, and folders as a whole, matching one of them are left out.
     public var exclude: [Glob]
 
+    /// A filter from the patterns as given; a leading `./` or `/` is dropped and `dir/` means `dir/**`.
     public init(include: [String] = [], exclude: [String] = []) {
         self.include = include.map { Glob(PathFilter.normalize($0)) }
         self.exclude = exclude.map { Glob(PathFilter.normalize($0)) }

@@ -7,7 +7,9 @@ import SmoleRecords
 /// few tens of MB. Records with no `path` (such as `bad_record`s) are always kept. Records are
 /// keyed by `DocumentKey` and folded by `ResultFold`.
 public final class LatestRecords {
+    /// The named inputs that could not be read during pass one.
     public private(set) var problems = InputProblems()
+    /// Every input line read in pass one, bad lines and bare paths included.
     public private(set) var totalLines = 0
     private var sources: [String] = []
     private var origin: [(source: UInt32, line: UInt32)] = []
@@ -17,6 +19,9 @@ public final class LatestRecords {
     private let spoolFD: Int32
 
     /// Pass one. `observe` sees every item in input order (for example to gather columns).
+    ///
+    /// - Throws: `RecordError(.unreadable)` when the temporary spool file cannot be made or opened. Inputs that
+    ///   cannot be read are not thrown: they are reported on stderr and kept in `problems`.
     public init(inputs: InputSet, observe: ((InputLine) -> Void)? = nil) throws {
         let dir = FileManager.default.temporaryDirectory.path
         var template = Array("\(dir)/smole-spool-XXXXXX".utf8CString)
@@ -72,6 +77,8 @@ public final class LatestRecords {
     deinit { close(spoolFD) }
 
     /// Pass two: the latest record per document, in the order those records appeared.
+    ///
+    /// - Throws: Only what `body` throws.
     public func forEach(_ body: (InputLine) throws -> Void) rethrows {
         let fd = dup(spoolFD)
         guard fd >= 0, lseek(fd, 0, SEEK_SET) == 0 else { return }

@@ -8,8 +8,10 @@ public struct RetryPolicy: Sendable, Equatable {
     /// Every error, not only retryable ones.
     public var all: Bool
 
+    /// The attempt limit when `--max-attempts` is not given: 3.
     public static let defaultMaxAttempts = 3
 
+    /// A policy with an explicit limit (nil: none); `all` retries errors that are not retryable too.
     public init(maxAttempts: Int? = RetryPolicy.defaultMaxAttempts, all: Bool = false) {
         self.maxAttempts = maxAttempts
         self.all = all
@@ -21,10 +23,13 @@ public struct RetryPolicy: Sendable, Equatable {
         self.maxAttempts = maxAttemptsOption ?? (all ? nil : RetryPolicy.defaultMaxAttempts)
     }
 
+    /// What the policy says about a document's latest record.
     public enum Verdict: Sendable, Equatable {
         case ok, noResult, retry, notRetryable, exhausted
     }
 
+    /// The verdict on one latest record: `ok`, `noResult` for an input record, else for a failure `notRetryable`
+    /// (unless `all`), `exhausted` once `attempts` reached `maxAttempts`, or `retry`.
     public func verdict(_ info: ResultInfo) -> Verdict {
         switch info.outcome {
         case .ok: return .ok
@@ -39,17 +44,28 @@ public struct RetryPolicy: Sendable, Equatable {
 
 /// Counts for the closing note and the exit status.
 public struct RetryCounts: Sendable, Equatable {
+    /// Input records written for failures to run again (pending mode counts documents with no result yet in
+    /// `noResult`).
     public var emitted = 0
+    /// Documents whose latest result is ok.
     public var ok = 0
+    /// Documents with no result yet.
     public var noResult = 0
+    /// Failures left out because they are not retryable.
     public var notRetryable = 0
+    /// Retryable failures left out because they reached the attempt limit.
     public var exhausted = 0
+    /// Pending mode: input lines naming a document already seen on stdin.
     public var duplicates = 0
+    /// Lines that were not valid records.
     public var badLines = 0
+    /// Records without a usable `path`, which cannot be retried.
     public var withoutPath = 0
+    /// All counts zero.
     public init() {}
 }
 
+/// smole-retry's logic: which documents of a results stream to run again, written as input records for smole-extract.
 public enum Retry {
     /// The fields smole-extract owns; they are removed so the record is an input again.
     public static let resultFields = [
@@ -70,6 +86,9 @@ public enum Retry {
     /// in the order those latest records appear. Returns the counts; bad lines are reported.
     /// One pass: per path it keeps the latest verdict, and the (stripped) record only while
     /// that verdict is "retry".
+    ///
+    /// - Throws: Nothing in practice: a named input that cannot be read is reported on stderr and returned in the
+    ///   `InputProblems` instead.
     public static func fromResults(
         _ inputs: InputSet, policy: RetryPolicy, emit: (Record) -> Void
     ) throws -> (RetryCounts, InputProblems) {
@@ -132,13 +151,17 @@ public enum Retry {
 
     /// What the result files say about one document.
     public struct Known: Sendable, Equatable {
+        /// The policy's verdict on the document's latest result.
         public var verdict: RetryPolicy.Verdict
+        /// The `attempts` of that result, carried over to the emitted input record.
         public var attempts: Int?
     }
 
     /// The latest verdict per path over the result files, each read only up to the size it had
     /// when opened (a downstream `>>` may be appending to it). A missing file counts as empty
     /// (the first run has not created it yet); a file that cannot be read throws.
+    ///
+    /// - Throws: `RecordError(.unreadable)` for a result file that is a directory or cannot be opened or stat'ed.
     public static func loadResults(
         _ paths: [String], policy: RetryPolicy, counts: inout RetryCounts
     ) throws(RecordError) -> KnownResults {
@@ -237,7 +260,9 @@ public enum Retry {
 /// read (by a downstream `>> results.ndjson`) are not taken in. The last line is flagged
 /// when it has no newline (a torn write, or a writer caught mid-line).
 public final class BoundedLineReader {
+    /// The file being read, as named.
     public let path: String
+    /// The 1-based number of the line `next()` returned last.
     public private(set) var lineNumber = 0
     private let fd: Int32
     private var remaining: Int
@@ -246,6 +271,10 @@ public final class BoundedLineReader {
     private var scanned = 0
     private var eof = false
 
+    /// Opens `path` and notes its current size; nothing beyond it is read.
+    ///
+    /// - Throws: `RecordError` `.notFound` when the file does not exist, `.unreadable` for a directory or a file that
+    ///   cannot be opened or stat'ed.
     public init(path: String) throws(RecordError) {
         self.path = path
         let fd = open(path, O_RDONLY)

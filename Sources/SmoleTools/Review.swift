@@ -44,16 +44,20 @@ public enum ReviewCode: String, Sendable, CaseIterable, Codable {
 
 /// One reason a result needs review: `{"code", "field", "message"}` (`field` is null for the whole document).
 public struct ReviewReason: Sendable, Equatable {
+    /// Which check found the problem.
     public var code: ReviewCode
     /// The field concerned, as a path (`total`, `line_items[2].amount`); nil when it is the whole document.
     public var field: String?
+    /// What is wrong, in words for the person reviewing (values and expected values included).
     public var message: String
+    /// A reason about `field` (nil: the whole document).
     public init(_ code: ReviewCode, field: String? = nil, _ message: String) {
         self.code = code
         self.field = field
         self.message = message
     }
 
+    /// `{"code", "field", "message"}`, `field` null for the whole document.
     public var json: JSONValue {
         .object(
             JSONObject([
@@ -65,10 +69,14 @@ public struct ReviewReason: Sendable, Equatable {
 
 /// A record's `review`: `{"needed": bool, "reasons": [...]}`. `needed` is true exactly when there are reasons.
 public struct Review: Sendable, Equatable {
+    /// The reasons, in the order the checks found them; empty when the data can be used as it is.
     public var reasons: [ReviewReason]
+    /// A review with these reasons (none by default: nothing to review).
     public init(reasons: [ReviewReason] = []) { self.reasons = reasons }
+    /// Whether a person should look at the result: true exactly when there are reasons.
     public var needed: Bool { !reasons.isEmpty }
 
+    /// `{"needed": bool, "reasons": [ReviewReason...]}`.
     public var json: JSONValue {
         .object(JSONObject([("needed", .bool(needed)), ("reasons", .array(reasons.map(\.json)))]))
     }
@@ -115,8 +123,10 @@ public struct DocumentSignals: Sendable, Equatable {
     /// Indices of line items whose amount is the line's gross: quantity × unit price plus the tax the document prints
     /// in its own column. The per-item product check does not apply to them.
     public var itemsWithTax: Set<Int> = []
+    /// No signals: no confidences, no OCR, no schema doubt.
     public init() {}
 
+    /// Equal when every signal but `itemsWithTax` is equal (the tuple `classifiedAs` compared member by member).
     public static func == (a: DocumentSignals, b: DocumentSignals) -> Bool {
         a.fieldConfidence == b.fieldConfidence && a.ocrWordQuality == b.ocrWordQuality
             && a.noSchemaKeyword == b.noSchemaKeyword

@@ -12,20 +12,26 @@ import Synchronization
 /// - `re:REGEX` — a regular expression searched anywhere in the whole `path`
 ///   (case-sensitive; write `(?i)` for case-insensitive).
 public struct RouteRule: Sendable, Equatable {
+    /// How a rule's pattern is matched.
     public enum Kind: Sendable, Equatable {
         case name(Glob)
         case path(Glob)
         case regex(String)
     }
 
+    /// The schema id the rule assigns (no white space).
     public var schema: String
     /// The pattern as written, e.g. `*receipt*`, `path:inbox/**`, `re:^scans/`.
     public var pattern: String
+    /// The parsed pattern.
     public var kind: Kind
     /// Where the rule came from, for messages: `--rule 'invoice=*.pdf'` or `rules.txt:3`.
     public var origin: String
 
-    /// Builds a rule; an empty pattern or an invalid regular expression throws a message.
+    /// Builds a rule from a schema id and a pattern (see `RouteRule`); `origin` names it in messages.
+    ///
+    /// - Throws: `RouteRuleError` for an empty schema or one with white space, an empty pattern or glob, or an
+    ///   empty or invalid regular expression.
     public init(schema: String, pattern: String, origin: String) throws(RouteRuleError) {
         self.schema = schema
         self.pattern = pattern
@@ -55,6 +61,8 @@ public struct RouteRule: Sendable, Equatable {
     }
 
     /// Parses a `--rule` value: `SCHEMA=PATTERN`.
+    ///
+    /// - Throws: `RouteRuleError` when there is no `=`, or the rule cannot be built (see `init`).
     public static func parse(option value: String) throws(RouteRuleError) -> RouteRule {
         let origin = "--rule '\(value)'"
         guard let eq = value.firstIndex(of: "=") else {
@@ -67,6 +75,9 @@ public struct RouteRule: Sendable, Equatable {
     /// Parses a rules file's text: one `SCHEMA PATTERN...` a line (each pattern is a rule of
     /// its own, in order), `#` starting a comment, blank lines ignored. A pattern holding white
     /// space is written in single or double quotes. Errors name `name:LINE`.
+    ///
+    /// - Throws: `RouteRuleError` at the first line with a schema but no pattern, an unterminated quote, or a
+    ///   rule that cannot be built.
     public static func parse(file text: String, name: String) throws(RouteRuleError) -> [RouteRule] {
         var rules: [RouteRule] = []
         var lineNo = 0
@@ -118,9 +129,13 @@ public struct RouteRule: Sendable, Equatable {
     }
 }
 
+/// Why a `--rule` value or a rules file line cannot be used; the message starts with its place (`rules.txt:3: ...`).
 public struct RouteRuleError: Error, Sendable, CustomStringConvertible {
+    /// The message, place first.
     public var message: String
+    /// An error with this message.
     public init(_ message: String) { self.message = message }
+    /// The message.
     public var description: String { message }
 }
 
@@ -132,16 +147,22 @@ public typealias RouteClassifier = @Sendable (_ path: String) async throws -> (s
 /// `override`); otherwise the first matching rule, then content classification, then the
 /// default; otherwise `schema` and `route` are null. Configure it before `run`; routing then only reads it.
 public final class Router: @unchecked Sendable {
+    /// The rules in order; the first that matches wins.
     public var rules: [RouteRule]
+    /// `--default`: the schema for a record no rule or classification routes; nil leaves `schema` null.
     public var defaultSchema: String?
+    /// `--override`: route records that already have a `schema` too (they keep it when nothing matches).
     public var override = false
+    /// `--classify`: content classification tried after the rules and before the default; nil when off.
     public var classifier: RouteClassifier?
+    /// The least classifier confidence (0...1) that routes a record; 0.5 by default (`--min-confidence`).
     public var minConfidence = 0.5
     /// Records routed at once when there is a `classifier` (each classification reads a document); output keeps
     /// input order whatever this is. Without a classifier routing is a few string matches and runs one at a time.
     public var jobs = 1
     private let regexes: [Regex<AnyRegexOutput>?]
 
+    /// A router over `rules`, with the regular expressions compiled once.
     public init(rules: [RouteRule], defaultSchema: String? = nil) {
         self.rules = rules
         self.defaultSchema = defaultSchema
@@ -169,6 +190,7 @@ public final class Router: @unchecked Sendable {
         return nil
     }
 
+    /// What `route` did with a record.
     public enum Outcome: Sendable, Equatable {
         /// Passed through untouched: an error record, or one that already has a schema.
         case kept
@@ -177,7 +199,7 @@ public final class Router: @unchecked Sendable {
         case error
     }
 
-    /// Routes one record. `place` names it in warnings (`<stdin>:3`).
+    /// Routes one record. `source` and `line` name it in warnings (`<stdin>:3`).
     public func route(_ record: Record, source: String?, line: Int?) async -> (Record, Outcome) {
         if record.isError { return (record, .error) }
         let hadSchema = record["schema"].map { !$0.isNull } ?? false
@@ -228,10 +250,15 @@ public final class Router: @unchecked Sendable {
 
 /// Counts of what smole-route wrote.
 public struct RouteSummary: Sendable {
+    /// Records given a schema by a rule, classification or `--default`.
     public var routed = 0
+    /// Records passed through with the schema they had.
     public var kept = 0
+    /// Records no rule, classification or default routed (written with `schema: null`).
     public var unrouted = 0
+    /// Error records passed through, bad input lines included.
     public var errors = 0
+    /// Named inputs that could not be read.
     public var missingInputs = 0
 
     /// 1 when any record written is an error record (bad input lines included), else 0.

@@ -4,6 +4,8 @@ import SmoleRecords
 // smole-sql: SQL text for sqlite3 or psql that creates a documents table if missing and
 // upserts the latest record of every document, all in one transaction.
 
+/// The SQL dialect smole-sql writes for: `sqlite` (the sqlite3 shell) or `postgres` (psql). The raw value is the
+/// `--dialect` word.
 public enum SQLDialect: String, Sendable, CaseIterable {
     case sqlite, postgres
 }
@@ -15,20 +17,24 @@ public enum SQL {
     /// PostgreSQL truncates identifiers to 63 bytes; names are kept within that for both dialects.
     public static let maxIdentifierBytes = 63
 
+    /// `name` as a double-quoted identifier (SQL:2016, both dialects), inner `"` doubled.
     public static func quoteIdentifier(_ name: String) -> String {
         "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
+    /// `s` as a single-quoted string literal in the PostgreSQL form (`'` doubled, backslashes literal, NUL dropped).
     public static func literal(_ s: String) -> String {
         var out: [UInt8] = []
         appendLiteral(s, into: &out)
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// Appends `s` as a single-quoted string literal in the PostgreSQL form to `out`.
     public static func appendLiteral(_ s: String, into out: inout [UInt8]) {
         appendLiteral(s, dialect: .postgres, into: &out)
     }
 
+    /// `s` as a single-quoted string literal for `dialect` (`'` doubled, NUL dropped; for SQLite, CR as `char(13)`).
     public static func literal(_ s: String, dialect: SQLDialect) -> String {
         var out: [UInt8] = []
         appendLiteral(s, dialect: dialect, into: &out)
@@ -183,6 +189,8 @@ public enum SQL {
 public enum SQLColumnType: Sendable, Equatable {
     case integer, real, boolean, date, text
 
+    /// The column type's name in `d`: for SQLite a storage class (INTEGER, REAL, TEXT; booleans as INTEGER 0/1, dates
+    /// as TEXT), for PostgreSQL BIGINT, DOUBLE PRECISION, BOOLEAN, DATE or TEXT.
     public func name(_ d: SQLDialect) -> String {
         switch (self, d) {
         case (.integer, .sqlite): "INTEGER"
@@ -261,23 +269,36 @@ struct TypedColumns {
     }
 }
 
+/// What smole-sql is asked to write (its options).
 public struct SQLOptions: Sendable {
+    /// `--dialect`: SQLite by default.
     public var dialect = SQLDialect.sqlite
+    /// `--table`: the documents table's name, `documents` by default; at most 63 bytes.
     public var table = "documents"
+    /// `--rows`: a `data` field holding an array (a dotted path reaches into objects), whose items go to a child table
+    /// `TABLE_FIELD` keyed by `path` and `idx`; nil for no child table.
     public var rows: String?
     /// SQLite only: the database file the SQL is for; its existing columns are read so that
     /// ALTER TABLE ADD COLUMN is emitted for exactly the missing ones.
     public var sqliteDB: String?
+    /// The defaults: SQLite, table `documents`, no child table, no database file.
     public init() {}
 }
 
+/// What one smole-sql run wrote and met.
 public struct SQLReport: Sendable {
+    /// Documents written (one row each in the main table).
     public var documents = 0
+    /// Rows written to the `--rows` child table.
     public var childRows = 0
+    /// Input lines that were not valid records.
     public var badLines = 0
+    /// Records left out because they have no usable `path`.
     public var skipped = 0
+    /// Named inputs that could not be read.
     public var problems = InputProblems()
 
+    /// 66 or 74 for an input that could not be read (sysexits.h), 1 when any line was bad or skipped, else 0.
     public var exitStatus: ExitStatus {
         if let s = problems.exitStatus { return s }
         return badLines + skipped > 0 ? .someErrors : .ok
@@ -289,6 +310,7 @@ public struct SQLReport: Sendable {
 public final class SQLWriter {
     let options: SQLOptions
     let emit: ([UInt8]) -> Void
+    /// The counts so far; complete once `run` returns.
     public private(set) var report = SQLReport()
 
     static let mainFixed = [
@@ -301,12 +323,13 @@ public final class SQLWriter {
     }
     static let childFixed = ["path", "idx", "item", "value"]
 
+    /// A writer that hands each chunk of SQL text (UTF-8) to `emit`, in order.
     public init(options: SQLOptions, emit: @escaping ([UInt8]) -> Void) {
         self.options = options
         self.emit = emit
     }
 
-    /// Throws a usage message when the table name cannot be used.
+    /// The usage message when `--table` or `--rows` cannot be used (empty, or a table name over 63 bytes), or nil.
     public static func validate(_ options: SQLOptions) -> String? {
         if options.table.isEmpty { return "--table needs a name" }
         if options.table.utf8.count > SQL.maxIdentifierBytes {
@@ -328,6 +351,12 @@ public final class SQLWriter {
         return []
     }
 
+    /// Writes the whole SQL script through `emit`: settings, `BEGIN`, `CREATE TABLE IF NOT EXISTS` (and the columns an
+    /// older table lacks), one upsert per document's latest record, `COMMIT`.
+    ///
+    /// - Throws: `RecordError` `.unreadable` when the spool file cannot be made or `sqlite3` cannot read `--db`; with
+    ///   `--db`, `.engineUnavailable` when `sqlite3` is not on `PATH`, `.timeout` after 120 s.
+    /// - Returns: The run's counts, also in `report`.
     public func run(_ inputs: InputSet) throws -> SQLReport {
         let latest = try LatestRecords(inputs: inputs)
         report.problems = latest.problems
@@ -646,6 +675,9 @@ public final class SQLWriter {
 /// no shell), and emits ALTER TABLE ADD COLUMN only for the columns the table lacks.
 public enum SQLiteColumns {
     /// The lowercased column names of `table` in `db`; empty when the file or the table does not exist yet.
+    ///
+    /// - Throws: `RecordError` `.unreadable` when sqlite3 fails on the file, `.engineUnavailable` when sqlite3 is
+    ///   not on `PATH` or cannot start, `.timeout` after 120 s.
     public static func existing(db: String, table: String) throws(RecordError) -> Set<String> {
         var st = stat()
         if stat(db, &st) != 0 { return [] }

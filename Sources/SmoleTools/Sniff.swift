@@ -5,7 +5,9 @@ public enum Sniff {
     /// How many leading bytes `mediaType` looks at.
     public static let headSize = 1024
 
+    /// The media type of an empty file (as file(1) names it).
     public static let empty = "application/x-empty"
+    /// The media type of content no signature matches and that is not text (RFC 2046's default for unknown data).
     public static let binary = "application/octet-stream"
 
     /// The media type of content starting with `head` (the first `headSize` bytes, or the whole
@@ -80,6 +82,8 @@ public enum Sniff {
         return "text/plain"
     }
 
+    /// The media type of content starting with `head`, as the buffer form decides it; `complete` defaults to true (the
+    /// whole file).
     public static func mediaType(_ head: [UInt8], complete: Bool = true) -> String {
         head.withUnsafeBytes { mediaType($0, complete: complete) }
     }

@@ -4,6 +4,7 @@ import SmoleRecords
 /// What one result record says about its document, read leniently: odd fields never crash
 /// the reader, they are noted in `problems` so the tool can name the place.
 public struct ResultInfo: Sendable {
+    /// Where a record leaves its document.
     public enum Outcome: Sendable, Equatable {
         /// `status` is `ok`.
         case ok
@@ -13,10 +14,13 @@ public struct ResultInfo: Sendable {
         case pending
     }
 
+    /// Whether the record is a success, a failure, or no result yet.
     public var outcome: Outcome
+    /// The `schema` field, if it is a string.
     public var schema: String?
     /// The error code as written (`nil` when the error has none).
     public var code: String?
+    /// `error.message` when it is a string, or the `error` value itself when that is a bare string.
     public var message: String?
     /// `error.retryable` when it is a boolean, else the code's default, else false.
     public var retryable: Bool
@@ -33,6 +37,8 @@ public struct ResultInfo: Sendable {
     /// Odd fields, worded for a warning.
     public var problems: [String] = []
 
+    /// Reads a record; every field that is not as the record contract says is worded into `problems` rather than
+    /// rejected.
     public init(_ r: Record) {
         outcome = .pending
         schema = r["schema"]?.stringValue
@@ -147,10 +153,15 @@ public struct Summary {
         var reviewReasons: [(code: String, field: String?)] = []
     }
 
+    /// An input line that did not count as a document, with its place: a bad line or a record without a path.
     public struct Located: Sendable, Equatable {
+        /// The input's name (`<stdin>` for standard input).
         public var source: String
+        /// The 1-based line number in `source`.
         public var line: Int
+        /// The error code (`bad_record` for a bad line; the record's own code, if any, for a record without a path).
         public var code: String?
+        /// Why the line did not count, without its ` (at FILE:LINE)` place.
         public var message: String
     }
 
@@ -165,8 +176,11 @@ public struct Summary {
     /// Records with odd fields (the fields are named in warnings).
     public private(set) var oddRecords = 0
     var warnings = WarningBudget()
+    /// Whether `add` prints warnings on stderr as it reads (bad lines, odd fields, records without path); false for
+    /// tests and `--quiet`.
     public var emitWarnings = true
 
+    /// An empty summary.
     public init() {}
 
     /// Input lines per source, and how many of them were not records.
@@ -248,6 +262,7 @@ public struct Summary {
     /// not replace it.
     public private(set) var ignoredInputs = 0
 
+    /// Prints how many warnings the budget of 20 suppressed, if any; call once after the last `add`.
     public func finishWarnings() { warnings.finish() }
 
     /// Computes the statistics. A retryable failure whose attempts reached `maxAttempts`
@@ -346,32 +361,48 @@ public struct Summary {
 
 /// The numbers a summary reports, ready to render as text or JSON.
 public struct SummaryStats: Sendable {
+    /// The schema name the tables show for documents without a schema.
     public static let noSchema = "(none)"
+    /// The error code name the tables show for failures without a code.
     public static let noCode = "(none)"
 
+    /// The counts of one schema (`(none)` for documents without one).
     public struct SchemaRow: Sendable, Equatable {
+        /// The schema id, or `noSchema`.
         public var schema: String
         public var documents = 0, ok = 0, failed = 0, noResult = 0
+        /// ok documents of this schema whose review says they need one.
         public var needsReview = 0
     }
     /// One review reason code: the documents it is on, and how many times it is given.
     public struct ReviewRow: Sendable, Equatable {
+        /// The review reason's code (`ReviewCode`).
         public var code: String
+        /// How many documents give this reason at least once.
         public var documents = 0
+        /// How many times the reason is given, over all documents.
         public var reasons = 0
     }
+    /// One review reason of a document: its code, and the field it is about when there is one.
     public struct ReviewRef: Sendable, Equatable {
+        /// The review reason's code (`ReviewCode`).
         public var code: String
+        /// The `data` field the reason is about; nil for a reason about the whole document.
         public var field: String?
     }
     /// An ok document that needs review, with its reasons.
     public struct ToReview: Sendable, Equatable {
+        /// The key shown to people (bytes outside UTF-8 as `\xNN`).
         public var path: String
         /// The key as records carry it (`{"bytes": base64}` for a name that is not UTF-8).
         public var pathJSON: JSONValue
+        /// The document's schema id, if any.
         public var schema: String?
+        /// The review reasons in record order.
         public var reasons: [ReviewRef]
+        /// The input the record was read from.
         public var source: String
+        /// The 1-based line of that record in `source`.
         public var line: Int
         /// The rank of its most serious reason (`reviewOrder`): what to look at first.
         var priority: Int {
@@ -384,26 +415,40 @@ public struct SummaryStats: Sendable {
         ReviewCode.schemaMismatch, .arithmetic, .requiredMissing, .invalidValue, .pagesTruncated, .ocrQuality,
         .lowConfidence,
     ].map(\.rawValue)
+    /// The count of one error code over the failed documents.
     public struct ErrorRow: Sendable, Equatable {
+        /// The error code as written, or `noCode`.
         public var code: String
+        /// Failed documents with this code.
         public var count: Int
+        /// Of those, how many are retryable (exhausted ones included).
         public var retryable: Int
     }
+    /// One failed document, from its latest record.
     public struct Failure: Sendable, Equatable {
         /// The key shown to people (bytes outside UTF-8 as `\xNN`).
         public var path: String
         /// The key as records carry it: a string, or `{"bytes": base64}` for a name that is not UTF-8.
         public var pathJSON: JSONValue
+        /// The document's schema id, if any.
         public var schema: String?
+        /// The error code as written; nil when the error has none.
         public var code: String?
+        /// The error message; empty when there is none.
         public var message: String
+        /// Whether the error is retryable (`error.retryable`, else the code's default).
         public var retryable: Bool
+        /// Retryable, but `attempts` reached `maxAttempts`: smole-retry will not emit it again.
         public var exhausted: Bool
+        /// The `attempts` field, if it is a whole number.
         public var attempts: Int?
+        /// The input the record was read from.
         public var source: String
+        /// The 1-based line of that record in `source`.
         public var line: Int
     }
 
+    /// The attempt limit the `exhausted` counts were made with (`--max-attempts`; 3 by default).
     public var maxAttempts = 3
     public var documents = 0, ok = 0, failed = 0, noResult = 0
     /// The API base URLs of the failures still to retry (the next step must send them there again).
@@ -412,20 +457,33 @@ public struct SummaryStats: Sendable {
     public var retryable = 0
     /// Retryable failures that reached the attempt limit.
     public var exhausted = 0
+    /// Per-schema counts, most documents first, then by schema name.
     public var schemas: [SchemaRow] = []
+    /// Per-error-code counts, most frequent first, then by code.
     public var errors: [ErrorRow] = []
+    /// Every failed document, sorted by path.
     public var failures: [Failure] = []
+    /// How many documents carry an `elapsed_ms`; `p50`, `p95` and `latencyMax` are over these, in milliseconds
+    /// (nearest-rank percentiles).
     public var latencyCount = 0
     public var p50: Double?, p95: Double?, latencyMax: Double?
+    /// How many documents carry a whole `attempts` field.
     public var attemptsCount = 0
+    /// The mean of those `attempts`; nil when none carries one.
     public var attemptsMean: Double?
+    /// The largest `attempts`; nil when none carries one.
     public var attemptsMax: Int?
+    /// Documents with `attempts` greater than 1.
     public var attemptsMoreThanOne = 0
+    /// Input lines that were not valid records, each with its place.
     public var badLines: [Summary.Located] = []
+    /// JSON records with no `path`, each with its place.
     public var withoutPath: [Summary.Located] = []
+    /// Records with fields not as the record contract says (named in warnings).
     public var oddRecords = 0
     /// ok documents whose record carries a `review`, and those of them that need one.
     public var reviewed = 0, needsReview = 0
+    /// Per-review-code counts, most documents first, then by code.
     public var reviewCodes: [ReviewRow] = []
     /// The ok documents that need review, the most serious first.
     public var toReview: [ToReview] = []
@@ -464,6 +522,9 @@ public struct SummaryStats: Sendable {
 
     // MARK: JSON
 
+    /// The `--json` report: one object with the counts, rates rounded to 4 places, `by_schema`, `by_error`,
+    /// `by_review_reason`, `to_review`, `latency_ms` (p50, p95, max, 3 places), `attempts`, `failures`, `without_path`
+    /// and `bad`. Paths are strings or `{"bytes": base64}`.
     public var json: JSONValue {
         var o = JSONObject()
         o["documents"] = JSONValue(documents)
@@ -605,11 +666,11 @@ public struct SummaryStats: Sendable {
         return plain ? s : "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
-    /// The human report: aligned plain text; `color` adds ANSI colour to the headline numbers;
-    /// `next`, when given, ends it (the command to run next).
     /// Documents to review listed in the text report (all of them in `--json`).
     public static let reviewListed = 20
 
+    /// The human report: aligned plain text; `color` adds ANSI colour to the headline numbers;
+    /// `next`, when given, ends it (the command to run next).
     public func text(color: Bool = false, next: String? = nil) -> String {
         func paint(_ s: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
         func head(_ s: String) -> String { paint(s, "1") }

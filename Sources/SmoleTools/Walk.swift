@@ -12,10 +12,13 @@ public struct WalkOptions: Sendable {
     public var hidden = false
     /// Compute `sha256` (reads every byte of every file).
     public var hash = true
+    /// `--glob`/`--exclude`: which files are listed and which folders are skipped whole.
     public var filter = PathFilter()
     /// Files read at once; 0 means one per processor.
     public var jobs = 0
 
+    /// The defaults: no depth limit, no symbolic links followed, hidden entries skipped, hashing on, one reader per
+    /// processor.
     public init() {}
 }
 
@@ -40,6 +43,7 @@ public struct WalkSummary: Sendable {
 /// (path, name, size, mtime, type, sha256). Files are read in parallel in batches; records are
 /// written in walk order as each batch completes, so output streams and never reorders.
 public final class Lister {
+    /// The options the listing runs with.
     public let options: WalkOptions
     private let emit: (Record) -> Void
     private var summary = WalkSummary()
@@ -48,6 +52,7 @@ public final class Lister {
     private let workers: Int
     private let buffers: [UnsafeMutableRawPointer]
     private let digests: [Digest256]
+    /// The read buffer per worker, in bytes (1 MiB): files are hashed in chunks of this size.
     public static let readSize = 1 << 20
 
     enum Item: Sendable {
@@ -359,10 +364,13 @@ public final class Lister {
         return r
     }
 
+    /// An error record for a path given as text: `{"path", "name", "status": "error", "error"}`.
     public static func errorRecord(path: String, _ code: ErrorCode, _ message: String) -> Record {
         errorRecord(path: DocumentPath(path), code, message)
     }
 
+    /// An error record for a path given as bytes: `{"path", "name", "status": "error", "error"}`, the path a string or
+    /// `{"bytes": base64}`.
     public static func errorRecord(path: DocumentPath, _ code: ErrorCode, _ message: String) -> Record {
         var r = Record()
         r["path"] = path.json
@@ -383,6 +391,7 @@ public final class Lister {
         withCPath(bytes) { follow ? stat($0, &st) : lstat($0, &st) }
     }
 
+    /// The text after the last `/`, trailing slashes ignored (`/` stays `/`).
     public static func baseName(_ path: String) -> String {
         var p = Substring(path)
         while p.count > 1, p.hasSuffix("/") { p = p.dropLast() }
