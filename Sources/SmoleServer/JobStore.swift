@@ -4,15 +4,23 @@ import SmoleRecords
 
 /// A copy of a job's state, safe to render outside the store.
 public struct JobSnapshot: Sendable {
+    /// The job id: a lower-case UUID, or `NODE.UUID` with `--node-id`.
     public var id: String
+    /// Where the job is: queued, running, completed, failed or cancelled.
     public var status: JobStatus
+    /// The schema id the job extracts with.
     public var schemaId: String
+    /// The uploaded part's file name, as the client sent it.
     public var fileName: String?
+    /// The `data` object, once the job completed.
     public var data: JSONValue?
     /// Set when `--max-pages` left pages of the document unread.
     public var pages: PagesRead?
+    /// Why the job failed or was cancelled.
     public var error: RecordError?
+    /// When the job was submitted (sent as RFC 3339 UTC text).
     public var createdAt: Date
+    /// When its status last changed (sent as RFC 3339 UTC text).
     public var updatedAt: Date
 
     /// The wire shape of `GET /api/pipeline/{id}` (`JobReply`).
@@ -27,11 +35,15 @@ public struct JobSnapshot: Sendable {
 
 /// The work a worker takes from the queue.
 public struct QueuedJob: Sendable {
+    /// The job's id.
     public var id: String
+    /// The uploaded file in the private upload folder.
     public var path: String
+    /// The schema id to extract with.
     public var schemaId: String
 }
 
+/// Why `JobStore.submit` turned a job away; the server answers 503 with `Retry-After` (RFC 9110 §15.6.4).
 public enum SubmitRefusal: Error, Sendable {
     /// The queue is at its limit; try again after this many seconds.
     case queueFull(retryAfter: Int)
@@ -58,8 +70,11 @@ public actor JobStore {
     private var finishedOrder: [(ContinuousClock.Instant, String)] = []
     private var finishedHead = 0
     private(set) var closed = false
+    /// Jobs run at once (at least 1).
     public let workers: Int
+    /// Jobs that may wait for a worker (at least 0); a submission beyond it is refused with `queueFull`.
     public let queueLimit: Int
+    /// How long a finished job stays readable before it is evicted (404 afterwards).
     public let keep: Duration
     /// Put with a dot before every job id (`ID.UUID`), when set.
     public let nodeID: String?
@@ -67,6 +82,8 @@ public actor JobStore {
     private var meanJobSeconds = 1.0
     private let clock = ContinuousClock()
 
+    /// A store with `workers` workers (at least 1), a queue of `queueLimit` (at least 0), finished jobs kept for
+    /// `keep`, and job ids prefixed with `nodeID.` when set.
     public init(workers: Int, queueLimit: Int, keep: Duration, nodeID: String? = nil) {
         self.workers = max(1, workers)
         self.queueLimit = max(0, queueLimit)
@@ -74,10 +91,12 @@ public actor JobStore {
         self.nodeID = nodeID
     }
 
+    /// How many jobs the store holds, for `/healthz`.
     public struct Counts: Sendable {
         public var queued: Int, running: Int, jobs: Int
     }
 
+    /// Queued jobs, running jobs, and all jobs held (finished ones not yet evicted included).
     public var counts: Counts { Counts(queued: pending.count - pendingHead, running: running, jobs: jobs.count) }
 
     /// Seconds a client should wait before asking again about a pending job.
@@ -113,6 +132,9 @@ public actor JobStore {
 
     /// Queues a new job for the uploaded file, or returns the job that already holds the key
     /// (`created` false). The caller deletes its upload when `created` is false.
+    ///
+    /// - Throws: `SubmitRefusal.queueFull` with a wait in seconds when no worker is idle and the queue is at
+    ///   `queueLimit`; `.shuttingDown` once the store is closed.
     public func submit(path: String, schemaId: String, fileName: String?, idempotencyKey: String?)
         throws(SubmitRefusal) -> (JobSnapshot, created: Bool)
     {
@@ -139,6 +161,7 @@ public actor JobStore {
         return (snap, true)
     }
 
+    /// The job's current state, or nil for an unknown or evicted id; evicts expired jobs first.
     public func snapshot(_ id: String) -> JobSnapshot? {
         evictExpired()
         return jobs[id]?.snap

@@ -2,8 +2,11 @@ import SmoleRecords
 
 /// A `multipart/form-data` body that could not be parsed (RFC 7578 / RFC 2046).
 public struct MultipartError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What is wrong with the body, for the 400 problem reply.
     public var message: String
+    /// An error with this message.
     public init(_ message: String) { self.message = message }
+    /// The message.
     public var description: String { message }
 }
 
@@ -13,10 +16,12 @@ public struct MultipartPartHead: Sendable, Equatable {
     public var name: String?
     /// `filename` from the same header, when the part is a file.
     public var filename: String?
+    /// The part's `Content-Type` value, if it has one.
     public var contentType: String?
     /// Every header line, lower-cased names, in order.
     public var headers: [(String, String)]
 
+    /// Equal when every field and every header (name and value, in order) is equal.
     public static func == (a: Self, b: Self) -> Bool {
         a.name == b.name && a.filename == b.filename && a.contentType == b.contentType
             && a.headers.map { $0.0 } == b.headers.map { $0.0 } && a.headers.map { $0.1 } == b.headers.map { $0.1 }
@@ -43,9 +48,14 @@ public struct MultipartParser {
     private var state = State.preamble
     private var buffer: [UInt8]
     private var pos = 0
+    /// The most bytes a part's header block may take (16 KiB); a larger one is an error.
     public var maxHeaderBytes = 16 * 1024
+    /// How many parts have started so far.
     public private(set) var partCount = 0
 
+    /// A parser for a body delimited by `boundary` (the Content-Type's parameter, without the leading `--`).
+    ///
+    /// - Throws: `MultipartError` when the boundary is not 1 to 70 characters long (RFC 2046 §5.1.1).
     public init(boundary: String) throws(MultipartError) {
         let b = Array(boundary.utf8)
         guard (1...70).contains(b.count) else {
@@ -76,7 +86,10 @@ public struct MultipartParser {
     /// True once the closing boundary (`--boundary--`) has been read.
     public var isComplete: Bool { state == .epilogue }
 
-    /// Feeds the next chunk of the body.
+    /// Feeds the next chunk of the body; `handle` receives the events it completes, in order.
+    ///
+    /// - Throws: `MultipartError` for a malformed body (a header block over `maxHeaderBytes`, a boundary line
+    ///   followed by too much padding or not by CRLF), or whatever `handle` throws.
     public mutating func feed(
         _ chunk: UnsafeRawBufferPointer, _ handle: (MultipartEvent) throws -> Void
     ) throws {
@@ -89,11 +102,16 @@ public struct MultipartParser {
         }
     }
 
+    /// Feeds the next chunk of the body from an array, as the buffer form does.
+    ///
+    /// - Throws: `MultipartError` for a malformed body, or whatever `handle` throws.
     public mutating func feed(_ bytes: [UInt8], _ handle: (MultipartEvent) throws -> Void) throws {
         try bytes.withUnsafeBytes { try feed($0, handle) }
     }
 
     /// Call at the end of the body: a body that stops before its closing boundary is an error.
+    ///
+    /// - Throws: `MultipartError` when no boundary line was seen, or the body ended before `--boundary--`.
     public func finish() throws(MultipartError) {
         switch state {
         case .epilogue: return

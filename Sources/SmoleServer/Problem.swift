@@ -4,12 +4,17 @@ import SmoleRecords
 
 /// An RFC 9457 `application/problem+json` error reply carrying a DESIGN error `code`.
 public struct Problem: Error, Sendable, CustomStringConvertible {
+    /// The HTTP status of the reply.
     public var status: HTTPResponse.Status
+    /// The record error code the client turns the reply into (`code` member).
     public var code: ErrorCode
+    /// What went wrong with this request (`detail` member, RFC 9457 §3.1.4).
     public var detail: String
     /// Seconds; always set for 429 and 503.
     public var retryAfter: Int?
 
+    /// A problem reply. A 429 or 503 without `retryAfter` gets 1 second, so a client always has a `Retry-After` to wait
+    /// (RFC 9110 §10.2.3).
     public init(_ status: HTTPResponse.Status, _ code: ErrorCode, _ detail: String, retryAfter: Int? = nil) {
         self.status = status
         self.code = code
@@ -18,8 +23,11 @@ public struct Problem: Error, Sendable, CustomStringConvertible {
         if retryAfter == nil, status == .tooManyRequests || status == .serviceUnavailable { self.retryAfter = 1 }
     }
 
+    /// `STATUS code: detail`, for the request log.
     public var description: String { "\(status.code) \(code.rawValue): \(detail)" }
 
+    /// The problem+json body (RFC 9457 §3.1): `type` (`urn:smole:problem:CODE`), `title`, `status`, `detail`, and the
+    /// extension members `code` and `retryable`.
     public var json: JSONValue {
         var o = JSONObject()
         o["type"] = .string("urn:smole:problem:\(code.rawValue)")
@@ -31,6 +39,8 @@ public struct Problem: Error, Sendable, CustomStringConvertible {
         return .object(o)
     }
 
+    /// The reply: the status, `Content-Type: application/problem+json`, `Retry-After` in seconds when set, and the JSON
+    /// body.
     public var response: Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/problem+json"

@@ -3,7 +3,9 @@ import SmoleRecords
 
 /// Everything `smole-serve` is told on its command line and in its environment.
 public struct ServeConfig: Sendable {
+    /// The address to listen on (`--host`); loopback by default.
     public var host = "127.0.0.1"
+    /// The TCP port to listen on (`--port`); 8750 by default, 0 for one the system picks.
     public var port = SmoleServerInfo.defaultPort
     /// Jobs run at once.
     public var workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
@@ -22,6 +24,8 @@ public struct ServeConfig: Sendable {
     /// This node's name in a cluster: the front of every job id (`ID.UUID`) and the `node` of
     /// `/healthz`, so a proxy can send a poll to the node that holds the job. Nil: bare UUIDs.
     public var nodeID: String?
+    /// The defaults: loopback, port 8750, one worker per processor, 64 queued jobs, 100 MiB uploads, no key, jobs kept
+    /// 24 h.
     public init() {}
 }
 
@@ -47,6 +51,10 @@ public enum NodeID {
 
 /// Durations like `90s`, `30m`, `24h`, `7d`, `1h30m`, `500ms`, or plain seconds.
 public enum DurationText {
+    /// Parses a duration: a plain non-negative number of seconds, or a sum of number-unit terms with units `ms`,
+    /// `s`/`sec`, `m`/`min`, `h`, `d` (any case).
+    ///
+    /// - Returns: The duration, truncated to whole milliseconds, or nil for text that is not a duration.
     public static func parse(_ text: String) -> Duration? {
         let s = text.smTrim(" \t").lowercased()
         guard !s.isEmpty else { return nil }
@@ -103,8 +111,11 @@ func rfc3339(_ date: Date) -> String { Timestamp.format(date.timeIntervalSince19
 
 /// Where the server's API key comes from: `--api-key-file`, else `SMOLE_SERVE_API_KEY`.
 public enum ServeKey {
+    /// Why the key could not be loaded, with the exit status it calls for (sysexits.h).
     public struct Failure: Error, Sendable {
+        /// The message for stderr, naming the file.
         public var message: String
+        /// 66 for a missing file, 74 for an unreadable one, 64 for an empty key or one with white space.
         public var status: ExitStatus
     }
 

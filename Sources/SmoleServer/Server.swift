@@ -14,8 +14,11 @@ import UnixSignals
 /// Build one with a config and a backend, then either `run()` it as the process's main loop
 /// (signals, exit status) or `start()` it in-process (tests) and `shutdown()` it.
 public final class SmoleServe: Sendable {
+    /// The settings the server runs with.
     public let config: ServeConfig
+    /// What runs the jobs: the engine, or a closure in tests.
     public let backend: any JobRunner
+    /// The jobs and their queue.
     public let store: JobStore
     /// The private folder uploads stream into (mode 0700, removed at shutdown).
     public let uploadDir: String
@@ -23,6 +26,10 @@ public final class SmoleServe: Sendable {
     /// The logger Hummingbird's application gets (warnings and errors only).
     let frameworkLogger: Logger
 
+    /// A server over `backend`, with its private upload folder (mode 0700) made under `config.tempRoot`, `$TMPDIR` or
+    /// `/tmp`.
+    ///
+    /// - Throws: `Problem` (500, `unreadable`) when the upload folder cannot be made.
     public init(config: ServeConfig, backend: any JobRunner) throws(Problem) {
         self.config = config
         self.backend = backend
@@ -55,7 +62,9 @@ public final class SmoleServe: Sendable {
 
     /// A server started in-process.
     public final class Running: Sendable {
+        /// The address the server is bound to.
         public let host: String
+        /// The TCP port the server is bound to (the one the system picked for port 0).
         public let port: Int
         let group: ServiceGroup
         let task: Task<Void, any Error>
@@ -65,8 +74,11 @@ public final class SmoleServe: Sendable {
             self.group = group
             self.task = task
         }
+        /// `http://HOST:PORT` (an IPv6 host in brackets), without the `/api` prefix.
         public var baseURL: String { "http://\(host.contains(":") ? "[\(host)]" : host):\(port)" }
         /// Graceful shutdown: stop accepting, finish requests, cancel jobs, remove uploads.
+        ///
+        /// - Throws: Whatever error ended the server's service group, if it failed rather than stopped.
         public func shutdown() async throws {
             await group.triggerGracefulShutdown()
             try await task.value
@@ -76,6 +88,9 @@ public final class SmoleServe: Sendable {
     private struct StartupError: Error { var message: String }
 
     /// Starts serving in the background; returns once the socket is bound.
+    ///
+    /// - Throws: The error that stopped the server before it listened (for example the address is in use), or an
+    ///   error saying it stopped before listening.
     public func start() async throws -> Running {
         let (stream, cont) = AsyncStream<Result<(String, Int), any Error>>.makeStream()
         let group = makeGroup { host, port in cont.yield(.success((host, port))) }
@@ -589,6 +604,8 @@ struct StderrLogHandler: LogHandler {
 }
 
 extension DurationText {
+    /// A duration in the largest whole unit that divides it: `2d`, `24h`, `30m`, else whole seconds (`90s`; fractions
+    /// of a second are dropped).
     public static func format(_ d: Duration) -> String {
         let s = Int(d.seconds)
         if s % 86400 == 0, s > 0 { return "\(s / 86400)d" }
