@@ -23,9 +23,11 @@ public final class APIBackend: ExtractionBackend {
         public var pollMax: Duration = .seconds(10)
         /// The connection pool's per-host limit (documents in flight plus polls).
         public var connections = 8
+        /// The defaults: no rate limit, first poll after 500 ms, polls at most 10 s apart, 8 connections.
         public init() {}
     }
 
+    /// The API base URL without trailing slashes, e.g. `http://127.0.0.1:8750/api`; paths are appended to it.
     public let base: String
     private let key: String?
     private let client: HTTPClient
@@ -36,10 +38,15 @@ public final class APIBackend: ExtractionBackend {
     /// What the run's polls have taught about the server's job time.
     public let jobTimes = JobTimes()
 
+    /// The base URL: result records' `backend` field (the key is never part of it).
     public var name: String { base }
+    /// `backend: Smole API at BASE`, noting when no API key is set.
     public var banner: String { "backend: Smole API at \(base)" + (key == nil ? " (no API key)" : "") }
+    /// The server applies its own page limit; the client has none.
     public func pageLimit(_ pages: PagesRead) -> String { "the server's page limit" }
 
+    /// A backend for the API at `base` (trailing slashes dropped), sending `key` as `Authorization: Bearer` when given.
+    /// Redirects are refused; connects time out after 10 s and reads after 120 s.
     public init(base: String, key: String?, options: Options = Options()) {
         var b = base
         while b.hasSuffix("/") { b.removeLast() }
@@ -339,6 +346,8 @@ public final class APIBackend: ExtractionBackend {
         }
     }
 
+    /// Asks the server to cancel the job (`POST {base}/pipeline/{id}/cancel`, waiting at most 2 s); failures are
+    /// ignored.
     public func cancel(job: String) async {
         // Not in the wire contract: best effort, failures ignored.
         var req = HTTPClientRequest(url: base + "/pipeline/" + Self.pathEscape(job) + "/cancel")
@@ -347,6 +356,7 @@ public final class APIBackend: ExtractionBackend {
         _ = try? await client.execute(req, timeout: .seconds(2))
     }
 
+    /// Shuts the HTTP client down, closing its connections.
     public func shutdown() async {
         try? await client.shutdown()
     }
@@ -477,7 +487,9 @@ public final class APIBackend: ExtractionBackend {
 
 /// What is submitted for one document.
 public struct Submission: Sendable {
+    /// The file to upload.
     public var path: String
+    /// The schema id sent as the `schemaId` form field.
     public var schema: String
     /// Size in bytes, checked before submitting.
     public var size: Int64
@@ -487,6 +499,7 @@ public struct Submission: Sendable {
     public var idempotencyKey: String? {
         sha256.map { "\($0):\(schema)" }
     }
+    /// A submission of the file at `path` (`size` in bytes, `sha256` as 64 hex digits if known) for `schema`.
     public init(path: String, schema: String, size: Int64, sha256: String?) {
         self.path = path
         self.schema = schema
@@ -497,8 +510,11 @@ public struct Submission: Sendable {
 
 /// The server's answer to a submit: a job id and how long it asks the client to wait.
 public struct SubmittedJob: Sendable {
+    /// The job id the server gave, for `GET {base}/pipeline/{id}`.
     public var id: String
+    /// The server's `Retry-After` on the submit reply (RFC 9110 §10.2.3), if any.
     public var retryAfter: Duration?
+    /// A submitted job with its id and the wait the server asked for.
     public init(id: String, retryAfter: Duration? = nil) {
         self.id = id
         self.retryAfter = retryAfter

@@ -37,7 +37,9 @@ public protocol ExtractionBackend: Sendable {
 }
 
 extension ExtractionBackend {
+    /// By default there is nothing to cancel: the local engine's work ends with its task.
     public func cancel(job: String) async {}
+    /// By default there is nothing to release.
     public func shutdown() async {}
 }
 
@@ -55,6 +57,8 @@ public struct Document: Sendable {
     /// Hex SHA-256 of the file (64 lowercase hex digits) from the input record, when it had a valid one.
     public var sha256: String?
 
+    /// A document from its opened path, its display text, schema, size in bytes and the input record's SHA-256 (64 hex
+    /// digits), if any.
     public init(path: String, shown: String, schema: String, size: Int64, sha256: String?) {
         self.path = path
         self.shown = shown
@@ -76,6 +80,7 @@ public struct Outcome: Sendable {
     /// fit), for the review checks; nil from the API.
     public var signals: DocumentSignals?
 
+    /// An outcome with the data and whatever else the backend knows.
     public init(data: JSONValue, evidence: JSONValue? = nil, pages: PagesRead? = nil, signals: DocumentSignals? = nil) {
         self.data = data
         self.evidence = evidence
@@ -90,6 +95,7 @@ public struct PagesRead: Sendable, Equatable {
     public var read: Int
     /// Pages the document has.
     public var total: Int
+    /// Pages read out of the document's total.
     public init(read: Int, total: Int) {
         self.read = read
         self.total = total
@@ -210,6 +216,8 @@ public final class DocumentContext: Sendable {
     public func fatal(_ e: BackendError) -> RecordError { policy.fatal(e) }
 
     /// Throws `timeout` if the deadline has passed, or if `instant` (the next try) lies past it.
+    ///
+    /// - Throws: `RecordError(.timeout)` naming `path` and `--timeout`.
     public func check(_ instant: ContinuousClock.Instant, path: String) throws(RecordError) {
         let now = ContinuousClock.now
         let limit = "--timeout \(timeoutText) s"
@@ -237,15 +245,19 @@ protocol RunPolicy: Sendable {
 
 /// A failed request to a backend: the record error it maps to, and the server's `Retry-After`, if any.
 public struct BackendError: Error, Sendable, CustomStringConvertible {
+    /// The record error the failure maps to.
     public var error: RecordError
+    /// How long the server asked the client to wait (`Retry-After`, RFC 9110 §10.2.3), if it said.
     public var retryAfter: Duration?
     /// The URL answers, but not as the API (a 404 for `POST …/pipeline/file`: the base URL lacks `/api`).
     public var wrongEndpoint = false
+    /// A failed request mapped to `error`.
     public init(_ error: RecordError, retryAfter: Duration? = nil, wrongEndpoint: Bool = false) {
         self.error = error
         self.retryAfter = retryAfter
         self.wrongEndpoint = wrongEndpoint
     }
+    /// The record error's `code: message`.
     public var description: String { error.description }
 
     /// 401, 403 and 402, or a base URL that is not the API: stop the whole run (every document would fail alike).
@@ -258,5 +270,6 @@ public struct BackendError: Error, Sendable, CustomStringConvertible {
     }
     /// 404 on a job seen before: submit again.
     public var isExpired: Bool { error.code == .jobExpired }
+    /// A 429: the window of documents in flight halves (AIMD).
     public var isThrottle: Bool { error.code == .rateLimited }
 }

@@ -5,22 +5,28 @@ import Synchronization
 
 /// Exponential back-off with full jitter: the n-th delay is uniform in [0, min(cap, base·2ⁿ)].
 public struct RetryDelays: Sequence, Sendable {
+    /// The first delay's ceiling (500 ms by default); each later one doubles it.
     public var base: Duration
+    /// The largest ceiling (30 s by default).
     public var cap: Duration
+    /// Whether each delay is drawn uniformly from [0, ceiling] (full jitter); false gives the ceilings themselves.
     public var jitter: Bool
 
+    /// The delays for retries of one document (AWS's "full jitter"; see grpc-swift's `RetryDelaySequence`).
     public init(base: Duration = .milliseconds(500), cap: Duration = .seconds(30), jitter: Bool = true) {
         self.base = base
         self.cap = cap
         self.jitter = jitter
     }
 
+    /// Draws the delays from the system random number generator.
     public struct Iterator: IteratorProtocol {
         var n = 0
         let base: Double
         let cap: Double
         let jitter: Bool
         var rng = SystemRandomNumberGenerator()
+        /// The next delay; the sequence never ends.
         public mutating func next() -> Duration? {
             let ceiling = Swift.min(cap, base * pow2(n))
             n += 1
@@ -29,6 +35,7 @@ public struct RetryDelays: Sequence, Sendable {
         }
     }
 
+    /// A fresh sequence of delays, starting from `base`.
     public func makeIterator() -> Iterator {
         Iterator(base: base.seconds, cap: cap.seconds, jitter: jitter)
     }
@@ -36,11 +43,16 @@ public struct RetryDelays: Sequence, Sendable {
 
 /// Poll intervals: `initial`, then ×`factor` up to `max`, each with ±`jitter` (a fraction).
 public struct PollDelays: Sequence, Sendable {
+    /// The first interval (500 ms by default, `--poll-initial`).
     public var initial: Duration
+    /// The longest interval (10 s by default, `--poll-max`).
     public var max: Duration
+    /// How much each interval grows over the last (1.5 by default).
     public var factor: Double
+    /// The spread of each interval, as a fraction of it: 0.1 draws uniformly within ±10 %.
     public var jitter: Double
 
+    /// A poll schedule; the defaults are 500 ms growing ×1.5 to 10 s, ±10 %.
     public init(
         initial: Duration = .milliseconds(500), max: Duration = .seconds(10), factor: Double = 1.5, jitter: Double = 0.1
     ) {
@@ -50,11 +62,13 @@ public struct PollDelays: Sequence, Sendable {
         self.jitter = jitter
     }
 
+    /// Draws the intervals; the sequence never ends.
     public struct Iterator: IteratorProtocol, Sendable {
         var current: Double
         let max: Double
         let factor: Double
         let jitter: Double
+        /// The next interval, never over `max`.
         public mutating func next() -> Duration? {
             let base = Swift.min(current, max)
             current = Swift.min(current * factor, max)
@@ -63,6 +77,7 @@ public struct PollDelays: Sequence, Sendable {
         }
     }
 
+    /// A fresh sequence of intervals, starting from `initial`.
     public func makeIterator() -> Iterator {
         Iterator(current: initial.seconds, max: max.seconds, factor: factor, jitter: jitter)
     }
@@ -96,6 +111,7 @@ public final class JobTimes: Sendable {
         public var running: Double
         /// Seconds after the submit reply of the earliest poll that found it done.
         public var done: Double
+        /// A sample from two offsets in seconds after the submit reply; `done` is raised to `running` if below it.
         public init(running: Double, done: Double) {
             self.running = running
             self.done = max(done, running)
@@ -121,6 +137,7 @@ public final class JobTimes: Sendable {
     }
     let state = Mutex(State())
 
+    /// No samples yet: the first job to poll is the cold probe.
     public init() {}
 
     /// Adds one job's sample, replacing the oldest once there are `capacity`.
@@ -156,7 +173,12 @@ public final class JobTimes: Sendable {
     }
 
     /// The poll schedule for a job about to be polled for the first time.
-    /// - Parameter probe: whether this job may be one of the probes.
+    ///
+    /// - Parameters:
+    ///   - initial: `--poll-initial`: the first poll's offset while no job time is known.
+    ///   - max: `--poll-max`: the longest interval between polls.
+    ///   - probe: Whether this job may be one of the probes.
+    /// - Returns: The cold probe or a wait while nothing is known; else a first poll at the estimate, or a probe.
     public func schedule(initial: Duration, max: Duration, probe: Bool = true) -> PollSchedule {
         state.withLock { st in
             guard let (t, w) = Self.estimate(st.samples) else {
@@ -184,6 +206,7 @@ public final class JobTimes: Sendable {
 
 /// One job's polls, in offsets from its submit reply, as `JobTimes` planned them.
 public struct PollSchedule: Sendable {
+    /// Which plan the schedule follows.
     public enum Kind: Sendable, Equatable {
         /// No job time known yet; this job polls fast to learn it.
         case coldProbe
@@ -201,6 +224,7 @@ public struct PollSchedule: Sendable {
     public static func resumed(initial: Duration, max: Duration) -> PollSchedule {
         PollSchedule(.resumed, initial: initial, max: max)
     }
+    /// The plan this schedule follows.
     public let kind: Kind
     let initial: Duration
     let max: Duration
@@ -281,6 +305,12 @@ public struct PollSchedule: Sendable {
 
 /// Parses `Retry-After`: delay-seconds or an HTTP-date (IMF-fixdate, RFC 850 or asctime). Past dates give zero.
 public enum RetryAfter {
+    /// The wait a `Retry-After` value asks for (RFC 9110 §10.2.3), at most one day (86 400 s).
+    ///
+    /// - Parameters:
+    ///   - value: The header value: delay-seconds (fractions accepted) or an HTTP-date.
+    ///   - now: The current time in epoch seconds, against which a date is measured.
+    /// - Returns: The wait, zero for a date in the past, or nil for a value that is neither form.
     public static func parse(_ value: String, now: Double = currentEpochSeconds()) -> Duration? {
         let v = value.trimmingSpaces()
         if v.isEmpty { return nil }
@@ -295,6 +325,8 @@ public enum RetryAfter {
     }
 }
 
+/// HTTP-dates (RFC 9110 §5.6.7): the preferred IMF-fixdate, read leniently together with the obsolete RFC 850 and
+/// asctime forms.
 public enum HTTPDate {
     static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 
@@ -337,6 +369,7 @@ public enum HTTPDate {
         return "\(wd), \(pad2(d)) \(mon) \(y) \(pad2(secs / 3600)):\(pad2(secs / 60 % 60)):\(pad2(secs % 60)) GMT"
     }
 
+    /// (year, month, day) of a day count since 1970-01-01 (`Timestamp.civilFromDays`).
     public static func civilFromDays(_ z: Int) -> (Int, Int, Int) { Timestamp.civilFromDays(z) }
 }
 

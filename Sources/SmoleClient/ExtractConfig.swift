@@ -6,11 +6,16 @@ public enum BackendChoice: Sendable {
     case api(url: String, key: String?)
     case local
 
+    /// The API base used when a key is given but no URL (`--api`, `SMOLE_API_URL`).
     public static let defaultURL = "https://api.smole.tech/api"
 
     /// `--api URL` or SMOLE_API_URL select the API; a key (SMOLE_API_KEY or `--api-key-file`)
     /// with no URL uses the default base. A key is never sent over plain http:// to a host other
     /// than loopback unless `allowInsecureHTTP`.
+    ///
+    /// - Throws: `RecordError(.unreadable)` for a key file that cannot be read, is empty or has more than one line;
+    ///   `RecordError(.badRecord)` for a URL that is not http:// or https://, or a key that would go over plain
+    ///   http:// to a host that is not loopback.
     public static func resolve(
         api: String?, keyFile: String?, allowInsecureHTTP: Bool,
         environment: [String: String] = ProcessInfo.processInfo.environment

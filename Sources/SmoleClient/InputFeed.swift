@@ -6,6 +6,7 @@ import Synchronization
 /// files) by a dedicated thread running `LineReader` (getline), feeding an AsyncStream with
 /// backpressure: at most `capacity` lines wait unconsumed. Works with `tool < file` and pipes.
 public final class InputFeed: @unchecked Sendable {
+    /// The input lines in order; it ends when the input does, or at `stop()`.
     public let stream: AsyncStream<InputLine>
     private let continuation: AsyncStream<InputLine>.Continuation
     private let credits: Credits

@@ -5,12 +5,19 @@ import Synchronization
 /// client waits on it. A rerun loads it and polls those jobs instead of uploading again.
 /// Lines that do not parse (a torn last line after a crash) are skipped.
 public final class Journal: @unchecked Sendable {
+    /// One journal line: `{"path", "sha256", "schema", "job", "attempts"}`, keyed by content hash and schema.
     public struct Entry: Sendable, Equatable {
+        /// The document's path as the run showed it (for people reading the journal; lookups use the hash).
         public var path: String
+        /// The file's SHA-256, 64 lower-case hex digits.
         public var sha256: String
+        /// The schema id the job was submitted with.
         public var schema: String
+        /// The job id the server gave.
         public var job: String
+        /// The record's `attempts` when the job was submitted (1 for a line without it).
         public var attempts: Int
+        /// An entry from its fields.
         public init(path: String, sha256: String, schema: String, job: String, attempts: Int) {
             self.path = path
             self.sha256 = sha256
@@ -20,12 +27,17 @@ public final class Journal: @unchecked Sendable {
         }
     }
 
+    /// The journal file, as named by `--journal`.
     public let path: String
     private let fd: Int32
     private let byKey: Mutex<[String: Entry]>
+    /// Lines of the file that were not entries (a torn last line after a crash, or another file given by mistake).
     public private(set) var skippedLines = 0
 
-    /// Opens (creating if needed) and loads the journal. Throws a message on failure.
+    /// Opens (creating if needed, mode 0600) and loads the journal; a later line for the same content and schema
+    /// replaces an earlier one.
+    ///
+    /// - Throws: `RecordError(.unreadable)` when the file cannot be opened for appending or read.
     public init(path: String) throws(RecordError) {
         self.path = path
         fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
@@ -66,6 +78,7 @@ public final class Journal: @unchecked Sendable {
 
     static func key(sha256: String, schema: String) -> String { "\(sha256):\(schema)" }
 
+    /// How many (content, schema) pairs have a job recorded.
     public var count: Int { byKey.withLock { $0.count } }
 
     /// The job recorded for this file content and schema, if any.

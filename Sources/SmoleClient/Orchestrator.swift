@@ -6,28 +6,43 @@ import Synchronization
 /// smole-extract's settings that the orchestration uses (the command line, parsed); the API
 /// backend's own (`--rate`, poll schedule, `--journal`) are `APIBackend.Options`.
 public struct ExtractOptions: Sendable {
+    /// `--jobs`: documents in flight at once (5 by default); the window the AIMD control moves within.
     public var jobs = 5
+    /// `--timeout`: each document's deadline from its start, retries and polls included (600 s by default).
     public var timeout: Duration = .seconds(600)
+    /// `--retries`: transient failures of one document retried in this run (3 by default), and resubmissions of a job
+    /// the server forgot.
     public var retries = 3
+    /// `--schema`: the schema id for records that carry none (an empty `schema` counts as none).
     public var schema: String?
+    /// `--max-size` in bytes: larger files are `too_large` without being sent; nil for no limit.
     public var maxSize: Int64?
+    /// `--keep-order`: write records in input order rather than as they finish.
     public var keepOrder = false
+    /// `--progress`: draw the progress line on stderr.
     public var progress = false
+    /// The number of documents, when known up front (documents named as arguments); else learned when the input ends.
     public var total: Int?
     /// Consecutive connection failures (across documents, with no successful request between
     /// them) after which the run stops submitting: the circuit breaker.
     public var breakerThreshold = 8
     /// Base of the full-jitter exponential back-off between retries.
     public var backoffBase: Duration = .milliseconds(500)
+    /// The largest back-off between retries (30 s by default).
     public var backoffCap: Duration = .seconds(30)
     /// Fills each ok record's `review` (the checks of `SmoleEngine.ReviewChecks`); nil leaves results unreviewed.
     public var reviewer: (any ResultReviewer)?
+    /// The defaults: 5 jobs, 600 s timeout, 3 retries, no schema, no size limit, records as they finish, no progress,
+    /// breaker at 8, back-off from 500 ms to 30 s, no review.
     public init() {}
 }
 
 /// Why a run stopped early.
 public enum HaltReason: Sendable {
+    /// SIGINT or SIGTERM (the signal number): in-flight documents end `cancelled`, retryable.
     case signal(Int32)
+    /// The backend refused the run (401, 403, 402, or a base URL that is not the API): in-flight documents end with
+    /// that error, not retryable.
     case fatal(RecordError)
     /// The circuit breaker opened: the backend could not be reached, try after try.
     case unavailable(RecordError)
@@ -53,8 +68,11 @@ public enum HaltReason: Sendable {
 /// exactly one result record per input. Each document is a child task of one discarding task
 /// group; a halt (a signal, a refused key, the circuit breaker) cancels the group's children.
 public final class Orchestrator: Sendable {
+    /// The backend every document is sent to.
     public let backend: any ExtractionBackend
+    /// The run's settings.
     public let options: ExtractOptions
+    /// The run's live counts (done, ok, failed), for the progress line and the exit status.
     public let counters: RunCounters
     let output: ResultWriter
     let window: Window
@@ -78,6 +96,7 @@ public final class Orchestrator: Sendable {
         case halt
     }
 
+    /// An orchestrator over `backend`, writing result records (NDJSON) to `writer`.
     public init(backend: any ExtractionBackend, options: ExtractOptions, writer: LineWriter = .stdout) {
         self.backend = backend
         self.options = options
@@ -86,6 +105,7 @@ public final class Orchestrator: Sendable {
         window = Window(max: options.jobs)
     }
 
+    /// Why the run stopped early, if it did.
     public var haltReason: HaltReason? { state.withLock { $0.halt } }
 
     /// Stops the run: no new submissions; in-flight documents end with the halt's error.

@@ -12,18 +12,27 @@ public final class RunCounters: Sendable {
         var codes: [ErrorCode: Int] = [:]
     }
     private let counts: Mutex<Counts>
+    /// Result records written so far.
     public var done: Int { counts.withLock { $0.done } }
+    /// Of those, ok records.
     public var ok: Int { counts.withLock { $0.ok } }
+    /// Of those, error records.
     public var failed: Int { counts.withLock { $0.failed } }
+    /// Of the error records, those marked retryable.
     public var retryableFailed: Int { counts.withLock { $0.retryableFailed } }
+    /// Documents in the run, when known.
     public var total: Int? { counts.withLock { $0.total } }
+    /// Error records per error code.
     public var codes: [ErrorCode: Int] { counts.withLock { $0.codes } }
     let start = ContinuousClock.now
 
+    /// Zeroed counters; `total` when the number of documents is known up front.
     public init(total: Int? = nil) { counts = Mutex(Counts(total: total)) }
 
+    /// Raises the total to `n` (it never shrinks): the input ended after `n` documents.
     public func setTotal(_ n: Int) { counts.withLock { c in if c.total == nil || c.total! < n { c.total = n } } }
 
+    /// Counts one written result record: ok, or failed (by code, and whether retryable).
     public func count(_ r: Record) {
         counts.withLock { c in
             c.done += 1
@@ -39,10 +48,13 @@ public final class RunCounters: Sendable {
         }
     }
 
+    /// All counts at one instant, read under one lock.
     public var snapshot: (done: Int, ok: Int, failed: Int, total: Int?, codes: [ErrorCode: Int], retryable: Int) {
         counts.withLock { c in (c.done, c.ok, c.failed, c.total, c.codes, c.retryableFailed) }
     }
 
+    /// The progress text: `DONE/TOTAL done, N ok, N failed, R docs/s` and `, ETA 1m05s` while the total is known and
+    /// not reached (`?` for an unknown total).
     public func line() -> String {
         let s = snapshot
         let secs = (ContinuousClock.now - start).seconds
@@ -72,11 +84,13 @@ public final class ProgressDisplay: @unchecked Sendable {
     let tty: Bool
     private var task: Task<Void, Never>?
 
+    /// A display of `counters`; `tty` redraws one line in place every 250 ms, otherwise a plain line every 2 s.
     public init(counters: RunCounters, tty: Bool) {
         self.counters = counters
         self.tty = tty
     }
 
+    /// Starts drawing in a detached task until `finish()`.
     public func start() {
         let interval: Duration = tty ? .milliseconds(250) : .seconds(2)
         task = Task.detached { [counters, tty] in
@@ -88,6 +102,7 @@ public final class ProgressDisplay: @unchecked Sendable {
         }
     }
 
+    /// Stops drawing and draws the final line (ending it with a newline on a terminal).
     public func finish() {
         task?.cancel()
         Self.draw(counters.line(), tty: tty)

@@ -11,6 +11,8 @@ public actor TokenBucket {
     var last: ContinuousClock.Instant
     let clock = ContinuousClock()
 
+    /// A bucket of `rate` tokens per second (nil or 0: no limit) holding at most `burst` (by default the rate, at least
+    /// 1); it starts full.
     public init(rate: Double?, burst: Double? = nil) {
         self.rate = rate
         let b = burst ?? max(1, rate ?? 1)
@@ -20,6 +22,9 @@ public actor TokenBucket {
     }
 
     /// Waits until a token is available and takes it. Throws CancellationError when cancelled.
+    ///
+    /// - Throws: `CancellationError` when the task is cancelled while it waits (the token it reserved is not
+    ///   given back).
     public func acquire() async throws {
         guard let rate, rate > 0 else { return }
         while true {
@@ -42,15 +47,20 @@ public actor TokenBucket {
 /// Caps documents in flight at `limit`, which shrinks by half on throttling (429) and grows
 /// back by 1/limit per success, never above `max` (AIMD).
 public actor Window {
+    /// `--jobs`: the most documents in flight.
     public let max: Int
+    /// The current cap, between 1 and `max`; fractional while it grows back.
     public private(set) var limit: Double
+    /// Places taken now.
     public private(set) var inFlight = 0
+    /// The most places taken at once during the run.
     public private(set) var peak = 0
     var waiters: [(id: Int, cont: CheckedContinuation<Void, any Error>)] = []
     var nextID = 0
     var lastDecrease: ContinuousClock.Instant?
     var closed = false
 
+    /// A window of `max` places (at least 1), all open.
     public init(max: Int) {
         self.max = Swift.max(1, max)
         self.limit = Double(self.max)
@@ -92,6 +102,7 @@ public actor Window {
         for w in ws { w.cont.resume(throwing: CancellationError()) }
     }
 
+    /// Gives a place back and wakes waiters while the cap allows.
     public func release() {
         inFlight -= 1
         wake()

@@ -14,7 +14,9 @@ public enum JobStatus: String, Sendable, CaseIterable {
 /// `{"id","status","schemaId","extraction":{"data","evidence","pages"},"error","errorCode","retryable",
 /// "createdAt","updatedAt"}` (DESIGN.md, "Wire contract"). `APIBackend.jobState` reads it back.
 public struct JobReply: Sendable {
+    /// The job id (a UUID, or `NODE.UUID` behind a cluster).
     public var id: String
+    /// Where the job is (`queued` to `completed`/`failed`/`cancelled`).
     public var status: JobStatus
     /// The schema id the job was submitted with, when the server says.
     public var schemaId: String?
@@ -26,8 +28,10 @@ public struct JobReply: Sendable {
     /// Epoch seconds, written as RFC 3339 (`Timestamp`); `updatedAt − createdAt` of a finished job is how long it
     /// took on the server.
     public var createdAt: Double
+    /// Epoch seconds of the job's last status change, written as RFC 3339.
     public var updatedAt: Double
 
+    /// A reply from its parts; times are epoch seconds.
     public init(
         id: String, status: JobStatus, schemaId: String? = nil, extraction: JSONValue? = nil, error: RecordError? = nil,
         createdAt: Double, updatedAt: Double
