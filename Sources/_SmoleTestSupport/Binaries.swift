@@ -22,13 +22,19 @@ public enum Binaries {
         return exe
     }
 
+    /// The path of the built tool named `tool` in `directory`.
     public static func path(_ tool: String) -> String { directory.appendingPathComponent(tool).path }
 }
 
+/// How a tool run ended and what it wrote.
 public struct RunResult: Sendable {
+    /// The exit status, or 128 + the signal number when a signal ended it.
     public var status: Int32
+    /// Everything written on stdout, as UTF-8 (at most 256 MiB).
     public var stdout: String
+    /// Everything written on stderr, as UTF-8 (at most 256 MiB).
     public var stderr: String
+    /// stdout split into lines, empty lines dropped.
     public var stdoutLines: [String] { stdout.split(separator: "\n", omittingEmptySubsequences: true).map(String.init) }
 }
 
@@ -40,6 +46,8 @@ private let ignoreSIGPIPE: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
 /// Unless `env` sets `XDG_CACHE_HOME`, the run gets a fresh, empty one (removed afterwards): the tools' text cache
 /// is shared by the programs of one run (a pipeline in `bash -c`) and never by separate runs or with the user's
 /// own cache. A test that means to share it across runs passes its own `XDG_CACHE_HOME`.
+///
+/// - Throws: swift-subprocess's error when the program cannot be started or its output exceeds 256 MiB.
 public func runTool(
     _ tool: String, _ args: [String] = [], stdin: String? = nil, cwd: String? = nil,
     env: [String: String] = [:], unset: [String] = []
@@ -80,13 +88,22 @@ public func runTool(
 
 /// A fresh temporary directory, removed by the caller with `cleanup()`.
 public struct TempDir: Sendable {
+    /// The directory's absolute path.
     public let path: String
+    /// Makes `TMPDIR/PREFIX-UUID`.
+    ///
+    /// - Throws: Foundation's error when the directory cannot be made.
     public init(_ prefix: String = "smole-test") throws {
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
         path = base.path
     }
+    /// The path of `name` inside the directory (the file need not exist).
     public func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
+    /// Writes `contents` as UTF-8 to `name`, making folders on the way.
+    ///
+    /// - Throws: Foundation's error when a folder or the file cannot be written.
+    /// - Returns: The file's path.
     @discardableResult
     public func write(_ name: String, _ contents: String) throws -> String {
         let p = file(name)
@@ -95,6 +112,10 @@ public struct TempDir: Sendable {
         try contents.write(toFile: p, atomically: true, encoding: .utf8)
         return p
     }
+    /// Writes `bytes` to `name`, making folders on the way.
+    ///
+    /// - Throws: Foundation's error when a folder or the file cannot be written.
+    /// - Returns: The file's path.
     @discardableResult
     public func write(_ name: String, bytes: [UInt8]) throws -> String {
         let p = file(name)
@@ -105,6 +126,9 @@ public struct TempDir: Sendable {
     }
     /// Writes an executable script. The file is opened close-on-exec: a child spawned by a test running in
     /// parallel must not inherit the write end, or running the script fails with "Text file busy".
+    ///
+    /// - Throws: An `NSError` in `NSPOSIXErrorDomain` when the file cannot be opened or written whole, or
+    ///   Foundation's error when a folder cannot be made.
     @discardableResult
     public func writeExecutable(_ name: String, _ contents: String) throws -> String {
         let p = file(name)
@@ -119,12 +143,15 @@ public struct TempDir: Sendable {
         chmod(p, 0o755)
         return p
     }
+    /// Removes the directory and everything in it; errors are ignored.
     public func cleanup() { try? FileManager.default.removeItem(atPath: path) }
 }
 
 /// Runs `script` with `bash -o pipefail -c` in `dir`, the built tools first on PATH, as a user with no account
 /// would: SMOLE_API_KEY and SMOLE_API_URL unset (the local engine), NO_COLOR set. The tests that run pipelines
 /// the way a report or a man page wrote them share this one setting.
+///
+/// - Throws: swift-subprocess's error when bash cannot be started.
 public func runPipeline(_ script: String, in dir: String) async throws -> RunResult {
     let path = Binaries.directory.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
     return try await runTool(

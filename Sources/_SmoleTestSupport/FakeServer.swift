@@ -11,11 +11,13 @@ import SmoleRecords
 /// JSON, failing jobs, vanishing jobs (404), 401 after N requests. It keeps a request log that
 /// tests assert on. Base URL: `http://127.0.0.1:PORT/api`.
 public final class FakeSmoleServer: @unchecked Sendable {
+    /// How the fake server behaves; change it mid-test with `update(_:)`.
     public struct Config: Sendable {
         /// How long each job runs.
         public var jobDuration: Duration = .milliseconds(300)
         /// `Retry-After` seconds on a 202 submit reply, and on polls of a pending job.
         public var submitRetryAfter: Int? = nil
+        /// `Retry-After` seconds on polls of a pending job; nil sends none.
         public var pollRetryAfter: Int? = nil
         /// The key the server expects as `Authorization: Bearer KEY` (nil: accept anything).
         public var key: String? = nil
@@ -27,6 +29,7 @@ public final class FakeSmoleServer: @unchecked Sendable {
         public var unauthorizedAfter: Int? = nil
         /// Schemas the server rejects with 422 problem+json.
         public var rejectSchemas: Set<String> = []
+        /// Whether a submit with a known `Idempotency-Key` gets the existing job back (true) or a new one.
         public var honourIdempotencyKey = true
         /// The `extraction` object a completed job returns, by file name (`{"data": {...}, "evidence": {...}}`);
         /// other documents get `{"data": {"document", "schema", "bytes"}}`.
@@ -34,11 +37,14 @@ public final class FakeSmoleServer: @unchecked Sendable {
         /// Whether poll replies carry `createdAt` and `updatedAt`; false: a server whose replies
         /// tell nothing of how long a job took.
         public var sendsTimestamps = true
+        /// The defaults: 300 ms jobs, no `Retry-After`, no key, no faults, idempotency honoured, timestamps sent.
         public init() {}
     }
 
+    /// Which requests a fault applies to: submits (`POST .../pipeline/file`), polls, or any.
     public enum Target: Sendable { case submit, poll, any }
 
+    /// What a fault does instead of (or before) the normal answer.
     public enum Action: Sendable {
         /// A reply with this status; `retryAfter` seconds, a body and its content type.
         case reply(status: Int, retryAfter: Int?, body: String, contentType: String)
@@ -47,32 +53,42 @@ public final class FakeSmoleServer: @unchecked Sendable {
         /// Handle normally, but answer only after this delay.
         case slow(Duration)
 
+        /// A 429 problem+json reply (`rate_limited`) with `Retry-After: retryAfter` seconds.
         public static func tooMany(retryAfter: Int) -> Action {
             .reply(
                 status: 429, retryAfter: retryAfter,
                 body: #"{"type":"about:blank","title":"Too Many Requests","status":429,"code":"rate_limited"}"#,
                 contentType: "application/problem+json")
         }
+        /// A 503 problem+json reply (`server_error`) with `Retry-After: retryAfter` seconds.
         public static func unavailable(retryAfter: Int) -> Action {
             .reply(
                 status: 503, retryAfter: retryAfter,
                 body: #"{"title":"Service Unavailable","status":503,"code":"server_error"}"#,
                 contentType: "application/problem+json")
         }
+        /// A 200 whose body is HTML with control characters: not the API's JSON.
         public static let garbage = Action.reply(
             status: 200, retryAfter: nil, body: "<html><body>Bad gateway \u{1}\u{2}</body></html>",
             contentType: "text/html")
+        /// A 502 with an HTML body, as a proxy in front of the API sends it.
         public static let htmlError = Action.reply(
             status: 502, retryAfter: nil, body: "<html><body>502 Bad Gateway</body></html>", contentType: "text/html")
+        /// A 500 with an empty body.
         public static let emptyError = Action.reply(status: 500, retryAfter: nil, body: "", contentType: "text/plain")
     }
 
     /// A fault applied to the next `times` matching requests.
     public struct Fault: Sendable {
+        /// Which requests it applies to.
         public var target: Target
+        /// Only requests about this file name (the upload's, or the polled job's); nil for any.
         public var document: String?
+        /// How many matching requests it applies to before it is used up.
         public var times: Int
+        /// What it does.
         public var action: Action
+        /// A fault on the next `times` requests matching `target` (and `document`, if given).
         public init(_ target: Target, document: String? = nil, times: Int = 1, _ action: Action) {
             self.target = target
             self.document = document
@@ -87,20 +103,29 @@ public final class FakeSmoleServer: @unchecked Sendable {
         public var received: Double
         /// When the reply was sent (nil: connection reset).
         public var answered: Double?
+        /// The HTTP method (`POST`, `GET`, `DELETE`).
         public var method: String
+        /// The request path, e.g. `/api/pipeline/file`.
         public var path: String
+        /// The `Idempotency-Key` header, if sent.
         public var idempotencyKey: String?
+        /// The `Authorization` header as sent (tests check the key went only there).
         public var authorization: String?
         /// The document's file name (from the upload, or the job's).
         public var document: String?
+        /// The `schemaId` form field of a submit, or the polled job's schema.
         public var schema: String?
+        /// The HTTP status of the reply (nil when the connection was reset).
         public var status: Int?
+        /// The job id the request created or asked about.
         public var job: String?
         /// `Retry-After` seconds given in the reply.
         public var retryAfter: Int?
         /// The job's status in a poll reply.
         public var jobStatus: String?
+        /// Whether it is a submit: `POST .../pipeline/file`.
         public var isSubmit: Bool { method == "POST" && path.hasSuffix("/pipeline/file") }
+        /// Whether it is a poll (any GET).
         public var isPoll: Bool { method == "GET" }
     }
 
@@ -131,16 +156,21 @@ public final class FakeSmoleServer: @unchecked Sendable {
     let group: MultiThreadedEventLoopGroup
     var channel: Channel?
     let t0 = ContinuousClock.now
+    /// The loopback port the server listens on, once `start()` returned.
     public private(set) var port = 0
 
+    /// A server with `config`, not yet listening (call `start()`).
     public init(_ config: Config = Config()) {
         state = NIOLockedValueBox(State(config: config))
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     }
 
+    /// `http://127.0.0.1:PORT/api`: the base URL for `--api`.
     public var baseURL: String { "http://127.0.0.1:\(port)/api" }
 
     /// Binds 127.0.0.1 on a free port and starts serving.
+    ///
+    /// - Throws: NIO's error when the socket cannot be bound or the pipeline set up.
     public func start() async throws {
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
@@ -156,14 +186,19 @@ public final class FakeSmoleServer: @unchecked Sendable {
         port = ch.localAddress?.port ?? 0
     }
 
+    /// Closes the listening socket and shuts the event loop down.
     public func stop() async {
         try? await channel?.close()
         try? await group.shutdownGracefully()
     }
 
+    /// Adds a fault after those already queued.
     public func addFault(_ f: Fault) { state.withLockedValue { $0.faults.append(f) } }
+    /// Changes the configuration under the lock.
     public func update(_ body: @Sendable (inout Config) -> Void) { state.withLockedValue { body(&$0.config) } }
+    /// Every request so far, in arrival order.
     public var log: [Entry] { state.withLockedValue { $0.log } }
+    /// Jobs created so far, vanished ones included.
     public var jobCount: Int { state.withLockedValue { $0.jobs.count + $0.vanished.count } }
 
     func now() -> Double { (ContinuousClock.now - t0).seconds }
@@ -519,11 +554,16 @@ extension Duration {
 /// A built tool started in the background with stdin/stdout/stderr on files, so a test can
 /// signal it (SIGINT, SIGKILL) mid-run and then read what it wrote.
 public final class SpawnedTool: @unchecked Sendable {
+    /// The child's process id.
     public let pid: pid_t
+    /// The file the child's stdout goes to.
     public let stdoutPath: String
+    /// The file the child's stderr goes to.
     public let stderrPath: String
 
     /// Starts `tool` (a built binary name) with an argument array; `stdinPath` nil means /dev/null.
+    ///
+    /// - Throws: An `NSError` in domain `spawn` with posix_spawn's errno when the process cannot start.
     public init(
         _ tool: String, _ args: [String], stdinPath: String? = nil, outputDir: String, env: [String: String] = [:]
     ) throws {
@@ -553,6 +593,7 @@ public final class SpawnedTool: @unchecked Sendable {
         pid = p
     }
 
+    /// Sends `sig` to the child (kill(2)).
     public func signal(_ sig: Int32) { kill(pid, sig) }
 
     /// Waits for the process (polling, so the cooperative pool is not blocked) and returns its status (128+n for a signal).
@@ -574,7 +615,10 @@ public final class SpawnedTool: @unchecked Sendable {
         return 128 + sig
     }
 
+    /// What the child wrote on stdout so far, as UTF-8 (empty if unreadable).
     public var stdout: String { (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "" }
+    /// What the child wrote on stderr so far, as UTF-8.
     public var stderr: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
+    /// stdout split into lines, empty lines dropped.
     public var stdoutLines: [String] { stdout.split(separator: "\n").map(String.init) }
 }

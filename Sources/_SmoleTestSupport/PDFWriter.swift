@@ -3,11 +3,18 @@ import Foundation
 /// A small PDF writer for test fixtures: Helvetica text at positions, several pages, grayscale image pages
 /// (a scan with no text layer), and embedded file attachments (Factur-X / ZUGFeRD XML).
 public struct PDFWriter {
+    /// One run of Helvetica text at a position on the page.
     public struct Text: Sendable {
+        /// Distance of the baseline's start from the page's left edge, in points (1/72 inch).
         public var x: Double
+        /// Distance of the baseline from the top of the page, in points.
         public var y: Double  // from the top of the page, in points
+        /// The font size in points.
         public var size: Double
+        /// The text; characters outside WinAnsiEncoding (Latin-1, the euro sign and typographic quotes and dashes)
+        /// become `?`.
         public var string: String
+        /// A text run at (`x`, `y` from the top) in points, 10 pt by default.
         public init(x: Double, y: Double, size: Double = 10, _ string: String) {
             self.x = x; self.y = y; self.size = size; self.string = string
         }
@@ -20,7 +27,9 @@ public struct PDFWriter {
         case textWithPicture([Text], gray: [UInt8], width: Int, height: Int, x: Double, y: Double, drawWidth: Double)
     }
 
+    /// The page width in points (612 by default: US Letter).
     public var pageWidth: Double
+    /// The page height in points (792 by default: US Letter).
     public var pageHeight: Double
     var pages: [Page] = []
     var attachments: [(name: String, data: [UInt8], mime: String, encoding: AttachmentEncoding)] = []
@@ -53,6 +62,7 @@ public struct PDFWriter {
         public var untypedStreams = false
         /// No `/EmbeddedFiles` name tree: the attachments are listed only in the catalog's `/AF` array.
         public var associatedFilesOnly = false
+        /// A style; every option is off by default (the writer's own plain layout).
         public init(
             crlf: Bool = false, indirectLength: Bool = false, nestedParams: Bool = false, escapedNames: Bool = false,
             objectStreams: Bool = false, nameTreeKids: Bool = false, inlineFileSpecs: Bool = false,
@@ -64,8 +74,10 @@ public struct PDFWriter {
             self.associatedFilesOnly = associatedFilesOnly
         }
     }
+    /// How attachments and the file around them are written (all options off by default).
     public var attachmentStyle = AttachmentStyle()
 
+    /// An empty document whose pages all have this size in points (US Letter by default).
     public init(pageWidth: Double = 612, pageHeight: Double = 792) {
         self.pageWidth = pageWidth
         self.pageHeight = pageHeight
@@ -180,6 +192,8 @@ public struct PDFWriter {
         return out
     }
 
+    /// The whole PDF file: the pages, the attachments, and a cross-reference table (or a cross-reference stream with
+    /// `objectStreams`).
     public func data() -> [UInt8] {
         var objects: [[UInt8]] = []  // object n is objects[n-1]
         func add(_ body: [UInt8]) -> Int { objects.append(body); return objects.count }
@@ -386,6 +400,9 @@ public struct PDFWriter {
         return out
     }
 
+    /// Writes `data()` to `path`.
+    ///
+    /// - Throws: Foundation's error when the file cannot be written.
     public func write(to path: String) throws {
         try Data(data()).write(to: URL(fileURLWithPath: path))
     }
