@@ -19,9 +19,9 @@ public struct ExtractOptions: Sendable {
     public var maxSize: Int64?
     /// `--keep-order`: write records in input order rather than as they finish.
     public var keepOrder = false
-    /// `--progress`: draw the progress line on stderr.
+    /// Draw the progress line on stderr: on a terminal by default, anywhere with `--progress`.
     public var progress = false
-    /// The number of documents, when known up front (documents named as arguments); else learned when the input ends.
+    /// `--total`: the number of documents expected, for the progress line and its ETA; nil: known once the input ends.
     public var total: Int?
     /// Consecutive connection failures (across documents, with no successful request between
     /// them) after which the run stops submitting: the circuit breaker.

@@ -29,7 +29,8 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
         }
     }
 
-    /// A one-line English explanation of the code, as the man pages and `smole-summary` print it.
+    /// A one-line English explanation of the code; smole-serve gives it as a problem reply's `title` when the HTTP
+    /// status has no reason phrase.
     public var summary: String {
         switch self {
         case .badRecord: "an input line was not a valid record"
@@ -116,7 +117,7 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
     case sigint = 130
     case sigterm = 143
 
-    /// A short English meaning of the status, as the man pages' EXIT STATUS sections give it.
+    /// A short English meaning of the status (its sysexits.h name, or the shell's 128 + signal).
     public var meaning: String {
         switch self {
         case .ok: "every record ok"

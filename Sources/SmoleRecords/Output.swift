@@ -41,7 +41,7 @@ public final class LineWriter: @unchecked Sendable {
     }
 
     /// Writes to the open descriptor `fd`. With `quietOnEPIPE`, a closed reader ends the process with status 0; any
-    /// other write error ends it with status 74 (`EX_IOERR`).
+    /// other write error ends it with status 74 (`EX_IOERR`), except on fd 2, where write errors are ignored.
     public init(fd: Int32, quietOnEPIPE: Bool = true) {
         self.fd = fd
         self.quietOnEPIPE = quietOnEPIPE
@@ -116,7 +116,7 @@ public final class LineWriter: @unchecked Sendable {
 public enum Diagnostics {
     /// The tool's name that starts every message (`smole-csv: error ...`); set by `ToolRuntime.start`.
     nonisolated(unsafe) public static var tool = "smole"
-    /// When true (`--quiet`), warnings and notes are dropped; errors are still shown.
+    /// When true, warnings and notes are dropped; errors are still shown.
     nonisolated(unsafe) public static var quiet = false
 
     /// The place in a message: ` (at FILE:LINE)`, ` (at FILE)` without a line, or empty without a source.

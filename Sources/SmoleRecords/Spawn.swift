@@ -8,7 +8,7 @@ public struct ToolResult: Sendable {
     public var status: Int32
     /// Standard output, at most the run's `outputLimit` bytes (the rest is read and dropped).
     public var stdout: [UInt8]
-    /// Standard error as UTF-8 text (invalid bytes become U+FFFD), at most 1 MiB.
+    /// Standard error as UTF-8 text (invalid bytes become U+FFFD), about the first 1 MiB.
     public var stderr: String
     /// Standard output decoded as UTF-8, invalid bytes as U+FFFD.
     public var text: String { String(decoding: stdout, as: UTF8.self) }

@@ -48,7 +48,7 @@ public struct ReviewReason: Sendable, Equatable {
     public var code: ReviewCode
     /// The field concerned, as a path (`total`, `line_items[2].amount`); nil when it is the whole document.
     public var field: String?
-    /// What is wrong, in words for the person reviewing (values and expected values included).
+    /// What is wrong, in words for the person reviewing.
     public var message: String
     /// A reason about `field` (nil: the whole document).
     public init(_ code: ReviewCode, field: String? = nil, _ message: String) {

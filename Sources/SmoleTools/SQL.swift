@@ -17,7 +17,7 @@ public enum SQL {
     /// PostgreSQL truncates identifiers to 63 bytes; names are kept within that for both dialects.
     public static let maxIdentifierBytes = 63
 
-    /// `name` as a double-quoted identifier (SQL:2016, both dialects), inner `"` doubled.
+    /// `name` as a double-quoted identifier (a standard SQL delimited identifier, in both dialects), inner `"` doubled.
     public static func quoteIdentifier(_ name: String) -> String {
         "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }

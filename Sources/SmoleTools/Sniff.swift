@@ -7,7 +7,7 @@ public enum Sniff {
 
     /// The media type of an empty file (as file(1) names it).
     public static let empty = "application/x-empty"
-    /// The media type of content no signature matches and that is not text (RFC 2046's default for unknown data).
+    /// The media type of content no signature matches and that is not text (RFC 2046 §4.5.1: arbitrary binary data).
     public static let binary = "application/octet-stream"
 
     /// The media type of content starting with `head` (the first `headSize` bytes, or the whole

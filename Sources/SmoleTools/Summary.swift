@@ -176,8 +176,8 @@ public struct Summary {
     /// Records with odd fields (the fields are named in warnings).
     public private(set) var oddRecords = 0
     var warnings = WarningBudget()
-    /// Whether `add` prints warnings on stderr as it reads (bad lines, odd fields, records without path); false for
-    /// tests and `--quiet`.
+    /// Whether `add` prints warnings on stderr as it reads (bad lines, odd fields, records without path); tests that
+    /// check the counts alone turn it off.
     public var emitWarnings = true
 
     /// An empty summary.

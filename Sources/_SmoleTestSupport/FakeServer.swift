@@ -37,7 +37,7 @@ public final class FakeSmoleServer: @unchecked Sendable {
         /// Whether poll replies carry `createdAt` and `updatedAt`; false: a server whose replies
         /// tell nothing of how long a job took.
         public var sendsTimestamps = true
-        /// The defaults: 300 ms jobs, no `Retry-After`, no key, no faults, idempotency honoured, timestamps sent.
+        /// The defaults: 300 ms jobs, no `Retry-After`, no key, no failing documents, idempotency honoured, timestamps sent.
         public init() {}
     }
 
@@ -113,7 +113,7 @@ public final class FakeSmoleServer: @unchecked Sendable {
         public var authorization: String?
         /// The document's file name (from the upload, or the job's).
         public var document: String?
-        /// The `schemaId` form field of a submit, or the polled job's schema.
+        /// The `schemaId` form field of a submit; nil for other requests.
         public var schema: String?
         /// The HTTP status of the reply (nil when the connection was reset).
         public var status: Int?
