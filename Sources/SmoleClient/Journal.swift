@@ -44,7 +44,11 @@ public final class Journal: @unchecked Sendable {
         if fd < 0 {
             throw RecordError(.unreadable, "\(path): \(String(cString: strerror(errno)))")
         }
-        let reader = try LineReader(path: path)
+        let reader: LineReader
+        do { reader = try LineReader(path: path) } catch {
+            close(fd)  // deinit does not run for an instance whose init throws
+            throw error
+        }
         var loaded: [String: Entry] = [:]
         var torn = false
         while let line = reader.next() {

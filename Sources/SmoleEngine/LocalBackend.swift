@@ -5,6 +5,7 @@ import SmoleRecords
 /// engine, run in the document's own task, so the orchestrator's concurrency, deadline, signals
 /// and records work the same as with the API.
 public final class LocalBackend: ExtractionBackend {
+    /// The engine every document is extracted with (shared, thread-safe).
     public let engine: Engine
 
     /// - Throws: `no_schema` for a schema file in `options.schemaDirs` that does not load;
@@ -13,8 +14,11 @@ public final class LocalBackend: ExtractionBackend {
         engine = try Engine(options: options)
     }
 
+    /// `local`: the value of a result record's `backend`.
     public var name: String { "local" }
+    /// The line smole-extract prints on stderr at start.
     public var banner: String { "backend: local engine (no API key or --api given)" }
+    /// The option that limited the pages read, for a `pages_truncated` review message: `--max-pages N`.
     public func pageLimit(_ pages: PagesRead) -> String { "--max-pages \(pages.read)" }
 
     /// Extracts one document with the engine.

@@ -367,9 +367,10 @@ public enum ResultFold {
         public mutating func offer(_ next: Record?, key: Key, value: () throws -> Value) rethrows -> Bool {
             let kind = next.map(Kept.init) ?? .input
             guard let i = index[key] else {
+                let v = try value()  // first, so a throw leaves the fold as it was
                 index[key] = keys.count
                 keys.append(key)
-                values.append(try value())
+                values.append(v)
                 kinds.append(kind)
                 return true
             }

@@ -604,10 +604,12 @@ struct StderrLogHandler: LogHandler {
 }
 
 extension DurationText {
-    /// A duration in the largest whole unit that divides it: `2d`, `24h`, `30m`, else whole seconds (`90s`; fractions
-    /// of a second are dropped).
+    /// A duration in the largest whole unit that divides it: `2d`, `24h`, `30m`, `90s`, else whole milliseconds
+    /// (`1500ms`; finer fractions are dropped).
     public static func format(_ d: Duration) -> String {
-        let s = Int(d.seconds)
+        let (whole, atto) = d.components
+        if atto != 0 { return "\(whole * 1000 + atto / 1_000_000_000_000_000)ms" }
+        let s = Int(whole)
         if s % 86400 == 0, s > 0 { return "\(s / 86400)d" }
         if s % 3600 == 0, s > 0 { return "\(s / 3600)h" }
         if s % 60 == 0, s > 0 { return "\(s / 60)m" }

@@ -160,6 +160,12 @@ struct OptionParsingTests {
         #expect(DurationText.parse("90") == .seconds(90))
         #expect(DurationText.parse("soon") == nil)
         #expect(DurationText.parse("5 weeks") == nil)
+        // and back, in the largest unit that divides it; a fraction of a second in milliseconds, not dropped
+        #expect(DurationText.format(.seconds(86400)) == "1d")
+        #expect(DurationText.format(.seconds(5400)) == "90m")
+        #expect(DurationText.format(.seconds(90)) == "90s")
+        #expect(DurationText.format(.milliseconds(500)) == "500ms")
+        #expect(DurationText.format(.milliseconds(1500)) == "1500ms")
     }
 
     @Test func constantTimeComparison() {

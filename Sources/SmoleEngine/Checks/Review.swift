@@ -39,6 +39,7 @@ public struct ReviewChecks: ResultReviewer {
     public static let weakFit = 0.7
 
     let engine: Engine
+    /// `--min-confidence` (0...1): a field whose evidence confidence is under it is `low_confidence`.
     public var minConfidence: Double
 
     /// - Parameters:
@@ -49,6 +50,15 @@ public struct ReviewChecks: ResultReviewer {
         self.minConfidence = minConfidence
     }
 
+    /// The review of one result: the closed set of reason codes (`ReviewCode`) that apply to `data`, checked against
+    /// the schema `id` resolves to (or one inferred from the data's field names for a schema the engine does not know).
+    /// - Parameters:
+    ///   - id: the schema id or path the data was extracted with.
+    ///   - data: the extracted object.
+    ///   - evidence: `{field: {"confidence": 0...1, ...}}` when known.
+    ///   - pages: pages read and in the document, when the page limit cut it.
+    ///   - signals: what the engine knows beyond the data (nil for the API backend).
+    /// - Returns: `needed` and the reasons, empty when nothing calls for a look.
     public func review(
         schema id: String, data: JSONValue, evidence: JSONValue?, pages: PagesRead?, signals: DocumentSignals?
     ) -> Review {
