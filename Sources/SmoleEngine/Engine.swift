@@ -521,17 +521,41 @@ struct KeywordText {
     let starts: [[Int]]
 
     init(_ text: String) {
-        let lower = " " + text.lowercased().split(whereSeparator: { $0.isWhitespace }).joined(separator: " ") + " "
-        var bytes: [UInt8] = []
-        var letter: [Bool] = []
-        bytes.reserveCapacity(lower.utf8.count)
-        letter.reserveCapacity(lower.utf8.count)
+        let lower = text.lowercased()
+        var bytes: [UInt8] = [0x20]
+        var letter: [Bool] = [false]
+        bytes.reserveCapacity(lower.utf8.count + 2)
+        letter.reserveCapacity(lower.utf8.count + 2)
         for scalar in lower.unicodeScalars {
+            if scalar.isASCII {
+                let b = UInt8(scalar.value)
+                if b == 0x20 || (b >= 0x09 && b <= 0x0D) {
+                    if bytes.last != 0x20 {  // a run of white space is one space
+                        bytes.append(0x20)
+                        letter.append(false)
+                    }
+                    continue
+                }
+                bytes.append(b)
+                letter.append((b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A))
+                continue
+            }
+            if scalar.properties.isWhitespace {
+                if bytes.last != 0x20 {
+                    bytes.append(0x20)
+                    letter.append(false)
+                }
+                continue
+            }
             let isLetter = scalar.properties.isAlphabetic
             for b in UTF8.encode(scalar)! {
                 bytes.append(b)
                 letter.append(isLetter)
             }
+        }
+        if bytes.last != 0x20 {
+            bytes.append(0x20)
+            letter.append(false)
         }
         var starts = [[Int]](repeating: [], count: 256)
         for i in bytes.indices where i == 0 || !letter[i - 1] {

@@ -434,32 +434,56 @@ extension Extractor {
 /// "come again"), a returns notice ("goods sold are not returnable"). One kind alone proves nothing (an invoice can
 /// say "thank you"); from two on, each kind adds to the receipt's score.
 enum TillLayout {
-    static let kinds: [(name: String, pattern: NSRegularExpression)] = [
-        ("cash", #"(?m)^\W*(rm\s*)?(cash|tunai|tendered|cash tendered|bar|espèces|especes|contant)\b[^\d\n]{0,80}\d"#),
-        ("change", #"(?m)^\W*(change|change due|baki|rückgeld|rendu|wisselgeld)\b[^\d\n]{0,80}\d"#),
-        ("rounding", #"(?m)\b(rounding|rounded|round(ing)? adj)"#),
-        ("tax summary", #"(?m)\b(gst|sst|vat|tax)\s*summary|\btax\s*code\b"#),
+    /// Each kind of till line: its pattern, and the lowercase words one of which every match contains (a cheap test
+    /// that skips the pattern on a page without any of them; kept in step with the pattern).
+    static let kinds: [(name: String, pattern: NSRegularExpression, anchors: [[UInt8]])] = [
+        (
+            "cash",
+            #"(?m)^\W*(rm\s*)?(cash|tunai|tendered|cash tendered|bar|espèces|especes|contant)\b[^\d\n]{0,80}\d"#,
+            ["cash", "tunai", "tendered", "bar", "espèces", "especes", "contant"]
+        ),
+        (
+            "change", #"(?m)^\W*(change|change due|baki|rückgeld|rendu|wisselgeld)\b[^\d\n]{0,80}\d"#,
+            ["change", "baki", "rückgeld", "rendu", "wisselgeld"]
+        ),
+        ("rounding", #"(?m)\b(rounding|rounded|round(ing)? adj)"#, ["round"]),
+        ("tax summary", #"(?m)\b(gst|sst|vat|tax)\s*summary|\btax\s*code\b"#, ["summary", "code"]),
         (
             "staff",
-            #"(?m)\b(cashier|counter|pos|terminal|till|operator|served by|salesperson|staff|table|kasse|caisse|kassa)\b"#
+            #"(?m)\b(cashier|counter|pos|terminal|till|operator|served by|salesperson|staff|table|kasse|caisse|kassa)\b"#,
+            [
+                "cashier", "counter", "pos", "terminal", "till", "operator", "served by", "salesperson", "staff",
+                "table", "kasse", "caisse", "kassa",
+            ]
         ),
         (
             "card",
-            #"(?m)\b(visa|master|mastercard|amex|edc|card no|card number|debit card|credit card|app\.? code|approval code)\b"#
+            #"(?m)\b(visa|master|mastercard|amex|edc|card no|card number|debit card|credit card|app\.? code|approval code)\b"#,
+            ["visa", "master", "amex", "edc", "card", "app", "approval code"]
         ),
-        ("clock", #"(?<![\d:])([01]?\d|2[0-3]):[0-5]\d(?!\d)"#),
+        ("clock", #"(?<![\d:])([01]?\d|2[0-3]):[0-5]\d(?!\d)"#, [":"]),
         (
             "items",
-            #"(?m)\b\d+\s*[xX@]\s*(rm|\$)?\s*\d+[.,]\d\d\b|\b(item\(s\)|items? count|no\.? of items?|total qty|tot qty|qty\(s\))"#
+            #"(?m)\b\d+\s*[xX@]\s*(rm|\$)?\s*\d+[.,]\d\d\b|\b(item\(s\)|items? count|no\.? of items?|total qty|tot qty|qty\(s\))"#,
+            ["x", "@", "item", "qty"]
         ),
-        ("greeting", #"(?m)\b(thank you|thankyou|come again|terima kasih|vielen dank|merci|bedankt)\b"#),
-        ("returns", #"(?m)\b(not returnable|non[- ]refundable|no refund|not refundable|exchange)\b"#),
-    ].map { ($0.0, try! NSRegularExpression(pattern: $0.1, options: [.caseInsensitive])) }
+        (
+            "greeting", #"(?m)\b(thank you|thankyou|come again|terima kasih|vielen dank|merci|bedankt)\b"#,
+            ["thank", "come again", "terima kasih", "vielen dank", "merci", "bedankt"]
+        ),
+        (
+            "returns", #"(?m)\b(not returnable|non[- ]refundable|no refund|not refundable|exchange)\b"#,
+            ["returnable", "refund", "exchange"]
+        ),
+    ].map { ($0.0, try! NSRegularExpression(pattern: $0.1, options: [.caseInsensitive]), $0.2.map { Array($0.utf8) }) }
 
     /// The kinds of till line found in `text`.
     static func kindsFound(in text: String) -> [String] {
-        let r = NSRange(location: 0, length: (text as NSString).length)
-        return kinds.filter { $0.pattern.firstMatch(in: text, range: r) != nil }.map(\.name)
+        let lower = Array(text.lowercased().utf8)
+        let candidates = kinds.filter { k in k.anchors.contains { ByteSearch.contains($0, in: lower) } }
+        guard !candidates.isEmpty else { return [] }
+        let r = NSRange(location: 0, length: text.utf16.count)
+        return candidates.filter { $0.pattern.firstMatch(in: text, range: r) != nil }.map(\.name)
     }
 
     /// The routing bonus for the receipt schema: 3 per kind of till line from two kinds on, else 0.
