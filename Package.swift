@@ -5,11 +5,13 @@ let tools = ["ls", "route", "csv", "summary", "sql", "retry", "extract", "serve"
 
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 
-// Layers (README, "Code layout"): each target depends only on the ones before it.
+// Layers (README, "Architecture"): each target depends only on the ones before it.
 //   SmoleRecords  records, NDJSON I/O, errors, exit codes, paths, hashing, spawning, platform shim
 //   SmoleTools    the logic of the record tools: walk, sniff, route, CSV, SQL, summary, retry, review
+//   SmoleBackend  the backend contract (one call per document, its context and outcome), the result reviewer's
+//                 protocol, and the wire model client, server and test support share; no networking
 //   SmoleClient   the orchestrator and the API backend; with the server, the only layer that links NIO
-//   SmoleEngine   the local extraction engine
+//   SmoleEngine   the local extraction engine (a backend through SmoleBackend; no networking)
 //   SmoleServer   smole-serve (Hummingbird)
 let package = Package(
     name: "smole",
@@ -17,6 +19,7 @@ let package = Package(
     products: [
         .library(name: "SmoleRecords", targets: ["SmoleRecords"]),
         .library(name: "SmoleTools", targets: ["SmoleTools"]),
+        .library(name: "SmoleBackend", targets: ["SmoleBackend"]),
         .library(name: "SmoleClient", targets: ["SmoleClient"]),
         .library(name: "SmoleEngine", targets: ["SmoleEngine"]),
     ] + tools.map { .executable(name: "smole-\($0)", targets: ["smole-\($0)"]) },
@@ -38,10 +41,11 @@ let package = Package(
             ]
         ),
         .target(name: "SmoleTools", dependencies: ["SmoleRecords"]),
+        .target(name: "SmoleBackend", dependencies: ["SmoleRecords", "SmoleTools"]),
         .target(
             name: "SmoleClient",
             dependencies: [
-                "SmoleRecords", "SmoleTools",
+                "SmoleRecords", "SmoleTools", "SmoleBackend",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -51,7 +55,7 @@ let package = Package(
         .target(
             name: "SmoleEngine",
             dependencies: [
-                "SmoleRecords", "SmoleTools", "SmoleClient",
+                "SmoleRecords", "SmoleTools", "SmoleBackend",
             ],
             resources: [
                 .embedInCode("Schemas/builtin"),
@@ -72,11 +76,11 @@ let package = Package(
             name: "smole-route", dependencies: ["SmoleRecords", "SmoleTools", "SmoleEngine", argumentParser]),
         .executableTarget(
             name: "smole-extract",
-            dependencies: ["SmoleRecords", "SmoleTools", "SmoleClient", "SmoleEngine", argumentParser]),
+            dependencies: ["SmoleRecords", "SmoleTools", "SmoleBackend", "SmoleClient", "SmoleEngine", argumentParser]),
         .target(
             name: "SmoleServer",
             dependencies: [
-                "SmoleRecords", "SmoleClient", "SmoleEngine",
+                "SmoleRecords", "SmoleBackend", "SmoleEngine",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -90,7 +94,7 @@ let package = Package(
         .target(
             name: "_SmoleTestSupport",
             dependencies: [
-                "SmoleRecords", "SmoleClient",
+                "SmoleRecords", "SmoleBackend",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -98,19 +102,25 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "SmoleCoreTests", dependencies: ["SmoleRecords", "SmoleTools", "_SmoleTestSupport"]),
+        .testTarget(name: "SmoleRecordsTests", dependencies: ["SmoleRecords", "SmoleTools", "_SmoleTestSupport"]),
         .testTarget(
             name: "SmoleEngineTests",
-            dependencies: ["SmoleRecords", "SmoleTools", "SmoleClient", "SmoleEngine", "_SmoleTestSupport"]),
+            dependencies: [
+                "SmoleRecords", "SmoleTools", "SmoleBackend", "SmoleClient", "SmoleEngine", "_SmoleTestSupport",
+            ]),
         .testTarget(
-            name: "ToolTests", dependencies: ["SmoleRecords", "SmoleTools", "SmoleClient", "_SmoleTestSupport"]),
+            name: "ToolTests",
+            dependencies: ["SmoleRecords", "SmoleTools", "SmoleBackend", "SmoleClient", "_SmoleTestSupport"]),
         .testTarget(
             name: "ExtractTests",
-            dependencies: ["SmoleRecords", "SmoleTools", "SmoleClient", "SmoleEngine", "_SmoleTestSupport"]),
+            dependencies: [
+                "SmoleRecords", "SmoleTools", "SmoleBackend", "SmoleClient", "SmoleEngine", "_SmoleTestSupport",
+            ]),
         .testTarget(
             name: "ServeTests",
             dependencies: [
-                "SmoleRecords", "SmoleTools", "SmoleClient", "SmoleEngine", "SmoleServer", "_SmoleTestSupport",
+                "SmoleRecords", "SmoleTools", "SmoleBackend", "SmoleClient", "SmoleEngine", "SmoleServer",
+                "_SmoleTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),

@@ -4,13 +4,15 @@
 // Runs the local engine in-process over FILES with N concurrent tasks and writes one NDJSON
 // result per file to stdout; timing goes to stderr.
 import Foundation
-import SmoleRecords
 import SmoleEngine
-
+import SmoleRecords
 
 struct EngineBench {
     static func usage() -> Never {
-        FileHandle.standardError.write(Data("usage: engine-bench [--jobs N] [--schema S | --classify] [--schemas DIR] [--evidence] [--max-pages N] [--ocr auto|tesseract|rapidocr] [--text] FILES...\n".utf8))
+        FileHandle.standardError.write(
+            Data(
+                "usage: engine-bench [--jobs N] [--schema S | --classify] [--schemas DIR] [--evidence] [--max-pages N] [--ocr auto|tesseract|rapidocr] [--text] FILES...\n"
+                    .utf8))
         exit(64)
     }
 
@@ -26,13 +28,18 @@ struct EngineBench {
         while !args.isEmpty {
             let a = args.removeFirst()
             switch a {
-            case "--jobs", "-j": guard let v = args.first.flatMap(Int.init), v > 0 else { usage() }; jobs = v; args.removeFirst()
+            case "--jobs", "-j":
+                guard let v = args.first.flatMap(Int.init), v > 0 else { usage() }; jobs = v; args.removeFirst()
             case "--schema": guard let v = args.first else { usage() }; schema = v; args.removeFirst()
-            case "--schemas": guard let v = args.first else { usage() }; options.schemaDirs.append(v); args.removeFirst()
-            case "--max-pages": guard let v = args.first.flatMap(Int.init) else { usage() }; options.maxPages = v; args.removeFirst()
+            case "--schemas":
+                guard let v = args.first else { usage() }; options.schemaDirs.append(v); args.removeFirst()
+            case "--max-pages":
+                guard let v = args.first.flatMap(Int.init) else { usage() }; options.maxPages = v; args.removeFirst()
             case "--classify": classify = true
             case "--evidence": options.evidence = true
-            case "--ocr": guard let v = args.first.flatMap(OCRChoice.init(rawValue:)) else { usage() }; options.ocr = v; args.removeFirst()
+            case "--ocr":
+                guard let v = args.first.flatMap(OCRChoice.init(rawValue:)) else { usage() }; options.ocr = v;
+                args.removeFirst()
             case "--text": textOnly = true
             case "-h", "--help": usage()
             default: files.append(a)
@@ -86,7 +93,9 @@ struct EngineBench {
                                 route = "content: \(c.schema) \(c.confidence)"
                             }
                         }
-                        guard let s = chosen else { throw RecordError(.noSchema, "no schema could be chosen for \(path)") }
+                        guard let s = chosen else {
+                            throw RecordError(.noSchema, "no schema could be chosen for \(path)")
+                        }
                         rec["schema"] = .string(s)
                         if let route { rec["route"] = .string(route) }
                         if classifyOnly {
@@ -108,8 +117,11 @@ struct EngineBench {
             for _ in 0..<jobs { add() }
             while await group.next() != nil { add() }
         }
-        let secs = Double((clock.now - start).components.attoseconds) / 1e18 + Double((clock.now - start).components.seconds)
-        let msg = String(format: "engine-bench: %d files, %d errors, %.3f s, %.1f docs/s, jobs %d\n", files.count, counter.failures, secs, Double(files.count) / secs, jobs)
+        let secs =
+            Double((clock.now - start).components.attoseconds) / 1e18 + Double((clock.now - start).components.seconds)
+        let msg = String(
+            format: "engine-bench: %d files, %d errors, %.3f s, %.1f docs/s, jobs %d\n", files.count, counter.failures,
+            secs, Double(files.count) / secs, jobs)
         FileHandle.standardError.write(Data(msg.utf8))
     }
 }

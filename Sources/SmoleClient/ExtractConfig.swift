@@ -1,4 +1,5 @@
 import Foundation
+import SmoleBackend
 import SmoleRecords
 
 /// Which backend smole-extract uses, from flags and the environment (DESIGN.md "The two backends").

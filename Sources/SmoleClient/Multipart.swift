@@ -1,4 +1,5 @@
 import NIOCore
+import SmoleBackend
 import SmoleRecords
 
 /// A multipart/form-data body with a `schemaId` field and a `file` part streamed from disk in

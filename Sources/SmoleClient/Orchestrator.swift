@@ -1,4 +1,5 @@
 import Foundation
+import SmoleBackend
 import SmoleRecords
 import SmoleTools
 import Synchronization
@@ -348,7 +349,7 @@ public final class Orchestrator: Sendable {
         return stamped(rec, started: started)
     }
 
-    func fatal(_ e: BackendError) -> RecordError {
+    package func fatal(_ e: BackendError) -> RecordError {
         let first = state.withLock { s in
             if s.fatalAnnounced { return false }
             s.fatalAnnounced = true
@@ -371,20 +372,14 @@ public final class Orchestrator: Sendable {
     }
 
     /// A duration in seconds as a person writes it: `600`, `0.5`, `1.25`.
-    public static func seconds(_ d: Duration) -> String {
-        let s = d.seconds
-        if s == s.rounded(), abs(s) < 1e15 { return String(Int64(s)) }
-        var t = String(format: "%.3f", s)
-        while t.hasSuffix("0") { t.removeLast() }
-        return t
-    }
+    public static func seconds(_ d: Duration) -> String { SecondsText.format(d) }
 
     // MARK: the retry policy the documents' contexts ask
 
-    var retries: Int { options.retries }
-    var backoff: RetryDelays { RetryDelays(base: options.backoffBase, cap: options.backoffCap) }
+    package var retries: Int { options.retries }
+    package var backoff: RetryDelays { RetryDelays(base: options.backoffBase, cap: options.backoffCap) }
 
-    func requestSucceeded() async {
+    package func requestSucceeded() async {
         state.withLock { $0.connectionFailures = 0 }
         await window.succeeded()
     }
@@ -392,7 +387,7 @@ public final class Orchestrator: Sendable {
     /// Counts a failed connection; at `breakerThreshold` in a row the run stops submitting, says
     /// so once, and every remaining document is written as a retryable `network` error. A 429
     /// halves the window.
-    func transientFailure(_ e: BackendError) async throws(RecordError) {
+    package func transientFailure(_ e: BackendError) async throws(RecordError) {
         if e.error.code == .network {
             let trip = state.withLock { s in
                 s.connectionFailures += 1

@@ -1,3 +1,4 @@
+import SmoleBackend
 import SmoleRecords
 import Synchronization
 

@@ -1,3 +1,4 @@
+import SmoleBackend
 import SmoleRecords
 
 /// The shared request budget (`--rate`) and the documents-in-flight window (`-j`, AIMD on 429).

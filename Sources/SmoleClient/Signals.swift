@@ -1,4 +1,5 @@
 import Dispatch
+import SmoleBackend
 import SmoleRecords
 
 /// SIGINT/SIGTERM handling: the first signal calls `onFirst` (stop taking work, cancel what is

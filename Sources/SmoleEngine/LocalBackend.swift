@@ -1,4 +1,4 @@
-import SmoleClient
+import SmoleBackend
 import SmoleRecords
 
 /// The local engine behind smole-extract's backend protocol: one document is one call to the

@@ -1,4 +1,4 @@
-import SmoleClient
+import SmoleBackend
 import SmoleEngine
 import SmoleRecords
 

@@ -1,5 +1,5 @@
 import Foundation
-import SmoleClient
+import SmoleBackend
 import SmoleRecords
 
 /// A copy of a job's state, safe to render outside the store.

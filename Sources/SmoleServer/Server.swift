@@ -4,7 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import ServiceLifecycle
-import SmoleClient
+import SmoleBackend
 import SmoleRecords
 import Synchronization
 import UnixSignals

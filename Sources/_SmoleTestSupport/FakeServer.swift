@@ -3,7 +3,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
-import SmoleClient
+import SmoleBackend
 import SmoleRecords
 
 /// A fake Smole API on a loopback port, implementing DESIGN.md's wire contract with faults on

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SmoleBackend
 import SmoleClient
 import SmoleEngine
 import SmoleRecords

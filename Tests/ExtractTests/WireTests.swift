@@ -1,4 +1,5 @@
 import Foundation
+import SmoleBackend
 import SmoleClient
 import SmoleRecords
 import Testing

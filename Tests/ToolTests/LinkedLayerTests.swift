@@ -2,9 +2,10 @@ import Foundation
 import Testing
 import _SmoleTestSupport
 
-/// The layers of Package.swift (README, "Code layout"): smole-ls, smole-csv, smole-sql, smole-summary and
-/// smole-retry link only SmoleRecords and SmoleTools, so no networking code (SwiftNIO, AsyncHTTPClient) is in
-/// their binaries. A module linked into a Swift binary leaves its name in the symbol table and the type
+/// The layers of Package.swift (README, "Architecture"): smole-ls, smole-csv, smole-sql, smole-summary and
+/// smole-retry link only SmoleRecords and SmoleTools, and smole-route adds the engine, which reaches the backend
+/// contract (SmoleBackend) and not the API client, so no networking code (SwiftNIO, AsyncHTTPClient) is in their
+/// binaries. A module linked into a Swift binary leaves its name in the symbol table and the type
 /// metadata (mangled names such as `7NIOCore...`), so the bytes of the binary are searched as `strings | grep`
 /// would; smole-extract, which links the API client, shows that the same search finds them where they are.
 @Suite("Linked layers")
@@ -19,7 +20,7 @@ struct LinkedLayerTests {
         return Set(Self.networking.filter { binary.range(of: Data($0.utf8)) != nil })
     }
 
-    @Test(arguments: ["smole-ls", "smole-csv", "smole-sql", "smole-summary", "smole-retry"])
+    @Test(arguments: ["smole-ls", "smole-csv", "smole-sql", "smole-summary", "smole-retry", "smole-route"])
     func recordToolsLinkNoNetworking(tool: String) throws {
         #expect(try networkingModules(in: tool) == [])
     }

@@ -1,5 +1,5 @@
 import Foundation
-import SmoleClient
+import SmoleBackend
 import SmoleRecords
 import SmoleTools
 

@@ -135,7 +135,7 @@ public final class DocumentContext: Sendable {
         var backoff: RetryDelays.Iterator
     }
 
-    init(deadline: ContinuousClock.Instant, timeoutText: String, priorAttempts: Int, policy: any RunPolicy) {
+    package init(deadline: ContinuousClock.Instant, timeoutText: String, priorAttempts: Int, policy: any RunPolicy) {
         self.deadline = deadline
         self.timeoutText = timeoutText
         self.policy = policy
@@ -227,13 +227,13 @@ public final class DocumentContext: Sendable {
             throw RecordError(
                 .timeout,
                 "\(path): no result within \(limit): the next try could not come before "
-                    + "\(Orchestrator.seconds(instant - now)) s from now (the server's Retry-After or the back-off)")
+                    + "\(SecondsText.format(instant - now)) s from now (the server's Retry-After or the back-off)")
         }
     }
 }
 
 /// What a `DocumentContext` asks the run: the orchestrator's retry policy, shared by its documents.
-protocol RunPolicy: Sendable {
+package protocol RunPolicy: Sendable {
     var retries: Int { get }
     var backoff: RetryDelays { get }
     /// A request worked: close the breaker, widen the window.
@@ -272,4 +272,16 @@ public struct BackendError: Error, Sendable, CustomStringConvertible {
     public var isExpired: Bool { error.code == .jobExpired }
     /// A 429: the window of documents in flight halves (AIMD).
     public var isThrottle: Bool { error.code == .rateLimited }
+}
+
+/// A duration in seconds as a person writes it: `600`, `0.5`, `1.25` (at most three decimals), for messages.
+public enum SecondsText {
+    /// `d` in seconds, without trailing zeros.
+    public static func format(_ d: Duration) -> String {
+        let s = d.seconds
+        if s == s.rounded(), abs(s) < 1e15 { return String(Int64(s)) }
+        var t = String(format: "%.3f", s)
+        while t.hasSuffix("0") { t.removeLast() }
+        return t
+    }
 }
