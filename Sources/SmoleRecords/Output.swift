@@ -97,7 +97,7 @@ public final class LineWriter: @unchecked Sendable {
         bytes.withUnsafeBytes { raw in
             var off = 0
             while off < raw.count {
-                let n = Glibc.write(fd, raw.baseAddress! + off, raw.count - off)
+                let n = LibC.write(fd, raw.baseAddress! + off, raw.count - off)
                 if n < 0 {
                     let e = errno
                     if e == EINTR || e == EAGAIN { continue }
@@ -146,14 +146,14 @@ public enum Diagnostics {
     /// Bad input lines said on standard error before the rest are only counted: a wrong file of
     /// thousands of lines gives a screenful, not thousands of messages.
     public static let badLinesShown = 20
-    nonisolated(unsafe) private static var badLinesSeen = 0
+    private static let badLinesSeen = Atomic<Int>(0)
 
     /// Says a bad input line (its `bad_record` message without the trailing place, which is shown
     /// apart), up to `badLinesShown` per process; then once that further ones are not shown.
     public static func badLine(_ record: Record, source: String, line: Int) {
-        badLinesSeen += 1
-        if badLinesSeen > badLinesShown + 1 { return }
-        if badLinesSeen == badLinesShown + 1 {
+        let seen = badLinesSeen.add(1, ordering: .relaxed).newValue
+        if seen > badLinesShown + 1 { return }
+        if seen == badLinesShown + 1 {
             note(
                 "further bad lines are not shown (each is still counted, and written where the tool writes bad records)"
             )
@@ -202,6 +202,6 @@ public enum ToolRuntime {
     /// Ends the process with a status from the shared enum, after flushing stdout.
     public static func exit(_ status: ExitStatus) -> Never {
         LineWriter.stdout.flush()
-        Glibc.exit(status.rawValue)
+        LibC.exit(status.rawValue)
     }
 }

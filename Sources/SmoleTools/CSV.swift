@@ -633,7 +633,7 @@ final class SpoolFile {
         bytes.withUnsafeBytes { raw in
             var off = 0
             while off < raw.count {
-                let n = Glibc.write(fd, raw.baseAddress! + off, raw.count - off)
+                let n = LibC.write(fd, raw.baseAddress! + off, raw.count - off)
                 if n < 0 {
                     if errno == EINTR { continue }
                     Diagnostics.error("cannot write the temporary spool file: \(String(cString: strerror(errno)))")
@@ -669,7 +669,7 @@ final class SpoolFile {
                 if need > buf.count { buf += [UInt8](repeating: 0, count: need - buf.count) }
                 while have < need && !eof {
                     let n = buf.withUnsafeMutableBytes { raw in
-                        Glibc.read(fd, raw.baseAddress! + have, raw.count - have)
+                        LibC.read(fd, raw.baseAddress! + have, raw.count - have)
                     }
                     if n < 0 { if errno == EINTR { continue }; eof = true; break }
                     if n == 0 { eof = true; break }

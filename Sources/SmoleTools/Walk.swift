@@ -399,7 +399,7 @@ public final class Lister {
         return String(p)
     }
 
-    static func strerror(_ e: Int32) -> String { String(cString: Glibc.strerror(e)) }
+    static func strerror(_ e: Int32) -> String { LibC.strerror(e) }
 }
 
 extension Lister.DevIno {

@@ -49,14 +49,8 @@ final class ServeProcess: @unchecked Sendable {
         posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
         posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
         for fd in [outPipe[0], outPipe[1], errPipe[0], errPipe[1]] { posix_spawn_file_actions_addclose(&actions, fd) }
-        let argv: [UnsafeMutablePointer<CChar>?] = ([exe] + args).map { strdup($0) } + [nil]
-        let envp: [UnsafeMutablePointer<CChar>?] = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
-        }
-        var child: pid_t = 0
-        let rc = posix_spawn(&child, exe, &actions, nil, argv, envp)
+        // the project's one spawner (argument array; `env` over this process's environment)
+        let (rc, child) = Spawn.spawnChild(exe, args, environment: env, actions: &actions)
         close(outPipe[1])
         close(errPipe[1])
         guard rc == 0 else {
