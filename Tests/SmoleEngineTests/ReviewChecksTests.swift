@@ -221,6 +221,46 @@ import _SmoleTestSupport
         #expect(!fine.reasons.contains { $0.field == "merchant_name" }, "\(fine.reasons)")
     }
 
+    /// An agreement whose signature part dates the signing, none of its dates the effective date the engine chose (a
+    /// letter dated one day and accepted another), has that date looked at; signed on the day it names, it does not.
+    @Test func anEffectiveDateTheSignaturesDoNotRepeatIsLookedAt() throws {
+        func agreement(signed: String) -> String {
+            var lines = [
+                "MUTUAL NONDISCLOSURE AGREEMENT", "",
+                "This Agreement is made this 6th day of February, 2021 by and between Harbor Analytics, Inc., a Delaware",
+                "corporation (\"Harbor\"), and Quill Metals LLC, a Nevada limited liability company (\"Quill\").", "",
+            ]
+            for k in 1...12 {
+                lines.append(
+                    "\(k). Each party shall hold the other's Confidential Information in confidence and use it only to "
+                        + "evaluate the proposed transaction between the parties.")
+            }
+            lines += [
+                "This Agreement is governed by the laws of the State of Delaware.", "",
+                "IN WITNESS WHEREOF, the parties have executed this Agreement.", "",
+                "HARBOR ANALYTICS, INC.                QUILL METALS LLC",
+                "By: /s/ Dana Whitfield                By: /s/ Omar Castell",
+                "Date: \(signed)                       Date: \(signed)",
+            ]
+            return lines.joined(separator: "\n")
+        }
+        func reviewed(signed: String) throws -> (String?, Review) {
+            let out = Self.engine.extract(
+                text: DocumentText(pages: [agreement(signed: signed)], kind: .text),
+                schema: try Self.engine.resolve("contract"))
+            let review = ReviewChecks(engine: Self.engine).review(
+                schema: "contract", data: out.data, evidence: out.evidence, pages: nil, signals: out.signals)
+            return (out.data["effective_date"]?.stringValue, review)
+        }
+        let (date, looked) = try reviewed(signed: "February 9, 2021")
+        #expect(date == "2021-02-06")
+        #expect(
+            looked.reasons.contains { $0.code == .lowConfidence && $0.field == "effective_date" }, "\(looked.reasons)")
+        let (same, fine) = try reviewed(signed: "2/6/2021")
+        #expect(same == "2021-02-06")
+        #expect(!fine.reasons.contains { $0.field == "effective_date" }, "\(fine.reasons)")
+    }
+
     @Test func anAPISchemaTheEngineDoesNotKnowIsCheckedByWhatItsDataShows() throws {
         let data =
             #"{"seller":"Acme","subtotal":100.00,"tax":20.00,"total":130.00,"due_date":"2026-01-01","date":"2026-02-01","note":null}"#
