@@ -180,6 +180,34 @@ enum TextDoc {
         #expect(pl["currency"] == "PLN")
         #expect(pl["total"]?.doubleValue == 1234.5)
     }
+
+    /// A local form standing in the label or a column of its own, away from the amount ("TOTAL (RM)   18.90",
+    /// "Amount RM" over a column): the document names its currency. Without an amount on the line, a word such as
+    /// "RM" (a room, an address) names none, and a page with no sign stays null.
+    @Test func aLocalFormInTheLabelNamesTheCurrency() async throws {
+        for total in ["TOTAL (RM)        18.90", "TOTAL RM          18.90", "Total Amount (Rp)   18.90"] {
+            let o = try await TextDoc.extract(
+                """
+                KEDAI RUNCIT MAJU SDN BHD
+                (126926-H)
+                30 DEC 17   14:02
+                MILO 1KG        1      18.90
+                \(total)
+                CASH                   20.00
+                CHANGE                  1.10
+                """, "receipt")
+            #expect(o["currency"] == (total.contains("Rp") ? "IDR" : "MYR"), "\(total)")
+            #expect(o["total"]?.doubleValue == 18.9, "\(total)")
+        }
+        let none = try await TextDoc.extract(
+            """
+            KEDAI RUNCIT MAJU SDN BHD
+            RM 12, JALAN MERDEKA
+            MILO 1KG        1      18.90
+            TOTAL                  18.90
+            """, "receipt")
+        #expect(none["currency"]?.isNull == true)
+    }
 }
 
 /// Totals and labels: the label's qualifier counts; the total and the customer in seven languages.

@@ -58,7 +58,8 @@ final class Extractor {
     /// Document-wide cues, read once: the decimal mark, the currency, the language and the date order.
     ///
     /// The currency is what the document states: signs and codes beside amounts (2 votes each), signs and codes
-    /// standing alone ("Currency: EUR", "TOTAL EUR", 1.5), each counted as strong or weak (`Currency.weakSigns`):
+    /// standing alone ("Currency: EUR", "TOTAL EUR", 1.5; a local form such as "RM" or "Rp" only on a line with an
+    /// amount: "TOTAL (RM)  18.90"), each counted as strong or weak (`Currency.weakSigns`):
     /// a bare "$" counts for an explicit dollar code when the page names one (AUD, CAD...). With no sign and no
     /// code the currency is unknown (nil): a tax word (VAT, MwSt, GST) or a decimal comma does not name one.
     func computeCues() {
@@ -71,7 +72,9 @@ final class Extractor {
         }
         for line in layout.lines where !line.isBlank {
             let hasDigit = line.text.utf8.contains { $0 >= 0x30 && $0 <= 0x39 }
+            var hasAmount = false
             for n in hasDigit ? Parse.numbers(in: line) : [] {
+                if n.decimals > 0, !n.isPercent { hasAmount = true }
                 if n.decimals == 2, let r = n.raw.last(where: { $0 == "," || $0 == "." }) {
                     if r == "," { comma += 1 } else { dot += 1 }
                 }
@@ -109,6 +112,12 @@ final class Extractor {
                     if Currency.isStandaloneCode(w) { vote(w, 1.5, weakSign: false, line) }
                 } else if len == 2, u8[s0] == 0x52, u8[s0 + 1] == 0x73 {
                     vote("INR", 1.5, weakSign: true, line)
+                } else if hasAmount, len >= 2,
+                    let c = Currency.prefixes[String(decoding: u8[s0..<i], as: UTF8.self)]
+                {
+                    // a local form written before amounts, standing in the label or a column of its own on a line with
+                    // an amount ("TOTAL RM      18.90", "Total (RM)  18.90", "Rp   25.000,00"), as written (case counts)
+                    vote(c, 1.5, weakSign: false, line)
                 }
             }
         }
