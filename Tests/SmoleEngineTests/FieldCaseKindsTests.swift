@@ -181,6 +181,36 @@ enum TextDoc {
         #expect(pl["total"]?.doubleValue == 1234.5)
     }
 
+    /// A credit note's returned line prints its amount negative beside a positive quantity and price: the printed
+    /// sign stands (not "repaired" to quantity × price), the items add up to the negative total, nothing is flagged,
+    /// and "Credit Memo" routes to the invoice schema (EN 16931 type 381 is an invoice document).
+    @Test func aCreditLineKeepsItsPrintedSign() async throws {
+        for (amount, total) in [("(228.00)", "(208.00)"), ("228.00-", "208.00-"), ("228.00 CR", "208.00 CR")] {
+            let text = """
+                Acme Supplies Ltd
+                Credit Memo # CM-77812
+                Date: 2026-04-02
+
+                Item              Qty   Price     Amount
+                Returned widgets  2     114.00    \(amount)
+                Restocking fee    1      20.00      20.00
+
+                Total                            \(total)
+                """
+            let o = try await TextDoc.extract(text, "invoice")
+            let items = o["line_items"]?.arrayValue ?? []
+            #expect(items.first?["amount"]?.doubleValue == -228, "\(amount): \(items)")
+            #expect(items.first?["quantity"]?.doubleValue == 2 && items.first?["unit_price"]?.doubleValue == 114)
+            #expect(o["total"]?.doubleValue == -208, "\(total)")
+            let review = ReviewChecks(engine: try Fixture.engine()).review(
+                schema: "invoice", data: .object(o), evidence: nil, pages: nil, signals: nil)
+            #expect(!review.reasons.contains { $0.code == .arithmetic }, "\(review.reasons)")
+            let engine = try Fixture.engine()
+            #expect(
+                Classifier.classify(text: text, schemas: Array(engine.registry.schemas.values))?.schema == "invoice")
+        }
+    }
+
     /// A local form standing in the label or a column of its own, away from the amount ("TOTAL (RM)   18.90",
     /// "Amount RM" over a column): the document names its currency. Without an amount on the line, a word such as
     /// "RM" (a room, an address) names none, and a page with no sign stays null.

@@ -276,7 +276,9 @@ public struct ReviewChecks: ResultReviewer {
                     }
                     return 1
                 }()
-                if abs(q * p - a) > tolerance + abs(q) * min(priceStep, unit) / 2 {
+                // a credit line prints its amount negative beside a positive quantity and price: compare magnitudes
+                let product = a < 0 && q * p > 0 ? -(q * p) : q * p
+                if abs(product - a) > tolerance + abs(q) * min(priceStep, unit) / 2 {
                     let f = "\(itemsField.name)[\(i)].\(amountKey)"
                     out.append(
                         ReviewReason(

@@ -696,6 +696,10 @@ extension Extractor {
                 rows[k].numbers["unit_price"] = a / q
             } else if let q, let u, let a, let t = rows[k].numbers["item_tax"], abs(q * u + t - a) < 0.011 {
                 itemsWithTax.insert(k)  // a tax column: the amount is the line's gross (quantity × price + its tax)
+            } else if let q, let u, let a, a < 0, q * u > 0, abs(q * u + a) < 0.011 {
+                // a credit line (a return, a refund): the amount printed negative ("(228.00)", "228.00-", "228.00 CR")
+                // beside a positive quantity and price; the printed sign stands
+                continue
             } else if let q, let u, let a, abs(q * u - a) > 0.011 {
                 // OCR slip: keep the pair that agrees with the others' decimals; prefer q×u when a looks misread
                 rows[k].confidence = 0.5
