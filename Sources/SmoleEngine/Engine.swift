@@ -332,7 +332,7 @@ public final class Engine: Sendable {
             return out
         }
         let layout = Layout(pages: doc.pages)
-        let ex = Extractor(layout: layout, schema: s)
+        let ex = Extractor(layout: layout, schema: s, ocr: doc.ocr)
         let data = ex.run()
         var ev: JSONValue? = nil
         if options.evidence {

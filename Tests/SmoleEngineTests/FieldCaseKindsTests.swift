@@ -211,6 +211,25 @@ enum TextDoc {
         }
     }
 
+    /// In OCR text a currency sign that is a misread speck ("£  cx  4 geet", "€.36") is not a currency the document
+    /// states; a sign beside a well-formed amount is, and the same specks in a text layer still count as written.
+    @Test func aStrayOCRSignIsNotACurrency() throws {
+        let engine = try Fixture.engine()
+        func currency(_ lines: [String], ocr: Bool) throws -> JSONValue? {
+            let page =
+                (["KEDAI RUNCIT MAJU", "30 DEC 17   14:02"] + lines + ["TOTAL            18.90", "CASH   20.00"])
+                .joined(separator: "\n")
+            let out = engine.extract(
+                text: DocumentText(pages: [page], kind: ocr ? .image : .text, ocr: ocr),
+                schema: try engine.resolve("receipt"))
+            return out.data["currency"]
+        }
+        #expect(try currency(["£  cx  4 geet", "MILO 1KG   1   18.90"], ocr: true)?.isNull == true)
+        #expect(try currency(["MILO 1KG   1   €.36   18.90"], ocr: true)?.isNull == true)
+        #expect(try currency(["MILO 1KG   1   € 18.90"], ocr: true) == "EUR")
+        #expect(try currency(["Amount in £", "MILO 1KG   1   18.90"], ocr: false) == "GBP")
+    }
+
     /// A local form standing in the label or a column of its own, away from the amount ("TOTAL (RM)   18.90",
     /// "Amount RM" over a column): the document names its currency. Without an amount on the line, a word such as
     /// "RM" (a room, an address) names none, and a page with no sign stays null.

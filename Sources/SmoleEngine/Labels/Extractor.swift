@@ -27,6 +27,9 @@ struct LabelHit {
 final class Extractor {
     let layout: Layout
     let schema: Schema
+    /// Whether the text came from OCR: a stray glyph there ("£  cx  4 geet", "€.36") is not a currency the
+    /// document states.
+    let ocr: Bool
     var decimalHint: Character? = nil
     var currency: String? = nil
     var currencyLine: Line? = nil
@@ -46,9 +49,10 @@ final class Extractor {
     var qualifiedLabelLines: Set<Int> = []
     var proseCache: Prose? = nil  // contracts: the document as running text (Contract.swift)
 
-    init(layout: Layout, schema: Schema) {
+    init(layout: Layout, schema: Schema, ocr: Bool = false) {
         self.layout = layout
         self.schema = schema
+        self.ocr = ocr
         computeCues()
         computeHits()
     }
@@ -62,6 +66,13 @@ final class Extractor {
     /// amount: "TOTAL (RM)  18.90"), each counted as strong or weak (`Currency.weakSigns`):
     /// a bare "$" counts for an explicit dollar code when the page names one (AUD, CAD...). With no sign and no
     /// code the currency is unknown (nil): a tax word (VAT, MwSt, GST) or a decimal comma does not name one.
+    /// Whether an amount as printed has a digit before its decimal mark ("12.50", "0,36"; not ".36").
+    static func digitBeforeMark(_ raw: String) -> Bool {
+        let chars = Array(raw)
+        guard let mark = chars.lastIndex(where: { $0 == "." || $0 == "," }) else { return true }
+        return mark > 0 && chars[mark - 1].isNumber
+    }
+
     func computeCues() {
         var comma = 0, dot = 0
         var strong: [String: Double] = [:], weak: [String: Double] = [:]
@@ -78,8 +89,11 @@ final class Extractor {
                 if n.decimals == 2, let r = n.raw.last(where: { $0 == "," || $0 == "." }) {
                     if r == "," { comma += 1 } else { dot += 1 }
                 }
-                // an amount in that currency: with decimals, or in a currency without minor units ("¥500")
-                if let c = n.currency, n.decimals > 0 || Currency.minorUnits(of: c) == 0 {
+                // an amount in that currency: with decimals, or in a currency without minor units ("¥500"); in OCR text
+                // only an amount with a digit before its decimal mark ("€.36" is a misread speck)
+                if let c = n.currency, n.decimals > 0 || Currency.minorUnits(of: c) == 0,
+                    !ocr || Self.digitBeforeMark(n.raw)
+                {
                     vote(c, 2, weakSign: Currency.isWeak(raw: n.raw, code: c), line)
                 }
             }
@@ -93,7 +107,10 @@ final class Extractor {
                     let apart = { (k: Int) in
                         k < 0 || k >= chars.count || chars[k] == " " || "()[]:/.,".contains(chars[k])
                     }
-                    if apart(i - 1), apart(i + 1) {
+                    // in OCR text, only on a line with an amount and not before a decimal mark ("£  cx  4 geet",
+                    // "€.36" are misread specks)
+                    let beforeMark = i + 1 < chars.count && (chars[i + 1] == "." || chars[i + 1] == ",")
+                    if apart(i - 1), apart(i + 1), !ocr || (hasAmount && !beforeMark) {
                         vote(c, 1, weakSign: Currency.weakSigns.contains(String(ch)), line)
                     }
                 }
