@@ -340,6 +340,31 @@ import _SmoleTestSupport
         #expect(TillLayout.kindsFound(in: Self.gstSlip).count >= 6)
     }
 
+    /// The cheap byte tests that let the till-line patterns skip a page never skip one the pattern matches: over lines
+    /// with and without clocks and counted items, whenever the pattern matches, the test says it may.
+    @Test func tillLinePrechecksNeverSkipAMatch() throws {
+        let lines = [
+            "12:30", "7:05 PM", "25:30", "23:59:59", "Tel 03-1234 5678", "Time: 9:5", "ratio 1:2", "no digits here",
+            "2 x 3.50", "3@1.20", "10 X RM 2.50", "2\u{00A0}x 1.00", "2\nx 4.00", "Box of 12", "Item(s): 4",
+            "TOTAL QTY 3", "max 5", "x 3.50",
+        ]
+        let clock = try #require(TillLayout.kinds.first { $0.name == "clock" }).pattern
+        let items = try #require(TillLayout.kinds.first { $0.name == "items" }).pattern
+        for line in lines {
+            let lower = Array(line.lowercased().utf8)
+            let r = NSRange(location: 0, length: line.utf16.count)
+            if clock.firstMatch(in: line, range: r) != nil { #expect(TillLayout.hasClockShape(lower), "\(line)") }
+            if items.firstMatch(in: line, range: r) != nil {
+                #expect(
+                    TillLayout.hasCountShape(lower) || ["item", "qty"].contains { line.lowercased().contains($0) },
+                    "\(line)")
+            }
+        }
+        #expect(TillLayout.hasClockShape(Array("12:30".utf8)) && !TillLayout.hasClockShape(Array("1:2".utf8)))
+        #expect(TillLayout.hasCountShape(Array("2 x 3.50".utf8)) && !TillLayout.hasCountShape(Array("max 5".utf8)))
+        #expect(TillLayout.kindsFound(in: "Time 12:30\n2 x 3.50\n").sorted() == ["clock", "items"])
+    }
+
     /// A cash invoice (a sale paid on the spot, headed "TAX INVOICE" as GST law asks) routes to receipt; the heading
     /// counts once, not also as "invoice"; an invoice with a time stamp and a cash line still routes to invoice.
     @Test func cashInvoicesAndTaxInvoiceHeadings() async throws {

@@ -461,11 +461,13 @@ enum TillLayout {
             #"(?m)\b(visa|master|mastercard|amex|edc|card no|card number|debit card|credit card|app\.? code|approval code)\b"#,
             ["visa", "master", "amex", "edc", "card", "app", "approval code"]
         ),
-        ("clock", #"(?<![\d:])([01]?\d|2[0-3]):[0-5]\d(?!\d)"#, [":"]),
+        // anchors checked by `hasClockShape` instead
+        ("clock", #"(?<![\d:])([01]?\d|2[0-3]):[0-5]\d(?!\d)"#, []),
         (
             "items",
             #"(?m)\b\d+\s*[xX@]\s*(rm|\$)?\s*\d+[.,]\d\d\b|\b(item\(s\)|items? count|no\.? of items?|total qty|tot qty|qty\(s\))"#,
-            ["x", "@", "item", "qty"]
+            // and a count before "x" or "@", checked by `hasCountShape`
+            ["item", "qty"]
         ),
         (
             "greeting", #"(?m)\b(thank you|thankyou|come again|terima kasih|vielen dank|merci|bedankt)\b"#,
@@ -480,10 +482,53 @@ enum TillLayout {
     /// The kinds of till line found in `text`.
     static func kindsFound(in text: String) -> [String] {
         let lower = Array(text.lowercased().utf8)
-        let candidates = kinds.filter { k in k.anchors.contains { ByteSearch.contains($0, in: lower) } }
+        let candidates = kinds.filter { k in
+            switch k.name {
+            case "clock": return hasClockShape(lower)
+            case "items": return hasCountShape(lower) || k.anchors.contains { ByteSearch.contains($0, in: lower) }
+            default: return k.anchors.contains { ByteSearch.contains($0, in: lower) }
+            }
+        }
         guard !candidates.isEmpty else { return [] }
         let r = NSRange(location: 0, length: text.utf16.count)
         return candidates.filter { $0.pattern.firstMatch(in: text, range: r) != nil }.map(\.name)
+    }
+
+    /// Whether `bytes` hold a digit, ":", a digit 0–5 and a digit: what every clock match contains.
+    static func hasClockShape(_ bytes: [UInt8]) -> Bool {
+        func digit(_ k: Int) -> Bool { k >= 0 && k < bytes.count && bytes[k] >= 0x30 && bytes[k] <= 0x39 }
+        var i = 1
+        while i + 2 < bytes.count {
+            if bytes[i] == 0x3A, digit(i - 1), bytes[i + 1] >= 0x30, bytes[i + 1] <= 0x35, digit(i + 2) { return true }
+            i += 1
+        }
+        return false
+    }
+
+    /// Whether `bytes` hold a digit, then spaces, then "x", "X" or "@": what every counted-item match ("2 x 3.50",
+    /// "3@1.20") starts with.
+    static func hasCountShape(_ bytes: [UInt8]) -> Bool {
+        var i = 0
+        while i < bytes.count {
+            guard bytes[i] >= 0x30 && bytes[i] <= 0x39 else {
+                i += 1
+                continue
+            }
+            var j = i + 1
+            // white space as the pattern's \s: ASCII white space and the no-break space
+            while j < bytes.count {
+                if bytes[j] == 0x20 || (bytes[j] >= 0x09 && bytes[j] <= 0x0D) {
+                    j += 1
+                } else if bytes[j] == 0xC2, j + 1 < bytes.count, bytes[j + 1] == 0xA0 {
+                    j += 2
+                } else {
+                    break
+                }
+            }
+            if j < bytes.count, bytes[j] == 0x78 || bytes[j] == 0x58 || bytes[j] == 0x40 { return true }
+            i += 1
+        }
+        return false
     }
 
     /// The routing bonus for the receipt schema: 3 per kind of till line from two kinds on, else 0.
