@@ -718,6 +718,41 @@ enum TextDoc {
         #expect(!items.contains { $0["quantity"]?.doubleValue == 21 }, "the BTW rate is not a quantity: \(items)")
     }
 
+    /// A GST-market item table: an HSN code column between the description and the quantity, and the line's amount
+    /// under "Taxable Value" (with tax columns after it, or alone): the code is not a number of the line, and the
+    /// amount is the taxable value, which the items add up to.
+    @Test func aTaxableValueColumnBesideAnHSNCode() async throws {
+        for (header, rows) in [
+            (
+                "Item        HSN    Qty   Rate      Taxable Value",
+                ["Rice 25kg   1006   2     1,200.00  2,400.00", "Dal 5kg     0713   1     500.00    500.00"]
+            ),
+            (
+                "Item        HSN    Qty   Rate      Taxable Value   CGST     SGST     Total",
+                [
+                    "Rice 25kg   1006   2     1,200.00  2,400.00        60.00    60.00    2,520.00",
+                    "Dal 5kg     0713   1     500.00    500.00          12.50    12.50    525.00",
+                ]
+            ),
+        ] {
+            let o = try await TextDoc.extract(
+                ([
+                    "Sharma Traders Pvt. Ltd.", "TAX INVOICE", "Invoice No: ST-88", "Date: 05-06-2025",
+                    "Bill To: Mehta Stores", "", header,
+                ] + rows + [
+                    "", "Taxable Value                      2,900.00", "CGST                                  72.50",
+                    "SGST                                  72.50", "Total Invoice Value               ₹ 3,045.00",
+                ]).joined(separator: "\n"), "invoice")
+            let items = o["line_items"]?.arrayValue ?? []
+            #expect(items.count == 2, "\(header): \(items)")
+            #expect(
+                items.first?["quantity"]?.doubleValue == 2 && items.first?["unit_price"]?.doubleValue == 1200
+                    && items.first?["amount"]?.doubleValue == 2400, "\(header): \(items)")
+            #expect(items.last?["amount"]?.doubleValue == 500, "\(header): \(items)")
+            #expect(o["subtotal"]?.doubleValue == 2900 && o["total"]?.doubleValue == 3045, "\(o)")
+        }
+    }
+
     @Test func aQuantityWithItsUnitAndATaxRateColumn() async throws {
         let o = try await TextDoc.extract(
             """
