@@ -151,19 +151,20 @@ public final class Engine: Sendable {
         if doc.kind == .image, OCRPrep.available {
             var best = OCRPrep.arithmeticScore(out.data)
             out.ocrText = doc.pages
-            // RapidOCR's detector scales every image to its own size and copes with the light itself: reading the photo
-            // as taken or enlarged again gives it the same text, so only tesseract gets those readings.
-            let rereads: [(Bool, Double)] =
-                OCRBackends.primary(options.ocr) is TesseractBackend ? [(false, 1.0)] : []
-            for (prepare, scale) in rereads where best < OCRPrep.consistentScore {
-                guard
-                    let text = try? await TextSource.ocrImage(
-                        path: path, options: options, prepare: prepare, scale: scale)
-                else { continue }
+            /// Another reading of the image, extracted, with its text kept as the reading's.
+            func reading(_ text: String) -> ExtractionOutput {
                 mostText = max(mostText, TextSource.meaningfulCharacters(text))
-                var other = extract(
-                    text: DocumentText(pages: TextSource.splitPages(text), kind: .image, ocr: true), schema: s)
-                other.ocrText = TextSource.splitPages(text)
+                let pages = TextSource.splitPages(text)
+                var other = extract(text: DocumentText(pages: pages, kind: .image, ocr: true), schema: s)
+                other.ocrText = pages
+                return other
+            }
+            // RapidOCR's detector scales every image to its own size and copes with the light itself: reading the photo
+            // as taken gives it the same text, so only tesseract gets that reading.
+            if best < OCRPrep.consistentScore, OCRBackends.primary(options.ocr) is TesseractBackend,
+                let text = try? await TextSource.ocrImage(path: path, options: options, prepare: false)
+            {
+                let other = reading(text)
                 let score = OCRPrep.arithmeticScore(other.data)
                 if score > best { best = score; out = other }
             }
@@ -173,10 +174,7 @@ public final class Engine: Sendable {
                 var rapid = options
                 rapid.ocr = .rapidocr
                 if let text = try? await TextSource.ocrImage(path: path, options: rapid) {
-                    mostText = max(mostText, TextSource.meaningfulCharacters(text))
-                    var other = extract(
-                        text: DocumentText(pages: TextSource.splitPages(text), kind: .image, ocr: true), schema: s)
-                    other.ocrText = TextSource.splitPages(text)
+                    var other = reading(text)
                     let score = OCRPrep.arithmeticScore(other.data)
                     if score > best {
                         // RapidOCR's recogniser has no euro sign and fewer accents: a field its reading leaves empty
@@ -199,10 +197,7 @@ public final class Engine: Sendable {
                 if turns != 0,
                     let text = try? await TextSource.ocrImage(path: path, options: options, quarterTurns: turns)
                 {
-                    mostText = max(mostText, TextSource.meaningfulCharacters(text))
-                    var other = extract(
-                        text: DocumentText(pages: TextSource.splitPages(text), kind: .image, ocr: true), schema: s)
-                    other.ocrText = TextSource.splitPages(text)
+                    let other = reading(text)
                     if OCRPrep.arithmeticScore(other.data) > best { out = other }
                 }
             }

@@ -434,61 +434,78 @@ extension Extractor {
 /// "come again"), a returns notice ("goods sold are not returnable"). One kind alone proves nothing (an invoice can
 /// say "thank you"); from two on, each kind adds to the receipt's score.
 enum TillLayout {
-    /// Each kind of till line: its pattern, and the lowercase words one of which every match contains (a cheap test
-    /// that skips the pattern on a page without any of them; kept in step with the pattern).
-    static let kinds: [(name: String, pattern: NSRegularExpression, anchors: [[UInt8]])] = [
-        (
-            "cash",
-            #"(?m)^\W*(rm\s*)?(cash|tunai|tendered|cash tendered|bar|espèces|especes|contant)\b[^\d\n]{0,80}\d"#,
-            ["cash", "tunai", "tendered", "bar", "espèces", "especes", "contant"]
-        ),
-        (
-            "change", #"(?m)^\W*(change|change due|baki|rückgeld|rendu|wisselgeld)\b[^\d\n]{0,80}\d"#,
-            ["change", "baki", "rückgeld", "rendu", "wisselgeld"]
-        ),
-        ("rounding", #"(?m)\b(rounding|rounded|round(ing)? adj)"#, ["round"]),
-        ("tax summary", #"(?m)\b(gst|sst|vat|tax)\s*summary|\btax\s*code\b"#, ["summary", "code"]),
-        (
-            "staff",
-            #"(?m)\b(cashier|counter|pos|terminal|till|operator|served by|salesperson|staff|table|kasse|caisse|kassa)\b"#,
-            [
-                "cashier", "counter", "pos", "terminal", "till", "operator", "served by", "salesperson", "staff",
-                "table", "kasse", "caisse", "kassa",
-            ]
-        ),
-        (
-            "card",
-            #"(?m)\b(visa|master|mastercard|amex|edc|card no|card number|debit card|credit card|app\.? code|approval code)\b"#,
-            ["visa", "master", "amex", "edc", "card", "app", "approval code"]
-        ),
-        // anchors checked by `hasClockShape` instead
-        ("clock", #"(?<![\d:])([01]?\d|2[0-3]):[0-5]\d(?!\d)"#, []),
-        (
-            "items",
-            #"(?m)\b\d+\s*[xX@]\s*(rm|\$)?\s*\d+[.,]\d\d\b|\b(item\(s\)|items? count|no\.? of items?|total qty|tot qty|qty\(s\))"#,
-            // and a count before "x" or "@", checked by `hasCountShape`
-            ["item", "qty"]
-        ),
-        (
-            "greeting", #"(?m)\b(thank you|thankyou|come again|terima kasih|vielen dank|merci|bedankt)\b"#,
-            ["thank", "come again", "terima kasih", "vielen dank", "merci", "bedankt"]
-        ),
-        (
-            "returns", #"(?m)\b(not returnable|non[- ]refundable|no refund|not refundable|exchange)\b"#,
-            ["returnable", "refund", "exchange"]
-        ),
-    ].map { ($0.0, try! NSRegularExpression(pattern: $0.1, options: [.caseInsensitive]), $0.2.map { Array($0.utf8) }) }
+    /// A cheap test on a page's lowercased UTF-8 bytes that every match of a pattern passes, so the pattern is skipped
+    /// on a page that fails it; kept in step with the pattern.
+    enum Precheck: Sendable {
+        /// The page holds one of these lowercase words.
+        case anyWord([[UInt8]])
+        /// The page has a clock's shape (`hasClockShape`).
+        case clock
+        /// The page has a count's shape (`hasCountShape`) or one of these words.
+        case countOr([[UInt8]])
+
+        func mayMatch(_ page: [UInt8]) -> Bool {
+            switch self {
+            case .anyWord(let words): return words.contains { ByteSearch.contains($0, in: page) }
+            case .clock: return TillLayout.hasClockShape(page)
+            case .countOr(let words):
+                return TillLayout.hasCountShape(page) || words.contains { ByteSearch.contains($0, in: page) }
+            }
+        }
+    }
+
+    /// A precheck: the page holds one of these lowercase words.
+    static func anyWord(_ words: [String]) -> Precheck { .anyWord(words.map { Array($0.utf8) }) }
+
+    /// Each kind of till line: its pattern, and the precheck that skips it on a page no match can be in.
+    static let kinds: [(name: String, pattern: NSRegularExpression, precheck: Precheck)] =
+        ([
+            (
+                "cash",
+                #"(?m)^\W*(rm\s*)?(cash|tunai|tendered|cash tendered|bar|espèces|especes|contant)\b[^\d\n]{0,80}\d"#,
+                anyWord(["cash", "tunai", "tendered", "bar", "espèces", "especes", "contant"])
+            ),
+            (
+                "change", #"(?m)^\W*(change|change due|baki|rückgeld|rendu|wisselgeld)\b[^\d\n]{0,80}\d"#,
+                anyWord(["change", "baki", "rückgeld", "rendu", "wisselgeld"])
+            ),
+            ("rounding", #"(?m)\b(rounding|rounded|round(ing)? adj)"#, anyWord(["round"])),
+            ("tax summary", #"(?m)\b(gst|sst|vat|tax)\s*summary|\btax\s*code\b"#, anyWord(["summary", "code"])),
+            (
+                "staff",
+                #"(?m)\b(cashier|counter|pos|terminal|till|operator|served by|salesperson|staff|table|kasse|caisse|kassa)\b"#,
+                anyWord([
+                    "cashier", "counter", "pos", "terminal", "till", "operator", "served by", "salesperson", "staff",
+                    "table", "kasse", "caisse", "kassa",
+                ])
+            ),
+            (
+                "card",
+                #"(?m)\b(visa|master|mastercard|amex|edc|card no|card number|debit card|credit card|app\.? code|approval code)\b"#,
+                anyWord(["visa", "master", "amex", "edc", "card", "app", "approval code"])
+            ),
+            ("clock", #"(?<![\d:])([01]?\d|2[0-3]):[0-5]\d(?!\d)"#, .clock),
+            (
+                "items",
+                #"(?m)\b\d+\s*[xX@]\s*(rm|\$)?\s*\d+[.,]\d\d\b|\b(item\(s\)|items? count|no\.? of items?|total qty|tot qty|qty\(s\))"#,
+                Precheck.countOr([Array("item".utf8), Array("qty".utf8)])
+            ),
+            (
+                "greeting", #"(?m)\b(thank you|thankyou|come again|terima kasih|vielen dank|merci|bedankt)\b"#,
+                anyWord(["thank", "come again", "terima kasih", "vielen dank", "merci", "bedankt"])
+            ),
+            (
+                "returns", #"(?m)\b(not returnable|non[- ]refundable|no refund|not refundable|exchange)\b"#,
+                anyWord(["returnable", "refund", "exchange"])
+            ),
+        ] as [(String, String, Precheck)]).map {
+            ($0.0, try! NSRegularExpression(pattern: $0.1, options: [.caseInsensitive]), $0.2)
+        }
 
     /// The kinds of till line found in `text`.
     static func kindsFound(in text: String) -> [String] {
         let lower = Array(text.lowercased().utf8)
-        let candidates = kinds.filter { k in
-            switch k.name {
-            case "clock": return hasClockShape(lower)
-            case "items": return hasCountShape(lower) || k.anchors.contains { ByteSearch.contains($0, in: lower) }
-            default: return k.anchors.contains { ByteSearch.contains($0, in: lower) }
-            }
-        }
+        let candidates = kinds.filter { $0.precheck.mayMatch(lower) }
         guard !candidates.isEmpty else { return [] }
         let r = NSRange(location: 0, length: text.utf16.count)
         return candidates.filter { $0.pattern.firstMatch(in: text, range: r) != nil }.map(\.name)
