@@ -186,6 +186,45 @@ enum Agreement {
         #expect(o["total_value"] == .null)
     }
 
+    /// A letter agreement from a company's letterhead to an investor's manager, signed on the other side by every fund
+    /// of the investor group: the parties are the letterhead's company and the addressee, not the five signing funds.
+    /// A letterhead with a bare name ("Harrowgate") is spelt out the way the letter's prose names it.
+    @Test func letterAgreementPartiesAreLetterheadAndAddressee() async throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        func letter(_ letterhead: [Agreement.Block], company: String) -> [Agreement.Block] {
+            var blocks =
+                letterhead + [
+                    .line("March 14, 2016"), .gap, .line("Osprey Capital Management, LLC"),
+                    .line("9401 Wilshire Blvd, Beverly Hills, CA 90212"), .gap, .line("Ladies and Gentlemen:"), .gap,
+                    .para(
+                        "This letter agreement shall become effective upon the appointment of the New Director to the Board of \(company) (the “Company”). The Company may disclose certain information to the persons listed on Schedule B."
+                    ),
+                ]
+            blocks += Agreement.boilerplate
+            blocks += [
+                .para("8. This letter agreement shall be governed by the laws of the Commonwealth of Pennsylvania."),
+                .line("Very truly yours,"), .line(company.uppercased()), .line("By: /s/ Ann Lee"), .gap,
+                .line("Accepted and agreed:"),
+            ]
+            for fund in ["OSPREY PARTNERS, L.P. I", "OSPREY SPECIAL OPPORTUNITIES, L.P. II", "OSPREY PARTNERS, LLC"] {
+                blocks += [.line(fund), .line("By: /s/ Chris Kent"), .gap]
+            }
+            return blocks
+        }
+        let formal = try Agreement.pdf(
+            dir, "formal.pdf",
+            letter(
+                [.heading("HARROWGATE TOOL COMPANY"), .heading("415 Holiday Drive, Pittsburgh, PA 15220"), .gap],
+                company: "Harrowgate Tool Company"))
+        var o = try await Fixture.extract(formal, "contract")
+        #expect(o["parties"] == .array(["HARROWGATE TOOL COMPANY", "Osprey Capital Management, LLC"]))
+        let bare = try Agreement.pdf(
+            dir, "bare.pdf",
+            letter([.heading("Harrowgate"), .heading("415 Holiday Drive"), .gap], company: "Harrowgate Tool Company"))
+        o = try await Fixture.extract(bare, "contract")
+        #expect(o["parties"] == .array(["Harrowgate Tool Company", "Osprey Capital Management, LLC"]))
+    }
+
     /// Printed from the browser: the print date and time head every page, above the letter's own date (which has no
     /// "dated as of" cue); the URL and page count foot every page. None of it is the agreement's.
     @Test func browserPrintHeadersAreNotTheAgreement() async throws {

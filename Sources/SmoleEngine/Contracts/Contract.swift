@@ -390,6 +390,12 @@ extension Extractor {
             }
             if !parties.isEmpty, named.isEmpty { named = parties; at = layout.lines[p.line(at: k)] }
         }
+        // A letter agreement whose preamble names no parties: the letterhead's organisation and the addressee, not
+        // the signature page, which may list an investor group's every fund ("L. B. FOSTER COMPANY" to "Legion
+        // Partners Asset Management, LLC", signed by five Legion entities) or the principal an adviser writes for.
+        if named.isEmpty, let sender = letterSender(), let a = letterAddressee(), !Self.sameParty(sender.name, a.name) {
+            return Found(value: .array([.string(sender.name), .string(a.name)]), line: sender.line, confidence: 0.7)
+        }
         // A first-person or second-person agreement names only the other side: "As a condition of my employment with
         // Dolby Laboratories, Inc., its subsidiaries ...", "As an associate of Ann Taylor, Inc. (the "Company")"
         if named.isEmpty, let e = employerNamed(p) {

@@ -492,6 +492,52 @@ extension Extractor {
         return nil
     }
 
+    /// A letter agreement's sender: the organisation its letterhead names above the date line ("Wells Fargo
+    /// Securities, LLC" over its address), with a legal form; or a letterhead's bare name ("Emerson") spelt out the
+    /// way the letter's prose names it ("Emerson Electric Co."). Nil when the letter has no letterhead name (only
+    /// the filing's header, "Exhibit 10.1", "PRIVILEGED AND CONFIDENTIAL" above the date).
+    func letterSender() -> (name: String, line: Line)? {
+        let lines = layout.lines.prefix(60)
+        guard
+            let open = lines.firstIndex(where: { l in
+                let t = l.text.trimmingCharacters(in: .whitespaces).lowercased()
+                return t.hasPrefix("dear ") || t.hasPrefix("ladies and gentlemen") || t.hasPrefix("gentlemen:")
+            }),
+            let dated = lines[..<open].lastIndex(where: { l in
+                let t = l.text.trimmingCharacters(in: .whitespaces)
+                guard let d = Parse.dates(in: t, dayFirst: dayFirst).first else { return false }
+                return t.count <= d.end - d.start + 8
+            })
+        else { return nil }
+        let furniture = pageFurniture()
+        for l in lines[..<dated] where !l.isBlank && !furniture.contains(l.index) {
+            let t = l.text.trimmingCharacters(in: .whitespaces)
+            // the filing's own header line ("EX-99.(D)(2) 9 d380892dex99d2.htm ...") and exhibit labels
+            if t.contains(".htm") || t.lowercased().hasPrefix("exhibit") || t.lowercased().hasPrefix("ex-") { continue }
+            if Self.hasEntitySuffix(t), Self.looksLikeEntity(t) { return (t, l) }
+            let words = t.split(separator: " ")
+            guard words.count <= 2, t.allSatisfy({ $0.isLetter || $0 == " " }), t.first?.isUppercase == true,
+                t.lowercased() != "logo"
+            else { continue }
+            // a bare letterhead name: the prose's first organisation name that starts with it
+            let s = String(prose().text)
+            var from = s.startIndex
+            while let r = s.range(of: t + " ", range: from..<s.endIndex) {
+                from = r.upperBound
+                let rest = s[r.lowerBound...].split(separator: " ", maxSplits: 5).prefix(5)
+                for n in 1..<rest.count {
+                    let candidate = rest.prefix(n + 1).joined(separator: " ").trimmingCharacters(
+                        in: CharacterSet(charactersIn: ",;:()“”\""))
+                    if Self.hasEntitySuffix(candidate), rest.prefix(n + 1).allSatisfy({ $0.first?.isUppercase == true })
+                    {
+                        return (candidate, l)
+                    }
+                }
+            }
+        }
+        return nil
+    }
+
     /// Same organisation, whatever the case or punctuation ("ACME CORP." and "Acme Corp").
     static func sameParty(_ a: String, _ b: String) -> Bool {
         func key(_ s: String) -> String { s.lowercased().filter { $0.isLetter || $0.isNumber } }
