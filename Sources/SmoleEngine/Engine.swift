@@ -141,8 +141,8 @@ public final class Engine: Sendable {
             out.pages = PagesRead(read: doc.pages.count, total: total)
         }
         if doc.kind == .pdf, !doc.ocr, doc.xml == nil { await sellerFromPictures(path: path, schema: s, into: &out) }
-        // A photo read after deskewing whose totals do not add up gets more readings while none adds up: tesseract on the
-        // photo as taken, then RapidOCR, then the page turned upright. The reading whose numbers agree with each other
+        // A photo read after deskewing whose totals do not add up gets more readings while none adds up: RapidOCR, then
+        // tesseract on the photo as taken, then the page turned upright. The reading whose numbers agree with each other
         // wins (see OCRPrep). A third tesseract reading, deskewed and enlarged by half, was dropped in session 6: on 60
         // photographed receipts (scripts/bench photos, seeds 1 and 2) it added 0.001-0.004 of field accuracy for a
         // fifth of the CPU, and on receipts-real it changed no header field.
@@ -159,22 +159,22 @@ public final class Engine: Sendable {
                 other.ocrText = pages
                 return other
             }
-            // RapidOCR's detector scales every image to its own size and copes with the light itself: reading the photo
-            // as taken gives it the same text, so only tesseract gets that reading.
-            if best < OCRPrep.consistentScore, OCRBackends.primary(options.ocr) is TesseractBackend,
-                let text = try? await TextSource.ocrImage(path: path, options: options, prepare: false)
-            {
-                let other = reading(text)
-                let score = OCRPrep.arithmeticScore(other.data)
-                if score > best { best = score; out = other }
-            }
             // auto: RapidOCR reads the image too (it finds the totals of real receipt scans that tesseract misreads,
             // and misreads clean rendered pages that tesseract reads exactly: each wins where its numbers agree better).
+            // When the two recognisers read the same total and date, the page is upright: no orientation check. When
+            // besides each reading's items add up (or neither found items), the page is read: no as-taken reading.
+            // (Session 7, README "OCR backends": skipping both whenever total and date agree changed no field of
+            // receipts-real but cost photographed receipts 0.05 of line-item accuracy; with the items condition both
+            // photo seeds gained and receipts-real's fields stayed the same.)
+            var recognisersAgree = false, upright = false
             if best < OCRPrep.consistentScore, options.ocr == .auto, RapidOCRWorker.installedPython() != nil {
                 var rapid = options
                 rapid.ocr = .rapidocr
                 if let text = try? await TextSource.ocrImage(path: path, options: rapid) {
                     var other = reading(text)
+                    upright = Self.sameTotalAndDate(out.data, other.data, schema: s)
+                    recognisersAgree =
+                        upright && Self.itemsAddUp(out.data, schema: s) && Self.itemsAddUp(other.data, schema: s)
                     let score = OCRPrep.arithmeticScore(other.data)
                     if score > best {
                         // RapidOCR's recogniser has no euro sign and fewer accents: a field its reading leaves empty
@@ -190,9 +190,18 @@ public final class Engine: Sendable {
                     }
                 }
             }
+            // RapidOCR's detector scales every image to its own size and copes with the light itself: reading the photo
+            // as taken gives it the same text, so only tesseract gets that reading.
+            if best < OCRPrep.consistentScore, !recognisersAgree, OCRBackends.primary(options.ocr) is TesseractBackend,
+                let text = try? await TextSource.ocrImage(path: path, options: options, prepare: false)
+            {
+                let other = reading(text)
+                let score = OCRPrep.arithmeticScore(other.data)
+                if score > best { best = score; out = other }
+            }
             // Still no totals that agree: the page may lie sideways or upside down. Tesseract's orientation detection
             // says how far to turn it; the turned reading wins when its numbers agree better.
-            if best < OCRPrep.consistentScore {
+            if best < OCRPrep.consistentScore, !upright {
                 let turns = await TextSource.uprightTurns(path: path, options: options)
                 if turns != 0,
                     let text = try? await TextSource.ocrImage(path: path, options: options, quarterTurns: turns)
@@ -220,6 +229,29 @@ public final class Engine: Sendable {
             }
         }
         return out
+    }
+
+    /// Whether two readings of one image found the same total and the same issue date, both present (a schema without
+    /// one of the two roles compares the other alone; without either, never the same).
+    static func sameTotalAndDate(_ a: JSONValue, _ b: JSONValue, schema s: Schema) -> Bool {
+        let names = [s.field(.total), s.field(.issueDate)].compactMap { $0?.name }
+        guard !names.isEmpty else { return false }
+        return names.allSatisfy { name in
+            guard let x = a[name], let y = b[name], !x.isNull else { return false }
+            if let dx = x.doubleValue, let dy = y.doubleValue { return abs(dx - dy) < 0.005 }
+            return x == y
+        }
+    }
+
+    /// Whether a reading's line items add up to its subtotal or total (to the cent), or it found none.
+    static func itemsAddUp(_ data: JSONValue, schema s: Schema) -> Bool {
+        guard let itemsField = s.field(.lineItems), let items = data[itemsField.name]?.arrayValue, !items.isEmpty,
+            case .array(let element) = itemsField.kind, case .object(let itemFields) = element.kind,
+            let amount = itemFields.first(where: { $0.role == .itemAmount })?.name
+        else { return true }
+        let sum = items.compactMap { $0[amount]?.doubleValue }.reduce(0, +)
+        return [s.field(.subtotal), s.field(.total)].compactMap { $0.flatMap { data[$0.name]?.doubleValue } }
+            .contains { abs($0 - sum) < 0.015 }
     }
 
     /// A PDF with a text layer whose seller is not in it: many issuers print their name only in a logo or a letterhead

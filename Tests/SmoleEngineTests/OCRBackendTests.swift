@@ -58,6 +58,42 @@ import _SmoleTestSupport
         #expect(o["tax"]?.doubleValue == 2.5, "\(ocr)")
     }
 
+    /// `auto` stops reading a page once tesseract and RapidOCR agree. A receipt whose two readings find the same total
+    /// and date and whose items add up to the total is read once by each: no as-taken reading, no orientation check.
+    /// One whose items do not add up gets tesseract's as-taken reading, but no orientation check (the two readings'
+    /// total and date already show it upright). A tesseract wrapper logs each call.
+    @Test func autoStopsReadingOnceTheRecognisersAgree() async throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let log = dir.file("tesseract.log")
+        let real = try #require(ExternalTool.locate("tesseract"), "tesseract must be installed (scripts/setup)")
+        _ = try dir.writeExecutable("bin/tesseract", "#!/bin/sh\necho \"$*\" >> \"\(log)\"\nexec \"\(real)\" \"$@\"\n")
+        let engine = try Fixture.engine { $0.toolSearchPath = dir.file("bin") }
+        func receipt(total: String) -> [String] {
+            [
+                "NORTHWIND GROCERS LTD", "88 Harbour Road, Leeds", "", "Receipt 40417       21/06/2024 18:05", "",
+                "Apples 1kg                     3.40", "Rye bread                      2.95",
+                "Coffee beans 250g              6.15", "", "TOTAL GBP                     \(total)", "",
+                "CARD                          \(total)", "Thank you for shopping",
+            ]
+        }
+        func calls() -> (reads: Int, orientation: Int) {
+            let lines = ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n")
+            try? FileManager.default.removeItem(atPath: log)
+            return (lines.filter { $0.contains("--psm 6") }.count, lines.filter { $0.contains("--psm 0") }.count)
+        }
+        let adds = try await Self.render(dir, name: "adds.png", lines: receipt(total: "12.50"))
+        var o = try await Fixture.extract(adds, "receipt", engine: engine)
+        #expect(o["total"]?.doubleValue == 12.5)
+        #expect(o["date"] == "2024-06-21")
+        var c = calls()
+        #expect(c.reads == 1 && c.orientation == 0, "\(c)")
+        let off = try await Self.render(dir, name: "off.png", lines: receipt(total: "14.00"))
+        o = try await Fixture.extract(off, "receipt", engine: engine)
+        #expect(o["total"]?.doubleValue == 14)
+        c = calls()
+        #expect(c.reads == 2 && c.orientation == 0, "\(c)")
+    }
+
     /// RapidOCR's boxes are ordered into layout lines: the label and its amount, found as two boxes, end on one line
     /// with the amount's column kept.
     @Test func rapidOCRBoxesBecomeLayoutLines() async throws {
