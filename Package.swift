@@ -22,7 +22,8 @@ let package = Package(
         .library(name: "SmoleBackend", targets: ["SmoleBackend"]),
         .library(name: "SmoleClient", targets: ["SmoleClient"]),
         .library(name: "SmoleEngine", targets: ["SmoleEngine"]),
-    ] + tools.map { .executable(name: "smole-\($0)", targets: ["smole-\($0)"]) },
+    ] + tools.map { .executable(name: "smole-\($0)", targets: ["smole-\($0)"]) }
+        + [.executable(name: "smole-pdftext-worker", targets: ["smole-pdftext-worker"])],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
@@ -89,6 +90,12 @@ let package = Package(
         ),
         .executableTarget(
             name: "smole-serve", dependencies: ["SmoleRecords", "SmoleEngine", "SmoleServer", argumentParser]),
+        // The PDF text worker (C++): libpoppler's pdftotext code in one long-lived process per concurrent reading
+        // (Sources/smole-pdftext-worker/main.cpp; Debian libpoppler-private-dev, installed by scripts/setup).
+        .executableTarget(
+            name: "smole-pdftext-worker",
+            cxxSettings: [.unsafeFlags(["-I/usr/include/poppler", "-std=c++17"])],
+            linkerSettings: [.linkedLibrary("poppler")]),
         .executableTarget(
             name: "engine-bench", dependencies: ["SmoleRecords", "SmoleEngine"], path: "Benchmarks/EngineBench"),
         .target(

@@ -72,6 +72,65 @@ public enum Spawn {
         return unsafeBitCast(sym, to: Pipe2.self)
     }()
 
+    /// A pipe whose two ends are close-on-exec: atomically with pipe2(O_CLOEXEC) where it exists; else pipe +
+    /// FD_CLOEXEC, which callers do under `spawnLock` together with the spawn.
+    private static func makePipe(_ fds: inout [Int32]) -> Bool {
+        if let pipe2 { return fds.withUnsafeMutableBufferPointer { pipe2($0.baseAddress, O_CLOEXEC) } == 0 }
+        guard pipe(&fds) == 0 else { return false }
+        for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        return true
+    }
+
+    /// A long-lived child that talks over its standard input and output: the pid, the descriptor that writes to
+    /// its stdin and the one that reads its stdout (both close-on-exec in this process, so no other child inherits
+    /// them). Its stderr goes to /dev/null.
+    public struct Worker: Sendable {
+        /// The child's process id.
+        public var pid: pid_t
+        /// Writes to the child's standard input.
+        public var input: Int32
+        /// Reads the child's standard output.
+        public var output: Int32
+    }
+
+    /// Starts `exe` with `args` (an argument array, never a shell) as a `Worker`.
+    /// - Throws: nothing; returns why it failed instead (a pipe could not be made, or posix_spawn's errno text).
+    public static func startWorker(_ exe: String, _ args: [String], environment: [String: String] = [:])
+        -> Result<Worker, SpawnFailure>
+    {
+        var toChild: [Int32] = [-1, -1], fromChild: [Int32] = [-1, -1]
+        func start() -> Result<Worker, SpawnFailure> {
+            guard makePipe(&toChild) else { return .failure(SpawnFailure("pipe: \(String(cString: strerror(errno)))")) }
+            guard makePipe(&fromChild) else {
+                let why = String(cString: strerror(errno))
+                close(toChild[0]); close(toChild[1])
+                return .failure(SpawnFailure("pipe: \(why)"))
+            }
+            var actions = posix_spawn_file_actions_t()
+            posix_spawn_file_actions_init(&actions)
+            defer { posix_spawn_file_actions_destroy(&actions) }
+            posix_spawn_file_actions_adddup2(&actions, toChild[0], 0)
+            posix_spawn_file_actions_adddup2(&actions, fromChild[1], 1)
+            posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+            let started = spawnChild(exe, args, environment: environment, actions: &actions)
+            close(toChild[0]); close(fromChild[1])
+            guard started.status == 0 else {
+                close(toChild[1]); close(fromChild[0])
+                return .failure(SpawnFailure("posix_spawn \(exe): \(String(cString: strerror(started.status)))"))
+            }
+            return .success(Worker(pid: started.pid, input: toChild[1], output: fromChild[0]))
+        }
+        return pipe2 != nil ? start() : spawnLock.withLock { _ in start() }
+    }
+
+    /// Why a child could not be started.
+    public struct SpawnFailure: Error, Sendable {
+        /// A sentence for an error message.
+        public var message: String
+        /// A failure with `message`.
+        public init(_ message: String) { self.message = message }
+    }
+
     /// `environment` adds or replaces variables in the child's copy of this process's environment.
     /// Starts `exe` with `args` (an argument array, never a shell) and `actions` for its descriptors. The child
     /// gets default signal dispositions and an empty mask (the tools ignore SIGPIPE), and the parent's environment
@@ -179,12 +238,6 @@ public enum Spawn {
         // exits). pipe2(O_CLOEXEC) makes that atomic; Glibc's module does not import it, so it is looked up once. Where
         // it is missing, pipe + FD_CLOEXEC under one lock around creating the pipes and spawning does the same.
         var outPipe: [Int32] = [-1, -1], errPipe: [Int32] = [-1, -1]
-        func makePipe(_ fds: inout [Int32]) -> Bool {
-            if let pipe2 { return fds.withUnsafeMutableBufferPointer { pipe2($0.baseAddress, O_CLOEXEC) } == 0 }
-            guard pipe(&fds) == 0 else { return false }
-            for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-            return true
-        }
         /// The pipes and the child; posix_spawn's status, or nil when a pipe could not be made (errno says why).
         func start() -> (rc: Int32, pid: pid_t)? {
             guard makePipe(&outPipe) else { return nil }
