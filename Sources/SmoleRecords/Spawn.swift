@@ -91,6 +91,8 @@ public enum Spawn {
         public var input: Int32
         /// Reads the child's standard output.
         public var output: Int32
+        /// How many requests the owner has had it serve (the owner counts).
+        public var uses = 0
     }
 
     /// Starts `exe` with `args` (an argument array, never a shell) as a `Worker`.
@@ -198,23 +200,27 @@ public enum Spawn {
                             exe, args, timeout: timeout, outputLimit: outputLimit, handle: handle,
                             environment: environment))
                 }
-                // Up to one wait per core runs on libdispatch's global pool: its threads are reused (a fresh thread's
-                // stack is new memory to fault in), and the thread that saw the child end picks up the task's next step
-                // at once. Measured over 220 real PDFs at -j 2: 0.90 of pdftotext alone against 0.80 with a new thread
-                // per call. Beyond that, a wait gets a thread of its own, so `-j 32` still has 32 children running and
-                // the pool is never filled with blocked waits.
-                if SharedWaits.enter() {
-                    DispatchQueue.global().async {
-                        job(); SharedWaits.leave()
-                    }
-                } else {
-                    let t = Thread(block: job)
-                    t.stackSize = 512 * 1024
-                    t.start()
-                }
+                offload(job)
             }
         } onCancel: {
             handle.cancel()
+        }
+    }
+
+    /// Runs `job`, which blocks (waiting on a child), off the Swift concurrency threads. Up to one such job per core
+    /// runs on libdispatch's global pool: its threads are reused (a fresh thread's stack is new memory to fault in),
+    /// and the thread that saw the child end picks up the task's next step at once. Measured over 220 real PDFs at
+    /// -j 2: 0.90 of pdftotext alone against 0.80 with a new thread per call. Beyond that, a job gets a thread of its
+    /// own, so `-j 32` still has 32 children running and the pool is never filled with blocked waits.
+    public static func offload(_ job: @escaping @Sendable () -> Void) {
+        if SharedWaits.enter() {
+            DispatchQueue.global().async {
+                job(); SharedWaits.leave()
+            }
+        } else {
+            let t = Thread(block: job)
+            t.stackSize = 512 * 1024
+            t.start()
         }
     }
 

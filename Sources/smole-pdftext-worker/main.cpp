@@ -22,6 +22,10 @@
 #include <TextOutputDev.h>
 #include <goo/GooString.h>
 
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -40,13 +44,21 @@ static bool readExactly(std::string &into, size_t n) {
     return true;
 }
 
+// Replies go to a private copy of the original stdout; fd 1 itself then points at stderr, so nothing a library
+// prints can fall between a reply's header and its text.
+static FILE *replies = nullptr;
+
 static void reply(const std::string &head, const std::string &body) {
-    fwrite(head.data(), 1, head.size(), stdout);
-    fwrite(body.data(), 1, body.size(), stdout);
-    fflush(stdout);
+    fwrite(head.data(), 1, head.size(), replies);
+    fwrite(body.data(), 1, body.size(), replies);
+    fflush(replies);
 }
 
 int main() {
+    // the worker ends with the program that started it, even when stuck in a document
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    int out = dup(1);
+    if (out < 0 || dup2(2, 1) < 0 || !(replies = fdopen(out, "w"))) return 71;  // EX_OSERR
     globalParams = std::make_unique<GlobalParams>();
     globalParams->setTextEncoding("UTF-8");
     char line[128];

@@ -57,6 +57,10 @@ import _SmoleTestSupport
         let r = try await runTool("pdftotext", ["-layout", "-enc", "UTF-8", "-l", "2", three, "-"])
         #expect(two.stdout == Array(r.stdout.utf8))
         #expect(!String(decoding: two.stdout, as: UTF8.self).contains("Übertrag"))
+        // more text than the reading keeps: pdftotext reads it (and keeps what its own limit allows), not the worker
+        #expect(
+            try await PDFTextWorkers.shared.run(
+                ["-layout", "-enc", "UTF-8", "-l", "50", three, "-"], options: EngineOptions(), outputLimit: 10) == nil)
     }
 
     /// A damaged PDF is handed back to pdftotext (so its error is pdftotext's, as before); a worker killed between

@@ -49,7 +49,11 @@ enum ExternalTool {
         let timeout = options.timeout
         guard let exe = locate(name, path: options.toolSearchPath) else { throw unavailable(name) }
         // pdftotext's text from a long-lived worker when it can give it (PDFTextWorker.swift)
-        if name == "pdftotext", let r = try await PDFTextWorkers.shared.run(args, options: options) { return r }
+        if name == "pdftotext",
+            let r = try await PDFTextWorkers.shared.run(args, options: options, outputLimit: outputLimit)
+        {
+            return r
+        }
         // tesseract starts one OpenMP thread per core; with one document per core those threads fight over the
         // same cores (measured: OCR of 8 images at -P 2 took 2.7x as long). One thread each, unless the user set it.
         var env: [String: String] = [:]

@@ -43,7 +43,9 @@ final class PDFTextWorkers: Sendable {
     /// For `pdftotext` run with exactly the engine's arguments (`-layout -enc UTF-8 -l N PATH -`), the result the
     /// worker gives; nil when the worker is not used or cannot read the document (the caller runs pdftotext).
     /// - Throws: `RecordError` timeout past `options.timeout`, cancelled when the task is cancelled.
-    func run(_ args: [String], options: EngineOptions) async throws(RecordError) -> ToolResult? {
+    func run(_ args: [String], options: EngineOptions, outputLimit: Int = 64 * 1024 * 1024) async throws(RecordError)
+        -> ToolResult?
+    {
         guard let program = Self.program, options.toolSearchPath == nil, args.count == 7,
             Array(args[0..<4]) == ["-layout", "-enc", "UTF-8", "-l"], let last = Int(args[4]), args[6] == "-"
         else { return nil }
@@ -60,11 +62,16 @@ final class PDFTextWorkers: Sendable {
         let cancelled = Mutex(false)
         let answer: Answer = await withTaskCancellationHandler {
             await withCheckedContinuation { (cont: CheckedContinuation<Answer, Never>) in
-                DispatchQueue.global().async {
-                    cont.resume(
-                        returning: Self.request(worker, path: path, last: last, deadline: deadline) {
-                            cancelled.withLock { $0 }
-                        })
+                // blocking I/O, and for a worker that failed its kill and reap, off the concurrency threads
+                Spawn.offload {
+                    let answer = Self.request(worker, path: path, last: last, limit: outputLimit, deadline: deadline) {
+                        cancelled.withLock { $0 }
+                    }
+                    switch answer {
+                    case .broken, .timedOut, .cancelled: Self.stop(worker)
+                    case .text, .cannotRead: break
+                    }
+                    cont.resume(returning: answer)
                 }
             }
         } onCancel: {
@@ -78,31 +85,35 @@ final class PDFTextWorkers: Sendable {
             put(worker)
             return nil
         case .broken:
-            Self.stop(worker)
             return nil
         case .timedOut:
-            Self.stop(worker)
             throw RecordError(.timeout, "pdftotext ran longer than \(options.timeout) and was stopped")
         case .cancelled:
-            Self.stop(worker)
             throw RecordError(.cancelled, "pdftotext was cancelled")
         }
     }
 
     private func put(_ worker: Spawn.Worker) {
-        let extra: Spawn.Worker? = idle.withLock { list in
-            guard list.count < Self.keepIdle else { return worker }
-            list.append(worker)
+        var w = worker
+        w.uses += 1
+        let retired: Spawn.Worker? = idle.withLock { list in
+            guard list.count < Self.keepIdle, w.uses < Self.documentsPerWorker else { return w }
+            list.append(w)
             return nil
         }
-        if let extra { Self.stop(extra) }
+        if let retired { Spawn.offload { Self.stop(retired) } }
     }
+
+    /// A worker reads this many documents and is replaced: what one document's parsing may have left in the
+    /// process (a leak, a heap a poppler bug damaged without crashing) does not outlive a few hundred more.
+    static let documentsPerWorker = 500
 
     private enum Answer { case text([UInt8]), cannotRead, broken, timedOut, cancelled }
 
     /// One request and its reply, blocking (on a dispatch thread), bounded by `deadline`.
     private static func request(
-        _ w: Spawn.Worker, path: String, last: Int, deadline: ContinuousClock.Instant, cancelled: @escaping () -> Bool
+        _ w: Spawn.Worker, path: String, last: Int, limit: Int, deadline: ContinuousClock.Instant,
+        cancelled: @escaping () -> Bool
     ) -> Answer {
         let abs = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
         let name = Array(abs.utf8)
@@ -116,6 +127,9 @@ final class PDFTextWorkers: Sendable {
         }
         let fields = String(decoding: head, as: UTF8.self).split(separator: " ")
         guard fields.count >= 2, let length = Int(fields[1]), length >= 0 else { return .broken }
+        // more text than a reading keeps (`outputLimit`): this worker is stopped (it would have to be read past the
+        // text) and pdftotext reads the document, keeping what its limit allows, as before
+        if length > limit { return .broken }
         let body: [UInt8]
         switch reader.bytes(length) {
         case .bytes(let b): body = b
