@@ -69,8 +69,11 @@ import _SmoleTestSupport
         let slower = Self.simulate(times, jobs: 100) { _ in 0.9 }
         var e = times.estimate!.time.seconds
         #expect(e >= 0.9 && e < 1.0, "estimate \(e) s after the server slowed down")
+        // Polls carry random ±10 % jitter, so the median lateness varies from run to run (a CI run in session 7 saw
+        // 0.0613 s against an older 0.06 bound). A schedule that had not learnt the new time would poll on its
+        // backoff, hundreds of ms late.
         #expect(
-            slower.suffix(50).map(\.late).sorted()[25] < 0.06,
+            slower.suffix(50).map(\.late).sorted()[25] < 0.08,
             "median lateness at 0.9 s jobs (polls carry ±10 % jitter)")
         let faster = Self.simulate(times, jobs: 200) { _ in 0.2 }
         e = times.estimate!.time.seconds
