@@ -326,6 +326,60 @@ enum TextDoc {
         }
     }
 
+    /// Routing by content in all seven languages of the lexicon: a Spanish, Italian or Portuguese invoice, receipt or
+    /// contract routes to its schema (the built-in schemas' x-smole-keywords had no words of these three languages,
+    /// so such an invoice routed nowhere and was flagged `schema_mismatch`). Also the Japanese "Consumption tax" line
+    /// is the tax, and a Spanish receipt's "EFECTIVO" the payment method.
+    @Test func routingAndWordsInSpanishItalianAndPortuguese() async throws {
+        let engine = try Fixture.engine()
+        let schemas = Array(engine.registry.schemas.values)
+        let documents: [(String, String)] = [
+            (
+                "FACTURA\nNº de factura: A-2024/77\nFecha: 21/10/2024\nCliente: Sol S.A.\nBase imponible  175,20\nIVA 21%  36,79\nImporte total  211,99 €",
+                "invoice"
+            ),
+            (
+                "FATTURA N. 2024/315\nData fattura: 11/11/2024\nImponibile  121,90\nIVA 22%  26,82\nTotale documento  148,72",
+                "invoice"
+            ),
+            ("FATURA Nº 88\nData: 02/12/2024\nTotal sem IVA  54,00\nIVA 23%  12,42\nTotal a pagar  66,42 €", "invoice"),
+            (
+                "SUPERMERCADO EL SOL\nTICKET DE CAJA\nPan  0,80\nTOTAL  5,05\nEFECTIVO  10,00\nCAMBIO  4,95\nGracias por su compra",
+                "receipt"
+            ),
+            (
+                "ALIMENTARI ROSSI\nSCONTRINO\nPane  1,20\nTOTALE  4,50\nCONTANTI  5,00\nRESTO  0,50\nGrazie e arrivederci",
+                "receipt"
+            ),
+            (
+                "CONTRATO DE CONFIDENCIALIDAD\nLas partes acuerdan que la información confidencial no será divulgada. Ley aplicable: España.",
+                "contract"
+            ),
+            ("ACCORDO DI RISERVATEZZA\nLe parti convengono quanto segue. Legge applicabile: Italia.", "contract"),
+        ]
+        for (text, schema) in documents {
+            #expect(Classifier.classify(text: text, schemas: schemas)?.schema == schema, "\(text.prefix(30))")
+        }
+        let jp = try await TextDoc.extract(
+            """
+            Kobayashi Shoji K.K.
+            Invoice Number: KS-5531
+
+            Subtotal                                        ¥5,300
+            Consumption tax 10%                               ¥530
+            Total                                           ¥5,830
+            """, "invoice")
+        #expect(jp["tax"]?.doubleValue == 530)
+        let es = try await TextDoc.extract(
+            """
+            SUPERMERCADO EL SOL
+            Pan barra                             0,80
+            TOTAL                                 0,80
+            EFECTIVO                              1,00
+            """, "receipt")
+        #expect(es["payment_method"] == "CASH")
+    }
+
     /// A block heading beside a label ("Bill to      Details") is not the customer: the name is below the label; a
     /// title in the top corner ("Tax Invoice") is not the vendor, not even cut to "Tax".
     @Test func headingsAndTitlesAreNotNames() async throws {

@@ -12,8 +12,10 @@ extension Extractor {
             ("credit card", "CREDIT"),
             ("paypal", "PAYPAL"), ("apple pay", "APPLE PAY"), ("google pay", "GOOGLE PAY"), ("cash", "CASH"),
             ("bar", "CASH"),
-            ("espèces", "CASH"), ("especes", "CASH"), ("contant", "CASH"), ("pin", "DEBIT"), ("carte bancaire", "CARD"),
-            ("card", "CARD"),
+            ("espèces", "CASH"), ("especes", "CASH"), ("contanti", "CASH"), ("contant", "CASH"), ("efectivo", "CASH"),
+            ("numerário", "CASH"), ("numerario", "CASH"), ("dinheiro", "CASH"), ("pin", "DEBIT"), ("bancomat", "DEBIT"),
+            ("tarjeta de crédito", "CREDIT"), ("carta di credito", "CREDIT"), ("cartão de crédito", "CREDIT"),
+            ("carte bancaire", "CARD"), ("tarjeta", "CARD"), ("cartão", "CARD"), ("card", "CARD"),
         ]
         let start = tableLines.max() ?? 0
         let ordered =
