@@ -52,6 +52,62 @@ import _SmoleTestSupport
         #expect(r.reasons.first?.field == "total")
     }
 
+    /// A totals block with a discount, a shipping charge or a cash rounding between subtotal + tax and the total: the
+    /// total these explain is not an arithmetic fault ("Discount $100.00-", "Rabatt 50,00" printed without its sign,
+    /// "Versandkosten"); a total they do not explain still is. "Delivery date" is not a charge.
+    @Test func discountsChargesAndRoundingInTheTotalsBlockExplainTheTotal() throws {
+        func reviewed(_ totals: String) throws -> (review: Review, adjustment: Double?) {
+            let text = """
+                Harbor Freight Logistics Inc.
+                Invoice Number: HF-99812
+                Date: March 3, 2024
+
+                Description                 Qty     Rate       Amount
+                Container handling            2    450.00     900.00
+                Storage (days)               10     12.50     125.00
+
+                \(totals)
+                """
+            let out = Self.engine.extract(
+                text: DocumentText(pages: [text], kind: .text), schema: try Self.engine.resolve("invoice"))
+            let review = ReviewChecks(engine: Self.engine).review(
+                schema: "invoice", data: out.data, evidence: out.evidence, pages: nil, signals: out.signals)
+            return (review, out.signals.totalsAdjustment)
+        }
+        let usd = """
+            Subtotal                                   1,025.00
+            Discount                                    100.00-
+            Shipping & Handling                          25.00
+            Sales Tax 8.25%                              76.31
+            Total Due                                 1,026.31
+            """
+        var (r, adjustment) = try reviewed(usd)
+        #expect(!r.reasons.contains { $0.code == .arithmetic }, "\(r.reasons)")
+        #expect(adjustment.map { abs($0 - -75) < 0.001 } == true, "\(String(describing: adjustment))")
+        let de = """
+            Zwischensumme                               1.025,00
+            Rabatt                                         50,00
+            Versandkosten                                  12,00
+            Rundung                                         0,01
+            MwSt. 19 %                                    194,75
+            Gesamtbetrag                                1.181,76
+            """
+        (r, adjustment) = try reviewed(de)
+        #expect(!r.reasons.contains { $0.code == .arithmetic }, "\(r.reasons)")
+        #expect(adjustment.map { abs($0 - -37.99) < 0.001 } == true, "\(String(describing: adjustment))")
+        (r, _) = try reviewed(usd.replacingOccurrences(of: "1,026.31", with: "1,036.31"))
+        #expect(r.reasons.contains { $0.code == .arithmetic && $0.field == "total" }, "\(r.reasons)")
+        (r, adjustment) = try reviewed(
+            """
+            Subtotal                                   1,025.00
+            Delivery date                            03.04.2024
+            Sales Tax 8.25%                              84.56
+            Total Due                                 1,109.56
+            """)
+        #expect(adjustment == nil)
+        #expect(!r.reasons.contains { $0.code == .arithmetic }, "\(r.reasons)")
+    }
+
     @Test func theToleranceIsTheCurrencysMinorUnit() throws {
         // JPY has no minor unit: a yen apart is rounding; 0.02 apart in EUR is not; KWD has three decimals.
         let jpy =

@@ -59,6 +59,43 @@ extension Extractor {
         return nil
     }
 
+    /// The signed sum of the totals block's adjustments between subtotal + tax and the total: discounts ("Discount
+    /// $100.00-", "Rabatt 10,00": taken off), charges ("Shipping 12.50", "Versandkosten": added) and a cash rounding
+    /// ("Rounding Adj -0.02", as printed). A line counts when its first cell is one of those labels alone (followed by
+    /// at most a rate or punctuation: "Discount (10%):", not "Delivery date") and it carries an amount with decimals.
+    /// Nil when the block has none.
+    func totalsAdjustment() -> Double? {
+        let from = tableLines.max().map { $0 + 1 } ?? 0
+        var sum: Double? = nil
+        for l in layout.lines[min(from, layout.lines.count)...] where !l.isBlank {
+            guard let first = l.cells.first else { continue }
+            func labelled(_ phrases: [[Character]]) -> Bool {
+                phrases.contains { phrase in
+                    LabelMatch.find(phrase, in: l).contains { at in
+                        guard at == first.start else { return false }
+                        let rest = l.substring(at + phrase.count, first.end)
+                        return !rest.contains { $0.isLetter }
+                    }
+                }
+            }
+            let sign: Double
+            if labelled(Lexicon.discounts) {
+                sign = -1
+            } else if labelled(Lexicon.charges) || labelled(Lexicon.rounding) {
+                sign = 1
+            } else {
+                continue
+            }
+            guard
+                let n = Parse.numbers(in: l, decimalHint: decimalHint).last(where: { !$0.isPercent && $0.decimals > 0 })
+            else { continue }
+            // a discount printed without its minus sign is still taken off
+            let value = sign < 0 ? -abs(n.value) : n.value
+            sum = (sum ?? 0) + value
+        }
+        return sum
+    }
+
     /// subtotal + tax = total chooses among candidates; Σ amounts = subtotal confirms items.
     func applyArithmetic(_ out: inout JSONObject) {
         guard schema.field(.subtotal) != nil || schema.field(.total) != nil else { return }

@@ -92,7 +92,8 @@ public struct ReviewChecks: ResultReviewer {
         out += requiredMissing(schema.document, obj, at: "")
         out += invalidValues(schema.document, obj, at: "")
         out += dueBeforeIssue(schema, obj)
-        out += arithmetic(schema, obj, grossItems: signals?.itemsWithTax ?? [])
+        out += arithmetic(
+            schema, obj, grossItems: signals?.itemsWithTax ?? [], adjustment: signals?.totalsAdjustment)
         out += lowConfidence(schema, obj, evidence: evidence, signals: signals, min: minConfidence)
         return out
     }
@@ -238,7 +239,9 @@ public struct ReviewChecks: ResultReviewer {
 
     // MARK: arithmetic
 
-    static func arithmetic(_ schema: Schema, _ o: JSONObject, grossItems: Set<Int> = []) -> [ReviewReason] {
+    static func arithmetic(_ schema: Schema, _ o: JSONObject, grossItems: Set<Int> = [], adjustment: Double? = nil)
+        -> [ReviewReason]
+    {
         let currency = schema.field(.currency).flatMap { o[$0.name]?.stringValue }.flatMap {
             Currency.isCode($0) ? $0 : nil
         }
@@ -251,7 +254,9 @@ public struct ReviewChecks: ResultReviewer {
         func money(_ x: Double) -> String { String(format: "%.\(Currency.minorUnits(of: currency))f", x) }
         var out: [ReviewReason] = []
         let sub = num(.subtotal), tax = num(.tax), tot = num(.total)
-        if let s = sub, let t = tax, let g = tot, !Sums.closes(s.1, t.1, g.1, rounding: nil, tolerance: tolerance) {
+        if let s = sub, let t = tax, let g = tot, !Sums.closes(s.1, t.1, g.1, rounding: nil, tolerance: tolerance),
+            !Sums.closes(s.1, t.1, g.1, rounding: adjustment ?? 0, tolerance: tolerance)
+        {
             out.append(
                 ReviewReason(
                     .arithmetic, field: g.0,

@@ -99,6 +99,10 @@ enum Lexicon {
     static let carriedForward: [[Character]] = phrases("carried_forward").map { LabelMatch.normalize($0) }
     static let pageWords: Set<String> = Set(phrases("page"))
     static let rounding: [[Character]] = phrases("rounding").map { LabelMatch.normalize($0) }
+    /// A discount line of the totals block ("Discount", "Rabatt", "Remise"): it lowers the total.
+    static let discounts: [[Character]] = phrases("discount").map { LabelMatch.normalize($0) }
+    /// A charge line of the totals block ("Shipping", "Versandkosten", "Frais de port"): it adds to the total.
+    static let charges: [[Character]] = phrases("charge").map { LabelMatch.normalize($0) }
     /// Headings of a block ("Details", "Summary", "Zusammenfassung"), lowercased: never a party's name.
     static let headings: Set<String> = Set(phrases("headings"))
 
