@@ -414,6 +414,7 @@ public final class Engine: Sendable {
             }
         }
         sig.itemsWithTax = ex.itemsWithTax
+        sig.itemsRecomputed = ex.itemsRecomputed
         sig.totalsAdjustment = ex.totalsAdjustment()
         // An agreement's signature part that dates the signing, with none of its dates the effective date chosen: the
         // parties may mean the signing date (a letter dated one day and countersigned another), so the date is looked at.

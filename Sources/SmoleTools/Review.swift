@@ -123,6 +123,9 @@ public struct DocumentSignals: Sendable, Equatable {
     /// Indices of line items whose amount is the line's gross: quantity × unit price plus the tax the document prints
     /// in its own column. The per-item product check does not apply to them.
     public var itemsWithTax: Set<Int> = []
+    /// Line items (by index) of an OCR reading whose amount the engine replaced by quantity × unit price, each with
+    /// the amount as read; the review names them, as the data no longer shows what the page printed.
+    public var itemsRecomputed: [Int: Double] = [:]
     /// The signed sum, in the document's currency, of the totals block's discounts, charges and cash rounding
     /// between subtotal + tax and the total (a discount negative); nil when the document prints none. The
     /// subtotal + tax = total check accepts a total that these explain.
@@ -137,6 +140,6 @@ public struct DocumentSignals: Sendable, Equatable {
             && a.fitConfidence == b.fitConfidence
             && a.classifiedAs?.schema == b.classifiedAs?.schema
             && a.classifiedAs?.confidence == b.classifiedAs?.confidence
-            && a.totalsAdjustment == b.totalsAdjustment
+            && a.totalsAdjustment == b.totalsAdjustment && a.itemsRecomputed == b.itemsRecomputed
     }
 }

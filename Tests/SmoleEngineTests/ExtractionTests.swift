@@ -148,20 +148,23 @@ import _SmoleTestSupport
     }
 
     @Test func quantityTimesPriceRepairsAMisreadAmount() async throws {
-        // An OCR slip: 10 × 777.99 printed as 7,179.90; the line sums only agree with qty × price.
-        let dir = try TempDir(); defer { dir.cleanup() }
-        let path = try dir.write(
-            "ocr.txt",
-            """
+        // An OCR slip: 10 × 777.99 read as 7,179.90; the line sums only agree with qty × price. In an OCR reading the
+        // product is used (and the review names the amount as read); from a text layer the printed amount stands.
+        let text = """
             Description            Qty       Price        Amount
             Office chairs           10      777.99      7,179.90
             Desk                     1      100.00        100.00
 
             Subtotal                                    7,879.90
-            """)
-        let o = try await Fixture.extract(path, "invoice")
-        let items = try #require(o["line_items"]?.arrayValue)
-        #expect(items.first?["amount"]?.doubleValue == 7779.90)
+            """
+        let engine = try Fixture.engine()
+        for ocr in [true, false] {
+            let out = engine.extract(
+                text: DocumentText(pages: [text], kind: ocr ? .image : .text, ocr: ocr),
+                schema: try engine.resolve("invoice"))
+            let items = try #require(out.data["line_items"]?.arrayValue)
+            #expect(items.first?["amount"]?.doubleValue == (ocr ? 7779.90 : 7179.90), "ocr: \(ocr)")
+        }
     }
 
     @Test func fieldsNotFoundAreNull() async throws {

@@ -108,6 +108,46 @@ import _SmoleTestSupport
         #expect(!r.reasons.contains { $0.code == .arithmetic }, "\(r.reasons)")
     }
 
+    /// A line whose printed amount is not quantity × unit price ("4 × 30.00" beside "100.00"): from a text layer the
+    /// amount stands as printed and the review says the product and the sum are off; from an OCR reading the engine
+    /// uses the product (the amount may be a misreading) and the review names the amount as read. Either way the record
+    /// is flagged, and no number the page does not print passes unremarked.
+    @Test func aLineAmountThatIsNotQuantityTimesPriceIsKeptOrNamed() throws {
+        let text = """
+            Acme Widgets Ltd
+            Invoice No: INV-2024-0117
+            Invoice Date: 15 March 2024
+
+            Description                 Qty    Unit Price     Amount
+            Blue widget                   10        12.50     125.00
+            Red gadget                     4        30.00     100.00
+            Installation service           1        55.00      55.00
+
+            Subtotal                                          300.00
+            VAT 20%                                            60.00
+            Total (GBP)                                       360.00
+            """
+        func reviewed(ocr: Bool) throws -> (amounts: [Double], review: Review) {
+            let out = Self.engine.extract(
+                text: DocumentText(pages: [text], kind: ocr ? .image : .text, ocr: ocr),
+                schema: try Self.engine.resolve("invoice"))
+            let review = ReviewChecks(engine: Self.engine).review(
+                schema: "invoice", data: out.data, evidence: out.evidence, pages: nil, signals: out.signals)
+            let amounts = (out.data["line_items"]?.arrayValue ?? []).compactMap { $0["amount"]?.doubleValue }
+            return (amounts, review)
+        }
+        let (printed, flagged) = try reviewed(ocr: false)
+        #expect(printed == [125, 100, 55])
+        #expect(flagged.reasons.contains { $0.code == .arithmetic && $0.field == "line_items[1].amount" })
+        #expect(flagged.reasons.contains { $0.code == .arithmetic && $0.field == "line_items" })
+        let (recomputed, named) = try reviewed(ocr: true)
+        #expect(recomputed == [125, 120, 55])
+        #expect(
+            named.reasons.contains {
+                $0.code == .arithmetic && $0.field == "line_items[1].amount" && $0.message.contains("100.00")
+            }, "\(named.reasons)")
+    }
+
     @Test func theToleranceIsTheCurrencysMinorUnit() throws {
         // JPY has no minor unit: a yen apart is rounding; 0.02 apart in EUR is not; KWD has three decimals.
         let jpy =

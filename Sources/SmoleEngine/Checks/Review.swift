@@ -94,6 +94,7 @@ public struct ReviewChecks: ResultReviewer {
         out += dueBeforeIssue(schema, obj)
         out += arithmetic(
             schema, obj, grossItems: signals?.itemsWithTax ?? [], adjustment: signals?.totalsAdjustment)
+        out += recomputed(schema, obj, signals?.itemsRecomputed ?? [:])
         out += lowConfidence(schema, obj, evidence: evidence, signals: signals, min: minConfidence)
         return out
     }
@@ -238,6 +239,21 @@ public struct ReviewChecks: ResultReviewer {
     }
 
     // MARK: arithmetic
+
+    /// An OCR reading's line amounts that the engine replaced by quantity × unit price: each is an `arithmetic`
+    /// reason naming the amount as read, since the data shows only the product.
+    static func recomputed(_ schema: Schema, _ o: JSONObject, _ items: [Int: Double]) -> [ReviewReason] {
+        guard let itemsField = schema.field(.lineItems), let rows = o[itemsField.name]?.arrayValue else { return [] }
+        let amountKey = Sums.itemAmountKey(schema)
+        return items.keys.sorted().compactMap { k in
+            guard k < rows.count, let now = rows[k][amountKey]?.doubleValue, let read = items[k] else { return nil }
+            return ReviewReason(
+                .arithmetic, field: "\(itemsField.name)[\(k)].\(amountKey)",
+                "the amount read as \(String(format: "%.2f", read)) is not quantity × unit price; "
+                    + "\(String(format: "%.2f", now)) was used (an OCR misreading, or a line the page itself got wrong)"
+            )
+        }
+    }
 
     static func arithmetic(_ schema: Schema, _ o: JSONObject, grossItems: Set<Int> = [], adjustment: Double? = nil)
         -> [ReviewReason]

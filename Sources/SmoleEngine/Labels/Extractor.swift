@@ -41,6 +41,8 @@ final class Extractor {
     var items: [[String: Found]]? = nil
     /// Line items whose amount is quantity × price plus the tax the table prints in its own column (the line's gross).
     var itemsWithTax: Set<Int> = []
+    /// Line items of an OCR reading whose amount was replaced by quantity × unit price, with the amount as read.
+    var itemsRecomputed: [Int: Double] = [:]
     var firstTableLine: Int? = nil
     var itemLabelCache: [String: [ItemLabels]] = [:]
     var headerCache: [String: [Int: [Column]]] = [:]

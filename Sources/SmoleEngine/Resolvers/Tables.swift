@@ -203,6 +203,19 @@ extension Extractor {
         return columns.allSatisfy { distance($0.cell) > rate }
     }
 
+    /// The header cells that head no item field's column: position, date, article number, tax code, unit...
+    static func otherColumnCells(_ header: Line, columns: [Column]) -> [Cell] {
+        header.cells.filter { cell in !columns.contains { $0.cell.start < cell.end && cell.start < $0.cell.end } }
+    }
+
+    /// Whether the text cell `c` of a row sits under one of the `other` header cells rather than under the
+    /// description's (`text`): nearer by left edge or centre (text columns are left-aligned, codes often centred).
+    static func underOtherColumn(_ c: Cell, other: [Cell], text: Cell) -> Bool {
+        func distance(_ h: Cell) -> Int { min(abs(h.start - c.start), abs(Int(h.center - c.center))) }
+        guard let nearest = other.map(distance).min() else { return false }
+        return nearest < distance(text) && !(c.start < text.end && text.start < c.end)
+    }
+
     static let partOfItemWords = Lexicon.words("part_of_item_words")
 
     /// Whether `description` opens with a word of `part_of_item_words` ("Incl.", "inkl.", "davon", "waarvan").
@@ -272,6 +285,7 @@ extension Extractor {
         var firstNumericStart = numericColumns.map(\.cell.start).min() ?? Int.max
         var rateCells = rateColumns(header, columns: firstColumns)
         var taxCells = taxColumns(header, columns: firstColumns)
+        var otherCells = Self.otherColumnCells(header, columns: firstColumns)
         var page = header.page
         var headerIndex = header.index
         var rowsAtHeader = 0
@@ -297,6 +311,7 @@ extension Extractor {
                 firstNumericStart = numericColumns.map(\.cell.start).min() ?? Int.max
                 rateCells = rateColumns(h, columns: cols)
                 taxCells = taxColumns(h, columns: cols)
+                otherCells = Self.otherColumnCells(h, columns: cols)
                 blankRun = 0
                 pendingDescription = nil
                 continue
@@ -368,8 +383,9 @@ extension Extractor {
                         }
                         values.append((c, n))
                     }
-                } else if values.isEmpty {
-                    desc.append(cell.text)
+                } else if let text = textColumn, Self.underOtherColumn(cell, other: otherCells, text: text.cell) {
+                    // an article number, a tax code ("S1"), a unit ("pcs") under a column of its own
+                    continue
                 } else {
                     desc.append(cell.text)
                 }
@@ -701,10 +717,14 @@ extension Extractor {
                 // beside a positive quantity and price; the printed sign stands
                 continue
             } else if let q, let u, let a, abs(q * u - a) > 0.011 {
-                // OCR slip: keep the pair that agrees with the others' decimals; prefer q×u when a looks misread
                 rows[k].confidence = 0.5
+                // A text layer prints what the issuer computed: the amount stands as printed, and the review says
+                // that quantity × price is not it. In an OCR reading the amount may be a misread: q × u replaces it,
+                // and the review names the amount that was printed (`itemsRecomputed`).
+                guard ocr else { continue }
                 if abs((a / max(q, 1e-9)) - u) < 0.011 { continue }
                 rows[k].numbers["amount_alt"] = (q * u * 100).rounded() / 100
+                itemsRecomputed[k] = a
             } else if let q, let u, a == nil, itemFields.contains(where: { $0.role == .itemAmount }) {
                 rows[k].numbers["amount"] = (q * u * 100).rounded() / 100
             } else if let q, let a, u == nil, q != 0, itemFields.contains(where: { $0.role == .itemUnitPrice }) {
