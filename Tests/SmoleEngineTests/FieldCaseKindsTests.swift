@@ -380,6 +380,29 @@ enum TextDoc {
         #expect(es["payment_method"] == "CASH")
     }
 
+    /// Position, date, article-number and tax-code columns are columns, not part of the description: "A-100" under
+    /// "Art.-No" and "S1" under "Tax" stay out of it; a wrapped description line under the description stays in.
+    @Test func codeColumnsAreNotTheDescription() async throws {
+        let o = try await TextDoc.extract(
+            """
+            Sunrise Catering Pte Ltd                                Invoice #: 10457
+
+            Pos  Date        Art.-No   Description               Qty   Unit Price   Tax   Amount
+            1    01.08.2024  A-100     Buffet lunch (per pax)     40      18.50     S1     740.00
+            2    02.08.2024  B-220     Coffee & tea service       40       3.20     S1     128.00
+                                       (incl. setup and
+                                       clearing)
+
+            Subtotal                                                                       868.00
+            """, "invoice")
+        let items = try #require(o["line_items"]?.arrayValue)
+        #expect(
+            items.map { $0["description"]?.stringValue } == [
+                "Buffet lunch (per pax)", "Coffee & tea service (incl. setup and clearing)",
+            ])
+        #expect(items.map { $0["amount"]?.doubleValue } == [740, 128])
+    }
+
     /// A block heading beside a label ("Bill to      Details") is not the customer: the name is below the label; a
     /// title in the top corner ("Tax Invoice") is not the vendor, not even cut to "Tax".
     @Test func headingsAndTitlesAreNotNames() async throws {
