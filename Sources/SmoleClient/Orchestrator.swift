@@ -304,6 +304,12 @@ public final class Orchestrator: Sendable {
             throw RecordError(.badRecord, "the record has no \"path\"")
         }
         guard let schema = rec.schema ?? options.schema, !schema.isEmpty else {
+            // smole-route could not read the document to classify it and said why: that reason, not "no schema"
+            if let upstream = RecordError(json: rec["error"]),
+                [.notFound, .unreadable, .unsupportedType].contains(upstream.code)
+            {
+                throw upstream
+            }
             throw RecordError(
                 .noSchema, "\(documentPath.display): no schema: give the record a \"schema\" or use --schema ID")
         }

@@ -213,6 +213,10 @@ public final class Router: @unchecked Sendable {
             r["route"] = .string("rule \(i + 1): \(rules[i].pattern)")
             return (r, .routed)
         }
+        // A document classification could not read (missing, unreadable, of a kind no text source reads): with no
+        // --default to route it anyway, its record says why, instead of going on as schema null (which smole-extract
+        // would report only as no_schema).
+        var documentFault: RecordError? = nil
         if let classifier {
             if let path, let documentPath {
                 do {
@@ -226,6 +230,9 @@ public final class Router: @unchecked Sendable {
                 } catch {
                     let msg = (error as? RecordError)?.message ?? "\(error)"
                     Diagnostics.warning("classification failed for \(path): \(msg)", source: source, line: line)
+                    if let e = error as? RecordError, [.notFound, .unreadable, .unsupportedType].contains(e.code) {
+                        documentFault = e
+                    }
                 }
             }
         }
@@ -236,6 +243,12 @@ public final class Router: @unchecked Sendable {
         }
         // --override re-routes; a record nothing re-routes keeps the schema it came with.
         if hadSchema { return (record, .kept) }
+        if let documentFault {
+            r["schema"] = .null
+            r["route"] = .null
+            r.setError(documentFault)
+            return (r, .error)
+        }
         r["schema"] = .null
         r["route"] = .null
         if let path {

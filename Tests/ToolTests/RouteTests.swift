@@ -151,6 +151,38 @@ import _SmoleTestSupport
         #expect(o.first?["schema"] == .string("invoice") && o.first?["route"] == .string("default"))
     }
 
+    /// Without --default, a document classification cannot read (empty, binary, not found) ends as an error record
+    /// that says why, and smole-extract keeps that reason instead of calling it no_schema; a readable document in the
+    /// same stream is routed as before.
+    @Test func classifyWithoutDefaultSaysWhyADocumentCannotBeRouted() async throws {
+        let d = try TempDir()
+        defer { d.cleanup() }
+        try d.write("empty.txt", "")
+        try Data((0..<512).map { UInt8(($0 * 7 + 3) % 256) }).write(to: URL(fileURLWithPath: d.file("blob.bin")))
+        try d.write(
+            "invoice.txt",
+            "ACME Ltd\nINVOICE\nInvoice Number: 77\nInvoice Date: 2024-01-02\nBill To: Globex\nTotal: 10.00\n")
+        let r = try await runTool(
+            "smole-route", ["--classify", "empty.txt", "blob.bin", "invoice.txt", "missing.pdf"], cwd: d.path)
+        #expect(r.status == 1, "\(r.stderr)")
+        let o = try objects(r)
+        #expect(
+            o.map { $0["error"]?["code"]?.stringValue } == ["unsupported_type", "unsupported_type", nil, "not_found"])
+        #expect(o[2]["schema"] == .string("invoice"))
+        let x = try await runTool("smole-extract", [], stdin: r.stdout, cwd: d.path)
+        // results come out as they finish: by path
+        var byPath: [String: JSONValue] = [:]
+        for line in x.stdoutLines {
+            let o = try JSON.parse(line)
+            byPath[o["path"]?.stringValue ?? ""] = o
+        }
+        #expect(byPath["empty.txt"]?["error"]?["code"] == "unsupported_type", "\(x.stdout)")
+        #expect(byPath["empty.txt"]?["error"]?["message"]?.stringValue?.contains("empty") == true)
+        #expect(byPath["blob.bin"]?["error"]?["code"] == "unsupported_type")
+        #expect(byPath["missing.pdf"]?["error"]?["code"] == "not_found")
+        #expect(byPath["invoice.txt"]?["status"] == "ok")
+    }
+
     @Test func lsIntoRouteThroughTwoProcesses() async throws {
         let d = try TempDir()
         defer { d.cleanup() }
