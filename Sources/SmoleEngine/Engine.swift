@@ -142,8 +142,8 @@ public final class Engine: Sendable {
         }
         if doc.kind == .pdf, !doc.ocr, doc.xml == nil { await sellerFromPictures(path: path, schema: s, into: &out) }
         // A photo read after deskewing whose totals do not add up gets more readings while none adds up: RapidOCR, then
-        // tesseract on the photo as taken, then the page turned upright. The reading whose numbers agree with each other
-        // wins (see OCRPrep). A third tesseract reading, deskewed and enlarged by half, was dropped in session 6: on 60
+        // the page turned upright (when tesseract's orientation check says it lies turned), else the photo as taken.
+        // The reading whose numbers agree with each other wins (see OCRPrep). A third tesseract reading, deskewed and enlarged by half, was dropped in session 6: on 60
         // photographed receipts (scripts/bench photos, seeds 1 and 2) it added 0.001-0.004 of field accuracy for a
         // fifth of the CPU, and on receipts-real it changed no header field.
         // The most letters and digits any reading of an image found: too few, and the image is unreadable.
@@ -190,25 +190,30 @@ public final class Engine: Sendable {
                     }
                 }
             }
+            // Still no totals that agree: the page may lie sideways or upside down. Tesseract's orientation detection
+            // says how far to turn it; the turned reading wins when its numbers agree better. (Asked before the
+            // as-taken reading, which a turned page does not need: smole-route --classify reads a dark or sideways
+            // scan the same way, so smole-extract finds every reading in the text cache.)
+            var turns = 0
+            if best < OCRPrep.consistentScore, !upright {
+                turns = await TextSource.uprightTurns(path: path, options: options)
+                if turns != 0,
+                    let text = try? await TextSource.ocrImage(path: path, options: options, quarterTurns: turns)
+                {
+                    let other = reading(text)
+                    let score = OCRPrep.arithmeticScore(other.data)
+                    if score > best { best = score; out = other }
+                }
+            }
             // RapidOCR's detector scales every image to its own size and copes with the light itself: reading the photo
             // as taken gives it the same text, so only tesseract gets that reading.
-            if best < OCRPrep.consistentScore, !recognisersAgree, OCRBackends.primary(options.ocr) is TesseractBackend,
+            if best < OCRPrep.consistentScore, !recognisersAgree, turns == 0,
+                OCRBackends.primary(options.ocr) is TesseractBackend,
                 let text = try? await TextSource.ocrImage(path: path, options: options, prepare: false)
             {
                 let other = reading(text)
                 let score = OCRPrep.arithmeticScore(other.data)
                 if score > best { best = score; out = other }
-            }
-            // Still no totals that agree: the page may lie sideways or upside down. Tesseract's orientation detection
-            // says how far to turn it; the turned reading wins when its numbers agree better.
-            if best < OCRPrep.consistentScore, !upright {
-                let turns = await TextSource.uprightTurns(path: path, options: options)
-                if turns != 0,
-                    let text = try? await TextSource.ocrImage(path: path, options: options, quarterTurns: turns)
-                {
-                    let other = reading(text)
-                    if OCRPrep.arithmeticScore(other.data) > best { out = other }
-                }
             }
         }
         if mostText < Self.readableCharacters {
