@@ -403,6 +403,56 @@ enum TextDoc {
         #expect(items.map { $0["amount"]?.doubleValue } == [740, 128])
     }
 
+    /// A text layer whose columns stand one space apart: the header "Qty Unit Price Amount" is one cell, a row's price
+    /// and amount read "12.50 125.00", and a Dutch row's quantity and price "1 120,00" (a space may group digits). The
+    /// header splits at its labels, the two amounts are two numbers, and "1 120,00" across the quantity and price
+    /// columns is 1 and 120,00 (it was quantity 1120 and a price of 0.11 made by division).
+    @Test func columnsOneSpaceApartInATextLayer() async throws {
+        let en = try await TextDoc.extract(
+            """
+            Acme Widgets Ltd
+            Invoice No: INV-2024-0117
+
+            Description            Qty Unit Price Amount
+            Blue widget             10    12.50 125.00
+            Red gadget               4    30.00 120.00
+            Installation service      1    55.00  55.00
+
+            Subtotal                          300.00
+            """, "invoice")
+        let items = try #require(en["line_items"]?.arrayValue)
+        #expect(items.map { $0["description"]?.stringValue } == ["Blue widget", "Red gadget", "Installation service"])
+        #expect(items.map { $0["unit_price"]?.doubleValue } == [12.5, 30, 55])
+        #expect(items.map { $0["amount"]?.doubleValue } == [125, 120, 55])
+        let nl = try await TextDoc.extract(
+            """
+            Van Dijk Techniek B.V.
+            Factuurnummer: 2024-1123
+
+            Omschrijving          Aantal Prijs  Bedrag
+            Onderhoud cv-ketel         1 120,00   120,00
+            Thermostaat              1 80,00    80,00
+
+            Subtotaal                         200,00
+            """, "invoice", name: "nl.txt")
+        let rows = try #require(nl["line_items"]?.arrayValue)
+        #expect(rows.map { $0["quantity"]?.doubleValue } == [1, 1])
+        #expect(rows.map { $0["unit_price"]?.doubleValue } == [120, 80])
+        #expect(rows.map { $0["amount"]?.doubleValue } == [120, 80])
+        // an amount grouped by a space under one wide column stays one number
+        let wide = try await TextDoc.extract(
+            """
+            Van Dijk Techniek B.V.
+            Factuurnummer: 2024-1124
+
+            Omschrijving                    Aantal        Prijs        Bedrag
+            Warmtepomp installatie              1      2 450,00      2 450,00
+
+            Subtotaal                                                 2 450,00
+            """, "invoice", name: "nl-wide.txt")
+        #expect(wide["line_items"]?.arrayValue?.first?["unit_price"]?.doubleValue == 2450)
+    }
+
     /// A block heading beside a label ("Bill to      Details") is not the customer: the name is below the label; a
     /// title in the top corner ("Tax Invoice") is not the vendor, not even cut to "Tax".
     @Test func headingsAndTitlesAreNotNames() async throws {

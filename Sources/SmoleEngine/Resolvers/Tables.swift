@@ -84,7 +84,9 @@ extension Extractor {
         var cols: [Column] = []
         var used = Set<String>()
         let trimSet: Set<UInt8> = [0x20, 0x3A, 0x2E, 0x23]  // " :.#"
-        for cell in line.cells {
+        // (a text layer's tight columns; an OCR reading's spacing is its own estimate, and its header words are often
+        // misread into labels: receipts-real gained wrong items from it)
+        for cell in ocr ? line.cells : Self.splitLabelCells(line.cells, prepared) {
             guard cell.end - cell.start <= 32, !cell.text.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) else {
                 continue
             }
@@ -131,6 +133,37 @@ extension Extractor {
         return cols
     }
 
+    /// Header cells whose columns stand one space apart in the layout text come as one cell ("Qty Unit Price Amount",
+    /// "Aantal Prijs"): split where every part is a whole item label ("Qty" | "Unit Price" | "Amount"). Other cells
+    /// are kept as they are.
+    static func splitLabelCells(_ cells: [Cell], _ prepared: [ItemLabels]) -> [Cell] {
+        let labels = Set(prepared.flatMap { $0.labels.map(\.text) })
+        let trim = CharacterSet(charactersIn: " :.#")
+        func isLabel(_ s: String) -> Bool { labels.contains(s.lowercased().trimmingCharacters(in: trim)) }
+        var out: [Cell] = []
+        for cell in cells {
+            guard cell.text.contains(" "), !isLabel(cell.text), cell.text.count <= 48 else {
+                out.append(cell)
+                continue
+            }
+            let chars = Array(cell.text)
+            let spaces = chars.indices.filter { chars[$0] == " " }
+            /// The parts from offset `from` on, each a label; nil when the rest cannot be cut so.
+            func split(_ from: Int) -> [Cell]? {
+                let rest = String(chars[from...])
+                if isLabel(rest) { return [Cell(start: cell.start + from, end: cell.end, text: rest)] }
+                for sp in spaces where sp > from {
+                    let left = String(chars[from..<sp])
+                    guard isLabel(left), let tail = split(sp + 1) else { continue }
+                    return [Cell(start: cell.start + from, end: cell.start + sp, text: left)] + tail
+                }
+                return nil
+            }
+            if let parts = split(0), parts.count > 1 { out += parts } else { out.append(cell) }
+        }
+        return out
+    }
+
     func isTotalsLine(_ line: Line) -> Bool {
         if qualifiedLabelLines.contains(line.index) { return true }
         for h in hits[line.index] ?? []
@@ -149,7 +182,8 @@ extension Extractor {
 
     /// A cell that holds only a number (with currency, %, an "x" or a unit of measure).
     func numericCell(_ cell: Cell) -> [NumberToken]? {
-        let nums = Parse.numbers(in: cell.text, decimalHint: decimalHint)
+        var nums = Parse.numbers(in: cell.text, decimalHint: decimalHint)
+        if nums.isEmpty, !ocr { nums = spacedNumbers(cell.text) }
         guard !nums.isEmpty else { return nil }
         func allowed(_ w: String) -> Bool {
             Currency.isCode(w) || w == "CR" || Self.measureUnits.contains(w.lowercased())
@@ -167,6 +201,50 @@ extension Extractor {
             !allowed(String(w))
         }
         return leftover.isEmpty ? nums : nil
+    }
+
+    /// A number whose digits are grouped by one space ("1 120,00") that lies across two numeric columns, the group
+    /// under one and the rest under the next: two numbers, the quantity 1 and the price 120,00, whose columns the
+    /// layout text set one space apart. Else the number as read.
+    func splitAtColumn(_ n: NumberToken, in cell: Cell, columns: [Column]) -> [NumberToken] {
+        let raw = Array(n.raw)
+        guard !ocr, columns.count >= 2, let sp = raw.firstIndex(of: " "), raw.lastIndex(of: " ") == sp,
+            let left = Parse.numbers(in: String(raw[..<sp]), decimalHint: decimalHint).first,
+            let right = Parse.numbers(in: String(raw[(sp + 1)...]), decimalHint: decimalHint).first,
+            left.end - left.start == sp, right.end - right.start == raw.count - sp - 1
+        else { return [n] }
+        let at = cell.start + n.start
+        func nearest(_ start: Int, _ end: Int) -> String? {
+            let c = Cell(start: start, end: end, text: "")
+            return columns.min {
+                min(abs($0.cell.end - c.end), abs(Int($0.cell.center - c.center)))
+                    < min(abs($1.cell.end - c.end), abs(Int($1.cell.center - c.center)))
+            }?.field.name
+        }
+        guard let a = nearest(at, at + sp), let b = nearest(at + sp + 1, at + raw.count), a != b else { return [n] }
+        var l = left, r = right
+        l.start = n.start; l.end = n.start + sp
+        r.start = n.start + sp + 1; r.end = n.start + raw.count
+        return [l, r]
+    }
+
+    /// Amounts one space apart, two columns whose gap the layout text closed to one space ("12.50 125.00"): the number
+    /// grammar reads no number there (a space may group digits), but each word alone is one whole number with decimals.
+    /// Empty unless every word is.
+    func spacedNumbers(_ text: String) -> [NumberToken] {
+        guard text.contains(" ") else { return [] }
+        var out: [NumberToken] = []
+        var offset = 0
+        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+            defer { offset += word.count + 1 }
+            if word.isEmpty { continue }
+            let n = Parse.numbers(in: String(word), decimalHint: decimalHint)
+            guard n.count == 1, var t = n.first, t.start == 0, t.end == word.count, t.decimals > 0 else { return [] }
+            t.start += offset
+            t.end += offset
+            out.append(t)
+        }
+        return out.count >= 2 ? out : []
     }
 
     static let rateColumnWords = Lexicon.words("rate_column_words")
@@ -372,7 +450,9 @@ extension Extractor {
                 {
                     // "3 x 12.50" in one cell: quantity and price
                     // A rate ("15.00%", "21%": a discount or tax column) is never a quantity, price or amount.
-                    for n in nums where !n.isPercent {
+                    var tokens: [NumberToken] = []
+                    for n in nums { tokens += splitAtColumn(n, in: cell, columns: numericColumns) }
+                    for n in tokens where !n.isPercent {
                         let c = Cell(start: cell.start + n.start, end: cell.start + n.end, text: n.raw)
                         // under a rate column ("Disc.%" over "10.00"): a rate printed without its % sign
                         if !rateCells.isEmpty, Self.nearestIsRate(c, rates: rateCells, columns: numericColumns) {
