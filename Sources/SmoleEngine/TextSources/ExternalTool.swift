@@ -46,13 +46,19 @@ enum ExternalTool {
         _ name: String, _ args: [String], options: EngineOptions,
         outputLimit: Int = 64 * 1024 * 1024
     ) async throws(RecordError) -> ToolResult {
-        let timeout = options.timeout
+        var timeout = options.timeout
         guard let exe = locate(name, path: options.toolSearchPath) else { throw unavailable(name) }
-        // pdftotext's text from a long-lived worker when it can give it (PDFTextWorker.swift)
-        if name == "pdftotext",
-            let r = try await PDFTextWorkers.shared.run(args, options: options, outputLimit: outputLimit)
-        {
-            return r
+        // pdftotext's text from a long-lived worker when it can give it (PDFTextWorker.swift); when it hands the
+        // document back, pdftotext has the time the reading has left, not the whole limit again
+        if name == "pdftotext" {
+            let began = ContinuousClock.now
+            if let r = try await PDFTextWorkers.shared.run(args, options: options, outputLimit: outputLimit) {
+                return r
+            }
+            timeout -= began.duration(to: .now)
+            if timeout <= .zero {
+                throw RecordError(.timeout, "\(name) ran longer than \(options.timeout) and was stopped")
+            }
         }
         // tesseract starts one OpenMP thread per core; with one document per core those threads fight over the
         // same cores (measured: OCR of 8 images at -P 2 took 2.7x as long). One thread each, unless the user set it.
@@ -60,7 +66,7 @@ enum ExternalTool {
         if name == "tesseract", getenv("OMP_THREAD_LIMIT") == nil { env["OMP_THREAD_LIMIT"] = "1" }
         switch await Spawn.run(exe, args, timeout: timeout, outputLimit: outputLimit, environment: env) {
         case .finished(let r): return r
-        case .timedOut: throw RecordError(.timeout, "\(name) ran longer than \(timeout) and was stopped")
+        case .timedOut: throw RecordError(.timeout, "\(name) ran longer than \(options.timeout) and was stopped")
         case .cancelled: throw RecordError(.cancelled, "\(name) was cancelled")
         case .failed(let why): throw RecordError(.engineFailed, "could not run \(name): \(why)")
         }
