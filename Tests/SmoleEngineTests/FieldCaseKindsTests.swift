@@ -453,6 +453,24 @@ enum TextDoc {
         #expect(wide["line_items"]?.arrayValue?.first?["unit_price"]?.doubleValue == 2450)
     }
 
+    /// A document series printed before the number is part of it ("FT 2024/88", a Portuguese invoice's series; "A
+    /// 2024/77", a Spanish serie; "INV 1234"); a word for "number" is not ("NO 1234").
+    @Test func aSeriesBeforeTheNumberIsPartOfIt() async throws {
+        for (line, want) in [
+            ("Fatura Nº FT 2024/88", "FT 2024/88"), ("Factura nº: A 2024/77", "A 2024/77"),
+            ("Invoice No: INV 1234", "INV 1234"), ("Invoice No: NO 1234", "1234"), ("Invoice No: 1234 Date", "1234"),
+        ] {
+            let o = try await TextDoc.extract(
+                """
+                Papelaria Lisboa Lda.
+                \(line)
+                Data: 02/12/2024
+                Total a pagar                  66,42 €
+                """, "invoice")
+            #expect(o["invoice_number"]?.stringValue == want, "\(line)")
+        }
+    }
+
     /// A block heading beside a label ("Bill to      Details") is not the customer: the name is below the label; a
     /// title in the top corner ("Tax Invoice") is not the vendor, not even cut to "Tax".
     @Test func headingsAndTitlesAreNotNames() async throws {

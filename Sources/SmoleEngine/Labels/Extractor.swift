@@ -419,15 +419,26 @@ final class Extractor {
     func parseIdentifier(_ s: String) -> JSONValue? {
         // The first token with a digit (or the whole cell when it is one token): "A524/53", "#BLR_WFLD2015", "INV-2025-8314"
         let tokens = s.split(whereSeparator: { $0 == " " }).map(String.init)
-        for t in tokens {
+        for (k, t) in tokens.enumerated() {
             let clean = t.trimmingCharacters(in: CharacterSet(charactersIn: ":,;()"))
             if clean.contains(where: { $0.isNumber }), clean.count >= 2 || tokens.count == 1 {
                 if Parse.dates(in: clean, dayFirst: true).first != nil && clean.count >= 8 { continue }
+                // A series printed before the number is part of it: "FT 2024/88" (Portugal's document series), "A
+                // 2024/77" (a Spanish serie), "INV 1234"; not a word for "number" ("NO 1234", "NR 1234").
+                // (In an OCR reading a single letter is more often a misread rule or bar: "I", "l".)
+                if k == 1, let series = tokens.first, ((ocr ? 2 : 1)...4).contains(series.count),
+                    series.allSatisfy({ $0.isASCII && $0.isUppercase }),
+                    !Self.numberAbbreviations.contains(series.lowercased())
+                {
+                    return .string(series + " " + clean)
+                }
                 return .string(clean)
             }
         }
         return nil
     }
+    /// Words for "number" that may stand between a label and its value ("Invoice NO 1234").
+    static let numberAbbreviations: Set<String> = ["no", "nr", "num", "nro", "nos", "ref"]
     static let yesWords = Lexicon.wordSet("yes_words")
     static let noWords = Lexicon.wordSet("no_words")
     func parseBool(_ s: String) -> JSONValue? {
