@@ -471,6 +471,36 @@ enum TextDoc {
         }
     }
 
+    /// A position column one space before the description in a text layer: the header reads "Pos. Beschreibung" as
+    /// one cell, and each row's position number is not part of its description; under "Item Description" a leading
+    /// number is the item's own ("10 kg rice").
+    @Test func aPositionColumnOneSpaceBeforeTheDescription() async throws {
+        let de = try await TextDoc.extract(
+            """
+            Schmidt Bau AG
+            Rechnungsnummer: R-2024-88
+
+            Pos. Beschreibung        Menge Einzelpreis   Betrag
+            1 Schrauben M8           100    0,25     25,00
+            2 Bohrmaschine            2   149,00    298,00
+
+            Nettobetrag                       323,00
+            """, "invoice", name: "de.txt")
+        #expect(
+            de["line_items"]?.arrayValue?.map { $0["description"]?.stringValue } == ["Schrauben M8", "Bohrmaschine"])
+        let en = try await TextDoc.extract(
+            """
+            Harbor Foods Ltd
+            Invoice Number: HF-1
+
+            Item Description          Qty    Price    Amount
+            10 kg rice bag              2    15.00     30.00
+
+            Subtotal                                   30.00
+            """, "invoice", name: "en.txt")
+        #expect(en["line_items"]?.arrayValue?.first?["description"] == "10 kg rice bag")
+    }
+
     /// A block heading beside a label ("Bill to      Details") is not the customer: the name is below the label; a
     /// title in the top corner ("Tax Invoice") is not the vendor, not even cut to "Tax".
     @Test func headingsAndTitlesAreNotNames() async throws {

@@ -247,6 +247,11 @@ extension Extractor {
         return out.count >= 2 ? out : []
     }
 
+    /// Words that head a position-number column ("Pos. Beschreibung", "No. Description"), lowercased.
+    static let positionWords = [
+        "pos", "pos.", "position", "nr", "nr.", "no", "no.", "#", "lfd. nr.", "n°", "nº",
+    ]
+
     static let rateColumnWords = Lexicon.words("rate_column_words")
 
     /// The header cells of rate columns ("Disc.%", "Rabatt %", "Remise", "Korting"): the numbers under them are
@@ -470,7 +475,15 @@ extension Extractor {
                     desc.append(cell.text)
                 }
             }
-            let descText = desc.joined(separator: " ")
+            var descText = desc.joined(separator: " ")
+            // A position column one space before the description in a text layer ("Pos. Beschreibung" over "1 Schrauben
+            // M8"): the header's description cell starts with a position word, and the row's number is the position.
+            if !ocr, let head = textColumn?.cell.text.lowercased(),
+                Self.positionWords.contains(where: { head.hasPrefix($0 + " ") }),
+                let r = descText.range(of: #"^\d{1,4}\.? +"#, options: .regularExpression)
+            {
+                descText.removeSubrange(r)
+            }
             if values.isEmpty {
                 if blankRun >= 2 && !rows.isEmpty {
                     if skipToNextPage() { continue }
