@@ -250,11 +250,9 @@ public final class Engine: Sendable {
 
     /// Whether a reading's line items add up to its subtotal or total (to the cent), or it found none.
     static func itemsAddUp(_ data: JSONValue, schema s: Schema) -> Bool {
-        guard let itemsField = s.field(.lineItems), let items = data[itemsField.name]?.arrayValue, !items.isEmpty,
-            case .array(let element) = itemsField.kind, case .object(let itemFields) = element.kind,
-            let amount = itemFields.first(where: { $0.role == .itemAmount })?.name
+        guard let itemsField = s.field(.lineItems), let items = data[itemsField.name]?.arrayValue, !items.isEmpty
         else { return true }
-        let sum = items.compactMap { $0[amount]?.doubleValue }.reduce(0, +)
+        let sum = Sums.itemsTotal(items, amountKey: Sums.itemAmountKey(s))
         return [s.field(.subtotal), s.field(.total)].compactMap { $0.flatMap { data[$0.name]?.doubleValue } }
             .contains { abs($0 - sum) < 0.015 }
     }

@@ -451,24 +451,30 @@ extension Extractor {
         return true
     }
 
-    /// A letter agreement's addressee: the organisation named between the letter's date and "Re:" / "Dear ..." /
-    /// "Ladies and Gentlemen:".
-    func letterAddressee() -> (name: String, line: Line)? {
+    /// A letter's head within its first 60 lines: the index of its date line (a line that is little but a date) and
+    /// of the line that opens the letter ("Dear ...", "Ladies and Gentlemen:", and with `subjectOpens` "Re:"), the
+    /// date above the opening. Nil when the document does not open as a letter.
+    func letterHead(subjectOpens: Bool) -> (lines: ArraySlice<Line>, dated: Int, open: Int)? {
         let lines = layout.lines.prefix(60)
         guard
             let open = lines.firstIndex(where: { l in
                 let t = l.text.trimmingCharacters(in: .whitespaces).lowercased()
-                return t.hasPrefix("re:") || t.hasPrefix("dear ") || t.hasPrefix("ladies and gentlemen")
-                    || t.hasPrefix("gentlemen:")
-            })
-        else { return nil }
-        guard
+                return (subjectOpens && t.hasPrefix("re:")) || t.hasPrefix("dear ")
+                    || t.hasPrefix("ladies and gentlemen") || t.hasPrefix("gentlemen:")
+            }),
             let dated = lines[..<open].lastIndex(where: { l in
                 let t = l.text.trimmingCharacters(in: .whitespaces)
                 guard let d = Parse.dates(in: t, dayFirst: dayFirst).first else { return false }
                 return t.count <= d.end - d.start + 8
             })
         else { return nil }
+        return (lines, dated, open)
+    }
+
+    /// A letter agreement's addressee: the organisation named between the letter's date and "Re:" / "Dear ..." /
+    /// "Ladies and Gentlemen:".
+    func letterAddressee() -> (name: String, line: Line)? {
+        guard let (lines, dated, open) = letterHead(subjectOpens: true) else { return nil }
         for l in lines[(dated + 1)..<open] where !l.isBlank {
             let t = l.text.trimmingCharacters(in: .whitespaces)
             if Self.looksLikeEntity(t) { return (t, l) }
@@ -497,18 +503,7 @@ extension Extractor {
     /// way the letter's prose names it ("Emerson Electric Co."). Nil when the letter has no letterhead name (only
     /// the filing's header, "Exhibit 10.1", "PRIVILEGED AND CONFIDENTIAL" above the date).
     func letterSender() -> (name: String, line: Line)? {
-        let lines = layout.lines.prefix(60)
-        guard
-            let open = lines.firstIndex(where: { l in
-                let t = l.text.trimmingCharacters(in: .whitespaces).lowercased()
-                return t.hasPrefix("dear ") || t.hasPrefix("ladies and gentlemen") || t.hasPrefix("gentlemen:")
-            }),
-            let dated = lines[..<open].lastIndex(where: { l in
-                let t = l.text.trimmingCharacters(in: .whitespaces)
-                guard let d = Parse.dates(in: t, dayFirst: dayFirst).first else { return false }
-                return t.count <= d.end - d.start + 8
-            })
-        else { return nil }
+        guard let (lines, dated, _) = letterHead(subjectOpens: false) else { return nil }
         let furniture = pageFurniture()
         for l in lines[..<dated] where !l.isBlank && !furniture.contains(l.index) {
             let t = l.text.trimmingCharacters(in: .whitespaces)

@@ -216,10 +216,7 @@ extension Extractor {
         let at = cell.start + n.start
         func nearest(_ start: Int, _ end: Int) -> String? {
             let c = Cell(start: start, end: end, text: "")
-            return columns.min {
-                min(abs($0.cell.end - c.end), abs(Int($0.cell.center - c.center)))
-                    < min(abs($1.cell.end - c.end), abs(Int($1.cell.center - c.center)))
-            }?.field.name
+            return columns.min { Self.valueDistance($0.cell, c) < Self.valueDistance($1.cell, c) }?.field.name
         }
         guard let a = nearest(at, at + sp), let b = nearest(at + sp + 1, at + raw.count), a != b else { return [n] }
         var l = left, r = right
@@ -278,10 +275,16 @@ extension Extractor {
         }
     }
 
+    /// How far a value cell lies from a header cell, the way values are given to columns: the nearer of right edges
+    /// (numbers are right-aligned) and centres, in characters.
+    static func valueDistance(_ header: Cell, _ value: Cell) -> Int {
+        min(abs(header.end - value.end), abs(Int(header.center - value.center)))
+    }
+
     /// Whether the value cell `c` lies nearer one of the `rates` (rate or tax) columns than any item field's column
     /// (by right edge or centre, as values are given to columns).
     static func nearestIsRate(_ c: Cell, rates: [Cell], columns: [Column]) -> Bool {
-        func distance(_ h: Cell) -> Int { min(abs(h.end - c.end), abs(Int(h.center - c.center))) }
+        func distance(_ h: Cell) -> Int { valueDistance(h, c) }
         guard let rate = rates.map(distance).min() else { return false }
         return columns.allSatisfy { distance($0.cell) > rate }
     }
@@ -552,8 +555,7 @@ extension Extractor {
                 var taken = Set<String>()
                 for (cell, n) in values.sorted(by: { $0.0.end > $1.0.end }) {
                     let col = fieldsByCol.filter { !taken.contains($0.field.name) }.min {
-                        min(abs($0.cell.end - cell.end), abs(Int($0.cell.center - cell.center)))
-                            < min(abs($1.cell.end - cell.end), abs(Int($1.cell.center - cell.center)))
+                        Self.valueDistance($0.cell, cell) < Self.valueDistance($1.cell, cell)
                     }
                     if let col { taken.insert(col.field.name); assigned[Self.itemKey(col.field)] = n.value }
                 }

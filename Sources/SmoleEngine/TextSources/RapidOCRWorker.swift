@@ -147,36 +147,20 @@ final class RapidOCRWorker: @unchecked Sendable {
     private func start(timeout: Duration) -> RecordError? {
         guard let python = Self.installedPython() else { return Self.unavailable("no \(Self.venv)/bin/python3") }
         signal(SIGPIPE, SIG_IGN)  // a worker that died is seen as a failed write, not a signal
-        var inPipe: [Int32] = [-1, -1], outPipe: [Int32] = [-1, -1]
-        guard pipe(&inPipe) == 0 else { return RecordError(.engineFailed, "pipe: \(String(cString: strerror(errno)))") }
-        guard pipe(&outPipe) == 0 else {
-            close(inPipe[0]); close(inPipe[1])
-            return RecordError(.engineFailed, "pipe: \(String(cString: strerror(errno)))")
-        }
-        // our ends must not leak into other children
-        _ = fcntl(inPipe[1], F_SETFD, FD_CLOEXEC); _ = fcntl(outPipe[0], F_SETFD, FD_CLOEXEC)
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0)
-        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addclose(&actions, inPipe[1])
-        posix_spawn_file_actions_addclose(&actions, outPipe[0])
         let script = String(decoding: PackageResources.rapidocr_worker_py, as: UTF8.self)
         // glibc keeps freed memory per thread arena: two arenas. (An early trim, MALLOC_TRIM_THRESHOLD_=65536, was
         // measured to cost far more than it saved: it also turns off glibc's adaptive mmap threshold, so every large
         // ONNX Runtime buffer was mapped and unmapped again, 4.5 system CPU s per image on receipts-real.)
         let extra = ["MALLOC_ARENA_MAX": "2", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONIOENCODING": "utf-8"]
-        let (rc, child) = Spawn.spawnChild(
+        switch Spawn.startWorker(
             python, ["-c", script, "--max-side", String(Self.maxSide), "--det-side", String(Self.detSide)],
-            environment: extra, actions: &actions)
-        close(inPipe[0]); close(outPipe[1])
-        guard rc == 0 else {
-            close(inPipe[1]); close(outPipe[0])
-            return Self.unavailable("\(python) cannot be started: \(String(cString: strerror(rc)))")
+            environment: extra)
+        {
+        case .failure(let why):
+            return Self.unavailable("\(python) cannot be started: \(why.message)")
+        case .success(let w):
+            pid = w.pid; toWorker = w.input; fromWorker = w.output; pending = []
         }
-        pid = child; toWorker = inPipe[1]; fromWorker = outPipe[0]; pending = []
         // loading the models takes a few seconds
         switch readLine(deadline: ContinuousClock.now + max(timeout, .seconds(60))) {
         case .line(let bytes):
