@@ -305,9 +305,7 @@ public final class Orchestrator: Sendable {
         }
         guard let schema = rec.schema ?? options.schema, !schema.isEmpty else {
             // smole-route could not read the document to classify it and said why: that reason, not "no schema"
-            if let upstream = RecordError(json: rec["error"]),
-                [.notFound, .unreadable, .unsupportedType].contains(upstream.code)
-            {
+            if let upstream = RecordError(json: rec["error"]), upstream.code.isDocumentFault {
                 throw upstream
             }
             throw RecordError(

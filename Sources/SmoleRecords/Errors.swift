@@ -21,6 +21,16 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
     case engineFailed = "engine_failed"
     case nothingExtracted = "nothing_extracted"
 
+    /// Whether the code says something about the document itself (missing, unreadable, of a kind no text source
+    /// reads), so that every later stage would fail on it the same way: smole-route passes such a failure on as the
+    /// record's error and smole-extract keeps it instead of reporting `no_schema`.
+    public var isDocumentFault: Bool {
+        switch self {
+        case .notFound, .unreadable, .unsupportedType: true
+        default: false
+        }
+    }
+
     /// Whether a failure with this code is worth retrying by default.
     public var defaultRetryable: Bool {
         switch self {

@@ -230,7 +230,7 @@ public final class Router: @unchecked Sendable {
                 } catch {
                     let msg = (error as? RecordError)?.message ?? "\(error)"
                     Diagnostics.warning("classification failed for \(path): \(msg)", source: source, line: line)
-                    if let e = error as? RecordError, [.notFound, .unreadable, .unsupportedType].contains(e.code) {
+                    if let e = error as? RecordError, e.code.isDocumentFault {
                         documentFault = e
                     }
                 }

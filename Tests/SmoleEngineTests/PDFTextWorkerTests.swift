@@ -91,6 +91,64 @@ import _SmoleTestSupport
         #expect(!Self.workers().filter { !idle.contains($0) }.isEmpty, "a new worker took the dead ones' place")
     }
 
+    /// A worker that stops answering (stopped with SIGSTOP: a hung poppler, as far as the reading can tell) is killed
+    /// at the reading's time limit, which is a `timeout`; one whose reading is cancelled is killed at once, which is
+    /// `cancelled`. Neither worker is used again.
+    @Test func aWorkerThatStopsAnsweringIsKilledAtTheTimeLimitOrOnCancel() async throws {
+        try #require(PDFTextWorkers.program != nil)
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let good = try Fixture.pdf(
+            dir, "good.pdf", [[(50, "Harbor Hardware Supplies Ltd")], [(50, "Invoice Number:"), (200, "A-1")]])
+        let args = ["-layout", "-enc", "UTF-8", "-l", "50", good, "-"]
+        /// Reads once so a worker is idle, then stops the one the next reading takes.
+        func stoppedWorkers() async throws -> [pid_t] {
+            _ = try #require(try await PDFTextWorkers.shared.run(args, options: EngineOptions()))
+            let next = try #require(PDFTextWorkers.shared.idlePIDs.last)
+            try #require(Self.workers().contains(next))
+            kill(next, SIGSTOP)
+            return [next]
+        }
+        func gone(_ pids: [pid_t]) async -> Bool {
+            for _ in 0..<50 {
+                if Set(Self.workers()).isDisjoint(with: pids) { return true }
+                try? await Task.sleep(for: .milliseconds(100))
+            }
+            return false
+        }
+        var short = EngineOptions()
+        short.timeout = .seconds(1)
+
+        let stopped = try await stoppedWorkers()
+        let start = ContinuousClock.now
+        // the stopped worker is the idle one the reading takes
+        let timed = await Task { try await PDFTextWorkers.shared.run(args, options: short) }.result
+        guard case .failure(let timeoutError) = timed, let t = timeoutError as? RecordError else {
+            Issue.record("a reading of a hung worker must fail at the limit, got \(timed)")
+            return
+        }
+        #expect(t.code == .timeout, "\(t)")
+        #expect(ContinuousClock.now - start < .seconds(5), "stopped at the limit, not later")
+        #expect(await gone(stopped), "the hung worker is killed and reaped")
+        for pid in stopped { kill(pid, SIGCONT) }
+
+        let stopped2 = try await stoppedWorkers()
+        let reading = Task { try await PDFTextWorkers.shared.run(args, options: EngineOptions()) }
+        try await Task.sleep(for: .milliseconds(300))
+        let cancelledAt = ContinuousClock.now
+        reading.cancel()
+        let result = await reading.result
+        #expect(ContinuousClock.now - cancelledAt < .seconds(3), "a cancel is seen within the poll step")
+        guard case .failure(let error) = result, let e = error as? RecordError else {
+            Issue.record("a cancelled reading of a hung worker must fail, got \(result)")
+            return
+        }
+        #expect(e.code == .cancelled, "\(e)")
+        #expect(await gone(stopped2), "the hung worker is killed and reaped")
+        // and the next reading starts a new worker and reads the document
+        let next = try #require(try await PDFTextWorkers.shared.run(args, options: EngineOptions()))
+        #expect(String(decoding: next.stdout, as: UTF8.self).contains("A-1"))
+    }
+
     /// A custom tool search path means those programs are to be run: pdftotext from it, not the worker.
     @Test func aToolSearchPathRunsPdftotextItself() async throws {
         let dir = try TempDir(); defer { dir.cleanup() }

@@ -245,22 +245,27 @@ public struct ReviewChecks: ResultReviewer {
     static func recomputed(_ schema: Schema, _ o: JSONObject, _ items: [Int: Double]) -> [ReviewReason] {
         guard let itemsField = schema.field(.lineItems), let rows = o[itemsField.name]?.arrayValue else { return [] }
         let amountKey = Sums.itemAmountKey(schema)
+        let digits = Currency.minorUnits(of: currencyCode(schema, o))
+        func money(_ x: Double) -> String { String(format: "%.\(digits)f", x) }
         return items.keys.sorted().compactMap { k in
             guard k < rows.count, let now = rows[k][amountKey]?.doubleValue, let read = items[k] else { return nil }
             return ReviewReason(
                 .arithmetic, field: "\(itemsField.name)[\(k)].\(amountKey)",
-                "the amount read as \(String(format: "%.2f", read)) is not quantity × unit price; "
-                    + "\(String(format: "%.2f", now)) was used (an OCR misreading, or a line the page itself got wrong)"
+                "the amount read as \(money(read)) is not quantity × unit price; "
+                    + "\(money(now)) was used (an OCR misreading, or a line the page itself got wrong)"
             )
         }
+    }
+
+    /// The record's ISO 4217 currency code, when its currency field holds one.
+    static func currencyCode(_ schema: Schema, _ o: JSONObject) -> String? {
+        schema.field(.currency).flatMap { o[$0.name]?.stringValue }.flatMap { Currency.isCode($0) ? $0 : nil }
     }
 
     static func arithmetic(_ schema: Schema, _ o: JSONObject, grossItems: Set<Int> = [], adjustment: Double? = nil)
         -> [ReviewReason]
     {
-        let currency = schema.field(.currency).flatMap { o[$0.name]?.stringValue }.flatMap {
-            Currency.isCode($0) ? $0 : nil
-        }
+        let currency = currencyCode(schema, o)
         let unit = pow(10.0, -Double(Currency.minorUnits(of: currency)))
         let tolerance = unit * 1.5
         func num(_ role: Role) -> (String, Double)? {

@@ -93,6 +93,9 @@ final class PDFTextWorkers: Sendable {
         }
     }
 
+    /// The idle workers' process ids, the next one a reading takes last (for tests).
+    var idlePIDs: [pid_t] { idle.withLock { $0.map(\.pid) } }
+
     private func put(_ worker: Spawn.Worker) {
         var w = worker
         w.uses += 1
