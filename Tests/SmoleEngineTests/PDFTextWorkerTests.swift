@@ -149,6 +149,33 @@ import _SmoleTestSupport
         #expect(String(decoding: next.stdout, as: UTF8.self).contains("A-1"))
     }
 
+    /// A worker program that cannot run here (one that exits at once; one that does not exist): after three failed
+    /// starts in a row the pool stops starting it and every reading goes to pdftotext at once.
+    @Test func aWorkerThatCannotRunIsGivenUpAfterThreeStarts() async throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let good = try Fixture.pdf(dir, "good.pdf", [[(50, "Invoice Number:"), (200, "A-1")]])
+        let args = ["-layout", "-enc", "UTF-8", "-l", "50", good, "-"]
+        let log = dir.file("starts.log")
+        let dies = try dir.writeExecutable("bin/dies", "#!/bin/sh\necho start >> \"\(log)\"\nexit 127\n")
+        for program in [dies, dir.file("bin/missing")] {
+            let pool = PDFTextWorkers(program: program)
+            for _ in 0..<(PDFTextWorkers.startsBeforeGivingUp + 3) {
+                #expect(try await pool.run(args, options: EngineOptions()) == nil, "pdftotext reads it")
+            }
+            #expect(!pool.startsWorkers, "\(program)")
+        }
+        let starts = ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n")
+        #expect(starts.count == PDFTextWorkers.startsBeforeGivingUp)
+        // a worker that runs is never given up
+        let pool = PDFTextWorkers(program: PDFTextWorkers.program)
+        if PDFTextWorkers.program != nil {
+            for _ in 0..<(PDFTextWorkers.startsBeforeGivingUp + 1) {
+                #expect(try await pool.run(args, options: EngineOptions()) != nil)
+            }
+            #expect(pool.startsWorkers)
+        }
+    }
+
     /// A custom tool search path means those programs are to be run: pdftotext from it, not the worker.
     @Test func aToolSearchPathRunsPdftotextItself() async throws {
         let dir = try TempDir(); defer { dir.cleanup() }

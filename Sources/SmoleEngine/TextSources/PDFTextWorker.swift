@@ -17,7 +17,12 @@ import Synchronization
 /// (the engine still requires poppler-utils), no `toolSearchPath` is set (a custom search path means those programs
 /// are to be run) and `SMOLE_PDFTEXT_WORKER` is not `0`.
 final class PDFTextWorkers: Sendable {
-    static let shared = PDFTextWorkers()
+    static let shared = PDFTextWorkers(program: PDFTextWorkers.program)
+
+    /// The program this pool starts (`program` for the shared pool; nil: never used).
+    let workerProgram: String?
+
+    init(program: String?) { workerProgram = program }
 
     /// The worker program, or nil when it is not installed or turned off.
     static let program: String? = {
@@ -46,17 +51,24 @@ final class PDFTextWorkers: Sendable {
     func run(_ args: [String], options: EngineOptions, outputLimit: Int = 64 * 1024 * 1024) async throws(RecordError)
         -> ToolResult?
     {
-        guard let program = Self.program, options.toolSearchPath == nil, args.count == 7,
+        guard let program = workerProgram, options.toolSearchPath == nil, args.count == 7,
             Array(args[0..<4]) == ["-layout", "-enc", "UTF-8", "-l"], let last = Int(args[4]), args[6] == "-"
         else { return nil }
         let path = args[5]
         let worker: Spawn.Worker
+        let fresh: Bool
         if let w = idle.withLock({ $0.popLast() }) {
             worker = w
+            fresh = false
         } else {
+            guard failedStarts.withLock({ $0 }) < Self.startsBeforeGivingUp else { return nil }
             Self.ignoreSIGPIPE  // a worker that died is seen as a failed write, not a signal
-            guard case .success(let w) = Spawn.startWorker(program, []) else { return nil }
+            guard case .success(let w) = Spawn.startWorker(program, []) else {
+                noteFailedStart()
+                return nil
+            }
             worker = w
+            fresh = true
         }
         let deadline = ContinuousClock.now + options.timeout
         let cancelled = Mutex(false)
@@ -79,12 +91,14 @@ final class PDFTextWorkers: Sendable {
         }
         switch answer {
         case .text(let bytes):
+            failedStarts.withLock { $0 = 0 }
             put(worker)
             return ToolResult(status: 0, stdout: bytes, stderr: "")
         case .cannotRead:
             put(worker)
             return nil
         case .broken:
+            if fresh { noteFailedStart() }
             return nil
         case .timedOut:
             throw RecordError(.timeout, "pdftotext ran longer than \(options.timeout) and was stopped")
@@ -92,6 +106,27 @@ final class PDFTextWorkers: Sendable {
             throw RecordError(.cancelled, "pdftotext was cancelled")
         }
     }
+
+    /// New workers in a row that could not start or died on their first document. After
+    /// `startsBeforeGivingUp` of them the process reads with pdftotext alone: a worker that cannot run here (its
+    /// libpoppler replaced by an upgrade of another version, a missing library) costs every document a start and a
+    /// fallback otherwise.
+    private let failedStarts = Mutex(0)
+    static let startsBeforeGivingUp = 3
+
+    private func noteFailedStart() {
+        let n = failedStarts.withLock { n in
+            n += 1
+            return n
+        }
+        if n == Self.startsBeforeGivingUp {
+            Diagnostics.warning(
+                "smole-pdftext-worker failed to start or read \(n) times in a row; reading PDFs with pdftotext")
+        }
+    }
+
+    /// Whether new workers are still started (false after `startsBeforeGivingUp` failed starts in a row).
+    var startsWorkers: Bool { failedStarts.withLock { $0 } < Self.startsBeforeGivingUp }
 
     /// The idle workers' process ids, the next one a reading takes last (for tests).
     var idlePIDs: [pid_t] { idle.withLock { $0.map(\.pid) } }
