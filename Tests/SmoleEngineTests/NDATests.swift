@@ -380,6 +380,79 @@ enum Agreement {
     }
 }
 
+/// Titles as agreements print them: a heading broken over two or three centred lines (joined at "AND", at a comma, after
+/// "FORM OF", under a company name that is not part of it), in title case, run on into the preamble in a flattened
+/// filing, or only in the EDGAR header line (wrapped at the margin) of a letter that prints none.
+@Suite struct AgreementTitles {
+    static let preamble: Agreement.Block = .para(
+        "This Agreement is made as of March 3, 2021 by and between Harbor Oncology, Inc., a Delaware corporation (the “Company”), and Dana Whitfield (“Employee”)."
+    )
+
+    static let cases: [(String, [Agreement.Block], String)] = [
+        (
+            "wrapped EDGAR header and a three-line heading under FORM OF",
+            [
+                .line("EX-10.1 2 d338123dex101.htm FORM OF EMPLOYEE NON-COMPETITION AND CONFIDENTIALITY"),
+                .line("AGREEMENT"), .right("Exhibit 10.1"), .gap, .heading("FORM OF"),
+                .heading("EMPLOYEE NON-COMPETITION AND"), .heading("CONFIDENTIALITY AGREEMENT"), .gap, preamble,
+            ], "EMPLOYEE NON-COMPETITION AND CONFIDENTIALITY AGREEMENT"
+        ),
+        (
+            "a second line that starts with AND",
+            [.heading("COVENANT NOT TO COMPETE"), .heading("AND NON-DISCLOSURE AGREEMENT"), .gap, preamble],
+            "COVENANT NOT TO COMPETE AND NON-DISCLOSURE AGREEMENT"
+        ),
+        (
+            "lines joined at a comma, under the company's name",
+            [
+                .right("Exhibit 10.8"), .heading("HARBOR ONCOLOGY, INC."),
+                .heading("AT-WILL EMPLOYMENT, CONFIDENTIAL INFORMATION,"),
+                .heading("INVENTION ASSIGNMENT, AND ARBITRATION AGREEMENT"), .gap, preamble,
+            ], "AT-WILL EMPLOYMENT, CONFIDENTIAL INFORMATION, INVENTION ASSIGNMENT, AND ARBITRATION AGREEMENT"
+        ),
+        (
+            "a heading in title case over a one-word heading",
+            [
+                .heading("EXHIBIT A"),
+                .heading("Form of Waiver, Release, Non-Competition, Non-Solicitation and Non-Disclosure Agreement"),
+                .heading("AGREEMENT"), .gap, preamble,
+            ], "Waiver, Release, Non-Competition, Non-Solicitation and Non-Disclosure Agreement"
+        ),
+        (
+            "a flattened filing: the heading runs on into the preamble",
+            [
+                .line("EXHIBIT M NON-DISCLOSURE AGREEMENT This Non-Disclosure Agreement (“Agreement”) is made as of"),
+                .para(
+                    "March 3, 2021 by and between Harbor Oncology, Inc., a Delaware corporation (the “Company”), and Dana Whitfield (“Employee”)."
+                ),
+            ], "NON-DISCLOSURE AGREEMENT"
+        ),
+        (
+            "a letter that prints no title: the EDGAR description, its type repeated",
+            [
+                .line("EX-99.(D)(2) 9 d907418dex99d2.htm EX-99.(D)(2) CONFIDENTIALITY AGREEMENT"),
+                .right("Exhibit (d)(2)"), .right("March 3, 2021"), .gap, .line("Fortune Lake Holdings, Inc."),
+                .line("520 Lake Cook Road"), .line("Deerfield, IL 60015"), .gap, .line("Ladies and Gentlemen:"),
+                .para(
+                    "In connection with your consideration of a possible negotiated transaction with Harbor Oncology, Inc. (the “Company”), you have requested information about the Company."
+                ),
+            ], "CONFIDENTIALITY AGREEMENT"
+        ),
+    ]
+
+    @Test(arguments: 0..<cases.count) func titleAsPrinted(_ k: Int) async throws {
+        let (what, head, title) = Self.cases[k]
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let path = try Agreement.pdf(dir, "agreement.pdf", head + Agreement.boilerplate)
+        let engine = try Fixture.engine()
+        let out = try await engine.extract(path: path, schema: "contract")
+        #expect(out.data["title"]?.stringValue == title, "\(what)")
+        let review = ReviewChecks(engine: engine, minConfidence: ReviewChecks.defaultMinConfidence)
+            .review(schema: "contract", data: out.data, evidence: nil, pages: nil, signals: out.signals)
+        #expect(!review.reasons.contains { $0.field == "title" }, "\(what): \(review.reasons)")
+    }
+}
+
 @Suite struct AgreementTerm {
     /// Several periods in one agreement: the agreement's own term wins over non-solicit, standstill, notice and survival.
     @Test(

@@ -99,13 +99,30 @@ extension Extractor {
     static let contractWords = Lexicon.words("contract_words")
 
     /// The title: a heading above the first paragraph of prose (after "EXHIBIT 10.1", "Execution Version", a letterhead,
-    /// "CONFIDENTIAL"), the subject line of a letter agreement ("Re: Confidentiality Agreement"), or the name the
-    /// preamble gives ("This MUTUAL NONDISCLOSURE AGREEMENT (the "Agreement") ...").
+    /// "CONFIDENTIAL"), over as many lines as it is broken into; the subject line of a letter agreement ("Re:
+    /// Confidentiality Agreement"); the description of an SEC EDGAR exhibit's header line ("EX-99.(D)(2) 9
+    /// d907418dex99d2.htm CONFIDENTIALITY AGREEMENT", EDGAR Filer Manual vol. II § 5.2: type, sequence, file name,
+    /// description), for a letter that prints none; or the name the preamble gives ("This MUTUAL NONDISCLOSURE
+    /// AGREEMENT (the "Agreement") ...").
     func contractTitle() -> Found? {
         let proseStarts = Lexicon.words("prose_starts")
+        let joiners = Lexicon.words("title_joiners")
         var seen = 0
         let furniture = pageFurniture()
+        let edgar = edgarHeader()
+        /// A line that can be part of a heading broken over lines: one cell, capitals, short, not a company's name.
+        func headingPart(_ line: Line) -> String? {
+            guard line.cells.count == 1, !(edgar?.lines.contains(line.index) ?? false) else { return nil }
+            let a = line.text.trimmingCharacters(in: .whitespaces)
+            let lower = a.lowercased()
+            guard a.count < 60, a.contains(where: \.isLetter), a.filter(\.isLetter).allSatisfy(\.isUppercase),
+                !lower.hasPrefix("exhibit"), !lower.hasPrefix("ex-"), !Lexicon.words("title_notes").contains(lower),
+                !Self.hasEntitySuffix(a)
+            else { return nil }
+            return a
+        }
         for l in layout.lines.prefix(80) where !l.isBlank && !furniture.contains(l.index) {
+            if edgar?.lines.contains(l.index) == true { continue }
             seen += 1
             let whole = l.text.trimmingCharacters(in: .whitespaces)
             let wl = whole.lowercased()
@@ -126,35 +143,50 @@ extension Extractor {
                 if lower.hasPrefix("this ") || t.hasSuffix(",") { continue }
                 let letters = t.filter(\.isLetter)
                 let upper = letters.filter(\.isUppercase).count
-                if upper * 2 >= letters.count || t.split(separator: " ").count <= 8 {
-                    // a heading broken over two lines: "CONFIDENTIALITY AND" / "STANDSTILL AGREEMENT"
-                    if l.index > 0, l.cells.count == 1,
-                        let above = layout.lines[max(0, l.index - 3)..<l.index].last(where: { !$0.isBlank })
-                    {
-                        let a = above.text.trimmingCharacters(in: .whitespaces)
-                        let lastWord = a.split(separator: " ").last.map { $0.lowercased() } ?? ""
-                        let aLower = a.lowercased()
-                        let heading =
-                            above.cells.count == 1 && a.count < 60 && a.filter(\.isLetter).allSatisfy(\.isUppercase)
-                            && !Self.contractWords.contains(where: { aLower.contains($0) })
-                            && !aLower.hasPrefix("exhibit") && !aLower.hasPrefix("ex-")
-                            && !Lexicon.words("title_notes").contains(aLower)
-                            && !Self.hasEntitySuffix(a)
-                        // "... AND" / "STANDSTILL AGREEMENT", or "MUTUAL NONDISCLOSURE" / "AGREEMENT" (a <br> in EDGAR HTML)
-                        if heading,
-                            Lexicon.words("title_joiners").contains(lastWord) || t.split(separator: " ").count == 1
-                        {
-                            t = a + " " + t
-                        }
+                let words = t.split(separator: " ")
+                // a heading in title case: "Form of Waiver, Release, Non-Competition and Non-Disclosure Agreement"
+                let titleCase =
+                    l.cells.count == 1 && Self.contractWords.contains(where: { lower.hasSuffix($0) })
+                    && words.allSatisfy { w in
+                        w.count < 4 || w.first?.isUppercase == true || !w.contains(where: \.isLetter)
                     }
-                    // a filed template: "FORM OF CONFIDENTIALITY AGREEMENT"
-                    if t.lowercased().hasPrefix("form of ") { t = String(t.dropFirst(8)) }
-                    let title = cleanName(
-                        t.replacingOccurrences(of: "\"", with: "").replacingOccurrences(of: "“", with: "")
-                            .replacingOccurrences(of: "”", with: ""))
+                if upper * 2 >= letters.count || words.count <= 8 || titleCase {
+                    // a heading broken over lines: "COVENANT NOT TO COMPETE" / "AND NON-DISCLOSURE AGREEMENT";
+                    // "FORM OF" / "EMPLOYEE NON-COMPETITION AND" / "CONFIDENTIALITY AGREEMENT"; "AT-WILL EMPLOYMENT,
+                    // CONFIDENTIAL INFORMATION," / "INVENTION ASSIGNMENT, AND ARBITRATION AGREEMENT"
+                    var top = l.index
+                    while l.cells.count == 1, top > 0,
+                        let above = layout.lines[max(0, top - 3)..<top].last(where: { !$0.isBlank }),
+                        !furniture.contains(above.index), let a = headingPart(above)
+                    {
+                        let aLower = a.lowercased()
+                        // a title of its own above ("MUTUAL NONDISCLOSURE AGREEMENT" over "AGREEMENT"? no: over a
+                        // subtitle) ends the heading
+                        if Self.contractWords.contains(where: { aLower.hasSuffix($0) }) { break }
+                        let lastWord = aLower.split(separator: " ").last.map(String.init) ?? ""
+                        let firstWord = t.lowercased().split(separator: " ").first.map(String.init) ?? ""
+                        guard
+                            joiners.contains(lastWord) || a.hasSuffix(",") || joiners.contains(firstWord)
+                                || t.split(separator: " ").count == 1
+                        else { break }
+                        t = a + " " + t
+                        top = above.index
+                    }
+                    let title = cleanTitle(t)
+                    // a heading that is the end of the filer's description ("CIRCUMVENTION AND NON-DISCLOSURE
+                    // AGREEMENT" of "NON-CIRCUMVENTION AND ..."): a title broken where the text lost its line break
+                    if let e = edgar, e.description.count > title.count,
+                        e.description.lowercased().hasSuffix(title.lowercased())
+                    {
+                        return Found(value: .string(cleanTitle(e.description)), line: e.line, confidence: 0.8)
+                    }
                     return Found(value: .string(title), line: l, confidence: 0.85)
                 }
             }
+        }
+        // The filer's description of the exhibit, for a letter that prints no heading
+        if let e = edgar, Self.contractWords.contains(where: { e.description.lowercased().contains($0) }) {
+            return Found(value: .string(cleanTitle(e.description)), line: e.line, confidence: 0.75)
         }
         // The name in the preamble, in capitals or title case: "This Master Services Agreement (the "Agreement")",
         // "CONFIDENTIALITY AND STANDSTILL AGREEMENT, dated as of ..."
@@ -166,13 +198,73 @@ extension Extractor {
             let m = re.firstMatch(in: head, range: NSRange(head.startIndex..., in: head)),
             let r = Range(m.range(at: 1), in: head)
         {
-            let title = String(head[r])
+            let title = cleanTitle(String(head[r]))
             let offset = head.distance(from: head.startIndex, to: r.lowerBound)
             if title.split(separator: " ").count >= 2 {
-                return Found(value: .string(cleanName(title)), line: layout.lines[p.line(at: offset)], confidence: 0.6)
+                return Found(value: .string(title), line: layout.lines[p.line(at: offset)], confidence: 0.6)
             }
         }
         return nil
+    }
+
+    /// A title as printed, without what surrounds it in a flattened filing: a leading "EXHIBIT M" or "FORM OF", the
+    /// preamble run on after it ("NON-DISCLOSURE AGREEMENT This Non-Disclosure Agreement ..."), quotes.
+    func cleanTitle(_ raw: String) -> String {
+        var words = raw.split(whereSeparator: \.isWhitespace).map(String.init)
+        if words.count > 2, words[0].lowercased() == "exhibit" { words.removeFirst(2) }
+        if words.count > 2, words[0].lowercased() == "form", words[1].lowercased() == "of" { words.removeFirst(2) }
+        // the preamble that follows the heading on the same line: cut at "This"/"THIS" after a contract word
+        if let k = words.indices.dropFirst().first(where: { k in
+            words[k].lowercased() == "this"
+                && Self.contractWords.contains(where: { words[k - 1].lowercased().hasPrefix($0) })
+        }) {
+            words = Array(words[..<k])
+        }
+        let t = words.joined(separator: " ").replacingOccurrences(of: "\"", with: "")
+            .replacingOccurrences(of: "“", with: "").replacingOccurrences(of: "”", with: "")
+        return cleanName(t)
+    }
+
+    /// The header line of a document filed on SEC EDGAR as it is printed from the filing ("EX-10.1 2
+    /// d338123dex101.htm FORM OF EMPLOYEE NON-COMPETITION AND CONFIDENTIALITY" ⏎ "AGREEMENT"): its description,
+    /// joined over the lines the header wraps onto (capitals at the left margin), and cut at the page number a
+    /// flattened text filing runs on with ("... AGREEMENT 1 NON-").
+    /// - Returns: the description, the header's lines, and its first line; nil when the page has no such header.
+    func edgarHeader() -> (description: String, lines: Set<Int>, line: Line)? {
+        guard let first = layout.lines.prefix(5).first(where: { !$0.isBlank }) else { return nil }
+        let words = first.text.split(whereSeparator: \.isWhitespace).map(String.init)
+        // the type may be printed with spaces ("EX-99. (E) (1)"): the file name is the first word with a filing's
+        // extension, after the sequence number
+        guard words.count >= 4, words[0].uppercased().hasPrefix("EX-"),
+            let f = words.prefix(7).firstIndex(where: { w in
+                [".htm", ".html", ".txt"].contains(where: { w.lowercased().hasSuffix($0) })
+            }), f >= 2, f + 1 < words.count, words[f - 1].allSatisfy(\.isNumber)
+        else { return nil }
+        var desc = Array(words[(f + 1)...])
+        // the type repeated in the description: "EX-99.(D)(3) MUTUAL NON-DISCLOSURE AGREEMENT"
+        while desc.count > 1, desc[0].uppercased().hasPrefix("EX-") { desc.removeFirst() }
+        var lines: Set<Int> = [first.index]
+        let complete = { (d: [String]) in
+            Self.contractWords.contains(where: { d.last?.lowercased().hasPrefix($0) == true })
+        }
+        var k = first.index + 1
+        while !complete(desc), k < layout.lines.count, k <= first.index + 2 {
+            let next = layout.lines[k]
+            let t = next.text
+            guard !next.isBlank, !t.hasPrefix(" "), next.cells.count == 1, t.count < 80,
+                t.filter(\.isLetter).allSatisfy(\.isUppercase), t.contains(where: \.isLetter)
+            else { break }
+            desc += t.split(whereSeparator: \.isWhitespace).map(String.init)
+            lines.insert(k)
+            k += 1
+        }
+        // a flattened filing: the page number and the text run on after the description
+        if let n = desc.indices.dropFirst().first(where: { desc[$0].allSatisfy(\.isNumber) }),
+            complete(Array(desc[..<n]))
+        {
+            desc = Array(desc[..<n])
+        }
+        return (desc.joined(separator: " "), lines, first)
     }
 
     /// Words that begin a sentence, never a party's name.
