@@ -141,12 +141,18 @@ final class Extractor {
             }
         }
         decimalHint = comma > dot ? "," : (dot > comma ? "." : nil)
-        // A weak sign's votes go to an explicit currency that writes the same sign (a bare "$" on an AUD invoice).
+        let market = Market.of(lines: layout.lines.prefix(200).map(\.text))
+        // A weak sign's votes go to an explicit currency that writes the same sign (a bare "$" on an AUD invoice),
+        // else, for a bare "$", to the currency of the market the page's addresses are in (a Toronto address with
+        // "ON M5V 2T6" makes "$" Canadian dollars; a Malaysian "Sdn Bhd" slip printing "$" is in ringgit).
         for (w, v) in weak {
             if let s = strong.keys.filter({ $0 != w && Currency.sharesSign($0, with: w) }).max(by: {
                 strong[$0]! < strong[$1]!
             }) {
                 strong[s, default: 0] += v
+            } else if w == "USD", let m = market {
+                strong[m.currency, default: 0] += v
+                if firstLineFor[m.currency] == nil { firstLineFor[m.currency] = firstLineFor[w] }
             } else {
                 strong[w, default: 0] += v
             }
@@ -175,7 +181,8 @@ final class Extractor {
         func has(_ w: String) -> Bool { ByteSearch.contains(Array(w.utf8), in: all) }
         // English unless two cue words of another language appear (Lexicon "language_cues").
         english = Lexicon.wordsByLanguage("language_cues").allSatisfy { $0.words.filter(has).count < 2 }
-        dayFirst = Parse.dayFirstCue(lines: layout.lines.map(\.text), currency: currency, english: english)
+        dayFirst = Parse.dayFirstCue(
+            lines: layout.lines.map(\.text), currency: currency, english: english, market: market)
     }
 
     // MARK: label hits

@@ -511,8 +511,9 @@ enum Parse {
     static func date(_ s: String, dayFirst: Bool) -> String? { dates(in: s, dayFirst: dayFirst).first?.iso }
 
     /// Cue for a/b/yyyy dates: a numeric date with a first part > 12 says day-first, a second part > 12 says
-    /// month-first; otherwise the currency (USD → month-first) and language decide.
-    static func dayFirstCue(lines: [String], currency: String?, english: Bool) -> Bool {
+    /// month-first; otherwise the document's market (`Market`: a US address with a ZIP code is month first, an
+    /// Australian or Malaysian one day first), then the currency (USD → month-first) and language decide.
+    static func dayFirstCue(lines: [String], currency: String?, english: Bool, market: Market? = nil) -> Bool {
         var dayVotes = 0, monthVotes = 0
         for line in lines
         where line.utf8.contains(where: { $0 == 0x2F || $0 == 0x2D })
@@ -525,6 +526,7 @@ enum Parse {
             }
         }
         if dayVotes != monthVotes { return dayVotes > monthVotes }
+        if let monthFirst = market?.monthFirst { return !monthFirst }
         if currency == "USD" && english && !dayFirstMarket(lines: lines) { return false }
         return true
     }

@@ -72,6 +72,7 @@ final class PDFTextWorkers: Sendable {
         }
         let deadline = ContinuousClock.now + options.timeout
         let cancelled = Mutex(false)
+        let couldNotRun = Mutex(false)
         let answer: Answer = await withTaskCancellationHandler {
             await withCheckedContinuation { (cont: CheckedContinuation<Answer, Never>) in
                 // blocking I/O, and for a worker that failed its kill and reap, off the concurrency threads
@@ -80,7 +81,12 @@ final class PDFTextWorkers: Sendable {
                         cancelled.withLock { $0 }
                     }
                     switch answer {
-                    case .broken, .timedOut, .cancelled: Self.stop(worker)
+                    case .broken:
+                        // exited by itself (the dynamic loader's 127, a library missing), not killed by a signal (a
+                        // document that crashed poppler, a kill from outside)
+                        let status = Self.stop(worker)
+                        couldNotRun.withLock { $0 = Self.exitedNormally(status) && Self.exitCode(status) != 0 }
+                    case .timedOut, .cancelled: Self.stop(worker)
                     case .text, .cannotRead: break
                     }
                     cont.resume(returning: answer)
@@ -98,7 +104,7 @@ final class PDFTextWorkers: Sendable {
             put(worker)
             return nil
         case .broken:
-            if fresh { noteFailedStart() }
+            if fresh, couldNotRun.withLock({ $0 }) { noteFailedStart() }
             return nil
         case .timedOut:
             throw RecordError(.timeout, "pdftotext ran longer than \(options.timeout) and was stopped")
@@ -107,7 +113,8 @@ final class PDFTextWorkers: Sendable {
         }
     }
 
-    /// New workers in a row that could not start or died on their first document. After
+    /// New workers in a row that could not start or exited by themselves, with a failure status, before their first
+    /// answer (a worker killed by a signal, as by a document that crashes poppler, does not count). After
     /// `startsBeforeGivingUp` of them the process reads with pdftotext alone: a worker that cannot run here (its
     /// libpoppler replaced by an upgrade of another version, a missing library) costs every document a start and a
     /// fallback otherwise.
@@ -250,11 +257,19 @@ final class PDFTextWorkers: Sendable {
         }
     }
 
-    private static func stop(_ w: Spawn.Worker) {
+    /// Kills and reaps a worker.
+    /// - Returns: its wait status (waitpid(2)).
+    @discardableResult
+    private static func stop(_ w: Spawn.Worker) -> Int32 {
         kill(w.pid, SIGKILL)
         close(w.input)
         close(w.output)
         var status: Int32 = 0
         while waitpid(w.pid, &status, 0) < 0 && errno == EINTR {}
+        return status
     }
+
+    /// WIFEXITED and WEXITSTATUS (the C macros are not imported).
+    static func exitedNormally(_ status: Int32) -> Bool { status & 0x7f == 0 }
+    static func exitCode(_ status: Int32) -> Int32 { (status >> 8) & 0xff }
 }
