@@ -159,17 +159,19 @@ extension Extractor {
         {
             out[sub] = JSONValue(gv)
         }
-        // No tax label read (an OCR slip: "MuSt." for "MwSt."), but subtotal and total are known: the tax is their
-        // difference when that amount is printed on a line of its own below the items.
+        // No tax label read ("MuSt." for "MwSt." in an OCR reading, "zzgl. 19 % USt."), but subtotal and total are
+        // known: the tax is their difference when that amount is printed on a line of its own below the items, with
+        // a rate on that line unless the text is an OCR reading (a line with no rate is a charge: "Costs advanced
+        // 62.40").
         if schema.field(.tax)?.isNumeric == true, out[tax] == nil || out[tax] == .null,
             let sv = out[sub]?.doubleValue, let gv = out[tot]?.doubleValue, gv - sv > 0.004
         {
             let diff = ((gv - sv) * 100).rounded() / 100
             let printed = layout.lines.contains { l in
-                !l.isBlank && !tableLines.contains(l.index)
-                    && Parse.numbers(in: l, decimalHint: decimalHint).contains {
-                        !$0.isPercent && $0.decimals == 2 && abs($0.value - diff) < 0.005
-                    }
+                guard !l.isBlank, !tableLines.contains(l.index) else { return false }
+                let numbers = Parse.numbers(in: l, decimalHint: decimalHint)
+                return numbers.contains { !$0.isPercent && $0.decimals == 2 && abs($0.value - diff) < 0.005 }
+                    && (ocr || numbers.contains(where: \.isPercent))
             }
             if printed { out[tax] = JSONValue(diff) }
         }

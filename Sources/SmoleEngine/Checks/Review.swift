@@ -324,6 +324,19 @@ public struct ReviewChecks: ResultReviewer {
                     ReviewReason(
                         .arithmetic, field: itemsField.name,
                         "the \(items.count) line amounts add up to \(money(sum)), not \(against)"))
+            } else if sub == nil, let t = tax, t.1 > tolerance, let g = tot, abs(g.1 - sum) < tolerance,
+                abs(g.1 - t.1 - sum) >= tolerance, grossItems.isEmpty, schema.id != "receipt",
+                schema.field("merchant_name") == nil
+            {
+                // On an invoice the lines are net unless a column says otherwise: lines that add up to the total
+                // while a tax is printed and no subtotal mean the "total" read is the amount before tax ("Total
+                // HTVA", "Total Ilíquido"), or that the lines are priced with tax. (A till slip's prices include
+                // tax as a rule: not checked there.)
+                out.append(
+                    ReviewReason(
+                        .arithmetic, field: g.0,
+                        "the \(items.count) line amounts add up to the \(g.0) \(money(g.1)) although a \(t.0) of "
+                            + "\(money(t.1)) is printed and no subtotal: is \(money(g.1)) the amount before tax?"))
             }
         }
         return out
