@@ -97,6 +97,21 @@ import _SmoleTestSupport
         #expect(adjustment.map { abs($0 - -37.99) < 0.001 } == true, "\(String(describing: adjustment))")
         (r, _) = try reviewed(usd.replacingOccurrences(of: "1,026.31", with: "1,036.31"))
         #expect(r.reasons.contains { $0.code == .arithmetic && $0.field == "total" }, "\(r.reasons)")
+        // a note after the phrase: a code in parentheses or in capitals, a carrier; an amount pushed onto the next line
+        (r, adjustment) = try reviewed(
+            """
+            Subtotal                                   1,025.00
+            Discount (SPRING15)                          100.00-
+            Coupon WELCOME10                              10.00
+            Shipping (USPS Ground Advantage)
+                                                          35.00
+            Sales Tax 8.25%                              76.31
+            Total Due                                 1,026.31
+            """)
+        #expect(!r.reasons.contains { $0.code == .arithmetic }, "\(r.reasons)")
+        #expect(adjustment.map { abs($0 - -75) < 0.001 } == true, "\(String(describing: adjustment))")
+        // more words after the phrase are another line ("Discount on your next order")
+        #expect(ReviewChecksTests.noteAfterPhrase(" on your next order 10.00") == false)
         (r, adjustment) = try reviewed(
             """
             Subtotal                                   1,025.00
@@ -107,6 +122,8 @@ import _SmoleTestSupport
         #expect(adjustment == nil)
         #expect(!r.reasons.contains { $0.code == .arithmetic }, "\(r.reasons)")
     }
+
+    static func noteAfterPhrase(_ rest: String) -> Bool { Extractor.onlyANote(rest) }
 
     /// A line whose printed amount is not quantity × unit price ("4 × 30.00" beside "100.00"): from a text layer the
     /// amount stands as printed and the review says the product and the sum are off; from an OCR reading the engine

@@ -64,6 +64,28 @@ extension Extractor {
     /// ("Rounding Adj -0.02", as printed). A line counts when its first cell is one of those labels alone (followed by
     /// at most a rate or punctuation: "Discount (10%):", not "Delivery date") and it carries an amount with decimals.
     /// Nil when the block has none.
+    /// What may follow a discount or charge phrase in its label: nothing but marks and figures, a note in
+    /// parentheses ("Discount (SPRING15)", "Shipping (USPS Ground Advantage)"), or one code word in capitals or with
+    /// a digit ("Coupon WELCOME10"); not more words ("Discount on next order").
+    static func onlyANote(_ rest: String) -> Bool {
+        var outside = ""
+        var depth = 0
+        for c in rest {
+            if c == "(" || c == "[" {
+                depth += 1
+            } else if c == ")" || c == "]" {
+                depth = max(0, depth - 1)
+            } else if depth == 0 {
+                outside.append(c)
+            }
+        }
+        let words = outside.split(whereSeparator: { !$0.isLetter && !$0.isNumber && $0 != "-" })
+            .filter { $0.contains(where: \.isLetter) }
+        if words.isEmpty { return true }
+        guard words.count == 1, let w = words.first else { return false }
+        return w.count >= 3 && (w.contains(where: \.isNumber) || w.allSatisfy { !$0.isLetter || $0.isUppercase })
+    }
+
     func totalsAdjustment() -> Double? {
         let from = tableLines.max().map { $0 + 1 } ?? 0
         var sum: Double? = nil
@@ -73,8 +95,7 @@ extension Extractor {
                 phrases.contains { phrase in
                     LabelMatch.find(phrase, in: l).contains { at in
                         guard at == first.start else { return false }
-                        let rest = l.substring(at + phrase.count, first.end)
-                        return !rest.contains { $0.isLetter }
+                        return Self.onlyANote(l.substring(at + phrase.count, first.end))
                     }
                 }
             }
@@ -86,9 +107,17 @@ extension Extractor {
             } else {
                 continue
             }
-            guard
-                let n = Parse.numbers(in: l, decimalHint: decimalHint).last(where: { !$0.isPercent && $0.decimals > 0 })
-            else { continue }
+            // the amount on the label's line, or alone on the next line when a long label pushed it there
+            // ("Shipping (USPS Ground Advantage)" ⏎ "72.58")
+            func amount(_ line: Line) -> NumberToken? {
+                Parse.numbers(in: line, decimalHint: decimalHint).last(where: { !$0.isPercent && $0.decimals > 0 })
+            }
+            var found = amount(l)
+            if found == nil, l.index + 1 < layout.lines.count {
+                let next = layout.lines[l.index + 1]
+                if next.cells.count == 1, !next.text.contains(where: \.isLetter) { found = amount(next) }
+            }
+            guard let n = found else { continue }
             // a discount printed without its minus sign is still taken off
             let value = sign < 0 ? -abs(n.value) : n.value
             sum = (sum ?? 0) + value
