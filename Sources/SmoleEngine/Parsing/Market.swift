@@ -63,6 +63,16 @@ struct Market: Equatable, Sendable {
         if words.contains(where: { $0 == "HST" || $0 == "PST" || $0 == "QST" }) { votes["CA", default: 0] += 1 }
     }
 
+    /// Whether a line holds a postal address's city line (a state or province with its postal code:
+    /// "Denver, CO 80291", "Toronto, ON M5V 2T6", "Sydney NSW 2000").
+    static func isAddressLine(_ line: String) -> Bool {
+        let range = NSRange(line.startIndex..., in: line)
+        return patterns.prefix(postalPatterns).contains { $0.1.firstMatch(in: line, range: range) != nil }
+    }
+
+    /// The first patterns of `patterns` are postal addresses (US twice, Canada, Australia).
+    static let postalPatterns = 4
+
     /// The market of a page's lines, or nil when no cue is found or two markets have as many.
     static func of(lines: [String]) -> Market? {
         var votes: [String: Int] = [:]

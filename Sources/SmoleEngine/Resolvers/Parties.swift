@@ -36,8 +36,18 @@ extension Extractor {
         }
         // a customer or account number, not a name
         if !t.contains(" "), t.filter(\.isNumber).count >= 3 { return false }
+        // a post-office box or a lockbox ("Remit To: P.O. BOX 74210", "Lockbox 4410"), a city with its postal code
+        // ("Denver, CO 80291"): an address, not a name
+        let letters = lower.filter { $0.isLetter || $0 == " " }.split(separator: " ").joined(separator: " ")
+        if Self.boxWords.contains(where: { letters.hasPrefix($0) }), t.contains(where: \.isNumber) { return false }
+        if t.contains(where: \.isNumber), Market.isAddressLine(t) { return false }
         return true
     }
+
+    /// The words a post-office box address starts with (after its dots and spaces are dropped).
+    static let boxWords = [
+        "po box", "p o box", "pobox", "post office box", "lockbox", "lock box", "postfach", "bp ", "apartado",
+    ]
 
     func cleanName(_ s: String) -> String {
         var t = s.trimmingCharacters(in: CharacterSet(charactersIn: " :,;-–|"))
@@ -52,7 +62,14 @@ extension Extractor {
     }
 
     func partyName(_ f: Field, fallbackHeader: Bool) -> Found? {
-        let c = candidates(f.name, parse: parseName)
+        var c = candidates(f.name, parse: parseName)
+        // a seller label's value that is the labelled buyer's name was read from the buyer's column beside it
+        // ("Bill To | Remit To" over "Aspen Row Builders | Lockbox 4410")
+        if f.role == .seller, !c.isEmpty, let buyer = schema.field(.buyer), buyer.name != f.name,
+            let name = best(candidates(buyer.name, parse: parseName))?.value.stringValue?.lowercased()
+        {
+            c.removeAll { $0.value.stringValue?.lowercased() == name }
+        }
         if let b = best(c) { return b }
         guard fallbackHeader else { return nil }
         // Payment instructions name the payee ("Account holder: NETPRESSE", "Payment received by OYO"): stronger
