@@ -49,6 +49,47 @@ import _SmoleTestSupport
         #expect(lockbox["date"] == "2026-03-20")
     }
 
+    /// Blocks side by side: under "Bill To" the buyer, under "Job Site" another address; the seller's heading on the
+    /// right of the "BILL TO" line. A bare party label's value is the name under it, not the far cell beside it.
+    @Test func sideBySideBlocksUnderTheirHeadings() async throws {
+        let jobSite = try await TextDoc.extract(
+            """
+            COASTAL SPARKY ELECTRICAL PTY LTD                               TAX INVOICE
+            ABN 51 824 753 556                                  Invoice No.          00892
+            9/31 Tweed Coast Rd, Bogangar NSW 2488              Invoice Date     28/02/2026
+
+            Bill To                                         Job Site
+            Banksia Cafe                                    2/5 Marine Pde, Kingscliff NSW 2487
+            2/5 Marine Pde, Kingscliff NSW 2487
+
+            Description                           Qty      Price      Amount
+            Switchboard upgrade                     1     900.00      900.00
+                                                Subtotal              900.00
+                                                GST                    90.00
+                                                Total                 990.00
+            """, "invoice")
+        #expect(jobSite["customer_name"] == "Banksia Cafe")
+        #expect(jobSite["vendor_name"] == "COASTAL SPARKY ELECTRICAL PTY LTD")
+        let sellerRight = try await TextDoc.extract(
+            """
+            BILL TO                                                              Redwood Coast Landscaping
+            Pacific Heights HOA                                                              PO Box 2231
+            c/o Summit Property Mgmt                                                  Daly City, CA 94017
+            1900 Van Ness Ave                                                          (650) 555-0184
+            San Francisco, CA 94109
+
+                                             INVOICE
+            Invoice No.               Date                 Terms
+            RCL-2026-118              06/30/2026         Due on receipt
+
+            Service                                   Visits          Rate        Amount
+            Garden maintenance                             4         95.00        380.00
+                                                                 Total            380.00
+            """, "invoice")
+        #expect(sellerRight["customer_name"] == "Pacific Heights HOA")
+        #expect(sellerRight["vendor_name"] == "Redwood Coast Landscaping")
+    }
+
     @Test func boxesAndCityLinesAreNotNames() throws {
         let schema = try SchemaRegistry.load(dirs: []).schemas["invoice"]!
         let x = Extractor(layout: Layout(pages: ["x"]), schema: schema)
