@@ -104,3 +104,35 @@ import _SmoleTestSupport
         }
     }
 }
+
+/// An item table whose first column is an article code under a heading that can also name the description ("Item",
+/// "Item #", "Artigo"): the description is under the heading that names it best ("Description", "Descrição"), and the
+/// code column is not the description.
+@Suite struct CodeColumnBeforeTheDescription {
+    @Test(arguments: [
+        ("Item         Description                   Qty      Unit Price       Amount", "SVC-01       "),
+        ("Item #       Description                   Qty      Unit Price       Amount", "CRS-1000     "),
+        ("Artigo       Descrição                     Qtd.     Preço Unit.       Valor", "AZ2020       "),
+        ("Item #       Item Description              Qty      Unit Price       Amount", "CRS-1000     "),
+    ])
+    func theDescriptionIsUnderItsOwnHeading(_ header: String, _ code: String) async throws {
+        let o = try await TextDoc.extract(
+            """
+            Harbor Supply Co.
+            INVOICE
+            Invoice No: HS-2231
+            Date: 2026-03-15
+
+            \(header)
+            \(code)Consulting hours                10          120.00       1,200.00
+            \(code.replacingOccurrences(of: "1", with: "2"))Travel expenses                  1           85.00          85.00
+
+                                                       Total                1,285.00
+            """, "invoice")
+        let items = o["line_items"]?.arrayValue ?? []
+        #expect(items.count == 2, "\(header)")
+        #expect(items.first?["description"] == "Consulting hours", "\(header): \(items)")
+        #expect(items.first?["quantity"]?.doubleValue == 10, "\(header)")
+        #expect(items.last?["description"] == "Travel expenses", "\(header)")
+    }
+}

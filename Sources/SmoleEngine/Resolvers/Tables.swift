@@ -81,8 +81,10 @@ extension Extractor {
         }
         guard candidateCells >= 2 else { return nil }
         let prepared = itemLabels(itemFields)
-        var cols: [Column] = []
-        var used = Set<String>()
+        // Each cell's score for each field; then the best pairs first, so that a field goes to the cell that names
+        // it best ("Item | Description": the description is under "Description", and "Item" heads a code column),
+        // not to the first cell from the left that names it at all.
+        var scored: [(cell: Cell, field: Field, score: Int, rank: Int)] = []
         let trimSet: Set<UInt8> = [0x20, 0x3A, 0x2E, 0x23]  // " :.#"
         // (a text layer's tight columns; an OCR reading's spacing is its own estimate, and its header words are often
         // misread into labels: receipts-real gained wrong items from it)
@@ -90,23 +92,27 @@ extension Extractor {
             guard cell.end - cell.start <= 32, !cell.text.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) else {
                 continue
             }
-            var match: Field? = nil
-            var bestScore = Int.min
+            var bestByField: [String: (Field, Int, Int)] = [:]
+            func consider(_ field: Field, _ score: Int, rank: Int) {
+                guard score != Int.min else { return }
+                if score > (bestByField[field.name]?.1 ?? Int.min) { bestByField[field.name] = (field, score, rank) }
+            }
             if cell.text.utf8.allSatisfy({ $0 < 0x80 }) {
                 var cl = cell.text.utf8.map { ($0 >= 0x41 && $0 <= 0x5A) ? $0 | 0x20 : $0 }
                 while let f = cl.first, trimSet.contains(f) { cl.removeFirst() }
                 while let l = cl.last, trimSet.contains(l) { cl.removeLast() }
-                for p in prepared where !used.contains(p.field.name) {
+                for p in prepared {
                     for (r, lab) in p.labels.enumerated() {
-                        let score = Self.asciiLabelScore(
-                            cell: cl, label: lab.bytes, lastIsWord: lab.lastIsWord, rank: r)
-                        if score > bestScore { bestScore = score; match = p.field }
+                        consider(
+                            p.field,
+                            Self.asciiLabelScore(cell: cl, label: lab.bytes, lastIsWord: lab.lastIsWord, rank: r),
+                            rank: r)
                     }
                 }
             } else {
                 let cl = cell.text.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: " :.#"))
                 let cellLine = Line(page: line.page, index: line.index, text: cl)
-                for p in prepared where !used.contains(p.field.name) {
+                for p in prepared {
                     for (r, lab) in p.labels.enumerated() {
                         let ll = lab.text
                         // The whole cell is the label, possibly with a unit or currency ("Amount (EUR)", "Price €");
@@ -121,12 +127,37 @@ extension Extractor {
                         } else if !LabelMatch.find(Array(ll), in: cellLine).isEmpty {
                             score = 500 + ll.count * 4 - r
                         }
-                        if score > bestScore { bestScore = score; match = p.field }
+                        consider(p.field, score, rank: r)
                     }
                 }
             }
-            if let m = match { used.insert(m.name); cols.append(Column(field: m, cell: cell)) }
+            for (field, score, rank) in bestByField.values { scored.append((cell, field, score, rank)) }
         }
+        var cols: [Column] = []
+        var fieldsTaken = Set<String>(), cellsTaken = Set<Int>()
+        func take(_ pair: (cell: Cell, field: Field, score: Int, rank: Int)) {
+            fieldsTaken.insert(pair.field.name)
+            cellsTaken.insert(pair.cell.start)
+            cols.append(Column(field: pair.field, cell: pair.cell))
+        }
+        // text fields first, each to the cell that names it with its first label ("Description" before "Item", also
+        // inside "Item Description"), then best
+        for pair in scored.filter({ !$0.field.isNumeric }).sorted(by: {
+            $0.rank != $1.rank
+                ? $0.rank < $1.rank : $0.score != $1.score ? $0.score > $1.score : $0.cell.start < $1.cell.start
+        }) where !fieldsTaken.contains(pair.field.name) && !cellsTaken.contains(pair.cell.start) {
+            take(pair)
+        }
+        // then, from the left, each remaining cell to the field it names best (of two amount headings, "Taxable
+        // Value" before "Total", the first is the line's amount)
+        for start in Set(scored.map(\.cell.start)).sorted() where !cellsTaken.contains(start) {
+            if let pair = scored.filter({ $0.cell.start == start && !fieldsTaken.contains($0.field.name) })
+                .max(by: { $0.score < $1.score })
+            {
+                take(pair)
+            }
+        }
+        cols.sort { $0.cell.start < $1.cell.start }
         let numeric = cols.filter { $0.field.isNumeric }.count
         let text = cols.filter { !$0.field.isNumeric }.count
         guard cols.count >= 2, numeric >= 1, text >= 1 || numeric >= 2 else { return nil }
