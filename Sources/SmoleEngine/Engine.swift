@@ -359,11 +359,21 @@ public final class Engine: Sendable {
             for m in o where !m.value.isNull && !(mapped[m.key]?.isNull ?? true) {
                 out.signals.fieldConfidence[m.key] = 1
             }
+            // The XML's allowances and charges, for the review's sums (the lines are the XML's own).
+            out.signals.itemsAdjustment = mapped[EInvoiceXML.itemsAdjustmentKey]?.doubleValue
+            if mapped["line_items"]?.arrayValue != nil, let adj = mapped[EInvoiceXML.itemAdjustmentsKey]?.arrayValue {
+                for (i, a) in adj.enumerated() {
+                    if let x = a.doubleValue, x != 0 { out.signals.itemAdjustments[i] = x }
+                }
+            }
             return out
         }
         let layout = Layout(pages: doc.pages)
         let ex = Extractor(layout: layout, schema: s, ocr: doc.ocr)
-        let data = ex.run()
+        var data = ex.run()
+        // A printed credit note with unsigned amounts gets a credit's sign (`CreditNote`).
+        let credited = CreditNote.signedPrinted(data, schema: s, pages: doc.pages)
+        if let credited { data = credited }
         var ev: JSONValue? = nil
         if options.evidence {
             var e = JSONObject()
@@ -389,6 +399,11 @@ public final class Engine: Sendable {
         }
         var out = ExtractionOutput(data: .object(data), evidence: ev)
         out.signals = signals(doc, schema: s, extractor: ex, data: data)
+        if credited != nil {
+            // the totals block's discounts and charges change sign with the totals
+            out.signals.totalsAdjustment = out.signals.totalsAdjustment.map { -$0 }
+            out.signals.itemsRecomputed = out.signals.itemsRecomputed.mapValues { -$0 }
+        }
         return out
     }
 
