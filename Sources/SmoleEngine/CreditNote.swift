@@ -16,8 +16,8 @@ enum CreditNote {
         return x == 0 ? v : JSONValue(-x)
     }
 
-    /// An e-invoice credit note's mapping with its amounts negated, whatever their sign (EN 16931: a credit note's
-    /// amounts are what is credited, so a negative one is a debit), and marked with `key`. The keys are the mapping's
+    /// An e-invoice credit note's mapping with its amounts negated (each line's whatever its sign: a correction's
+    /// line may be negative, EN 16931 BT-131), and marked with `key`. The keys are the mapping's
     /// (`subtotal`, `tax`, `total`, `line_items[].unit_price/amount`, and the line total and adjustments kept for the
     /// review).
     static func negated(_ mapped: JSONObject) -> JSONObject {
@@ -60,30 +60,33 @@ enum CreditNote {
     /// How many lines of the first page the title may come after (a letterhead's name and address lines first).
     static let titleLines = 15
 
+    /// Titles of an invoice, lowercased, from every language file (`"invoice_title"` phrases: "Invoice", "Tax
+    /// Invoice", "Rechnung", "Facture"). A page that carries one of them alone as a cell is an invoice whatever else
+    /// its head mentions ("Credit Note: CN-0041" as a reference).
+    static let invoiceTitles: [String] = Lexicon.phrases("invoice_title")
+
     /// Whether the first page is titled as a credit note: among its first `titleLines` lines that are not blank, a
     /// cell (text between runs of two or more spaces) that is one of `titles`, alone or before a number
-    /// ("CREDIT NOTE", "Credit Note: CN-0042", "Tax Credit Note #17"). A mention inside a sentence or a longer label
-    /// ("Credit note applied") does not count.
+    /// ("CREDIT NOTE", "Credit Note: CN-0042", "Tax Credit Note #17"), and no cell that is an invoice's title alone
+    /// (`invoiceTitles`). A mention inside a sentence or a longer label ("Credit note applied") does not count.
     static func isTitled(_ pages: [String]) -> Bool {
         guard let first = pages.first, !titles.isEmpty else { return false }
-        let lines = first.split(separator: "\n").filter { !$0.allSatisfy(\.isWhitespace) }.prefix(titleLines)
-        for line in lines {
-            for cell in cells(line) {
-                let words = cell.lowercased().split(separator: " ").joined(separator: " ")
-                for t in titles where words.hasPrefix(t) {
-                    let rest = words.dropFirst(t.count)
-                    if let c = rest.first, c.isLetter || c.isNumber { continue }  // "Credit notes", "Avoirs"
-                    // nothing more, or a number after a label's "No.", ":" or "#" ("Credit Note No: CN-0042")
-                    var tokens = rest.split(separator: " ").map {
-                        $0.trimmingCharacters(in: CharacterSet(charactersIn: ":#."))
-                    }
-                    .filter { !$0.isEmpty }
-                    if let f = tokens.first, numberWords.contains(f) { tokens.removeFirst() }
-                    if tokens.isEmpty || (tokens.count == 1 && tokens[0].contains(where: \.isNumber)) { return true }
-                }
-            }
-        }
-        return false
+        let head = first.split(separator: "\n").filter { !$0.allSatisfy(\.isWhitespace) }.prefix(titleLines)
+            .flatMap { cells($0).map { $0.lowercased().split(separator: " ").joined(separator: " ") } }
+        if head.contains(where: { invoiceTitles.contains($0) }) { return false }
+        return head.contains { cell in titles.contains { titles(cell, $0) } }
+    }
+
+    /// Whether `cell` (lowercased, single-spaced) is the title `t` alone or before a number, after a label's "No.",
+    /// ":" or "#" ("credit note no: cn-0042").
+    static func titles(_ cell: String, _ t: String) -> Bool {
+        guard cell.hasPrefix(t) else { return false }
+        let rest = cell.dropFirst(t.count)
+        if let c = rest.first, c.isLetter || c.isNumber { return false }  // "credit notes", "avoirs"
+        var tokens = rest.split(separator: " ").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: ":#.")) }
+            .filter { !$0.isEmpty }
+        if let f = tokens.first, numberWords.contains(f) { tokens.removeFirst() }
+        return tokens.isEmpty || (tokens.count == 1 && tokens[0].contains(where: \.isNumber))
     }
 
     /// The "No." of a numbered title, lowercased without its period.

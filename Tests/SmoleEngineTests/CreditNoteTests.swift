@@ -229,6 +229,8 @@ enum CreditFixture {
                 "mentions.txt",
                 page(title: "INVOICE", { "  \($0)" }, note: "Credit note applied: see CN-0041 for the refund")
             ),
+            // an invoice that names a credit note as a reference in its head
+            ("reference.txt", page(title: "TAX INVOICE", { "  \($0)" }, note: "Credit Note:   CN-0041")),
             // a spaced en dash is a separator, not a minus
             ("separator.txt", page(title: "TAX INVOICE", { " – \($0)" })),
         ] {

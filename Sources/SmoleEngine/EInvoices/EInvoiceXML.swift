@@ -273,8 +273,9 @@ enum EInvoiceXML {
     /// Maps CII (XRechnung, ZUGFeRD 2.x, Factur-X), ZUGFeRD 1.0 or UBL (Invoice, CreditNote) onto the invoice
     /// fields. Nil when the XML is none of these or is not well-formed.
     ///
-    /// A credit note (`isCreditNote`) states its amounts as positive numbers credited; they are given negative, the
-    /// sign a printed credit memo's "(228.00)" gets (`CreditNote.negated`), so a credit never reads as an invoice.
+    /// A credit note (`isCreditNote`) states its amounts as positive numbers credited (EN 16931); they are given
+    /// negative, the sign a printed credit memo's "(228.00)" gets (`CreditNote.negated`), so a credit never reads as an
+    /// invoice. One whose total (or, without one, subtotal) is already negative was signed by its producer: it is kept.
     static func mapInvoice(_ bytes: [UInt8]) -> JSONObject? {
         guard let (root, syntax) = invoiceRoot(bytes) else { return nil }
         let o: JSONObject
@@ -282,7 +283,8 @@ enum EInvoiceXML {
         case .cii, .zugferd1: o = mapCII(root)
         case .ubl: o = mapUBL(root)
         }
-        return isCreditNote(root, syntax) ? CreditNote.negated(o) : o
+        let signedByProducer = ((o["total"] ?? o["subtotal"])?.doubleValue ?? 0) < 0
+        return isCreditNote(root, syntax) && !signedByProducer ? CreditNote.negated(o) : o
     }
 
     /// The UNTDID 1001 document type codes that EN 16931 reads as a credit note (BT-3; the list as XRechnung's
