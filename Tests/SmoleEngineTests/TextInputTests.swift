@@ -55,6 +55,8 @@ import _SmoleTestSupport
         bytes.append(0xFC)  // one Latin-1 ü
         #expect(TextSource.decodeText(Data(bytes)) == "Müller – Bäckerei Krüger \u{FFFD}")
         #expect(TextSource.decodeText(Data([0x4D, 0xFC, 0x6C, 0x6C, 0x65, 0x72, 0x20, 0x80])) == "Müller €")
+        // a byte Windows-1252 leaves undefined does not undo the rest
+        #expect(TextSource.decodeText(Data([0x4D, 0xFC, 0x81, 0x80])) == "Mü\u{FFFD}€")
     }
 
     /// FINDING-14: zero-width characters inside a value (a web portal's invoice number "HL-\u{200B}4410") are left out

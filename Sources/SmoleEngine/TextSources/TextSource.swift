@@ -100,8 +100,23 @@ enum TextSource {
             case .emptyInput: break decoding
             }
         }
-        if bad > 0, multiByte < bad, let s = String(data: data, encoding: .windowsCP1252) { return s }
+        if bad > 0, multiByte < bad, let s = windows1252(data) { return s }
         return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Windows-1252 by Foundation's decoder. The five bytes the code page leaves undefined (0x81, 0x8D, 0x8F, 0x90,
+    /// 0x9D), which make that decoder give up on the whole file, become U+FFFD each.
+    static func windows1252(_ data: Data) -> String? {
+        var out = ""
+        for (i, part) in data.split(
+            omittingEmptySubsequences: false, whereSeparator: { [0x81, 0x8D, 0x8F, 0x90, 0x9D].contains($0) }
+        )
+        .enumerated() {
+            if i > 0 { out.append("\u{FFFD}") }
+            guard let s = String(data: Data(part), encoding: .windowsCP1252) else { return nil }
+            out += s
+        }
+        return out
     }
 
     static func sniff(head: [UInt8], path: String) throws(RecordError) -> DocumentKind {
