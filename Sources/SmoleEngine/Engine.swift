@@ -16,8 +16,9 @@ import Synchronization
 //   Labels/       label hits and the values beside or below them; the document's cues (Extractor)
 //   Resolvers/    one per role: Parties (seller, buyer), Tables (items), Receipts, PaymentMethod, Contracts/ (title,
 //                 parties, dates, term, law); Resolve.swift maps every schema field to its role's resolver
-//   Checks/       the numbers must agree: subtotal + tax = total, Σ items, OCR repairs; and the review of every result
-//                 (Review.swift: whether a person should look at it, and why; run by smole-extract for either backend)
+//   Checks/       the numbers must agree: subtotal + tax = total, Σ items, OCR repairs; a credit note's amounts are
+//                 negative (CreditNote.swift); and the review of every result (Review.swift: whether a person should
+//                 look at it, and why; run by smole-extract for either backend)
 //   Schemas/      the JSON Schema subset and the built-in schemas
 // "Where is vendor_name chosen?": its role is `seller` (Lexicon/roles.json), resolved in Resolvers/Parties.swift.
 
