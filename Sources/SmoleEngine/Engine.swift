@@ -16,8 +16,9 @@ import Synchronization
 //   Labels/       label hits and the values beside or below them; the document's cues (Extractor)
 //   Resolvers/    one per role: Parties (seller, buyer), Tables (items), Receipts, PaymentMethod, Contracts/ (title,
 //                 parties, dates, term, law); Resolve.swift maps every schema field to its role's resolver
-//   Checks/       the numbers must agree: subtotal + tax = total, Σ items, OCR repairs; and the review of every result
-//                 (Review.swift: whether a person should look at it, and why; run by smole-extract for either backend)
+//   Checks/       the numbers must agree: subtotal + tax = total, Σ items, OCR repairs; a credit note's amounts are
+//                 negative (CreditNote.swift); and the review of every result (Review.swift: whether a person should
+//                 look at it, and why; run by smole-extract for either backend)
 //   Schemas/      the JSON Schema subset and the built-in schemas
 // "Where is vendor_name chosen?": its role is `seller` (Lexicon/roles.json), resolved in Resolvers/Parties.swift.
 
@@ -359,11 +360,21 @@ public final class Engine: Sendable {
             for m in o where !m.value.isNull && !(mapped[m.key]?.isNull ?? true) {
                 out.signals.fieldConfidence[m.key] = 1
             }
+            // The XML's allowances and charges, for the review's sums (the lines are the XML's own).
+            out.signals.itemsAdjustment = mapped[EInvoiceXML.itemsAdjustmentKey]?.doubleValue
+            if mapped["line_items"]?.arrayValue != nil, let adj = mapped[EInvoiceXML.itemAdjustmentsKey]?.arrayValue {
+                for (i, a) in adj.enumerated() {
+                    if let x = a.doubleValue, x != 0 { out.signals.itemAdjustments[i] = x }
+                }
+            }
             return out
         }
         let layout = Layout(pages: doc.pages)
         let ex = Extractor(layout: layout, schema: s, ocr: doc.ocr)
-        let data = ex.run()
+        var data = ex.run()
+        // A printed credit note with unsigned amounts gets a credit's sign (`CreditNote`).
+        let credited = CreditNote.signedPrinted(data, schema: s, pages: doc.pages)
+        if let credited { data = credited }
         var ev: JSONValue? = nil
         if options.evidence {
             var e = JSONObject()
@@ -389,6 +400,11 @@ public final class Engine: Sendable {
         }
         var out = ExtractionOutput(data: .object(data), evidence: ev)
         out.signals = signals(doc, schema: s, extractor: ex, data: data)
+        if credited != nil {
+            // the totals block's discounts and charges change sign with the totals
+            out.signals.totalsAdjustment = out.signals.totalsAdjustment.map { -$0 }
+            out.signals.itemsRecomputed = out.signals.itemsRecomputed.mapValues { -$0 }
+        }
         return out
     }
 

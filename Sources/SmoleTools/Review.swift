@@ -130,6 +130,13 @@ public struct DocumentSignals: Sendable, Equatable {
     /// between subtotal + tax and the total (a discount negative); nil when the document prints none. The
     /// subtotal + tax = total check accepts a total that these explain.
     public var totalsAdjustment: Double? = nil
+    /// The signed sum, in the document's currency, of the document-level charges (added) and allowances (taken off)
+    /// between the sum of the line amounts and the subtotal (EN 16931: BT-106 + BT-108 − BT-107 = BT-109); nil when
+    /// the document states none. The Σ line amounts = subtotal check accepts lines that these explain.
+    public var itemsAdjustment: Double? = nil
+    /// Line items (by index) with charges or allowances of their own, each with their signed sum (EN 16931: BT-131 =
+    /// quantity × net price + BT-141 − BT-136). The quantity × unit price = amount check adds it.
+    public var itemAdjustments: [Int: Double] = [:]
     /// No signals: no confidences, no OCR, no schema doubt.
     public init() {}
 
@@ -141,5 +148,6 @@ public struct DocumentSignals: Sendable, Equatable {
             && a.classifiedAs?.schema == b.classifiedAs?.schema
             && a.classifiedAs?.confidence == b.classifiedAs?.confidence
             && a.totalsAdjustment == b.totalsAdjustment && a.itemsRecomputed == b.itemsRecomputed
+            && a.itemsAdjustment == b.itemsAdjustment && a.itemAdjustments == b.itemAdjustments
     }
 }

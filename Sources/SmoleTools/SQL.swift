@@ -190,13 +190,17 @@ public enum SQLColumnType: Sendable, Equatable {
     case integer, real, boolean, date, text
 
     /// The column type's name in `d`: for SQLite a storage class (INTEGER, REAL, TEXT; booleans as INTEGER 0/1, dates
-    /// as TEXT), for PostgreSQL BIGINT, DOUBLE PRECISION, BOOLEAN, DATE or TEXT.
+    /// as TEXT), for PostgreSQL NUMERIC, BOOLEAN, DATE or TEXT.
+    ///
+    /// Every number is NUMERIC in PostgreSQL, whole or not: a JSON number is a decimal of any length (RFC 8259 §6),
+    /// NUMERIC holds each one exactly, and a column typed from one run's values must still hold the next run's (a
+    /// first run of whole totals made BIGINT columns that rounded a later 930.75 to 931). SQLite needs no such rule:
+    /// an INTEGER column keeps a non-whole value as REAL (its type affinity).
     public func name(_ d: SQLDialect) -> String {
         switch (self, d) {
         case (.integer, .sqlite): "INTEGER"
-        case (.integer, .postgres): "BIGINT"
         case (.real, .sqlite): "REAL"
-        case (.real, .postgres): "DOUBLE PRECISION"
+        case (.integer, .postgres), (.real, .postgres): "NUMERIC"
         case (.boolean, .sqlite): "INTEGER"
         case (.boolean, .postgres): "BOOLEAN"
         case (.date, .sqlite): "TEXT"
@@ -645,6 +649,12 @@ public final class SQLWriter {
     private func appendTyped(_ v: JSONValue?, _ type: SQLColumnType, _ input: InputLine, _ out: inout [UInt8]) {
         guard let v, !v.isNull else { out.append(contentsOf: Array("NULL".utf8)); return }
         switch (type, v) {
+        case (.integer, .number(let n)) where options.dialect == .postgres,
+            (.real, .number(let n)) where options.dialect == .postgres:
+            // A quoted literal is read by the column's own input function, so a value an existing column cannot
+            // hold exactly (930.75 into a BIGINT column an earlier version made) fails the transaction instead of
+            // being rounded by an assignment cast.
+            SQL.appendLiteral(n, dialect: .postgres, into: &out)
         case (.integer, .number(let n)):
             out.append(contentsOf: Array(n.utf8))
         case (.real, .number(let n)):

@@ -112,7 +112,8 @@ import Testing
     }
 
     @Test func dialectTypeNames() {
-        #expect(SQLColumnType.integer.name(.postgres) == "BIGINT")
+        #expect(SQLColumnType.integer.name(.postgres) == "NUMERIC")
+        #expect(SQLColumnType.real.name(.postgres) == "NUMERIC")
         #expect(SQLColumnType.real.name(.sqlite) == "REAL")
         #expect(SQLColumnType.boolean.name(.sqlite) == "INTEGER")
         #expect(SQLColumnType.date.name(.postgres) == "DATE")

@@ -105,7 +105,41 @@ fileprivate struct TestFailure: Error, CustomStringConvertible {
     init(_ d: String) { description = d }
 }
 
+/// Two runs of the same table: the first has only whole amounts (a column typed from it alone would be whole), the
+/// second has cents, a line with a fractional quantity and a number no double holds exactly.
+fileprivate let wholeThenCents = (
+    [
+        #"{"path":"w/a.txt","status":"ok","data":{"subtotal":560,"tax":112,"total":672,"line_items":[{"quantity":2,"amount":560}]}}"#
+    ].joined(separator: "\n") + "\n",
+    [
+        #"{"path":"w/b.txt","status":"ok","data":{"subtotal":850,"tax":80.75,"total":930.75,"line_items":[{"quantity":1.5,"amount":850}]}}"#,
+        #"{"path":"w/c.txt","status":"ok","data":{"subtotal":12845.50,"tax":2440.65,"total":15286.15,"line_items":[]}}"#,
+        #"{"path":"w/d.txt","status":"ok","data":{"subtotal":0.1,"tax":0,"total":12345678901234567.89,"line_items":[]}}"#,
+    ].joined(separator: "\n") + "\n"
+)
+
 @Suite struct SQLiteToolTests {
+    /// SQLite keeps a later run's cents in a column the first run typed INTEGER (type affinity stores them as REAL).
+    @Test func centsAfterAWholeFirstRunAreKept() async throws {
+        let dir = try TempDir()
+        defer { dir.cleanup() }
+        let db = dir.file("docs.db")
+        for (i, run) in [wholeThenCents.0, wholeThenCents.1].enumerated() {
+            let (g, l) = try await loadSQLite(db, ["--db", db, "--rows", "line_items"], stdin: run)
+            #expect(g.status == 0 && l.status == 0, "run \(i + 1): \(g.stderr) \(l.stderr)")
+        }
+        // sqlite3 -json prints a REAL with all its digits (930.74999999999999998): compare the doubles
+        let rows = try await sqliteRows(
+            db, "SELECT path, tax, total, typeof(total) AS kind FROM documents ORDER BY path")
+        #expect(rows.map { $0["total"]?.doubleValue } == [672, 930.75, 15286.15, 12345678901234567.89])
+        #expect(rows.map { $0["tax"]?.doubleValue } == [112, 80.75, 2440.65, 0])
+        // a REAL that is whole (the double nearest 12345678901234567.89) is kept as an integer by INTEGER affinity
+        #expect(rows.map { $0["kind"] } == ["integer", "real", "real", "integer"])
+        #expect(
+            try await sqliteRows(db, "SELECT quantity FROM documents_line_items ORDER BY path").map { $0["quantity"] }
+                == [2, 1.5])
+    }
+
     @Test func upsertTwiceUpdatesRowsAndReplacesChildRows() async throws {
         let dir = try TempDir()
         defer { dir.cleanup() }
@@ -308,7 +342,7 @@ struct PostgresToolTests {
             "SELECT column_name AS c, data_type AS t FROM information_schema.columns WHERE table_name = '\(t)' ORDER BY ordinal_position"
         )
         let typeOf = Dictionary(uniqueKeysWithValues: types.map { ($0["c"]!.stringValue!, $0["t"]!.stringValue!) })
-        #expect(typeOf["total"] == "double precision" && typeOf["count"] == "bigint" && typeOf["paid"] == "boolean")
+        #expect(typeOf["total"] == "numeric" && typeOf["count"] == "numeric" && typeOf["paid"] == "boolean")
         #expect(
             typeOf["date"] == "date" && typeOf["data"] == "jsonb"
                 && typeOf["extracted_at"] == "timestamp with time zone")
@@ -327,6 +361,44 @@ struct PostgresToolTests {
         #expect(docs[1]["error_code"] == "not_found" && docs[1]["vendor_name"] == .null)
         let items = try await pgRows("SELECT path, idx, description FROM \"\(t)_line_items\" ORDER BY path, idx")
         #expect(items.count == 1 && items.first?["description"] == "Widget v2")
+    }
+
+    /// Columns typed from a first run of whole amounts hold a later run's cents exactly (FINDING-08: they were BIGINT
+    /// and 930.75 became 931 with exit 0).
+    @Test func centsAfterAWholeFirstRunAreExact() async throws {
+        let t = uniqueTable("money")
+        for (i, run) in [wholeThenCents.0, wholeThenCents.1].enumerated() {
+            let (g, l) = try await load(["--table", t, "--rows", "line_items"], run)
+            #expect(g.status == 0 && l.status == 0, "run \(i + 1): \(g.stderr) \(l.stderr)")
+        }
+        let rows = try await pgRows("SELECT subtotal, tax, total FROM \"\(t)\" ORDER BY path")
+        #expect(rows.map { $0["total"] } == [672, 930.75, 15286.15, .number("12345678901234567.89")])
+        #expect(rows.map { $0["tax"] } == [112, 80.75, 2440.65, 0])
+        #expect(rows.map { $0["subtotal"] } == [560, 850, .number("12845.50"), 0.1])
+        #expect(
+            try await pgRows("SELECT quantity FROM \"\(t)_line_items\" ORDER BY path").map { $0["quantity"] } == [
+                2, 1.5,
+            ])
+    }
+
+    /// A table an older smole-sql made with a BIGINT money column: a value it cannot hold fails the whole transaction,
+    /// as the man page says, instead of being rounded.
+    @Test func aValueAnOlderColumnCannotHoldFailsTheTransaction() async throws {
+        let t = uniqueTable("legacy")
+        let made = try await psql([
+            "-c",
+            "CREATE TABLE \"\(t)\" (path TEXT PRIMARY KEY, name TEXT, schema TEXT, status TEXT, sha256 TEXT, extracted_at TIMESTAMPTZ, error_code TEXT, error_message TEXT, data JSONB, needs_review BOOLEAN, review JSONB, subtotal BIGINT, tax BIGINT, total BIGINT)",
+        ])
+        #expect(made.status == 0, "\(made.stderr)")
+        let (g1, l1) = try await load(["--table", t], wholeThenCents.0)
+        #expect(g1.status == 0 && l1.status == 0, "\(g1.stderr) \(l1.stderr)")
+        let (g2, l2) = try await load(["--table", t], wholeThenCents.1)
+        #expect(g2.status == 0)
+        #expect(l2.status != 0 && l2.stderr.contains("bigint"), "\(l2.stderr)")
+        #expect(
+            try await pgRows("SELECT path, total FROM \"\(t)\"").map(JSONValue.object) == [
+                ["path": "w/a.txt", "total": 672]
+            ])
     }
 
     @Test func newColumnsAreAddedIfMissing() async throws {

@@ -93,7 +93,8 @@ public struct ReviewChecks: ResultReviewer {
         out += invalidValues(schema.document, obj, at: "")
         out += dueBeforeIssue(schema, obj)
         out += arithmetic(
-            schema, obj, grossItems: signals?.itemsWithTax ?? [], adjustment: signals?.totalsAdjustment)
+            schema, obj, grossItems: signals?.itemsWithTax ?? [], adjustment: signals?.totalsAdjustment,
+            itemsAdjustment: signals?.itemsAdjustment, itemAdjustments: signals?.itemAdjustments ?? [:])
         out += recomputed(schema, obj, signals?.itemsRecomputed ?? [:])
         out += lowConfidence(schema, obj, evidence: evidence, signals: signals, min: minConfidence)
         return out
@@ -262,9 +263,13 @@ public struct ReviewChecks: ResultReviewer {
         schema.field(.currency).flatMap { o[$0.name]?.stringValue }.flatMap { Currency.isCode($0) ? $0 : nil }
     }
 
-    static func arithmetic(_ schema: Schema, _ o: JSONObject, grossItems: Set<Int> = [], adjustment: Double? = nil)
-        -> [ReviewReason]
-    {
+    /// The sums: subtotal + tax = total (or with the totals block's `adjustment`); per line quantity × unit price =
+    /// amount (plus the line's own charges and allowances, `itemAdjustments`); Σ line amounts = subtotal (or total,
+    /// or total − tax; or the subtotal less the document-level `itemsAdjustment`).
+    static func arithmetic(
+        _ schema: Schema, _ o: JSONObject, grossItems: Set<Int> = [], adjustment: Double? = nil,
+        itemsAdjustment: Double? = nil, itemAdjustments: [Int: Double] = [:]
+    ) -> [ReviewReason] {
         let currency = currencyCode(schema, o)
         let unit = pow(10.0, -Double(Currency.minorUnits(of: currency)))
         let tolerance = unit * 1.5
@@ -303,7 +308,7 @@ public struct ReviewChecks: ResultReviewer {
                     return 1
                 }()
                 // a credit line prints its amount negative beside a positive quantity and price: compare magnitudes
-                let product = a < 0 && q * p > 0 ? -(q * p) : q * p
+                let product = (a < 0 && q * p > 0 ? -(q * p) : q * p) + (itemAdjustments[i] ?? 0)
                 if abs(product - a) > tolerance + abs(q) * min(priceStep, unit) / 2 {
                     let f = "\(itemsField.name)[\(i)].\(amountKey)"
                     out.append(
@@ -317,7 +322,10 @@ public struct ReviewChecks: ResultReviewer {
         // Σ line amounts = subtotal (or = total when the items are priced with tax, or when there is no subtotal)
         if items.allSatisfy({ $0[amountKey]?.doubleValue != nil }) {
             let sum = Sums.itemsTotal(items, amountKey: amountKey)
-            let targets = [sub?.1, tot?.1, (tot.flatMap { g in tax.map { g.1 - $0.1 } })].compactMap { $0 }
+            let targets = [
+                sub?.1, tot?.1, tot.flatMap { g in tax.map { g.1 - $0.1 } },
+                sub.flatMap { s in itemsAdjustment.map { s.1 - $0 } },
+            ].compactMap { $0 }
             if !targets.isEmpty, !targets.contains(where: { abs($0 - sum) < tolerance }) {
                 let against = sub.map { "\($0.0) \(money($0.1))" } ?? tot.map { "\($0.0) \(money($0.1))" } ?? ""
                 out.append(

@@ -272,12 +272,69 @@ enum EInvoiceXML {
 
     /// Maps CII (XRechnung, ZUGFeRD 2.x, Factur-X), ZUGFeRD 1.0 or UBL (Invoice, CreditNote) onto the invoice
     /// fields. Nil when the XML is none of these or is not well-formed.
+    ///
+    /// A credit note (`isCreditNote`) states its amounts as positive numbers credited (EN 16931); they are given
+    /// negative, the sign a printed credit memo's "(228.00)" gets (`CreditNote.negated`), so a credit never reads as an
+    /// invoice. One whose total (or, without one, subtotal) is already negative was signed by its producer: it is kept.
     static func mapInvoice(_ bytes: [UInt8]) -> JSONObject? {
         guard let (root, syntax) = invoiceRoot(bytes) else { return nil }
+        let o: JSONObject
         switch syntax {
-        case .cii, .zugferd1: return mapCII(root)
-        case .ubl: return mapUBL(root)
+        case .cii, .zugferd1: o = mapCII(root)
+        case .ubl: o = mapUBL(root)
         }
+        let signedByProducer = ((o["total"] ?? o["subtotal"])?.doubleValue ?? 0) < 0
+        return isCreditNote(root, syntax) && !signedByProducer ? CreditNote.negated(o) : o
+    }
+
+    /// The UNTDID 1001 document type codes that EN 16931 reads as a credit note (BT-3; the list as XRechnung's
+    /// KoSIT interprets it): 81, 83 (credit notes for goods or services, for financial adjustments), 261 (self-billed),
+    /// 262 (consolidated), 296 (price variation), 308 (delcredere), 381 (credit note), 396 (factored), 420 (OCR payment
+    /// credit note), 458 (reversal of credit), 532 (forwarder's). Every other code (380, 384, 389, ...) is an invoice.
+    static let creditNoteTypeCodes: Set<String> = [
+        "81", "83", "261", "262", "296", "308", "381", "396", "420", "458", "532",
+    ]
+
+    /// Whether the e-invoice is a credit note: a UBL `CreditNote`, or a document type code (BT-3: CII
+    /// `ExchangedDocument/TypeCode`, ZUGFeRD 1.0 `HeaderExchangedDocument/TypeCode`, UBL `InvoiceTypeCode`) in
+    /// `creditNoteTypeCodes`.
+    static func isCreditNote(_ root: XMLNode, _ syntax: Syntax) -> Bool {
+        let code: String?
+        switch syntax {
+        case .cii: code = root.value("ExchangedDocument/TypeCode")
+        case .zugferd1: code = root.value("HeaderExchangedDocument/TypeCode")
+        case .ubl:
+            if root.name == "CreditNote" { return true }
+            code = root.value("InvoiceTypeCode")
+        }
+        return code.map { creditNoteTypeCodes.contains($0) } ?? false
+    }
+
+    /// The keys `mapInvoice` keeps beside the fields for the review (never part of a record): the signed sum of the
+    /// document-level charges (BT-99, added) and allowances (BT-92, taken off) between the lines' sum (BT-106) and the
+    /// tax basis (BT-109); and per line, in `line_items` order, the signed sum of its own charges (BT-141) and
+    /// allowances (BT-136), which make its net amount (BT-131) differ from quantity × net price.
+    static let itemsAdjustmentKey = "_items_adjustment"
+    static let itemAdjustmentsKey = "_item_adjustments"
+
+    /// The signed sum of allowance/charge elements (CII `SpecifiedTradeAllowanceCharge` with `ChargeIndicator/
+    /// Indicator` and `ActualAmount`; UBL `AllowanceCharge` with `ChargeIndicator` and `Amount`): charges added,
+    /// allowances taken off. Nil when there are none.
+    static func allowancesAndCharges(_ nodes: [XMLNode]) -> Double? {
+        var sum: Double? = nil
+        for n in nodes {
+            let indicator = (n.value("ChargeIndicator/Indicator") ?? n.value("ChargeIndicator"))?.lowercased()
+            guard let amount = decimal(n.value("ActualAmount") ?? n.value("Amount")) else { continue }
+            sum = (sum ?? 0) + (indicator == "true" ? amount : -amount)
+        }
+        return sum
+    }
+
+    /// The document-level adjustment between the lines and the tax basis: the stated totals (BT-108 charges, BT-107
+    /// allowances) when there are any, else the sum of the allowance/charge elements. Nil when there is neither.
+    static func itemsAdjustment(charges: Double?, allowances: Double?, elements: [XMLNode]) -> Double? {
+        if charges != nil || allowances != nil { return (charges ?? 0) - (allowances ?? 0) }
+        return allowancesAndCharges(elements)
     }
 
     /// Merges the mapped XML onto a schema's fields. XML values win. Fields the mapping does not know
@@ -299,8 +356,14 @@ enum EInvoiceXML {
             case .none: v = textValue(f.name)
             case .some:
                 if textIsRendered { v = textValue(f.name) } else { v = f.name == "line_items" ? .array([]) : .null }
-                if f.name == "line_items", let rows = v.arrayValue, let total = mapped[lineTotalKey]?.doubleValue {
-                    v = .array(rowsUpTo(total, rows))
+                let credit = mapped[CreditNote.key] == .bool(true)
+                if f.name == "line_items", let rows = v.arrayValue {
+                    // a credit note's page may print its lines unsigned: they take the XML's sign first
+                    let signed =
+                        credit ? CreditNote.negatedRows(rows, amountKey: "amount", priceKey: "unit_price") : rows
+                    v = mapped[lineTotalKey]?.doubleValue.map { .array(rowsUpTo($0, signed)) } ?? .array(signed)
+                } else if credit, ["subtotal", "tax", "total"].contains(f.name), let x = v.doubleValue, x > 0 {
+                    v = JSONValue(-x)
                 }
             }
             o.members.append(.init(key: f.name, value: v))
@@ -362,7 +425,9 @@ enum EInvoiceXML {
     /// Drops binary floating-point noise (0.1 + 0.2) while keeping every digit an XML amount can carry.
     static func rounded(_ d: Double) -> Double { (d * 1e6).rounded() / 1e6 }
     static func string(_ s: String?) -> JSONValue {
-        guard let s = s?.trimmingCharacters(in: .whitespacesAndNewlines), !s.isEmpty else { return .null }
+        guard let s = s.map(Invisibles.strip)?.trimmingCharacters(in: .whitespacesAndNewlines), !s.isEmpty else {
+            return .null
+        }
         return .string(s.split(whereSeparator: \.isWhitespace).joined(separator: " "))
     }
 
@@ -483,6 +548,12 @@ enum EInvoiceXML {
         o["subtotal"] = number(subtotal)
         o["tax"] = number(tax)
         o["total"] = number(grand ?? amount("DuePayableAmount"))
+        if let adjustment = itemsAdjustment(
+            charges: amount("ChargeTotalAmount"), allowances: amount("AllowanceTotalAmount"),
+            elements: settlement?.all("SpecifiedTradeAllowanceCharge") ?? [])
+        {
+            o[itemsAdjustmentKey] = JSONValue(rounded(adjustment))
+        }
 
         // EXTENDED sub-lines (ParentLineID, LineStatusReasonCode): a GROUP line is the subtotal of its DETAIL lines,
         // and an INFORMATION line is never billed. The items are the billed lines no other billed line belongs to
@@ -505,6 +576,15 @@ enum EInvoiceXML {
             return !parents.contains(id)
         }
         o["line_items"] = lines.isEmpty ? .null : .array(lines.map { .object(ciiLine($0)) })
+        if !lines.isEmpty {
+            o[itemAdjustmentsKey] = .array(
+                lines.map { li in
+                    let settlement =
+                        li.child("SpecifiedLineTradeSettlement") ?? li.child("SpecifiedSupplyChainTradeSettlement")
+                    return JSONValue(
+                        rounded(allowancesAndCharges(settlement?.all("SpecifiedTradeAllowanceCharge") ?? []) ?? 0))
+                })
+        }
         // MINIMUM has no line total: its tax basis is the lines' sum unless there are document-level allowances.
         if let check = lineTotal ?? taxBasis { o[lineTotalKey] = JSONValue(rounded(check)) }
         return o
@@ -584,6 +664,12 @@ enum EInvoiceXML {
         if let lineTotal = decimal(totals?.value("LineExtensionAmount")) {
             o[lineTotalKey] = JSONValue(rounded(lineTotal))
         }
+        if let adjustment = itemsAdjustment(
+            charges: decimal(totals?.value("ChargeTotalAmount")),
+            allowances: decimal(totals?.value("AllowanceTotalAmount")), elements: root.all("AllowanceCharge"))
+        {
+            o[itemsAdjustmentKey] = JSONValue(rounded(adjustment))
+        }
         // A line with no quantity and no amount is a section heading or a note some producers write as a line
         // ("--- Non Food ---", "Delivered in a re-usable container"): nothing is billed on it.
         let lines = (root.all("InvoiceLine") + root.all("CreditNoteLine")).filter { li in
@@ -607,6 +693,11 @@ enum EInvoiceXML {
                     item["amount"] = number(li.value("LineExtensionAmount"))
                     return .object(item)
                 })
+        if !lines.isEmpty {
+            // the line's own AllowanceCharge (not Price/AllowanceCharge: that one makes the net price)
+            o[itemAdjustmentsKey] = .array(
+                lines.map { JSONValue(rounded(allowancesAndCharges($0.all("AllowanceCharge")) ?? 0)) })
+        }
         return o
     }
 }

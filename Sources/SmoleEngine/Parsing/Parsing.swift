@@ -117,6 +117,8 @@ enum Parse {
                 if k == 0 || !(chars[k - 1].isNumberUnit) {
                     sign = -1; s0 = k; k -= 1; while k >= 0, chars[k] == C.space, s0 - k <= 2 { k -= 1 }
                 }
+            } else if k == start - 1, Parse.isDashMinus(chars, at: k) {
+                sign = -1; s0 = k; k -= 1; while k >= 0, chars[k] == C.space, s0 - k <= 2 { k -= 1 }
             }
             if k >= 0, let (code, at) = currencyBefore(chars, endingAt: k, amountHasDecimals: decimals > 0) {
                 currency = code; s0 = min(s0, at)
@@ -124,6 +126,8 @@ enum Parse {
                 if sign > 0, at > 0, chars[at - 1] == C.minus || chars[at - 1] == C.unicodeMinus,
                     at == 1 || !chars[at - 2].isNumberUnit
                 {
+                    sign = -1; s0 = at - 1
+                } else if sign > 0, at > 0, Parse.isDashMinus(chars, at: at - 1) {
                     sign = -1; s0 = at - 1
                 }
             }
@@ -150,6 +154,14 @@ enum Parse {
                     currency: currency, raw: C.string(chars[s0..<end])))
         }
         return out
+    }
+
+    /// Whether the en dash at `k` is a minus sign: word processors turn a typed "-" before a number into an en dash
+    /// (U+2013, "–240.00"). It counts only touching the amount (or its currency sign) and not after a digit or a
+    /// letter, since a spaced en dash is a range or a separator ("10 – 20", "Consulting – 240.00").
+    static func isDashMinus<C: ScanUnit>(_ chars: [C], at k: Int) -> Bool {
+        guard k >= 0, k < chars.count, chars[k] == C.enDash else { return false }
+        return k == 0 || !(chars[k - 1].isNumberUnit || chars[k - 1].isLetterUnit)
     }
 
     /// The currency named just before an amount, ending at `k`: a sign ("$", "€"), a sign with letters ("R$", "HK$"),
@@ -655,6 +667,7 @@ protocol ScanUnit: Equatable {
     static var percent: Self { get }
     static var minus: Self { get }
     static var unicodeMinus: Self { get }
+    static var enDash: Self { get }
 }
 
 extension Character: ScanUnit {
@@ -683,9 +696,10 @@ extension Character: ScanUnit {
     static var percent: Character { "%" }
     static var minus: Character { "-" }
     static var unicodeMinus: Character { "−" }
+    static var enDash: Character { "\u{2013}" }
 }
 
-/// Bytes of an all-ASCII line: the non-ASCII units (’, no-break spaces, −) never occur, so they are 0xFF.
+/// Bytes of an all-ASCII line: the non-ASCII units (’, no-break spaces, −, –) never occur, so they are 0xFF.
 extension UInt8: ScanUnit {
     var isASCIIDigit: Bool { self >= 0x30 && self <= 0x39 }
     var isLetterUnit: Bool { (self >= 0x41 && self <= 0x5A) || (self >= 0x61 && self <= 0x7A) }
@@ -712,6 +726,7 @@ extension UInt8: ScanUnit {
     static var percent: UInt8 { 0x25 }
     static var minus: UInt8 { 0x2D }
     static var unicodeMinus: UInt8 { 0xFF }
+    static var enDash: UInt8 { 0xFF }
 }
 
 /// Scalars of a line whose every scalar is a character of its own (see `Line.standsAlone`).
@@ -749,4 +764,5 @@ extension Unicode.Scalar: ScanUnit {
     static var percent: Unicode.Scalar { "%" }
     static var minus: Unicode.Scalar { "-" }
     static var unicodeMinus: Unicode.Scalar { "−" }
+    static var enDash: Unicode.Scalar { "\u{2013}" }
 }

@@ -25,7 +25,18 @@ struct DocumentText: Sendable {
 
 enum TextSource {
     /// Reads the document at `path`. `maxPages` bounds the pages read; `firstPageOnly` is for classification.
+    ///
+    /// Every reading leaves out the invisible format characters `Invisibles.strip` names, so a value copied from a web
+    /// page keeps no zero-width space ("HL-\u{200B}4410").
     static func read(path: String, options: EngineOptions, maxPages: Int? = nil, wantXML: Bool = true)
+        async throws(RecordError) -> DocumentText
+    {
+        var doc = try await readKind(path: path, options: options, maxPages: maxPages, wantXML: wantXML)
+        doc.pages = doc.pages.map(Invisibles.strip)
+        return doc
+    }
+
+    static func readKind(path: String, options: EngineOptions, maxPages: Int?, wantXML: Bool)
         async throws(RecordError) -> DocumentText
     {
         let pagesLimit = max(1, maxPages ?? options.maxPages)
@@ -71,12 +82,41 @@ enum TextSource {
         }
     }
 
-    /// A text document's bytes as text: a UTF-8 byte-order mark where it begins is not part of
-    /// the first field; bytes outside UTF-8 become U+FFFD.
+    /// A text document's bytes as text. UTF-8 (RFC 3629) when they are UTF-8: a byte-order mark where they begin is
+    /// not part of the first field. Bytes that are not UTF-8 are Windows-1252 (the WHATWG Encoding Standard's
+    /// reading of a page labelled ISO-8859-1 or with no label; exports of German, French or Dutch accounting tools
+    /// write it: "M\u{FC}ller" is the byte 0xFC), decoded by Foundation; a file that is UTF-8 with a few bad bytes
+    /// (more valid multi-byte characters than bad bytes) stays UTF-8, the bad bytes becoming U+FFFD.
     static func decodeText(_ data: Data) -> String {
         let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
-        return data.starts(with: bom)
-            ? String(decoding: data.dropFirst(3), as: UTF8.self) : String(decoding: data, as: UTF8.self)
+        if data.starts(with: bom) { return String(decoding: data.dropFirst(3), as: UTF8.self) }
+        var multiByte = 0, bad = 0
+        var it = data.makeIterator()
+        var utf8 = UTF8()
+        decoding: while true {
+            switch utf8.decode(&it) {
+            case .scalarValue(let c): if c.value >= 0x80 { multiByte += 1 }
+            case .error: bad += 1
+            case .emptyInput: break decoding
+            }
+        }
+        if bad > 0, multiByte < bad, let s = windows1252(data) { return s }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Windows-1252 by Foundation's decoder. The five bytes the code page leaves undefined (0x81, 0x8D, 0x8F, 0x90,
+    /// 0x9D), which make that decoder give up on the whole file, become U+FFFD each.
+    static func windows1252(_ data: Data) -> String? {
+        var out = ""
+        for (i, part) in data.split(
+            omittingEmptySubsequences: false, whereSeparator: { [0x81, 0x8D, 0x8F, 0x90, 0x9D].contains($0) }
+        )
+        .enumerated() {
+            if i > 0 { out.append("\u{FFFD}") }
+            guard let s = String(data: Data(part), encoding: .windowsCP1252) else { return nil }
+            out += s
+        }
+        return out
     }
 
     static func sniff(head: [UInt8], path: String) throws(RecordError) -> DocumentKind {
@@ -109,8 +149,16 @@ enum TextSource {
         let lower = Array(lb[firstNonSpace...])
         func hasPrefix(_ s: String) -> Bool { lower.starts(with: s.utf8) }
         func contains(_ s: String) -> Bool { ByteSearch.contains(Array(s.utf8), in: lower) }
-        if hasPrefix("<!doctype html") || hasPrefix("<html") || (hasPrefix("<") && contains("<body")) { return .html }
         let ext = (path as NSString).pathExtension.lowercased()
+        if hasPrefix("<!doctype html") || hasPrefix("<html") || (hasPrefix("<") && contains("<body")) {
+            if let promised = binaryKinds[ext] {
+                throw RecordError(
+                    .unsupportedType,
+                    "\(path) is named .\(ext) but is not a \(promised): it holds HTML (a saved web page or an error page?)"
+                )
+            }
+            return .html
+        }
         // A document opening with a comment (an XML e-invoice's licence text can fill the first kilobytes) is
         // markup: XML unless its name or an <html> tag says HTML. Whether it is an e-invoice is decided by parsing it.
         if hasPrefix("<?xml") || hasPrefix("<!--")
@@ -121,7 +169,16 @@ enum TextSource {
             if contains("<html") || ["htm", "html", "xhtml"].contains(ext) { return .html }
             return .xml
         }
-        // Valid UTF-8 text (Latin-1 is accepted too: decode replaces bad bytes).
+        // Text (UTF-8, or Windows-1252: `decodeText`) under a name that promises a binary kind ("invoice.pdf" that is
+        // a saved web page or a server's "404 Not Found"): the file is not what it says, and reading its words as the
+        // document would give an empty record that hides why.
+        if let promised = binaryKinds[ext] {
+            let what = hasPrefix("<") ? (contains("<html") || contains("<body") ? "HTML" : "markup") : "text"
+            throw RecordError(
+                .unsupportedType,
+                "\(path) is named .\(ext) but is not a \(promised): it holds \(what) (a saved web page or an error page?)"
+            )
+        }
         if ["htm", "html", "xhtml"].contains(ext) { return .html }
         if ["xml"].contains(ext) { return .xml }
         let controls = head.filter { $0 < 0x09 || ($0 > 0x0D && $0 < 0x20 && $0 != 0x1B) }.count
@@ -130,6 +187,13 @@ enum TextSource {
         }
         return .text
     }
+
+    /// File name extensions of the binary kinds the engine reads, with the kind's name: a file named so whose bytes
+    /// are text is not read as text (`sniff`).
+    static let binaryKinds: [String: String] = [
+        "pdf": "PDF", "png": "PNG image", "jpg": "JPEG image", "jpeg": "JPEG image", "tif": "TIFF image",
+        "tiff": "TIFF image", "webp": "WebP image", "gif": "GIF image",
+    ]
 
     static func splitPages(_ text: String) -> [String] {
         // On bytes: a form feed is one byte in UTF-8 and never part of another character.
@@ -508,5 +572,37 @@ enum OCRLanguages {
     static func choose(installed: Set<String>) -> String? {
         let have = wanted.filter(installed.contains)
         return have.isEmpty ? nil : have.joined(separator: "+")
+    }
+}
+
+/// Invisible format characters (Unicode general category Cf) that web pages, PDFs and word processors put inside
+/// words and numbers: U+200B ZERO WIDTH SPACE, U+2060 WORD JOINER, U+FEFF ZERO WIDTH NO-BREAK SPACE (a byte-order
+/// mark inside the text), and U+200C ZERO WIDTH NON-JOINER / U+200D ZERO WIDTH JOINER. (Not U+00AD: a PDF font may
+/// map its visible hyphen to it.) A value
+/// read with one inside ("HL-\u{200B}4410") would not match the same value typed, so they are left out. The two
+/// joiners are kept between two characters of scripts that spell with them (Persian, the Indic scripts, emoji
+/// sequences: both neighbours beyond U+036F), where they are part of the word.
+enum Invisibles {
+    static func isAlwaysDropped(_ v: UInt32) -> Bool { v == 0x200B || v == 0x2060 || v == 0xFEFF }
+    static func isJoiner(_ v: UInt32) -> Bool { v == 0x200C || v == 0x200D }
+
+    /// `s` without the invisible characters above; `s` itself (no copy) when it has none.
+    static func strip(_ s: String) -> String {
+        // All of them start with E2 80 / E2 81 / EF BB in UTF-8: most pages skip at once.
+        guard s.utf8.contains(where: { $0 == 0xE2 || $0 == 0xEF }) else { return s }
+        let scalars = Array(s.unicodeScalars)
+        guard scalars.contains(where: { isAlwaysDropped($0.value) || isJoiner($0.value) }) else { return s }
+        var out = String.UnicodeScalarView()
+        for (i, c) in scalars.enumerated() {
+            if isAlwaysDropped(c.value) { continue }
+            if isJoiner(c.value) {
+                let before = i > 0 ? scalars[i - 1].value : 0
+                let after = i + 1 < scalars.count ? scalars[i + 1].value : 0
+                let inScript = before > 0x036F && after > 0x036F && !isAlwaysDropped(before) && !isAlwaysDropped(after)
+                if !inScript { continue }
+            }
+            out.append(c)
+        }
+        return String(out)
     }
 }
