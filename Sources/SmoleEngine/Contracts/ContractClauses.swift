@@ -6,9 +6,11 @@ import SmoleRecords
 /// Input: the prose and layout lines. Output: durations with the sentence each sits in and the agreement's own term;
 /// page furniture; the parties a signature page or a letter's address names.
 ///
-/// Order of evidence for the term: the end of the agreement or of its obligations ("shall terminate / expire N from the
-/// date hereof") > a period with the agreement as subject > a period under a "Term" heading; periods of
-/// non-solicitation, standstill, notice, renewal or payment, and survival counted from termination, lose.
+/// Order of evidence for the term: a "Term" row of a cover table ("Term | 24 months") > the end of the agreement or of
+/// its obligations ("shall terminate / expire N from the date hereof") > a period with the agreement as subject > a
+/// period under a "Term" heading; periods of non-solicitation, standstill, renewal or payment lose; a notice period and
+/// a period counted from the agreement's end (survival after termination) are never the term, so an agreement that
+/// runs until terminated has none.
 /// Order of evidence for a signature party: an organisation above "By:"; a person who signs "/s/" under no organisation,
 /// witness or "By:" (or under a role heading such as "EMPLOYEE:" / "SECOND PARTY"), with the typed name preferred.
 extension Extractor {
@@ -198,22 +200,64 @@ extension Extractor {
             let headingSet = Set(s.heading.split(whereSeparator: { !$0.isLetter }).map(String.init))
             if !headingSet.isDisjoint(with: headingWords) { score += 2 }
             if unrelated.contains(where: { near.contains($0) || s.heading.contains($0) }) { score -= 5 }
-            // a notice period: "on three (3) months' notice", "six months prior written notice"
+            // a notice period is never the term, whatever its sentence says of the agreement: "may terminate this
+            // Agreement on three (3) months' notice", "six months prior written notice", "upon written notice of ninety
+            // (90) days"
             var right = String(t[d.end..<min(t.count, d.end + 25)]).lowercased()
             if let dot = right.range(of: ". ") { right = String(right[..<dot.lowerBound]) }
-            if right.contains("notice") || right.hasPrefix(" prior") || right.hasPrefix(" in advance") { score -= 5 }
-            // a renewal or payment period: "for successive one (1) year periods", "payable in 12 monthly installments"
             let left = String(t[max(s.start, d.start - 40)..<d.start]).lowercased()
+            if right.contains("notice") || right.hasPrefix(" prior") || right.hasPrefix(" in advance")
+                || left.suffix(24).contains("notice")
+            {
+                continue
+            }
+            // a renewal or payment period: "for successive one (1) year periods", "payable in 12 monthly installments"
             if Lexicon.words("term_renewal_words").contains(where: { left.contains($0) })
                 || ["-year renewal", " renewal", " installment"].contains(where: { right.hasPrefix($0) })
             {
                 score -= 5
             }
-            if afterEnd.contains(where: { near.contains($0) }), !anchored { score -= 2 }
+            // a period counted from the agreement's end is not its term: "survive termination for three (3) years",
+            // "for five (5) years after the end of the Term", "two (2) years following any termination of this Agreement"
+            if afterEnd.contains(where: { near.contains($0) }), !anchored { continue }
             if score >= 1, best == nil || score > best!.score { best = (score, d) }
         }
         guard let b = best else { return nil }
         return (b.d.months, b.d.start, b.score >= 5 ? 0.9 : b.score >= 3 ? 0.8 : 0.6)
+    }
+
+    /// A cover table's term row: "Term | 24 months", "MNDA Term | Expires 1 year from Effective Date", "Term: 2 years":
+    /// a label of one to three words whose last is a term word (Lexicon "term_label_words"), then one duration. A row
+    /// of another period ("Term of Confidentiality", "Payment Term", "Notice Period") does not count.
+    /// - Returns: the months, the row's line and 0.85; nil when the document has no such row.
+    func termRow() -> Found? {
+        let furniture = pageFurniture()
+        let labelWords = Lexicon.wordSet("term_label_words")
+        let other = Lexicon.words("term_row_not") + Lexicon.words("term_unrelated")
+        for l in layout.lines where !l.isBlank && !furniture.contains(l.index) {
+            var label: String, value: String
+            if l.cells.count >= 2 {
+                label = l.cells[0].text
+                value = l.cells[1...].map(\.text).joined(separator: " ")
+            } else if let colon = l.text.firstIndex(of: ":") {
+                label = String(l.text[..<colon])
+                value = String(l.text[l.text.index(after: colon)...])
+            } else {
+                continue
+            }
+            label = label.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: " :."))
+            let words = label.split(separator: " ")
+            guard (1...3).contains(words.count), let last = words.last, labelWords.contains(String(last)),
+                !other.contains(where: { label.contains($0) })
+            else { continue }
+            let v = value.trimmingCharacters(in: .whitespaces)
+            let lower = v.lowercased()
+            guard v.count <= 80, !other.contains(where: { lower.contains($0) }) else { continue }
+            let ds = Self.durations(in: Array(v))
+            guard ds.count == 1 else { continue }
+            return Found(value: JSONValue(ds[0].months), line: l, confidence: 0.85)
+        }
+        return nil
     }
 
     // MARK: page furniture

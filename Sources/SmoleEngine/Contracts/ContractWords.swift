@@ -19,6 +19,10 @@ enum ContractWords {
     /// A person's degree or credential after a comma: "Maher Albitar, M.D.".
     static let credentials = Lexicon.words("credentials")
 
+    /// A company register's number after a name: "ACN 611 222 333" (Australian Company Number), "company number
+    /// 01234567" (Companies House); the name ends before it.
+    static let registrationMarks = Lexicon.words("registration_marks")
+
     /// Roles and pronouns that stand where a party's name would: "between you and the Company", "between Sears and me".
     static let roles: Set<String> = Lexicon.wordSet("party_role_words")
 
