@@ -767,6 +767,15 @@ enum Agreement {
                 "14. Confidentiality. All information obtained by Larchmont shall be kept confidential in accordance with the confidentiality agreement, dated March 2, 2020 (the “Confidentiality Agreement”), between the parties, which shall remain in full force and effect for a period of two (2) years following any termination of this Agreement.",
                 nil
             ),
+            // a term written as its last day, counted from the effective date (June 1, 2020)
+            (
+                "14. Term. This Agreement shall remain in effect through May 31, 2022, unless extended by mutual written agreement.",
+                24
+            ),
+            (
+                "14. Term. This Agreement shall remain in effect through May 17, 2022, unless extended by mutual written agreement.",
+                nil
+            ),
             // a stated term stays, whatever survives it
             (
                 "14. Term. This Agreement shall terminate two (2) years from the date hereof, except for obligations that survive termination for five (5) years.",

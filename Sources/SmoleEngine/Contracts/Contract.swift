@@ -14,8 +14,8 @@ import SmoleRecords
 /// - effective_date: a labelled date above the signatures; "effective when last signed" → the latest signature date;
 ///   the date the agreement defines ("(the "Effective Date")"); a letter's date line; a cued preamble date
 ///   ("dated as of", "this 3rd day of"); a date signed; a/b/yyyy order from `contractDayFirst`.
-/// - term_months: a cover table's "Term" row; else every duration (days, weeks, months, years) scored by its sentence
-///   (ContractClauses.swift).
+/// - term_months: a cover table's "Term" row; else every duration (days, weeks, months, years) scored by its sentence;
+///   else a term written as its last day ("through December 31, 2022"), from the effective date (ContractClauses.swift).
 /// - governing_law: "governed by / construed in accordance with the laws of X" over any other "laws of X"; "X law governs".
 /// - title: a heading above the first paragraph, a letter's "Re:", or the preamble's name for the agreement.
 /// Word lists live in ContractWords.swift.
@@ -854,7 +854,13 @@ extension Extractor {
     func contractTerm(_ f: Field) -> Found? {
         if let row = termRow() { return row }
         let p = prose()
-        guard let term = agreementTermMonths(p) else { return nil }
+        guard let term = agreementTermMonths(p) else {
+            // a term written as its last day, counted from the effective date
+            guard let ef = schema.field(.effectiveDate), let start = effectiveDateRead(ef)?.value.stringValue,
+                let until = termUntilDate(p, from: start)
+            else { return nil }
+            return Found(value: JSONValue(until.months), line: layout.lines[p.line(at: until.offset)], confidence: 0.7)
+        }
         return Found(
             value: JSONValue(term.months), line: layout.lines[p.line(at: term.offset)], confidence: term.confidence)
     }

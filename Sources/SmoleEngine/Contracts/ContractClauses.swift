@@ -21,6 +21,65 @@ extension Extractor {
         var end: Int
     }
 
+    /// Days as whole months, when they are close to a whole number of months (90 days, 180 days, 365 days, 26 weeks);
+    /// 45 days or 8 weeks are not.
+    static func wholeMonths(days: Int) -> Int? {
+        let m = (Double(days) / 30.4375).rounded()
+        guard m >= 1, abs(Double(days) - m * 30.4375) <= 0.05 * Double(days) + 1.5 else { return nil }
+        return Int(m)
+    }
+
+    /// An agreement's term written as its last day: "This Agreement shall remain in effect through December 31, 2022",
+    /// "shall expire on 30 June 2025", counted from `start` (the effective date, ISO 8601) in whole calendar months: the
+    /// last day is the start date n months on, or the day before it (January 1, 2021 through December 31, 2022: 24). The sentence must have the agreement as its subject and
+    /// say that it ends (Lexicon "term_subjects", "term_end_verbs"), with the date right after a word of an end
+    /// ("term_until_words": "through", "until", "on"); a notice, a non-solicitation or a survival sentence does not count.
+    /// - Returns: the months and the date's offset in the prose; nil when no such sentence is written.
+    func termUntilDate(_ p: Prose, from start: String) -> (months: Int, offset: Int)? {
+        guard let begin = Self.isoDay(start) else { return nil }
+        let starts = Self.sentenceStarts(p)
+        let subjects = Lexicon.words("term_subjects"), endVerbs = Lexicon.words("term_end_verbs")
+        let untilWords = Lexicon.words("term_until_words")
+        let other = Lexicon.words("term_unrelated") + Lexicon.words("term_after_end") + ["notice"]
+        for d in contractDates(p) {
+            let before = String(p.text[max(0, d.start - 20)..<d.start]).lowercased()
+            guard untilWords.contains(where: { before.hasSuffix(" " + $0 + " ") }) else { continue }
+            let s = Self.sentence(around: d.start, starts: starts, in: p.text)
+            let lower = s.text.lowercased()
+            guard subjects.contains(where: { lower.contains($0) }), endVerbs.contains(where: { lower.contains($0) }),
+                !other.contains(where: { lower.contains($0) }), let end = Self.isoDay(d.iso), end > begin
+            else { continue }
+            // whole calendar months: the last day is the start date n months on, or the day before it
+            let a = start.split(separator: "-").compactMap { Int($0) },
+                b = d.iso.split(separator: "-").compactMap { Int($0) }
+            let n = (b[0] - a[0]) * 12 + (b[1] - a[1])
+            for k in [n, n + 1] where k >= 1 {
+                let m0 = a[1] - 1 + k
+                let y = a[0] + m0 / 12, m = m0 % 12 + 1
+                let lastDay = [
+                    31, y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31,
+                ][m - 1]
+                guard let on = Self.isoDay(String(format: "%04d-%02d-%02d", y, m, min(a[2], lastDay))) else { continue }
+                if on == end || on == end + 1 { return (k, d.start) }
+            }
+        }
+        return nil
+    }
+
+    /// Days since 1970-01-01 of an ISO 8601 date (`YYYY-MM-DD`), in the proleptic Gregorian calendar.
+    static func isoDay(_ iso: String) -> Int? {
+        let parts = iso.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3 else { return nil }
+        // days from civil (H. Hinnant's algorithm)
+        let y = parts[1] <= 2 ? parts[0] - 1 : parts[0]
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (parts[1] + 9) % 12
+        let doy = (153 * mp + 2) / 5 + parts[2] - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146097 + doe - 719468
+    }
+
     /// Every "N month(s)/year(s)" in `t`, where N is digits, a number word, or "word (digits)".
     static func durations(in t: [Character]) -> [Duration] {
         // words with offsets
@@ -39,13 +98,6 @@ extension Extractor {
         }
         let monthUnits = Parse.monthUnits, yearUnits = Parse.yearUnits
         let weekUnits = Lexicon.wordSet("unit_week"), dayUnits = Lexicon.wordSet("unit_day")
-        /// Days as whole months, when they are close to a whole number of months (90 days, 180 days, 365 days, 26 weeks);
-        /// 45 days or 8 weeks are not.
-        func wholeMonths(days: Int) -> Int? {
-            let m = (Double(days) / 30.4375).rounded()
-            guard m >= 1, abs(Double(days) - m * 30.4375) <= 0.05 * Double(days) + 1.5 else { return nil }
-            return Int(m)
-        }
         var out: [Duration] = []
         let ordinals = [
             "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
@@ -67,7 +119,8 @@ extension Extractor {
                     n < 1000
                 {
                     let months: Int? =
-                        tail == "year" ? n * 12 : tail == "month" ? n : wholeMonths(days: tail == "week" ? n * 7 : n)
+                        tail == "year"
+                        ? n * 12 : tail == "month" ? n : Self.wholeMonths(days: tail == "week" ? n * 7 : n)
                     if let months, months < 1200 { out.append(Duration(months: months, start: w.1, end: w.2)) }
                 }
                 continue
@@ -91,7 +144,7 @@ extension Extractor {
             }
             guard let n, n > 0, n < (unit > 0 ? 100 : 1000) else { continue }
             // days and weeks count when they make whole months ("ninety (90) days", "fifty-two weeks")
-            guard let months = unit > 0 ? n * unit : wholeMonths(days: n * -unit) else { continue }
+            guard let months = unit > 0 ? n * unit : Self.wholeMonths(days: n * -unit) else { continue }
             out.append(Duration(months: months, start: start, end: w.2))
         }
         return out

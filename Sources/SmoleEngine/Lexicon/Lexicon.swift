@@ -199,6 +199,7 @@ enum Lexicon {
         "term_verbs": "words of a sentence that states a term",
         "term_headings": "headings of a term clause ('Term', 'Laufzeit')",
         "term_label_words": "last word of a cover table's term label ('MNDA Term', 'Duration')",
+        "term_until_words": "words right before a term's last day ('through December 31, 2022')",
         "term_row_not": "words of a term-like row that is another period's ('Payment Term', 'Notice Period')",
         "term_from_start": "where a term is counted from ('from the Effective Date')",
         "term_end_verbs": "verbs of a term's end ('expire', 'remain in')",
