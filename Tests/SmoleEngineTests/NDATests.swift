@@ -981,6 +981,15 @@ enum Agreement {
                 "THIS AGREEMENT is made as of the 15th day of March, 2023 BETWEEN: Lakehead Timber Ltd., an Ontario corporation (the “Company”) AND: Daniel Boucher, of the City of Thunder Bay, Ontario (the “Employee”).",
                 ["Lakehead Timber Ltd.", "Daniel Boucher"]
             ),
+            // three parties listed with commas, with descriptions and no defined names, or with neither
+            (
+                "This Confidentiality Agreement, dated as of February 2, 2022, is entered into by and among Northgate Haulage Holdings, Inc., a Delaware corporation, Polestar Freight, LLC, an Ohio limited liability company, and Aurora Cold Chain Corp., a Michigan corporation (each, a “Party”).",
+                ["Northgate Haulage Holdings, Inc.", "Polestar Freight, LLC", "Aurora Cold Chain Corp."]
+            ),
+            (
+                "This Confidentiality Agreement is entered into by and among GRANITE RIDGE HOLDINGS, INC., GR MERGER SUB, INC. and CASCADE FITTINGS COMPANY.",
+                ["GRANITE RIDGE HOLDINGS, INC.", "GR MERGER SUB, INC.", "CASCADE FITTINGS COMPANY"]
+            ),
             // a trade name
             (
                 "This Agreement is entered into as of August 2, 2021 by and between Sunrise Lodging Group, Inc. d/b/a Sunrise Suites, a Florida corporation, and Gulf Revenue Partners LLC, a Florida limited liability company.",

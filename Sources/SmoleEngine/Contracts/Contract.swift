@@ -315,6 +315,25 @@ extension Extractor {
                 let rest = String(s[(i + 1)...].prefix(26)).lowercased()
                 // "X, Inc., a Delaware corporation": the comma before "a" ends it; "Escalade, Incorporated" does not
                 if ContractWords.partyCommaTails.contains(where: { rest.hasPrefix(" " + $0) }) { return i }
+                // a list of names with no descriptions: "GRANITE PEAK HOLDINGS, INC., GP MERGER SUB, INC. and ...":
+                // after a legal form, another name with a legal form is the next party
+                if stopAtAnd, let last = String(s[from..<i]).split(separator: " ").last,
+                    ContractWords.legalForms.contains(last.lowercased())
+                {
+                    var k = i + 1
+                    while k < s.count, s[k] == " " { k += 1 }
+                    let window = String(s[k..<min(s.count, k + 80)])
+                    let cut =
+                        [", a ", ", an ", " (", " and ", " AND ", ";"].compactMap { window.range(of: $0)?.lowerBound }
+                        .min() ?? window.endIndex
+                    let next = window[..<cut].trimmingCharacters(in: CharacterSet(charactersIn: ", "))
+                    if next.first?.isUppercase == true, next.split(separator: " ").count >= 2,
+                        let form = next.split(separator: " ").last,
+                        ContractWords.legalForms.contains(form.lowercased())
+                    {
+                        return i
+                    }
+                }
             }
             if c == ";" || c == ":" { return i }
             // a period inside a word ("NetTalk.com, Inc.") ends nothing
@@ -414,6 +433,20 @@ extension Extractor {
                     var k = i + 1
                     while k < t.count, t[k] == " " { k += 1 }
                     if k < t.count, t[k].isUppercase { return k }
+                }
+                // "X, Inc., a Delaware corporation, Polaris Freight, LLC, an Ohio limited liability company, and Y": with
+                // no defined names, a name with a legal form after a description's comma is the next party
+                if allowComma, t[i] == ",", definedClose == nil {
+                    var k = i + 1
+                    while k < t.count, t[k] == " " { k += 1 }
+                    if k < t.count, t[k].isUppercase {
+                        let window = String(t[k..<min(t.count, k + 90)])
+                        let cut =
+                            [", a ", ", an ", " (", " and ", ";"].compactMap { window.range(of: $0)?.lowerBound }
+                            .min() ?? window.endIndex
+                        let name = window[..<cut].trimmingCharacters(in: CharacterSet(charactersIn: ", "))
+                        if name.split(separator: " ").count >= 2, hasEntitySuffix(name) { return k }
+                    }
                 }
             }
             i += 1

@@ -207,6 +207,7 @@ enum Lexicon {
         "mid_phrase_words": "words an item description does not end in when it goes on below",
         "measure_units": "units a table's quantity is printed with ('1.00 kg', '3 Stk'): the cell is still a number",
         "entity_suffixes": "legal-form suffixes that make a name an organisation's ('Inc.', 'GmbH', 'N.V.')",
+        "entity_name_words": "entity suffixes that are words of a name, which a legal form may follow ('Holdings')",
     ]
 
     /// Cue words of one kind (`wordKinds`) from every language, in file order, each once.
