@@ -967,6 +967,21 @@ enum Agreement {
             ] + recitals + Agreement.boilerplate)
         o = try await Fixture.extract(colon, "contract")
         #expect(o["parties"] == .array(["Bramble Foods Ltd.", "Orchid Hosting Ltd.", "KEITH ANDREW ROBERTS"]))
+
+        // clauses numbered under a heading of the same word are no list of parties
+        let clauses = try Agreement.pdf(
+            dir, "clauses.pdf",
+            [
+                .heading("CONFIDENTIALITY AGREEMENT"), .gap,
+                .para(
+                    "This Agreement is made on 4 May 2021 between Alder Vale Systems Ltd (“Alder”) and Kite Run Analytics Ltd (“Kite”)."
+                ),
+                .line("THE PARTIES"),
+                .line("1. The parties agree to keep each other’s information confidential."),
+                .line("2. Each party shall return the other’s information on request."), .gap,
+            ] + Agreement.boilerplate)
+        o = try await Fixture.extract(clauses, "contract")
+        #expect(o["parties"] == .array(["Alder Vale Systems Ltd", "Kite Run Analytics Ltd"]))
     }
 
     @Test(

@@ -598,7 +598,10 @@ extension Extractor {
                 let chars = Array(b.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " "))
                 let start = Self.skipEnumerator(chars, 0)
                 let name = cleanParty(String(chars[start..<partyEnd(chars, from: start, stopAtAnd: false)]))
-                guard Self.isPartyName(name), name.count < 120 else { return nil }
+                // a name, not a clause numbered under a heading of the same word ("1. The parties agree that ...")
+                guard Self.isPartyName(name), name.count < 120,
+                    Self.looksLikeEntity(name) || Self.looksLikePerson(name)
+                else { return nil }
                 names.append(name)
             }
             return Found(value: .array(names.map { .string($0) }), line: h, confidence: 0.8)
