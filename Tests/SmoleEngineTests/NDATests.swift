@@ -984,6 +984,33 @@ enum Agreement {
         #expect(o["parties"] == .array(["Alder Vale Systems Ltd", "Kite Run Analytics Ltd"]))
     }
 
+    /// A signature block's name wrapped over two lines: the legal form alone above "By:" is the end of the name
+    /// the line above begins, not a party of its own.
+    @Test func signatureNamesWrappedOverTwoLines() async throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        func signed(_ blocks: [Agreement.Block]) async throws -> JSONValue? {
+            let path = try Agreement.pdf(
+                dir, "sig.pdf",
+                [
+                    .heading("CONFIDENTIALITY AGREEMENT"), .gap,
+                    .para("THIS AGREEMENT is dated 28 April 2020 and is made by the undersigned parties."),
+                ] + Agreement.boilerplate + [
+                    .para("IN WITNESS WHEREOF, the parties have executed this Agreement on the date above.")
+                ] + blocks + [.columns("By: ______________________", "By: ______________________")])
+            return try await Fixture.extract(path, "contract")["parties"]
+        }
+        #expect(
+            try await signed([
+                .columns("Signed for NORTHUMBRIA WATER", "Signed for TYNESIDE PIPE SOLUTIONS"),
+                .columns("HOLDINGS PLC", "LIMITED"),
+            ]) == .array(["NORTHUMBRIA WATER HOLDINGS PLC", "TYNESIDE PIPE SOLUTIONS LTD."]))
+        #expect(
+            try await signed([
+                .columns("CYPRESS POINT MEDICAL DEVICES,", "HILLCREST STERILIZATION SERVICES,"),
+                .columns("INC.", "LLC"),
+            ]) == .array(["CYPRESS POINT MEDICAL DEVICES, INC.", "HILLCREST STERILIZATION SERVICES, LLC"]))
+    }
+
     @Test(
         arguments: [
             // a register's number after the name

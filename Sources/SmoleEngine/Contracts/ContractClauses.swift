@@ -399,6 +399,16 @@ extension Extractor {
                     else { break }
                     if cell.text.lowercased().hasPrefix("by") { break }
                     var name = cell.text.trimmingCharacters(in: CharacterSet(charactersIn: " :,"))
+                    // a name wrapped over two lines leaves its legal form alone above "By:" ("NORTHUMBRIA WATER" /
+                    // "HOLDINGS PLC", "CYPRESS POINT DEVICES," / "INC."): the line above, in the same column, begins it
+                    if Self.onlyEntityWords(name) {
+                        let hi = above.cells.first(where: { $0.start > cell.start })?.start ?? Int.max
+                        let upper = lines[..<above.index].last(where: { !$0.isBlank })
+                        let head = (upper?.cells ?? []).filter { $0.start >= cell.start - 4 && $0.start < hi }
+                            .map(\.text).joined(separator: " ")
+                        guard !head.isEmpty, head.first?.isUppercase == true else { break }
+                        name = head.trimmingCharacters(in: CharacterSet(charactersIn: " :")) + " " + name
+                    }
                     for lead in Lexicon.words("behalf_leads")
                     where name.lowercased().hasPrefix(lead) { name = String(name.dropFirst(lead.count)); break }
                     // "ACME CORP., a Delaware corporation"
@@ -413,6 +423,15 @@ extension Extractor {
             }
         }
         return out
+    }
+
+    /// Whether every word of `s` is a legal form or organisation word ("LIMITED", "HOLDINGS PLC", "Inc."): the end of
+    /// a name, not a name.
+    static func onlyEntityWords(_ s: String) -> Bool {
+        let words = s.split(separator: " ").map {
+            $0.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: ","))
+        }
+        return !words.isEmpty && words.allSatisfy { entitySuffixes.contains($0) || entitySuffixes.contains($0 + ".") }
     }
 
     /// Whether `short` is a short form of `long`: its leading words ("Sears" of "SEARS, ROEBUCK AND CO.", "ANN TAYLOR" of
