@@ -435,15 +435,6 @@ public final class Engine: Sendable {
         sig.itemsWithTax = ex.itemsWithTax
         sig.itemsRecomputed = ex.itemsRecomputed
         sig.totalsAdjustment = ex.totalsAdjustment()
-        // An agreement's signature part that dates the signing, with none of its dates the effective date chosen: the
-        // parties may mean the signing date (a letter dated one day and countersigned another), so the date is looked at.
-        if let f = s.field(.effectiveDate), let chosen = data[f.name]?.stringValue, let c = sig.fieldConfidence[f.name]
-        {
-            let signed = ReviewChecks.signatureDates(doc.pages)
-            if !signed.isEmpty, !signed.contains(chosen) {
-                sig.fieldConfidence[f.name] = min(c, ReviewChecks.otherSigningDateConfidence)
-            }
-        }
         if !s.keywords.isEmpty {
             let text = doc.pages.first ?? ""
             let known = Array(registry.schemas.values)

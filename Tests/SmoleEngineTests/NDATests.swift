@@ -1,5 +1,6 @@
 import Foundation
 import SmoleRecords
+import SmoleTools
 import Testing
 import _SmoleTestSupport
 
@@ -725,5 +726,323 @@ enum Agreement {
         #expect(o["effective_date"] == "2021-03-03")
         #expect(o["term_months"]?.intValue == 18)
         #expect(o["governing_law"] == "Ohio")
+    }
+}
+
+/// Agreements that run until terminated, and terms stated elsewhere than in a clause: a notice period and a period that
+/// runs after the agreement ends (obligations that survive termination) are never the agreement's term; a cover
+/// table's "Term" row is.
+@Suite struct AgreementsUntilTerminated {
+    static let preamble: Agreement.Block = .para(
+        "This Mutual Nondisclosure Agreement is entered into as of June 1, 2020 by and between Larchmont Robotics, Inc., a Delaware corporation (“Larchmont”), and Tidemark Analytics LLC, a Connecticut limited liability company (“Tidemark”)."
+    )
+    static let law: Agreement.Block = .para(
+        "15. Governing Law. This Agreement shall be governed by the laws of the State of Connecticut.")
+
+    @Test(
+        arguments: [
+            // a notice period, then obligations that survive termination
+            (
+                "14. Termination. Either party may terminate this Agreement at any time upon ninety (90) days’ prior written notice to the other party. The obligations of the Recipient shall survive termination for three (3) years.",
+                nil
+            ),
+            (
+                "14. Term. This Agreement shall continue in effect until terminated by either party by written notice. The obligations hereunder shall survive for three (3) years after termination.",
+                nil
+            ),
+            (
+                "14. Termination. Either party may terminate this Agreement on three months’ written notice to the other party. Clauses 2 to 6 shall survive termination for two years.",
+                nil
+            ),
+            (
+                "14. Term and Termination. This Agreement shall commence on the date first written above and shall continue until terminated by either party upon thirty (30) days’ written notice to the other. The Recipient’s obligations under Sections 3 through 5 shall survive any termination of this Agreement for a period of five (5) years.",
+                nil
+            ),
+            (
+                "14. Term. This Agreement shall remain in effect until terminated by either party upon written notice of sixty (60) days.",
+                nil
+            ),
+            // another agreement that outlives this one
+            (
+                "14. Confidentiality. All information obtained by Larchmont shall be kept confidential in accordance with the confidentiality agreement, dated March 2, 2020 (the “Confidentiality Agreement”), between the parties, which shall remain in full force and effect for a period of two (2) years following any termination of this Agreement.",
+                nil
+            ),
+            // a term written as its last day, counted from the effective date (June 1, 2020)
+            (
+                "14. Term. This Agreement shall remain in effect through May 31, 2022, unless extended by mutual written agreement.",
+                24
+            ),
+            (
+                "14. Term. This Agreement shall remain in effect through May 17, 2022, unless extended by mutual written agreement.",
+                nil
+            ),
+            // a stated term stays, whatever survives it
+            (
+                "14. Term. This Agreement shall terminate two (2) years from the date hereof, except for obligations that survive termination for five (5) years.",
+                24
+            ),
+            (
+                "14. Term. This deed continues for a period of three years from the date of this deed. The obligations in clauses 3 and 5 survive for 5 years after the end of that period.",
+                36
+            ),
+        ] as [(String, Int?)])
+    func noticeAndSurvivalAreNoTerm(_ clause: String, _ months: Int?) async throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let path = try Agreement.pdf(
+            dir, "nda.pdf",
+            [.heading("MUTUAL NONDISCLOSURE AGREEMENT"), .gap, Self.preamble] + Agreement.boilerplate + [
+                .para(clause), Self.law,
+            ])
+        let o = try await Fixture.extract(path, "contract")
+        #expect(o["term_months"]?.intValue == months, "\(clause)")
+    }
+
+    /// A cover table: the "Term" row is the agreement's term, not the survival period a clause adds after it, nor a
+    /// "Term of Confidentiality" row; "Governing Law | State of Utah" is Utah.
+    @Test func coverTableTermRow() async throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let table: [Agreement.Block] = [
+            .heading("NON-DISCLOSURE AGREEMENT"), .gap,
+            .columns("Company", "Wasatch Trail Supply, Inc., a Utah corporation"),
+            .columns("Counterparty", "Bonneville Studio LLC, a Utah limited liability company"),
+            .columns("Effective Date", "August 1, 2023"),
+            .columns("Term of Confidentiality", "5 years from the Effective Date"),
+            .columns("Term", "24 months"),
+            .columns("Governing Law", "State of Utah"), .gap,
+            .para("The parties identified above (each a “Party”) agree as follows:"),
+        ]
+        let path = try Agreement.pdf(
+            dir, "cover.pdf",
+            table + Agreement.boilerplate + [
+                .para(
+                    "14. Survival. The Recipient’s obligations shall survive for five (5) years after the end of the Term."
+                )
+            ])
+        let o = try await Fixture.extract(path, "contract")
+        #expect(o["term_months"]?.intValue == 24)
+        #expect(o["governing_law"] == "Utah")
+        #expect(o["effective_date"] == "2023-08-01")
+
+        let expires = try Agreement.pdf(
+            dir, "mnda.pdf",
+            [
+                .heading("Mutual Non-Disclosure Agreement"), .gap, .columns("Effective Date", "2021-07-01"),
+                .columns("MNDA Term", "Expires 1 year from Effective Date."),
+                .columns("Term of Confidentiality", "2 years from Effective Date"), .gap,
+            ] + Agreement.boilerplate + [
+                .para(
+                    "15. Term and Termination. This MNDA commences on the Effective Date and expires at the end of the MNDA Term. The Recipient’s obligations will survive for the Term of Confidentiality."
+                )
+            ])
+        #expect(try await Fixture.extract(expires, "contract")["term_months"]?.intValue == 12)
+    }
+}
+
+/// Governing-law clauses as Australian, Hong Kong and cover-table agreements write them.
+@Suite struct GoverningLawPlaces {
+    @Test(
+        arguments: [
+            (
+                "15. Governing law. This agreement is governed by the laws in force in New South Wales, Australia.",
+                "New South Wales"
+            ),
+            ("15. Governing law. This deed is governed by the law in force in Victoria.", "Victoria"),
+            (
+                "15. Governing Law. This Agreement shall be governed by and construed in accordance with the laws of the Hong Kong Special Administrative Region.",
+                "Hong Kong"
+            ),
+            (
+                "15. Governing Law. This Agreement is governed by the laws of the Hong Kong Special Administrative Region of the People’s Republic of China.",
+                "Hong Kong"
+            ),
+        ] as [(String, String)])
+    func placeOfTheLaw(_ clause: String, _ law: String) async throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let path = try Agreement.pdf(
+            dir, "law.pdf",
+            [
+                .heading("CONFIDENTIALITY AGREEMENT"), .gap,
+                .para(
+                    "This agreement is made on 7 July 2022 between Kestrel Survey Pty Ltd (Discloser) and Bluegum Data Pty Ltd (Recipient)."
+                ),
+            ] + Agreement.boilerplate + [.para(clause)])
+        let o = try await Fixture.extract(path, "contract")
+        #expect(o["governing_law"] == .string(law))
+    }
+}
+
+/// The review looks at an effective date when the signatures are dated another day, and only then: a form's revision
+/// date or a term's end date near the end is no signing date. The review states the confidence `--evidence` gives.
+@Suite struct EffectiveDateReview {
+    static func reviewed(_ tail: [Agreement.Block]) async throws -> (
+        date: String?, evidence: Double?, reasons: [ReviewReason]
+    ) {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let path = try Agreement.pdf(
+            dir, "nda.pdf",
+            [
+                .heading("NONDISCLOSURE AGREEMENT"), .gap,
+                .para(
+                    "This Agreement is entered into as of September 1, 2022 by and between Cypress Hollow Devices, Inc., a California corporation, and Hillcrest Labs, LLC, a California limited liability company."
+                ),
+            ] + Agreement.boilerplate + tail)
+        let engine = try Fixture.engine { $0.evidence = true }
+        let out = try await engine.extract(path: path, schema: "contract")
+        let review = ReviewChecks(engine: engine).review(
+            schema: "contract", data: out.data, evidence: out.evidence, pages: nil, signals: out.signals)
+        return (
+            out.data["effective_date"]?.stringValue, out.evidence?["effective_date"]?["confidence"]?.doubleValue,
+            review.reasons.filter { $0.field == "effective_date" }
+        )
+    }
+
+    static let signatures: [Agreement.Block] = [
+        .para("IN WITNESS WHEREOF, the parties have executed this Agreement as of the date first written above."),
+        .columns("CYPRESS HOLLOW DEVICES, INC.", "HILLCREST LABS, LLC"),
+        .columns("By: ______________________", "By: ______________________"),
+    ]
+
+    @Test func otherDatesNearTheEndAreNoSigningDates() async throws {
+        let r = try await Self.reviewed(
+            [
+                .para("14. Term. This Agreement shall remain in effect through December 31, 2024."),
+                .para(
+                    "16. Form. This Agreement is the Company’s standard form NDA-02, revised March 15, 2019, and may not be modified except in writing."
+                ),
+            ] + Self.signatures + [.line("Form NDA-02 (Rev. 03/15/2019)")])
+        #expect(r.date == "2022-09-01")
+        #expect(r.reasons.isEmpty, "\(r.reasons)")
+    }
+
+    @Test func signaturesDatedAnotherDayAreLookedAtWithTheEvidencesConfidence() async throws {
+        let r = try await Self.reviewed(
+            Self.signatures + [.columns("Date: September 6, 2022", "Date: September 7, 2022")])
+        #expect(r.date == "2022-09-01")
+        let evidence = try #require(r.evidence)
+        #expect(evidence < ReviewChecks.defaultMinConfidence)
+        let reason = try #require(r.reasons.first { $0.code == .lowConfidence })
+        #expect(reason.message.contains(String(format: "%.2f", evidence)), "\(reason.message) vs \(evidence)")
+        let same = try await Self.reviewed(Self.signatures + [.columns("Date: 9/1/2022", "Date: 9/1/2022")])
+        #expect(same.reasons.isEmpty, "\(same.reasons)")
+    }
+}
+
+/// Parties as English, Australian and Canadian agreements print them: numbered blocks under a "PARTIES" heading, a
+/// register's number, a residence or a trade name after the legal name.
+@Suite struct PartiesAsPrinted {
+    @Test func numberedBlocksUnderAPartiesHeading() async throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let recitals: [Agreement.Block] = [
+            .line("BACKGROUND"),
+            .line("(A) The Discloser wishes to disclose certain information to the Recipient for the Purpose."),
+            .line("AGREED TERMS"), .gap,
+        ]
+        let heading = try Agreement.pdf(
+            dir, "uk.pdf",
+            [
+                .heading("CONFIDENTIALITY AGREEMENT"), .gap, .line("THIS AGREEMENT is dated 5 June 2019"), .gap,
+                .line("PARTIES"),
+                .line("(1) HALCYON SHIPPING LIMITED incorporated and registered in England and Wales with"),
+                .line("company number 04829311 whose registered office is at 14 Canute Road, Southampton SO14 3FJ"),
+                .line("(Discloser); and"),
+                .line("(2) PENROSE HOSTING LTD incorporated and registered in England and Wales with company"),
+                .line("number 09112345 whose registered office is at Unit 4, Kings Park, Milton Keynes MK9 2NY"),
+                .line("(Recipient)."),
+            ] + recitals + Agreement.boilerplate)
+        var o = try await Fixture.extract(heading, "contract")
+        #expect(o["parties"] == .array(["HALCYON SHIPPING LTD.", "PENROSE HOSTING LTD"]))
+        #expect(o["effective_date"] == "2019-06-05")
+
+        let colon = try Agreement.pdf(
+            dir, "uk3.pdf",
+            [
+                .heading("CONFIDENTIALITY AGREEMENT"), .gap, .line("THIS AGREEMENT is dated 28 April 2020"), .gap,
+                .line("PARTIES:"),
+                .line("(1) Bramble Foods Limited (company number 03344556) whose registered office is at 9 Canal"),
+                .line("Street, Manchester M1 3HE (Company)."),
+                .line("(2) Orchid Hosting Limited (company number 11223344) whose registered office is at 20"),
+                .line("Farringdon Road, London EC1M 3HE (Recipient)."),
+                .line("(3) KEITH ANDREW ROBERTS of 14 Jesmond Road, Newcastle upon Tyne NE2 1NL (Mr"),
+                .line("Roberts)."),
+            ] + recitals + Agreement.boilerplate)
+        o = try await Fixture.extract(colon, "contract")
+        #expect(o["parties"] == .array(["Bramble Foods Ltd.", "Orchid Hosting Ltd.", "KEITH ANDREW ROBERTS"]))
+
+        // clauses numbered under a heading of the same word are no list of parties
+        let clauses = try Agreement.pdf(
+            dir, "clauses.pdf",
+            [
+                .heading("CONFIDENTIALITY AGREEMENT"), .gap,
+                .para(
+                    "This Agreement is made on 4 May 2021 between Alder Vale Systems Ltd (“Alder”) and Kite Run Analytics Ltd (“Kite”)."
+                ),
+                .line("THE PARTIES"),
+                .line("1. The parties agree to keep each other’s information confidential."),
+                .line("2. Each party shall return the other’s information on request."), .gap,
+            ] + Agreement.boilerplate)
+        o = try await Fixture.extract(clauses, "contract")
+        #expect(o["parties"] == .array(["Alder Vale Systems Ltd", "Kite Run Analytics Ltd"]))
+    }
+
+    /// A signature block's name wrapped over two lines: the legal form alone above "By:" is the end of the name
+    /// the line above begins, not a party of its own.
+    @Test func signatureNamesWrappedOverTwoLines() async throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        func signed(_ blocks: [Agreement.Block]) async throws -> JSONValue? {
+            let path = try Agreement.pdf(
+                dir, "sig.pdf",
+                [
+                    .heading("CONFIDENTIALITY AGREEMENT"), .gap,
+                    .para("THIS AGREEMENT is dated 28 April 2020 and is made by the undersigned parties."),
+                ] + Agreement.boilerplate + [
+                    .para("IN WITNESS WHEREOF, the parties have executed this Agreement on the date above.")
+                ] + blocks + [.columns("By: ______________________", "By: ______________________")])
+            return try await Fixture.extract(path, "contract")["parties"]
+        }
+        #expect(
+            try await signed([
+                .columns("Signed for NORTHUMBRIA WATER", "Signed for TYNESIDE PIPE SOLUTIONS"),
+                .columns("HOLDINGS PLC", "LIMITED"),
+            ]) == .array(["NORTHUMBRIA WATER HOLDINGS PLC", "TYNESIDE PIPE SOLUTIONS LTD."]))
+        #expect(
+            try await signed([
+                .columns("CYPRESS POINT MEDICAL DEVICES,", "HILLCREST STERILIZATION SERVICES,"),
+                .columns("INC.", "LLC"),
+            ]) == .array(["CYPRESS POINT MEDICAL DEVICES, INC.", "HILLCREST STERILIZATION SERVICES, LLC"]))
+    }
+
+    @Test(
+        arguments: [
+            // a register's number after the name
+            (
+                "This agreement is made on 7 July 2022 between Coral Bay Tours Pty Ltd ACN 611 222 333 of 10 Esplanade, Cairns QLD 4870 (Discloser) and Reefside Booking Pty Ltd ACN 622 333 444 of 88 Eagle Street, Brisbane QLD 4000 (Recipient).",
+                ["Coral Bay Tours Pty Ltd", "Reefside Booking Pty Ltd"]
+            ),
+            // where a person lives
+            (
+                "THIS AGREEMENT is made as of the 15th day of March, 2023 BETWEEN: Lakehead Timber Ltd., an Ontario corporation (the “Company”) AND: Daniel Boucher, of the City of Thunder Bay, Ontario (the “Employee”).",
+                ["Lakehead Timber Ltd.", "Daniel Boucher"]
+            ),
+            // three parties listed with commas, with descriptions and no defined names, or with neither
+            (
+                "This Confidentiality Agreement, dated as of February 2, 2022, is entered into by and among Northgate Haulage Holdings, Inc., a Delaware corporation, Polestar Freight, LLC, an Ohio limited liability company, and Aurora Cold Chain Corp., a Michigan corporation (each, a “Party”).",
+                ["Northgate Haulage Holdings, Inc.", "Polestar Freight, LLC", "Aurora Cold Chain Corp."]
+            ),
+            (
+                "This Confidentiality Agreement is entered into by and among GRANITE RIDGE HOLDINGS, INC., GR MERGER SUB, INC. and CASCADE FITTINGS COMPANY.",
+                ["GRANITE RIDGE HOLDINGS, INC.", "GR MERGER SUB, INC.", "CASCADE FITTINGS COMPANY"]
+            ),
+            // a trade name
+            (
+                "This Agreement is entered into as of August 2, 2021 by and between Sunrise Lodging Group, Inc. d/b/a Sunrise Suites, a Florida corporation, and Gulf Revenue Partners LLC, a Florida limited liability company.",
+                ["Sunrise Lodging Group, Inc.", "Gulf Revenue Partners LLC"]
+            ),
+        ] as [(String, [String])])
+    func theLegalNameAlone(_ preamble: String, _ parties: [String]) async throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let path = try Agreement.pdf(
+            dir, "p.pdf", [.heading("CONFIDENTIALITY AGREEMENT"), .gap, .para(preamble)] + Agreement.boilerplate)
+        let o = try await Fixture.extract(path, "contract")
+        #expect(o["parties"] == .array(parties.map { .string($0) }))
     }
 }

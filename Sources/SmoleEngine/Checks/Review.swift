@@ -373,25 +373,12 @@ public struct ReviewChecks: ResultReviewer {
     // MARK: dates
 
     /// The confidence (0...1) an agreement's effective date keeps when its signature part carries dates and none of
-    /// them is that date (`signatureDates`): under `defaultMinConfidence`, so it is flagged `low_confidence`.
+    /// them is that date (the contract resolver's `signingDates`, applied to the evidence itself so that `--evidence`
+    /// and the review agree): under `defaultMinConfidence`, so it is flagged `low_confidence`.
     /// Measured on nda-real (session 6): of the 20 agreements with an effective date in the truth, 2 of the 3 whose
     /// date the engine got wrong are caught ("made this 6th of February, 1999" signed 2/8/99 and 2/9/99; a letter of
     /// December 28, 2006 accepted January 3, 2007), and none of the 17 it got right.
     static let otherSigningDateConfidence = 0.3
-
-    /// The dates (ISO 8601 `YYYY-MM-DD`) written in the last quarter of a document's text, where the signature blocks
-    /// are; an a/b/yyyy date counts both ways (month first and day first).
-    static func signatureDates(_ pages: [String]) -> Set<String> {
-        let text = pages.joined(separator: "\n")
-        let tail = String(text.unicodeScalars.suffix(text.unicodeScalars.count / 4))
-        var out = Set<String>()
-        for line in tail.split(separator: "\n") where line.contains(where: \.isNumber) {
-            for dayFirst in [false, true] {
-                for d in Parse.dates(in: String(line), dayFirst: dayFirst) { out.insert(d.iso) }
-            }
-        }
-        return out
-    }
 
     // MARK: OCR
 

@@ -14,7 +14,8 @@ import SmoleRecords
 /// - effective_date: a labelled date above the signatures; "effective when last signed" → the latest signature date;
 ///   the date the agreement defines ("(the "Effective Date")"); a letter's date line; a cued preamble date
 ///   ("dated as of", "this 3rd day of"); a date signed; a/b/yyyy order from `contractDayFirst`.
-/// - term_months: every duration (days, weeks, months, years) scored by its sentence (ContractClauses.swift).
+/// - term_months: a cover table's "Term" row; else every duration (days, weeks, months, years) scored by its sentence;
+///   else a term written as its last day ("through December 31, 2022"), from the effective date (ContractClauses.swift).
 /// - governing_law: "governed by / construed in accordance with the laws of X" over any other "laws of X"; "X law governs".
 /// - title: a heading above the first paragraph, a letter's "Re:", or the preamble's name for the agreement.
 /// Word lists live in ContractWords.swift.
@@ -314,6 +315,25 @@ extension Extractor {
                 let rest = String(s[(i + 1)...].prefix(26)).lowercased()
                 // "X, Inc., a Delaware corporation": the comma before "a" ends it; "Escalade, Incorporated" does not
                 if ContractWords.partyCommaTails.contains(where: { rest.hasPrefix(" " + $0) }) { return i }
+                // a list of names with no descriptions: "GRANITE PEAK HOLDINGS, INC., GP MERGER SUB, INC. and ...":
+                // after a legal form, another name with a legal form is the next party
+                if stopAtAnd, let last = String(s[from..<i]).split(separator: " ").last,
+                    ContractWords.legalForms.contains(last.lowercased())
+                {
+                    var k = i + 1
+                    while k < s.count, s[k] == " " { k += 1 }
+                    let window = String(s[k..<min(s.count, k + 80)])
+                    let cut =
+                        [", a ", ", an ", " (", " and ", " AND ", ";"].compactMap { window.range(of: $0)?.lowerBound }
+                        .min() ?? window.endIndex
+                    let next = window[..<cut].trimmingCharacters(in: CharacterSet(charactersIn: ", "))
+                    if next.first?.isUppercase == true, next.split(separator: " ").count >= 2,
+                        let form = next.split(separator: " ").last,
+                        ContractWords.legalForms.contains(form.lowercased())
+                    {
+                        return i
+                    }
+                }
             }
             if c == ";" || c == ":" { return i }
             // a period inside a word ("NetTalk.com, Inc.") ends nothing
@@ -414,6 +434,20 @@ extension Extractor {
                     while k < t.count, t[k] == " " { k += 1 }
                     if k < t.count, t[k].isUppercase { return k }
                 }
+                // "X, Inc., a Delaware corporation, Polaris Freight, LLC, an Ohio limited liability company, and Y": with
+                // no defined names, a name with a legal form after a description's comma is the next party
+                if allowComma, t[i] == ",", definedClose == nil {
+                    var k = i + 1
+                    while k < t.count, t[k] == " " { k += 1 }
+                    if k < t.count, t[k].isUppercase {
+                        let window = String(t[k..<min(t.count, k + 90)])
+                        let cut =
+                            [", a ", ", an ", " (", " and ", ";"].compactMap { window.range(of: $0)?.lowerBound }
+                            .min() ?? window.endIndex
+                        let name = window[..<cut].trimmingCharacters(in: CharacterSet(charactersIn: ", "))
+                        if name.split(separator: " ").count >= 2, hasEntitySuffix(name) { return k }
+                    }
+                }
             }
             i += 1
         }
@@ -430,6 +464,7 @@ extension Extractor {
     /// The parties: from the preamble ("by and between X, a Delaware corporation ("X"), and Y"), with the names above the
     /// signature lines filling in what the preamble does not name (letter agreements: "between you and the Company").
     func contractParties() -> Found? {
+        if let listed = partiesUnderHeading() { return listed }
         let p = prose()
         let t = p.text
         var named: [String] = []
@@ -518,6 +553,62 @@ extension Extractor {
         return Found(value: .array(named.map { .string($0) }), line: line, confidence: named.count >= 2 ? 0.7 : 0.4)
     }
 
+    /// The parties numbered under a "PARTIES" heading, as English agreements list them: the heading alone on its line
+    /// (with or without a colon; Lexicon "party_list_headings"), then a block per party, each opening with its number
+    /// ("(1)", "(2)", "1.") at the start of a line and running over the lines below it: "(1) HALCYON MARINE LIMITED
+    /// incorporated and registered in England and Wales with company number 04829311 whose registered office is at
+    /// ... (Discloser); and". A party's name is what its block opens with (`partyEnd`, `cleanParty`). The list ends at
+    /// the first line that opens no block and continues none: a heading ("BACKGROUND", "AGREED TERMS"), a recital "(A)".
+    /// - Returns: two or more names, with the heading's line and 0.8; nil when there is no such list.
+    func partiesUnderHeading() -> Found? {
+        let headings = Lexicon.wordSet("party_list_headings")
+        let lines = layout.lines
+        let furniture = pageFurniture()
+        let limit = min(lines.count, max(150, lines.count / 3))
+        /// The number a line's block opens with: "(1) " → 1, "2. " → 2; nil for "(A)", "1.1", a line of prose.
+        func number(_ text: String) -> Int? {
+            guard let m = text.range(of: #"^\(?([0-9]{1,2})[.)]\)?\s"#, options: .regularExpression) else { return nil }
+            if text.hasPrefix("("), !text[m].contains(")") { return nil }
+            return Int(text[m].filter(\.isNumber))
+        }
+        for h in lines[..<limit] where !h.isBlank && !furniture.contains(h.index) {
+            let head = h.text.trimmingCharacters(in: .whitespaces).lowercased()
+                .trimmingCharacters(in: CharacterSet(charactersIn: ":"))
+            guard headings.contains(head) else { continue }
+            var blocks: [String] = []
+            for l in lines[(h.index + 1)..<min(lines.count, h.index + 40)] where !furniture.contains(l.index) {
+                if l.isBlank { continue }
+                let text = l.text.trimmingCharacters(in: .whitespaces)
+                if let n = number(text) {
+                    guard n == blocks.count + 1 else { break }
+                    blocks.append(text)
+                    continue
+                }
+                // a heading or a recital ends the list; any other line continues the block above it
+                let letters = text.filter(\.isLetter)
+                let heading =
+                    !letters.isEmpty && letters.allSatisfy(\.isUppercase) && text.split(separator: " ").count <= 5
+                let recital = text.range(of: #"^\([A-Za-z]{1,3}\)\s"#, options: .regularExpression) != nil
+                if blocks.isEmpty || heading || recital { break }
+                blocks[blocks.count - 1] += " " + text
+            }
+            guard blocks.count >= 2 else { continue }
+            var names: [String] = []
+            for b in blocks {
+                let chars = Array(b.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " "))
+                let start = Self.skipEnumerator(chars, 0)
+                let name = cleanParty(String(chars[start..<partyEnd(chars, from: start, stopAtAnd: false)]))
+                // a name, not a clause numbered under a heading of the same word ("1. The parties agree that ...")
+                guard Self.isPartyName(name), name.count < 120,
+                    Self.looksLikeEntity(name) || Self.looksLikePerson(name)
+                else { return nil }
+                names.append(name)
+            }
+            return Found(value: .array(names.map { .string($0) }), line: h, confidence: 0.8)
+        }
+        return nil
+    }
+
     /// A party's name as printed, alone: no "the undersigned" before it, no address before it ("Waltham, MA 02451,
     /// Acme Inc."), no degree after a person's name ("Maher Albitar, M.D."), no cross-reference after it ("please see
     /// Exhibit 10").
@@ -552,6 +643,21 @@ extension Extractor {
             cut > lower.startIndex
         {
             t = String(t[..<t.index(t.startIndex, offsetBy: lower.distance(from: lower.startIndex, to: cut))])
+        }
+        t = t.trimmingCharacters(in: trim)
+        // a register's number after the name: "Coral Coast Tourism Pty Ltd ACN 611 222 333", "Acme Ltd company number
+        // 01234567"
+        let lowered = t.lowercased()
+        for mark in ContractWords.registrationMarks {
+            var from = lowered.startIndex
+            while let r = lowered.range(of: " " + mark, range: from..<lowered.endIndex) {
+                from = r.upperBound
+                let after = lowered[r.upperBound...].drop { $0 == " " || $0 == ":" || $0 == "." }
+                guard after.first?.isNumber == true, r.lowerBound > lowered.startIndex else { continue }
+                t = String(
+                    t[..<t.index(t.startIndex, offsetBy: lowered.distance(from: lowered.startIndex, to: r.lowerBound))])
+                break
+            }
         }
         t = t.trimmingCharacters(in: trim)
         // a person's degree or credential: "Maher Albitar, M.D."
@@ -600,6 +706,46 @@ extension Extractor {
     /// "entered into as of the 3rd day of March, 2021"), or, for "effective as of the date last signed" and for
     /// agreements dated only where they are signed, the latest date in the signature block.
     func contractEffectiveDate(_ f: Field) -> Found? {
+        guard var found = effectiveDateRead(f) else { return nil }
+        // The signature part dates the signing and none of its dates is the one chosen: the parties may mean the
+        // signing date (a letter dated one day and countersigned another), so the date is looked at. Lowered here, in
+        // the evidence itself, so that `--evidence` and the review state the same confidence.
+        if let chosen = found.value.stringValue {
+            let signed = signingDates()
+            if !signed.isEmpty, !signed.contains(chosen) {
+                found.confidence = min(found.confidence, ReviewChecks.otherSigningDateConfidence)
+            }
+        }
+        return found
+    }
+
+    /// The dates (ISO 8601 `YYYY-MM-DD`) the signature part gives for the signing, an a/b/yyyy date read both ways
+    /// (month first and day first): the dates on the lines from the signature part's start (`signatureStart`), or,
+    /// in a document where none is found, in its last quarter. A date that follows a word of another date's kind
+    /// (Lexicon "not_signing_date_cues": a form's revision "revised March 15, 2019", a term's end "through December
+    /// 31, 2022") is not a signing date; neither is a line of the page furniture.
+    func signingDates() -> Set<String> {
+        let furniture = pageFurniture()
+        let lines = layout.lines
+        let from = signatureStart() ?? (lines.count * 3 / 4)
+        let cues = Lexicon.words("not_signing_date_cues")
+        var out = Set<String>()
+        for l in lines[min(from, lines.count)...]
+        where !l.isBlank && !furniture.contains(l.index) && l.text.contains(where: \.isNumber) {
+            let chars = Array(l.text)
+            for first in [false, true] {
+                for d in Parse.dates(in: l.text, dayFirst: first) {
+                    let lead = String(chars[max(0, d.start - 24)..<min(d.start, chars.count)]).lowercased()
+                    if cues.contains(where: { lead.contains($0) }) { continue }
+                    out.insert(d.iso)
+                }
+            }
+        }
+        return out
+    }
+
+    /// The effective date as read, before the signature part is compared with it (`contractEffectiveDate`).
+    func effectiveDateRead(_ f: Field) -> Found? {
         dayFirst = contractDayFirst()
         let sigLine = signatureStart()
         if let c = best(candidates(f.name, parse: parseDate).filter { sigLine == nil || $0.line.index < sigLine! }) {
@@ -612,8 +758,26 @@ extension Extractor {
         let signed = dates.filter { $0.start >= sigOffset }
         let latestSigned = signed.max { $0.iso < $1.iso }
         let head = String(p.text.prefix(min(2500, sigOffset))).lowercased()
+        // "effective as of the date last signed", in a sentence about when the agreement takes effect; not "may be
+        // amended only in a writing signed by both parties" (Lexicon "when_signed_context")
         let whenSigned = Lexicon.words("when_signed")
-        if let d = latestSigned, whenSigned.contains(where: { head.contains($0) }) {
+        let effectWords = Lexicon.words("when_signed_context")
+        func statesWhenSigned() -> Bool {
+            for cue in whenSigned {
+                var from = head.startIndex
+                while let r = head.range(of: cue, range: from..<head.endIndex) {
+                    from = r.upperBound
+                    let lo =
+                        head.range(of: ". ", options: .backwards, range: head.startIndex..<r.lowerBound)?.upperBound
+                        ?? head.startIndex
+                    let hi = head.range(of: ". ", range: r.upperBound..<head.endIndex)?.lowerBound ?? head.endIndex
+                    let sentence = head[lo..<hi]
+                    if effectWords.contains(where: { sentence.contains($0) }) { return true }
+                }
+            }
+            return false
+        }
+        if let d = latestSigned, statesWhenSigned() {
             return Found(value: .string(d.iso), line: layout.lines[p.line(at: d.start)], confidence: 0.75)
         }
         // "... effective as of January 1, 2018 (the "Effective Date")": the date the agreement defines
@@ -724,8 +888,15 @@ extension Extractor {
     }
 
     func contractTerm(_ f: Field) -> Found? {
+        if let row = termRow() { return row }
         let p = prose()
-        guard let term = agreementTermMonths(p) else { return nil }
+        guard let term = agreementTermMonths(p) else {
+            // a term written as its last day, counted from the effective date
+            guard let ef = schema.field(.effectiveDate), let start = effectiveDateRead(ef)?.value.stringValue,
+                let until = termUntilDate(p, from: start)
+            else { return nil }
+            return Found(value: JSONValue(until.months), line: layout.lines[p.line(at: until.offset)], confidence: 0.7)
+        }
         return Found(
             value: JSONValue(term.months), line: layout.lines[p.line(at: term.offset)], confidence: term.confidence)
     }
@@ -753,6 +924,16 @@ extension Extractor {
                 if at < end { end = at }
                 break
             }
+        }
+        // "the Hong Kong Special Administrative Region (of the People's Republic of China)": the place is Hong Kong
+        let scanLower = scan.lowercased()
+        for tail in Lexicon.words("law_place_tails") {
+            guard let r = scanLower.range(of: tail) else { continue }
+            let after = scanLower[r.upperBound...].first
+            guard after == nil || !(after!.isLetter || after!.isNumber) else { continue }
+            let at = rest.index(
+                rest.startIndex, offsetBy: scanLower.distance(from: scanLower.startIndex, to: r.lowerBound))
+            if at < end { end = at }
         }
         var law = rest[..<end].trimmingCharacters(in: .whitespaces)
         if shouting {
@@ -879,7 +1060,15 @@ extension Extractor {
             return Found(
                 value: .string(b.law), line: layout.lines[p.line(at: b.at)], confidence: b.score >= 3 ? 0.85 : 0.6)
         }
-        if let f, let c = self.best(candidates(f.name, parse: parseString)) { return c }
+        // a cover table's row, "Governing Law | State of Utah": the place, read as a clause's would be
+        if let f, var c = self.best(candidates(f.name, parse: parseString)) {
+            if let v = c.value.stringValue {
+                let lower = v.lowercased()
+                let cue = Lexicon.words("law_cues").filter { lower.hasPrefix($0) }.max { $0.count < $1.count }
+                if let law = lawName(Array(v), at: cue?.count ?? 0) { c.value = .string(law) }
+            }
+            return c
+        }
         return nil
     }
 

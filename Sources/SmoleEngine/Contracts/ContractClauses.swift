@@ -6,9 +6,11 @@ import SmoleRecords
 /// Input: the prose and layout lines. Output: durations with the sentence each sits in and the agreement's own term;
 /// page furniture; the parties a signature page or a letter's address names.
 ///
-/// Order of evidence for the term: the end of the agreement or of its obligations ("shall terminate / expire N from the
-/// date hereof") > a period with the agreement as subject > a period under a "Term" heading; periods of
-/// non-solicitation, standstill, notice, renewal or payment, and survival counted from termination, lose.
+/// Order of evidence for the term: a "Term" row of a cover table ("Term | 24 months") > the end of the agreement or of
+/// its obligations ("shall terminate / expire N from the date hereof") > a period with the agreement as subject > a
+/// period under a "Term" heading; periods of non-solicitation, standstill, renewal or payment lose; a notice period and
+/// a period counted from the agreement's end (survival after termination) are never the term, so an agreement that
+/// runs until terminated has none.
 /// Order of evidence for a signature party: an organisation above "By:"; a person who signs "/s/" under no organisation,
 /// witness or "By:" (or under a role heading such as "EMPLOYEE:" / "SECOND PARTY"), with the typed name preferred.
 extension Extractor {
@@ -17,6 +19,65 @@ extension Extractor {
         var months: Int
         var start: Int
         var end: Int
+    }
+
+    /// Days as whole months, when they are close to a whole number of months (90 days, 180 days, 365 days, 26 weeks);
+    /// 45 days or 8 weeks are not.
+    static func wholeMonths(days: Int) -> Int? {
+        let m = (Double(days) / 30.4375).rounded()
+        guard m >= 1, abs(Double(days) - m * 30.4375) <= 0.05 * Double(days) + 1.5 else { return nil }
+        return Int(m)
+    }
+
+    /// An agreement's term written as its last day: "This Agreement shall remain in effect through December 31, 2022",
+    /// "shall expire on 30 June 2025", counted from `start` (the effective date, ISO 8601) in whole calendar months: the
+    /// last day is the start date n months on, or the day before it (January 1, 2021 through December 31, 2022: 24). The sentence must have the agreement as its subject and
+    /// say that it ends (Lexicon "term_subjects", "term_end_verbs"), with the date right after a word of an end
+    /// ("term_until_words": "through", "until", "on"); a notice, a non-solicitation or a survival sentence does not count.
+    /// - Returns: the months and the date's offset in the prose; nil when no such sentence is written.
+    func termUntilDate(_ p: Prose, from start: String) -> (months: Int, offset: Int)? {
+        guard let begin = Self.isoDay(start) else { return nil }
+        let starts = Self.sentenceStarts(p)
+        let subjects = Lexicon.words("term_subjects"), endVerbs = Lexicon.words("term_end_verbs")
+        let untilWords = Lexicon.words("term_until_words")
+        let other = Lexicon.words("term_unrelated") + Lexicon.words("term_after_end") + ["notice"]
+        for d in contractDates(p) {
+            let before = String(p.text[max(0, d.start - 20)..<d.start]).lowercased()
+            guard untilWords.contains(where: { before.hasSuffix(" " + $0 + " ") }) else { continue }
+            let s = Self.sentence(around: d.start, starts: starts, in: p.text)
+            let lower = s.text.lowercased()
+            guard subjects.contains(where: { lower.contains($0) }), endVerbs.contains(where: { lower.contains($0) }),
+                !other.contains(where: { lower.contains($0) }), let end = Self.isoDay(d.iso), end > begin
+            else { continue }
+            // whole calendar months: the last day is the start date n months on, or the day before it
+            let a = start.split(separator: "-").compactMap { Int($0) },
+                b = d.iso.split(separator: "-").compactMap { Int($0) }
+            let n = (b[0] - a[0]) * 12 + (b[1] - a[1])
+            for k in [n, n + 1] where k >= 1 {
+                let m0 = a[1] - 1 + k
+                let y = a[0] + m0 / 12, m = m0 % 12 + 1
+                let lastDay = [
+                    31, y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31,
+                ][m - 1]
+                guard let on = Self.isoDay(String(format: "%04d-%02d-%02d", y, m, min(a[2], lastDay))) else { continue }
+                if on == end || on == end + 1 { return (k, d.start) }
+            }
+        }
+        return nil
+    }
+
+    /// Days since 1970-01-01 of an ISO 8601 date (`YYYY-MM-DD`), in the proleptic Gregorian calendar.
+    static func isoDay(_ iso: String) -> Int? {
+        let parts = iso.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3 else { return nil }
+        // days from civil (H. Hinnant's algorithm)
+        let y = parts[1] <= 2 ? parts[0] - 1 : parts[0]
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (parts[1] + 9) % 12
+        let doy = (153 * mp + 2) / 5 + parts[2] - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146097 + doe - 719468
     }
 
     /// Every "N month(s)/year(s)" in `t`, where N is digits, a number word, or "word (digits)".
@@ -37,13 +98,6 @@ extension Extractor {
         }
         let monthUnits = Parse.monthUnits, yearUnits = Parse.yearUnits
         let weekUnits = Lexicon.wordSet("unit_week"), dayUnits = Lexicon.wordSet("unit_day")
-        /// Days as whole months, when they are close to a whole number of months (90 days, 180 days, 365 days, 26 weeks);
-        /// 45 days or 8 weeks are not.
-        func wholeMonths(days: Int) -> Int? {
-            let m = (Double(days) / 30.4375).rounded()
-            guard m >= 1, abs(Double(days) - m * 30.4375) <= 0.05 * Double(days) + 1.5 else { return nil }
-            return Int(m)
-        }
         var out: [Duration] = []
         let ordinals = [
             "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
@@ -65,7 +119,8 @@ extension Extractor {
                     n < 1000
                 {
                     let months: Int? =
-                        tail == "year" ? n * 12 : tail == "month" ? n : wholeMonths(days: tail == "week" ? n * 7 : n)
+                        tail == "year"
+                        ? n * 12 : tail == "month" ? n : Self.wholeMonths(days: tail == "week" ? n * 7 : n)
                     if let months, months < 1200 { out.append(Duration(months: months, start: w.1, end: w.2)) }
                 }
                 continue
@@ -89,7 +144,7 @@ extension Extractor {
             }
             guard let n, n > 0, n < (unit > 0 ? 100 : 1000) else { continue }
             // days and weeks count when they make whole months ("ninety (90) days", "fifty-two weeks")
-            guard let months = unit > 0 ? n * unit : wholeMonths(days: n * -unit) else { continue }
+            guard let months = unit > 0 ? n * unit : Self.wholeMonths(days: n * -unit) else { continue }
             out.append(Duration(months: months, start: start, end: w.2))
         }
         return out
@@ -198,22 +253,64 @@ extension Extractor {
             let headingSet = Set(s.heading.split(whereSeparator: { !$0.isLetter }).map(String.init))
             if !headingSet.isDisjoint(with: headingWords) { score += 2 }
             if unrelated.contains(where: { near.contains($0) || s.heading.contains($0) }) { score -= 5 }
-            // a notice period: "on three (3) months' notice", "six months prior written notice"
+            // a notice period is never the term, whatever its sentence says of the agreement: "may terminate this
+            // Agreement on three (3) months' notice", "six months prior written notice", "upon written notice of ninety
+            // (90) days"
             var right = String(t[d.end..<min(t.count, d.end + 25)]).lowercased()
             if let dot = right.range(of: ". ") { right = String(right[..<dot.lowerBound]) }
-            if right.contains("notice") || right.hasPrefix(" prior") || right.hasPrefix(" in advance") { score -= 5 }
-            // a renewal or payment period: "for successive one (1) year periods", "payable in 12 monthly installments"
             let left = String(t[max(s.start, d.start - 40)..<d.start]).lowercased()
+            if right.contains("notice") || right.hasPrefix(" prior") || right.hasPrefix(" in advance")
+                || left.suffix(24).contains("notice")
+            {
+                continue
+            }
+            // a renewal or payment period: "for successive one (1) year periods", "payable in 12 monthly installments"
             if Lexicon.words("term_renewal_words").contains(where: { left.contains($0) })
                 || ["-year renewal", " renewal", " installment"].contains(where: { right.hasPrefix($0) })
             {
                 score -= 5
             }
-            if afterEnd.contains(where: { near.contains($0) }), !anchored { score -= 2 }
+            // a period counted from the agreement's end is not its term: "survive termination for three (3) years",
+            // "for five (5) years after the end of the Term", "two (2) years following any termination of this Agreement"
+            if afterEnd.contains(where: { near.contains($0) }), !anchored { continue }
             if score >= 1, best == nil || score > best!.score { best = (score, d) }
         }
         guard let b = best else { return nil }
         return (b.d.months, b.d.start, b.score >= 5 ? 0.9 : b.score >= 3 ? 0.8 : 0.6)
+    }
+
+    /// A cover table's term row: "Term | 24 months", "MNDA Term | Expires 1 year from Effective Date", "Term: 2 years":
+    /// a label of one to three words whose last is a term word (Lexicon "term_label_words"), then one duration. A row
+    /// of another period ("Term of Confidentiality", "Payment Term", "Notice Period") does not count.
+    /// - Returns: the months, the row's line and 0.85; nil when the document has no such row.
+    func termRow() -> Found? {
+        let furniture = pageFurniture()
+        let labelWords = Lexicon.wordSet("term_label_words")
+        let other = Lexicon.words("term_row_not") + Lexicon.words("term_unrelated")
+        for l in layout.lines where !l.isBlank && !furniture.contains(l.index) {
+            var label: String, value: String
+            if l.cells.count >= 2 {
+                label = l.cells[0].text
+                value = l.cells[1...].map(\.text).joined(separator: " ")
+            } else if let colon = l.text.firstIndex(of: ":") {
+                label = String(l.text[..<colon])
+                value = String(l.text[l.text.index(after: colon)...])
+            } else {
+                continue
+            }
+            label = label.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: " :."))
+            let words = label.split(separator: " ")
+            guard (1...3).contains(words.count), let last = words.last, labelWords.contains(String(last)),
+                !other.contains(where: { label.contains($0) })
+            else { continue }
+            let v = value.trimmingCharacters(in: .whitespaces)
+            let lower = v.lowercased()
+            guard v.count <= 80, !other.contains(where: { lower.contains($0) }) else { continue }
+            let ds = Self.durations(in: Array(v))
+            guard ds.count == 1 else { continue }
+            return Found(value: JSONValue(ds[0].months), line: l, confidence: 0.85)
+        }
+        return nil
     }
 
     // MARK: page furniture
@@ -302,6 +399,16 @@ extension Extractor {
                     else { break }
                     if cell.text.lowercased().hasPrefix("by") { break }
                     var name = cell.text.trimmingCharacters(in: CharacterSet(charactersIn: " :,"))
+                    // a name wrapped over two lines leaves its legal form alone above "By:" ("NORTHUMBRIA WATER" /
+                    // "HOLDINGS PLC", "CYPRESS POINT DEVICES," / "INC."): the line above, in the same column, begins it
+                    if Self.onlyEntityWords(name) {
+                        let hi = above.cells.first(where: { $0.start > cell.start })?.start ?? Int.max
+                        let upper = lines[..<above.index].last(where: { !$0.isBlank })
+                        let head = (upper?.cells ?? []).filter { $0.start >= cell.start - 4 && $0.start < hi }
+                            .map(\.text).joined(separator: " ")
+                        guard !head.isEmpty, head.first?.isUppercase == true else { break }
+                        name = head.trimmingCharacters(in: CharacterSet(charactersIn: " :")) + " " + name
+                    }
                     for lead in Lexicon.words("behalf_leads")
                     where name.lowercased().hasPrefix(lead) { name = String(name.dropFirst(lead.count)); break }
                     // "ACME CORP., a Delaware corporation"
@@ -316,6 +423,15 @@ extension Extractor {
             }
         }
         return out
+    }
+
+    /// Whether every word of `s` is a legal form or organisation word ("LIMITED", "HOLDINGS PLC", "Inc."): the end of
+    /// a name, not a name.
+    static func onlyEntityWords(_ s: String) -> Bool {
+        let words = s.split(separator: " ").map {
+            $0.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: ","))
+        }
+        return !words.isEmpty && words.allSatisfy { entitySuffixes.contains($0) || entitySuffixes.contains($0 + ".") }
     }
 
     /// Whether `short` is a short form of `long`: its leading words ("Sears" of "SEARS, ROEBUCK AND CO.", "ANN TAYLOR" of

@@ -19,6 +19,15 @@ enum ContractWords {
     /// A person's degree or credential after a comma: "Maher Albitar, M.D.".
     static let credentials = Lexicon.words("credentials")
 
+    /// Legal forms that end an organisation's name ("Inc.", "LLC", "GmbH"): the entity suffixes that are not words of
+    /// a name ("Holdings", "Group", "Company" go on: "X Holdings, Inc.", "Y Company, LLC").
+    static let legalForms: Set<String> = Set(Lexicon.words("entity_suffixes")).subtracting(
+        Lexicon.words("entity_name_words"))
+
+    /// A company register's number after a name: "ACN 611 222 333" (Australian Company Number), "company number
+    /// 01234567" (Companies House); the name ends before it.
+    static let registrationMarks = Lexicon.words("registration_marks")
+
     /// Roles and pronouns that stand where a party's name would: "between you and the Company", "between Sears and me".
     static let roles: Set<String> = Lexicon.wordSet("party_role_words")
 
