@@ -131,7 +131,13 @@ enum Lexicon {
         "change_words": "change given back (not the total)",
         "item_table_words": "column words of an item table's header",
         "exclusive_words": "words saying a total excludes the tax (excl., ex)",
-        "other_date_words": "words of a date that is not the slip's (expiry, valid until, date of birth)",
+        "other_date_words":
+            "words of a date that is not the slip's (expiry, valid until, date of birth, a return or refund deadline)",
+        "included_tax_words":
+            "words saying a receipt's tax line is already in its total ('of which VAT', 'dont TVA', 'davon MwSt', 'GST incl.')",
+        "tax_table_net_words": "a tax summary table's net column heading (Net, Netto, HT)",
+        "tax_table_gross_words": "a tax summary table's gross column heading (Gross, Brutto, TTC)",
+        "payment_leads": "words before a receipt's payment method on its line ('Paid by', 'Geg.', 'Réglé')",
         "unit_month": "a contract term's unit: month",
         "unit_year": "a contract term's unit: year",
         "unit_week": "a contract term's unit: week",
