@@ -114,7 +114,7 @@ enum Lexicon {
         "receipt_headings": "a slip's title or document word: that line is a heading, not the merchant",
         "registration_words": "registration, tax and contact words (GST ID, Co. Reg, Tel): not the merchant",
         "address_words": "street and building words of an address line",
-        "greetings": "greetings and slogans at the head or foot of a slip",
+        "greetings": "greetings, slogans and returns notices at the head or foot of a slip (not the merchant)",
         "total_qualifiers": "words that make a receipt's 'total' label some other sum (Total Qty, Total Excl)",
         "tax_words":
             "words of a tax (GST, MwSt, TVA, IVA): a receipt's tax line; an item table's tax column, whose numbers are not the item's",

@@ -46,7 +46,8 @@ extension Extractor {
 
     /// Whether `name` ends in (or holds) a legal form: "IKANO HANDEL SDN BHD", "AEON CO. (M) BHD", "Acme GmbH".
     static func hasLegalForm(_ name: String) -> Bool {
-        let words = receiptWords(name)
+        // OCR drops the space after a period: "Sdn.Bhd" is "Sdn. Bhd"
+        let words = receiptWords(name).flatMap { $0.split(separator: ".").map(String.init) }
         guard let last = words.last else { return false }
         if legalForms.contains(last) { return true }
         return words.contains { legalForms.contains($0) && !shortLegalForms.contains($0) && $0 != "company" }
@@ -86,6 +87,9 @@ extension Extractor {
         {
             t = String(t[..<open])
         }
+        // OCR drops the spaces around parentheses: "BAKERIES(KL)SDN BHD" is "BAKERIES (KL) SDN BHD"
+        t = t.replacingOccurrences(of: #"(?<=[\p{L}.])\("#, with: " (", options: .regularExpression)
+            .replacingOccurrences(of: #"\)(?=\p{L})"#, with: ") ", options: .regularExpression)
         t = t.split(separator: " ").joined(separator: " ")
         while let l = t.last, !(l.isLetter || l.isNumber || l == ")" || l == ".") { t.removeLast() }
         return t.contains(where: \.isLetter) ? t : nil
