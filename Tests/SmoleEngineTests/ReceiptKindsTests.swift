@@ -83,7 +83,9 @@ import _SmoleTestSupport
             """
             Crust & Crumb
             Crust and Crumb Bakeries Ltd
+            Kiosk 4 Waterloo Station
             VAT 524 0367 52
+
             Latte                           £3.20
             Cheese Scone                    £2.80
             Eat In Total                    £6.00
@@ -93,6 +95,7 @@ import _SmoleTestSupport
             """)
         #expect(registration.data["tax"]?.doubleValue == 1)
         #expect(registration.data["payment_method"] == "DEBIT")
+        #expect(Self.items(registration.data).map(\.3) == [3.2, 2.8], "the registration line ends no item list")
 
         let included = try await Self.read(
             """

@@ -627,7 +627,10 @@ extension Extractor {
         let nb = layout.nonBlank
         var firstPriced: Int? = nil
         for l in nb.prefix(12) {
-            if Parse.time(in: l.text) != nil || !Parse.dates(in: l.text, dayFirst: dayFirst).isEmpty {
+            // (a date of six characters or more: a shop number "0412" is none)
+            if Parse.time(in: l.text) != nil
+                || Parse.dates(in: l.text, dayFirst: dayFirst).contains(where: { $0.end - $0.start >= 6 })
+            {
                 startIdx = l.index + 1; break
             }
             let priced = Parse.numbers(in: l, decimalHint: decimalHint).contains { !$0.isPercent && $0.decimals == 2 }
@@ -647,6 +650,9 @@ extension Extractor {
             if line.isBlank { continue }
             defer { previousLine = line.index }
             if isTotalsLine(line) || isReceiptTotalsLabel(line) {
+                // a registration line in the head ("VAT 524 0367 52", no amount) ends nothing
+                let amount = Parse.numbers(in: line, decimalHint: decimalHint).contains { $0.decimals == 2 }
+                if rows.isEmpty, !amount { pending = nil; continue }
                 if !rows.isEmpty || pending != nil { break } else { continue }
             }
             // OCR glues "3 x 6,11" into "3x6,11": split a leading quantity from a money-shaped price.
