@@ -767,6 +767,7 @@ extension Extractor {
     /// Where a quantity "x" or "@" price starts on a receipt line (the character offset of the quantity), or nil:
     /// "2 x 0,89", "2 @ 3.49", "3 Stk x 0,69", "2.13 lb @ 1.99", "38,52 l x 1,799 EUR/l", or a count leading the
     /// line's text ("2 x Menu du jour", "2x CAPPUCCINO"). Not a letter's "x" ("RX #6612843"), not a size ("4x40").
+    /// OCR reads "lb" as "1b": the unit still counts.
     static func receiptQuantityAt(_ text: String) -> Int? {
         let r = NSRange(text.startIndex..., in: text)
         for p in [receiptPricedQuantity, receiptLeadingQuantity] {
@@ -777,7 +778,7 @@ extension Extractor {
         return nil
     }
     nonisolated(unsafe) static let receiptPricedQuantity = try! NSRegularExpression(
-        pattern: #"(?<![\p{L}\d.,#])\d{1,4}(?:[.,]\d{1,3})?\s*(?:\p{L}{1,4}\.?\s*)?[x×@*]\s*(?:[^\d\s]{1,3}\s*)?\d+[.,]\d"#,
+        pattern: #"(?<![\p{L}\d.,#])\d{1,4}(?:[.,]\d{1,3})?(?=[\sx×@*])\s*(?:(?:\p{L}{1,4}|1b)\.?\s*)?[x×@*]\s*(?:[^\d\s]{1,3}\s*)?\d+[.,]\d"#,
         options: [.caseInsensitive])
     nonisolated(unsafe) static let receiptLeadingQuantity = try! NSRegularExpression(
         pattern: #"^\s*\d{1,3}\s*[x×@*]\s+\p{L}"#, options: [.caseInsensitive])
@@ -825,7 +826,8 @@ extension Extractor {
         return String(out)
     }
 
-    /// "2 x CAPPUCCINO" → "CAPPUCCINO": a leading quantity ("2 x", "2x", "2 @", "2 *") is never part of the description.
+    /// "2 x CAPPUCCINO" → "CAPPUCCINO": a leading quantity ("2 x", "2x", "2 @", "2 *"), and the price of one after it
+    /// ("2 @ 3.49 GREEK YOGURT"), is never part of the description.
     static func stripQuantityPrefix(_ s: String) -> String {
         var t = Substring(s.trimmingCharacters(in: .whitespaces))
         let digits = t.prefix(while: { $0.isNumber })
@@ -833,7 +835,18 @@ extension Extractor {
             var rest = t.dropFirst(digits.count).drop(while: { $0 == " " })
             if let f = rest.first, f == "x" || f == "X" || f == "×" || f == "@" || f == "*" {
                 rest = rest.dropFirst()
-                if rest.first == " " || rest.first == nil { t = rest.drop(while: { $0 == " " }) }
+                if rest.first == " " || rest.first == nil {
+                    t = rest.drop(while: { $0 == " " })
+                    // the price of one after it: "2 @ 3.49  GREEK YOGURT", "2 x $7.50 NASI"
+                    let sign = t.prefix(while: { !$0.isNumber && !$0.isWhitespace && !$0.isLetter })
+                    let price = t.dropFirst(sign.count).prefix(while: { $0.isNumber || $0 == "." || $0 == "," })
+                    let after = t.dropFirst(sign.count + price.count)
+                    if sign.count <= 3, price.contains(where: { $0 == "." || $0 == "," }), price.last?.isNumber == true,
+                        after.first == " ", after.contains(where: \.isLetter)
+                    {
+                        t = after.drop(while: { $0 == " " })
+                    }
+                }
             }
         }
         // "CAPPUCCINO x" left over when the quantity was split off elsewhere
