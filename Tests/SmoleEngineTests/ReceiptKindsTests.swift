@@ -305,6 +305,39 @@ import _SmoleTestSupport
         #expect(!inclusive.review.contains { $0.code == .arithmetic }, "\(inclusive.review)")
     }
 
+    /// The merchant as OCR prints it: a legal form after a period with the space lost ("Sdn.Bhd"), a returns notice
+    /// above it ("Goods Sold Are Not Returnable") that is no name, parentheses with the spaces around them lost; a
+    /// name whose words OCR ran together is flagged (`hasGluedWords`).
+    @Test func merchantAsOCRPrintsIt() async throws {
+        let glued = try await Self.read(
+            """
+                 Thank You. Please come again.
+                 Goods Sold.Are Not Returnable.
+                   Harmoni Cash & Carry Sdn.Bhd
+                          (317041-W)
+                    GST Reg. No. : 001951645696
+            Invoice No : 47735
+            Date : 04 Jan 2017 01:15pm
+            RICE 5KG                    17.41
+            Total Incl. GST:RM          17.41
+            Cash:RM                     20.00
+            Change:RM                    2.59
+            """)
+        #expect(glued.data["merchant_name"] == "Harmoni Cash & Carry Sdn.Bhd")
+        let parens = try await Self.read(
+            """
+            MAWAR BAKERIES(KL)SDN BHD
+            Lot 6, Jalan Sungai Besi
+            Date: 18/09/2017
+            BREAD                        5.90
+            TOTAL                        5.90
+            """)
+        #expect(parens.data["merchant_name"] == "MAWAR BAKERIES (KL) SDN BHD")
+        #expect(ReviewChecks.hasGluedWords("SANYUSTATIONERYSHOP"))
+        #expect(!ReviewChecks.hasGluedWords("SANYU STATIONERY SHOP"))
+        #expect(!ReviewChecks.hasGluedWords("Bäckereifachgeschäft Lindner"), "a compound in lower case is a word")
+    }
+
     /// A German pharmacy slip ("Summe EUR", "EC-Karte", "Zeit:") routes to receipt.
     @Test func germanTillWordsRouteToReceipt() async throws {
         let dir = try TempDir(); defer { dir.cleanup() }
