@@ -419,12 +419,13 @@ public final class Engine: Sendable {
         }
         if doc.ocr {
             sig.ocrWordQuality = ReviewChecks.ocrWordQuality(doc.pages)
-            // A party name read by OCR with a word that mixes letters and digits ("99SFEED MART5/9"), or with a word the
-            // page's head spells with one other letter ("SANYO" over "SANYU SUPPLY"), is a misreading far more often
-            // than a name: its confidence drops under the review's floor so the field is looked at.
+            // A party name read by OCR with a word that mixes letters and digits ("99SFEED MART5/9"), with its words run
+            // together ("SANYUSTATIONERYSHOP"), or with a word the page's head spells with one other letter ("SANYO" over
+            // "SANYU SUPPLY"), is a misreading far more often than a name: its confidence drops under the review's floor
+            // so the field is looked at.
             for f in s.fields where f.role == .seller || f.role == .buyer {
                 if let name = data[f.name]?.stringValue,
-                    ReviewChecks.hasMixedWord(name)
+                    ReviewChecks.hasMixedWord(name) || ReviewChecks.hasGluedWords(name)
                         || ReviewChecks.readTwoWays(name, head: doc.pages.first?.split(separator: "\n").prefix(15)),
                     let c = sig.fieldConfidence[f.name]
                 {

@@ -63,6 +63,7 @@ extension Extractor {
     /// $100.00-", "Rabatt 10,00": taken off), charges ("Shipping 12.50", "Versandkosten": added) and a cash rounding
     /// ("Rounding Adj -0.02", as printed). A line counts when its first cell is one of those labels alone (followed by
     /// at most a rate or punctuation: "Discount (10%):", not "Delivery date") and it carries an amount with decimals.
+    /// A receipt's tax printed as already in its total ("of which VAT 20%", "GST 9% incl.") is taken off.
     /// Nil when the block has none.
     /// What may follow a discount or charge phrase in its label: nothing but marks and figures, a note in
     /// parentheses ("Discount (SPRING15)", "Shipping (USPS Ground Advantage)"), or one code word in capitals or with
@@ -122,6 +123,9 @@ extension Extractor {
             let value = sign < 0 ? -abs(n.value) : n.value
             sum = (sum ?? 0) + value
         }
+        // A receipt's tax printed as already in its total ("of which VAT 20%", "GST 9% incl."): subtotal + tax
+        // overshoots the total by it.
+        if isReceiptSchema, let t = receiptTax(), t.included, t.tax > 0 { sum = (sum ?? 0) - t.tax }
         return sum
     }
 

@@ -383,7 +383,8 @@ public struct ReviewChecks: ResultReviewer {
     // MARK: OCR
 
     /// The confidence (0...1) a party name read by OCR keeps when one of its words mixes letters and digits
-    /// (`hasMixedWord`) or is read two ways on the page (`readTwoWays`): under `defaultMinConfidence`, so the field is
+    /// (`hasMixedWord`), lost the spaces between its words (`hasGluedWords`) or is read two ways on the page
+    /// (`readTwoWays`): under `defaultMinConfidence`, so the field is
     /// flagged `low_confidence`. Measured on receipts-real (session 6): the merchants with a mixed word were 2 of 40,
     /// both misread ("99SFEED MART5/9", "99SPEED N9R7 S/B"); no right one had one.
     static let misreadNameConfidence = 0.3
@@ -395,6 +396,12 @@ public struct ReviewChecks: ResultReviewer {
         name.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).contains { w in
             w.contains(where: \.isLetter) && w.contains(where: \.isNumber)
         }
+    }
+
+    /// Whether `name` holds a word of sixteen capitals or more: OCR that lost the spaces between a name's words
+    /// ("SANYUSTATIONERYSHOP"). Names in capitals write their words apart; a long compound in capitals is rare.
+    static func hasGluedWords(_ name: String) -> Bool {
+        name.split(whereSeparator: { !$0.isLetter }).contains { w in w.count >= 16 && w.allSatisfy(\.isUppercase) }
     }
 
     /// Whether a word of `name` of four letters or more is spelt with exactly one other letter in `head` (the first

@@ -50,6 +50,8 @@ final class Extractor {
     /// field's value, but still the end of the item table.
     var qualifiedLabelLines: Set<Int> = []
     var proseCache: Prose? = nil  // contracts: the document as running text (Contract.swift)
+    /// Receipts: the slip's tax as its own rules read it (`receiptTaxReading`), read once.
+    var receiptTaxCache: ReceiptTax?? = nil
 
     init(layout: Layout, schema: Schema, ocr: Bool = false) {
         self.layout = layout

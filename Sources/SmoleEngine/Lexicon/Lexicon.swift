@@ -114,7 +114,7 @@ enum Lexicon {
         "receipt_headings": "a slip's title or document word: that line is a heading, not the merchant",
         "registration_words": "registration, tax and contact words (GST ID, Co. Reg, Tel): not the merchant",
         "address_words": "street and building words of an address line",
-        "greetings": "greetings and slogans at the head or foot of a slip",
+        "greetings": "greetings, slogans and returns notices at the head or foot of a slip (not the merchant)",
         "total_qualifiers": "words that make a receipt's 'total' label some other sum (Total Qty, Total Excl)",
         "tax_words":
             "words of a tax (GST, MwSt, TVA, IVA): a receipt's tax line; an item table's tax column, whose numbers are not the item's",
@@ -131,7 +131,13 @@ enum Lexicon {
         "change_words": "change given back (not the total)",
         "item_table_words": "column words of an item table's header",
         "exclusive_words": "words saying a total excludes the tax (excl., ex)",
-        "other_date_words": "words of a date that is not the slip's (expiry, valid until, date of birth)",
+        "other_date_words":
+            "words of a date that is not the slip's (expiry, valid until, date of birth, a return or refund deadline)",
+        "included_tax_words":
+            "words saying a receipt's tax line is already in its total ('of which VAT', 'dont TVA', 'davon MwSt', 'GST incl.')",
+        "tax_table_net_words": "a tax summary table's net column heading (Net, Netto, HT)",
+        "tax_table_gross_words": "a tax summary table's gross column heading (Gross, Brutto, TTC)",
+        "payment_leads": "words before a receipt's payment method on its line ('Paid by', 'Geg.', 'Réglé')",
         "unit_month": "a contract term's unit: month",
         "unit_year": "a contract term's unit: year",
         "unit_week": "a contract term's unit: week",

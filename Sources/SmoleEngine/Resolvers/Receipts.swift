@@ -46,7 +46,8 @@ extension Extractor {
 
     /// Whether `name` ends in (or holds) a legal form: "IKANO HANDEL SDN BHD", "AEON CO. (M) BHD", "Acme GmbH".
     static func hasLegalForm(_ name: String) -> Bool {
-        let words = receiptWords(name)
+        // OCR drops the space after a period: "Sdn.Bhd" is "Sdn. Bhd"
+        let words = receiptWords(name).flatMap { $0.split(separator: ".").map(String.init) }
         guard let last = words.last else { return false }
         if legalForms.contains(last) { return true }
         return words.contains { legalForms.contains($0) && !shortLegalForms.contains($0) && $0 != "company" }
@@ -86,6 +87,9 @@ extension Extractor {
         {
             t = String(t[..<open])
         }
+        // OCR drops the spaces around parentheses: "BAKERIES(KL)SDN BHD" is "BAKERIES (KL) SDN BHD"
+        t = t.replacingOccurrences(of: #"(?<=[\p{L}.])\("#, with: " (", options: .regularExpression)
+            .replacingOccurrences(of: #"\)(?=\p{L})"#, with: ") ", options: .regularExpression)
         t = t.split(separator: " ").joined(separator: " ")
         while let l = t.last, !(l.isLetter || l.isNumber || l == ")" || l == ".") { t.removeLast() }
         return t.contains(where: \.isLetter) ? t : nil
@@ -429,7 +433,7 @@ extension Extractor {
 /// the `receipt` schema.
 ///
 /// The kinds: cash tendered, change given, a rounding line, a tax summary by tax code, the till's staff or station
-/// (cashier, counter, POS, table), a card payment, the time of day of the sale ("18:26", "12:16:25 PM"; invoices
+/// (cashier, counter, POS, table), a card payment (a scheme, "EC-Karte", "CB sans contact", "EFTPOS"), the time of day of the sale ("18:26", "12:16:25 PM"; invoices
 /// carry a date without one), items sold as "2 x 3.50" or an item count, a closing greeting ("thank you",
 /// "come again"), a returns notice ("goods sold are not returnable"). One kind alone proves nothing (an invoice can
 /// say "thank you"); from two on, each kind adds to the receipt's score.
@@ -481,8 +485,11 @@ enum TillLayout {
             ),
             (
                 "card",
-                #"(?m)\b(visa|master|mastercard|amex|edc|card no|card number|debit card|credit card|app\.? code|approval code)\b"#,
-                anyWord(["visa", "master", "amex", "edc", "card", "app", "approval code"])
+                #"(?m)\b(visa|master|mastercard|amex|edc|card no|card number|debit card|credit card|app\.? code|approval code|ec-karte|girocard|kartenzahlung|carte bancaire|cb sans contact|eftpos|interac|contactless)\b"#,
+                anyWord([
+                    "visa", "master", "amex", "edc", "card", "app", "approval code", "ec-karte", "girocard",
+                    "kartenzahlung", "carte bancaire", "cb sans contact", "eftpos", "interac", "contactless",
+                ])
             ),
             ("clock", #"(?<![\d:])([01]?\d|2[0-3]):[0-5]\d(?!\d)"#, .clock),
             (
@@ -552,5 +559,161 @@ enum TillLayout {
     static func bonus(text: String) -> Double {
         let n = kindsFound(in: text).count
         return n >= 2 ? 3 * Double(n) : 0
+    }
+}
+
+// MARK: tax
+
+/// A slip's tax as read by the receipt rules: the amount, the line it was read from, whether the slip says the tax is
+/// already in its total ("of which VAT 20%", "dont TVA 10%", "GST 9% incl.", "davon MwSt"), and, from a tax summary
+/// table, the net amount the tax was charged on and the table's lines.
+struct ReceiptTax {
+    var tax: Double
+    var line: Line
+    var included: Bool
+    /// The net amount of a tax summary table (Σ of its net column), when the tax came from one.
+    var net: Double?
+    /// Lines of the tax summary table (its heading and rows): never the subtotal's or the tax's label lines.
+    var tableLines: Set<Int>
+}
+
+extension Extractor {
+    static let includedTaxWords: Set<String> = Lexicon.wordSet("included_tax_words")
+    static let taxTableNetWords: Set<String> = Lexicon.wordSet("tax_table_net_words")
+    static let taxTableGrossWords: Set<String> = Lexicon.wordSet("tax_table_gross_words")
+    /// Words after a tax word that make its line no tax amount ("VAT No", "GST Reg", "Tax Code", "MwSt-Satz"): the
+    /// tax role's `not_followed_by` words, less those saying the tax is included ("included", "incluido").
+    static let taxLineStops: Set<String> = (Lexicon.stopWords[.tax] ?? []).subtracting(includedTaxWords)
+        .subtracting(["included", "incluido", "inclusa", "incluído"])
+
+    /// The slip's tax, read once (`receiptTaxReading`).
+    func receiptTax() -> ReceiptTax? {
+        if let cached = receiptTaxCache { return cached }
+        let t = receiptTaxReading()
+        receiptTaxCache = .some(t)
+        return t
+    }
+
+    /// The slip's tax: a tax summary table's tax column ("Steuer % Netto Steuer Brutto", "TVA HT TVA TTC", "VAT
+    /// Summary Net VAT Gross"), read row by row (net + tax = gross on each) and summed, or its sum row; else the tax
+    /// lines below the items ("SST 6%  1.38", "Tax 9%  $5.65", "dont TVA 10%  3,76", "of which VAT 20%  £3.00",
+    /// "VAT included in total  £9.92"): a "total tax" line when there is one, else the sum of the different tax lines
+    /// (CGST and SGST; 10 % and 20 % TVA). Never a registration line ("VAT 524 0367 52", "GST Reg No"), a total that
+    /// includes the tax ("Total incl. GST") or a net amount ("Sub Total (Excl GST)"). Nil when the slip prints none,
+    /// or when what was read is half the total or more (no tax is that high: a misreading).
+    func receiptTaxReading() -> ReceiptTax? {
+        let total = receiptTotal()?.value.doubleValue
+        func plausible(_ t: Double) -> Bool { t >= 0 && (total.map { t < $0 / 2 } ?? true) }
+        if let table = receiptTaxTable(total: total), plausible(table.tax) { return table }
+        let itemsEnd = tableLines.max() ?? -1
+        var found: [(key: String, value: Double, line: Line, isTotal: Bool, included: Bool)] = []
+        for l in layout.lines where !l.isBlank && l.index > itemsEnd {
+            let amounts = receiptAmounts(l)
+            let words = receiptLabelWords(l, before: amounts.first?.start)
+            if amounts.isEmpty, Self.isTaxSummaryHeading(words) { break }
+            guard let v = amounts.last?.value else { continue }
+            let lettered = words.filter { $0.contains(where: \.isLetter) }
+            guard lettered.count <= 6, let ti = lettered.firstIndex(where: { Self.taxWords.contains($0) }) else {
+                continue
+            }
+            if !Set(lettered).isDisjoint(with: Self.taxLineStops) { continue }
+            if Self.totalRank(words) > 0 { continue }  // "Total incl. GST", "Grand Total"
+            // a net amount named before its tax: "Sub Total (Excl GST)", "Amount before tax"
+            if lettered[..<ti].contains(where: { Self.totalQualifiers.contains($0) || Self.exclusiveWords.contains($0) })
+            {
+                continue
+            }
+            let included = !Set(lettered).isDisjoint(with: Self.includedTaxWords.union(Self.inclusiveWords))
+            found.append(
+                (
+                    lettered.joined(separator: " ") + " " + words.filter { $0.contains("%") }.joined(), v, l,
+                    lettered.contains(where: Self.isTotalWord), included
+                ))
+        }
+        guard !found.isEmpty else { return nil }
+        if let t = found.last(where: \.isTotal) {
+            return plausible(t.value)
+                ? ReceiptTax(tax: t.value, line: t.line, included: t.included, net: nil, tableLines: []) : nil
+        }
+        var seen = Set<String>()
+        let distinct = found.filter { seen.insert($0.key + "|" + String($0.value)).inserted }
+        let sum = (distinct.map(\.value).reduce(0, +) * 100).rounded() / 100
+        guard plausible(sum) else { return nil }
+        return ReceiptTax(
+            tax: sum, line: distinct[0].line, included: distinct.allSatisfy(\.included), net: nil, tableLines: [])
+    }
+
+    /// Whether a line of a slip belongs to its totals block by its label, though no field label leads it: a total
+    /// ("TOTAL TO PAY"), a tax line ("of which VAT 20%  £3.00", "dont TVA 10%"), money paid or given back ("Amount
+    /// Paid", "Change due"). The item rows end there.
+    func isReceiptTotalsLabel(_ l: Line) -> Bool {
+        let amounts = receiptAmounts(l)
+        guard let first = amounts.first else { return false }
+        let words = receiptLabelWords(l, before: first.start)
+        let lettered = words.filter { $0.contains(where: \.isLetter) }
+        guard !lettered.isEmpty, lettered.count <= 6 else { return false }
+        let set = Set(lettered)
+        if Self.totalRank(words) > 0 { return true }
+        if !set.isDisjoint(with: Self.taxWords), set.isDisjoint(with: Self.taxLineStops) { return true }
+        return !set.isDisjoint(with: Self.changeWords.union(["paid", "tendered"]))
+    }
+
+    /// The sum of `values` to the cent.
+    static func cents(_ values: [Double]) -> Double { (values.reduce(0, +) * 100).rounded() / 100 }
+
+    /// A tax summary table under the slip's totals: a heading naming a tax column and a net or gross one ("Steuer %
+    /// Netto Steuer Brutto", "TVA HT TVA TTC", "GST Summary Amount Tax"), then rows of two or three amounts that fill
+    /// its last columns in order (a rate and a tax code before them are not amounts), each with net + tax = gross.
+    /// A row that repeats the column sums of the rows above is the table's sum row. Its gross must be the slip's
+    /// total (within a cash rounding) when the total is known.
+    func receiptTaxTable(total: Double?) -> ReceiptTax? {
+        let lines = layout.lines.filter { !$0.isBlank }
+        for (k, head) in lines.enumerated() where receiptAmounts(head).isEmpty {
+            // 0: net, 1: tax, 2: gross
+            let headText = head.text.replacingOccurrences(of: "/", with: " ").replacingOccurrences(of: "(", with: " ")
+                .replacingOccurrences(of: ")", with: " ")
+            let headWords = Self.receiptWords(headText)
+            // the item table's header ("Item Qty Price Tax Total") is no tax summary
+            if headWords.contains(where: { Self.itemTableWords.contains($0) }) { continue }
+            let kinds: [Int] = headWords.compactMap { w in
+                let w = w.trimmingCharacters(in: CharacterSet(charactersIn: "%=:"))
+                if Self.taxWords.contains(w) { return 1 }
+                if Self.taxTableNetWords.contains(w) { return 0 }
+                if Self.taxTableGrossWords.contains(w) { return 2 }
+                return nil
+            }
+            guard kinds.contains(1), kinds.contains(0) || kinds.contains(2) else { continue }
+            var rows: [[Double]] = []  // net, tax, gross
+            var sumRow: [Double]? = nil
+            var used: Set<Int> = [head.index]
+            var j = k + 1
+            rowLoop: while j < lines.count {
+                let l = lines[j]
+                let vals = receiptAmounts(l).map(\.value)
+                guard vals.count >= 2, vals.count <= kinds.count else { break }
+                var row: [Double?] = [nil, nil, nil]
+                for (kind, v) in zip(kinds.suffix(vals.count), vals) {
+                    if row[kind] != nil { break rowLoop }
+                    row[kind] = v
+                }
+                guard let tax = row[1] else { break }
+                let net = row[0] ?? row[2].map { $0 - tax }, gross = row[2] ?? row[0].map { $0 + tax }
+                guard let n = net, let g = gross, abs(n + tax - g) < 0.015 else { break }
+                let r: [Double] = [n, tax, g].map { (x: Double) -> Double in (x * 100).rounded() / 100 }
+                used.insert(l.index)
+                j += 1
+                if !rows.isEmpty, (0..<3).allSatisfy({ (c: Int) -> Bool in abs(Self.cents(rows.map { $0[c] }) - r[c]) < 0.015 })
+                {
+                    sumRow = r
+                    break
+                }
+                rows.append(r)
+            }
+            guard !rows.isEmpty else { continue }
+            let sums: [Double] = sumRow ?? (0..<3).map { c in Self.cents(rows.map { $0[c] }) }
+            if let t = total, abs(sums[2] - t) > 0.05 { continue }
+            return ReceiptTax(tax: sums[1], line: head, included: true, net: sums[0], tableLines: used)
+        }
+        return nil
     }
 }

@@ -115,8 +115,15 @@ extension Extractor {
         // A till slip's total: its own label rules, checked against cash and change (Receipts.swift).
         let receiptTotal = f.role == .total && numeric && isReceiptSchema
         if receiptTotal, let r = self.receiptTotal() { return r }
+        // A till slip's tax: its own line rules and tax summary table (Receipts.swift).
+        let slipTax = numeric && isReceiptSchema && (f.role == .tax || f.role == .subtotal) ? receiptTax() : nil
+        if f.role == .tax, let t = slipTax {
+            return Found(value: JSONValue(Currency.round(t.tax, currency: currency)), line: t.line, confidence: 0.85)
+        }
         var c = candidates(f.name, wholeLine: numeric, parse: parser(for: f))
         if receiptTotal { c.removeAll { isQualifiedTotalLine($0.line) } }
+        // a tax summary table's column headings ("Netto", "Net") and rows are no subtotal
+        if let t = slipTax { c.removeAll { t.tableLines.contains($0.line.index) } }
         if numeric, f.role == .total || f.role == .subtotal || f.role == .tax {
             // Totals sit below the table; among equals prefer the later line.
             c = c.map { x in
@@ -124,6 +131,9 @@ extension Extractor {
             }
         }
         if let b = best(c) { return b }
+        if f.role == .subtotal, let t = slipTax, let net = t.net {
+            return Found(value: JSONValue(Currency.round(net, currency: currency)), line: t.line, confidence: 0.8)
+        }
         if f.role == .issueDate, f.isDate, isReceiptSchema { return receiptDate() }
         if f.role == .issueDate, f.isDate, !hits.values.contains(where: { $0.contains { $0.field == f.name } }) {
             // An unlabelled date near the top (receipts print the date without a label).

@@ -644,25 +644,48 @@ extension Extractor {
     }
 
     /// Receipts have no header: rows between the heading block and the totals, "qty x price" lines included.
+    ///
+    /// A quantity line of its own ("2 x 0,89", "2 @ 3.49", "3 Stk x 0,69") belongs to the item beside it whose amount is
+    /// quantity × price: the one above, else the one below. A count leading an item ("2 House Red Glass  28.00") is its
+    /// quantity, and the amount is the line's (or the price of one, as the totals decide: `settleQuantityRows`). The
+    /// description ends where the amount starts: a tax class after it ("1,19 A", "19.90 SR") is not part of it.
     func receiptRows(itemFields: [Field]) -> ([Row], Set<Int>) {
         var rows: [Row] = []
         var used = Set<Int>()
-        // Start after the first line with a date or time (the heading ends there), else after the first two lines.
+        // Start after the first line with a date or time (the heading ends there), else after the first two lines. A
+        // date printed after the first priced line is the slip's foot, not the end of its head.
         var startIdx = 0
         let nb = layout.nonBlank
-        for l in nb.prefix(12)
-        where Parse.time(in: l.text) != nil || !Parse.dates(in: l.text, dayFirst: dayFirst).isEmpty {
-            startIdx = l.index + 1; break
+        var firstPriced: Int? = nil
+        for l in nb.prefix(12) {
+            // (a date of six characters or more: a shop number "0412" is none)
+            if Parse.time(in: l.text) != nil
+                || Parse.dates(in: l.text, dayFirst: dayFirst).contains(where: { $0.end - $0.start >= 6 })
+            {
+                startIdx = l.index + 1; break
+            }
+            let priced = Parse.numbers(in: l, decimalHint: decimalHint).contains { !$0.isPercent && $0.decimals == 2 }
+            if priced, firstPriced == nil { firstPriced = l.index }
+            if priced, l.text.contains(where: \.isLetter) { break }
         }
-        if startIdx == 0, nb.count > 2 { startIdx = nb[min(2, nb.count - 1)].index }
+        if startIdx == 0, nb.count > 2 { startIdx = min(nb[min(2, nb.count - 1)].index, firstPriced ?? Int.max) }
         var pending: (String, Line)? = nil
+        // a quantity line with no item of its own, waiting for the item below whose amount it makes
+        var pendingQuantity: (quantity: Double, unit: Double, line: Int)? = nil
+        var previousLine: Int? = nil
         var ambiguous: [Int] = []
         var j = startIdx
         while j < layout.lines.count {
             var line = layout.lines[j]
             j += 1
             if line.isBlank { continue }
-            if isTotalsLine(line) { if !rows.isEmpty || pending != nil { break } else { continue } }
+            defer { previousLine = line.index }
+            if isTotalsLine(line) || isReceiptTotalsLabel(line) {
+                // a registration line in the head ("VAT 524 0367 52", no amount) ends nothing
+                let amount = Parse.numbers(in: line, decimalHint: decimalHint).contains { $0.decimals == 2 }
+                if rows.isEmpty, !amount { pending = nil; continue }
+                if !rows.isEmpty || pending != nil { break } else { continue }
+            }
             // OCR glues "3 x 6,11" into "3x6,11": split a leading quantity from a money-shaped price.
             if let fixed = Self.splitGluedQuantity(line.text) {
                 line = Line(page: line.page, index: line.index, text: fixed)
@@ -670,17 +693,14 @@ extension Extractor {
             let nums = Parse.numbers(in: line, decimalHint: decimalHint).filter { !$0.isPercent }
             let money = nums.filter { $0.decimals == 2 }
             // "3 x 23,13    69,39"  or  "2 @ 3.50"
-            let lowerText = line.lowerText
-            let hasTimes =
-                nums.count >= 2
-                && (lowerText.contains(" x ") || lowerText.contains("x ") || lowerText.contains(" @ ")
-                    || lowerText.contains("*"))
+            let timesAt = Self.receiptQuantityAt(line.text)
+            let hasTimes = nums.count >= 2 && timesAt != nil
             // The description is the leading cells that are not numbers ("AA BATTERIES 4PK", "Screws 4x40 (100)").
             let textPart: String = {
                 var parts: [String] = []
                 for c in line.cells { if numericCell(c) != nil { break }; parts.append(c.text) }
-                if parts.count == line.cells.count, let last = money.last, parts.count == 1 {
-                    // one cell holding text and the amount, single-spaced (OCR)
+                if parts.count == line.cells.count, let last = money.last {
+                    // text cells holding the amount: single-spaced (OCR), or with a tax class after it ("1,19 A")
                     return line.substring(0, last.start).trimmingCharacters(in: .whitespaces)
                 }
                 return parts.joined(separator: " ")
@@ -695,8 +715,11 @@ extension Extractor {
                 continue
             }
             if hasTimes, nums.count >= 2 {
-                let qty = nums[0].value
-                let unit = nums[1].value
+                // the quantity is the number the "x" or "@" follows ("GALA APPLES 2.13 lb @ 1.99": 2.13)
+                let qi = nums.firstIndex { $0.start >= timesAt! } ?? 0
+                let ui = min(qi + 1, nums.count - 1)
+                let qty = nums[qi].value
+                let unit = nums[ui].value
                 let amount = nums.count >= 3 ? nums.last!.value : (qty * unit * 100).rounded() / 100
                 // text anywhere on the line that is not a number cell: "2 @ 1.99   Bananas   3.98"
                 let otherText = line.cells.filter { numericCell($0) == nil }.map(\.text).joined(separator: " ")
@@ -708,6 +731,17 @@ extension Extractor {
                 } else if let p = pending {
                     desc = p.0
                 } else {
+                    // a quantity line of its own: the item above, when its amount is quantity × price, else the next
+                    let product = ((nums.count >= 3 ? nums.last!.value : qty * unit) * 100).rounded() / 100
+                    if let k = rows.indices.last, rows[k].line.index == previousLine, rows[k].numbers["quantity"] == 1,
+                        let a = rows[k].numbers["amount"], abs(a - product) < 0.005
+                    {
+                        rows[k].numbers["quantity"] = qty
+                        rows[k].numbers["unit_price"] = unit
+                        used.insert(line.index)
+                    } else {
+                        pendingQuantity = (qty, unit, line.index)
+                    }
                     continue
                 }
                 // "2 x CAPPUCCINO   7.60": the quantity leads, text sits between, and one money value ends the line —
@@ -726,19 +760,74 @@ extension Extractor {
                 continue
             }
             if hasText, let amount = money.last {
-                rows.append(
-                    Row(
-                        description: textPart,
-                        numbers: ["quantity": 1, "unit_price": amount.value, "amount": amount.value], line: line,
-                        confidence: 0.8))
+                if let pq = pendingQuantity, abs((pq.quantity * pq.unit * 100).rounded() / 100 - amount.value) < 0.005 {
+                    rows.append(
+                        Row(
+                            description: textPart,
+                            numbers: ["quantity": pq.quantity, "unit_price": pq.unit, "amount": amount.value],
+                            line: line, confidence: 0.8))
+                    used.insert(pq.line)
+                } else if let (count, rest) = Self.leadingCount(textPart) {
+                    // "2 House Red Glass  28.00": the money is the line's amount or the price of one (settled below)
+                    ambiguous.append(rows.count)
+                    rows.append(
+                        Row(
+                            description: rest,
+                            numbers: [
+                                "quantity": count, "unit_price": amount.value,
+                                "amount": (count * amount.value * 100).rounded() / 100,
+                            ], line: line, confidence: 0.8))
+                } else {
+                    rows.append(
+                        Row(
+                            description: textPart,
+                            numbers: ["quantity": 1, "unit_price": amount.value, "amount": amount.value], line: line,
+                            confidence: 0.8))
+                }
                 used.insert(line.index)
                 pending = nil
+                pendingQuantity = nil
                 continue
             }
             pending = nil
         }
         if !ambiguous.isEmpty { settleQuantityRows(&rows, ambiguous: ambiguous) }
         return (rows, used)
+    }
+
+    /// Where a quantity "x" or "@" price starts on a receipt line (the character offset of the quantity), or nil:
+    /// "2 x 0,89", "2 @ 3.49", "3 Stk x 0,69", "2.13 lb @ 1.99", "38,52 l x 1,799 EUR/l", or a count leading the
+    /// line's text ("2 x Menu du jour", "2x CAPPUCCINO"). Not a letter's "x" ("RX #6612843"), not a size ("4x40").
+    /// OCR reads "lb" as "1b": the unit still counts.
+    static func receiptQuantityAt(_ text: String) -> Int? {
+        let r = NSRange(text.startIndex..., in: text)
+        for p in [receiptPricedQuantity, receiptLeadingQuantity] {
+            if let m = p.firstMatch(in: text, range: r), let range = Range(m.range, in: text) {
+                return text.distance(from: text.startIndex, to: range.lowerBound)
+            }
+        }
+        return nil
+    }
+    nonisolated(unsafe) static let receiptPricedQuantity = try! NSRegularExpression(
+        pattern: #"(?<![\p{L}\d.,#])\d{1,4}(?:[.,]\d{1,3})?(?=[\sx×@*])\s*(?:(?:\p{L}{1,4}|1b)\.?\s*)?[x×@*]\s*(?:[^\d\s]{1,3}\s*)?\d+[.,]\d"#,
+        options: [.caseInsensitive])
+    nonisolated(unsafe) static let receiptLeadingQuantity = try! NSRegularExpression(
+        pattern: #"^\s*\d{1,3}\s*[x×@*]\s+\p{L}"#, options: [.caseInsensitive])
+
+    /// "2 House Red Glass" → (2, "House Red Glass"): a count of 1 to 99 leading an item's text, followed by a word of
+    /// three letters or more that is no unit of measure ("2 kg Apples", "10 Pc Xiao Long Bao", "7 UP" are not counts).
+    static func leadingCount(_ text: String) -> (Double, String)? {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        let digits = t.prefix(while: { $0.isASCII && $0.isNumber })
+        guard !digits.isEmpty, digits.count <= 2, let n = Double(digits), n >= 1 else { return nil }
+        let rest = t.dropFirst(digits.count)
+        guard rest.first == " " else { return nil }
+        let body = rest.trimmingCharacters(in: .whitespaces)
+        let word = body.prefix(while: { !$0.isWhitespace })
+        guard word.count >= 3, word.allSatisfy(\.isLetter), !measureUnits.contains(word.lowercased()) else {
+            return nil
+        }
+        return (n, body)
     }
 
     /// "   3x6,11      18,33" → "   3 x 6,11      18,33" (same columns after the price): a line-leading integer
@@ -768,7 +857,8 @@ extension Extractor {
         return String(out)
     }
 
-    /// "2 x CAPPUCCINO" → "CAPPUCCINO": a leading quantity ("2 x", "2x", "2 @", "2 *") is never part of the description.
+    /// "2 x CAPPUCCINO" → "CAPPUCCINO": a leading quantity ("2 x", "2x", "2 @", "2 *"), and the price of one after it
+    /// ("2 @ 3.49 GREEK YOGURT"), is never part of the description.
     static func stripQuantityPrefix(_ s: String) -> String {
         var t = Substring(s.trimmingCharacters(in: .whitespaces))
         let digits = t.prefix(while: { $0.isNumber })
@@ -776,7 +866,18 @@ extension Extractor {
             var rest = t.dropFirst(digits.count).drop(while: { $0 == " " })
             if let f = rest.first, f == "x" || f == "X" || f == "×" || f == "@" || f == "*" {
                 rest = rest.dropFirst()
-                if rest.first == " " || rest.first == nil { t = rest.drop(while: { $0 == " " }) }
+                if rest.first == " " || rest.first == nil {
+                    t = rest.drop(while: { $0 == " " })
+                    // the price of one after it: "2 @ 3.49  GREEK YOGURT", "2 x $7.50 NASI"
+                    let sign = t.prefix(while: { !$0.isNumber && !$0.isWhitespace && !$0.isLetter })
+                    let price = t.dropFirst(sign.count).prefix(while: { $0.isNumber || $0 == "." || $0 == "," })
+                    let after = t.dropFirst(sign.count + price.count)
+                    if sign.count <= 3, price.contains(where: { $0 == "." || $0 == "," }), price.last?.isNumber == true,
+                        after.first == " ", after.contains(where: \.isLetter)
+                    {
+                        t = after.drop(while: { $0 == " " })
+                    }
+                }
             }
         }
         // "CAPPUCCINO x" left over when the quantity was split off elsewhere
