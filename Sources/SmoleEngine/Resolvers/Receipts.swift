@@ -619,8 +619,8 @@ extension Extractor {
             if !Set(lettered).isDisjoint(with: Self.taxLineStops) { continue }
             if Self.totalRank(words) > 0 { continue }  // "Total incl. GST", "Grand Total"
             // a net amount named before its tax: "Sub Total (Excl GST)", "Amount before tax"
-            if lettered[..<ti].contains(where: { Self.totalQualifiers.contains($0) || Self.exclusiveWords.contains($0) })
-            {
+            if lettered[..<ti].contains(where: { Self.totalQualifiers.contains($0) || Self.exclusiveWords.contains($0) }
+            ) {
                 continue
             }
             let included = !Set(lettered).isDisjoint(with: Self.includedTaxWords.union(Self.inclusiveWords))
@@ -702,7 +702,8 @@ extension Extractor {
                 let r: [Double] = [n, tax, g].map { (x: Double) -> Double in (x * 100).rounded() / 100 }
                 used.insert(l.index)
                 j += 1
-                if !rows.isEmpty, (0..<3).allSatisfy({ (c: Int) -> Bool in abs(Self.cents(rows.map { $0[c] }) - r[c]) < 0.015 })
+                if !rows.isEmpty,
+                    (0..<3).allSatisfy({ (c: Int) -> Bool in abs(Self.cents(rows.map { $0[c] }) - r[c]) < 0.015 })
                 {
                     sumRow = r
                     break

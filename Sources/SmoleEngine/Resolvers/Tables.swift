@@ -809,7 +809,8 @@ extension Extractor {
         return nil
     }
     nonisolated(unsafe) static let receiptPricedQuantity = try! NSRegularExpression(
-        pattern: #"(?<![\p{L}\d.,#])\d{1,4}(?:[.,]\d{1,3})?(?=[\sx×@*])\s*(?:(?:\p{L}{1,4}|1b)\.?\s*)?[x×@*]\s*(?:[^\d\s]{1,3}\s*)?\d+[.,]\d"#,
+        pattern:
+            #"(?<![\p{L}\d.,#])\d{1,4}(?:[.,]\d{1,3})?(?=[\sx×@*])\s*(?:(?:\p{L}{1,4}|1b)\.?\s*)?[x×@*]\s*(?:[^\d\s]{1,3}\s*)?\d+[.,]\d"#,
         options: [.caseInsensitive])
     nonisolated(unsafe) static let receiptLeadingQuantity = try! NSRegularExpression(
         pattern: #"^\s*\d{1,3}\s*[x×@*]\s+\p{L}"#, options: [.caseInsensitive])
