@@ -87,23 +87,36 @@ extension Extractor {
         return w.count >= 3 && (w.contains(where: \.isNumber) || w.allSatisfy { !$0.isLetter || $0.isUppercase })
     }
 
+    /// A phrase's label keys (`LabelMatch.keys`), made once.
+    struct PhraseKeys {
+        let keys: [UInt32]
+        let lastIsWord: Bool
+        init(_ phrase: [Character]) {
+            keys = LabelMatch.keys(phrase)
+            lastIsWord = phrase.last?.isWordChar ?? false
+        }
+    }
+    static let discountKeys = Lexicon.discounts.map(PhraseKeys.init)
+    static let chargeKeys = Lexicon.charges.map(PhraseKeys.init)
+    static let roundingKeys = Lexicon.rounding.map(PhraseKeys.init)
+
     func totalsAdjustment() -> Double? {
         let from = tableLines.max().map { $0 + 1 } ?? 0
         var sum: Double? = nil
         for l in layout.lines[min(from, layout.lines.count)...] where !l.isBlank {
             guard let first = l.cells.first else { continue }
-            func labelled(_ phrases: [[Character]]) -> Bool {
+            func labelled(_ phrases: [PhraseKeys]) -> Bool {
                 phrases.contains { phrase in
-                    LabelMatch.find(phrase, in: l).contains { at in
+                    LabelMatch.find(phrase.keys, lastIsWord: phrase.lastIsWord, in: l).contains { at in
                         guard at == first.start else { return false }
-                        return Self.onlyANote(l.substring(at + phrase.count, first.end))
+                        return Self.onlyANote(l.substring(at + phrase.keys.count, first.end))
                     }
                 }
             }
             let sign: Double
-            if labelled(Lexicon.discounts) {
+            if labelled(Self.discountKeys) {
                 sign = -1
-            } else if labelled(Lexicon.charges) || labelled(Lexicon.rounding) {
+            } else if labelled(Self.chargeKeys) || labelled(Self.roundingKeys) {
                 sign = 1
             } else {
                 continue

@@ -70,11 +70,23 @@ enum CreditNote {
     /// ("CREDIT NOTE", "Credit Note: CN-0042", "Tax Credit Note #17"), and no cell that is an invoice's title alone
     /// (`invoiceTitles`). A mention inside a sentence or a longer label ("Credit note applied") does not count.
     static func isTitled(_ pages: [String]) -> Bool {
-        guard let first = pages.first, !titles.isEmpty else { return false }
+        guard let first = pages.first, !titles.isEmpty, mayBeTitled(first) else { return false }
         let head = first.split(separator: "\n").filter { !$0.allSatisfy(\.isWhitespace) }.prefix(titleLines)
             .flatMap { cells($0).map { $0.lowercased().split(separator: " ").joined(separator: " ") } }
         if head.contains(where: { invoiceTitles.contains($0) }) { return false }
         return head.contains { cell in titles.contains { titles(cell, $0) } }
+    }
+
+    /// The word stems every title holds, as lowercased UTF-8 ("crédit" with É or é; "avoir"; "abono").
+    private static let stems: [[UInt8]] = ["credit", "cr\u{E9}dit", "cr\u{C9}dit", "avoir", "abono"].map {
+        Array($0.utf8)
+    }
+
+    /// A quick look at the head of the page (its first 4,000 bytes, ASCII letters lowercased) for a title's stem,
+    /// before the cells are cut (most pages hold none).
+    static func mayBeTitled(_ page: String) -> Bool {
+        let head = page.utf8.prefix(4000).map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        return stems.contains { ByteSearch.contains($0, in: head) }
     }
 
     /// Whether `cell` (lowercased, single-spaced) is the title `t` alone or before a number, after a label's "No.",

@@ -57,6 +57,36 @@ struct Market: Equatable, Sendable {
         ("MY", #"\b(?:Malaysia|SDN\.?[ \t]*BHD|Sdn\.?[ \t]*Bhd)\b"#),
     ].map { ($0.0, try! NSRegularExpression(pattern: $0.1)) }
 
+    private static let st = Array("ST".utf8)
+    private static let abn = Array("ABN".utf8)
+    private static let names = ["zealand", "hong kong", "malaysia", "bhd"].map { Array($0.utf8) }
+
+    /// Whether a line (its UTF-8 bytes) may hold a cue: a run of four to six digits after a word and spaces (a ZIP or
+    /// postal code, not a date's year after "/" nor an amount's "1234.50"), a letter-digit-letter (a Canadian postal
+    /// code), "ABN", or a country's name in any case.
+    static func mayHoldCue(_ u: [UInt8]) -> Bool {
+        func digit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+        func upper(_ b: UInt8) -> Bool { b >= 0x41 && b <= 0x5A }
+        func letter(_ b: UInt8) -> Bool { upper(b) || (b >= 0x61 && b <= 0x7A) || b >= 0x80 }
+        var i = 0
+        while i < u.count {
+            guard digit(u[i]) else { i += 1; continue }
+            if i > 0, i + 1 < u.count, upper(u[i - 1]), upper(u[i + 1]) { return true }
+            var j = i
+            while j < u.count, digit(u[j]) { j += 1 }
+            if (4...6).contains(j - i), i > 0, u[i - 1] == 0x20 || u[i - 1] == 0x09 {
+                var k = i - 1
+                while k > 0, u[k] == 0x20 || u[k] == 0x09 { k -= 1 }
+                let decimalAfter = j + 1 < u.count && [0x2E, 0x2C, 0x2F].contains(u[j]) && digit(u[j + 1])
+                if letter(u[k]) || u[k] == 0x2C || u[k] == 0x2E, !decimalAfter { return true }
+            }
+            i = j
+        }
+        if ByteSearch.contains(abn, in: u) { return true }
+        let lower = u.map { upper($0) ? $0 | 0x20 : $0 }
+        return names.contains { ByteSearch.contains($0, in: lower) }
+    }
+
     /// Canada's sales taxes: HST, PST or QST as words.
     private static func addSalesTaxCue(_ line: String, _ votes: inout [String: Int]) {
         let words = line.split(whereSeparator: { !$0.isLetter })
@@ -77,30 +107,17 @@ struct Market: Equatable, Sendable {
     static func of(lines: [String]) -> Market? {
         var votes: [String: Int] = [:]
         for line in lines where line.utf8.count >= 4 {
-            // the patterns need four digits in a row, a Canadian postal code's letter-digit-letter, or a country's
-            // name: most lines (amounts, words) have none of them
-            var run = 0, longest = 0, postal = false
             let u = Array(line.utf8)
-            for (i, b) in u.enumerated() {
-                let digit = b >= 0x30 && b <= 0x39
-                if digit { run += 1; longest = max(longest, run) } else { run = 0 }
-                if digit, i > 0, i + 1 < u.count, u[i - 1] >= 0x41, u[i - 1] <= 0x5A, u[i + 1] >= 0x41, u[i + 1] <= 0x5A
-                {
-                    postal = true
-                }
-            }
-            let numeric = longest >= 4 || postal || line.contains("ABN")
-            let lower = numeric ? "" : line.lowercased()
-            guard numeric || ["zealand", "hong kong", "malaysia", "bhd"].contains(where: lower.contains) else {
-                if line.contains("ST") { addSalesTaxCue(line, &votes) }
-                continue
-            }
+            // Canada's sales taxes (HST, PST, QST) end in "ST"
+            if ByteSearch.contains(st, in: u) { addSalesTaxCue(line, &votes) }
+            // the patterns need a postal code after a word (four to six digits, or a Canadian letter-digit-letter)
+            // or a country's name: most lines (amounts, dates, words) have neither, and are not searched
+            guard mayHoldCue(u) else { continue }
             let range = NSRange(line.startIndex..., in: line)
             for (country, re) in patterns {
                 let n = re.numberOfMatches(in: line, range: range)
                 if n > 0 { votes[country, default: 0] += n }
             }
-            if line.contains("ST") { addSalesTaxCue(line, &votes) }
         }
         let sorted = votes.sorted { $0.value > $1.value }
         guard let best = sorted.first, sorted.count == 1 || sorted[1].value < best.value else { return nil }
