@@ -62,6 +62,41 @@ import _SmoleTestSupport
         #expect(o["tax"] == .null)
     }
 
+    /// An invoice priced with tax (Australian and New Zealand B2C): the tax is the line that says it is included,
+    /// the subtotal the amount before it, and the record is not flagged; a total that includes the tax is no tax line.
+    @Test(arguments: [
+        "Total inc GST                  $1,100.00\nGST included in total            $100.00",
+        "Total                          $1,100.00\nTotal includes GST of            $100.00",
+        "Total (GST inclusive)          $1,100.00\nof which GST                     $100.00",
+    ])
+    func aTaxIncludedInTheTotal(_ totals: String) async throws {
+        let text = """
+            Bondi Catering Pty Ltd
+            ABN 51 824 753 556
+            TAX INVOICE
+            Invoice No: 00981
+            Date: 22/03/2024
+            Item                              Qty     Price      Amount
+            Catering platter                    5    $200.00   $1,000.00
+            Coffee (large)                     20      $5.00     $100.00
+            \(totals)
+            """
+        let engine = try Fixture.engine()
+        let out = engine.extract(text: DocumentText(pages: [text], kind: .text), schema: try engine.resolve("invoice"))
+        #expect(out.data["total"]?.doubleValue == 1100, "\(totals)")
+        #expect(out.data["tax"]?.doubleValue == 100, "\(totals)")
+        #expect(out.data["subtotal"]?.doubleValue == 1000, "\(totals)")
+        let review = ReviewChecks(engine: engine, minConfidence: ReviewChecks.defaultMinConfidence)
+            .review(schema: "invoice", data: out.data, evidence: out.evidence, pages: nil, signals: out.signals)
+        #expect(!review.reasons.contains { $0.code == .arithmetic }, "\(totals): \(review.reasons)")
+    }
+
+    @Test func aTotalIncludingTheTaxIsNoTaxLine() async throws {
+        let o = try await TextDoc.extract(Self.invoice("Total inc GST                  1,000.00"), "invoice")
+        #expect(o["total"]?.doubleValue == 1000)
+        #expect(o["tax"] == .null)
+    }
+
     @Test func linesThatAddUpToTheTotalWhileATaxIsPrintedAreFlagged() throws {
         let engine = try Fixture.engine()
         let checks = ReviewChecks(engine: engine, minConfidence: ReviewChecks.defaultMinConfidence)

@@ -100,6 +100,30 @@ extension Extractor {
     static let chargeKeys = Lexicon.charges.map(PhraseKeys.init)
     static let roundingKeys = Lexicon.rounding.map(PhraseKeys.init)
 
+    /// The tax a line below the items states as included in the total: its label names the tax, and a word that
+    /// says it is included ("GST included in total", "of which VAT", "Total includes GST of", "davon MwSt"), not a
+    /// total that includes it ("Total inc GST  330.00": over half the total, no tax is that high).
+    /// - Returns: the amount, or nil when no such line is printed.
+    func includedTax(total: Double) -> Double? {
+        let itemsEnd = tableLines.max() ?? -1
+        func includes(_ w: String) -> Bool {
+            Self.includedTaxWords.contains(w) || w.hasPrefix("includ") || w.hasPrefix("inkl") || w == "davon"
+        }
+        for l in layout.lines where !l.isBlank && l.index > itemsEnd {
+            let amounts = receiptAmounts(l)
+            guard let v = amounts.last?.value, v > 0, v < total / 2 else { continue }
+            let words = receiptLabelWords(l, before: amounts.first?.start).map { $0.lowercased() }
+                .filter { $0.contains(where: \.isLetter) }
+            guard words.count <= 7, let ti = words.firstIndex(where: { Self.taxWords.contains($0) }),
+                let ii = words.firstIndex(where: includes), Set(words).isDisjoint(with: Self.taxLineStops)
+            else { continue }
+            // a total word first is a total line, unless "includes" follows it ("Total includes GST of")
+            if let tw = words.firstIndex(where: Self.isTotalWord), tw < ti, ii != tw + 1 { continue }
+            return v
+        }
+        return nil
+    }
+
     func totalsAdjustment() -> Double? {
         let from = tableLines.max().map { $0 + 1 } ?? 0
         var sum: Double? = nil
@@ -204,6 +228,19 @@ extension Extractor {
             out[tax]?.doubleValue == 0, let gv = out[tot]?.doubleValue
         {
             out[sub] = JSONValue(gv)
+        }
+        // A tax stated as included in the total ("GST included in total  $30.00", "Total includes GST of $30.00",
+        // "davon MwSt. 1,25") and no other tax read: that is the tax, and the amount before it the subtotal (an
+        // invoice priced with tax, as in Australian and New Zealand B2C invoices; till slips have their own reader).
+        if !isReceiptSchema, schema.field(.tax)?.isNumeric == true, out[tax] == nil || out[tax] == .null,
+            let gv = out[tot]?.doubleValue, let t = includedTax(total: gv)
+        {
+            out[tax] = JSONValue(t)
+            if schema.field(.subtotal)?.isNumeric == true,
+                out[sub] == nil || out[sub] == .null || out[sub]?.doubleValue.map({ abs($0 - gv) < 0.005 }) == true
+            {
+                out[sub] = JSONValue(Currency.round(gv - t, currency: currency))
+            }
         }
         // No tax label read ("MuSt." for "MwSt." in an OCR reading, "zzgl. 19 % USt."), but subtotal and total are
         // known: the tax is their difference when that amount is printed on a line of its own below the items, with
