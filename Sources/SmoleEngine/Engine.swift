@@ -417,6 +417,19 @@ public final class Engine: Sendable {
                 sig.fieldConfidence[f.name] = Self.evidenceJSON(found, ocr: doc.ocr)["confidence"]?.doubleValue
             }
         }
+        // A date written a/b/yyyy with both parts 12 or under, on a page whose market and currency disagree on the
+        // order: either reading may be the right one.
+        if ex.dateOrderInDoubt {
+            for f in s.fields where f.role == .issueDate || f.role == .dueDate {
+                if let found = ex.evidence[f.name], let c = sig.fieldConfidence[f.name],
+                    Parse.dates(in: found.line.text, dayFirst: ex.dayFirst).contains(where: { d in
+                        d.iso == data[f.name]?.stringValue && d.ambiguous && d.a != d.b
+                    })
+                {
+                    sig.fieldConfidence[f.name] = min(c, ReviewChecks.ambiguousDateConfidence)
+                }
+            }
+        }
         if doc.ocr {
             sig.ocrWordQuality = ReviewChecks.ocrWordQuality(doc.pages)
             // A party name read by OCR with a word that mixes letters and digits ("99SFEED MART5/9"), with its words run

@@ -1,5 +1,7 @@
 import Foundation
+import SmoleBackend
 import SmoleRecords
+import SmoleTools
 import Testing
 import _SmoleTestSupport
 
@@ -65,6 +67,35 @@ import _SmoleTestSupport
             Total 120.00
             """, "invoice")
         #expect(settled["date"] == "2026-02-04")
+    }
+
+    /// When the address and the currency point different ways and no date settles the order, a date such as
+    /// 03/04/2026 is flagged `low_confidence`; with the market's own currency, or a date that settles it, it is not.
+    @Test func aDateWhoseOrderIsInDoubtIsFlagged() throws {
+        let engine = try Fixture.engine()
+        func review(_ amounts: String, due: String = "03/05/2026") throws -> (JSONValue, [ReviewReason]) {
+            let text = """
+                Granite Peak Surveying LLC
+                401 Main St, Boulder, CO 80302
+                INVOICE
+                Invoice Number: GP-17
+                Invoice Date: 03/04/2026
+                Due Date: \(due)
+                Total \(amounts)
+                """
+            let out = engine.extract(
+                text: DocumentText(pages: [text], kind: .text), schema: try engine.resolve("invoice"))
+            let r = ReviewChecks(engine: engine, minConfidence: ReviewChecks.defaultMinConfidence)
+                .review(schema: "invoice", data: out.data, evidence: out.evidence, pages: nil, signals: out.signals)
+            return (out.data, r.reasons)
+        }
+        let (euro, euroReasons) = try review("1.200,00 €")
+        #expect(euro["currency"] == "EUR")
+        #expect(Set(euroReasons.filter { $0.code == .lowConfidence }.compactMap(\.field)) == ["date", "due_date"])
+        let (_, dollarReasons) = try review("$1,200.00")
+        #expect(!dollarReasons.contains { $0.field == "date" }, "\(dollarReasons)")
+        let (_, settledReasons) = try review("1.200,00 €", due: "30/04/2026")
+        #expect(!settledReasons.contains { $0.field == "date" }, "\(settledReasons)")
     }
 
     /// A bare "$" is the dollar of the market the page is in; with no market it stays US dollars, and a code the page

@@ -380,6 +380,11 @@ public struct ReviewChecks: ResultReviewer {
     /// December 28, 2006 accepted January 3, 2007), and none of the 17 it got right.
     static let otherSigningDateConfidence = 0.3
 
+    /// The confidence (0...1) a date keeps when its order is in doubt (`Parse.dateOrderInDoubt`: 03/04/2026 on a page
+    /// whose US address says month first and whose euro amounts say day first): under `defaultMinConfidence`, so the
+    /// date is flagged `low_confidence`. None of dev, real, receipts-real or nda-real has such a page (session 8).
+    static let ambiguousDateConfidence = 0.35
+
     // MARK: OCR
 
     /// The confidence (0...1) a party name read by OCR keeps when one of its words mixes letters and digits

@@ -34,6 +34,8 @@ final class Extractor {
     var currency: String? = nil
     var currencyLine: Line? = nil
     var dayFirst = true
+    /// Whether `dayFirst` was decided against another cue (`Parse.dateOrderInDoubt`).
+    var dateOrderInDoubt = false
     var english = true
     var hits: [Int: [LabelHit]] = [:]  // by line index
     var tableLines: Set<Int> = []
@@ -183,8 +185,9 @@ final class Extractor {
         func has(_ w: String) -> Bool { ByteSearch.contains(Array(w.utf8), in: all) }
         // English unless two cue words of another language appear (Lexicon "language_cues").
         english = Lexicon.wordsByLanguage("language_cues").allSatisfy { $0.words.filter(has).count < 2 }
-        dayFirst = Parse.dayFirstCue(
-            lines: layout.lines.map(\.text), currency: currency, english: english, market: market)
+        let texts = layout.lines.map(\.text)
+        dayFirst = Parse.dayFirstCue(lines: texts, currency: currency, english: english, market: market)
+        dateOrderInDoubt = Parse.dateOrderInDoubt(lines: texts, currency: currency, market: market)
     }
 
     // MARK: label hits

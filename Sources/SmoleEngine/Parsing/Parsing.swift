@@ -526,6 +526,16 @@ enum Parse {
     /// month-first; otherwise the document's market (`Market`: a US address with a ZIP code is month first, an
     /// Australian or Malaysian one day first), then the currency (USD → month-first) and language decide.
     static func dayFirstCue(lines: [String], currency: String?, english: Bool, market: Market? = nil) -> Bool {
+        let (dayVotes, monthVotes) = numericDateVotes(lines)
+        if dayVotes != monthVotes { return dayVotes > monthVotes }
+        if let monthFirst = market?.monthFirst { return !monthFirst }
+        if currency == "USD" && english && !dayFirstMarket(lines: lines) { return false }
+        return true
+    }
+
+    /// The page's numeric dates that settle the order: (day first: a first part over 12; month first: a second part
+    /// over 12).
+    static func numericDateVotes(_ lines: [String]) -> (day: Int, month: Int) {
         var dayVotes = 0, monthVotes = 0
         for line in lines
         where line.utf8.contains(where: { $0 == 0x2F || $0 == 0x2D })
@@ -537,10 +547,17 @@ enum Parse {
                 if d.b > 12 && d.a <= 12 { monthVotes += 1 }
             }
         }
-        if dayVotes != monthVotes { return dayVotes > monthVotes }
-        if let monthFirst = market?.monthFirst { return !monthFirst }
-        if currency == "USD" && english && !dayFirstMarket(lines: lines) { return false }
-        return true
+        return (dayVotes, monthVotes)
+    }
+
+    /// Whether the order of an a/b/yyyy date is in doubt: no date on the page settles it, and the market its
+    /// addresses name and the currency it states point different ways (a Boulder, CO address with euro amounts; an
+    /// Australian address with US dollars). Dates read so are flagged for review (`ReviewChecks.ambiguousDateConfidence`).
+    static func dateOrderInDoubt(lines: [String], currency: String?, market: Market?) -> Bool {
+        guard let marketMonthFirst = market?.monthFirst, let currency, Currency.isCode(currency) else { return false }
+        let votes = numericDateVotes(lines)
+        guard votes.day == votes.month else { return false }
+        return marketMonthFirst != (currency == "USD")
     }
 
     /// Words of a market that writes dates day first, whatever its dollar sign says: GST and SST (Malaysia, Singapore,
