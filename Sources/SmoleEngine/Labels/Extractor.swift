@@ -381,7 +381,8 @@ final class Extractor {
                 // A party's label alone in its cell with a name under it: the name is below, and the cell far to
                 // the right on the label's line is another block ("BILL TO" ... "Redwood Coast Landscaping", the
                 // seller's heading on the right; "Client" ... "Patient")
-                if below, partyRoles.contains(schema.field(field)?.role), let cell = line.cell(at: h.start),
+                if below, let role = schema.field(field)?.role, role == .seller || role == .buyer,
+                    let cell = line.cell(at: h.start),
                     !line.substring(h.end, cell.end).contains(where: \.isWordChar),
                     let next = line.cells.first(where: { $0.start >= cell.end }), next.start - cell.end >= 12,
                     let (l, c) = belowCells(h).first, abs(c.start - cell.start) <= 2, let v = parse(c.text)
@@ -408,9 +409,6 @@ final class Extractor {
         }
         return out
     }
-
-    /// The roles whose labels head a block of lines (a name, then its address).
-    var partyRoles: Set<Role?> { [.seller, .buyer] }
 
     func best(_ c: [Found]) -> Found? {
         var bestF: Found? = nil

@@ -554,10 +554,11 @@ enum Parse {
     /// addresses name and the currency it states point different ways (a Boulder, CO address with euro amounts; an
     /// Australian address with US dollars). Dates read so are flagged for review (`ReviewChecks.ambiguousDateConfidence`).
     static func dateOrderInDoubt(lines: [String], currency: String?, market: Market?) -> Bool {
-        guard let marketMonthFirst = market?.monthFirst, let currency, Currency.isCode(currency) else { return false }
+        guard let marketMonthFirst = market?.monthFirst, let currency, Currency.isCode(currency),
+            marketMonthFirst != (currency == "USD")
+        else { return false }
         let votes = numericDateVotes(lines)
-        guard votes.day == votes.month else { return false }
-        return marketMonthFirst != (currency == "USD")
+        return votes.day == votes.month
     }
 
     /// Words of a market that writes dates day first, whatever its dollar sign says: GST and SST (Malaysia, Singapore,

@@ -90,6 +90,7 @@ enum TextSource {
     static func decodeText(_ data: Data) -> String {
         let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
         if data.starts(with: bom) { return String(decoding: data.dropFirst(3), as: UTF8.self) }
+        if let valid = String(validating: data, as: UTF8.self) { return valid }
         var multiByte = 0, bad = 0
         var it = data.makeIterator()
         var utf8 = UTF8()
@@ -150,13 +151,17 @@ enum TextSource {
         func hasPrefix(_ s: String) -> Bool { lower.starts(with: s.utf8) }
         func contains(_ s: String) -> Bool { ByteSearch.contains(Array(s.utf8), in: lower) }
         let ext = (path as NSString).pathExtension.lowercased()
+        /// A file whose name promises a binary kind ("invoice.pdf") but that holds `what`: a saved web page or a
+        /// server's "404 Not Found", not the document; reading its words would give an empty record that hides why.
+        func notWhatItsNameSays(_ what: String) throws(RecordError) {
+            guard let promised = binaryKinds[ext] else { return }
+            throw RecordError(
+                .unsupportedType,
+                "\(path) is named .\(ext) but is not a \(promised): it holds \(what) (a saved web page or an error page?)"
+            )
+        }
         if hasPrefix("<!doctype html") || hasPrefix("<html") || (hasPrefix("<") && contains("<body")) {
-            if let promised = binaryKinds[ext] {
-                throw RecordError(
-                    .unsupportedType,
-                    "\(path) is named .\(ext) but is not a \(promised): it holds HTML (a saved web page or an error page?)"
-                )
-            }
+            try notWhatItsNameSays("HTML")
             return .html
         }
         // A document opening with a comment (an XML e-invoice's licence text can fill the first kilobytes) is
@@ -169,16 +174,8 @@ enum TextSource {
             if contains("<html") || ["htm", "html", "xhtml"].contains(ext) { return .html }
             return .xml
         }
-        // Text (UTF-8, or Windows-1252: `decodeText`) under a name that promises a binary kind ("invoice.pdf" that is
-        // a saved web page or a server's "404 Not Found"): the file is not what it says, and reading its words as the
-        // document would give an empty record that hides why.
-        if let promised = binaryKinds[ext] {
-            let what = hasPrefix("<") ? (contains("<html") || contains("<body") ? "HTML" : "markup") : "text"
-            throw RecordError(
-                .unsupportedType,
-                "\(path) is named .\(ext) but is not a \(promised): it holds \(what) (a saved web page or an error page?)"
-            )
-        }
+        // Text (UTF-8, or Windows-1252: `decodeText`) under a name that promises a binary kind
+        try notWhatItsNameSays(hasPrefix("<") ? (contains("<html") || contains("<body") ? "HTML" : "markup") : "text")
         if ["htm", "html", "xhtml"].contains(ext) { return .html }
         if ["xml"].contains(ext) { return .xml }
         let controls = head.filter { $0 < 0x09 || ($0 > 0x0D && $0 < 0x20 && $0 != 0x1B) }.count
